@@ -1,0 +1,198 @@
+/*
+ * libpq wrapper; see db.h.  An ibx_db_result is a PGresult: the typedef
+ * keeps libpq out of every other file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "log.h"
+
+struct ibx_db {
+	PGconn *conn;
+	char sqlstate[6];
+	char error[512];
+};
+
+static void
+notice_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+ibx_err
+ibx_db_open(const char *dsn, ibx_db **out)
+{
+	ibx_db *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return (IBX_ENOMEM);
+	db->conn = PQconnectdb(dsn);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		IBX_ERROR("db: cannot connect: %s",
+			  db->conn ? PQerrorMessage(db->conn)
+				   : "out of memory");
+		PQfinish(db->conn);
+		free(db);
+		return (IBX_EDBDOWN);
+	}
+	PQsetNoticeProcessor(db->conn, notice_quiet, NULL);
+	*out = db;
+	return (IBX_OK);
+}
+
+void
+ibx_db_close(ibx_db *db)
+{
+	if (db == NULL)
+		return;
+	PQfinish(db->conn);
+	free(db);
+}
+
+ibx_err
+ibx_db_ensure(ibx_db *db)
+{
+	if (PQstatus(db->conn) == CONNECTION_OK)
+		return (IBX_OK);
+	PQreset(db->conn);
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return (IBX_EDBDOWN);
+	IBX_INFO("db: reconnected");
+	return (IBX_OK);
+}
+
+/* Record the outcome of a result; translate a failure. */
+static ibx_err
+result_check(ibx_db *db, PGresult *res, const char *sql)
+{
+	ExecStatusType st = PQresultStatus(res);
+	const char *state, *msg;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		db->sqlstate[0] = '\0';
+		db->error[0] = '\0';
+		return (IBX_OK);
+	}
+	state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
+	snprintf(db->error, sizeof(db->error), "%s",
+		 msg ? msg : PQerrorMessage(db->conn));
+	if (PQstatus(db->conn) != CONNECTION_OK ||
+	    strncmp(db->sqlstate, "08", 2) == 0 ||
+	    strncmp(db->sqlstate, "57P", 3) == 0) {
+		IBX_WARN("db: connection lost: %s", db->error);
+		return (IBX_EDBDOWN);
+	}
+	/* P0001 is raise_exception from our own functions: input refused,
+	 * logged by the caller that knows the context. */
+	if (strcmp(db->sqlstate, "P0001") != 0)
+		IBX_ERROR("db: %s (SQLSTATE %s) in: %.80s", db->error,
+			  db->sqlstate, sql);
+	return (IBX_EDB);
+}
+
+ibx_err
+ibx_db_execp(ibx_db *db, const char *sql, int n, const ibx_db_param *params,
+	     ibx_db_result **out)
+{
+	const char *values[32];
+	int lengths[32], formats[32], i;
+	PGresult *res;
+	ibx_err rv;
+
+	if (n > 32)
+		return (IBX_EINVAL);
+	for (i = 0; i < n; i++) {
+		values[i] = params[i].value;
+		lengths[i] = params[i].len;
+		formats[i] = params[i].binary ? 1 : 0;
+	}
+	res =
+	    PQexecParams(db->conn, sql, n, NULL, values, lengths, formats, 0);
+	if ((rv = result_check(db, res, sql)) != IBX_OK || out == NULL) {
+		PQclear(res);
+		return (rv);
+	}
+	*out = (ibx_db_result *)res;
+	return (IBX_OK);
+}
+
+ibx_err
+ibx_db_exec(ibx_db *db, const char *sql, int n, const char *const *values,
+	    ibx_db_result **out)
+{
+	PGresult *res;
+	ibx_err rv;
+
+	res = PQexecParams(db->conn, sql, n, NULL, values, NULL, NULL, 0);
+	if ((rv = result_check(db, res, sql)) != IBX_OK || out == NULL) {
+		PQclear(res);
+		return (rv);
+	}
+	*out = (ibx_db_result *)res;
+	return (IBX_OK);
+}
+
+ibx_err
+ibx_db_script(ibx_db *db, const char *sql)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	ibx_err rv = result_check(db, res, "(script)");
+
+	PQclear(res);
+	return (rv);
+}
+
+const char *
+ibx_db_sqlstate(const ibx_db *db)
+{
+	return (db->sqlstate);
+}
+
+const char *
+ibx_db_last_error(const ibx_db *db)
+{
+	return (db->error);
+}
+
+int
+ibx_db_result_rows(const ibx_db_result *r)
+{
+	return (PQntuples((const PGresult *)r));
+}
+
+int
+ibx_db_result_cols(const ibx_db_result *r)
+{
+	return (PQnfields((const PGresult *)r));
+}
+
+const char *
+ibx_db_result_value(const ibx_db_result *r, int row, int col)
+{
+	return (PQgetvalue((const PGresult *)r, row, col));
+}
+
+int
+ibx_db_result_length(const ibx_db_result *r, int row, int col)
+{
+	return (PQgetlength((const PGresult *)r, row, col));
+}
+
+bool
+ibx_db_result_isnull(const ibx_db_result *r, int row, int col)
+{
+	return (PQgetisnull((const PGresult *)r, row, col) != 0);
+}
+
+void
+ibx_db_result_free(ibx_db_result *r)
+{
+	PQclear((PGresult *)r);
+}

@@ -1,0 +1,76 @@
+/*
+ * The hub's PostgreSQL connection: the only module that includes libpq.
+ * Every statement is parameterised (PQexecParams); SQL text comes from
+ * named constants and migrations, never from input.  Errors are logged here
+ * with their SQLSTATE and translated: a lost or refused connection is
+ * IBX_EDBDOWN (retry later), anything else IBX_EDB.
+ */
+#ifndef HUB_DB_H
+#define HUB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+typedef struct ibx_db ibx_db;
+typedef struct ibx_db_result ibx_db_result;
+
+/* One statement parameter: text (binary false, len ignored, NULL is SQL
+ * NULL) or binary bytes (bytea) of len bytes. */
+typedef struct ibx_db_param {
+	const char *value;
+	int len;
+	bool binary;
+} ibx_db_param;
+
+/* ibx_db_open: connect with a libpq connection string.  IBX_EDBDOWN when
+ * the server cannot be reached.  On IBX_OK close *out with ibx_db_close. */
+ibx_err ibx_db_open(const char *dsn, ibx_db **out);
+
+/* ibx_db_close: disconnect; NULL is fine. */
+void ibx_db_close(ibx_db *db);
+
+/* ibx_db_ensure: reconnect when the connection was lost (PQreset).
+ * IBX_EDBDOWN when the server is still unreachable. */
+ibx_err ibx_db_ensure(ibx_db *db);
+
+/* ibx_db_exec: run one statement with text parameters values[0..n-1] (NULL
+ * entries are SQL NULL).  When out is not NULL and the statement returns
+ * rows, *out is set to a result the caller frees with ibx_db_result_free. */
+ibx_err ibx_db_exec(ibx_db *db, const char *sql, int n,
+		    const char *const *values, ibx_db_result **out);
+
+/* ibx_db_execp: as ibx_db_exec with typed parameters (bytea as binary). */
+ibx_err ibx_db_execp(ibx_db *db, const char *sql, int n,
+		     const ibx_db_param *params, ibx_db_result **out);
+
+/* ibx_db_script: run a script of several statements with no parameters
+ * (migrations only). */
+ibx_err ibx_db_script(ibx_db *db, const char *sql);
+
+/* ibx_db_sqlstate: the SQLSTATE of the last failed statement ("23505"), or
+ * "" after success.  Static until the next call on db. */
+const char *ibx_db_sqlstate(const ibx_db *db);
+
+/* ibx_db_last_error: the server's message for the last failure, or "". */
+const char *ibx_db_last_error(const ibx_db *db);
+
+/* ibx_db_result_rows / _cols: the shape of a result. */
+int ibx_db_result_rows(const ibx_db_result *r);
+int ibx_db_result_cols(const ibx_db_result *r);
+
+/* ibx_db_result_value: the text of (row, col); "" for NULL.  Owned by the
+ * result. */
+const char *ibx_db_result_value(const ibx_db_result *r, int row, int col);
+
+/* ibx_db_result_length: the length of (row, col) in bytes. */
+int ibx_db_result_length(const ibx_db_result *r, int row, int col);
+
+/* ibx_db_result_isnull: true when (row, col) is SQL NULL. */
+bool ibx_db_result_isnull(const ibx_db_result *r, int row, int col);
+
+/* ibx_db_result_free: release a result; NULL is fine. */
+void ibx_db_result_free(ibx_db_result *r);
+
+#endif /* HUB_DB_H */

@@ -1,0 +1,60 @@
+/*
+ * The hub's HTTP server: the only module that includes libmicrohttpd.  It
+ * binds to one address (loopback unless told otherwise), turns each request
+ * into a hub_http_request (method, path, decoded query arguments, the
+ * headers the API reads) and sends back whatever the handler fills in.
+ * Requests with a body are refused (405): the API is read-only so far.
+ */
+#ifndef HUB_HTTP_H
+#define HUB_HTTP_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define HUB_HTTP_MAX_ARGS 32
+
+typedef struct hub_http_arg {
+	const char *key;
+	const char *value; /* "" when given without '=' */
+} hub_http_arg;
+
+/* One request; every string belongs to the server and lives until the
+ * handler returns. */
+typedef struct hub_http_request {
+	const char *method;
+	const char *path;
+	hub_http_arg args[HUB_HTTP_MAX_ARGS];
+	size_t nargs;
+	const char *authorization; /* Authorization header or NULL */
+	const char *accept;	   /* Accept header or NULL */
+} hub_http_request;
+
+/* What the handler answers: a status and a malloc'd body the server frees
+ * (NULL for none), with its content type (a static string). */
+typedef struct hub_http_response {
+	int status;
+	char *body;
+	size_t len;
+	const char *content_type;
+} hub_http_response;
+
+typedef void (*hub_http_handler)(void *arg, const hub_http_request *req,
+				 hub_http_response *resp);
+
+typedef struct hub_http hub_http;
+
+/* hub_http_start: serve on addr (an IPv4 address, "127.0.0.1") and port
+ * with nthreads threads; each request calls handler(arg, ...).  IBX_EIO when
+ * the address cannot be bound.  Stop with hub_http_stop. */
+ibx_err hub_http_start(const char *addr, int port, unsigned nthreads,
+		       hub_http_handler handler, void *arg, hub_http **out);
+
+/* hub_http_stop: stop accepting, finish requests in progress, free; NULL is
+ * fine. */
+void hub_http_stop(hub_http *h);
+
+/* hub_http_arg_get: the value of the first argument named key, or NULL. */
+const char *hub_http_arg_get(const hub_http_request *req, const char *key);
+
+#endif /* HUB_HTTP_H */

@@ -1,0 +1,152 @@
+/* Intake of one envelope; see intake.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake.h"
+#include "listing_json.h"
+#include "log.h"
+#include "store.h"
+
+static void refuse(ibx_ack *ack, ibx_ack_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+refuse(ibx_ack *ack, ibx_ack_status status, const char *fmt, ...)
+{
+	va_list ap;
+
+	ack->status = status;
+	va_start(ap, fmt);
+	vsnprintf(ack->error, sizeof(ack->error), fmt, ap);
+	va_end(ap);
+}
+
+static void
+intake_listing(hub_intake_worker *w, const ibx_header *h,
+	       const ibx_envelope *env, const ibx_bytes *raw, ibx_ack *ack)
+{
+	ibx_listing *l = NULL;
+	ibx_problems problems;
+	char *doc = NULL, *joined = NULL;
+	ibx_err rv;
+
+	ibx_problems_init(&problems);
+	if (ibx_listing_decode(env->payload.data, env->payload.len, &l) !=
+	    IBX_OK) {
+		refuse(ack, IBX_ACK_MALFORMED,
+		       "payload: not a HospitalListing");
+		goto out;
+	}
+	if (ibx_listing_check(l, &problems) != IBX_OK) {
+		joined = ibx_problems_join(&problems, "; ");
+		refuse(ack, IBX_ACK_INVALID, "listing refused: %s",
+		       joined ? joined : "out of memory");
+		goto out;
+	}
+	/* Nobody writes another organisation's listing. */
+	if (strcmp(l->organisation_code, h->sender_id) != 0) {
+		refuse(
+		    ack, IBX_ACK_SENDER_MISMATCH,
+		    "listing refused: field \"organisation_code\": %s is not "
+		    "the sender %s",
+		    l->organisation_code, h->sender_id);
+		goto out;
+	}
+	if (ibx_listing_to_json(l, &doc) != IBX_OK) {
+		refuse(ack, IBX_ACK_RETRY_LATER, "hub out of memory");
+		goto out;
+	}
+	rv = hub_store_hospital_listing(w->db, h->sender_id, doc, h->sequence,
+					raw, &ack->listing_version);
+	if (rv == IBX_OK) {
+		ack->status = IBX_ACK_ACCEPTED;
+		IBX_INFO("intake: listing %s stored as version %d",
+			 h->sender_id, ack->listing_version);
+	} else
+		refuse(
+		    ack, IBX_ACK_RETRY_LATER,
+		    "hub could not store the listing (%s): send again later",
+		    ibx_strerror(rv));
+out:
+	free(joined);
+	free(doc);
+	ibx_problems_fini(&problems);
+	ibx_listing_free(l);
+}
+
+void
+hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
+		   ibx_ack *ack)
+{
+	ibx_envelope env;
+	ibx_header h;
+	ibx_bytes raw = {(uint8_t *)req, len};
+	bool have_header = false;
+
+	memset(ack, 0, sizeof(*ack));
+	memset(&env, 0, sizeof(env));
+	memset(&h, 0, sizeof(h));
+	if (len == 0) {
+		refuse(ack, IBX_ACK_MALFORMED, "envelope: empty message");
+		goto refused;
+	}
+	if (ibx_envelope_decode(req, len, &env) != IBX_OK) {
+		refuse(ack, IBX_ACK_MALFORMED, "envelope: does not decode");
+		goto refused;
+	}
+	if (env.header.len == 0 ||
+	    ibx_header_decode(env.header.data, env.header.len, &h) != IBX_OK) {
+		refuse(ack, IBX_ACK_MALFORMED, "header: does not decode");
+		goto refused;
+	}
+	have_header = true;
+	ack->sequence = h.sequence;
+	if (h.schema_version != IBX_SCHEMA_VERSION) {
+		refuse(ack, IBX_ACK_UNSUPPORTED_SCHEMA,
+		       "header: field \"schema_version\": %u is not supported "
+		       "(expected %d)",
+		       h.schema_version, IBX_SCHEMA_VERSION);
+		goto refused;
+	}
+	if (h.sender_id[0] == '\0') {
+		refuse(ack, IBX_ACK_MALFORMED,
+		       "header: field \"sender_id\": is required");
+		goto refused;
+	}
+	switch (h.payload_type) {
+	case IBX_PAYLOAD_HOSPITAL_LISTING:
+		intake_listing(w, &h, &env, &raw, ack);
+		break;
+	default:
+		refuse(ack, IBX_ACK_UNKNOWN_PAYLOAD,
+		       "header: field \"payload_type\": %d is not accepted",
+		       (int)h.payload_type);
+		break;
+	}
+	if (ack->status == IBX_ACK_ACCEPTED ||
+	    ack->status == IBX_ACK_RETRY_LATER)
+		goto out;
+refused:
+	IBX_INFO("intake: refused %s seq %llu: %s",
+		 have_header ? h.sender_id : "(unknown)",
+		 (unsigned long long)h.sequence, ack->error);
+	hub_store_refusal(w->db, have_header ? h.sender_id : NULL, h.sequence,
+			  (int)h.payload_type, req, len, ack->status,
+			  ack->error);
+out:
+	ibx_bytes_fini(&h.cert);
+	ibx_envelope_fini(&env);
+}
+
+void
+hub_intake_handle(void *worker_arg, const uint8_t *req, size_t len,
+		  ibx_bytes *reply)
+{
+	ibx_ack ack;
+
+	hub_intake_process(worker_arg, req, len, &ack);
+	if (ibx_ack_encode(&ack, reply) != IBX_OK)
+		IBX_ERROR("intake: cannot encode ack: out of memory");
+}

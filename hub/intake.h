@@ -1,0 +1,34 @@
+/*
+ * Intake: what the hub does with one request from a spoke.  Decode the
+ * envelope and header, refuse what is malformed or of an unknown payload
+ * type, decode and check the payload again (never trusting the spoke), store
+ * it (store.c) and answer with an Ack.  Every answered envelope, accepted or
+ * refused, is written to the message log; a refused one stores nothing
+ * else.
+ */
+#ifndef HUB_INTAKE_H
+#define HUB_INTAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "wire.h"
+
+/* Per-worker state: each intake worker owns one database connection. */
+typedef struct hub_intake_worker {
+	ibx_db *db;
+} hub_intake_worker;
+
+/* hub_intake_handle: the ibx_rep_handler for the hub's REP server.
+ * worker_arg is a hub_intake_worker; req is the untrusted request bytes;
+ * *reply receives an encoded Ack (always, unless out of memory). */
+void hub_intake_handle(void *worker_arg, const uint8_t *req, size_t len,
+		       ibx_bytes *reply);
+
+/* hub_intake_process: the same as a function of bytes to an Ack, for tests
+ * and fuzzing. */
+void hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
+			ibx_ack *ack);
+
+#endif /* HUB_INTAKE_H */

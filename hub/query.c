@@ -1,0 +1,142 @@
+/* Hospital search parameters; see query.h. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "query.h"
+#include "text.h"
+
+typedef bool (*code_fn)(const char *);
+
+static bool
+prefecture_known(const char *s)
+{
+	return (ibx_code_prefecture_name(s) != NULL);
+}
+
+static const struct {
+	const char *name;
+	size_t offset;
+	code_fn known;
+	const char *what;
+} code_params[] = {
+    {"treatment", offsetof(hub_hospital_query, treatment), ibx_code_treatment,
+     "treatment code"},
+    {"department", offsetof(hub_hospital_query, department),
+     ibx_code_department, "national department code"},
+    {"language", offsetof(hub_hospital_query, language), ibx_code_language,
+     "ISO 639-1 code"},
+    {"prefecture", offsetof(hub_hospital_query, prefecture), prefecture_known,
+     "JIS X 0401 prefecture code"},
+    {"accreditation", offsetof(hub_hospital_query, accreditation),
+     ibx_code_accreditation, "accreditation scheme"},
+    {"accepts", offsetof(hub_hospital_query, accepts), ibx_code_country,
+     "ISO 3166-1 alpha-2 code"},
+};
+
+ibx_err
+hub_query_long(const char *name, const char *s, long min, long max, long *out,
+	       char *err, size_t errlen)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max ||
+	    (*s < '0' || *s > '9')) {
+		snprintf(
+		    err, errlen,
+		    "parameter \"%s\": must be a whole number from %ld to %ld",
+		    name, min, max);
+		return (IBX_EINVAL);
+	}
+	*out = v;
+	return (IBX_OK);
+}
+
+static ibx_err
+parse_one(hub_http_request const *req, size_t i, hub_hospital_query *q,
+	  char *err, size_t errlen)
+{
+	const char *key = req->args[i].key, *val = req->args[i].value;
+	char shown[48];
+	size_t k;
+
+	for (k = 0; k < sizeof(code_params) / sizeof(code_params[0]); k++) {
+		if (strcmp(key, code_params[k].name) != 0)
+			continue;
+		if (!code_params[k].known(val)) {
+			ibx_text_quote_short(shown, sizeof(shown), val);
+			snprintf(err, errlen,
+				 "parameter \"%s\": unknown %s %s", key,
+				 code_params[k].what, shown);
+			return (IBX_EINVAL);
+		}
+		*(const char **)((char *)q + code_params[k].offset) = val;
+		return (IBX_OK);
+	}
+	if (strcmp(key, "second_opinion") == 0) {
+		if (strcmp(val, "remote") != 0) {
+			snprintf(
+			    err, errlen,
+			    "parameter \"second_opinion\": only \"remote\" is "
+			    "accepted");
+			return (IBX_EINVAL);
+		}
+		q->remote_second_opinion = 1;
+		return (IBX_OK);
+	}
+	if (strcmp(key, "q") == 0) {
+		if (*val == '\0' || strlen(val) > HUB_QUERY_TEXT_MAX ||
+		    !ibx_text_utf8_valid(val)) {
+			snprintf(
+			    err, errlen,
+			    "parameter \"q\": must be 1 to %d bytes of UTF-8 "
+			    "text",
+			    HUB_QUERY_TEXT_MAX);
+			return (IBX_EINVAL);
+		}
+		q->q = val;
+		return (IBX_OK);
+	}
+	if (strcmp(key, "limit") == 0)
+		return (hub_query_long("limit", val, 1, HUB_QUERY_LIMIT_MAX,
+				       &q->limit, err, errlen));
+	if (strcmp(key, "offset") == 0)
+		return (hub_query_long("offset", val, 0, HUB_QUERY_OFFSET_MAX,
+				       &q->offset, err, errlen));
+	ibx_text_quote_short(shown, sizeof(shown), key);
+	snprintf(err, errlen, "parameter %s: unknown parameter", shown);
+	return (IBX_EINVAL);
+}
+
+ibx_err
+hub_hospital_query_parse(const hub_http_request *req, hub_hospital_query *q,
+			 char *err, size_t errlen)
+{
+	size_t i, j;
+	ibx_err rv;
+
+	memset(q, 0, sizeof(*q));
+	q->limit = HUB_QUERY_LIMIT_DEFAULT;
+	for (i = 0; i < req->nargs; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(req->args[i].key, req->args[j].key) == 0) {
+				char shown[48];
+
+				ibx_text_quote_short(shown, sizeof(shown),
+						     req->args[i].key);
+				snprintf(err, errlen,
+					 "parameter %s: given more than once",
+					 shown);
+				return (IBX_EINVAL);
+			}
+		if ((rv = parse_one(req, i, q, err, errlen)) != IBX_OK)
+			return (rv);
+	}
+	return (IBX_OK);
+}

@@ -1,0 +1,47 @@
+/*
+ * Parsing and checking the query parameters of the hospital search
+ * (GET /api/v1/hospitals).  Pure functions of the decoded arguments, so the
+ * rules are unit-tested and fuzzed without a server.  Every value is checked
+ * against its code list; an unknown parameter is refused so that a
+ * misspelt filter never silently widens a search.
+ */
+#ifndef HUB_QUERY_H
+#define HUB_QUERY_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "http.h"
+
+#define HUB_QUERY_LIMIT_DEFAULT 50
+#define HUB_QUERY_LIMIT_MAX	200
+#define HUB_QUERY_OFFSET_MAX	100000
+#define HUB_QUERY_TEXT_MAX	100
+
+/* A hospital search.  Strings point into the request (NULL: no filter). */
+typedef struct hub_hospital_query {
+	const char *treatment;	   /* treatment vocabulary code */
+	const char *department;	   /* national department code */
+	const char *language;	   /* ISO 639-1 */
+	const char *prefecture;	   /* JIS X 0401 */
+	const char *accreditation; /* JMIP, JIH, JCI */
+	const char *accepts;	   /* ISO 3166-1 alpha-2 */
+	const char *q;		   /* name, Japanese or English */
+	int remote_second_opinion; /* 1: only remote, 0: no filter */
+	long limit;		   /* 1..HUB_QUERY_LIMIT_MAX */
+	long offset;		   /* 0..HUB_QUERY_OFFSET_MAX */
+} hub_hospital_query;
+
+/* hub_hospital_query_parse: fill *q from req's arguments.  On IBX_EINVAL,
+ * err (errlen bytes) holds a message naming the parameter and the reason:
+ * 'parameter "language": unknown ISO 639-1 code "xx"'. */
+ibx_err hub_hospital_query_parse(const hub_http_request *req,
+				 hub_hospital_query *q, char *err,
+				 size_t errlen);
+
+/* hub_query_long: parse a decimal integer in [min, max] for parameter name;
+ * IBX_EINVAL with a message in err otherwise. */
+ibx_err hub_query_long(const char *name, const char *s, long min, long max,
+		       long *out, char *err, size_t errlen);
+
+#endif /* HUB_QUERY_H */

@@ -1,0 +1,66 @@
+/* Message log and listing writes; see store.h. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "store.h"
+
+static const char SQL_STORE_LISTING[] =
+    "SELECT ibx_store_hospital_listing($1, $2::jsonb, $3::bigint, $4, $5, "
+    "$6, $7)";
+static const char SQL_LOG_REFUSAL[] =
+    "INSERT INTO message_log (sender_id, sequence, payload_type, digest, "
+    "status, outcome, reason) VALUES ($1, $2::bigint, $3::integer, "
+    "sha256($4), $5::integer, $6, $7)";
+
+ibx_err
+hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
+			   uint64_t sequence, const ibx_bytes *envelope,
+			   int32_t *version)
+{
+	char seq[24], ptype[8], status[8];
+	ibx_db_param p[7];
+	ibx_db_result *res = NULL;
+	ibx_err rv;
+
+	snprintf(seq, sizeof(seq), "%" PRIu64, sequence);
+	snprintf(ptype, sizeof(ptype), "%d", IBX_PAYLOAD_HOSPITAL_LISTING);
+	snprintf(status, sizeof(status), "%d", IBX_ACK_ACCEPTED);
+	p[0] = (ibx_db_param){code, 0, false};
+	p[1] = (ibx_db_param){doc, 0, false};
+	p[2] = (ibx_db_param){seq, 0, false};
+	p[3] = (ibx_db_param){ptype, 0, false};
+	p[4] = (ibx_db_param){(const char *)envelope->data, (int)envelope->len,
+			      true};
+	p[5] = (ibx_db_param){status, 0, false};
+	p[6] = (ibx_db_param){ibx_ack_status_name(IBX_ACK_ACCEPTED), 0, false};
+	if ((rv = ibx_db_execp(db, SQL_STORE_LISTING, 7, p, &res)) != IBX_OK)
+		return (rv);
+	*version = (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
+	ibx_db_result_free(res);
+	return (IBX_OK);
+}
+
+void
+hub_store_refusal(ibx_db *db, const char *sender, uint64_t sequence,
+		  int payload_type, const uint8_t *envelope, size_t len,
+		  ibx_ack_status status, const char *reason)
+{
+	char seq[24], ptype[12], st[12];
+	ibx_db_param p[7];
+
+	snprintf(seq, sizeof(seq), "%" PRIu64, sequence);
+	snprintf(ptype, sizeof(ptype), "%d", payload_type);
+	snprintf(st, sizeof(st), "%d", (int)status);
+	p[0] = (ibx_db_param){sender, 0, false};
+	p[1] = (ibx_db_param){sender != NULL ? seq : NULL, 0, false};
+	p[2] = (ibx_db_param){sender != NULL ? ptype : NULL, 0, false};
+	p[3] = (ibx_db_param){(const char *)envelope, (int)len, true};
+	p[4] = (ibx_db_param){st, 0, false};
+	p[5] = (ibx_db_param){ibx_ack_status_name(status), 0, false};
+	p[6] = (ibx_db_param){reason, 0, false};
+	if (ibx_db_execp(db, SQL_LOG_REFUSAL, 7, p, NULL) != IBX_OK)
+		IBX_WARN("intake: could not log refusal of %s",
+			 sender ? sender : "(unknown sender)");
+}

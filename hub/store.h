@@ -1,0 +1,32 @@
+/*
+ * The hub's writes: the message log and listing versions.  Each store is one
+ * transaction (a SQL function in deploy/sql), so an acknowledged message is
+ * committed whole and a refused one leaves only its message-log row.
+ */
+#ifndef HUB_STORE_H
+#define HUB_STORE_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "err.h"
+#include "wire.h"
+
+/* hub_store_hospital_listing: store a checked listing (doc: its JSON text,
+ * owned by the caller) carried by envelope (the exact received bytes) with
+ * the sender's sequence.  On IBX_OK *version is the listing version now
+ * current.  IBX_EDBDOWN when the database is unreachable (nothing stored;
+ * the spoke retries). */
+ibx_err hub_store_hospital_listing(ibx_db *db, const char *code,
+				   const char *doc, uint64_t sequence,
+				   const ibx_bytes *envelope,
+				   int32_t *version);
+
+/* hub_store_refusal: log a refused envelope (sender and sequence as
+ * claimed, or NULL/0 when unreadable) with its status and reason.  Best
+ * effort: a failure is logged, not returned. */
+void hub_store_refusal(ibx_db *db, const char *sender, uint64_t sequence,
+		       int payload_type, const uint8_t *envelope, size_t len,
+		       ibx_ack_status status, const char *reason);
+
+#endif /* HUB_STORE_H */

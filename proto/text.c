@@ -1,0 +1,68 @@
+/* Text helpers; see text.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "text.h"
+
+bool
+ibx_text_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		unsigned int c = *p, cp;
+		int len, i;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return (false);
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else
+			return (false);
+		for (i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return (false);
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return (false);
+		p += len;
+	}
+	return (true);
+}
+
+void
+ibx_text_quote_short(char *out, size_t n, const char *s)
+{
+	size_t w = 0;
+	const unsigned char *p = (const unsigned char *)s;
+
+	out[w++] = '"';
+	while (*p != '\0' && w + 6 < n) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			out[w++] = (char)*p;
+		else {
+			snprintf(out + w, n - w, "\\x%02x", *p);
+			w += 4;
+		}
+		p++;
+	}
+	if (*p != '\0' && w + 4 < n) {
+		memcpy(out + w, "...", 3);
+		w += 3;
+	}
+	out[w++] = '"';
+	out[w] = '\0';
+}

@@ -1,0 +1,21 @@
+/*
+ * Small text helpers for checking and quoting untrusted strings.
+ */
+#ifndef IBX_TEXT_H
+#define IBX_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ibx_text_utf8_valid: true when s is well-formed UTF-8 (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF) with no control
+ * characters other than tab. */
+bool ibx_text_utf8_valid(const char *s);
+
+/* ibx_text_quote_short: write s into out (size n, n >= 8) in double quotes,
+ * cut with "..." when long and with bytes outside printable ASCII or UTF-8
+ * letters shown as \xNN, so an error message never carries raw control
+ * bytes. */
+void ibx_text_quote_short(char *out, size_t n, const char *s);
+
+#endif /* IBX_TEXT_H */

@@ -1,0 +1,299 @@
+/*
+ * nng REQ/REP for the spoke and the hub; see transport.h.  The hub uses one
+ * thread per context doing synchronous receive/handle/send, which keeps a
+ * handler free to block on its database connection without starving nng's
+ * own callback threads.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <nng/supplemental/tls/tls.h>
+
+#include "log.h"
+#include "transport.h"
+
+struct rep_worker {
+	struct ibx_rep_server *server;
+	nng_ctx ctx;
+	nng_aio *aio;
+	pthread_t thread;
+	bool started;
+	void *arg;
+};
+
+struct ibx_rep_server {
+	nng_socket sock;
+	ibx_rep_handler handler;
+	size_t nworkers;
+	struct rep_worker *workers;
+};
+
+struct ibx_req_client {
+	nng_socket sock;
+};
+
+static bool
+url_is_tls(const char *url)
+{
+	return (strncmp(url, "tls+tcp://", 10) == 0);
+}
+
+/* Configure TLS on a dialer or listener: own certificate and key, the CA
+ * and optional CRL, peers required to present a certificate (mutual TLS). */
+static int
+tls_config_new(nng_tls_mode mode, const ibx_transport_opts *opts,
+	       nng_tls_config **out)
+{
+	nng_tls_config *cfg = NULL;
+	int rv;
+
+	if (opts == NULL || opts->cert_file == NULL ||
+	    opts->key_file == NULL || opts->ca_file == NULL) {
+		IBX_ERROR("tls: a certificate, key and CA file are required "
+			  "for tls+tcp://");
+		return (NNG_EINVAL);
+	}
+	if ((rv = nng_tls_config_alloc(&cfg, mode)) != 0)
+		return (rv);
+	if ((rv = nng_tls_config_auth_mode(cfg, NNG_TLS_AUTH_MODE_REQUIRED)) !=
+		0 ||
+	    (rv = nng_tls_config_ca_file(cfg, opts->ca_file)) != 0 ||
+	    (rv = nng_tls_config_cert_key_file(cfg, opts->cert_file,
+					       opts->key_file)) != 0) {
+		IBX_ERROR("tls: loading %s / %s / %s: %s", opts->cert_file,
+			  opts->key_file, opts->ca_file, nng_strerror(rv));
+		nng_tls_config_free(cfg);
+		return (rv);
+	}
+	*out = cfg;
+	return (0);
+}
+
+static void *
+rep_worker_main(void *p)
+{
+	struct rep_worker *w = p;
+	nng_msg *msg;
+	ibx_bytes reply;
+	int rv;
+
+	for (;;) {
+		nng_ctx_recv(w->ctx, w->aio);
+		nng_aio_wait(w->aio);
+		if ((rv = nng_aio_result(w->aio)) != 0) {
+			if (rv == NNG_ECLOSED)
+				break;
+			continue;
+		}
+		msg = nng_aio_get_msg(w->aio);
+		reply.data = NULL;
+		reply.len = 0;
+		w->server->handler(w->arg, nng_msg_body(msg), nng_msg_len(msg),
+				   &reply);
+		nng_msg_clear(msg);
+		rv = nng_msg_append(msg, reply.data, reply.len);
+		ibx_bytes_fini(&reply);
+		if (rv != 0) {
+			nng_msg_free(msg);
+			continue;
+		}
+		nng_aio_set_msg(w->aio, msg);
+		nng_ctx_send(w->ctx, w->aio);
+		nng_aio_wait(w->aio);
+		if (nng_aio_result(w->aio) != 0)
+			nng_msg_free(msg);
+	}
+	return (NULL);
+}
+
+ibx_err
+ibx_rep_server_open(const char *url, const ibx_transport_opts *opts,
+		    size_t nworkers, void **worker_args,
+		    ibx_rep_handler handler, ibx_rep_server **out)
+{
+	ibx_rep_server *s;
+	nng_listener l;
+	nng_tls_config *tls = NULL;
+	size_t i;
+	int rv;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return (IBX_ENOMEM);
+	s->handler = handler;
+	if ((s->workers = calloc(nworkers, sizeof(*s->workers))) == NULL) {
+		free(s);
+		return (IBX_ENOMEM);
+	}
+	if ((rv = nng_rep0_open(&s->sock)) != 0) {
+		IBX_ERROR("transport: rep socket: %s", nng_strerror(rv));
+		free(s->workers);
+		free(s);
+		return (IBX_EIO);
+	}
+	if ((rv = nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ,
+				      IBX_WIRE_MAX_MESSAGE)) != 0 ||
+	    (rv = nng_listener_create(&l, s->sock, url)) != 0)
+		goto fail;
+	if (url_is_tls(url)) {
+		if ((rv = tls_config_new(NNG_TLS_MODE_SERVER, opts, &tls)) !=
+			0 ||
+		    (rv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, tls)) !=
+			0)
+			goto fail;
+	}
+	if ((rv = nng_listener_set_size(l, NNG_OPT_RECVMAXSZ,
+					IBX_WIRE_MAX_MESSAGE)) != 0 ||
+	    (rv = nng_listener_start(l, 0)) != 0)
+		goto fail;
+	if (tls != NULL) {
+		nng_tls_config_free(tls);
+		tls = NULL;
+	}
+	for (i = 0; i < nworkers; i++) {
+		struct rep_worker *w = &s->workers[i];
+
+		w->server = s;
+		w->arg = worker_args != NULL ? worker_args[i] : NULL;
+		if ((rv = nng_ctx_open(&w->ctx, s->sock)) != 0 ||
+		    (rv = nng_aio_alloc(&w->aio, NULL, NULL)) != 0)
+			goto fail;
+		if (pthread_create(&w->thread, NULL, rep_worker_main, w) !=
+		    0) {
+			rv = NNG_ENOMEM;
+			goto fail;
+		}
+		w->started = true;
+		s->nworkers = i + 1;
+	}
+	*out = s;
+	return (IBX_OK);
+fail:
+	IBX_ERROR("transport: listen on %s: %s", url, nng_strerror(rv));
+	if (tls != NULL)
+		nng_tls_config_free(tls);
+	s->nworkers = nworkers;
+	ibx_rep_server_close(s);
+	return (IBX_EIO);
+}
+
+void
+ibx_rep_server_close(ibx_rep_server *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	nng_close(s->sock);
+	for (i = 0; i < s->nworkers; i++) {
+		struct rep_worker *w = &s->workers[i];
+
+		if (w->started)
+			pthread_join(w->thread, NULL);
+		if (w->aio != NULL)
+			nng_aio_free(w->aio);
+	}
+	free(s->workers);
+	free(s);
+}
+
+ibx_err
+ibx_req_client_open(const char *const *urls, size_t n,
+		    const ibx_transport_opts *opts, ibx_req_client **out)
+{
+	ibx_req_client *c;
+	nng_dialer d;
+	nng_tls_config *tls = NULL;
+	size_t i = 0;
+	int rv;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return (IBX_ENOMEM);
+	if ((rv = nng_req0_open(&c->sock)) != 0) {
+		IBX_ERROR("transport: req socket: %s", nng_strerror(rv));
+		free(c);
+		return (IBX_EIO);
+	}
+	if ((rv = nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ,
+				      IBX_WIRE_MAX_MESSAGE)) != 0 ||
+	    (rv = nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, 1000)) !=
+		0 ||
+	    (rv = nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 100)) != 0 ||
+	    (rv = nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 2000)) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((rv = nng_dialer_create(&d, c->sock, urls[i])) != 0)
+			goto fail;
+		if (url_is_tls(urls[i])) {
+			if ((rv = tls_config_new(NNG_TLS_MODE_CLIENT, opts,
+						 &tls)) != 0 ||
+			    (rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG,
+						     tls)) != 0)
+				goto fail;
+			nng_tls_config_free(tls);
+			tls = NULL;
+		}
+		if ((rv = nng_dialer_set_size(d, NNG_OPT_RECVMAXSZ,
+					      IBX_WIRE_MAX_MESSAGE)) != 0 ||
+		    (rv = nng_dialer_start(d, NNG_FLAG_NONBLOCK)) != 0)
+			goto fail;
+	}
+	*out = c;
+	return (IBX_OK);
+fail:
+	IBX_ERROR("transport: dial %s: %s", i < n ? urls[i] : "",
+		  nng_strerror(rv));
+	if (tls != NULL)
+		nng_tls_config_free(tls);
+	nng_close(c->sock);
+	free(c);
+	return (IBX_EIO);
+}
+
+ibx_err
+ibx_req_client_call(ibx_req_client *c, const ibx_bytes *req, int timeout_ms,
+		    ibx_bytes *reply)
+{
+	nng_msg *msg = NULL;
+	int rv;
+
+	if ((rv = nng_socket_set_ms(c->sock, NNG_OPT_SENDTIMEO, timeout_ms)) !=
+		0 ||
+	    (rv = nng_socket_set_ms(c->sock, NNG_OPT_RECVTIMEO, timeout_ms)) !=
+		0 ||
+	    (rv = nng_msg_alloc(&msg, 0)) != 0 ||
+	    (rv = nng_msg_append(msg, req->data, req->len)) != 0)
+		goto fail;
+	if ((rv = nng_sendmsg(c->sock, msg, 0)) != 0)
+		goto fail;
+	msg = NULL;
+	if ((rv = nng_recvmsg(c->sock, &msg, 0)) != 0)
+		goto fail;
+	reply->len = nng_msg_len(msg);
+	if ((reply->data = malloc(reply->len > 0 ? reply->len : 1)) == NULL) {
+		nng_msg_free(msg);
+		return (IBX_ENOMEM);
+	}
+	memcpy(reply->data, nng_msg_body(msg), reply->len);
+	nng_msg_free(msg);
+	return (IBX_OK);
+fail:
+	if (msg != NULL)
+		nng_msg_free(msg);
+	if (rv == NNG_ETIMEDOUT)
+		return (IBX_ETIMEDOUT);
+	IBX_ERROR("transport: request: %s", nng_strerror(rv));
+	return (rv == NNG_ECLOSED ? IBX_ECLOSED : IBX_EIO);
+}
+
+void
+ibx_req_client_close(ibx_req_client *c)
+{
+	if (c == NULL)
+		return;
+	nng_close(c->sock);
+	free(c);
+}

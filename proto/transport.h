@@ -1,0 +1,66 @@
+/*
+ * The spoke-hub transport over nng: the hub's REP server (a pool of worker
+ * threads, each with its own context, so several requests are in flight and
+ * each worker can hold its own database connection) and the spoke's REQ
+ * client.  The only module that includes nng.  Every socket has
+ * NNG_OPT_RECVMAXSZ set to IBX_WIRE_MAX_MESSAGE: nng 1.5.2 has no default
+ * limit, and a peer announcing a larger frame loses its pipe.
+ */
+#ifndef IBX_TRANSPORT_H
+#define IBX_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "wire.h"
+
+/* TLS material for tls+tcp:// URLs (PEM files).  All NULL for tcp://. */
+typedef struct ibx_transport_opts {
+	const char *cert_file; /* this side's certificate chain */
+	const char *key_file;  /* its private key */
+	const char *ca_file;   /* the national CA that peers must chain to */
+	const char *crl_file;  /* optional CRL of revoked peers */
+} ibx_transport_opts;
+
+typedef struct ibx_rep_server ibx_rep_server;
+typedef struct ibx_req_client ibx_req_client;
+
+/* A request handler: called on a worker thread with that worker's argument
+ * and the request bytes (valid only during the call).  It must fill *reply
+ * with malloc'd bytes (the server frees them); an empty reply closes
+ * nothing but sends zero bytes. */
+typedef void (*ibx_rep_handler)(void *worker_arg, const uint8_t *req,
+				size_t len, ibx_bytes *reply);
+
+/* ibx_rep_server_open: listen on url (tcp://127.0.0.1:7400 or
+ * tls+tcp://...) and start nworkers threads; worker i calls handler with
+ * worker_args[i].  IBX_EIO when the address cannot be bound (logged with
+ * nng_strerror).  On IBX_OK the caller closes *out with
+ * ibx_rep_server_close; worker_args stay the caller's. */
+ibx_err ibx_rep_server_open(const char *url, const ibx_transport_opts *opts,
+			    size_t nworkers, void **worker_args,
+			    ibx_rep_handler handler, ibx_rep_server **out);
+
+/* ibx_rep_server_close: stop listening, let each worker finish its request
+ * and join them.  NULL is fine. */
+void ibx_rep_server_close(ibx_rep_server *s);
+
+/* ibx_req_client_open: a REQ socket dialling every url in urls[0..n-1]
+ * (a hub that is down is retried in the background; requests go to hubs
+ * that are up).  On IBX_OK close *out with ibx_req_client_close. */
+ibx_err ibx_req_client_open(const char *const *urls, size_t n,
+			    const ibx_transport_opts *opts,
+			    ibx_req_client **out);
+
+/* ibx_req_client_call: send req and wait up to timeout_ms (milliseconds)
+ * for the reply; nng resends the request every second meanwhile if a pipe
+ * drops.  On IBX_OK *reply holds new bytes the caller frees with
+ * ibx_bytes_fini.  IBX_ETIMEDOUT when no hub answered in time. */
+ibx_err ibx_req_client_call(ibx_req_client *c, const ibx_bytes *req,
+			    int timeout_ms, ibx_bytes *reply);
+
+/* ibx_req_client_close: close the socket; NULL is fine. */
+void ibx_req_client_close(ibx_req_client *c);
+
+#endif /* IBX_TRANSPORT_H */
