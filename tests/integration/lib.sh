@@ -1,0 +1,117 @@
+# Shared helpers for the integration tests.  Source it at the top of a
+# test_*.sh script run by ctest: it gives the test its own database in the
+# fixture's PostgreSQL cluster and helpers to run a real hub and spokes on
+# free loopback ports.  Everything the test starts is stopped on exit.
+set -euo pipefail
+
+: "${IBX_BUILD:?run through ctest}" "${IBX_SOURCE:?}" "${IBX_PG_STATE:?}"
+. "$IBX_SOURCE/deploy/pg.sh"
+. "$IBX_SOURCE/tests/integration/ports.sh"
+. "$IBX_PG_STATE/env"
+
+HUB_BIN=$IBX_BUILD/hub/inbound-hub
+SPOKE_BIN=$IBX_BUILD/spoke/inbound-spoke
+PEER_BIN=$IBX_BUILD/tests/ibx-testpeer
+DATAGEN_BIN=$IBX_BUILD/deploy/datagen/inbound-datagen
+TEST_NAME=$(basename "$0" .sh)
+WORK=$(mktemp -d "/tmp/ibx-$TEST_NAME.XXXXXX")
+DB_NAME=$(echo "t_${TEST_NAME}_$$" | tr -c 'a-z0-9_\n' '_')
+export PGPASSWORD
+PGPASSWORD=$(cat "$(dirname "$IBX_PG_DATA")/superuser.pass")
+DSN=$(ibx_pg_dsn "$IBX_PG_DATA" "$IBX_PG_PORT" "$DB_NAME")
+HUB_PIDS=()
+FAILURES=0
+
+ibx_cleanup() {
+	local pid
+	for pid in "${HUB_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d postgres -qc \
+		"DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
+	if [ "$FAILURES" -eq 0 ]; then rm -rf "$WORK"; else echo "kept $WORK for inspection"; fi
+}
+trap ibx_cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	FAILURES=$((FAILURES + 1))
+	exit 1
+}
+pass() { echo "ok: $*"; }
+
+# assert_eq ACTUAL EXPECTED WHAT
+assert_eq() {
+	[ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"
+	pass "$3 = $2"
+}
+
+# assert_contains HAYSTACK NEEDLE WHAT
+assert_contains() {
+	case "$1" in
+	*"$2"*) pass "$3" ;;
+	*) fail "$3: '$2' not found in: $1" ;;
+	esac
+}
+
+# sql QUERY: one value (or rows, | separated) from the test's database.
+sql() {
+	psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d "$DB_NAME" -tAXc "$1"
+}
+
+# db_create: a fresh database with every migration applied.
+db_create() {
+	psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d postgres -qc \
+		"CREATE DATABASE $DB_NAME" >/dev/null
+	"$HUB_BIN" migrate --db "$DSN" >/dev/null
+}
+
+# hub_start [extra args]: start a hub on free ports; sets NNG_URL, NNG_PORT,
+# API, HUB_PID.  Waits until /healthz answers.
+hub_start() {
+	NNG_PORT=$(ibx_free_port)
+	HTTP_PORT=$(ibx_free_port)
+	NNG_URL=tcp://127.0.0.1:$NNG_PORT
+	API=http://127.0.0.1:$HTTP_PORT
+	"$HUB_BIN" serve --db "$DSN" --listen "$NNG_URL" --insecure-tcp \
+		--http "127.0.0.1:$HTTP_PORT" "$@" 2>>"$WORK/hub.log" &
+	HUB_PID=$!
+	HUB_PIDS+=("$HUB_PID")
+	local i
+	for i in $(seq 1 100); do
+		curl -fsS "$API/healthz" >/dev/null 2>&1 && return 0
+		kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; fail "hub exited at start"; }
+		sleep 0.1
+	done
+	fail "hub did not answer /healthz in 10 s"
+}
+
+# hub_alive: the hub process runs and answers /healthz.
+hub_alive() {
+	kill -0 "$HUB_PID" 2>/dev/null && curl -fsS "$API/healthz" >/dev/null 2>&1
+}
+
+# publish FILE [extra args]: publish a listing with the real spoke; prints
+# its output, returns its exit status.
+publish() {
+	local f=$1
+	shift
+	"$SPOKE_BIN" publish --insecure-tcp --hub "$NNG_URL" --listing "$f" \
+		--timeout 3000 --attempts 2 "$@" 2>&1
+}
+
+# get PATH: GET from the API; sets STATUS and BODY.
+get() {
+	local out
+	out=$(curl -sS -w '\n%{http_code}' "$API$1")
+	STATUS=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+}
+
+# edit_json IN OUT JQ-FILTER: a changed copy of a listing.
+edit_json() {
+	jq "$3" "$1" >"$2"
+}
+
+EXAMPLE=$IBX_SOURCE/tests/data/listing_example.json

@@ -1,0 +1,218 @@
+/*
+ * ibx-testpeer: a misbehaving spoke for the integration tests.  It builds
+ * envelopes the real spoke would refuse to send (no listing check, any
+ * sender, sequence or payload type), sends raw bytes, and speaks the SP
+ * wire protocol by hand to announce an absurd frame length.
+ *
+ *   ibx-testpeer forge --listing F --out F [--sender C] [--seq N]
+ *                      [--type N] [--schema N]
+ *   ibx-testpeer send --hub URL --file F     print the Ack as
+ *                                            "status=<name> version=<n>
+ *                                            error=<text>"
+ *   ibx-testpeer oversize --addr HOST:PORT   announce a 2^60-byte frame
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "envelope.h"
+#include "listing_json.h"
+#include "transport.h"
+
+static int
+read_all(const char *path, ibx_bytes *out)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0) {
+		perror(path);
+		return (-1);
+	}
+	rewind(f);
+	out->data = malloc((size_t)n + 1);
+	out->len = fread(out->data, 1, (size_t)n, f);
+	fclose(f);
+	return (0);
+}
+
+static int
+forge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"listing", required_argument, NULL, 'l'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"sender", required_argument, NULL, 's'},
+	    {"seq", required_argument, NULL, 'q'},
+	    {"type", required_argument, NULL, 't'},
+	    {"schema", required_argument, NULL, 'v'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *listing = NULL, *outp = NULL, *sender = NULL;
+	unsigned long long seq = 1;
+	int type = IBX_PAYLOAD_HOSPITAL_LISTING, schema = IBX_SCHEMA_VERSION;
+	ibx_problems p;
+	ibx_listing *l = NULL;
+	ibx_bytes payload = {0}, env = {0}, hb = {0};
+	ibx_header h;
+	ibx_envelope e;
+	FILE *f;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			listing = optarg;
+			break;
+		case 'o':
+			outp = optarg;
+			break;
+		case 's':
+			sender = optarg;
+			break;
+		case 'q':
+			seq = strtoull(optarg, NULL, 10);
+			break;
+		case 't':
+			type = atoi(optarg);
+			break;
+		case 'v':
+			schema = atoi(optarg);
+			break;
+		default:
+			return (2);
+		}
+	}
+	if (listing == NULL || outp == NULL)
+		return (2);
+	ibx_problems_init(&p);
+	if (ibx_listing_load_file(listing, &p, &l) != IBX_OK) {
+		fprintf(stderr, "forge: cannot load %s\n", listing);
+		return (1);
+	}
+	ibx_problems_fini(&p);
+	if (ibx_listing_encode(l, &payload) != IBX_OK)
+		return (1);
+	memset(&h, 0, sizeof(h));
+	snprintf(h.sender_id, sizeof(h.sender_id), "%s",
+		 sender != NULL
+		     ? sender
+		     : (l->organisation_code ? l->organisation_code : ""));
+	h.sequence = seq;
+	h.created_at_ms = 0;
+	h.payload_type = (ibx_payload_type)type;
+	h.schema_version = (uint32_t)schema;
+	if (ibx_header_encode(&h, &hb) != IBX_OK)
+		return (1);
+	memset(&e, 0, sizeof(e));
+	e.header = hb;
+	e.payload = payload;
+	if (ibx_envelope_encode(&e, &env) != IBX_OK)
+		return (1);
+	if ((f = fopen(outp, "wb")) == NULL ||
+	    fwrite(env.data, 1, env.len, f) != env.len || fclose(f) != 0) {
+		perror(outp);
+		return (1);
+	}
+	ibx_bytes_fini(&hb);
+	ibx_bytes_fini(&payload);
+	ibx_bytes_fini(&env);
+	ibx_listing_free(l);
+	return (0);
+}
+
+static int
+send_file(const char *hub, const char *path)
+{
+	const char *hubs[1] = {hub};
+	ibx_req_client *c = NULL;
+	ibx_bytes req = {0}, reply = {0};
+	ibx_ack ack;
+	int rv;
+
+	if (read_all(path, &req) != 0)
+		return (1);
+	if (ibx_req_client_open(hubs, 1, NULL, &c) != IBX_OK)
+		return (1);
+	rv = ibx_req_client_call(c, &req, 5000, &reply);
+	ibx_req_client_close(c);
+	free(req.data);
+	if (rv != IBX_OK) {
+		printf("status=no-answer\n");
+		return (3);
+	}
+	if (ibx_ack_decode(reply.data, reply.len, &ack) != IBX_OK) {
+		printf("status=unreadable-ack\n");
+		return (1);
+	}
+	printf("status=%s version=%d error=%s\n",
+	       ibx_ack_status_name(ack.status), ack.listing_version,
+	       ack.error);
+	ibx_bytes_fini(&reply);
+	return (0);
+}
+
+/* Connect, complete the SP handshake as a REQ peer, then announce a frame
+ * of 2^60 bytes and send a few bytes of it.  Prints "closed" when the hub
+ * drops the connection, "open" when it is still open after 2 seconds. */
+static int
+oversize(const char *addr)
+{
+	unsigned char hello[8] = {0, 'S', 'P', 0, 0x00, 0x30, 0, 0};
+	unsigned char frame[16] = {0x10, 0, 0, 0, 0, 0, 0, 0};
+	unsigned char buf[64];
+	struct sockaddr_in sa;
+	struct timeval tv = {2, 0};
+	char host[64];
+	const char *colon = strrchr(addr, ':');
+	ssize_t n;
+	int s;
+
+	if (colon == NULL || (size_t)(colon - addr) >= sizeof(host))
+		return (2);
+	memcpy(host, addr, (size_t)(colon - addr));
+	host[colon - addr] = '\0';
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)atoi(colon + 1));
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		return (2);
+	if ((s = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    connect(s, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		perror("connect");
+		return (1);
+	}
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (write(s, hello, sizeof(hello)) != sizeof(hello) ||
+	    read(s, buf, 8) != 8) {
+		printf("closed\n");
+		return (0);
+	}
+	(void)!write(s, frame, sizeof(frame));
+	n = read(s, buf, sizeof(buf));
+	printf("%s\n",
+	       n == 0 || (n < 0 && errno != EAGAIN) ? "closed" : "open");
+	close(s);
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "forge") == 0)
+		return (forge(argc - 1, argv + 1));
+	if (argc == 6 && strcmp(argv[1], "send") == 0 &&
+	    strcmp(argv[2], "--hub") == 0 && strcmp(argv[4], "--file") == 0)
+		return (send_file(argv[3], argv[5]));
+	if (argc == 4 && strcmp(argv[1], "oversize") == 0 &&
+	    strcmp(argv[2], "--addr") == 0)
+		return (oversize(argv[3]));
+	fprintf(stderr, "usage: see the comment at the top of testpeer.c\n");
+	return (2);
+}
