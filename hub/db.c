@@ -97,9 +97,9 @@ result_check(ibx_db *db, PGresult *res, const char *sql)
 	return (IBX_EDB);
 }
 
-ibx_err
-ibx_db_execp(ibx_db *db, const char *sql, int n, const ibx_db_param *params,
-	     ibx_db_result **out)
+static ibx_err
+execp(ibx_db *db, const char *sql, int n, const ibx_db_param *params,
+      int result_format, ibx_db_result **out)
 {
 	const char *values[32];
 	int lengths[32], formats[32], i;
@@ -113,14 +113,28 @@ ibx_db_execp(ibx_db *db, const char *sql, int n, const ibx_db_param *params,
 		lengths[i] = params[i].len;
 		formats[i] = params[i].binary ? 1 : 0;
 	}
-	res =
-	    PQexecParams(db->conn, sql, n, NULL, values, lengths, formats, 0);
+	res = PQexecParams(db->conn, sql, n, NULL, values, lengths, formats,
+			   result_format);
 	if ((rv = result_check(db, res, sql)) != IBX_OK || out == NULL) {
 		PQclear(res);
 		return (rv);
 	}
 	*out = (ibx_db_result *)res;
 	return (IBX_OK);
+}
+
+ibx_err
+ibx_db_execp(ibx_db *db, const char *sql, int n, const ibx_db_param *params,
+	     ibx_db_result **out)
+{
+	return (execp(db, sql, n, params, 0, out));
+}
+
+ibx_err
+ibx_db_execp_binary(ibx_db *db, const char *sql, int n,
+		    const ibx_db_param *params, ibx_db_result **out)
+{
+	return (execp(db, sql, n, params, 1, out));
 }
 
 ibx_err

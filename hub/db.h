@@ -45,6 +45,11 @@ ibx_err ibx_db_exec(ibx_db *db, const char *sql, int n,
 ibx_err ibx_db_execp(ibx_db *db, const char *sql, int n,
 		     const ibx_db_param *params, ibx_db_result **out);
 
+/* ibx_db_execp_binary: as ibx_db_execp, with every result column in
+ * PostgreSQL's binary format (bytea as its raw bytes). */
+ibx_err ibx_db_execp_binary(ibx_db *db, const char *sql, int n,
+			    const ibx_db_param *params, ibx_db_result **out);
+
 /* ibx_db_script: run a script of several statements with no parameters
  * (migrations only). */
 ibx_err ibx_db_script(ibx_db *db, const char *sql);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "intake.h"
 #include "listing_json.h"
@@ -23,6 +24,15 @@ refuse(ibx_ack *ack, ibx_ack_status status, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
 static void
 intake_listing(hub_intake_worker *w, const ibx_header *h,
 	       const ibx_envelope *env, const ibx_bytes *raw, ibx_ack *ack)
@@ -30,7 +40,6 @@ intake_listing(hub_intake_worker *w, const ibx_header *h,
 	ibx_listing *l = NULL;
 	ibx_problems problems;
 	char *doc = NULL, *joined = NULL;
-	ibx_err rv;
 
 	ibx_problems_init(&problems);
 	if (ibx_listing_decode(env->payload.data, env->payload.len, &l) !=
@@ -58,17 +67,9 @@ intake_listing(hub_intake_worker *w, const ibx_header *h,
 		refuse(ack, IBX_ACK_RETRY_LATER, "hub out of memory");
 		goto out;
 	}
-	rv = hub_store_hospital_listing(w->db, h->sender_id, doc, h->sequence,
-					raw, &ack->listing_version);
-	if (rv == IBX_OK) {
-		ack->status = IBX_ACK_ACCEPTED;
-		IBX_INFO("intake: listing %s stored as version %d",
-			 h->sender_id, ack->listing_version);
-	} else
-		refuse(
-		    ack, IBX_ACK_RETRY_LATER,
-		    "hub could not store the listing (%s): send again later",
-		    ibx_strerror(rv));
+	ack->status = hub_store_hospital_listing(
+	    w->db, h->sender_id, doc, h->sequence, raw, &ack->listing_version,
+	    ack->error, sizeof(ack->error));
 out:
 	free(joined);
 	free(doc);
@@ -84,6 +85,7 @@ hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
 	ibx_header h;
 	ibx_bytes raw = {(uint8_t *)req, len};
 	bool have_header = false;
+	char role[16] = "";
 
 	memset(ack, 0, sizeof(*ack));
 	memset(&env, 0, sizeof(env));
@@ -103,33 +105,26 @@ hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
 	}
 	have_header = true;
 	ack->sequence = h.sequence;
-	if (h.schema_version != IBX_SCHEMA_VERSION) {
-		refuse(ack, IBX_ACK_UNSUPPORTED_SCHEMA,
-		       "header: field \"schema_version\": %u is not supported "
-		       "(expected %d)",
-		       h.schema_version, IBX_SCHEMA_VERSION);
+	ack->status =
+	    hub_verify_envelope(w->verifier, w->db, &h, &env, now_ms(), role,
+				ack->error, sizeof(ack->error));
+	if (ack->status != IBX_ACK_ACCEPTED)
 		goto refused;
-	}
-	if (h.sender_id[0] == '\0') {
-		refuse(ack, IBX_ACK_MALFORMED,
-		       "header: field \"sender_id\": is required");
-		goto refused;
-	}
 	switch (h.payload_type) {
 	case IBX_PAYLOAD_HOSPITAL_LISTING:
 		intake_listing(w, &h, &env, &raw, ack);
 		break;
 	default:
 		refuse(ack, IBX_ACK_UNKNOWN_PAYLOAD,
-		       "header: field \"payload_type\": %d is not accepted",
+		       "header: field \"payload_type\": %d is not served yet",
 		       (int)h.payload_type);
 		break;
 	}
-	if (ack->status == IBX_ACK_ACCEPTED ||
-	    ack->status == IBX_ACK_RETRY_LATER)
+	if (ack->status == IBX_ACK_ACCEPTED)
 		goto out;
 refused:
-	IBX_INFO("intake: refused %s seq %llu: %s",
+	IBX_INFO("intake: %s %s seq %llu: %s",
+		 ibx_ack_status_name(ack->status),
 		 have_header ? h.sender_id : "(unknown)",
 		 (unsigned long long)h.sequence, ack->error);
 	hub_store_refusal(w->db, have_header ? h.sender_id : NULL, h.sequence,

@@ -1,10 +1,10 @@
 /*
  * Intake: what the hub does with one request from a spoke.  Decode the
- * envelope and header, refuse what is malformed or of an unknown payload
- * type, decode and check the payload again (never trusting the spoke), store
- * it (store.c) and answer with an Ack.  Every answered envelope, accepted or
- * refused, is written to the message log; a refused one stores nothing
- * else.
+ * envelope and header, open it (verify.c: certificate, signature, sender,
+ * role, clock), decode and check the payload again (never trusting the
+ * spoke), store it (store.c) and answer with an Ack.  Every answered envelope,
+ * accepted or refused, is written to the message log; a refused one stores
+ * nothing else.
  */
 #ifndef HUB_INTAKE_H
 #define HUB_INTAKE_H
@@ -13,11 +13,13 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "verify.h"
 #include "wire.h"
 
 /* Per-worker state: each intake worker owns one database connection. */
 typedef struct hub_intake_worker {
 	ibx_db *db;
+	const hub_verifier *verifier; /* shared, read-only */
 } hub_intake_worker;
 
 /* hub_intake_handle: the ibx_rep_handler for the hub's REP server.

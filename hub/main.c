@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "crypto.h"
 #include "dbpool.h"
 #include "http.h"
 #include "intake.h"
@@ -51,7 +52,7 @@ usage(FILE *f)
 		"\n"
 		"  --db DSN          libpq connection string (or IBX_DB)\n"
 		"  --listen URL      nng address for spokes "
-		"(default tcp://127.0.0.1:7400)\n"
+		"(default tls+tcp://127.0.0.1:7400)\n"
 		"  --insecure-tcp    allow a plain tcp:// listener\n"
 		"  --http ADDR:PORT  HTTP API (default 127.0.0.1:8080, port "
 		"from IBX_HTTP_PORT)\n"
@@ -185,6 +186,7 @@ run_serve(const struct hub_config *c)
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
 	hub_api api = {NULL};
+	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	sigset_t sigs;
 	char addr[64];
 	int port, sig, status = 1;
@@ -200,16 +202,26 @@ run_serve(const struct hub_config *c)
 	}
 	if (split_addr(c->http, addr, sizeof(addr), &port) != 0)
 		return (1);
+	if (c->tls.ca_file == NULL) {
+		fprintf(stderr, "inbound-hub: --ca (the national CA) is "
+				"required to verify envelopes\n");
+		return (1);
+	}
+	if (ibx_trust_load(c->tls.ca_file, c->tls.crl_file, &verifier.trust) !=
+	    IBX_OK)
+		return (1);
 	/* Signals are taken by sigwait below, never by other threads. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	for (i = 0; i < c->workers; i++) {
 		if (ibx_db_open(c->db, &workers[i].db) != IBX_OK)
 			goto out;
+		workers[i].verifier = &verifier;
 		args[i] = &workers[i];
 	}
 	if (hub_dbpool_open(c->db, (size_t)c->http_threads, &api.pool) !=
@@ -223,8 +235,11 @@ run_serve(const struct hub_config *c)
 		goto out;
 	IBX_INFO("serving spokes on %s and HTTP on http://%s:%d/", c->listen,
 		 addr, port);
-	if (sigwait(&sigs, &sig) == 0)
-		IBX_INFO("signal %d: shutting down", sig);
+	/* SIGHUP reloads the CA and CRL (after a revocation). */
+	while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP)
+		IBX_INFO("reloading the CA and CRL: %s",
+			 ibx_strerror(ibx_trust_reload(verifier.trust)));
+	IBX_INFO("signal %d: shutting down", sig);
 	status = 0;
 out:
 	hub_http_stop(http);
@@ -232,6 +247,7 @@ out:
 	hub_dbpool_close(api.pool);
 	for (i = 0; i < c->workers; i++)
 		ibx_db_close(workers[i].db);
+	ibx_trust_free(verifier.trust);
 	return (status);
 }
 
@@ -248,7 +264,7 @@ main(int argc, char **argv)
 	snprintf(http_default, sizeof(http_default), "127.0.0.1:%s",
 		 port != NULL && *port != '\0' ? port : "8080");
 	c.db = getenv("IBX_DB");
-	c.listen = "tcp://127.0.0.1:7400";
+	c.listen = "tls+tcp://127.0.0.1:7400";
 	c.http = http_default;
 	c.sql_dir = IBX_SQL_DIR;
 	c.workers = 8;

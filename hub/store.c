@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "store.h"
@@ -9,19 +10,45 @@
 static const char SQL_STORE_LISTING[] =
     "SELECT ibx_store_hospital_listing($1, $2::jsonb, $3::bigint, $4, $5, "
     "$6, $7)";
+static const char SQL_ACCEPTED_VERSION[] =
+    "SELECT ibx_accepted_version($1, $2::bigint, sha256($3))";
 static const char SQL_LOG_REFUSAL[] =
     "INSERT INTO message_log (sender_id, sequence, payload_type, digest, "
     "status, outcome, reason) VALUES ($1, $2::bigint, $3::integer, "
     "sha256($4), $5::integer, $6, $7)";
 
-ibx_err
+/* After a replay refusal: was it this very envelope, accepted before? */
+static int
+accepted_before(ibx_db *db, const char *code, const char *seq,
+		const ibx_bytes *envelope, int32_t *version)
+{
+	ibx_db_param p[3];
+	ibx_db_result *res = NULL;
+	int found = 0;
+
+	p[0] = (ibx_db_param){code, 0, false};
+	p[1] = (ibx_db_param){seq, 0, false};
+	p[2] = (ibx_db_param){(const char *)envelope->data, (int)envelope->len,
+			      true};
+	if (ibx_db_execp(db, SQL_ACCEPTED_VERSION, 3, p, &res) == IBX_OK &&
+	    ibx_db_result_rows(res) == 1 && !ibx_db_result_isnull(res, 0, 0)) {
+		*version =
+		    (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
+		found = 1;
+	}
+	ibx_db_result_free(res);
+	return (found);
+}
+
+ibx_ack_status
 hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 			   uint64_t sequence, const ibx_bytes *envelope,
-			   int32_t *version)
+			   int32_t *version, char *err, size_t n)
 {
 	char seq[24], ptype[8], status[8];
 	ibx_db_param p[7];
 	ibx_db_result *res = NULL;
+	const char *state;
 	ibx_err rv;
 
 	snprintf(seq, sizeof(seq), "%" PRIu64, sequence);
@@ -35,11 +62,35 @@ hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 			      true};
 	p[5] = (ibx_db_param){status, 0, false};
 	p[6] = (ibx_db_param){ibx_ack_status_name(IBX_ACK_ACCEPTED), 0, false};
-	if ((rv = ibx_db_execp(db, SQL_STORE_LISTING, 7, p, &res)) != IBX_OK)
-		return (rv);
-	*version = (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
-	ibx_db_result_free(res);
-	return (IBX_OK);
+	rv = ibx_db_execp(db, SQL_STORE_LISTING, 7, p, &res);
+	if (rv == IBX_OK) {
+		*version =
+		    (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
+		ibx_db_result_free(res);
+		return (IBX_ACK_ACCEPTED);
+	}
+	state = ibx_db_sqlstate(db);
+	if (rv == IBX_EDB && strcmp(state, "IBX01") == 0) {
+		if (accepted_before(db, code, seq, envelope, version)) {
+			snprintf(
+			    err, n,
+			    "already accepted as listing version %d; nothing "
+			    "stored again",
+			    *version);
+			return (IBX_ACK_DUPLICATE);
+		}
+		snprintf(err, n, "header: field \"sequence\": %s",
+			 ibx_db_last_error(db));
+		return (IBX_ACK_REPLAY);
+	}
+	if (rv == IBX_EDB && strcmp(state, "IBX02") == 0) {
+		snprintf(err, n, "%s", ibx_db_last_error(db));
+		return (IBX_ACK_ROLE_FORBIDDEN);
+	}
+	snprintf(err, n,
+		 "hub could not store the message (%s): send it again later",
+		 ibx_strerror(rv));
+	return (IBX_ACK_RETRY_LATER);
 }
 
 void

@@ -6,6 +6,7 @@
 #ifndef HUB_STORE_H
 #define HUB_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -14,13 +15,19 @@
 
 /* hub_store_hospital_listing: store a checked listing (doc: its JSON text,
  * owned by the caller) carried by envelope (the exact received bytes) with
- * the sender's sequence.  On IBX_OK *version is the listing version now
- * current.  IBX_EDBDOWN when the database is unreachable (nothing stored;
- * the spoke retries). */
-ibx_err hub_store_hospital_listing(ibx_db *db, const char *code,
-				   const char *doc, uint64_t sequence,
-				   const ibx_bytes *envelope,
-				   int32_t *version);
+ * the sender's sequence, in one transaction that also accepts the sequence.
+ * Returns IBX_ACK_ACCEPTED with *version the listing version now current;
+ * IBX_ACK_DUPLICATE with the original *version when this very envelope was
+ * accepted before (nothing stored again); IBX_ACK_REPLAY when the sequence
+ * is not greater than the last accepted; IBX_ACK_ROLE_FORBIDDEN when the
+ * sender is not enrolled as a hospital; IBX_ACK_RETRY_LATER when the
+ * database failed (nothing stored; the spoke sends again).  err (n bytes)
+ * says why for every refusal. */
+ibx_ack_status hub_store_hospital_listing(ibx_db *db, const char *code,
+					  const char *doc, uint64_t sequence,
+					  const ibx_bytes *envelope,
+					  int32_t *version, char *err,
+					  size_t n);
 
 /* hub_store_refusal: log a refused envelope (sender and sequence as
  * claimed, or NULL/0 when unreadable) with its status and reason.  Best

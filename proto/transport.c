@@ -5,6 +5,7 @@
  * own callback threads.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,27 @@ url_is_tls(const char *url)
 	return (strncmp(url, "tls+tcp://", 10) == 0);
 }
 
+/* Read a whole PEM file (at most 1 MiB) into a new string. */
+static int
+read_text(const char *path, char **out)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (f == NULL)
+		return (NNG_ENOENT);
+	if ((buf = malloc(1024 * 1024 + 1)) == NULL) {
+		fclose(f);
+		return (NNG_ENOMEM);
+	}
+	n = fread(buf, 1, 1024 * 1024, f);
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	return (0);
+}
+
 /* Configure TLS on a dialer or listener: own certificate and key, the CA
  * and optional CRL, peers required to present a certificate (mutual TLS). */
 static int
@@ -49,6 +71,7 @@ tls_config_new(nng_tls_mode mode, const ibx_transport_opts *opts,
 	       nng_tls_config **out)
 {
 	nng_tls_config *cfg = NULL;
+	char *ca = NULL, *crl = NULL;
 	int rv;
 
 	if (opts == NULL || opts->cert_file == NULL ||
@@ -59,18 +82,30 @@ tls_config_new(nng_tls_mode mode, const ibx_transport_opts *opts,
 	}
 	if ((rv = nng_tls_config_alloc(&cfg, mode)) != 0)
 		return (rv);
+	/* The CA and CRL go in as PEM text so mbedTLS checks revocation on
+	 * every handshake. */
+	if ((rv = read_text(opts->ca_file, &ca)) != 0 ||
+	    (opts->crl_file != NULL &&
+	     (rv = read_text(opts->crl_file, &crl)) != 0))
+		goto fail;
 	if ((rv = nng_tls_config_auth_mode(cfg, NNG_TLS_AUTH_MODE_REQUIRED)) !=
 		0 ||
-	    (rv = nng_tls_config_ca_file(cfg, opts->ca_file)) != 0 ||
+	    (rv = nng_tls_config_ca_chain(cfg, ca, crl)) != 0 ||
 	    (rv = nng_tls_config_cert_key_file(cfg, opts->cert_file,
-					       opts->key_file)) != 0) {
-		IBX_ERROR("tls: loading %s / %s / %s: %s", opts->cert_file,
-			  opts->key_file, opts->ca_file, nng_strerror(rv));
-		nng_tls_config_free(cfg);
-		return (rv);
-	}
+					       opts->key_file)) != 0)
+		goto fail;
+	free(ca);
+	free(crl);
 	*out = cfg;
 	return (0);
+fail:
+	IBX_ERROR("tls: loading %s / %s / %s%s%s: %s", opts->cert_file,
+		  opts->key_file, opts->ca_file, opts->crl_file ? " / " : "",
+		  opts->crl_file ? opts->crl_file : "", nng_strerror(rv));
+	free(ca);
+	free(crl);
+	nng_tls_config_free(cfg);
+	return (rv);
 }
 
 static void *

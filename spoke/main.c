@@ -3,7 +3,9 @@
  * parses arguments and wires the modules.
  *
  *   inbound-spoke check --listing FILE.json
+ *   inbound-spoke seal --listing FILE.json --cert C --key K --out FILE
  *   inbound-spoke publish --hub URL [--hub URL ...] --listing FILE.json
+ *                         --cert C --key K --ca CA
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +21,8 @@
 
 struct spoke_config {
 	const char *listing;
+	const char *out;
+	int cert_hash;
 	const char *hubs[HUBS_MAX];
 	size_t nhubs;
 	long timeout_ms;
@@ -70,6 +74,9 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 	    {"cert", required_argument, NULL, 'c'},
 	    {"key", required_argument, NULL, 'k'},
 	    {"ca", required_argument, NULL, 'a'},
+	    {"crl", required_argument, NULL, 'r'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"cert-hash", no_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -111,6 +118,15 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 		case 'a':
 			c->tls.ca_file = optarg;
 			break;
+		case 'r':
+			c->tls.crl_file = optarg;
+			break;
+		case 'o':
+			c->out = optarg;
+			break;
+		case 'F':
+			c->cert_hash = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -150,18 +166,101 @@ load_listing(const char *path)
 	return (l);
 }
 
+/* Load the identity and the listing, check that the listing is the
+ * identity's own, and seal it.  Returns 0, or the exit status. */
+static int
+seal_listing(const struct spoke_config *c, spoke_identity *id,
+	     ibx_listing **lp, ibx_bytes *env)
+{
+	ibx_bytes payload = {NULL, 0};
+	ibx_err rv;
+
+	if (c->tls.cert_file == NULL || c->tls.key_file == NULL) {
+		fprintf(stderr, "inbound-spoke: --cert and --key (the "
+				"organisation's identity) are required\n");
+		return (2);
+	}
+	if ((*lp = load_listing(c->listing)) == NULL)
+		return (1);
+	if (spoke_identity_load(c->tls.cert_file, c->tls.key_file, id) !=
+	    IBX_OK)
+		return (1);
+	id->send_fingerprint = c->cert_hash != 0;
+	if (strcmp(id->role, "hospital") != 0 ||
+	    strcmp(id->code, (*lp)->organisation_code) != 0) {
+		fprintf(stderr,
+			"%s: listing refused: field \"organisation_code\": %s "
+			"is not this spoke's organisation (%s, %s)\n",
+			c->listing, (*lp)->organisation_code, id->code,
+			id->role);
+		return (1);
+	}
+	if ((rv = ibx_listing_encode(*lp, &payload)) != IBX_OK ||
+	    (rv = spoke_envelope_seal(id, spoke_sequence_now(),
+				      IBX_PAYLOAD_HOSPITAL_LISTING, &payload,
+				      env)) != IBX_OK) {
+		fprintf(stderr, "inbound-spoke: cannot seal: %s\n",
+			ibx_strerror(rv));
+		ibx_bytes_fini(&payload);
+		return (1);
+	}
+	ibx_bytes_fini(&payload);
+	return (0);
+}
+
+static int
+run_seal(const struct spoke_config *c)
+{
+	spoke_identity id;
+	ibx_listing *l = NULL;
+	ibx_bytes env = {NULL, 0};
+	FILE *f = NULL;
+	int status;
+
+	memset(&id, 0, sizeof(id));
+	if (c->out == NULL) {
+		fprintf(stderr, "inbound-spoke: --out is required\n");
+		return (2);
+	}
+	if ((status = seal_listing(c, &id, &l, &env)) != 0)
+		goto out;
+	status = 1;
+	if ((f = fopen(c->out, "wb")) == NULL ||
+	    fwrite(env.data, 1, env.len, f) != env.len) {
+		perror(c->out);
+		goto out;
+	}
+	if (fclose(f) != 0) {
+		f = NULL;
+		perror(c->out);
+		goto out;
+	}
+	f = NULL;
+	printf("%s: sealed listing %s into %s (%zu bytes)\n", c->listing,
+	       l->organisation_code, c->out, env.len);
+	status = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	ibx_bytes_fini(&env);
+	ibx_listing_free(l);
+	spoke_identity_fini(&id);
+	return (status);
+}
+
 static int
 run_publish(const struct spoke_config *c)
 {
+	spoke_identity id;
 	ibx_listing *l = NULL;
-	ibx_bytes payload = {NULL, 0}, env = {NULL, 0};
+	ibx_bytes env = {NULL, 0};
 	spoke_send_opts so;
 	ibx_ack ack;
-	uint64_t seq;
 	size_t i;
-	int status = 1;
+	int status;
 	ibx_err rv;
 
+	memset(&id, 0, sizeof(id));
 	if (c->nhubs == 0) {
 		fprintf(stderr, "inbound-spoke: --hub is required\n");
 		return (2);
@@ -175,16 +274,9 @@ run_publish(const struct spoke_config *c)
 				c->hubs[i]);
 			return (2);
 		}
-	if ((l = load_listing(c->listing)) == NULL)
-		return (1);
-	seq = spoke_sequence_now();
-	if ((rv = ibx_listing_encode(l, &payload)) != IBX_OK ||
-	    (rv = spoke_envelope_build(l->organisation_code, seq,
-				       IBX_PAYLOAD_HOSPITAL_LISTING, &payload,
-				       &env)) != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: %s\n", ibx_strerror(rv));
+	if ((status = seal_listing(c, &id, &l, &env)) != 0)
 		goto out;
-	}
+	status = 1;
 	memset(&so, 0, sizeof(so));
 	so.hubs = c->hubs;
 	so.nhubs = c->nhubs;
@@ -209,9 +301,9 @@ run_publish(const struct spoke_config *c)
 			c->listing, ibx_ack_status_name(ack.status),
 			ack.error);
 out:
-	ibx_bytes_fini(&payload);
 	ibx_bytes_fini(&env);
 	ibx_listing_free(l);
+	spoke_identity_fini(&id);
 	return (status);
 }
 
@@ -243,6 +335,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "publish") == 0)
 		return (run_publish(&c));
+	if (strcmp(cmd, "seal") == 0)
+		return (run_seal(&c));
 	fprintf(stderr, "inbound-spoke: unknown command \"%s\"\n", cmd);
 	usage(stderr);
 	return (2);

@@ -10,6 +10,7 @@ set -euo pipefail
 . "$IBX_PG_STATE/env"
 
 HUB_BIN=$IBX_BUILD/hub/inbound-hub
+CTL_BIN=$IBX_BUILD/hub/inboundctl
 SPOKE_BIN=$IBX_BUILD/spoke/inbound-spoke
 PEER_BIN=$IBX_BUILD/tests/ibx-testpeer
 DATAGEN_BIN=$IBX_BUILD/deploy/datagen/inbound-datagen
@@ -60,11 +61,23 @@ sql() {
 	psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d "$DB_NAME" -tAXc "$1"
 }
 
-# db_create: a fresh database with every migration applied.
+# db_create: a fresh database with every migration applied, and a national
+# CA of the test's own in $PKI.
+PKI=$WORK/pki
 db_create() {
 	psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d postgres -qc \
 		"CREATE DATABASE $DB_NAME" >/dev/null
 	"$HUB_BIN" migrate --db "$DSN" >/dev/null
+	"$IBX_SOURCE/deploy/pki/ca-init.sh" "$PKI" >/dev/null
+}
+
+# identity CODE [ROLE] [issue.sh options]: issue a certificate and enrol it
+# at the hub (ROLE defaults to hospital).
+identity() {
+	local code=$1 role=${2:-hospital}
+	shift $(($# >= 2 ? 2 : 1))
+	"$IBX_SOURCE/deploy/pki/issue.sh" "$PKI" "$code" "$role" "$@"
+	"$CTL_BIN" enrol --db "$DSN" --ca "$PKI/ca.pem" --cert "$PKI/issued/$code.pem" >/dev/null
 }
 
 # hub_start [extra args]: start a hub on free ports; sets NNG_URL, NNG_PORT,
@@ -75,7 +88,8 @@ hub_start() {
 	NNG_URL=tcp://127.0.0.1:$NNG_PORT
 	API=http://127.0.0.1:$HTTP_PORT
 	"$HUB_BIN" serve --db "$DSN" --listen "$NNG_URL" --insecure-tcp \
-		--http "127.0.0.1:$HTTP_PORT" "$@" 2>>"$WORK/hub.log" &
+		--http "127.0.0.1:$HTTP_PORT" --ca "$PKI/ca.pem" --crl "$PKI/crl.pem" \
+		"$@" 2>>"$WORK/hub.log" &
 	HUB_PID=$!
 	HUB_PIDS+=("$HUB_PID")
 	local i
@@ -92,12 +106,15 @@ hub_alive() {
 	kill -0 "$HUB_PID" 2>/dev/null && curl -fsS "$API/healthz" >/dev/null 2>&1
 }
 
-# publish FILE [extra args]: publish a listing with the real spoke; prints
-# its output, returns its exit status.
+# publish FILE [extra args]: publish a listing with the real spoke, signed
+# with the certificate of the listing's organisation; prints its output,
+# returns its exit status.
 publish() {
-	local f=$1
+	local f=$1 code
 	shift
+	code=$(jq -r '.organisation_code // "none"' "$f" 2>/dev/null || echo none)
 	"$SPOKE_BIN" publish --insecure-tcp --hub "$NNG_URL" --listing "$f" \
+		--cert "$PKI/issued/$code.pem" --key "$PKI/issued/$code.key" \
 		--timeout 3000 --attempts 2 "$@" 2>&1
 }
 
@@ -115,3 +132,17 @@ edit_json() {
 }
 
 EXAMPLE=$IBX_SOURCE/tests/data/listing_example.json
+
+# forge OUT CODE [ibx-testpeer forge options]: an envelope signed with
+# CODE's key and certificate, built without the spoke's checks.
+forge() {
+	local out=$1 code=$2
+	shift 2
+	"$PEER_BIN" forge --out "$out" --cert "$PKI/issued/$code.pem" \
+		--key "$PKI/issued/$code.key" "$@"
+}
+
+# send FILE: send raw envelope bytes to the hub; prints the Ack.
+send() {
+	"$PEER_BIN" send --hub "$NNG_URL" --file "$1"
+}

@@ -3,11 +3,12 @@
 # pipe, never a crash; the hub keeps serving and its memory does not grow.
 . "$(dirname "$0")/lib.sh"
 db_create
+identity 3910110437
 hub_start
 
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$HUB_PID/status"; }
 
-"$PEER_BIN" forge --listing "$EXAMPLE" --seq 7 --out "$WORK/good.env"
+forge "$WORK/good.env" 3910110437 --listing "$EXAMPLE" --seq 7
 size=$(stat -c %s "$WORK/good.env")
 head -c $((size / 2)) "$WORK/good.env" >"$WORK/truncated.env"
 : >"$WORK/empty.env"
@@ -15,7 +16,7 @@ printf '\377\377\377\377\377\377\377\377\377\377' >"$WORK/garbage.env"
 # A field tag announcing a 2 GiB length-delimited field.
 printf '\012\377\377\377\377\007' >"$WORK/biglen.env"
 for f in truncated empty garbage biglen; do
-	out=$("$PEER_BIN" send --hub "$NNG_URL" --file "$WORK/$f.env")
+	out=$(send "$WORK/$f.env")
 	assert_contains "$out" "status=malformed" "$f frame refused"
 done
 

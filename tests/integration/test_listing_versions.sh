@@ -3,6 +3,7 @@
 # identical listing again changes nothing.
 . "$(dirname "$0")/lib.sh"
 db_create
+identity 3910110437
 hub_start
 code=3910110437
 

@@ -4,6 +4,7 @@
 # bad parameters get 400 naming the parameter.
 . "$(dirname "$0")/lib.sh"
 db_create
+identity 3910110437
 hub_start
 
 out=$(publish "$EXAMPLE") || fail "publish: $out"

@@ -5,7 +5,13 @@
  * wire protocol by hand to announce an absurd frame length.
  *
  *   ibx-testpeer forge --listing F --out F [--sender C] [--seq N]
- *                      [--type N] [--schema N]
+ *                      [--type N] [--schema N] [--cert C --key K]
+ *                      [--created-at MS] [--flip-header] [--flip-payload]
+ *                      [--sign-other] [--cert-hash] [--pad N]
+ *       With --cert and --key the envelope is signed (the key need not
+ *       match the certificate); without, it is unsigned.  --flip-* flip
+ *       the low bit of the last byte after signing; --sign-other signs
+ *       other bytes; --pad appends N bytes to the payload after signing.
  *   ibx-testpeer send --hub URL --file F     print the Ack as
  *                                            "status=<name> version=<n>
  *                                            error=<text>"
@@ -18,9 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "envelope.h"
 #include "listing_json.h"
 #include "transport.h"
@@ -52,8 +60,25 @@ forge(int argc, char **argv)
 	    {"seq", required_argument, NULL, 'q'},
 	    {"type", required_argument, NULL, 't'},
 	    {"schema", required_argument, NULL, 'v'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"created-at", required_argument, NULL, 'C'},
+	    {"flip-header", no_argument, NULL, 'H'},
+	    {"flip-payload", no_argument, NULL, 'P'},
+	    {"sign-other", no_argument, NULL, 'O'},
+	    {"cert-hash", no_argument, NULL, 'F'},
+	    {"pad", required_argument, NULL, 'p'},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *certp = NULL, *keyp = NULL;
+	long long created_at = -1;
+	int flip_header = 0, flip_payload = 0, sign_other = 0, cert_hash = 0;
+	long pad = 0;
+	ibx_cert *cert = NULL;
+	ibx_key *key = NULL;
+	ibx_bytes der = {0};
+	uint8_t fp[IBX_SHA256_LEN];
+	struct timespec ts;
 	const char *listing = NULL, *outp = NULL, *sender = NULL;
 	unsigned long long seq = 1;
 	int type = IBX_PAYLOAD_HOSPITAL_LISTING, schema = IBX_SCHEMA_VERSION;
@@ -85,6 +110,30 @@ forge(int argc, char **argv)
 		case 'v':
 			schema = atoi(optarg);
 			break;
+		case 'c':
+			certp = optarg;
+			break;
+		case 'k':
+			keyp = optarg;
+			break;
+		case 'C':
+			created_at = strtoll(optarg, NULL, 10);
+			break;
+		case 'H':
+			flip_header = 1;
+			break;
+		case 'P':
+			flip_payload = 1;
+			break;
+		case 'O':
+			sign_other = 1;
+			break;
+		case 'F':
+			cert_hash = 1;
+			break;
+		case 'p':
+			pad = strtol(optarg, NULL, 10);
+			break;
 		default:
 			return (2);
 		}
@@ -105,16 +154,56 @@ forge(int argc, char **argv)
 		     ? sender
 		     : (l->organisation_code ? l->organisation_code : ""));
 	h.sequence = seq;
-	h.created_at_ms = 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	h.created_at_ms =
+	    created_at >= 0 ? created_at
+			    : (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	h.payload_type = (ibx_payload_type)type;
 	h.schema_version = (uint32_t)schema;
+	if (certp != NULL) {
+		if (ibx_cert_load(certp, &cert) != IBX_OK ||
+		    ibx_cert_der(cert, &der) != IBX_OK)
+			return (1);
+		if (cert_hash) {
+			ibx_cert_fingerprint(cert, fp);
+			h.cert.data = fp;
+			h.cert.len = sizeof(fp);
+		} else
+			h.cert = der;
+	}
 	if (ibx_header_encode(&h, &hb) != IBX_OK)
 		return (1);
 	memset(&e, 0, sizeof(e));
 	e.header = hb;
 	e.payload = payload;
+	if (keyp != NULL) {
+		ibx_bytes other = {(uint8_t *)"other bytes", 11};
+
+		if (ibx_key_load(keyp, &key) != IBX_OK ||
+		    ibx_sign(key, sign_other ? &other : &e.header, &e.payload,
+			     &e.signature) != IBX_OK)
+			return (1);
+	}
+	if (flip_header && e.header.len > 0)
+		e.header.data[e.header.len - 1] ^= 1;
+	if (flip_payload && e.payload.len > 0)
+		e.payload.data[e.payload.len - 1] ^= 1;
+	if (pad > 0) {
+		uint8_t *grown = realloc(e.payload.data, e.payload.len + pad);
+
+		if (grown == NULL)
+			return (1);
+		memset(grown + e.payload.len, 'x', (size_t)pad);
+		e.payload.data = grown;
+		e.payload.len += (size_t)pad;
+		payload = e.payload;
+	}
 	if (ibx_envelope_encode(&e, &env) != IBX_OK)
 		return (1);
+	ibx_bytes_fini(&e.signature);
+	ibx_bytes_fini(&der);
+	ibx_cert_free(cert);
+	ibx_key_free(key);
 	if ((f = fopen(outp, "wb")) == NULL ||
 	    fwrite(env.data, 1, env.len, f) != env.len || fclose(f) != 0) {
 		perror(outp);

@@ -1,0 +1,249 @@
+/*
+ * inboundctl: the hub administrator's tool.  This file parses arguments and
+ * calls the modules.
+ *
+ *   inboundctl enrol --db DSN --ca CA [--crl CRL] (--cert F ... | --cert-dir
+ * D) inboundctl revoke --db DSN --cert F inboundctl verify-envelope --db DSN
+ * --ca CA [--crl CRL] --message ID
+ */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "enrol.h"
+#include "log.h"
+#include "reverify.h"
+
+#define CERTS_MAX 64
+
+struct ctl_config {
+	const char *db;
+	const char *ca;
+	const char *crl;
+	const char *certs[CERTS_MAX];
+	size_t ncerts;
+	const char *cert_dir;
+	long long message;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: inboundctl enrol --db DSN --ca CA [--crl CRL] "
+	    "(--cert F ... | --cert-dir DIR)\n"
+	    "       inboundctl revoke --db DSN --cert F\n"
+	    "       inboundctl verify-envelope --db DSN --ca CA [--crl CRL] "
+	    "--message ID\n"
+	    "\n"
+	    "--db defaults to $IBX_DB.  enrol registers each organisation "
+	    "named by a\n"
+	    "certificate of the national CA (CN: organisation code, OU: "
+	    "role).\n");
+}
+
+static int
+parse_args(int argc, char **argv, struct ctl_config *c)
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"ca", required_argument, NULL, 'a'},
+	    {"crl", required_argument, NULL, 'r'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"cert-dir", required_argument, NULL, 'D'},
+	    {"message", required_argument, NULL, 'm'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			c->db = optarg;
+			break;
+		case 'a':
+			c->ca = optarg;
+			break;
+		case 'r':
+			c->crl = optarg;
+			break;
+		case 'c':
+			if (c->ncerts == CERTS_MAX) {
+				fprintf(stderr,
+					"inboundctl: at most %d "
+					"--cert; use --cert-dir\n",
+					CERTS_MAX);
+				return (-1);
+			}
+			c->certs[c->ncerts++] = optarg;
+			break;
+		case 'D':
+			c->cert_dir = optarg;
+			break;
+		case 'm':
+			c->message = strtoll(optarg, NULL, 10);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return (-1);
+		}
+	}
+	if (c->db == NULL) {
+		fprintf(stderr, "inboundctl: --db (or IBX_DB) is required\n");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+enrol_one(ibx_db *db, ibx_trust *trust, const char *path)
+{
+	ibx_cert *cert = NULL;
+	char err[512];
+	int status = 1;
+
+	if (ibx_cert_load(path, &cert) != IBX_OK) {
+		fprintf(stderr, "%s: not a PEM certificate\n", path);
+		return (1);
+	}
+	if (hub_enrol_cert(db, trust, cert, err, sizeof(err)) != IBX_OK)
+		fprintf(stderr, "%s: %s\n", path, err);
+	else
+		status = 0;
+	ibx_cert_free(cert);
+	return (status);
+}
+
+static int
+run_enrol(const struct ctl_config *c, ibx_db *db)
+{
+	ibx_trust *trust = NULL;
+	struct dirent *e;
+	DIR *d;
+	char path[4096];
+	size_t i, len;
+	int done = 0, failed = 0;
+
+	if (c->ca == NULL) {
+		fprintf(stderr, "inboundctl: --ca is required to check the "
+				"certificates\n");
+		return (2);
+	}
+	if (ibx_trust_load(c->ca, c->crl, &trust) != IBX_OK)
+		return (1);
+	for (i = 0; i < c->ncerts; i++) {
+		if (enrol_one(db, trust, c->certs[i]) == 0)
+			done++;
+		else
+			failed++;
+	}
+	if (c->cert_dir != NULL) {
+		if ((d = opendir(c->cert_dir)) == NULL) {
+			perror(c->cert_dir);
+			ibx_trust_free(trust);
+			return (1);
+		}
+		while ((e = readdir(d)) != NULL) {
+			len = strlen(e->d_name);
+			if (len < 5 ||
+			    strcmp(e->d_name + len - 4, ".pem") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", c->cert_dir,
+				 e->d_name);
+			if (enrol_one(db, trust, path) == 0)
+				done++;
+			else
+				failed++;
+		}
+		closedir(d);
+	}
+	ibx_trust_free(trust);
+	printf("enrolled %d certificates, %d refused\n", done, failed);
+	return (failed > 0 ? 1 : 0);
+}
+
+static int
+run_revoke(const struct ctl_config *c, ibx_db *db)
+{
+	ibx_cert *cert = NULL;
+	ibx_err rv;
+
+	if (c->ncerts != 1) {
+		fprintf(stderr, "inboundctl: revoke takes one --cert\n");
+		return (2);
+	}
+	if (ibx_cert_load(c->certs[0], &cert) != IBX_OK)
+		return (1);
+	rv = hub_revoke_cert(db, cert);
+	ibx_cert_free(cert);
+	if (rv != IBX_OK) {
+		fprintf(stderr, "%s: %s\n", c->certs[0],
+			rv == IBX_ENOTFOUND ? "not enrolled"
+					    : ibx_strerror(rv));
+		return (1);
+	}
+	printf("%s: revoked at the hub\n", c->certs[0]);
+	return (0);
+}
+
+static int
+run_verify(const struct ctl_config *c, ibx_db *db)
+{
+	hub_verifier v = {NULL, HUB_VERIFY_SKEW_MS};
+	char report[1400];
+	ibx_err rv;
+
+	if (c->ca == NULL || c->message <= 0) {
+		fprintf(stderr, "inboundctl: verify-envelope needs --ca and "
+				"--message\n");
+		return (2);
+	}
+	if (ibx_trust_load(c->ca, c->crl, &v.trust) != IBX_OK)
+		return (1);
+	rv = hub_reverify_message(&v, db, c->message, report, sizeof(report));
+	ibx_trust_free(v.trust);
+	printf("%s\n", report);
+	return (rv == IBX_OK ? 0 : 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl_config c;
+	ibx_db *db = NULL;
+	const char *cmd;
+	int status = 2;
+
+	ibx_log_init("inboundctl", IBX_LOG_WARN);
+	memset(&c, 0, sizeof(c));
+	c.db = getenv("IBX_DB");
+	if (argc < 2) {
+		usage(stderr);
+		return (2);
+	}
+	cmd = argv[1];
+	if (parse_args(argc - 1, argv + 1, &c) != 0)
+		return (2);
+	if (ibx_db_open(c.db, &db) != IBX_OK)
+		return (1);
+	if (strcmp(cmd, "enrol") == 0)
+		status = run_enrol(&c, db);
+	else if (strcmp(cmd, "revoke") == 0)
+		status = run_revoke(&c, db);
+	else if (strcmp(cmd, "verify-envelope") == 0)
+		status = run_verify(&c, db);
+	else {
+		fprintf(stderr, "inboundctl: unknown command \"%s\"\n", cmd);
+		usage(stderr);
+	}
+	ibx_db_close(db);
+	return (status);
+}

@@ -1,0 +1,231 @@
+/* Envelope verification; see verify.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "verify.h"
+
+static const char SQL_CERT_BY_FINGERPRINT[] =
+    "SELECT der FROM certificates WHERE fingerprint = $1";
+static const char SQL_ENROLMENT[] =
+    "SELECT c.org_code, c.revoked_at IS NOT NULL, o.role"
+    " FROM certificates c JOIN organisations o ON o.code = c.org_code"
+    " WHERE c.fingerprint = $1";
+
+int
+hub_verify_role_allows(const char *role, ibx_payload_type t)
+{
+	if (strcmp(role, "hospital") == 0)
+		return (t == IBX_PAYLOAD_HOSPITAL_LISTING ||
+			t == IBX_PAYLOAD_CASE_STATISTICS ||
+			t == IBX_PAYLOAD_WITHDRAW);
+	if (strcmp(role, "coordinator") == 0)
+		return (t == IBX_PAYLOAD_COORDINATOR_LISTING ||
+			t == IBX_PAYLOAD_WITHDRAW);
+	return (0);
+}
+
+static int
+payload_known(ibx_payload_type t)
+{
+	return (t == IBX_PAYLOAD_HOSPITAL_LISTING ||
+		t == IBX_PAYLOAD_COORDINATOR_LISTING ||
+		t == IBX_PAYLOAD_CASE_STATISTICS || t == IBX_PAYLOAD_WITHDRAW);
+}
+
+/* The certificate the header names: its DER, or the fingerprint of an
+ * enrolled one. */
+static ibx_ack_status
+header_cert(ibx_db *db, const ibx_header *h, ibx_cert **out, char *err,
+	    size_t n)
+{
+	ibx_db_param p;
+	ibx_db_result *res = NULL;
+	ibx_err rv;
+
+	if (h->cert.len == 0) {
+		snprintf(err, n, "header: field \"cert\": is required");
+		return (IBX_ACK_BAD_CERTIFICATE);
+	}
+	if (h->cert.len != IBX_SHA256_LEN) {
+		if (ibx_cert_from_der(h->cert.data, h->cert.len, out) !=
+		    IBX_OK) {
+			snprintf(err, n,
+				 "header: field \"cert\": not a DER "
+				 "X.509 certificate");
+			return (IBX_ACK_BAD_CERTIFICATE);
+		}
+		return (IBX_ACK_ACCEPTED);
+	}
+	p = (ibx_db_param){(const char *)h->cert.data, IBX_SHA256_LEN, true};
+	if ((rv = ibx_db_execp(db, SQL_CERT_BY_FINGERPRINT, 1, &p, &res)) !=
+	    IBX_OK) {
+		snprintf(err, n, "hub cannot read enrolments: retry later");
+		return (IBX_ACK_RETRY_LATER);
+	}
+	if (ibx_db_result_rows(res) == 0 ||
+	    ibx_cert_from_der((const uint8_t *)ibx_db_result_value(res, 0, 0),
+			      (size_t)ibx_db_result_length(res, 0, 0),
+			      out) != IBX_OK) {
+		ibx_db_result_free(res);
+		snprintf(err, n,
+			 "header: field \"cert\": no enrolled "
+			 "certificate has this SHA-256");
+		return (IBX_ACK_BAD_CERTIFICATE);
+	}
+	ibx_db_result_free(res);
+	return (IBX_ACK_ACCEPTED);
+}
+
+static ibx_ack_status
+check_chain(const hub_verifier *v, const ibx_cert *c, int64_t now_ms,
+	    char *err, size_t n)
+{
+	char detail[128];
+
+	switch (ibx_trust_check(v->trust, c, (time_t)(now_ms / 1000), detail,
+				sizeof(detail))) {
+	case IBX_CERT_OK:
+		return (IBX_ACK_ACCEPTED);
+	case IBX_CERT_EXPIRED:
+		snprintf(err, n, "certificate: expired (%s)", detail);
+		return (IBX_ACK_CERT_EXPIRED);
+	case IBX_CERT_NOT_YET_VALID:
+		snprintf(err, n, "certificate: not yet valid (%s)", detail);
+		return (IBX_ACK_CERT_NOT_YET_VALID);
+	case IBX_CERT_REVOKED:
+		snprintf(err, n, "certificate: revoked by the national CA");
+		return (IBX_ACK_CERT_REVOKED);
+	case IBX_CERT_UNTRUSTED:
+		break;
+	}
+	snprintf(err, n, "certificate: not issued by the national CA (%s)",
+		 detail);
+	return (IBX_ACK_BAD_CERTIFICATE);
+}
+
+/* The certificate must be enrolled to the organisation it names, and not
+ * revoked at the hub. */
+static ibx_ack_status
+check_enrolment(ibx_db *db, const ibx_cert *c, const char *code,
+		const char *role, char *err, size_t n)
+{
+	uint8_t fp[IBX_SHA256_LEN];
+	ibx_db_param p;
+	ibx_db_result *res = NULL;
+	ibx_ack_status st = IBX_ACK_ACCEPTED;
+
+	ibx_cert_fingerprint(c, fp);
+	p = (ibx_db_param){(const char *)fp, IBX_SHA256_LEN, true};
+	if (ibx_db_execp(db, SQL_ENROLMENT, 1, &p, &res) != IBX_OK) {
+		snprintf(err, n, "hub cannot read enrolments: retry later");
+		return (IBX_ACK_RETRY_LATER);
+	}
+	if (ibx_db_result_rows(res) == 0) {
+		snprintf(err, n, "certificate: %s is not enrolled at the hub",
+			 code);
+		st = IBX_ACK_BAD_CERTIFICATE;
+	} else if (strcmp(ibx_db_result_value(res, 0, 0), code) != 0) {
+		snprintf(err, n,
+			 "certificate: enrolled to another "
+			 "organisation");
+		st = IBX_ACK_SENDER_MISMATCH;
+	} else if (strcmp(ibx_db_result_value(res, 0, 1), "t") == 0) {
+		snprintf(err, n, "certificate: revoked at the hub");
+		st = IBX_ACK_CERT_REVOKED;
+	} else if (strcmp(ibx_db_result_value(res, 0, 2), role) != 0) {
+		snprintf(err, n,
+			 "certificate: role %s differs from the "
+			 "enrolled role %s",
+			 role, ibx_db_result_value(res, 0, 2));
+		st = IBX_ACK_ROLE_FORBIDDEN;
+	}
+	ibx_db_result_free(res);
+	return (st);
+}
+
+ibx_ack_status
+hub_verify_envelope(const hub_verifier *v, ibx_db *db, const ibx_header *h,
+		    const ibx_envelope *e, int64_t now_ms, char role[16],
+		    char *err, size_t n)
+{
+	ibx_cert *cert = NULL;
+	char code[32];
+	int64_t skew;
+	ibx_ack_status st;
+
+	if (e->signature.len == 0) {
+		snprintf(err, n,
+			 "envelope: field \"signature\": is empty "
+			 "(unsigned messages are refused)");
+		return (IBX_ACK_UNSIGNED);
+	}
+	if ((st = header_cert(db, h, &cert, err, n)) != IBX_ACK_ACCEPTED)
+		return (st);
+	if ((st = check_chain(v, cert, now_ms, err, n)) != IBX_ACK_ACCEPTED)
+		goto out;
+	if (ibx_verify(cert, &e->header, &e->payload, &e->signature) !=
+	    IBX_OK) {
+		snprintf(err, n,
+			 "envelope: field \"signature\": does not "
+			 "verify over header and payload");
+		st = IBX_ACK_BAD_SIGNATURE;
+		goto out;
+	}
+	if (h->schema_version != IBX_SCHEMA_VERSION) {
+		snprintf(
+		    err, n,
+		    "header: field \"schema_version\": %u is not supported "
+		    "(expected %d)",
+		    h->schema_version, IBX_SCHEMA_VERSION);
+		st = IBX_ACK_UNSUPPORTED_SCHEMA;
+		goto out;
+	}
+	if (ibx_cert_identity(cert, code, role) != IBX_OK) {
+		snprintf(err, n,
+			 "certificate: subject lacks an organisation "
+			 "code (CN) or role (OU)");
+		st = IBX_ACK_BAD_CERTIFICATE;
+		goto out;
+	}
+	if (strcmp(code, h->sender_id) != 0) {
+		snprintf(err, n,
+			 "header: field \"sender_id\": %.31s is not the "
+			 "certificate's organisation %s",
+			 h->sender_id, code);
+		st = IBX_ACK_SENDER_MISMATCH;
+		goto out;
+	}
+	if ((st = check_enrolment(db, cert, code, role, err, n)) !=
+	    IBX_ACK_ACCEPTED)
+		goto out;
+	if (!payload_known(h->payload_type)) {
+		snprintf(err, n,
+			 "header: field \"payload_type\": %d is not accepted",
+			 (int)h->payload_type);
+		st = IBX_ACK_UNKNOWN_PAYLOAD;
+		goto out;
+	}
+	if (!hub_verify_role_allows(role, h->payload_type)) {
+		snprintf(err, n,
+			 "header: field \"payload_type\": a %s may not send "
+			 "payload type %d",
+			 role, (int)h->payload_type);
+		st = IBX_ACK_ROLE_FORBIDDEN;
+		goto out;
+	}
+	skew = now_ms - h->created_at_ms;
+	if (skew > v->skew_ms || skew < -v->skew_ms) {
+		snprintf(
+		    err, n,
+		    "header: field \"created_at_ms\": %lld ms from the hub's "
+		    "clock (window %lld ms)",
+		    (long long)skew, (long long)v->skew_ms);
+		st = IBX_ACK_CLOCK_SKEW;
+		goto out;
+	}
+	st = IBX_ACK_ACCEPTED;
+out:
+	ibx_cert_free(cert);
+	return (st);
+}

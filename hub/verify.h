@@ -1,0 +1,51 @@
+/*
+ * Opening an envelope: who sent it and whether it is intact.  In order,
+ * nothing in the header being trusted before the signature is checked:
+ *   1. the certificate (DER in the header, or the SHA-256 of an enrolled
+ *      one) parses, chains to the national CA, is within its validity
+ *      dates and not on the CRL;
+ *   2. the signature over the exact bytes header || payload is valid;
+ *   3. the schema version is supported;
+ *   4. the sender_id equals the certificate's organisation code, and the
+ *      certificate is enrolled at the hub and not revoked there;
+ *   5. the payload type is known and the certificate's role may send it;
+ *   6. created_at is within the clock-skew window.
+ * The sequence (replay) is checked when storing, in the same transaction.
+ * Follows the X-Road security server's rule: fail closed, every refusal with
+ * its own status.
+ */
+#ifndef HUB_VERIFY_H
+#define HUB_VERIFY_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "crypto.h"
+#include "db.h"
+#include "wire.h"
+
+/* Default clock-skew window, milliseconds. */
+#define HUB_VERIFY_SKEW_MS (5 * 60 * 1000)
+
+typedef struct hub_verifier {
+	ibx_trust *trust; /* national CA and CRL; not owned */
+	int64_t skew_ms;  /* clock-skew window */
+} hub_verifier;
+
+/* hub_verify_envelope: run checks 1-6 on a decoded header h of envelope e
+ * at time now_ms (Unix ms), using db for enrolment.  Returns
+ * IBX_ACK_ACCEPTED when every check passes (and writes the sender's role,
+ * "hospital" or "coordinator", to role), or the refusal status with a
+ * message naming the field in err (n bytes).  IBX_ACK_RETRY_LATER when the
+ * database cannot be asked. */
+ibx_ack_status hub_verify_envelope(const hub_verifier *v, ibx_db *db,
+				   const ibx_header *h, const ibx_envelope *e,
+				   int64_t now_ms, char role[16], char *err,
+				   size_t n);
+
+/* hub_verify_role_allows: true when an organisation of role may send
+ * payload type t (hospitals: hospital listings, case statistics, withdraw;
+ * coordinators: coordinator listings, withdraw). */
+int hub_verify_role_allows(const char *role, ibx_payload_type t);
+
+#endif /* HUB_VERIFY_H */

@@ -1,0 +1,102 @@
+/*
+ * Identity and integrity with OpenSSL: the only module that includes
+ * OpenSSL.  Keys are ECDSA P-256 (nng 1.5.2's mbedTLS refuses Ed25519, and
+ * OpenSSL verifies P-256 faster on our machines; DESIGN.md).  A spoke signs
+ * the exact bytes header || payload; the hub checks the certificate against
+ * the national CA and its CRL and verifies the signature over the same
+ * bytes, so nothing is re-serialised before verifying.
+ *
+ * A certificate names its organisation in the subject: CN is the
+ * organisation code, OU the role ("hospital" or "coordinator"), issued by
+ * deploy/pki.
+ */
+#ifndef IBX_CRYPTO_H
+#define IBX_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "err.h"
+#include "wire.h"
+
+#define IBX_SHA256_LEN 32
+
+typedef struct ibx_key ibx_key;
+typedef struct ibx_cert ibx_cert;
+typedef struct ibx_trust ibx_trust;
+
+typedef enum ibx_cert_verdict {
+	IBX_CERT_OK = 0,
+	IBX_CERT_UNTRUSTED,	/* not issued by the national CA, or damaged */
+	IBX_CERT_EXPIRED,	/* notAfter is past */
+	IBX_CERT_NOT_YET_VALID, /* notBefore is ahead */
+	IBX_CERT_REVOKED,	/* listed in the CRL */
+} ibx_cert_verdict;
+
+/* ibx_sha256: SHA-256 of len bytes into out (32 bytes). */
+void ibx_sha256(const uint8_t *data, size_t len, uint8_t out[IBX_SHA256_LEN]);
+
+/* ibx_random: fill out with n bytes from OpenSSL's CSPRNG.  IBX_ECRYPTO
+ * when it is not seeded. */
+ibx_err ibx_random(uint8_t *out, size_t n);
+
+/* ibx_key_load: read a PEM private key (P-256).  IBX_EIO when the file
+ * cannot be read, IBX_ECRYPTO when it is not an EC P-256 key.  Free with
+ * ibx_key_free, which wipes it. */
+ibx_err ibx_key_load(const char *path, ibx_key **out);
+void ibx_key_free(ibx_key *k);
+
+/* ibx_cert_load: read a PEM certificate.  ibx_cert_from_der: parse DER
+ * bytes (untrusted input: IBX_EMALFORMED when they do not parse).  Free with
+ * ibx_cert_free. */
+ibx_err ibx_cert_load(const char *path, ibx_cert **out);
+ibx_err ibx_cert_from_der(const uint8_t *der, size_t len, ibx_cert **out);
+void ibx_cert_free(ibx_cert *c);
+
+/* ibx_cert_der: the DER encoding (new bytes; free with ibx_bytes_fini). */
+ibx_err ibx_cert_der(const ibx_cert *c, ibx_bytes *out);
+
+/* ibx_cert_fingerprint: SHA-256 of the DER encoding. */
+void ibx_cert_fingerprint(const ibx_cert *c, uint8_t out[IBX_SHA256_LEN]);
+
+/* ibx_cert_identity: the organisation code (subject CN) and role (subject
+ * OU) into code (32 bytes) and role (16 bytes).  IBX_EINVAL when either is
+ * missing, too long, or the role is not hospital or coordinator. */
+ibx_err ibx_cert_identity(const ibx_cert *c, char code[32], char role[16]);
+
+/* ibx_cert_validity: notBefore and notAfter as Unix seconds. */
+ibx_err ibx_cert_validity(const ibx_cert *c, int64_t *not_before,
+			  int64_t *not_after);
+
+/* ibx_key_matches: true when key is the private half of cert's key. */
+int ibx_key_matches(const ibx_key *k, const ibx_cert *c);
+
+/* ibx_sign: ECDSA-SHA256 signature (DER) over a || b.  New bytes in *sig
+ * (ibx_bytes_fini). */
+ibx_err ibx_sign(const ibx_key *k, const ibx_bytes *a, const ibx_bytes *b,
+		 ibx_bytes *sig);
+
+/* ibx_verify: IBX_OK when sig is cert's key's signature over a || b,
+ * IBX_ECRYPTO otherwise. */
+ibx_err ibx_verify(const ibx_cert *c, const ibx_bytes *a, const ibx_bytes *b,
+		   const ibx_bytes *sig);
+
+/* ibx_trust_load: the national CA certificate (PEM) and, when crl_path is
+ * not NULL, its CRL (PEM).  Free with ibx_trust_free.  Safe for concurrent
+ * ibx_trust_check calls from several threads. */
+ibx_err ibx_trust_load(const char *ca_path, const char *crl_path,
+		       ibx_trust **out);
+void ibx_trust_free(ibx_trust *t);
+
+/* ibx_trust_reload: read the CA and CRL files again (after a revocation);
+ * on failure the old ones stay in force. */
+ibx_err ibx_trust_reload(ibx_trust *t);
+
+/* ibx_trust_check: check cert's chain to the CA, its validity at time now
+ * (Unix seconds) and, with a CRL, that it is not revoked.  A short reason
+ * goes to detail (n bytes). */
+ibx_cert_verdict ibx_trust_check(ibx_trust *t, const ibx_cert *c, time_t now,
+				 char *detail, size_t n);
+
+#endif /* IBX_CRYPTO_H */
