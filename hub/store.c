@@ -71,6 +71,9 @@ hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 	}
 	state = ibx_db_sqlstate(db);
 	if (rv == IBX_EDB && strcmp(state, "IBX01") == 0) {
+		/* The reason first: the next query replaces it. */
+		snprintf(err, n, "header: field \"sequence\": %s",
+			 ibx_db_last_error(db));
 		if (accepted_before(db, code, seq, envelope, version)) {
 			snprintf(
 			    err, n,
@@ -79,8 +82,6 @@ hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 			    *version);
 			return (IBX_ACK_DUPLICATE);
 		}
-		snprintf(err, n, "header: field \"sequence\": %s",
-			 ibx_db_last_error(db));
 		return (IBX_ACK_REPLAY);
 	}
 	if (rv == IBX_EDB && strcmp(state, "IBX02") == 0) {

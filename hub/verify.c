@@ -58,8 +58,8 @@ header_cert(ibx_db *db, const ibx_header *h, ibx_cert **out, char *err,
 		return (IBX_ACK_ACCEPTED);
 	}
 	p = (ibx_db_param){(const char *)h->cert.data, IBX_SHA256_LEN, true};
-	if ((rv = ibx_db_execp(db, SQL_CERT_BY_FINGERPRINT, 1, &p, &res)) !=
-	    IBX_OK) {
+	if ((rv = ibx_db_execp_binary(db, SQL_CERT_BY_FINGERPRINT, 1, &p,
+				      &res)) != IBX_OK) {
 		snprintf(err, n, "hub cannot read enrolments: retry later");
 		return (IBX_ACK_RETRY_LATER);
 	}

@@ -19,6 +19,7 @@
 #define BEDS_MAX	  5000
 #define JPY_MAX		  1000000000LL
 #define LIST_MAX	  200
+#define LANGUAGES_MAX	  50
 
 /* Field names that may appear in 'synthetic'. */
 static const char *const listing_fields[] = {"organisation_code",
@@ -95,15 +96,15 @@ check_text(ibx_problems *p, const char *field, const char *s, size_t max,
 typedef bool (*code_fn)(const char *);
 
 static void
-check_codes(ibx_problems *p, const char *field, const ibx_strv *sv,
-	    code_fn known, const char *what)
+check_codes_max(ibx_problems *p, const char *field, const ibx_strv *sv,
+		code_fn known, const char *what, size_t max)
 {
 	char path[64];
 	size_t i, j;
 
-	if (sv->n > LIST_MAX)
-		ibx_problems_add(p, field, "more than %d entries", LIST_MAX);
-	for (i = 0; i < sv->n && i < LIST_MAX; i++) {
+	if (sv->n > max)
+		ibx_problems_add(p, field, "more than %zu entries", max);
+	for (i = 0; i < sv->n && i < max; i++) {
 		snprintf(path, sizeof(path), "%s[%zu]", field, i);
 		if (!known(sv->v[i])) {
 			char shown[40];
@@ -121,6 +122,13 @@ check_codes(ibx_problems *p, const char *field, const ibx_strv *sv,
 				break;
 			}
 	}
+}
+
+static void
+check_codes(ibx_problems *p, const char *field, const ibx_strv *sv,
+	    code_fn known, const char *what)
+{
+	check_codes_max(p, field, sv, known, what, LIST_MAX);
 }
 
 static bool
@@ -145,7 +153,7 @@ field_known(const char *s)
 static void
 check_url(ibx_problems *p, const char *field, const char *url)
 {
-	const char *c;
+	const char *c, *host;
 
 	if (url == NULL)
 		return;
@@ -160,7 +168,8 @@ check_url(ibx_problems *p, const char *field, const char *url)
 				 "must start with http:// or https://");
 		return;
 	}
-	if (strlen(url) <= (url[4] == 's' ? 8u : 7u)) {
+	host = url + (url[4] == 's' ? 8 : 7);
+	if (*host == '\0' || *host == '/' || *host == '?' || *host == '#') {
 		ibx_problems_add(p, field, "has no host");
 		return;
 	}
@@ -279,7 +288,8 @@ ibx_listing_check(const ibx_listing *l, ibx_problems *p)
 
 	if (l->organisation_code == NULL)
 		ibx_problems_add(p, "organisation_code", "is required");
-	else if (!ibx_digits(l->organisation_code, 10))
+	else if (!ibx_digits(l->organisation_code, 10) ||
+		 l->organisation_code[2] != '1')
 		ibx_problems_add(
 		    p, "organisation_code",
 		    "must be 10 digits (prefecture, 1, institution code)");
@@ -307,8 +317,8 @@ ibx_listing_check(const ibx_listing *l, ibx_problems *p)
 		    "national department code");
 	check_codes(p, "treatments", &l->treatments, ibx_code_treatment,
 		    "treatment code");
-	check_codes(p, "languages", &l->languages, ibx_code_language,
-		    "ISO 639-1 code");
+	check_codes_max(p, "languages", &l->languages, ibx_code_language,
+			"ISO 639-1 code", LANGUAGES_MAX);
 	check_codes(p, "accepts_countries", &l->accepts_countries,
 		    ibx_code_country, "ISO 3166-1 alpha-2 code");
 	check_accreditations(p, l);

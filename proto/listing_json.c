@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "listing_json.h"
+#include "text.h"
 
 static const char *const top_fields[] = {"schema_version",
 					 "organisation_code",
@@ -98,8 +99,13 @@ check_object_keys(json_t *obj, const char *path, const char *const *known,
 			if (strcmp(key, known[i]) == 0)
 				break;
 		if (i == n) {
-			snprintf(fpath, sizeof(fpath), "%s%s%.60s", path,
-				 *path != '\0' ? "." : "", key);
+			char shown[72];
+
+			/* The key is untrusted: quoted, escaped and cut. */
+			ibx_text_quote_short(shown, sizeof(shown), key);
+			shown[strlen(shown) - 1] = '\0';
+			snprintf(fpath, sizeof(fpath), "%s%s%s", path,
+				 *path != '\0' ? "." : "", shown + 1);
 			ibx_problems_add(p, fpath, "unknown field");
 		}
 	}

@@ -35,7 +35,10 @@ ibx_text_utf8_valid(const char *s)
 				return (false);
 			cp = (cp << 6) | (p[i] & 0x3f);
 		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		/* C1 controls (U+0080-U+009F) are controls too: some
+		 * terminals obey CSI. */
+		if ((len == 2 && cp < 0xa0) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && cp < 0x10000) ||
 		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 			return (false);
 		p += len;
@@ -46,12 +49,19 @@ ibx_text_utf8_valid(const char *s)
 void
 ibx_text_quote_short(char *out, size_t n, const char *s)
 {
-	size_t w = 0;
+	size_t w = 0, width, need;
 	const unsigned char *p = (const unsigned char *)s;
 
 	out[w++] = '"';
-	while (*p != '\0' && w + 6 < n) {
-		if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+	while (*p != '\0') {
+		width = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			    ? 1
+			    : 4;
+		/* This byte, "..." when more follows, the quote and NUL. */
+		need = width + (p[1] != '\0' ? 3 : 0) + 2;
+		if (w + need > n)
+			break;
+		if (width == 1)
 			out[w++] = (char)*p;
 		else {
 			snprintf(out + w, n - w, "\\x%02x", *p);
@@ -59,7 +69,7 @@ ibx_text_quote_short(char *out, size_t n, const char *s)
 		}
 		p++;
 	}
-	if (*p != '\0' && w + 4 < n) {
+	if (*p != '\0') {
 		memcpy(out + w, "...", 3);
 		w += 3;
 	}

@@ -12,8 +12,8 @@
  * characters other than tab. */
 bool ibx_text_utf8_valid(const char *s);
 
-/* ibx_text_quote_short: write s into out (size n, n >= 8) in double quotes,
- * cut with "..." when long and with bytes outside printable ASCII or UTF-8
+/* ibx_text_quote_short: write s into out (size n, n >= 10) in double quotes,
+ * cut with "..." when long and with every byte outside printable ASCII
  * letters shown as \xNN, so an error message never carries raw control
  * bytes. */
 void ibx_text_quote_short(char *out, size_t n, const char *s);

@@ -295,6 +295,10 @@ ibx_req_client_call(ibx_req_client *c, const ibx_bytes *req, int timeout_ms,
 	nng_msg *msg = NULL;
 	int rv;
 
+	/* The hub drops a pipe that announces more; with nng 1.5.2 a REQ
+	 * socket left resending such a message can hang in nng_close. */
+	if (req->len > IBX_WIRE_MAX_MESSAGE)
+		return (IBX_ETOOBIG);
 	if ((rv = nng_socket_set_ms(c->sock, NNG_OPT_SENDTIMEO, timeout_ms)) !=
 		0 ||
 	    (rv = nng_socket_set_ms(c->sock, NNG_OPT_RECVTIMEO, timeout_ms)) !=

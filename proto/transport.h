@@ -56,7 +56,8 @@ ibx_err ibx_req_client_open(const char *const *urls, size_t n,
 /* ibx_req_client_call: send req and wait up to timeout_ms (milliseconds)
  * for the reply; nng resends the request every second meanwhile if a pipe
  * drops.  On IBX_OK *reply holds new bytes the caller frees with
- * ibx_bytes_fini.  IBX_ETIMEDOUT when no hub answered in time. */
+ * ibx_bytes_fini.  IBX_ETIMEDOUT when no hub answered in time;
+ * IBX_ETOOBIG, sending nothing, when req exceeds IBX_WIRE_MAX_MESSAGE. */
 ibx_err ibx_req_client_call(ibx_req_client *c, const ibx_bytes *req,
 			    int timeout_ms, ibx_bytes *reply);
 

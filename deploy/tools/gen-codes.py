@@ -22,7 +22,11 @@ langs = sorted({r["alpha2"].strip() for r in rows("iso639_1_language_codes.csv")
 countries = sorted({r["ISO3166-1-Alpha-2"].strip() for r in rows("iso3166_country_codes.csv")
                     if len(r["ISO3166-1-Alpha-2"].strip()) == 2})
 depts = sorted({r["診療科目コード"].strip() for r in rows("jp_navii_department_codes_osm_mapping.csv")})
-prefs = [(r["iso"], r["prefecture_kanji"], r["prefecture_romaji"]) for r in rows("jp_prefectures_jisx0401.csv")]
+# Romaji without macrons (Kochi, Hyogo, Oita), as addresses and most
+# English-language sources write them.
+ASCII = str.maketrans("ōūāēīŌŪĀĒĪ", "ouaeiOUAEI")
+prefs = [(r["iso"], r["prefecture_kanji"], r["prefecture_romaji"].translate(ASCII))
+         for r in rows("jp_prefectures_jisx0401.csv")]
 chapters = [(r["ChapterID"], r["ChapterName"]) for r in rows("icd10cm_2025_chapters.csv")]
 cats = sorted({(r["Code"], r["ChapterID"]) for r in rows("icd10cm_2025_categories.csv")})
 

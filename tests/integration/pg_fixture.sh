@@ -20,9 +20,14 @@ start)
 	mkdir -p "$state"
 	tmp=$(mktemp -d /tmp/ibx-test-pg.XXXXXX)
 	chmod 755 "$tmp"
-	port=$(ibx_free_port)
 	ibx_pg_init "$tmp/data"
-	ibx_pg_start "$tmp/data" "$port"
+	# A port found free may be taken before the server binds it: retry.
+	for attempt in 1 2 3 4 5; do
+		port=$(ibx_free_port)
+		ibx_pg_start "$tmp/data" "$port" && break
+		[ "$attempt" -lt 5 ] || exit 1
+		echo "port $port was taken; trying another" >&2
+	done
 	cat >"$state/env" <<ENV
 IBX_PG_TMP=$tmp
 IBX_PG_DATA=$tmp/data

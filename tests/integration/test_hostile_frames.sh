@@ -3,12 +3,12 @@
 # pipe, never a crash; the hub keeps serving and its memory does not grow.
 . "$(dirname "$0")/lib.sh"
 db_create
-identity 3910110437
+identity 3910118128
 hub_start
 
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$HUB_PID/status"; }
 
-forge "$WORK/good.env" 3910110437 --listing "$EXAMPLE" --seq 7
+forge "$WORK/good.env" 3910118128 --listing "$EXAMPLE" --seq 7
 size=$(stat -c %s "$WORK/good.env")
 head -c $((size / 2)) "$WORK/good.env" >"$WORK/truncated.env"
 : >"$WORK/empty.env"

@@ -4,7 +4,7 @@
 # the refusal in the message log.
 . "$(dirname "$0")/lib.sh"
 db_create
-identity 3910110437
+identity 3910118128
 hub_start
 
 edit_json "$EXAMPLE" "$WORK/bad.json" \
@@ -20,7 +20,7 @@ assert_contains "$out" 'field "postal_code": must be 7 digits' "postal code prob
 assert_eq "$(sql 'SELECT count(*) FROM message_log')" 0 "the spoke sent nothing"
 
 # The same listing sent by a peer that skips the spoke's checks.
-forge "$WORK/bad.env" 3910110437 --listing "$WORK/bad.json" --seq 5
+forge "$WORK/bad.env" 3910118128 --listing "$WORK/bad.json" --seq 5
 out=$(send "$WORK/bad.env")
 assert_contains "$out" "status=invalid" "hub refuses"
 assert_contains "$out" 'field "languages[1]"' "hub names the language field"
@@ -29,23 +29,23 @@ assert_contains "$out" 'field "price_bands[0]"' "hub names the price band"
 # Another hospital's listing, signed by this one.
 edit_json "$EXAMPLE" "$WORK/theirs.json" '.organisation_code = "3910110999"'
 set +e
-out=$(publish "$WORK/theirs.json" --cert "$PKI/issued/3910110437.pem" --key "$PKI/issued/3910110437.key")
+out=$(publish "$WORK/theirs.json" --cert "$PKI/issued/3910118128.pem" --key "$PKI/issued/3910118128.key")
 rc=$?
 set -e
 assert_eq "$rc" 1 "the spoke will not sign another organisation's listing"
-forge "$WORK/theirs.env" 3910110437 --listing "$WORK/theirs.json" --sender 3910110437 --seq 6
+forge "$WORK/theirs.env" 3910118128 --listing "$WORK/theirs.json" --sender 3910118128 --seq 6
 assert_contains "$(send "$WORK/theirs.env")" \
-	'status=sender does not match certificate version=0 error=listing refused: field "organisation_code": 3910110999 is not the sender 3910110437' \
+	'status=sender does not match certificate version=0 error=listing refused: field "organisation_code": 3910110999 is not the sender 3910118128' \
 	"hub refuses another organisation's listing"
-forge "$WORK/type.env" 3910110437 --listing "$EXAMPLE" --type 99 --seq 7
+forge "$WORK/type.env" 3910118128 --listing "$EXAMPLE" --type 99 --seq 7
 assert_contains "$(send "$WORK/type.env")" \
 	'status=unknown payload type version=0 error=header: field "payload_type": 99 is not accepted' "unknown payload type"
-forge "$WORK/schema.env" 3910110437 --listing "$EXAMPLE" --schema 2 --seq 8
+forge "$WORK/schema.env" 3910118128 --listing "$EXAMPLE" --schema 2 --seq 8
 assert_contains "$(send "$WORK/schema.env")" "status=unsupported schema version" "unsupported schema"
 
 assert_eq "$(sql 'SELECT count(*) FROM hospital_listings') $(sql 'SELECT count(*) FROM listing_versions')" \
 	"0 0" "nothing stored"
-assert_eq "$(sql "SELECT last_sequence FROM organisations WHERE code = '3910110437'")" 0 "no sequence accepted"
+assert_eq "$(sql "SELECT last_sequence FROM organisations WHERE code = '3910118128'")" 0 "no sequence accepted"
 assert_eq "$(sql "SELECT string_agg(outcome, ',' ORDER BY id) FROM message_log")" \
 	"invalid,sender does not match certificate,unknown payload type,unsupported schema version" \
 	"every refusal logged"

@@ -3,9 +3,9 @@
 # identical listing again changes nothing.
 . "$(dirname "$0")/lib.sh"
 db_create
-identity 3910110437
+identity 3910118128
 hub_start
-code=3910110437
+code=3910118128
 
 assert_contains "$(publish "$EXAMPLE")" "version 1" "first publish"
 assert_contains "$(publish "$EXAMPLE")" "version 1" "identical republish keeps version 1"

@@ -4,14 +4,14 @@
 # bad parameters get 400 naming the parameter.
 . "$(dirname "$0")/lib.sh"
 db_create
-identity 3910110437
+identity 3910118128
 hub_start
 
 out=$(publish "$EXAMPLE") || fail "publish: $out"
 assert_contains "$out" "accepted as version 1" "spoke reports the accepted version"
 assert_eq "$(sql "SELECT count(*) FROM message_log WHERE outcome = 'accepted'")" 1 "message log rows"
 
-code=3910110437
+code=3910118128
 for q in prefecture=39 language=zh language=en treatment=pet_ct department=01001 \
 	accreditation=JMIP accepts=VN second_opinion=remote q=%E9%AB%98%E7%9F%A5 q=kochi%20health; do
 	get "/api/v1/hospitals?$q"

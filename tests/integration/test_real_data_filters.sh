@@ -9,9 +9,11 @@ hub_start
 "$DATAGEN_BIN" listings --data "$IBX_SOURCE/deploy/data" --out "$WORK/listings" --seed 7 2>/dev/null
 n=$(find "$WORK/listings" -name '*.json' | wc -l)
 [ "$n" -ge 782 ] || fail "expected at least 782 listings, got $n"
-find "$WORK/listings" -name '*.json' -print0 |
-	xargs -0 -P 4 -n 1 "$SPOKE_BIN" publish --insecure-tcp --hub "$NNG_URL" \
-		--timeout 5000 --attempts 3 --listing >"$WORK/publish.log" 2>&1 ||
+"$IBX_SOURCE/deploy/spokes.sh" issue --pki "$PKI" --listings "$WORK/listings"
+"$CTL_BIN" enrol --db "$DSN" --ca "$PKI/ca.pem" --cert-dir "$PKI/issued" >/dev/null
+"$IBX_SOURCE/deploy/spokes.sh" publish --pki "$PKI" --listings "$WORK/listings" \
+	--bin "$IBX_BUILD/spoke" --jobs 4 -- --hub "$NNG_URL" --insecure-tcp \
+	--timeout 5000 --attempts 3 >"$WORK/publish.log" ||
 	fail "some listings were refused: $(grep -v accepted "$WORK/publish.log" | head -5)"
 assert_eq "$(sql 'SELECT count(*) FROM hospital_listings')" "$n" "every listing stored"
 jq -s '.' "$WORK"/listings/*.json >"$WORK/all.json"

@@ -15,12 +15,15 @@
  *   ibx-testpeer send --hub URL --file F     print the Ack as
  *                                            "status=<name> version=<n>
  *                                            error=<text>"
- *   ibx-testpeer oversize --addr HOST:PORT   announce a 2^60-byte frame
+ *   ibx-testpeer oversize --addr HOST:PORT [--bytes N]
+ *                      announce a 2^60-byte frame, or send a real frame
+ *                      of N bytes
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,7 +254,7 @@ send_file(const char *hub, const char *path)
  * of 2^60 bytes and send a few bytes of it.  Prints "closed" when the hub
  * drops the connection, "open" when it is still open after 2 seconds. */
 static int
-oversize(const char *addr)
+oversize(const char *addr, long long bytes)
 {
 	unsigned char hello[8] = {0, 'S', 'P', 0, 0x00, 0x30, 0, 0};
 	unsigned char frame[16] = {0x10, 0, 0, 0, 0, 0, 0, 0};
@@ -283,7 +286,27 @@ oversize(const char *addr)
 		printf("closed\n");
 		return (0);
 	}
-	(void)!write(s, frame, sizeof(frame));
+	if (bytes > 0) {
+		static char chunk[65536];
+		long long sent = 0;
+		int k;
+
+		for (k = 0; k < 8; k++)
+			frame[k] = (unsigned char)(bytes >> (56 - 8 * k));
+		(void)!write(s, frame, 8);
+		/* Send until the hub closes the pipe or all is sent. */
+		while (sent < bytes) {
+			ssize_t w =
+			    write(s, chunk,
+				  bytes - sent > (long long)sizeof(chunk)
+				      ? sizeof(chunk)
+				      : (size_t)(bytes - sent));
+			if (w <= 0)
+				break;
+			sent += w;
+		}
+	} else
+		(void)!write(s, frame, sizeof(frame));
 	n = read(s, buf, sizeof(buf));
 	printf("%s\n",
 	       n == 0 || (n < 0 && errno != EAGAIN) ? "closed" : "open");
@@ -294,6 +317,7 @@ oversize(const char *addr)
 int
 main(int argc, char **argv)
 {
+	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "forge") == 0)
 		return (forge(argc - 1, argv + 1));
 	if (argc == 6 && strcmp(argv[1], "send") == 0 &&
@@ -301,7 +325,10 @@ main(int argc, char **argv)
 		return (send_file(argv[3], argv[5]));
 	if (argc == 4 && strcmp(argv[1], "oversize") == 0 &&
 	    strcmp(argv[2], "--addr") == 0)
-		return (oversize(argv[3]));
+		return (oversize(argv[3], 0));
+	if (argc == 6 && strcmp(argv[1], "oversize") == 0 &&
+	    strcmp(argv[2], "--addr") == 0 && strcmp(argv[4], "--bytes") == 0)
+		return (oversize(argv[3], strtoll(argv[5], NULL, 10)));
 	fprintf(stderr, "usage: see the comment at the top of testpeer.c\n");
 	return (2);
 }
