@@ -83,9 +83,25 @@ rm -rf "$var/listings"
 	--out "$var/listings" --seed 42 2>"$var/datagen.log"
 tail -n 5 "$var/datagen.log"
 
-say "starting inbound-hub (spokes: tcp://127.0.0.1:$nng_port, HTTP: 127.0.0.1:$http_port)"
-./build/hub/inbound-hub serve --db "$dsn" --listen "tcp://127.0.0.1:$nng_port" \
-	--insecure-tcp --http "127.0.0.1:$http_port" 2>"$var/hub.log" &
+say "national CA and one spoke identity per hospital (var/pki)"
+pki=$var/pki
+./deploy/pki/ca-init.sh "$pki" >/dev/null
+if [ ! -f "$pki/hub/hub.pem" ]; then
+	./deploy/pki/issue.sh "$pki" 0000000000 hub
+	mkdir -p "$pki/hub"
+	mv "$pki/issued/0000000000.pem" "$pki/hub/hub.pem"
+	mv "$pki/issued/0000000000.key" "$pki/hub/hub.key"
+fi
+./deploy/spokes.sh issue --pki "$pki" --listings "$var/listings"
+./deploy/pki/crl.sh "$pki"
+./build/hub/inboundctl enrol --db "$dsn" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
+	--cert-dir "$pki/issued"
+
+hub_url=tls+tcp://127.0.0.1:$nng_port
+say "starting inbound-hub (spokes: $hub_url with mutual TLS, HTTP: 127.0.0.1:$http_port)"
+./build/hub/inbound-hub serve --db "$dsn" --listen "$hub_url" \
+	--cert "$pki/hub/hub.pem" --key "$pki/hub/hub.key" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
+	--http "127.0.0.1:$http_port" 2>"$var/hub.log" &
 hub_pid=$!
 api=http://127.0.0.1:$http_port
 for _ in $(seq 1 100); do
@@ -96,11 +112,10 @@ done
 curl -fsS "$api/healthz" >/dev/null
 
 n=$(find "$var/listings" -name '*.json' | wc -l)
-say "publishing $n hospital listings, one spoke per hospital"
+say "publishing $n hospital listings, one spoke per hospital, each signed with its own key"
 start=$(date +%s.%N)
-find "$var/listings" -name '*.json' -print0 | sort -z |
-	xargs -0 -P 8 -n 1 ./build/spoke/inbound-spoke publish --insecure-tcp \
-		--hub "tcp://127.0.0.1:$nng_port" --listing >"$var/publish.log" 2>&1 || {
+./deploy/spokes.sh publish --pki "$pki" --listings "$var/listings" --bin build/spoke -- \
+	--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" >"$var/publish.log" 2>&1 || {
 	grep -v ' accepted ' "$var/publish.log" | head -20 >&2
 	echo "demo.sh: some listings were not accepted (see var/publish.log)" >&2
 	exit 1

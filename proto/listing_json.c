@@ -89,7 +89,7 @@ check_object_keys(json_t *obj, const char *path, const char *const *known,
 {
 	const char *key;
 	json_t *v;
-	char fpath[128];
+	char fpath[160];
 	size_t i;
 
 	json_object_foreach(obj, key, v)

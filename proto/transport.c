@@ -64,14 +64,26 @@ read_text(const char *path, char **out)
 	return (0);
 }
 
+/* Free a buffer that held a private key, wiping it first. */
+static void
+wipe_free(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
 /* Configure TLS on a dialer or listener: own certificate and key, the CA
- * and optional CRL, peers required to present a certificate (mutual TLS). */
+ * and optional CRL, peers required to present a certificate (mutual TLS).
+ * Everything goes in as PEM text so mbedTLS checks the CRL on every
+ * handshake. */
 static int
 tls_config_new(nng_tls_mode mode, const ibx_transport_opts *opts,
 	       nng_tls_config **out)
 {
 	nng_tls_config *cfg = NULL;
-	char *ca = NULL, *crl = NULL;
+	char *ca = NULL, *crl = NULL, *cert = NULL, *key = NULL;
 	int rv;
 
 	if (opts == NULL || opts->cert_file == NULL ||
@@ -82,20 +94,21 @@ tls_config_new(nng_tls_mode mode, const ibx_transport_opts *opts,
 	}
 	if ((rv = nng_tls_config_alloc(&cfg, mode)) != 0)
 		return (rv);
-	/* The CA and CRL go in as PEM text so mbedTLS checks revocation on
-	 * every handshake. */
 	if ((rv = read_text(opts->ca_file, &ca)) != 0 ||
 	    (opts->crl_file != NULL &&
-	     (rv = read_text(opts->crl_file, &crl)) != 0))
+	     (rv = read_text(opts->crl_file, &crl)) != 0) ||
+	    (rv = read_text(opts->cert_file, &cert)) != 0 ||
+	    (rv = read_text(opts->key_file, &key)) != 0)
 		goto fail;
 	if ((rv = nng_tls_config_auth_mode(cfg, NNG_TLS_AUTH_MODE_REQUIRED)) !=
 		0 ||
 	    (rv = nng_tls_config_ca_chain(cfg, ca, crl)) != 0 ||
-	    (rv = nng_tls_config_cert_key_file(cfg, opts->cert_file,
-					       opts->key_file)) != 0)
+	    (rv = nng_tls_config_own_cert(cfg, cert, key, NULL)) != 0)
 		goto fail;
 	free(ca);
 	free(crl);
+	free(cert);
+	wipe_free(key);
 	*out = cfg;
 	return (0);
 fail:
@@ -104,6 +117,8 @@ fail:
 		  opts->crl_file ? opts->crl_file : "", nng_strerror(rv));
 	free(ca);
 	free(crl);
+	free(cert);
+	wipe_free(key);
 	nng_tls_config_free(cfg);
 	return (rv);
 }

@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "listing.h"
+#include "statistics.h"
 
 /* Largest message a socket accepts (NNG_OPT_RECVMAXSZ), bytes.  A month of
  * statistics from the largest hospital is well under 1 MiB. */
@@ -123,5 +124,16 @@ ibx_err ibx_ack_decode(const uint8_t *buf, size_t len, ibx_ack *out);
  * the caller frees with ibx_listing_free.  Decoding checks no rules; call
  * ibx_listing_check. */
 ibx_err ibx_listing_decode(const uint8_t *buf, size_t len, ibx_listing **out);
+
+/* ibx_statistics_encode: serialise a CaseStatistics payload (new bytes,
+ * ibx_bytes_fini). */
+ibx_err ibx_statistics_encode(const ibx_case_statistics *s, ibx_bytes *out);
+
+/* ibx_statistics_decode: decode a CaseStatistics payload into a new
+ * submission the caller frees with ibx_statistics_free.  A string longer
+ * than its field, or more than IBX_STATISTICS_MAX_CELLS cells, is
+ * IBX_EMALFORMED.  Rules are checked by ibx_statistics_check. */
+ibx_err ibx_statistics_decode(const uint8_t *buf, size_t len,
+			      ibx_case_statistics **out);
 
 #endif /* IBX_WIRE_H */

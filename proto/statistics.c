@@ -1,0 +1,274 @@
+/*
+ * Case statistics: the struct and the rules of a submission; see
+ * statistics.h.  The vocabularies follow docs/case-records.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "listing.h"
+#include "statistics.h"
+
+static const char *const purposes[] = {"treatment",	 "health_checkup",
+				       "second_opinion", "follow_up",
+				       "other",		 NULL};
+static const char *const age_bands[] = {"0-9",	 "10-19", "20-29",   "30-39",
+					"40-49", "50-59", "60-69",   "70-79",
+					"80-89", "90+",	  "unknown", NULL};
+static const char *const sexes[] = {"male", "female", "unknown", NULL};
+static const char *const channels[] = {"coordinator", "hospital", "doctor",
+				       "direct", NULL};
+static const char *const yes_no[] = {"yes", "no", NULL};
+static const char *const yes_no_unknown[] = {"yes", "no", "unknown", NULL};
+
+ibx_case_statistics *
+ibx_statistics_new(void)
+{
+	ibx_case_statistics *s = calloc(1, sizeof(*s));
+
+	if (s != NULL)
+		strcpy(s->icd10_level, "chapter");
+	return (s);
+}
+
+void
+ibx_statistics_free(ibx_case_statistics *s)
+{
+	if (s == NULL)
+		return;
+	free(s->cells);
+	free(s);
+}
+
+ibx_err
+ibx_statistics_add_cell(ibx_case_statistics *s, const ibx_stat_cell *c)
+{
+	ibx_stat_cell *cells;
+	size_t cap;
+
+	if (s->n_cells >= IBX_STATISTICS_MAX_CELLS)
+		return (IBX_ETOOBIG);
+	/* Grow by doubling: capacity is the next power of two. */
+	if ((s->n_cells & (s->n_cells - 1)) == 0) {
+		cap = s->n_cells == 0 ? 16 : s->n_cells * 2;
+		if ((cells = realloc(s->cells, cap * sizeof(*cells))) == NULL)
+			return (IBX_ENOMEM);
+		s->cells = cells;
+	}
+	s->cells[s->n_cells++] = *c;
+	return (IBX_OK);
+}
+
+bool
+ibx_period_valid(const char *p)
+{
+	int y, m;
+
+	if (p == NULL || strlen(p) != 7 || p[4] != '-')
+		return (false);
+	if (!ibx_digits((char[]){p[0], p[1], p[2], p[3], 0}, 4) ||
+	    !ibx_digits((char[]){p[5], p[6], 0}, 2))
+		return (false);
+	y = atoi(p);
+	m = atoi(p + 5);
+	return (y >= 2000 && m >= 1 && m <= 12);
+}
+
+int
+ibx_period_index(const char *p)
+{
+	return (atoi(p) * 12 + atoi(p + 5) - 1);
+}
+
+static bool
+in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return (true);
+	return (false);
+}
+
+bool
+ibx_stat_cell_same_keys(const ibx_stat_cell *a, const ibx_stat_cell *b)
+{
+	return (strcmp(a->nationality, b->nationality) == 0 &&
+		strcmp(a->purpose, b->purpose) == 0 &&
+		strcmp(a->icd10, b->icd10) == 0 &&
+		strcmp(a->age_band, b->age_band) == 0 &&
+		strcmp(a->sex, b->sex) == 0 &&
+		strcmp(a->referral_channel, b->referral_channel) == 0 &&
+		strcmp(a->referral_org, b->referral_org) == 0 &&
+		strcmp(a->remote_second_opinion_first,
+		       b->remote_second_opinion_first) == 0 &&
+		strcmp(a->medical_stay_visa, b->medical_stay_visa) == 0);
+}
+
+/* Order of cells by their keys, for finding repeats in n log n. */
+static int
+cmp_keys(const void *pa, const void *pb)
+{
+	const ibx_stat_cell *a = *(ibx_stat_cell *const *)pa;
+	const ibx_stat_cell *b = *(ibx_stat_cell *const *)pb;
+	int c;
+
+	if ((c = strcmp(a->nationality, b->nationality)) != 0 ||
+	    (c = strcmp(a->purpose, b->purpose)) != 0 ||
+	    (c = strcmp(a->icd10, b->icd10)) != 0 ||
+	    (c = strcmp(a->age_band, b->age_band)) != 0 ||
+	    (c = strcmp(a->sex, b->sex)) != 0 ||
+	    (c = strcmp(a->referral_channel, b->referral_channel)) != 0 ||
+	    (c = strcmp(a->referral_org, b->referral_org)) != 0 ||
+	    (c = strcmp(a->remote_second_opinion_first,
+			b->remote_second_opinion_first)) != 0)
+		return (c);
+	if ((c = strcmp(a->medical_stay_visa, b->medical_stay_visa)) != 0)
+		return (c);
+	return (a < b ? -1 : a > b);
+}
+
+static void
+check_icd10(ibx_problems *p, const char *path, const char *level,
+	    const char *code)
+{
+	char *end;
+	long ch;
+
+	if (strcmp(level, "category") == 0) {
+		if (ibx_code_icd10_chapter(code) == 0)
+			ibx_problems_add(
+			    p, path,
+			    "unknown ICD-10 3-character category \"%.3s\"",
+			    code);
+		return;
+	}
+	ch = strtol(code, &end, 10);
+	if (*code == '\0' || *end != '\0' || ch < 1 || ch > 22)
+		ibx_problems_add(p, path,
+				 "unknown ICD-10 chapter \"%.3s\" (1 to 22)",
+				 code);
+}
+
+static void
+check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
+{
+	const ibx_stat_cell *c = &s->cells[i];
+	char path[64];
+
+#define CELL_PATH(f) snprintf(path, sizeof(path), "cells[%zu].%s", i, f)
+	CELL_PATH("nationality");
+	if (!ibx_code_country(c->nationality))
+		ibx_problems_add(p, path, "unknown ISO 3166-1 alpha-2 code");
+	CELL_PATH("purpose");
+	if (!in_list(c->purpose, purposes))
+		ibx_problems_add(p, path, "unknown purpose");
+	CELL_PATH("icd10");
+	check_icd10(p, path, s->icd10_level, c->icd10);
+	CELL_PATH("age_band");
+	if (!in_list(c->age_band, age_bands))
+		ibx_problems_add(p, path, "unknown age band");
+	CELL_PATH("sex");
+	if (!in_list(c->sex, sexes))
+		ibx_problems_add(p, path, "must be male, female or unknown");
+	CELL_PATH("referral_channel");
+	if (!in_list(c->referral_channel, channels))
+		ibx_problems_add(p, path, "unknown referral channel");
+	CELL_PATH("referral_org");
+	if (strcmp(c->referral_channel, "coordinator") == 0
+		? !ibx_digits(c->referral_org, 10)
+		: c->referral_org[0] != '\0')
+		ibx_problems_add(
+		    p, path,
+		    "a coordinator's 10-digit code, only with the "
+		    "coordinator channel");
+	CELL_PATH("remote_second_opinion_first");
+	if (!in_list(c->remote_second_opinion_first, yes_no))
+		ibx_problems_add(p, path, "must be yes or no");
+	CELL_PATH("medical_stay_visa");
+	if (!in_list(c->medical_stay_visa, yes_no_unknown))
+		ibx_problems_add(p, path, "must be yes, no or unknown");
+	CELL_PATH("patients");
+	if (c->patients < 1 || c->patients > c->episodes)
+		ibx_problems_add(
+		    p, path, "%lld must be from 1 to the episodes (%lld)",
+		    (long long)c->patients, (long long)c->episodes);
+	CELL_PATH("inpatient_episodes");
+	if (c->inpatient_episodes < 0 || c->inpatient_episodes > c->episodes)
+		ibx_problems_add(
+		    p, path, "%lld must be from 0 to the episodes (%lld)",
+		    (long long)c->inpatient_episodes, (long long)c->episodes);
+	CELL_PATH("inpatient_days");
+	if (c->inpatient_days < 0)
+		ibx_problems_add(p, path, "must not be negative");
+	else if (c->inpatient_days > 0 && c->inpatient_episodes == 0)
+		ibx_problems_add(p, path,
+				 "%lld days without an inpatient episode",
+				 (long long)c->inpatient_days);
+	else if (c->inpatient_episodes > 0 && c->inpatient_days == 0)
+		ibx_problems_add(p, path,
+				 "inpatient episodes with no inpatient day");
+	CELL_PATH("outpatient_visits");
+	if (c->outpatient_visits < 0)
+		ibx_problems_add(p, path, "must not be negative");
+	CELL_PATH("charge_jpy");
+	if (c->charge_jpy < 0)
+		ibx_problems_add(p, path, "must not be negative");
+#undef CELL_PATH
+}
+
+static void
+check_repeats(ibx_problems *p, const ibx_case_statistics *s)
+{
+	const ibx_stat_cell **order;
+	char path[64];
+	size_t i;
+
+	if (s->n_cells < 2 ||
+	    (order = malloc(s->n_cells * sizeof(*order))) == NULL)
+		return;
+	for (i = 0; i < s->n_cells; i++)
+		order[i] = &s->cells[i];
+	qsort(order, s->n_cells, sizeof(*order), cmp_keys);
+	for (i = 1; i < s->n_cells; i++)
+		if (ibx_stat_cell_same_keys(order[i - 1], order[i])) {
+			snprintf(path, sizeof(path), "cells[%zu]",
+				 (size_t)(order[i] - s->cells));
+			ibx_problems_add(p, path,
+					 "repeats the keys of cells[%zu]",
+					 (size_t)(order[i - 1] - s->cells));
+		}
+	free(order);
+}
+
+ibx_err
+ibx_statistics_check(const ibx_case_statistics *s, const char *now_period,
+		     ibx_problems *p)
+{
+	size_t before = ibx_problems_count(p), i;
+
+	if (!ibx_digits(s->organisation_code, 10))
+		ibx_problems_add(p, "organisation_code", "must be 10 digits");
+	if (!ibx_period_valid(s->period))
+		ibx_problems_add(p, "period", "must be YYYY-MM from 2000-01");
+	else if (now_period != NULL &&
+		 ibx_period_index(s->period) > ibx_period_index(now_period))
+		ibx_problems_add(p, "period", "%s is in the future (now %s)",
+				 s->period, now_period);
+	if (strcmp(s->icd10_level, "chapter") != 0 &&
+	    strcmp(s->icd10_level, "category") != 0)
+		ibx_problems_add(p, "icd10_level",
+				 "must be chapter or category");
+	if (s->nil_report && s->n_cells > 0)
+		ibx_problems_add(p, "nil_report",
+				 "a nil report carries no cells (%zu given)",
+				 s->n_cells);
+	if (!s->nil_report && s->n_cells == 0)
+		ibx_problems_add(
+		    p, "cells",
+		    "no cells: send an explicit nil report instead");
+	for (i = 0; i < s->n_cells; i++)
+		check_cell(p, s, i);
+	check_repeats(p, s);
+	return (ibx_problems_count(p) > before ? IBX_EINVAL : IBX_OK);
+}
