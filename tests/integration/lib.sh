@@ -146,3 +146,39 @@ forge() {
 send() {
 	"$PEER_BIN" send --hub "$NNG_URL" --file "$1"
 }
+
+# hub_start_tls: a hub listening on tls+tcp:// only (mutual TLS with the
+# test's CA and CRL); sets NNG_URL, NNG_PORT, API, HUB_PID.
+hub_start_tls() {
+	[ -f "$PKI/hub/hub.pem" ] || {
+		"$IBX_SOURCE/deploy/pki/issue.sh" "$PKI" 0000000000 hub
+		mkdir -p "$PKI/hub"
+		mv "$PKI/issued/0000000000.pem" "$PKI/hub/hub.pem"
+		mv "$PKI/issued/0000000000.key" "$PKI/hub/hub.key"
+	}
+	NNG_PORT=$(ibx_free_port)
+	HTTP_PORT=$(ibx_free_port)
+	NNG_URL=tls+tcp://127.0.0.1:$NNG_PORT
+	API=http://127.0.0.1:$HTTP_PORT
+	"$HUB_BIN" serve --db "$DSN" --listen "$NNG_URL" --http "127.0.0.1:$HTTP_PORT" \
+		--cert "$PKI/hub/hub.pem" --key "$PKI/hub/hub.key" \
+		--ca "$PKI/ca.pem" --crl "$PKI/crl.pem" "$@" 2>>"$WORK/hub.log" &
+	HUB_PID=$!
+	HUB_PIDS+=("$HUB_PID")
+	local i
+	for i in $(seq 1 100); do
+		curl -fsS "$API/healthz" >/dev/null 2>&1 && return 0
+		kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; fail "hub exited at start"; }
+		sleep 0.1
+	done
+	fail "hub did not answer /healthz in 10 s"
+}
+
+# publish_tls FILE CODE [extra]: publish over mutual TLS as CODE.
+publish_tls() {
+	local f=$1 code=$2
+	shift 2
+	"$SPOKE_BIN" publish --hub "$NNG_URL" --listing "$f" --ca "$PKI/ca.pem" \
+		--cert "$PKI/issued/$code.pem" --key "$PKI/issued/$code.key" \
+		--timeout 1500 --attempts 1 "$@" 2>&1
+}

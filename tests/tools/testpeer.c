@@ -15,6 +15,10 @@
  *   ibx-testpeer send --hub URL --file F     print the Ack as
  *                                            "status=<name> version=<n>
  *                                            error=<text>"
+ *   ibx-testpeer idle --hub URL --cert C --key K --ca CA --spokes N
+ *                     --seconds S
+ *                      N REQ sockets over mutual TLS, each sends one
+ *                      request, then all stay connected and idle for S s
  *   ibx-testpeer oversize --addr HOST:PORT [--bytes N]
  *                      announce a 2^60-byte frame, or send a real frame
  *                      of N bytes
@@ -314,10 +318,75 @@ oversize(const char *addr, long long bytes)
 	return (0);
 }
 
+static int
+idle(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"hub", required_argument, NULL, 'h'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"ca", required_argument, NULL, 'a'},
+	    {"spokes", required_argument, NULL, 'n'},
+	    {"seconds", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
+	};
+	ibx_transport_opts t = {NULL, NULL, NULL, NULL};
+	const char *hub = NULL;
+	ibx_req_client **c;
+	ibx_bytes req = {(uint8_t *)"x", 1}, reply = {0};
+	long n = 1, secs = 10, i, answered = 0;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			hub = optarg;
+			break;
+		case 'c':
+			t.cert_file = optarg;
+			break;
+		case 'k':
+			t.key_file = optarg;
+			break;
+		case 'a':
+			t.ca_file = optarg;
+			break;
+		case 'n':
+			n = strtol(optarg, NULL, 10);
+			break;
+		case 's':
+			secs = strtol(optarg, NULL, 10);
+			break;
+		default:
+			return (2);
+		}
+	}
+	if (hub == NULL || n < 1 ||
+	    (c = calloc((size_t)n, sizeof(*c))) == NULL)
+		return (2);
+	for (i = 0; i < n; i++) {
+		if (ibx_req_client_open(&hub, 1, &t, &c[i]) != IBX_OK)
+			return (1);
+		if (ibx_req_client_call(c[i], &req, 5000, &reply) == IBX_OK) {
+			answered++;
+			ibx_bytes_fini(&reply);
+		}
+	}
+	printf("%ld spokes connected, %ld answered\n", n, answered);
+	fflush(stdout);
+	sleep((unsigned)secs);
+	for (i = 0; i < n; i++)
+		ibx_req_client_close(c[i]);
+	free(c);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 2 && strcmp(argv[1], "idle") == 0)
+		return (idle(argc - 1, argv + 1));
 	if (argc >= 2 && strcmp(argv[1], "forge") == 0)
 		return (forge(argc - 1, argv + 1));
 	if (argc == 6 && strcmp(argv[1], "send") == 0 &&
