@@ -77,6 +77,58 @@ out:
 	ibx_listing_free(l);
 }
 
+/* The reporting period now (UTC): later periods are refused. */
+static void
+period_now(char out[8])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 8, "%Y-%m", &tm);
+}
+
+static void
+intake_statistics(hub_intake_worker *w, const ibx_header *h,
+		  const ibx_envelope *env, const ibx_bytes *raw, ibx_ack *ack)
+{
+	ibx_case_statistics *s = NULL;
+	ibx_problems problems;
+	char now[8], *joined = NULL;
+
+	ibx_problems_init(&problems);
+	if (ibx_statistics_decode(env->payload.data, env->payload.len, &s) !=
+	    IBX_OK) {
+		refuse(ack, IBX_ACK_MALFORMED,
+		       "payload: not a CaseStatistics (or a field too long)");
+		goto out;
+	}
+	period_now(now);
+	if (ibx_statistics_check(s, now, &problems) != IBX_OK) {
+		joined = ibx_problems_join(&problems, "; ");
+		refuse(ack, IBX_ACK_INVALID, "statistics refused: %s",
+		       joined ? joined : "out of memory");
+		/* The whole submission is refused: every cell counts. */
+		ack->summary.refused = (uint32_t)s->n_cells;
+		goto out;
+	}
+	if (strcmp(s->organisation_code, h->sender_id) != 0) {
+		refuse(
+		    ack, IBX_ACK_SENDER_MISMATCH,
+		    "statistics refused: field \"organisation_code\": %s is "
+		    "not the sender %s",
+		    s->organisation_code, h->sender_id);
+		goto out;
+	}
+	ack->status =
+	    hub_store_statistics(w->db, s, h->sequence, raw, &ack->summary,
+				 ack->error, sizeof(ack->error));
+out:
+	free(joined);
+	ibx_problems_fini(&problems);
+	ibx_statistics_free(s);
+}
+
 void
 hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
 		   ibx_ack *ack)
@@ -113,6 +165,9 @@ hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
 	switch (h.payload_type) {
 	case IBX_PAYLOAD_HOSPITAL_LISTING:
 		intake_listing(w, &h, &env, &raw, ack);
+		break;
+	case IBX_PAYLOAD_CASE_STATISTICS:
+		intake_statistics(w, &h, &env, &raw, ack);
 		break;
 	default:
 		refuse(ack, IBX_ACK_UNKNOWN_PAYLOAD,

@@ -41,6 +41,40 @@ accepted_before(ibx_db *db, const char *code, const char *seq,
 }
 
 ibx_ack_status
+hub_store_translate(ibx_db *db, ibx_err rv, const char *code, const char *seq,
+		    const ibx_bytes *envelope, int32_t *version, char *err,
+		    size_t n)
+{
+	const char *state = ibx_db_sqlstate(db);
+	int32_t original = 0;
+
+	if (rv == IBX_EDB && strcmp(state, "IBX01") == 0) {
+		/* The reason first: the next query replaces it. */
+		snprintf(err, n, "header: field \"sequence\": %s",
+			 ibx_db_last_error(db));
+		if (accepted_before(db, code, seq, envelope, &original)) {
+			snprintf(
+			    err, n,
+			    "already accepted (listing version %d); nothing "
+			    "stored again",
+			    original);
+			if (version != NULL)
+				*version = original;
+			return (IBX_ACK_DUPLICATE);
+		}
+		return (IBX_ACK_REPLAY);
+	}
+	if (rv == IBX_EDB && strcmp(state, "IBX02") == 0) {
+		snprintf(err, n, "%s", ibx_db_last_error(db));
+		return (IBX_ACK_ROLE_FORBIDDEN);
+	}
+	snprintf(err, n,
+		 "hub could not store the message (%s): send it again later",
+		 ibx_strerror(rv));
+	return (IBX_ACK_RETRY_LATER);
+}
+
+ibx_ack_status
 hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 			   uint64_t sequence, const ibx_bytes *envelope,
 			   int32_t *version, char *err, size_t n)
@@ -48,7 +82,6 @@ hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 	char seq[24], ptype[8], status[8];
 	ibx_db_param p[7];
 	ibx_db_result *res = NULL;
-	const char *state;
 	ibx_err rv;
 
 	snprintf(seq, sizeof(seq), "%" PRIu64, sequence);
@@ -63,35 +96,12 @@ hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 	p[5] = (ibx_db_param){status, 0, false};
 	p[6] = (ibx_db_param){ibx_ack_status_name(IBX_ACK_ACCEPTED), 0, false};
 	rv = ibx_db_execp(db, SQL_STORE_LISTING, 7, p, &res);
-	if (rv == IBX_OK) {
-		*version =
-		    (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
-		ibx_db_result_free(res);
-		return (IBX_ACK_ACCEPTED);
-	}
-	state = ibx_db_sqlstate(db);
-	if (rv == IBX_EDB && strcmp(state, "IBX01") == 0) {
-		/* The reason first: the next query replaces it. */
-		snprintf(err, n, "header: field \"sequence\": %s",
-			 ibx_db_last_error(db));
-		if (accepted_before(db, code, seq, envelope, version)) {
-			snprintf(
-			    err, n,
-			    "already accepted as listing version %d; nothing "
-			    "stored again",
-			    *version);
-			return (IBX_ACK_DUPLICATE);
-		}
-		return (IBX_ACK_REPLAY);
-	}
-	if (rv == IBX_EDB && strcmp(state, "IBX02") == 0) {
-		snprintf(err, n, "%s", ibx_db_last_error(db));
-		return (IBX_ACK_ROLE_FORBIDDEN);
-	}
-	snprintf(err, n,
-		 "hub could not store the message (%s): send it again later",
-		 ibx_strerror(rv));
-	return (IBX_ACK_RETRY_LATER);
+	if (rv != IBX_OK)
+		return (hub_store_translate(db, rv, code, seq, envelope,
+					    version, err, n));
+	*version = (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
+	ibx_db_result_free(res);
+	return (IBX_ACK_ACCEPTED);
 }
 
 void

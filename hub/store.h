@@ -29,6 +29,29 @@ ibx_ack_status hub_store_hospital_listing(ibx_db *db, const char *code,
 					  int32_t *version, char *err,
 					  size_t n);
 
+/* hub_store_statistics: store a checked case-statistics submission carried
+ * by envelope with the sender's sequence, replacing the hospital's previous
+ * submission for the period (kept as history).  Returns IBX_ACK_ACCEPTED
+ * with the import summary in *sum (imported, updated, unchanged, deleted
+ * cells; identical content stores nothing new), or a refusal as
+ * hub_store_hospital_listing does, with the reason in err (n bytes). */
+ibx_ack_status hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
+				    uint64_t sequence,
+				    const ibx_bytes *envelope,
+				    ibx_import_summary *sum, char *err,
+				    size_t n);
+
+/* hub_store_translate: the Ack status for a failed store (rv from the
+ * database): a replayed sequence is IBX_ACK_DUPLICATE when this very
+ * envelope (code, seq as decimal text) was accepted before (its listing
+ * version, or 0, goes to *version when not NULL) and IBX_ACK_REPLAY
+ * otherwise; an organisation not enrolled in the sender's role is
+ * IBX_ACK_ROLE_FORBIDDEN; anything else IBX_ACK_RETRY_LATER.  The reason
+ * goes to err.  Shared by the store_*.c files. */
+ibx_ack_status hub_store_translate(ibx_db *db, ibx_err rv, const char *code,
+				   const char *seq, const ibx_bytes *envelope,
+				   int32_t *version, char *err, size_t n);
+
 /* hub_store_refusal: log a refused envelope (sender and sequence as
  * claimed, or NULL/0 when unreadable) with its status and reason.  Best
  * effort: a failure is logged, not returned. */

@@ -59,7 +59,7 @@ expect "certificate never enrolled" "bad certificate" "$WORK/m.env"
 "$PEER_BIN" forge --listing "$EXAMPLE" --seq 300 --cert "$WORK/rogue/issued/$H.pem" --key "$WORK/rogue/issued/$H.key" --out "$WORK/m.env"
 expect "issued by another CA" "bad certificate" "$WORK/m.env"
 expect "replayed envelope" "duplicate" "$WORK/good.env"
-assert_contains "$(send "$WORK/good.env")" "version=1 error=already accepted as listing version 1" "a replay gets the original outcome"
+assert_contains "$(send "$WORK/good.env")" "version=1 imported=0 updated=0 unchanged=0 deleted=0 refused=0 error=already accepted (listing version 1); nothing stored again" "a replay gets the original outcome"
 edit_json "$EXAMPLE" "$WORK/v2.json" '.beds = 10'
 forge "$WORK/m.env" $H --listing "$WORK/v2.json" --seq 5
 expect "sequence going backwards" "replayed sequence" "$WORK/m.env"

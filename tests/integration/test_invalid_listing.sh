@@ -35,11 +35,11 @@ set -e
 assert_eq "$rc" 1 "the spoke will not sign another organisation's listing"
 forge "$WORK/theirs.env" 3910118128 --listing "$WORK/theirs.json" --sender 3910118128 --seq 6
 assert_contains "$(send "$WORK/theirs.env")" \
-	'status=sender does not match certificate version=0 error=listing refused: field "organisation_code": 3910110999 is not the sender 3910118128' \
+	'status=sender does not match certificate version=0 imported=0 updated=0 unchanged=0 deleted=0 refused=0 error=listing refused: field "organisation_code": 3910110999 is not the sender 3910118128' \
 	"hub refuses another organisation's listing"
 forge "$WORK/type.env" 3910118128 --listing "$EXAMPLE" --type 99 --seq 7
 assert_contains "$(send "$WORK/type.env")" \
-	'status=unknown payload type version=0 error=header: field "payload_type": 99 is not accepted' "unknown payload type"
+	'status=unknown payload type version=0 imported=0 updated=0 unchanged=0 deleted=0 refused=0 error=header: field "payload_type": 99 is not accepted' "unknown payload type"
 forge "$WORK/schema.env" 3910118128 --listing "$EXAMPLE" --schema 2 --seq 8
 assert_contains "$(send "$WORK/schema.env")" "status=unsupported schema version" "unsupported schema"
 

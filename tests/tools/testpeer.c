@@ -4,7 +4,8 @@
  * sender, sequence or payload type), sends raw bytes, and speaks the SP
  * wire protocol by hand to announce an absurd frame length.
  *
- *   ibx-testpeer forge --listing F --out F [--sender C] [--seq N]
+ *   ibx-testpeer forge (--listing F | --stats F) --out F [--sender C]
+ *                      [--seq N]
  *                      [--type N] [--schema N] [--cert C --key K]
  *                      [--created-at MS] [--flip-header] [--flip-payload]
  *                      [--sign-other] [--cert-hash] [--pad N]
@@ -12,6 +13,9 @@
  *       match the certificate); without, it is unsigned.  --flip-* flip
  *       the low bit of the last byte after signing; --sign-other signs
  *       other bytes; --pad appends N bytes to the payload after signing.
+ *       --stats reads {"organisation_code", "period", "nil_report",
+ *       "icd10_level", "cells": [{key: value, ...}]} with the field names
+ *       of inbound.v1.StatisticsCell and sends it unchecked.
  *   ibx-testpeer send --hub URL --file F     print the Ack as
  *                                            "status=<name> version=<n>
  *                                            error=<text>"
@@ -35,6 +39,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "crypto.h"
 #include "envelope.h"
 #include "listing_json.h"
@@ -57,11 +63,86 @@ read_all(const char *path, ibx_bytes *out)
 	return (0);
 }
 
+static void
+copy_str(char *dst, size_t n, json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	snprintf(dst, n, "%s", v != NULL ? v : "");
+}
+
+/* A CaseStatistics payload from a JSON description (no checks). */
+static int
+stats_payload(const char *path, ibx_bytes *out, char sender[32])
+{
+	ibx_case_statistics *s = ibx_statistics_new();
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err), *cells, *c;
+	size_t i;
+	int rv = -1;
+
+	if (root == NULL || s == NULL) {
+		fprintf(stderr, "%s: %s\n", path, err.text);
+		goto out;
+	}
+	copy_str(s->organisation_code, sizeof(s->organisation_code), root,
+		 "organisation_code");
+	copy_str(s->period, sizeof(s->period), root, "period");
+	if (json_object_get(root, "icd10_level") != NULL)
+		copy_str(s->icd10_level, sizeof(s->icd10_level), root,
+			 "icd10_level");
+	s->nil_report = json_is_true(json_object_get(root, "nil_report"));
+	cells = json_object_get(root, "cells");
+	json_array_foreach(cells, i, c)
+	{
+		ibx_stat_cell cell;
+
+		memset(&cell, 0, sizeof(cell));
+		copy_str(cell.nationality, sizeof(cell.nationality), c,
+			 "nationality");
+		copy_str(cell.purpose, sizeof(cell.purpose), c, "purpose");
+		copy_str(cell.icd10, sizeof(cell.icd10), c, "icd10");
+		copy_str(cell.age_band, sizeof(cell.age_band), c, "age_band");
+		copy_str(cell.sex, sizeof(cell.sex), c, "sex");
+		copy_str(cell.referral_channel, sizeof(cell.referral_channel),
+			 c, "referral_channel");
+		copy_str(cell.referral_org, sizeof(cell.referral_org), c,
+			 "referral_org");
+		copy_str(cell.remote_second_opinion_first,
+			 sizeof(cell.remote_second_opinion_first), c,
+			 "remote_second_opinion_first");
+		copy_str(cell.medical_stay_visa,
+			 sizeof(cell.medical_stay_visa), c,
+			 "medical_stay_visa");
+		cell.patients =
+		    json_integer_value(json_object_get(c, "patients"));
+		cell.episodes =
+		    json_integer_value(json_object_get(c, "episodes"));
+		cell.inpatient_episodes = json_integer_value(
+		    json_object_get(c, "inpatient_episodes"));
+		cell.outpatient_visits = json_integer_value(
+		    json_object_get(c, "outpatient_visits"));
+		cell.inpatient_days =
+		    json_integer_value(json_object_get(c, "inpatient_days"));
+		cell.charge_jpy =
+		    json_integer_value(json_object_get(c, "charge_jpy"));
+		if (ibx_statistics_add_cell(s, &cell) != IBX_OK)
+			goto out;
+	}
+	snprintf(sender, 32, "%s", s->organisation_code);
+	rv = ibx_statistics_encode(s, out) == IBX_OK ? 0 : -1;
+out:
+	json_decref(root);
+	ibx_statistics_free(s);
+	return (rv);
+}
+
 static int
 forge(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"listing", required_argument, NULL, 'l'},
+	    {"stats", required_argument, NULL, 'S'},
 	    {"out", required_argument, NULL, 'o'},
 	    {"sender", required_argument, NULL, 's'},
 	    {"seq", required_argument, NULL, 'q'},
@@ -87,6 +168,8 @@ forge(int argc, char **argv)
 	uint8_t fp[IBX_SHA256_LEN];
 	struct timespec ts;
 	const char *listing = NULL, *outp = NULL, *sender = NULL;
+	const char *stats = NULL;
+	char stats_sender[32] = "";
 	unsigned long long seq = 1;
 	int type = IBX_PAYLOAD_HOSPITAL_LISTING, schema = IBX_SCHEMA_VERSION;
 	ibx_problems p;
@@ -101,6 +184,9 @@ forge(int argc, char **argv)
 		switch (ch) {
 		case 'l':
 			listing = optarg;
+			break;
+		case 'S':
+			stats = optarg;
 			break;
 		case 'o':
 			outp = optarg;
@@ -145,21 +231,28 @@ forge(int argc, char **argv)
 			return (2);
 		}
 	}
-	if (listing == NULL || outp == NULL)
+	if ((listing == NULL && stats == NULL) || outp == NULL)
 		return (2);
-	ibx_problems_init(&p);
-	if (ibx_listing_load_file(listing, &p, &l) != IBX_OK) {
-		fprintf(stderr, "forge: cannot load %s\n", listing);
-		return (1);
+	if (stats != NULL) {
+		if (stats_payload(stats, &payload, stats_sender) != 0)
+			return (1);
+		if (type == IBX_PAYLOAD_HOSPITAL_LISTING)
+			type = IBX_PAYLOAD_CASE_STATISTICS;
+	} else {
+		ibx_problems_init(&p);
+		if (ibx_listing_load_file(listing, &p, &l) != IBX_OK) {
+			fprintf(stderr, "forge: cannot load %s\n", listing);
+			return (1);
+		}
+		ibx_problems_fini(&p);
+		if (ibx_listing_encode(l, &payload) != IBX_OK)
+			return (1);
+		snprintf(stats_sender, sizeof(stats_sender), "%s",
+			 l->organisation_code ? l->organisation_code : "");
 	}
-	ibx_problems_fini(&p);
-	if (ibx_listing_encode(l, &payload) != IBX_OK)
-		return (1);
 	memset(&h, 0, sizeof(h));
 	snprintf(h.sender_id, sizeof(h.sender_id), "%s",
-		 sender != NULL
-		     ? sender
-		     : (l->organisation_code ? l->organisation_code : ""));
+		 sender != NULL ? sender : stats_sender);
 	h.sequence = seq;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	h.created_at_ms =
@@ -247,8 +340,11 @@ send_file(const char *hub, const char *path)
 		printf("status=unreadable-ack\n");
 		return (1);
 	}
-	printf("status=%s version=%d error=%s\n",
+	printf("status=%s version=%d imported=%u updated=%u unchanged=%u "
+	       "deleted=%u refused=%u error=%s\n",
 	       ibx_ack_status_name(ack.status), ack.listing_version,
+	       ack.summary.imported, ack.summary.updated,
+	       ack.summary.unchanged, ack.summary.deleted, ack.summary.refused,
 	       ack.error);
 	ibx_bytes_fini(&reply);
 	return (0);
