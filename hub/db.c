@@ -84,7 +84,8 @@ result_check(ibx_db *db, PGresult *res, const char *sql)
 	snprintf(db->error, sizeof(db->error), "%s",
 		 msg ? msg : PQerrorMessage(db->conn));
 	if (PQstatus(db->conn) != CONNECTION_OK ||
-	    strncmp(db->sqlstate, "08", 2) == 0 ||
+	    (strncmp(db->sqlstate, "08", 2) == 0 &&
+	     strcmp(db->sqlstate, "08P01") != 0) ||
 	    strncmp(db->sqlstate, "57P", 3) == 0) {
 		IBX_WARN("db: connection lost: %s", db->error);
 		return (IBX_EDBDOWN);

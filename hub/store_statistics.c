@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codes.h"
 #include "log.h"
 #include "store.h"
 
@@ -16,11 +17,12 @@ static const char SQL_STORE_STATISTICS[] =
     "SELECT imported, updated, unchanged, deleted FROM ibx_store_statistics("
     "$1, $2, $3::boolean, $4, $5::text[], $6::text[], $7::text[], "
     "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
-    "$13::text[], $14::bigint[], $15::bigint[], $16::bigint[], "
-    "$17::bigint[], $18::bigint[], $19::bigint[], $20::bigint, $21)";
+    "$13::text[], $14::smallint[], $15::bigint[], $16::bigint[], "
+    "$17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], "
+    "$21::bigint, $22)";
 
 #define TEXT_COLUMNS   9
-#define NUMBER_COLUMNS 6
+#define NUMBER_COLUMNS 7
 
 /* A growing string for one array literal. */
 struct lit {
@@ -75,13 +77,22 @@ lit_number(struct lit *l, int64_t v, int first)
 	lit_put(l, num, (size_t)n);
 }
 
+/* The ICD-10 chapter of a checked cell, whatever level it was sent at. */
+static int64_t
+chapter_of(const ibx_case_statistics *s, const ibx_stat_cell *c)
+{
+	if (strcmp(s->icd10_level, "category") == 0)
+		return (ibx_code_icd10_chapter(c->icd10));
+	return (strtol(c->icd10, NULL, 10));
+}
+
 ibx_ack_status
 hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 		     uint64_t sequence, const ibx_bytes *envelope,
 		     ibx_import_summary *sum, char *err, size_t n)
 {
 	struct lit text[TEXT_COLUMNS], num[NUMBER_COLUMNS];
-	ibx_db_param p[21];
+	ibx_db_param p[22];
 	ibx_db_result *res = NULL;
 	char seq[24];
 	size_t i, k;
@@ -106,9 +117,10 @@ hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 					       c->remote_second_opinion_first,
 					       c->medical_stay_visa};
 		int64_t v[NUMBER_COLUMNS] = {
-		    c->patients,	   c->episodes,
-		    c->inpatient_episodes, c->outpatient_visits,
-		    c->inpatient_days,	   c->charge_jpy};
+		    chapter_of(s, c),	  c->patients,
+		    c->episodes,	  c->inpatient_episodes,
+		    c->outpatient_visits, c->inpatient_days,
+		    c->charge_jpy};
 
 		for (k = 0; k < TEXT_COLUMNS; k++)
 			lit_text(&text[k], t[k], i == 0);
@@ -134,10 +146,10 @@ hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 		p[4 + k] = (ibx_db_param){text[k].buf, 0, false};
 	for (k = 0; k < NUMBER_COLUMNS; k++)
 		p[13 + k] = (ibx_db_param){num[k].buf, 0, false};
-	p[19] = (ibx_db_param){seq, 0, false};
-	p[20] = (ibx_db_param){(const char *)envelope->data,
+	p[20] = (ibx_db_param){seq, 0, false};
+	p[21] = (ibx_db_param){(const char *)envelope->data,
 			       (int)envelope->len, true};
-	rv = ibx_db_execp(db, SQL_STORE_STATISTICS, 21, p, &res);
+	rv = ibx_db_execp(db, SQL_STORE_STATISTICS, 22, p, &res);
 	if (rv == IBX_OK) {
 		memset(sum, 0, sizeof(*sum));
 		sum->imported = (uint32_t)atol(ibx_db_result_value(res, 0, 0));

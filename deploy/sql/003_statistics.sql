@@ -29,6 +29,7 @@ CREATE TABLE statistics_cells (
 	nationality text NOT NULL,
 	purpose text NOT NULL,
 	icd10 text NOT NULL,
+	icd10_chapter smallint NOT NULL CHECK (icd10_chapter BETWEEN 1 AND 22),
 	age_band text NOT NULL,
 	sex text NOT NULL,
 	referral_channel text NOT NULL,
@@ -68,7 +69,7 @@ INSERT INTO settings VALUES ('reporting_deadline_day', '15');
 CREATE FUNCTION ibx_store_statistics(
 	p_code text, p_period text, p_nil boolean, p_level text,
 	p_nat text[], p_purpose text[], p_icd text[], p_age text[], p_sex text[],
-	p_chan text[], p_org text[], p_rso text[], p_visa text[],
+	p_chan text[], p_org text[], p_rso text[], p_visa text[], p_chapter smallint[],
 	p_patients bigint[], p_episodes bigint[], p_inp bigint[],
 	p_visits bigint[], p_days bigint[], p_charge bigint[],
 	p_sequence bigint, p_envelope bytea,
@@ -141,10 +142,20 @@ BEGIN
 		n_cells, message_id)
 	VALUES (p_code, v_period, p_nil, p_level, coalesce(array_length(p_nat, 1), 0), v_msg)
 	RETURNING id INTO v_sub;
-	INSERT INTO statistics_cells
-	SELECT v_sub, p_code, v_period, true, n.*
-	FROM unnest(p_nat, p_purpose, p_icd, p_age, p_sex, p_chan, p_org, p_rso,
-		p_visa, p_patients, p_episodes, p_inp, p_visits, p_days, p_charge) AS n;
+	INSERT INTO statistics_cells (submission_id, org_code, period, current,
+		nationality, purpose, icd10, icd10_chapter, age_band, sex,
+		referral_channel, referral_org, remote_second_opinion_first,
+		medical_stay_visa, patients, episodes, inpatient_episodes,
+		outpatient_visits, inpatient_days, charge_jpy)
+	SELECT v_sub, p_code, v_period, true, n.nationality, n.purpose, n.icd10,
+		n.chapter, n.age_band, n.sex, n.referral_channel, n.referral_org,
+		n.rso, n.visa, n.patients, n.episodes, n.inp, n.visits, n.days,
+		n.charge
+	FROM unnest(p_nat, p_purpose, p_icd, p_chapter, p_age, p_sex, p_chan, p_org,
+		p_rso, p_visa, p_patients, p_episodes, p_inp, p_visits, p_days,
+		p_charge) AS n(nationality, purpose, icd10, chapter, age_band, sex,
+		referral_channel, referral_org, rso, visa, patients, episodes, inp,
+		visits, days, charge);
 	UPDATE message_log SET reason = 'submission ' || v_sub WHERE id = v_msg;
 END
 $$;
