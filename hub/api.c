@@ -1,17 +1,20 @@
-/* Routing and shared helpers of the HTTP API; see api.h. */
+/* Routing, authentication and audit of the HTTP API; see api.h. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "api.h"
+#include "audit.h"
 #include "listing.h"
+#include "log.h"
 
 void
 hub_api_error(hub_http_response *resp, int status, const char *message)
 {
 	json_t *o = json_pack("{s:s}", "error", message);
 
+	free(resp->body);
 	resp->status = status;
 	resp->content_type = "application/json";
 	resp->body = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -26,6 +29,7 @@ hub_api_json(hub_http_response *resp, int status, char *body)
 		hub_api_error(resp, 500, "out of memory");
 		return;
 	}
+	free(resp->body);
 	resp->status = status;
 	resp->content_type = "application/json";
 	resp->body = body;
@@ -44,6 +48,15 @@ hub_api_dup_json(hub_http_response *resp, const char *text, size_t len)
 	memcpy(body, text, len);
 	body[len] = '\0';
 	hub_api_json(resp, 200, body);
+}
+
+void
+hub_api_db_error(hub_http_response *resp, ibx_err rv)
+{
+	if (rv == IBX_EDBDOWN)
+		hub_api_error(resp, 503, "database unavailable: try again");
+	else
+		hub_api_error(resp, 500, "query failed");
 }
 
 static void
@@ -66,24 +79,34 @@ healthz(hub_api *api, hub_http_response *resp)
 		     strdup("{\"status\":\"ok\",\"database\":\"ok\"}"));
 }
 
-void
-hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
+/* The decoded arguments joined as key=value&..., for the audit. */
+static char *
+params_text(const hub_http_request *req)
+{
+	size_t len = 1, i;
+	char *s, *w;
+
+	for (i = 0; i < req->nargs; i++)
+		len +=
+		    strlen(req->args[i].key) + strlen(req->args[i].value) + 2;
+	if ((s = malloc(len)) == NULL)
+		return (NULL);
+	w = s;
+	*w = '\0';
+	for (i = 0; i < req->nargs; i++)
+		w += sprintf(w, "%s%s=%s", i > 0 ? "&" : "", req->args[i].key,
+			     req->args[i].value);
+	return (s);
+}
+
+static void
+route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
 {
 	static const char hospitals[] = "/api/v1/hospitals";
-	hub_api *api = arg;
 	const char *rest;
 
-	if (strcmp(req->method, "GET") != 0 &&
-	    strcmp(req->method, "HEAD") != 0) {
-		hub_api_error(resp, 405, "only GET is served");
-		return;
-	}
-	if (strcmp(req->path, "/healthz") == 0) {
-		healthz(api, resp);
-		return;
-	}
 	if (strcmp(req->path, hospitals) == 0) {
-		hub_api_hospitals_search(api, req, resp);
+		hub_api_hospitals_search(c, req, resp);
 		return;
 	}
 	if (strncmp(req->path, hospitals, sizeof(hospitals) - 1) == 0 &&
@@ -95,7 +118,73 @@ hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
 			    "path: organisation code must be 10 digits");
 			return;
 		}
-		hub_api_hospitals_get(api, rest, req, resp);
+		hub_api_hospitals_get(c, rest, req, resp);
+		return;
+	}
+	if (strcmp(req->path, "/api/v1/statistics") == 0) {
+		hub_api_statistics(c, req, resp);
+		return;
+	}
+	if (strcmp(req->path, "/api/v1/completeness") == 0) {
+		hub_api_completeness(c, req, resp);
+		return;
+	}
+	hub_api_error(resp, 404, "no such resource");
+}
+
+/* An authenticated, audited call under /api/v1. */
+static void
+api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
+{
+	hub_api_call c;
+	char *params = NULL;
+	ibx_err rv;
+
+	memset(&c, 0, sizeof(c));
+	c.api = api;
+	if ((rv = hub_dbpool_take(api->pool, &c.db)) != IBX_OK) {
+		hub_api_db_error(resp, rv);
+		return;
+	}
+	rv = hub_auth_identify(c.db, req->authorization, &c.who);
+	if (rv == IBX_ENOTFOUND) {
+		hub_api_error(
+		    resp, 401,
+		    "authorization: a valid bearer token is required");
+		resp->www_authenticate = "Bearer realm=\"inbound-exchange\"";
+	} else if (rv != IBX_OK)
+		hub_api_db_error(resp, rv);
+	else
+		route(&c, req, resp);
+	/* Every call is recorded, refused ones too; an answer whose call
+	 * cannot be recorded is not given. */
+	if ((params = params_text(req)) == NULL ||
+	    hub_audit_append(c.db, &c.who, req->method, req->path, params,
+			     resp->status, c.cells) != IBX_OK) {
+		IBX_ERROR("api: cannot write the audit entry for %s",
+			  req->path);
+		hub_api_error(resp, 503, "audit log unavailable: try again");
+	}
+	free(params);
+	hub_dbpool_give(api->pool, c.db);
+}
+
+void
+hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
+{
+	hub_api *api = arg;
+
+	if (strcmp(req->method, "GET") != 0 &&
+	    strcmp(req->method, "HEAD") != 0) {
+		hub_api_error(resp, 405, "only GET is served");
+		return;
+	}
+	if (strcmp(req->path, "/healthz") == 0) {
+		healthz(api, resp);
+		return;
+	}
+	if (strncmp(req->path, "/api/v1/", 8) == 0) {
+		api_call(api, req, resp);
 		return;
 	}
 	hub_api_error(resp, 404, "no such resource");

@@ -1,43 +1,63 @@
 /*
- * The HTTP API's routing and the helpers its handlers share: JSON error
- * bodies, a database connection per request.  Each resource lives in its own
+ * The HTTP API's routing and the helpers its handlers share.  Every
+ * /api/v1 call is authenticated with a bearer token (auth.c), checked
+ * against the caller's role, answered, and written to the audit chain
+ * (audit.c) before the answer leaves.  Each resource lives in its own
  * api_<resource>.c; this file maps paths to them.
  *
- *   GET /healthz                  liveness and database reachability
- *   GET /api/v1/hospitals         search (api_hospitals.c)
- *   GET /api/v1/hospitals/{code}  one listing and its history
+ *   GET /healthz                         no token
+ *   GET /api/v1/hospitals[/{code}]       every role (api_hospitals.c)
+ *   GET /api/v1/statistics               ministry, coordinator; hospital:
+ *                                        its own (api_statistics.c)
+ *   GET /api/v1/completeness             ministry (api_statistics.c)
  */
 #ifndef HUB_API_H
 #define HUB_API_H
 
+#include "auth.h"
 #include "dbpool.h"
 #include "http.h"
 
 typedef struct hub_api {
 	hub_dbpool *pool;
+	int k_threshold; /* disclosure control: smallest count shown */
 } hub_api;
+
+/* One API call in progress: the connection it holds, who is calling, and
+ * how many cells (or listings) it answered, for the audit. */
+typedef struct hub_api_call {
+	hub_api *api;
+	ibx_db *db;
+	hub_principal who;
+	int cells;
+} hub_api_call;
 
 /* hub_api_handle: the hub_http_handler for the API; arg is a hub_api. */
 void hub_api_handle(void *arg, const hub_http_request *req,
 		    hub_http_response *resp);
 
-/* hub_api_error: answer status with {"error": message} (message is escaped
- * as JSON). */
+/* hub_api_error: answer status with {"error": message} (escaped). */
 void hub_api_error(hub_http_response *resp, int status, const char *message);
 
 /* hub_api_json: answer status with a JSON body; takes ownership of body
  * (malloc'd), or answers 500 when body is NULL. */
 void hub_api_json(hub_http_response *resp, int status, char *body);
 
-/* hub_api_dup_json: answer 200 with a copy of len bytes of JSON text (for
- * JSON built by PostgreSQL). */
+/* hub_api_dup_json: answer 200 with a copy of len bytes of JSON text. */
 void hub_api_dup_json(hub_http_response *resp, const char *text, size_t len);
 
+/* hub_api_db_error: answer 503 (database unreachable) or 500. */
+void hub_api_db_error(hub_http_response *resp, ibx_err rv);
+
 /* Handlers, each in its own file. */
-void hub_api_hospitals_search(hub_api *api, const hub_http_request *req,
+void hub_api_hospitals_search(hub_api_call *c, const hub_http_request *req,
 			      hub_http_response *resp);
-void hub_api_hospitals_get(hub_api *api, const char *code,
+void hub_api_hospitals_get(hub_api_call *c, const char *code,
 			   const hub_http_request *req,
 			   hub_http_response *resp);
+void hub_api_statistics(hub_api_call *c, const hub_http_request *req,
+			hub_http_response *resp);
+void hub_api_completeness(hub_api_call *c, const hub_http_request *req,
+			  hub_http_response *resp);
 
 #endif /* HUB_API_H */

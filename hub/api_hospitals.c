@@ -54,25 +54,15 @@ static const char SQL_GET[] =
 /* Run a statement that returns one JSON text value and answer with it;
  * 404 with not_found when it returns no row. */
 static void
-answer_json_row(hub_api *api, const char *sql, int n,
+answer_json_row(hub_api_call *c, const char *sql, int n,
 		const char *const *values, const char *not_found,
 		hub_http_response *resp)
 {
 	ibx_db_result *res = NULL;
-	ibx_db *db;
 	ibx_err rv;
 
-	if ((rv = hub_dbpool_take(api->pool, &db)) != IBX_OK) {
-		hub_api_error(resp, 503, "database unavailable: try again");
-		return;
-	}
-	rv = ibx_db_exec(db, sql, n, values, &res);
-	hub_dbpool_give(api->pool, db);
-	if (rv != IBX_OK) {
-		hub_api_error(resp, rv == IBX_EDBDOWN ? 503 : 500,
-			      rv == IBX_EDBDOWN
-				  ? "database unavailable: try again"
-				  : "query failed");
+	if ((rv = ibx_db_exec(c->db, sql, n, values, &res)) != IBX_OK) {
+		hub_api_db_error(resp, rv);
 		return;
 	}
 	if (ibx_db_result_rows(res) == 0)
@@ -84,7 +74,7 @@ answer_json_row(hub_api *api, const char *sql, int n,
 }
 
 void
-hub_api_hospitals_search(hub_api *api, const hub_http_request *req,
+hub_api_hospitals_search(hub_api_call *c, const hub_http_request *req,
 			 hub_http_response *resp)
 {
 	hub_hospital_query q;
@@ -107,11 +97,11 @@ hub_api_hospitals_search(hub_api *api, const hub_http_request *req,
 	values[7] = q.q;
 	values[8] = limit;
 	values[9] = offset;
-	answer_json_row(api, SQL_SEARCH, 10, values, "no result", resp);
+	answer_json_row(c, SQL_SEARCH, 10, values, "no result", resp);
 }
 
 void
-hub_api_hospitals_get(hub_api *api, const char *code,
+hub_api_hospitals_get(hub_api_call *c, const char *code,
 		      const hub_http_request *req, hub_http_response *resp)
 {
 	const char *values[1] = {code};
@@ -120,6 +110,6 @@ hub_api_hospitals_get(hub_api *api, const char *code,
 		hub_api_error(resp, 400, "parameter: none are accepted here");
 		return;
 	}
-	answer_json_row(api, SQL_GET, 1, values,
+	answer_json_row(c, SQL_GET, 1, values,
 			"no hospital listed with that code", resp);
 }

@@ -13,21 +13,10 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "ctl.h"
 #include "enrol.h"
 #include "log.h"
 #include "reverify.h"
-
-#define CERTS_MAX 64
-
-struct ctl_config {
-	const char *db;
-	const char *ca;
-	const char *crl;
-	const char *certs[CERTS_MAX];
-	size_t ncerts;
-	const char *cert_dir;
-	long long message;
-};
 
 static void
 usage(FILE *f)
@@ -39,6 +28,15 @@ usage(FILE *f)
 	    "       inboundctl revoke --db DSN --cert F\n"
 	    "       inboundctl verify-envelope --db DSN --ca CA [--crl CRL] "
 	    "--message ID\n"
+	    "       inboundctl token create --role ministry|coordinator|"
+	    "hospital [--org CODE]\n"
+	    "                  [--expires YYYY-MM-DD|Nd] [--label TEXT]\n"
+	    "       inboundctl token revoke (--id N | --token TOKEN)\n"
+	    "       inboundctl token list\n"
+	    "       inboundctl audit verify\n"
+	    "       inboundctl series import --name NAME --file F.csv "
+	    "[--period-column C]\n"
+	    "                  [--nationality-column C] [--value-column C]\n"
 	    "\n"
 	    "--db defaults to $IBX_DB.  enrol registers each organisation "
 	    "named by a\n"
@@ -56,6 +54,17 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 	    {"cert", required_argument, NULL, 'c'},
 	    {"cert-dir", required_argument, NULL, 'D'},
 	    {"message", required_argument, NULL, 'm'},
+	    {"role", required_argument, NULL, 'R'},
+	    {"org", required_argument, NULL, 'o'},
+	    {"expires", required_argument, NULL, 'e'},
+	    {"label", required_argument, NULL, 'l'},
+	    {"id", required_argument, NULL, 'i'},
+	    {"token", required_argument, NULL, 't'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"file", required_argument, NULL, 'f'},
+	    {"period-column", required_argument, NULL, 'P'},
+	    {"nationality-column", required_argument, NULL, 'N'},
+	    {"value-column", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -73,11 +82,11 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 			c->crl = optarg;
 			break;
 		case 'c':
-			if (c->ncerts == CERTS_MAX) {
+			if (c->ncerts == CTL_CERTS_MAX) {
 				fprintf(stderr,
 					"inboundctl: at most %d "
 					"--cert; use --cert-dir\n",
-					CERTS_MAX);
+					CTL_CERTS_MAX);
 				return (-1);
 			}
 			c->certs[c->ncerts++] = optarg;
@@ -87,6 +96,39 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 			break;
 		case 'm':
 			c->message = strtoll(optarg, NULL, 10);
+			break;
+		case 'R':
+			c->role = optarg;
+			break;
+		case 'o':
+			c->org = optarg;
+			break;
+		case 'e':
+			c->expires = optarg;
+			break;
+		case 'l':
+			c->label = optarg;
+			break;
+		case 'i':
+			c->id = strtoll(optarg, NULL, 10);
+			break;
+		case 't':
+			c->token = optarg;
+			break;
+		case 'n':
+			c->name = optarg;
+			break;
+		case 'f':
+			c->file = optarg;
+			break;
+		case 'P':
+			c->period_column = optarg;
+			break;
+		case 'N':
+			c->nationality_column = optarg;
+			break;
+		case 'V':
+			c->value_column = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -220,6 +262,7 @@ main(int argc, char **argv)
 	struct ctl_config c;
 	ibx_db *db = NULL;
 	const char *cmd;
+	char two[64];
 	int status = 2;
 
 	ibx_log_init("inboundctl", IBX_LOG_WARN);
@@ -230,6 +273,15 @@ main(int argc, char **argv)
 		return (2);
 	}
 	cmd = argv[1];
+	/* Two-word commands: "token create", "audit verify", ... */
+	if (argc > 2 && argv[2][0] != '-' &&
+	    (strcmp(cmd, "token") == 0 || strcmp(cmd, "audit") == 0 ||
+	     strcmp(cmd, "series") == 0)) {
+		snprintf(two, sizeof(two), "%s %s", argv[1], argv[2]);
+		cmd = two;
+		argv++;
+		argc--;
+	}
 	if (parse_args(argc - 1, argv + 1, &c) != 0)
 		return (2);
 	if (ibx_db_open(c.db, &db) != IBX_OK)
@@ -240,6 +292,16 @@ main(int argc, char **argv)
 		status = run_revoke(&c, db);
 	else if (strcmp(cmd, "verify-envelope") == 0)
 		status = run_verify(&c, db);
+	else if (strcmp(cmd, "token create") == 0)
+		status = ctl_token_create(&c, db);
+	else if (strcmp(cmd, "token revoke") == 0)
+		status = ctl_token_revoke(&c, db);
+	else if (strcmp(cmd, "token list") == 0)
+		status = ctl_token_list(&c, db);
+	else if (strcmp(cmd, "audit verify") == 0)
+		status = ctl_audit_verify(&c, db);
+	else if (strcmp(cmd, "series import") == 0)
+		status = ctl_series_import(&c, db);
 	else {
 		fprintf(stderr, "inboundctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);

@@ -54,6 +54,13 @@ send_response(struct MHD_Connection *conn, hub_http_response *r)
 	if (r->content_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					r->content_type);
+	if (r->www_authenticate != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					r->www_authenticate);
+	if (r->content_disposition != NULL)
+		MHD_add_response_header(resp,
+					MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+					r->content_disposition);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	ret = MHD_queue_response(conn, (unsigned)r->status, resp);

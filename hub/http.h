@@ -37,6 +37,8 @@ typedef struct hub_http_response {
 	char *body;
 	size_t len;
 	const char *content_type;
+	const char *www_authenticate;	 /* static, or NULL */
+	const char *content_disposition; /* static, or NULL */
 } hub_http_response;
 
 typedef void (*hub_http_handler)(void *arg, const hub_http_request *req,

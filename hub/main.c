@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "crypto.h"
+#include "disclosure.h"
 #include "dbpool.h"
 #include "http.h"
 #include "intake.h"
@@ -30,6 +31,8 @@
 
 struct hub_config {
 	const char *db;
+	const char *db_read;
+	long k;
 	const char *listen;
 	const char *http;
 	const char *sql_dir;
@@ -66,6 +69,8 @@ parse_args(int argc, char **argv, struct hub_config *c)
 {
 	static const struct option longopts[] = {
 	    {"db", required_argument, NULL, 'd'},
+	    {"db-read", required_argument, NULL, 'R'},
+	    {"k", required_argument, NULL, 'K'},
 	    {"listen", required_argument, NULL, 'l'},
 	    {"http", required_argument, NULL, 'H'},
 	    {"sql-dir", required_argument, NULL, 's'},
@@ -86,6 +91,17 @@ parse_args(int argc, char **argv, struct hub_config *c)
 		switch (ch) {
 		case 'd':
 			c->db = optarg;
+			break;
+		case 'R':
+			c->db_read = optarg;
+			break;
+		case 'K':
+			if (hub_query_long("--k", optarg, HUB_SDC_K_MIN, 1000,
+					   &c->k, err,
+					   sizeof(err)) != IBX_OK) {
+				fprintf(stderr, "inbound-hub: %s\n", err);
+				return (-1);
+			}
 			break;
 		case 'l':
 			c->listen = optarg;
@@ -185,7 +201,7 @@ run_serve(const struct hub_config *c)
 	void *args[WORKERS_MAX];
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
-	hub_api api = {NULL};
+	hub_api api = {NULL, (int)c->k};
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	sigset_t sigs;
 	char addr[64];
@@ -224,8 +240,8 @@ run_serve(const struct hub_config *c)
 		workers[i].verifier = &verifier;
 		args[i] = &workers[i];
 	}
-	if (hub_dbpool_open(c->db, (size_t)c->http_threads, &api.pool) !=
-	    IBX_OK)
+	if (hub_dbpool_open(c->db_read != NULL ? c->db_read : c->db,
+			    (size_t)c->http_threads, &api.pool) != IBX_OK)
 		goto out;
 	if (ibx_rep_server_open(c->listen, &c->tls, (size_t)c->workers, args,
 				hub_intake_handle, &rep) != IBX_OK)
@@ -268,6 +284,7 @@ main(int argc, char **argv)
 	c.http = http_default;
 	c.sql_dir = IBX_SQL_DIR;
 	c.workers = 8;
+	c.k = HUB_SDC_K_DEFAULT;
 	c.http_threads = 4;
 	if (argc > 1 && strcmp(argv[1], "migrate") == 0) {
 		migrate = 1;

@@ -69,6 +69,14 @@ db_create() {
 		"CREATE DATABASE $DB_NAME" >/dev/null
 	"$HUB_BIN" migrate --db "$DSN" >/dev/null
 	"$IBX_SOURCE/deploy/pki/ca-init.sh" "$PKI" >/dev/null
+	TOKEN=$("$CTL_BIN" token create --db "$DSN" --role ministry --label tests 2>/dev/null)
+}
+
+# token ROLE [--org CODE] [...]: a new API token.
+token() {
+	local role=$1
+	shift
+	"$CTL_BIN" token create --db "$DSN" --role "$role" "$@" 2>/dev/null
 }
 
 # identity CODE [ROLE] [issue.sh options]: issue a certificate and enrol it
@@ -80,25 +88,47 @@ identity() {
 	"$CTL_BIN" enrol --db "$DSN" --ca "$PKI/ca.pem" --cert "$PKI/issued/$code.pem" >/dev/null
 }
 
-# hub_start [extra args]: start a hub on free ports; sets NNG_URL, NNG_PORT,
-# API, HUB_PID.  Waits until /healthz answers.
-hub_start() {
-	NNG_PORT=$(ibx_free_port)
-	HTTP_PORT=$(ibx_free_port)
-	NNG_URL=tcp://127.0.0.1:$NNG_PORT
-	API=http://127.0.0.1:$HTTP_PORT
-	"$HUB_BIN" serve --db "$DSN" --listen "$NNG_URL" --insecure-tcp \
-		--http "127.0.0.1:$HTTP_PORT" --ca "$PKI/ca.pem" --crl "$PKI/crl.pem" \
-		"$@" 2>>"$WORK/hub.log" &
-	HUB_PID=$!
-	HUB_PIDS+=("$HUB_PID")
-	local i
-	for i in $(seq 1 100); do
-		curl -fsS "$API/healthz" >/dev/null 2>&1 && return 0
-		kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; fail "hub exited at start"; }
-		sleep 0.1
+# hub_launch MODE [extra args]: start a hub on free ports (MODE tcp or
+# tls) and wait until /healthz answers; a port taken between choosing and
+# binding (tests run in parallel) is retried with others.  Sets NNG_URL,
+# NNG_PORT, API, HTTP_PORT, HUB_PID.
+hub_launch() {
+	local mode=$1 attempt i listen_args
+	shift
+	for attempt in 1 2 3 4 5; do
+		NNG_PORT=$(ibx_free_port)
+		HTTP_PORT=$(ibx_free_port)
+		API=http://127.0.0.1:$HTTP_PORT
+		if [ "$mode" = tls ]; then
+			NNG_URL=tls+tcp://127.0.0.1:$NNG_PORT
+			listen_args=(--cert "$PKI/hub/hub.pem" --key "$PKI/hub/hub.key")
+		else
+			NNG_URL=tcp://127.0.0.1:$NNG_PORT
+			listen_args=(--insecure-tcp)
+		fi
+		"$HUB_BIN" serve --db "$DSN" --listen "$NNG_URL" "${listen_args[@]}" \
+			--http "127.0.0.1:$HTTP_PORT" --ca "$PKI/ca.pem" --crl "$PKI/crl.pem" \
+			"$@" 2>>"$WORK/hub.log" &
+		HUB_PID=$!
+		for i in $(seq 1 100); do
+			if curl -fsS "$API/healthz" >/dev/null 2>&1; then
+				HUB_PIDS+=("$HUB_PID")
+				return 0
+			fi
+			kill -0 "$HUB_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$HUB_PID" 2>/dev/null || true
+		wait "$HUB_PID" 2>/dev/null || true
+		echo "hub did not start on ports $NNG_PORT/$HTTP_PORT (attempt $attempt)" >&2
 	done
-	fail "hub did not answer /healthz in 10 s"
+	cat "$WORK/hub.log" >&2
+	fail "hub did not start"
+}
+
+# hub_start [extra args]: a hub on plain tcp:// (--insecure-tcp).
+hub_start() {
+	hub_launch tcp "$@"
 }
 
 # hub_alive: the hub process runs and answers /healthz.
@@ -118,10 +148,12 @@ publish() {
 		--timeout 3000 --attempts 2 "$@" 2>&1
 }
 
-# get PATH: GET from the API; sets STATUS and BODY.
+# get PATH [TOKEN]: GET from the API with a bearer token (the test's
+# ministry token by default, "none" for none); sets STATUS and BODY.
 get() {
-	local out
-	out=$(curl -sS -w '\n%{http_code}' "$API$1")
+	local out auth=()
+	[ "${2:-$TOKEN}" = none ] || auth=(-H "Authorization: Bearer ${2:-$TOKEN}")
+	out=$(curl -sS "${auth[@]}" -w '\n%{http_code}' "$API$1")
 	STATUS=${out##*$'\n'}
 	BODY=${out%$'\n'*}
 }
@@ -147,8 +179,8 @@ send() {
 	"$PEER_BIN" send --hub "$NNG_URL" --file "$1"
 }
 
-# hub_start_tls: a hub listening on tls+tcp:// only (mutual TLS with the
-# test's CA and CRL); sets NNG_URL, NNG_PORT, API, HUB_PID.
+# hub_start_tls [extra args]: a hub listening on tls+tcp:// only (mutual
+# TLS with the test's CA and CRL).
 hub_start_tls() {
 	[ -f "$PKI/hub/hub.pem" ] || {
 		"$IBX_SOURCE/deploy/pki/issue.sh" "$PKI" 0000000000 hub
@@ -156,22 +188,7 @@ hub_start_tls() {
 		mv "$PKI/issued/0000000000.pem" "$PKI/hub/hub.pem"
 		mv "$PKI/issued/0000000000.key" "$PKI/hub/hub.key"
 	}
-	NNG_PORT=$(ibx_free_port)
-	HTTP_PORT=$(ibx_free_port)
-	NNG_URL=tls+tcp://127.0.0.1:$NNG_PORT
-	API=http://127.0.0.1:$HTTP_PORT
-	"$HUB_BIN" serve --db "$DSN" --listen "$NNG_URL" --http "127.0.0.1:$HTTP_PORT" \
-		--cert "$PKI/hub/hub.pem" --key "$PKI/hub/hub.key" \
-		--ca "$PKI/ca.pem" --crl "$PKI/crl.pem" "$@" 2>>"$WORK/hub.log" &
-	HUB_PID=$!
-	HUB_PIDS+=("$HUB_PID")
-	local i
-	for i in $(seq 1 100); do
-		curl -fsS "$API/healthz" >/dev/null 2>&1 && return 0
-		kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; fail "hub exited at start"; }
-		sleep 0.1
-	done
-	fail "hub did not answer /healthz in 10 s"
+	hub_launch tls "$@"
 }
 
 # publish_tls FILE CODE [extra]: publish over mutual TLS as CODE.

@@ -1,0 +1,44 @@
+/*
+ * inboundctl's commands.  ctl_main.c parses arguments into a ctl_config and
+ * calls one of these; each returns the exit status (0 done, 1 failed,
+ * 2 usage).
+ */
+#ifndef HUB_CTL_H
+#define HUB_CTL_H
+
+#include <stddef.h>
+
+#include "db.h"
+
+#define CTL_CERTS_MAX 64
+
+struct ctl_config {
+	const char *db;
+	const char *ca;
+	const char *crl;
+	const char *certs[CTL_CERTS_MAX];
+	size_t ncerts;
+	const char *cert_dir;
+	long long message;
+	/* tokens */
+	const char *role;
+	const char *org;
+	const char *expires; /* YYYY-MM-DD or N days ("30d") */
+	const char *label;
+	long long id;
+	const char *token;
+	/* series */
+	const char *name;
+	const char *file;
+	const char *period_column;
+	const char *nationality_column;
+	const char *value_column;
+};
+
+int ctl_token_create(const struct ctl_config *c, ibx_db *db);
+int ctl_token_revoke(const struct ctl_config *c, ibx_db *db);
+int ctl_token_list(const struct ctl_config *c, ibx_db *db);
+int ctl_audit_verify(const struct ctl_config *c, ibx_db *db);
+int ctl_series_import(const struct ctl_config *c, ibx_db *db);
+
+#endif /* HUB_CTL_H */
