@@ -125,6 +125,18 @@ route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
 		hub_api_statistics(c, req, resp);
 		return;
 	}
+	if (strcmp(req->path, "/api/v1/statistics/growth") == 0) {
+		hub_api_statistics_growth(c, req, resp);
+		return;
+	}
+	if (strcmp(req->path, "/api/v1/portfolio") == 0) {
+		hub_api_portfolio(c, req, resp);
+		return;
+	}
+	if (strncmp(req->path, "/api/v1/portfolio/series/", 25) == 0) {
+		hub_api_series(c, req->path + 25, req, resp);
+		return;
+	}
 	if (strcmp(req->path, "/api/v1/completeness") == 0) {
 		hub_api_completeness(c, req, resp);
 		return;

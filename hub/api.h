@@ -9,7 +9,10 @@
  *   GET /api/v1/hospitals[/{code}]       every role (api_hospitals.c)
  *   GET /api/v1/statistics               ministry, coordinator; hospital:
  *                                        its own (api_statistics.c)
+ *   GET /api/v1/statistics/growth        as statistics: YoY and CAGR
  *   GET /api/v1/completeness             ministry (api_statistics.c)
+ *   GET /api/v1/portfolio                ministry (api_portfolio.c)
+ *   GET /api/v1/portfolio/series/{name}  ministry (api_portfolio.c)
  */
 #ifndef HUB_API_H
 #define HUB_API_H
@@ -57,6 +60,12 @@ void hub_api_hospitals_get(hub_api_call *c, const char *code,
 			   hub_http_response *resp);
 void hub_api_statistics(hub_api_call *c, const hub_http_request *req,
 			hub_http_response *resp);
+void hub_api_statistics_growth(hub_api_call *c, const hub_http_request *req,
+			       hub_http_response *resp);
+void hub_api_portfolio(hub_api_call *c, const hub_http_request *req,
+		       hub_http_response *resp);
+void hub_api_series(hub_api_call *c, const char *name,
+		    const hub_http_request *req, hub_http_response *resp);
 void hub_api_completeness(hub_api_call *c, const hub_http_request *req,
 			  hub_http_response *resp);
 

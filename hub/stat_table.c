@@ -1,0 +1,442 @@
+/* Statistics tables with disclosure control; see stat_table.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "listing.h"
+#include "query.h"
+#include "stat_table.h"
+#include "statistics.h"
+
+#define SQL_MAX 4096
+
+struct dimension {
+	const char *name;
+	const char *expr; /* SQL over c (cells) and hl (listings) */
+};
+
+/* The period dimension's expression depends on the grain. */
+static const struct dimension dimensions[] = {
+    {"period", NULL},
+    {"nationality", "c.nationality"},
+    {"purpose", "c.purpose"},
+    {"icd10_chapter", "c.icd10_chapter::text"},
+    {"age_band", "c.age_band"},
+    {"sex", "c.sex"},
+    {"referral_channel", "c.referral_channel"},
+    {"prefecture", "coalesce(hl.prefecture, '')"},
+    {"hospital", "c.org_code"},
+};
+#define NDIMENSIONS  (sizeof(dimensions) / sizeof(dimensions[0]))
+#define DIM_HOSPITAL 8
+
+static const struct {
+	const char *grain;
+	const char *expr;
+} grains[] = {
+    {"month", "to_char(c.period, 'YYYY-MM')"},
+    {"quarter", "to_char(c.period, 'YYYY-\"Q\"Q')"},
+    {"year", "to_char(c.period, 'YYYY')"},
+};
+
+static const struct {
+	const char *name;
+	const char *expr;
+	bool is_count;
+} measures[] = {
+    {"patients", "c.patients", true},
+    {"episodes", "c.episodes", true},
+    {"visits", "c.outpatient_visits", false},
+    {"inpatient_days", "c.inpatient_days", false},
+    {"charge_jpy", "c.charge_jpy", false},
+};
+
+/* Filters: parameter name, SQL condition on its parameter number. */
+static const char SQL_FROM[] =
+    " FROM statistics_cells c"
+    " LEFT JOIN hospital_listings hl ON hl.org_code = c.org_code"
+    " WHERE c.current"
+    " AND ($1::date IS NULL OR c.period >= $1::date)"
+    " AND ($2::date IS NULL OR c.period <= $2::date)"
+    " AND ($3::text IS NULL OR c.nationality = $3)"
+    " AND ($4::text IS NULL OR c.purpose = $4)"
+    " AND ($5::smallint IS NULL OR c.icd10_chapter = $5::smallint)"
+    " AND ($6::text IS NULL OR c.age_band = $6)"
+    " AND ($7::text IS NULL OR c.sex = $7)"
+    " AND ($8::text IS NULL OR c.referral_channel = $8)"
+    " AND ($9::text IS NULL OR hl.prefecture = $9)"
+    " AND ($10::text IS NULL OR c.org_code = $10)"
+    " AND ($11::text IS NULL OR c.remote_second_opinion_first = $11)";
+static const char *const filter_names[HUB_STAT_NFILTERS] = {
+    "nationality", "purpose",	       "icd10_chapter", "age_band",
+    "sex",	   "referral_channel", "prefecture",	"hospital"};
+
+static const char *const purposes[] = {"treatment",	 "health_checkup",
+				       "second_opinion", "follow_up",
+				       "other",		 NULL};
+static const char *const age_bands[] = {"0-9",	 "10-19", "20-29",   "30-39",
+					"40-49", "50-59", "60-69",   "70-79",
+					"80-89", "90+",	  "unknown", NULL};
+static const char *const sexes[] = {"male", "female", "unknown", NULL};
+static const char *const channels[] = {"coordinator", "hospital", "doctor",
+				       "direct", NULL};
+
+static bool
+in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return (true);
+	return (false);
+}
+
+static bool
+filter_valid(size_t f, const char *v)
+{
+	long ch;
+	char *end;
+
+	switch (f) {
+	case 0:
+		return (ibx_code_country(v));
+	case 1:
+		return (in_list(v, purposes));
+	case 2:
+		ch = strtol(v, &end, 10);
+		return (*v != '\0' && *end == '\0' && ch >= 1 && ch <= 22);
+	case 3:
+		return (in_list(v, age_bands));
+	case 4:
+		return (in_list(v, sexes));
+	case 5:
+		return (in_list(v, channels));
+	case 6:
+		return (ibx_code_prefecture_name(v) != NULL);
+	case 7:
+		return (ibx_digits(v, 10));
+	}
+	return (false);
+}
+
+static int
+parse_by(const char *by, hub_stat_query *q, char *err, size_t n)
+{
+	char buf[256], *tok, *save = NULL;
+	size_t i, j;
+
+	if (strlen(by) >= sizeof(buf)) {
+		snprintf(err, n, "parameter \"by\": too long");
+		return (-1);
+	}
+	strcpy(buf, by);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < NDIMENSIONS; i++)
+			if (strcmp(tok, dimensions[i].name) == 0)
+				break;
+		if (i == NDIMENSIONS) {
+			snprintf(
+			    err, n,
+			    "parameter \"by\": unknown dimension \"%.40s\" "
+			    "(period, nationality, purpose, icd10_chapter, "
+			    "age_band, sex, referral_channel, prefecture, "
+			    "hospital)",
+			    tok);
+			return (-1);
+		}
+		for (j = 0; j < q->ndims; j++)
+			if (q->dims[j] == (int)i) {
+				snprintf(
+				    err, n,
+				    "parameter \"by\": \"%s\" given twice",
+				    tok);
+				return (-1);
+			}
+		if (q->ndims == HUB_SDC_MAX_DIMS) {
+			snprintf(err, n,
+				 "parameter \"by\": at most %d dimensions",
+				 HUB_SDC_MAX_DIMS);
+			return (-1);
+		}
+		q->dims[q->ndims++] = (int)i;
+	}
+	return (0);
+}
+
+static int
+parse_month(const char *name, const char *v, char out[11], char *err, size_t n)
+{
+	if (!ibx_period_valid(v)) {
+		snprintf(err, n, "parameter \"%s\": must be YYYY-MM", name);
+		return (-1);
+	}
+	snprintf(out, 11, "%s-01", v);
+	return (0);
+}
+
+/* Parse and check every parameter; -1 with err naming the parameter
+ * (status 400), -2 for a right the role lacks (403). */
+int
+hub_stat_query_parse(const hub_api_call *c, const hub_http_request *req,
+		     hub_stat_query *q, char *err, size_t n)
+{
+	size_t i, f;
+
+	memset(q, 0, sizeof(*q));
+	q->csv = req->accept != NULL && strstr(req->accept, "text/csv");
+	for (i = 0; i < req->nargs; i++) {
+		const char *k = req->args[i].key, *v = req->args[i].value;
+
+		if (hub_http_arg_get(req, k) != v) {
+			snprintf(err, n,
+				 "parameter \"%.40s\": given more "
+				 "than once",
+				 k);
+			return (-1);
+		}
+		if (strcmp(k, "measure") == 0) {
+			for (f = 0; f < sizeof(measures) / sizeof(measures[0]);
+			     f++)
+				if (strcmp(v, measures[f].name) == 0)
+					break;
+			if (f == sizeof(measures) / sizeof(measures[0])) {
+				snprintf(
+				    err, n,
+				    "parameter \"measure\": unknown measure "
+				    "(patients, episodes, visits, "
+				    "inpatient_days, charge_jpy)");
+				return (-1);
+			}
+			q->measure = (int)f;
+		} else if (strcmp(k, "period") == 0) {
+			for (f = 0; f < 3; f++)
+				if (strcmp(v, grains[f].grain) == 0)
+					break;
+			if (f == 3) {
+				snprintf(err, n,
+					 "parameter \"period\": must be "
+					 "month, quarter or year");
+				return (-1);
+			}
+			q->grain = (int)f;
+		} else if (strcmp(k, "by") == 0) {
+			if (parse_by(v, q, err, n) != 0)
+				return (-1);
+		} else if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0) {
+			if (parse_month(k, v, k[0] == 'f' ? q->from : q->to,
+					err, n) != 0)
+				return (-1);
+		} else if (strcmp(k, "format") == 0) {
+			if (strcmp(v, "csv") != 0 && strcmp(v, "json") != 0) {
+				snprintf(err, n,
+					 "parameter \"format\": must "
+					 "be json or csv");
+				return (-1);
+			}
+			q->csv = strcmp(v, "csv") == 0;
+		} else {
+			for (f = 0; f < HUB_STAT_NFILTERS; f++)
+				if (strcmp(k, filter_names[f]) == 0)
+					break;
+			if (f == HUB_STAT_NFILTERS) {
+				snprintf(
+				    err, n,
+				    "parameter \"%.40s\": unknown parameter",
+				    k);
+				return (-1);
+			}
+			if (!filter_valid(f, v)) {
+				snprintf(err, n,
+					 "parameter \"%s\": unknown value "
+					 "\"%.40s\"",
+					 k, v);
+				return (-1);
+			}
+			q->filters[f] = v;
+		}
+	}
+	if (q->from[0] != '\0' && q->to[0] != '\0' &&
+	    strcmp(q->from, q->to) > 0) {
+		snprintf(err, n, "parameter \"from\": after \"to\"");
+		return (-1);
+	}
+	/* Roles: only the ministry sees hospitals; a hospital sees only its
+	 * own figures, unsuppressed. */
+	for (i = 0; i < q->ndims; i++)
+		if (q->dims[i] == DIM_HOSPITAL &&
+		    c->who.role == HUB_ROLE_COORDINATOR) {
+			snprintf(err, n,
+				 "dimension \"hospital\": for the "
+				 "ministry only");
+			return (-2);
+		}
+	if (q->filters[7] != NULL && c->who.role == HUB_ROLE_COORDINATOR) {
+		snprintf(err, n,
+			 "parameter \"hospital\": for the ministry only");
+		return (-2);
+	}
+	if (c->who.role == HUB_ROLE_HOSPITAL) {
+		if (q->filters[7] != NULL &&
+		    strcmp(q->filters[7], c->who.org_code) != 0) {
+			snprintf(err, n,
+				 "parameter \"hospital\": a hospital "
+				 "sees only its own figures");
+			return (-2);
+		}
+		q->filters[7] = c->who.org_code;
+		q->own = true;
+	}
+	return (0);
+}
+
+const char *
+hub_stat_dimension_name(int d)
+{
+	return (dimensions[d].name);
+}
+
+const char *
+hub_stat_measure_name(int m)
+{
+	return (measures[m].name);
+}
+
+const char *
+hub_stat_grain_name(int g)
+{
+	return (grains[g].grain);
+}
+
+int
+hub_stat_query_set(hub_stat_query *q, const char *measure, const char *by,
+		   const char *grain)
+{
+	char err[256];
+	size_t i;
+
+	memset(q, 0, sizeof(*q));
+	for (i = 0; i < sizeof(measures) / sizeof(measures[0]); i++)
+		if (strcmp(measure, measures[i].name) == 0)
+			q->measure = (int)i;
+	for (i = 0; i < 3; i++)
+		if (strcmp(grain, grains[i].grain) == 0)
+			q->grain = (int)i;
+	return (*by == '\0' ? 0 : parse_by(by, q, err, sizeof(err)));
+}
+
+static void
+append(char *sql, const char *s)
+{
+	strncat(sql, s, SQL_MAX - strlen(sql) - 1);
+}
+
+/* The SELECT of a table: the dimensions, the measure, the patients and
+ * hospitals behind each cell, its cell key.  Built only from the constant
+ * expressions above. */
+static void
+build_sql(const hub_stat_query *q, bool grouped, char *sql)
+{
+	char pos[32];
+	size_t i;
+
+	sql[0] = '\0';
+	append(sql, "SELECT ");
+	if (grouped)
+		for (i = 0; i < q->ndims; i++) {
+			append(sql, q->dims[i] == 0
+					? grains[q->grain].expr
+					: dimensions[q->dims[i]].expr);
+			append(sql, ", ");
+		}
+	append(sql, "coalesce(sum(");
+	append(sql, measures[q->measure].expr);
+	append(sql, "), 0), coalesce(sum(c.patients), 0),"
+		    " count(DISTINCT c.org_code),"
+		    " coalesce(sum(c.record_key) % 4294967296, 0)");
+	append(sql, SQL_FROM);
+	if (grouped && q->ndims > 0) {
+		append(sql, " GROUP BY ");
+		for (i = 0; i < q->ndims; i++) {
+			snprintf(pos, sizeof(pos), "%s%zu", i ? ", " : "",
+				 i + 1);
+			append(sql, pos);
+		}
+		append(sql, " ORDER BY ");
+		for (i = 0; i < q->ndims; i++) {
+			snprintf(pos, sizeof(pos), "%s%zu", i ? ", " : "",
+				 i + 1);
+			append(sql, pos);
+		}
+	}
+}
+
+static void
+fill_cell(hub_sdc_cell *cell, ibx_db_result *res, int row, size_t ndims)
+{
+	size_t i;
+
+	memset(cell, 0, sizeof(*cell));
+	for (i = 0; i < ndims; i++)
+		cell->keys[i] = ibx_db_result_value(res, row, (int)i);
+	cell->value =
+	    strtoll(ibx_db_result_value(res, row, (int)ndims), NULL, 10);
+	cell->patients =
+	    strtoll(ibx_db_result_value(res, row, (int)ndims + 1), NULL, 10);
+	cell->hospitals =
+	    strtoll(ibx_db_result_value(res, row, (int)ndims + 2), NULL, 10);
+	cell->cell_key = (uint32_t)strtoull(
+	    ibx_db_result_value(res, row, (int)ndims + 3), NULL, 10);
+	cell->published = cell->value;
+}
+
+void
+hub_stat_table_fini(hub_stat_table *t)
+{
+	ibx_db_result_free(t->res);
+	ibx_db_result_free(t->tot);
+	free(t->cells);
+}
+
+ibx_err
+hub_stat_table_load(hub_api_call *c, const hub_stat_query *q,
+		    hub_stat_table *t)
+{
+	const char *v[11];
+	char sql[SQL_MAX];
+	hub_sdc_params p;
+	size_t i;
+	ibx_err rv;
+
+	memset(t, 0, sizeof(*t));
+	v[0] = q->from[0] ? q->from : NULL;
+	v[1] = q->to[0] ? q->to : NULL;
+	for (i = 0; i <= HUB_STAT_NFILTERS; i++)
+		v[2 + i] = q->filters[i];
+	build_sql(q, true, sql);
+	if ((rv = ibx_db_exec(c->db, sql, 11, v, &t->res)) != IBX_OK)
+		return (rv);
+	build_sql(q, false, sql);
+	if ((rv = ibx_db_exec(c->db, sql, 11, v, &t->tot)) != IBX_OK)
+		return (rv);
+	t->n = (size_t)ibx_db_result_rows(t->res);
+	if ((t->cells = calloc(t->n + 1, sizeof(*t->cells))) == NULL)
+		return (IBX_ENOMEM);
+	for (i = 0; i < t->n; i++)
+		fill_cell(&t->cells[i], t->res, (int)i, q->ndims);
+	fill_cell(&t->total, t->tot, 0, 0);
+	if (q->own)
+		return (IBX_OK);
+	p.k = c->api->k_threshold;
+	p.is_count = measures[q->measure].is_count;
+	/* Asked per hospital (the ministry only), a cell is one hospital by
+	 * design: the k threshold and perturbation still apply. */
+	p.min_hospitals = HUB_SDC_MIN_HOSPITALS;
+	for (i = 0; i < q->ndims; i++)
+		if (q->dims[i] == DIM_HOSPITAL)
+			p.min_hospitals = 1;
+	if (q->filters[7] != NULL)
+		p.min_hospitals = 1;
+	hub_sdc_apply(t->cells, t->n, q->ndims, &t->total, &p);
+	return (IBX_OK);
+}
