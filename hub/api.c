@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "listing.h"
 #include "log.h"
+#include "static.h"
 
 void
 hub_api_error(hub_http_response *resp, int status, const char *message)
@@ -195,8 +196,17 @@ hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
 		healthz(api, resp);
 		return;
 	}
+	if (strcmp(req->path, "/api/v1/openapi.json") == 0) {
+		hub_static_serve(api->web_root, "/openapi.json", resp);
+		return;
+	}
 	if (strncmp(req->path, "/api/v1/", 8) == 0) {
 		api_call(api, req, resp);
+		return;
+	}
+	if (strcmp(req->path, "/") == 0 ||
+	    strncmp(req->path, "/ui/", 4) == 0) {
+		hub_static_serve(api->web_root, req->path, resp);
 		return;
 	}
 	hub_api_error(resp, 404, "no such resource");

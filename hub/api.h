@@ -6,6 +6,8 @@
  * api_<resource>.c; this file maps paths to them.
  *
  *   GET /healthz                         no token
+ *   GET /, /ui/...                       the web pages (static.c), no token
+ *   GET /api/v1/openapi.json             the API contract, no token
  *   GET /api/v1/hospitals[/{code}]       every role (api_hospitals.c)
  *   GET /api/v1/statistics               ministry, coordinator; hospital:
  *                                        its own (api_statistics.c)
@@ -23,7 +25,8 @@
 
 typedef struct hub_api {
 	hub_dbpool *pool;
-	int k_threshold; /* disclosure control: smallest count shown */
+	const char *web_root; /* hub/web pages, or NULL */
+	int k_threshold;      /* disclosure control: smallest count shown */
 } hub_api;
 
 /* One API call in progress: the connection it holds, who is calling, and

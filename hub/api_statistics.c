@@ -272,7 +272,8 @@ hub_api_statistics_growth(hub_api_call *c, const hub_http_request *req,
 		hub_api_error(resp, pr == -2 ? 403 : 400, err);
 		return;
 	}
-	snprintf(q.from, sizeof(q.from), "%04u-01-01", (unsigned)(from % 10000));
+	snprintf(q.from, sizeof(q.from), "%04u-01-01",
+		 (unsigned)(from % 10000));
 	snprintf(q.to, sizeof(q.to), "%04u-12-01", (unsigned)(to % 10000));
 	if (hub_stat_table_load(c, &q, &t) != IBX_OK) {
 		hub_api_error(resp, 503, "database unavailable: try again");

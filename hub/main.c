@@ -26,6 +26,9 @@
 #ifndef IBX_SQL_DIR
 #define IBX_SQL_DIR "deploy/sql"
 #endif
+#ifndef IBX_WEB_DIR
+#define IBX_WEB_DIR "hub/web"
+#endif
 
 #define WORKERS_MAX 64
 
@@ -36,6 +39,7 @@ struct hub_config {
 	const char *listen;
 	const char *http;
 	const char *sql_dir;
+	const char *web;
 	long workers;
 	long http_threads;
 	int insecure_tcp;
@@ -74,6 +78,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	    {"listen", required_argument, NULL, 'l'},
 	    {"http", required_argument, NULL, 'H'},
 	    {"sql-dir", required_argument, NULL, 's'},
+	    {"web", required_argument, NULL, 'W'},
 	    {"workers", required_argument, NULL, 'w'},
 	    {"http-threads", required_argument, NULL, 't'},
 	    {"insecure-tcp", no_argument, NULL, 'i'},
@@ -111,6 +116,9 @@ parse_args(int argc, char **argv, struct hub_config *c)
 			break;
 		case 's':
 			c->sql_dir = optarg;
+			break;
+		case 'W':
+			c->web = optarg;
 			break;
 		case 'w':
 		case 't':
@@ -201,7 +209,7 @@ run_serve(const struct hub_config *c)
 	void *args[WORKERS_MAX];
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
-	hub_api api = {NULL, (int)c->k};
+	hub_api api = {NULL, c->web, (int)c->k};
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	sigset_t sigs;
 	char addr[64];
@@ -283,6 +291,7 @@ main(int argc, char **argv)
 	c.listen = "tls+tcp://127.0.0.1:7400";
 	c.http = http_default;
 	c.sql_dir = IBX_SQL_DIR;
+	c.web = IBX_WEB_DIR;
 	c.workers = 8;
 	c.k = HUB_SDC_K_DEFAULT;
 	c.http_threads = 4;
