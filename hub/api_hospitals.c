@@ -1,45 +1,97 @@
 /*
- * Hospital search and detail (GET /api/v1/hospitals[/{code}]).  The JSON is
- * built by PostgreSQL from the stored listing documents, so the hub copies
- * one text value per request.
+ * Hospital search and detail (GET /api/v1/hospitals[/{code}]).
+ *
+ * Search runs in two steps: the first query finds every hospital that
+ * matches the filters (current listings, or with as_of the versions current
+ * that day) with the few facts ranking needs; rank.c scores and explains
+ * them; the second query fetches the listings of the requested page only.
+ * Experience comes from the statistics and is shown under disclosure
+ * control (a count under k as "fewer than k").
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "api.h"
+#include "disclosure.h"
 #include "log.h"
 #include "query.h"
+#include "rank.h"
 
-/* Every filter is a parameter that is NULL when not asked for; the ORDER BY
- * is fixed (best name match first when q is given, then organisation
- * code), so paging is stable. */
-static const char SQL_SEARCH[] =
-    "WITH m AS ("
-    " SELECT org_code, version, doc,"
-    "  CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("
-    "   similarity(name_ja, $8), similarity(lower(coalesce(name_en, '')),"
-    "   lower($8))) END AS score"
-    " FROM hospital_listings"
-    " WHERE ($1::text IS NULL OR treatments @> ARRAY[$1::text])"
-    "  AND ($2::text IS NULL OR departments @> ARRAY[$2::text])"
-    "  AND ($3::text IS NULL OR languages @> ARRAY[$3::text])"
-    "  AND ($4::text IS NULL OR prefecture = $4)"
-    "  AND ($5::text IS NULL OR (accreditations @> ARRAY[$5::text]"
-    "   AND EXISTS (SELECT 1 FROM jsonb_array_elements(doc->'accreditations')"
-    "    a WHERE a->>'scheme' = $5 AND (a->>'expires' IS NULL"
-    "    OR (a->>'expires')::date >= current_date))))"
-    "  AND ($6::text IS NULL OR accepts_countries @> ARRAY[$6::text])"
-    "  AND ($7::boolean IS NULL OR remote_second_opinion = $7)"
-    "  AND ($8::text IS NULL OR strpos(name_ja, $8) > 0"
-    "   OR strpos(lower(name_en), lower($8)) > 0"
-    "   OR name_ja % $8 OR lower(name_en) % lower($8)))"
-    "SELECT json_build_object("
-    " 'total', (SELECT count(*) FROM m),"
-    " 'limit', $9::integer, 'offset', $10::integer,"
-    " 'hospitals', coalesce((SELECT json_agg(p.doc || jsonb_build_object("
-    "   'version', p.version) ORDER BY p.score DESC, p.org_code)"
-    "  FROM (SELECT * FROM m ORDER BY score DESC, org_code"
-    "   LIMIT $9 OFFSET $10) p), '[]'::json))::text";
+/* Filters on a listing document; $13 is as_of (NULL: today). */
+#define SQL_MATCH_COMMON                                                      \
+	" AND ($1::text IS NULL OR doc->'treatments' ? $1)"                   \
+	" AND ($2::text IS NULL OR doc->'departments' ? $2)"                  \
+	" AND ($3::text IS NULL OR doc->'languages' ? $3)"                    \
+	" AND ($4::text IS NULL OR doc->>'prefecture' = $4)"                  \
+	" AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM"                     \
+	"  jsonb_array_elements(doc->'accreditations') a WHERE a->>'scheme'"  \
+	"  = $5 AND (a->>'expires' IS NULL OR (a->>'expires')::date >="       \
+	"  coalesce($13::date, current_date))))"                              \
+	" AND ($6::text IS NULL OR doc->'accepts_countries' ? $6)"            \
+	" AND ($7::boolean IS NULL OR"                                        \
+	"  coalesce((doc->>'remote_second_opinion')::boolean, false) = $7)"   \
+	" AND ($8::text IS NULL OR strpos(doc->'name'->>'ja', $8) > 0"        \
+	"  OR strpos(lower(doc->'name'->>'en'), lower($8)) > 0"               \
+	"  OR (doc->'name'->>'ja') % $8"                                      \
+	"  OR lower(doc->'name'->>'en') % lower($8))"
+
+/* Step 1 over the current listings; the array columns' GIN indexes
+ * narrow the candidates before the exact document conditions. */
+static const char SQL_MATCH_CURRENT[] =
+    "WITH m AS (SELECT org_code, doc, updated_at, lat, lon"
+    " FROM hospital_listings WHERE $13::date IS NULL"
+    " AND ($1::text IS NULL OR treatments @> ARRAY[$1::text])"
+    " AND ($2::text IS NULL OR departments @> ARRAY[$2::text])"
+    " AND ($3::text IS NULL OR languages @> ARRAY[$3::text])"
+    " AND ($4::text IS NULL OR prefecture = $4)"
+    " AND ($6::text IS NULL OR accepts_countries @> ARRAY[$6::text])"
+    " AND ($5::text IS NULL OR accreditations @> "
+    "ARRAY[$5::text])" SQL_MATCH_COMMON " UNION ALL"
+    " SELECT org_code, doc, valid_from, (doc->'location'->>'lat')::float8,"
+    " (doc->'location'->>'lon')::float8 FROM listing_versions"
+    " WHERE $13::date IS NOT NULL AND valid_from < $13::date + 1"
+    " AND (valid_to IS NULL OR valid_to >= $13::date + 1)" SQL_MATCH_COMMON
+    "), e AS (SELECT c.org_code, sum(c.patients) p,"
+    " sum(c.record_key) % 4294967296 k FROM statistics_cells c"
+    " WHERE c.current AND c.period >= date_trunc('month',"
+    " coalesce($13::date, current_date)) - interval '12 months'"
+    " AND c.period < date_trunc('month', coalesce($13::date, current_date))"
+    " + interval '1 month'"
+    " AND ($11::text IS NULL OR c.nationality = $11)"
+    " AND ($12::text IS NULL OR c.purpose = $12)"
+    " AND c.org_code IN (SELECT org_code FROM m) GROUP BY 1)"
+    " SELECT m.org_code,"
+    " coalesce($13::date, current_date) - coalesce((m.doc->>'confirmed_at')"
+    "  ::date, m.updated_at::date),"
+    " coalesce((SELECT string_agg((a->>'scheme') || ':' ||"
+    "  coalesce(a->>'expires', ''), ',') FROM"
+    "  jsonb_array_elements(m.doc->'accreditations') a), ''),"
+    " coalesce((m.doc->>'remote_second_opinion')::boolean, false),"
+    " CASE WHEN $9::float8 IS NULL OR m.lat IS NULL THEN NULL ELSE"
+    "  2 * 6371.0088 * asin(sqrt(power(sin(radians(m.lat - $9) / 2), 2) +"
+    "  cos(radians($9)) * cos(radians(m.lat)) *"
+    "  power(sin(radians(m.lon - $10) / 2), 2))) END,"
+    " coalesce(e.p, 0), coalesce(e.k, 0),"
+    " CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("
+    "  similarity(m.doc->'name'->>'ja', $8),"
+    "  similarity(lower(coalesce(m.doc->'name'->>'en', '')), lower($8)))"
+    " END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"
+    " (SELECT value::integer FROM settings"
+    "  WHERE name = 'listing_stale_days')"
+    " FROM m LEFT JOIN e USING (org_code)";
+
+/* Step 2: the page's listings, in the order given. */
+static const char SQL_PAGE[] =
+    "SELECT (v.doc || jsonb_build_object('version', v.version))::text"
+    " FROM unnest($1::text[]) WITH ORDINALITY AS p(code, i)"
+    " JOIN listing_versions v ON v.org_code = p.code"
+    " AND (($2::date IS NULL AND v.valid_to IS NULL) OR ($2::date IS NOT"
+    " NULL AND v.valid_from < $2::date + 1 AND (v.valid_to IS NULL OR"
+    " v.valid_to >= $2::date + 1))) ORDER BY p.i";
 
 static const char SQL_GET[] =
     "SELECT json_build_object("
@@ -51,26 +103,108 @@ static const char SQL_GET[] =
     "  FROM listing_versions v WHERE v.org_code = h.org_code))::text"
     " FROM hospital_listings h WHERE h.org_code = $1";
 
-/* Run a statement that returns one JSON text value and answer with it;
- * 404 with not_found when it returns no row. */
-static void
-answer_json_row(hub_api_call *c, const char *sql, int n,
-		const char *const *values, const char *not_found,
-		hub_http_response *resp)
-{
-	ibx_db_result *res = NULL;
-	ibx_err rv;
+struct ranked {
+	const char *code; /* into the step 1 result */
+	hub_rank_result r;
+	double distance_km;
+	bool has_distance;
+};
 
-	if ((rv = ibx_db_exec(c->db, sql, n, values, &res)) != IBX_OK) {
-		hub_api_db_error(resp, rv);
-		return;
+static int
+cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->r.sort_key != y->r.sort_key)
+		return (x->r.sort_key < y->r.sort_key ? 1 : -1);
+	return (strcmp(x->code, y->code));
+}
+
+static void
+rank_rows(hub_api_call *c, const hub_hospital_query *q, ibx_db_result *res,
+	  struct ranked *out, size_t n)
+{
+	hub_rank_input in;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int row = (int)i;
+		const char *stale = ibx_db_result_value(res, row, 10);
+
+		memset(&in, 0, sizeof(in));
+		in.age_days = atoi(ibx_db_result_value(res, row, 1));
+		in.stale_days = *stale != '\0' ? atoi(stale) : 365;
+		in.accreditations = ibx_db_result_value(res, row, 2);
+		in.remote = strcmp(ibx_db_result_value(res, row, 3), "t") == 0;
+		in.has_distance = !ibx_db_result_isnull(res, row, 4);
+		in.km = atof(ibx_db_result_value(res, row, 4));
+		in.experience =
+		    strtoll(ibx_db_result_value(res, row, 5), NULL, 10);
+		in.cell_key = (uint32_t)strtoull(
+		    ibx_db_result_value(res, row, 6), NULL, 10);
+		in.name_match = atof(ibx_db_result_value(res, row, 7));
+		in.today = ibx_db_result_value(res, row, 8);
+		in.k = c->api->k_threshold;
+		in.nationality = q->nationality;
+		in.purpose = q->purpose;
+		out[i].code = ibx_db_result_value(res, row, 0);
+		out[i].has_distance = in.has_distance;
+		out[i].distance_km = in.km;
+		hub_rank_score(&in, &out[i].r);
 	}
-	if (ibx_db_result_rows(res) == 0)
-		hub_api_error(resp, 404, not_found);
-	else
-		hub_api_dup_json(resp, ibx_db_result_value(res, 0, 0),
-				 (size_t)ibx_db_result_length(res, 0, 0));
-	ibx_db_result_free(res);
+	qsort(out, n, sizeof(*out), cmp_ranked);
+}
+
+/* The page's codes as a PostgreSQL array literal (codes are digits). */
+static char *
+codes_literal(const struct ranked *rk, size_t from, size_t to)
+{
+	char *s = malloc((to - from) * 12 + 3), *w = s;
+	size_t i;
+
+	if (s == NULL)
+		return (NULL);
+	*w++ = '{';
+	for (i = from; i < to; i++)
+		w += sprintf(w, "%s%s", i > from ? "," : "", rk[i].code);
+	*w++ = '}';
+	*w = '\0';
+	return (s);
+}
+
+static json_t *
+ranked_json(const struct ranked *rk, size_t rank, const char *doc)
+{
+	json_t *h = json_loads(doc, 0, NULL), *reasons, *flags;
+	int i;
+
+	if (h == NULL)
+		return (NULL);
+	reasons = json_array();
+	for (i = 0; i < rk->r.nreasons; i++)
+		json_array_append_new(reasons, json_string(rk->r.reasons[i]));
+	flags = json_array();
+	for (i = 0; i < rk->r.nflags; i++)
+		json_array_append_new(flags, json_string(rk->r.flags[i]));
+	json_object_set_new(h, "rank", json_integer((json_int_t)rank));
+	json_object_set_new(h, "score",
+			    json_real(((int)(rk->r.score * 10 + 0.5)) / 10.0));
+	json_object_set_new(h, "reasons", reasons);
+	json_object_set_new(h, "flags", flags);
+	json_object_set_new(h, "stale", json_boolean(rk->r.stale));
+	json_object_set_new(
+	    h, "distance_km",
+	    rk->has_distance
+		? json_real(((int)(rk->distance_km * 10 + 0.5)) / 10.0)
+		: json_null());
+	json_object_set_new(
+	    h, "experience",
+	    json_pack("{s:o,s:o,s:o,s:s}", "nationality", json_null(),
+		      "purpose", json_null(), "patients",
+		      rk->r.experience >= 0 ? json_integer(rk->r.experience)
+					    : json_null(),
+		      "display", rk->r.experience_display));
+	return (h);
 }
 
 void
@@ -78,26 +212,92 @@ hub_api_hospitals_search(hub_api_call *c, const hub_http_request *req,
 			 hub_http_response *resp)
 {
 	hub_hospital_query q;
-	char err[256], limit[24], offset[24];
-	const char *values[10];
+	char err[256], lat[32], lon[32], *codes = NULL;
+	const char *v[13];
+	ibx_db_result *res = NULL, *page = NULL;
+	struct ranked *rk = NULL;
+	json_t *o = NULL, *list;
+	size_t n, from, to, i;
+	ibx_err rv;
 
 	if (hub_hospital_query_parse(req, &q, err, sizeof(err)) != IBX_OK) {
 		hub_api_error(resp, 400, err);
 		return;
 	}
-	snprintf(limit, sizeof(limit), "%ld", q.limit);
-	snprintf(offset, sizeof(offset), "%ld", q.offset);
-	values[0] = q.treatment;
-	values[1] = q.department;
-	values[2] = q.language;
-	values[3] = q.prefecture;
-	values[4] = q.accreditation;
-	values[5] = q.accepts;
-	values[6] = q.remote_second_opinion ? "true" : NULL;
-	values[7] = q.q;
-	values[8] = limit;
-	values[9] = offset;
-	answer_json_row(c, SQL_SEARCH, 10, values, "no result", resp);
+	snprintf(lat, sizeof(lat), "%.6f", q.near_lat);
+	snprintf(lon, sizeof(lon), "%.6f", q.near_lon);
+	v[0] = q.treatment;
+	v[1] = q.department;
+	v[2] = q.language;
+	v[3] = q.prefecture;
+	v[4] = q.accreditation;
+	v[5] = q.accepts;
+	v[6] = q.remote_second_opinion ? "true" : NULL;
+	v[7] = q.q;
+	v[8] = q.has_near ? lat : NULL;
+	v[9] = q.has_near ? lon : NULL;
+	v[10] = q.nationality;
+	v[11] = q.purpose;
+	v[12] = q.as_of;
+	if ((rv = ibx_db_exec(c->db, SQL_MATCH_CURRENT, 13, v, &res)) !=
+	    IBX_OK) {
+		hub_api_db_error(resp, rv);
+		return;
+	}
+	n = (size_t)ibx_db_result_rows(res);
+	if ((rk = calloc(n + 1, sizeof(*rk))) == NULL) {
+		hub_api_error(resp, 500, "out of memory");
+		goto out;
+	}
+	rank_rows(c, &q, res, rk, n);
+	from = (size_t)q.offset < n ? (size_t)q.offset : n;
+	to = from + (size_t)q.limit < n ? from + (size_t)q.limit : n;
+	list = json_array();
+	o = json_pack("{s:I,s:I,s:I,s:o}", "total", (json_int_t)n, "limit",
+		      (json_int_t)q.limit, "offset", (json_int_t)q.offset,
+		      "hospitals", list);
+	if (q.as_of != NULL)
+		json_object_set_new(o, "as_of", json_string(q.as_of));
+	if (to > from) {
+		const char *pv[2];
+
+		if ((codes = codes_literal(rk, from, to)) == NULL) {
+			hub_api_error(resp, 500, "out of memory");
+			goto out;
+		}
+		pv[0] = codes;
+		pv[1] = q.as_of;
+		if ((rv = ibx_db_exec(c->db, SQL_PAGE, 2, pv, &page)) !=
+		    IBX_OK) {
+			hub_api_db_error(resp, rv);
+			goto out;
+		}
+		for (i = 0; i < (size_t)ibx_db_result_rows(page); i++) {
+			json_t *h =
+			    ranked_json(&rk[from + i], from + i + 1,
+					ibx_db_result_value(page, (int)i, 0));
+
+			if (h == NULL)
+				continue;
+			json_object_set_new(
+			    json_object_get(h, "experience"), "nationality",
+			    q.nationality ? json_string(q.nationality)
+					  : json_null());
+			json_object_set_new(
+			    json_object_get(h, "experience"), "purpose",
+			    q.purpose ? json_string(q.purpose) : json_null());
+			json_array_append_new(list, h);
+		}
+		c->cells = (int)(to - from);
+	}
+	hub_api_json(resp, 200,
+		     json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER));
+out:
+	json_decref(o);
+	free(codes);
+	free(rk);
+	ibx_db_result_free(page);
+	ibx_db_result_free(res);
 }
 
 void
@@ -105,11 +305,21 @@ hub_api_hospitals_get(hub_api_call *c, const char *code,
 		      const hub_http_request *req, hub_http_response *resp)
 {
 	const char *values[1] = {code};
+	ibx_db_result *res = NULL;
+	ibx_err rv;
 
 	if (req->nargs > 0) {
 		hub_api_error(resp, 400, "parameter: none are accepted here");
 		return;
 	}
-	answer_json_row(c, SQL_GET, 1, values,
-			"no hospital listed with that code", resp);
+	if ((rv = ibx_db_exec(c->db, SQL_GET, 1, values, &res)) != IBX_OK) {
+		hub_api_db_error(resp, rv);
+		return;
+	}
+	if (ibx_db_result_rows(res) == 0)
+		hub_api_error(resp, 404, "no hospital listed with that code");
+	else
+		hub_api_dup_json(resp, ibx_db_result_value(res, 0, 0),
+				 (size_t)ibx_db_result_length(res, 0, 0));
+	ibx_db_result_free(res);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codes.h"
+#include "listing.h"
 #include "query.h"
 #include "text.h"
 
@@ -101,6 +102,61 @@ parse_one(hub_http_request const *req, size_t i, hub_hospital_query *q,
 			return (IBX_EINVAL);
 		}
 		q->q = val;
+		return (IBX_OK);
+	}
+	if (strcmp(key, "nationality") == 0) {
+		if (!ibx_code_country(val)) {
+			ibx_text_quote_short(shown, sizeof(shown), val);
+			snprintf(
+			    err, errlen,
+			    "parameter \"nationality\": unknown ISO 3166-1 "
+			    "alpha-2 code %s",
+			    shown);
+			return (IBX_EINVAL);
+		}
+		q->nationality = val;
+		return (IBX_OK);
+	}
+	if (strcmp(key, "purpose") == 0) {
+		static const char *const purposes[] = {
+		    "treatment", "health_checkup", "second_opinion",
+		    "follow_up", "other"};
+		size_t k2;
+
+		for (k2 = 0; k2 < 5; k2++)
+			if (strcmp(val, purposes[k2]) == 0) {
+				q->purpose = val;
+				return (IBX_OK);
+			}
+		snprintf(err, errlen,
+			 "parameter \"purpose\": treatment, health_checkup, "
+			 "second_opinion, follow_up or other");
+		return (IBX_EINVAL);
+	}
+	if (strcmp(key, "as_of") == 0) {
+		if (!ibx_date_valid(val)) {
+			snprintf(
+			    err, errlen,
+			    "parameter \"as_of\": must be a YYYY-MM-DD date");
+			return (IBX_EINVAL);
+		}
+		q->as_of = val;
+		return (IBX_OK);
+	}
+	if (strcmp(key, "near") == 0) {
+		char *end;
+
+		q->near_lat = strtod(val, &end);
+		if (*end != ',' ||
+		    (q->near_lon = strtod(end + 1, &end), *end != '\0') ||
+		    !(q->near_lat >= 20 && q->near_lat <= 46) ||
+		    !(q->near_lon >= 122 && q->near_lon <= 154)) {
+			snprintf(err, errlen,
+				 "parameter \"near\": LAT,LON within Japan "
+				 "(20 to 46, 122 to 154)");
+			return (IBX_EINVAL);
+		}
+		q->has_near = 1;
 		return (IBX_OK);
 	}
 	if (strcmp(key, "limit") == 0)

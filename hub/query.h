@@ -28,6 +28,11 @@ typedef struct hub_hospital_query {
 	const char *accepts;	   /* ISO 3166-1 alpha-2 */
 	const char *q;		   /* name, Japanese or English */
 	int remote_second_opinion; /* 1: only remote, 0: no filter */
+	const char *nationality;   /* ranking: experience with this country */
+	const char *purpose;	   /* ranking: experience with this purpose */
+	const char *as_of;	   /* YYYY-MM-DD: listings current that day */
+	int has_near;		   /* ranking: distance from near */
+	double near_lat, near_lon; /* WGS 84 degrees */
 	long limit;		   /* 1..HUB_QUERY_LIMIT_MAX */
 	long offset;		   /* 0..HUB_QUERY_OFFSET_MAX */
 } hub_hospital_query;

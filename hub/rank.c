@@ -1,0 +1,141 @@
+/* Search ranking; see rank.h for the weights. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disclosure.h"
+#include "rank.h"
+
+#define W_EXPERIENCE	 40.0
+#define W_FRESHNESS	 20.0
+#define W_ACCREDITATION	 15.0
+#define W_REMOTE	 10.0
+#define W_DISTANCE	 15.0
+#define DISTANCE_ZERO_KM 500.0
+
+static void reason(hub_rank_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+reason(hub_rank_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->nreasons == HUB_RANK_REASONS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->reasons[r->nreasons++], sizeof(r->reasons[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void
+flag(hub_rank_result *r, const char *text)
+{
+	if (r->nflags < 4)
+		snprintf(r->flags[r->nflags++], sizeof(r->flags[0]), "%s",
+			 text);
+}
+
+/* Valid and expired accreditations from "SCHEME:YYYY-MM-DD,..." */
+static double
+accreditations(const hub_rank_input *in, hub_rank_result *r)
+{
+	char buf[256], *tok, *save = NULL, *colon, text[80];
+	double points = 0;
+
+	snprintf(buf, sizeof(buf), "%s",
+		 in->accreditations != NULL ? in->accreditations : "");
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if ((colon = strchr(tok, ':')) == NULL)
+			continue;
+		*colon = '\0';
+		if (colon[1] != '\0' && strcmp(colon + 1, in->today) < 0) {
+			snprintf(text, sizeof(text),
+				 "accreditation %.8s expired %.10s", tok,
+				 colon + 1);
+			flag(r, text);
+			continue;
+		}
+		if (points == 0)
+			reason(r, "%s accredited%s%.10s", tok,
+			       colon[1] != '\0' ? ", valid to " : "",
+			       colon + 1);
+		points = W_ACCREDITATION;
+	}
+	return (points);
+}
+
+static double
+experience(const hub_rank_input *in, hub_rank_result *r)
+{
+	char what[64];
+	double n;
+
+	snprintf(what, sizeof(what), "%s%s%s%s",
+		 in->nationality != NULL ? "from " : "",
+		 in->nationality != NULL ? in->nationality : "",
+		 in->purpose != NULL ? " for " : "",
+		 in->purpose != NULL ? in->purpose : "");
+	if (in->experience == 0) {
+		r->experience = 0;
+		snprintf(r->experience_display, sizeof(r->experience_display),
+			 "0");
+		reason(r,
+		       "no foreign patients%s%s reported in the last 12 "
+		       "months",
+		       what[0] ? " " : "", what);
+		return (0);
+	}
+	if (in->experience < in->k) {
+		r->experience = -1;
+		snprintf(r->experience_display, sizeof(r->experience_display),
+			 "fewer than %d", in->k);
+		reason(r, "fewer than %d patients%s%s in the last 12 months",
+		       in->k, what[0] ? " " : "", what);
+		n = in->k / 2.0;
+	} else {
+		r->experience =
+		    hub_sdc_perturb_count(in->experience, in->cell_key, in->k);
+		snprintf(r->experience_display, sizeof(r->experience_display),
+			 "%lld", (long long)r->experience);
+		reason(r, "%lld patients%s%s in the last 12 months",
+		       (long long)r->experience, what[0] ? " " : "", what);
+		n = (double)r->experience;
+	}
+	return (W_EXPERIENCE * fmin(1.0, log10(1.0 + n) / log10(101.0)));
+}
+
+void
+hub_rank_score(const hub_rank_input *in, hub_rank_result *r)
+{
+	double score = 0, fresh;
+
+	memset(r, 0, sizeof(*r));
+	score += experience(in, r);
+	fresh = 1.0 - fmin(1.0, (double)in->age_days / (double)in->stale_days);
+	score += W_FRESHNESS * fmax(0.0, fresh);
+	if (in->age_days > in->stale_days) {
+		r->stale = true;
+		flag(r, "stale listing");
+		reason(r,
+		       "listing last confirmed %d days ago (stale after %d)",
+		       in->age_days, in->stale_days);
+	} else
+		reason(r, "listing confirmed %d days ago", in->age_days);
+	score += accreditations(in, r);
+	if (in->remote) {
+		score += W_REMOTE;
+		reason(r, "remote second opinion offered");
+	}
+	if (in->has_distance) {
+		score +=
+		    W_DISTANCE * fmax(0.0, 1.0 - in->km / DISTANCE_ZERO_KM);
+		reason(r, "%.0f km from the given point", in->km);
+	}
+	r->score = score;
+	/* A name search puts the best name matches first. */
+	r->sort_key = score + 100.0 * in->name_match;
+}

@@ -1,0 +1,57 @@
+/*
+ * Ranking of hospital search results for coordinators.  Filters decide
+ * which hospitals match; this decides their order, from facts only (never
+ * from anything a hospital pays for), and says why:
+ *
+ *   experience   40  patients of the requested nationality and purpose in
+ *                    the last 12 months, on a log scale up to 100 patients,
+ *                    as published under disclosure control (a count under
+ *                    k shows as "fewer than k" and counts as k/2)
+ *   freshness    20  days since the listing was last confirmed, falling to
+ *                    0 at the stale limit (and the listing flagged stale)
+ *   accreditation 15 a JMIP, JIH or JCI accreditation valid today; an
+ *                    expired one counts nothing and is flagged
+ *   second opinion 10 remote second opinion offered
+ *   distance     15  from the requested point, falling to 0 at 500 km
+ *                    (when no point is given, the 15 go to no one)
+ *   name          +  with q, the name similarity breaks ties first
+ */
+#ifndef HUB_RANK_H
+#define HUB_RANK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HUB_RANK_REASONS 8
+
+typedef struct hub_rank_input {
+	int age_days;		    /* since the listing was confirmed */
+	int stale_days;		    /* the stale limit */
+	const char *accreditations; /* "JMIP:2028-03-31,JCI:" (no expiry) */
+	const char *today;	    /* YYYY-MM-DD */
+	bool remote;		    /* remote second opinion offered */
+	bool has_distance;
+	double km;
+	int64_t experience; /* patients, last 12 months, before control */
+	uint32_t cell_key;  /* of those cells (disclosure.c) */
+	int k;		    /* disclosure threshold */
+	const char *nationality, *purpose; /* asked, or NULL */
+	double name_match;		   /* 0..1 */
+} hub_rank_input;
+
+typedef struct hub_rank_result {
+	double score;	 /* 0..100 */
+	double sort_key; /* score, with q the name match first */
+	char reasons[HUB_RANK_REASONS][160];
+	int nreasons;
+	char flags[4][80];
+	int nflags;
+	bool stale;
+	int64_t experience; /* published patients, or -1 when under k */
+	char experience_display[32];
+} hub_rank_result;
+
+/* hub_rank_score: score and explain one hospital. */
+void hub_rank_score(const hub_rank_input *in, hub_rank_result *out);
+
+#endif /* HUB_RANK_H */
