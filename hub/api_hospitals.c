@@ -129,7 +129,7 @@ rank_rows(hub_api_call *c, const hub_hospital_query *q, ibx_db_result *res,
 
 	for (i = 0; i < n; i++) {
 		int row = (int)i;
-		const char *stale = ibx_db_result_value(res, row, 10);
+		const char *stale = ibx_db_result_value(res, row, 9);
 
 		memset(&in, 0, sizeof(in));
 		in.age_days = atoi(ibx_db_result_value(res, row, 1));

@@ -191,7 +191,10 @@ ibx_db_result_cols(const ibx_db_result *r)
 const char *
 ibx_db_result_value(const ibx_db_result *r, int row, int col)
 {
-	return (PQgetvalue((const PGresult *)r, row, col));
+	const char *v = PQgetvalue((const PGresult *)r, row, col);
+
+	/* Out of range is a programming error; "" keeps it from crashing. */
+	return (v != NULL ? v : "");
 }
 
 int

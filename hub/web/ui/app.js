@@ -1,0 +1,133 @@
+// The single-page app: a hash router (the hub serves only / and /ui/...),
+// the header with the role and the language toggle, and the pages.
+//
+//   #/login                sign in with a token
+//   #/search?...           hospital search (coordinators; every role)
+//   #/hospital/CODE        one hospital's listing and its history
+//   #/coordinators?...     coordinator search
+//   #/dashboard            national figures (ministry)
+//   #/mine                 a hospital's own page (hospital)
+import { ApiError, clearSession, session } from './api.js';
+import { errorBox, homeFor } from './common.js';
+import { destroyCharts } from './charts.js';
+import { h } from './dom.js';
+import { getLang, setLang, t } from './i18n.js';
+import { coordinatorsPage } from './pages/coordinators.js';
+import { dashboardPage } from './pages/dashboard.js';
+import { hospitalPage } from './pages/hospital.js';
+import { loginPage } from './pages/login.js';
+import { minePage } from './pages/mine.js';
+import { searchPage } from './pages/search.js';
+
+const ROUTES = [
+  [/^\/login$/, loginPage, null],
+  [/^\/search$/, searchPage, 'nav_search'],
+  [/^\/hospital\/(\d{10})$/, hospitalPage, 'nav_search'],
+  [/^\/coordinators$/, coordinatorsPage, 'nav_coordinators'],
+  [/^\/dashboard$/, dashboardPage, 'nav_dashboard'],
+  [/^\/mine$/, minePage, 'nav_mine'],
+];
+
+const MENUS = {
+  ministry: [['#/dashboard', 'nav_dashboard'], ['#/search', 'nav_search'], ['#/coordinators', 'nav_coordinators']],
+  coordinator: [['#/search', 'nav_search'], ['#/coordinators', 'nav_coordinators']],
+  hospital: [['#/mine', 'nav_mine'], ['#/search', 'nav_search'], ['#/coordinators', 'nav_coordinators']],
+};
+
+let seq = 0;
+
+function parseHash() {
+  const raw = window.location.hash.replace(/^#/, '') || '/';
+  const i = raw.indexOf('?');
+  return { path: i < 0 ? raw : raw.slice(0, i), params: new URLSearchParams(i < 0 ? '' : raw.slice(i + 1)) };
+}
+
+function header(s, navKey) {
+  document.getElementById('app-name').textContent = t('app_name');
+  document.getElementById('app-sub').textContent = t('app_sub');
+  document.getElementById('skip').textContent = t('skip');
+  const toggle = document.getElementById('lang-toggle');
+  toggle.textContent = t('lang_toggle');
+  toggle.setAttribute('aria-label', t('lang_toggle_label'));
+  toggle.setAttribute('lang', getLang() === 'ja' ? 'en' : 'ja');
+  const nav = document.getElementById('nav');
+  nav.setAttribute('aria-label', t('nav'));
+  nav.replaceChildren(...(s ? [h('ul', {},
+    (MENUS[s.role] || MENUS.coordinator).map(([href, key]) => h('li', {},
+      h('a', { href, 'aria-current': key === navKey ? 'page' : null }, t(key)))))] : []));
+  const who = document.getElementById('who');
+  who.replaceChildren(...(s ? [t('signed_in_as'), h('strong', { 'data-role': s.role }, t(`role_${s.role}`)),
+    s.org ? ` ${s.org}` : ''] : []));
+  const logout = document.getElementById('logout');
+  logout.textContent = t('logout');
+  logout.hidden = !s;
+}
+
+// render(): draw the page the address names.
+export async function render() {
+  const my = ++seq;
+  const { path, params } = parseHash();
+  const s = session();
+  if (!s && path !== '/login') {
+    window.location.replace('#/login');
+    return;
+  }
+  if (s && (path === '/' || path === '/login')) {
+    window.location.replace(homeFor(s.role));
+    return;
+  }
+  let route = null, match = null;
+  for (const r of ROUTES)
+    if ((match = r[0].exec(path))) {
+      route = r;
+      break;
+    }
+  if (!route) {
+    window.location.replace(s ? homeFor(s.role) : '#/login');
+    return;
+  }
+  header(s, route[2]);
+  destroyCharts();
+  const main = document.getElementById('main');
+  const root = h('div', { class: 'page' });
+  main.replaceChildren(root);
+  const ctx = {
+    params, match, session: s, root,
+    current: () => my === seq,
+    navigate: (hash) => { window.location.hash = hash; },
+  };
+  try {
+    await route[1](ctx);
+  } catch (e) {
+    if (!ctx.current()) return;
+    if (e instanceof ApiError && e.status === 401) {
+      clearSession();
+      sessionStorage.setItem('ibx.notice', 'session_ended');
+      window.location.replace('#/login');
+      return;
+    }
+    root.append(errorBox(e));
+  }
+  if (ctx.current()) {
+    const h1 = root.querySelector('h1');
+    document.title = `${h1 ? `${h1.textContent} · ` : ''}${t('app_name')}`;
+  }
+}
+
+function start() {
+  document.getElementById('lang-toggle').addEventListener('click', () => {
+    setLang(getLang() === 'ja' ? 'en' : 'ja');
+    render();
+  });
+  document.getElementById('logout').addEventListener('click', () => {
+    clearSession();
+    window.location.hash = '#/login';
+    render();
+  });
+  window.addEventListener('hashchange', () => {
+    render().then(() => document.getElementById('main').focus({ preventScroll: true }));
+  });
+  render();
+}
+
+start();

@@ -1,0 +1,278 @@
+// The ministry's dashboard: patients by nationality over time, by purpose,
+// by prefecture, the portfolio metrics, reporting completeness and the
+// coverage of medical stay visas.  Every figure from the statistics has
+// been through disclosure control at the hub: a withheld value is shown as
+// "suppressed" (秘匿), never as 0, and charts leave a gap for it.
+import { api } from '../api.js';
+import { PALETTE, chart } from '../charts.js';
+import { section } from '../common.js';
+import { PURPOSES } from '../codes.js';
+import { h, table } from '../dom.js';
+import {
+  accreditationName, channelName, countryName, languageName, num, pct, prefectureName, purposeName, t,
+  treatmentName, value, yen,
+} from '../i18n.js';
+
+const TOP_NATIONALITIES = 6;
+
+const uniq = (xs) => [...new Set(xs)];
+const published = (v) => (v === null || v === undefined ? null : Number(v));
+
+function kpi(label, content, id) {
+  return h('div', { class: 'kpi', id }, h('div', { class: 'kpi-value' }, content), h('div', { class: 'kpi-label' }, label));
+}
+
+function kpis(p) {
+  const listed = p.hospitals_listed?.total;
+  const visa = p.visa_coverage || [];
+  const lastYear = visa[visa.length - 1];
+  const covered = [...visa].reverse().find((r) => r.coverage_ratio !== null && r.coverage_ratio !== undefined);
+  const comp = p.reporting_completeness || [];
+  const lastComp = comp[comp.length - 1];
+  return h('div', { class: 'kpis' },
+    kpi(t('kpi_listed'), num(listed), 'kpi-listed'),
+    lastYear ? kpi(t('kpi_patients', { y: lastYear.year }), value(lastYear.patients_reported), 'kpi-patients') : null,
+    covered ? kpi(t('kpi_coverage', { y: covered.year }), pct(covered.coverage_ratio), 'kpi-coverage') : null,
+    lastComp ? kpi(t('kpi_reporting', { p: lastComp.period }),
+      lastComp.listed ? pct(lastComp.reported / lastComp.listed) : '—', 'kpi-reporting') : null);
+}
+
+// Patients by nationality: a line per leading nationality over the months,
+// and the yearly table with every nationality.
+async function nationalitySection(p, monthly) {
+  const body = h('div');
+  const cells = monthly.cells || [];
+  const periods = uniq(cells.map((c) => c.period)).sort();
+  const totals = {};
+  for (const c of cells) totals[c.nationality] = (totals[c.nationality] || 0) + (published(c.value) || 0);
+  const nats = Object.keys(totals).sort((a, b) => totals[b] - totals[a]);
+  const top = nats.slice(0, TOP_NATIONALITIES);
+  const at = {};
+  for (const c of cells) at[`${c.nationality}|${c.period}`] = c;
+  const sec = section(t('by_nationality'), body);
+  if (!cells.length) {
+    body.append(h('p', { class: 'empty' }, t('no_data')));
+    return sec;
+  }
+  const datasets = top.map((n, i) => ({
+    label: countryName(n),
+    data: periods.map((per) => published(at[`${n}|${per}`]?.value)),
+    borderColor: PALETTE[i % PALETTE.length],
+    backgroundColor: PALETTE[i % PALETTE.length],
+    spanGaps: false,
+    tension: 0.2,
+  }));
+  const chartBox = h('div', { class: 'chart', id: 'chart-nationality' });
+  body.append(chartBox);
+  await chart(chartBox, {
+    type: periods.length > 1 ? 'line' : 'bar',
+    data: { labels: periods, datasets },
+    options: { plugins: { legend: { position: 'bottom' } }, scales: { y: { beginAtZero: true, title: { display: true, text: t('patients') } } } },
+  }, t('by_nationality'));
+  // Yearly table from the portfolio (every nationality).
+  const rows = p.patients_by_nationality || [];
+  const years = uniq(rows.map((r) => r.period)).sort();
+  const byNat = {};
+  for (const r of rows) (byNat[r.nationality] ||= {})[r.period] = r;
+  const lastY = years[years.length - 1];
+  const order = Object.keys(byNat).sort((a, b) =>
+    (published(byNat[b][lastY]?.value) ?? -1) - (published(byNat[a][lastY]?.value) ?? -1) || a.localeCompare(b));
+  body.append(table([t('nationality'), ...years],
+    order.map((n) => [h('span', { title: n }, countryName(n)), ...years.map((y) => (byNat[n][y] ? value(byNat[n][y].value) : '—'))]),
+    { caption: t('by_nationality_year'), className: 'numeric', id: 'table-nationality' }));
+  body.lastChild.querySelector('table').id = 'table-nationality';
+  // The monthly figures behind the chart.
+  body.append(h('details', {}, h('summary', {}, t('monthly_table')),
+    table([t('nationality'), ...periods], nats.map((n) => [countryName(n),
+      ...periods.map((per) => (at[`${n}|${per}`] ? value(at[`${n}|${per}`].value, at[`${n}|${per}`].suppressed) : '—'))]),
+    { className: 'numeric' })));
+  return sec;
+}
+
+async function purposeSection(p) {
+  const body = h('div');
+  const rows = p.patients_by_purpose || [];
+  const years = uniq(rows.map((r) => r.period)).sort();
+  const purposes = PURPOSES.map((x) => x[0]).filter((x) => rows.some((r) => r.purpose === x));
+  const at = {};
+  for (const r of rows) at[`${r.purpose}|${r.period}`] = r;
+  const sec = section(t('by_purpose'), body);
+  if (!rows.length) {
+    body.append(h('p', { class: 'empty' }, t('no_data')));
+    return sec;
+  }
+  const box = h('div', { class: 'chart', id: 'chart-purpose' });
+  body.append(box);
+  await chart(box, {
+    type: 'bar',
+    data: {
+      labels: purposes.map(purposeName),
+      datasets: years.map((y, i) => ({
+        label: y, data: purposes.map((x) => published(at[`${x}|${y}`]?.value)), backgroundColor: PALETTE[i % PALETTE.length],
+      })),
+    },
+    options: { plugins: { legend: { position: 'bottom' } }, scales: { y: { beginAtZero: true } } },
+  }, t('by_purpose'), 240);
+  body.append(table([t('purpose'), ...years],
+    purposes.map((x) => [purposeName(x), ...years.map((y) => (at[`${x}|${y}`] ? value(at[`${x}|${y}`].value) : '—'))]),
+    { className: 'numeric' }));
+  return sec;
+}
+
+async function prefectureSection(p, byPref) {
+  const body = h('div');
+  const sec = section(t('by_prefecture'), body);
+  const cells = byPref.cells || [];
+  const listed = {};
+  for (const r of p.hospitals_listed?.by_prefecture || []) listed[r.prefecture] = r.hospitals;
+  const pat = {};
+  for (const c of cells) pat[c.prefecture] = c;
+  const shown = cells.filter((c) => !c.suppressed && c.value !== null).sort((a, b) => b.value - a.value);
+  if (shown.length) {
+    const box = h('div', { class: 'chart', id: 'chart-prefecture' });
+    body.append(box);
+    await chart(box, {
+      type: 'bar',
+      data: {
+        labels: shown.map((c) => prefectureName(c.prefecture)),
+        datasets: [{ label: t('patients'), data: shown.map((c) => c.value), backgroundColor: PALETTE[0] }],
+      },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
+    }, t('by_prefecture'), 60 + 26 * shown.length);
+  } else body.append(h('p', { class: 'empty' }, t('no_data')));
+  const prefs = uniq([...Object.keys(listed), ...Object.keys(pat)]).filter((x) => x !== '').sort();
+  body.append(table([t('prefecture'), t('hospitals'), t('patients')],
+    prefs.map((x) => [prefectureName(x), num(listed[x] ?? 0), pat[x] ? value(pat[x].value, pat[x].suppressed) : '—']),
+    { caption: t('by_prefecture_table'), className: 'numeric' }));
+  body.lastChild.querySelector('table').id = 'table-prefecture';
+  return sec;
+}
+
+async function portfolioSection(p) {
+  const l = p.hospitals_listed || {};
+  const body = h('div', { class: 'subgrid' });
+  const sec = section(t('portfolio'), body);
+  const treat = (l.by_treatment || []).slice(0, 12);
+  const treatBox = h('div', { class: 'chart wide', id: 'chart-treatment' }, h('h3', {}, t('listed_by_treatment')));
+  body.append(treatBox);
+  if (treat.length)
+    await chart(treatBox, {
+      type: 'bar',
+      data: { labels: treat.map((r) => treatmentName(r.treatment)), datasets: [{ label: t('hospitals'), data: treat.map((r) => r.hospitals), backgroundColor: PALETTE[2] }] },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+    }, t('listed_by_treatment'), 60 + 24 * treat.length);
+  body.append(
+    h('div', {}, h('h3', {}, t('listed_by_language')), table([t('language'), t('hospitals')],
+      (l.by_language || []).slice(0, 10).map((r) => [languageName(r.language), num(r.hospitals)]), { className: 'numeric' })),
+    h('div', {}, h('h3', {}, t('listed_by_accreditation')), table([t('accreditation'), t('hospitals')],
+      (l.by_accreditation || []).map((r) => [accreditationName(r.accreditation), num(r.hospitals)]), { className: 'numeric' })),
+    h('div', {}, h('h3', {}, t('charge_per_patient')), table([t('purpose'), t('charge')],
+      (p.charge_per_patient_by_purpose || []).map((r) => [purposeName(r.purpose), value(r.charge_jpy_per_patient, r.charge_jpy_per_patient === null, yen)]),
+      { className: 'numeric' })));
+  const ref = p.patients_by_referral_channel || [];
+  const refTotal = ref.reduce((s, r) => s + (published(r.value) || 0), 0);
+  body.append(
+    h('div', {}, h('h3', {}, t('referral')), table([t('referral_channel'), t('patients'), t('share')],
+      ref.map((r) => [channelName(r.referral_channel), value(r.value), r.value === null || !refTotal ? value(null) : pct(r.value / refTotal)]),
+      { className: 'numeric' })),
+    h('div', {}, h('h3', {}, t('remote_then_visit')), table([t('purpose'), t('patients')],
+      (p.remote_second_opinion_then_visit || []).map((r) => [purposeName(r.purpose), value(r.value)]), { className: 'numeric' })),
+    h('div', { class: 'wide' }, h('h3', {}, t('supply_demand')), table(
+      [t('nationality'), t('language'), t('treatment_patients'), t('hospitals_able'), t('patients_per_hospital')],
+      (p.supply_demand || []).map((r) => [countryName(r.nationality), languageName(r.language), value(r.treatment_patients),
+        num(r.hospitals_able), r.treatment_patients === null ? value(null) : num(r.patients_per_hospital, 1)]),
+      { className: 'numeric' })));
+  return sec;
+}
+
+async function completenessSection(p) {
+  const rows = p.reporting_completeness || [];
+  const body = h('div');
+  const sec = section(t('completeness'), body);
+  if (!rows.length) {
+    body.append(h('p', { class: 'empty' }, t('no_data')));
+    return sec;
+  }
+  const box = h('div', { class: 'chart', id: 'chart-completeness' });
+  body.append(box);
+  await chart(box, {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.period),
+      datasets: [
+        { label: t('on_time'), data: rows.map((r) => r.on_time), backgroundColor: PALETTE[2] },
+        { label: t('late'), data: rows.map((r) => r.reported - r.on_time), backgroundColor: PALETTE[1] },
+        { label: t('missing'), data: rows.map((r) => r.listed - r.reported), backgroundColor: '#c9c9c9' },
+      ],
+    },
+    options: { plugins: { legend: { position: 'bottom' } }, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+  }, t('completeness'), 240);
+  body.append(table([t('period'), t('listed'), t('reported'), t('nil_reports'), t('on_time'), t('reported_pct')],
+    rows.map((r) => [r.period, num(r.listed), num(r.reported), num(r.nil_reports), num(r.on_time), r.listed ? pct(r.reported / r.listed) : '—']),
+    { className: 'numeric' }));
+  return sec;
+}
+
+async function visaSection(p) {
+  const rows = p.visa_coverage || [];
+  const body = h('div');
+  const sec = section(t('visa_coverage'), body);
+  if (!rows.length) {
+    body.append(h('p', { class: 'empty' }, t('no_data')));
+    return sec;
+  }
+  const box = h('div', { class: 'chart', id: 'chart-visa' });
+  body.append(box);
+  await chart(box, {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.year),
+      datasets: [
+        { label: t('patients_reported'), data: rows.map((r) => published(r.patients_reported)), backgroundColor: PALETTE[0] },
+        { label: t('visas_issued'), data: rows.map((r) => published(r.visas_issued)), backgroundColor: PALETTE[1] },
+      ],
+    },
+    options: { plugins: { legend: { position: 'bottom' } }, scales: { y: { beginAtZero: true } } },
+  }, t('visa_coverage'), 220);
+  body.append(table([t('year'), t('patients_reported'), t('visas_issued'), t('coverage_ratio')],
+    rows.map((r) => [r.year, value(r.patients_reported), r.visas_issued === null ? '—' : num(r.visas_issued),
+      r.coverage_ratio === null ? '—' : pct(r.coverage_ratio)]),
+    { className: 'numeric' }));
+  body.lastChild.querySelector('table').id = 'table-visa';
+  return sec;
+}
+
+export async function dashboardPage(ctx) {
+  ctx.root.append(h('h1', {}, t('dashboard_title')), h('p', { class: 'intro' }, t('dashboard_intro')));
+  const status = h('p', { class: 'loading', role: 'status' }, t('loading'));
+  ctx.root.append(status);
+  const [p, monthly, byPref] = await Promise.all([
+    api('/api/v1/portfolio'),
+    api('/api/v1/statistics', { measure: 'patients', by: 'period,nationality', period: 'month' }),
+    api('/api/v1/statistics', { measure: 'patients', by: 'prefecture' }),
+  ]);
+  if (!ctx.current()) return;
+  const dc = monthly.disclosure_control;
+  status.replaceWith(
+    kpis(p),
+    h('p', { class: 'hint' }, h('span', { class: 'suppressed' }, t('suppressed')), ' — ', t('suppressed_note'),
+      dc?.applied ? ` ${t('disclosure', { x: `${dc.applied}${dc.k ? `, k = ${dc.k}` : ''}` })}` : ''));
+  const grid = h('div', { class: 'dash-grid' });
+  ctx.root.append(grid);
+  // Sections are placed first, then drawn (a chart needs its box on the page).
+  const builders = [
+    () => nationalitySection(p, monthly),
+    () => purposeSection(p),
+    () => prefectureSection(p, byPref),
+    () => completenessSection(p),
+    () => visaSection(p),
+    () => portfolioSection(p),
+  ];
+  for (const b of builders) {
+    const slot = h('div', { class: 'slot' });
+    grid.append(slot);
+    const sec = await b().catch((e) => h('div', { class: 'error', role: 'alert' }, `${t('error')}: ${e.message}`));
+    if (!ctx.current()) return;
+    slot.replaceWith(sec);
+  }
+}
