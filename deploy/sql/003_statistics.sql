@@ -13,6 +13,11 @@ CREATE TABLE statistics_submissions (
 	nil_report boolean NOT NULL,
 	icd10_level text NOT NULL CHECK (icd10_level IN ('chapter', 'category')),
 	n_cells integer NOT NULL,
+	-- the import summary returned in the Ack
+	imported integer NOT NULL DEFAULT 0,
+	updated integer NOT NULL DEFAULT 0,
+	unchanged integer NOT NULL DEFAULT 0,
+	deleted integer NOT NULL DEFAULT 0,
 	received_at timestamptz NOT NULL DEFAULT now(),
 	message_id bigint NOT NULL REFERENCES message_log (id),
 	superseded_at timestamptz
@@ -142,8 +147,9 @@ BEGIN
 		WHERE submission_id = v_prev AND period = v_period;
 	END IF;
 	INSERT INTO statistics_submissions (org_code, period, nil_report, icd10_level,
-		n_cells, message_id)
-	VALUES (p_code, v_period, p_nil, p_level, coalesce(array_length(p_nat, 1), 0), v_msg)
+		n_cells, imported, updated, unchanged, deleted, message_id)
+	VALUES (p_code, v_period, p_nil, p_level, coalesce(array_length(p_nat, 1), 0),
+		imported, updated, unchanged, deleted, v_msg)
 	RETURNING id INTO v_sub;
 	INSERT INTO statistics_cells (submission_id, org_code, period, current,
 		nationality, purpose, icd10, icd10_chapter, age_band, sex,

@@ -96,3 +96,13 @@ old=$(date -u -d "$(date -u +%Y-%m-15) -3 month" +%Y-%m)
 jq --arg p "$old" '.period = $p' "$WORK/s1.json" >"$WORK/late.json"
 submit "$WORK/late.json" >/dev/null
 assert_eq "$(sql "SELECT on_time FROM ibx_completeness('$old-01')")" "f" "completeness: a report after the deadline is late"
+
+# The hospital sees its submissions and their import summaries; others not.
+htok=$(token hospital --org $H)
+get "/api/v1/submissions?period=$P" "$htok"
+assert_eq "$(echo "$BODY" | jq -c '[.submissions[] | [.imported, .updated, .unchanged, .deleted, (.superseded_at != null)]]')" \
+	"[[1,1,1,1,false],[3,0,0,0,true]]" "import summaries of this period, newest first"
+get "/api/v1/submissions?hospital=3910110438" "$htok"
+assert_eq "$STATUS" 403 "not another hospital's submissions"
+get "/api/v1/submissions" "$(token coordinator)"
+assert_eq "$STATUS" 403 "coordinators do not see submissions"

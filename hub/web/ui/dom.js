@@ -47,9 +47,9 @@ export function select(id, label, options, current, attrs = {}) {
 
 // table(headers, rows, caption): rows are arrays of cell contents; the first
 // cell of each row is a row header.
-export function table(headers, rows, { caption, className } = {}) {
+export function table(headers, rows, { caption, className, id } = {}) {
   return h('div', { class: 'table-wrap' },
-    h('table', { class: className || null },
+    h('table', { class: className || null, id: id || null },
       caption ? h('caption', {}, caption) : null,
       h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, rows.map((r) => h('tr', {},

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { fill, loading } from '../common.js';
 import { COORDINATOR_SERVICES, COUNTRIES, LANGUAGES } from '../codes.js';
 import { h, safeHref, select } from '../dom.js';
-import { countryName, getLang, languageName, num, prefectureName, serviceName, t } from '../i18n.js';
+import { countryName, languageName, num, prefectureName, serviceName, t } from '../i18n.js';
 import { hospitalName } from './listing.js';
 
 function form(ctx) {
@@ -63,7 +63,6 @@ async function results(ctx) {
 }
 
 export async function coordinatorsPage(ctx) {
-  void getLang;
   const out = h('section', { class: 'results-area', 'aria-live': 'polite', 'aria-label': t('results') }, loading());
   ctx.root.append(h('h1', {}, t('coordinators_title')), h('p', { class: 'intro' }, t('coordinators_intro')), form(ctx), out);
   await fill(out, results(ctx));

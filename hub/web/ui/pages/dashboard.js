@@ -39,8 +39,7 @@ function kpis(p) {
 
 // Patients by nationality: a line per leading nationality over the months,
 // and the yearly table with every nationality.
-async function nationalitySection(p, monthly) {
-  const body = h('div');
+async function nationalitySection(body, p, monthly) {
   const cells = monthly.cells || [];
   const periods = uniq(cells.map((c) => c.period)).sort();
   const totals = {};
@@ -49,10 +48,9 @@ async function nationalitySection(p, monthly) {
   const top = nats.slice(0, TOP_NATIONALITIES);
   const at = {};
   for (const c of cells) at[`${c.nationality}|${c.period}`] = c;
-  const sec = section(t('by_nationality'), body);
   if (!cells.length) {
     body.append(h('p', { class: 'empty' }, t('no_data')));
-    return sec;
+    return;
   }
   const datasets = top.map((n, i) => ({
     label: countryName(n),
@@ -80,26 +78,22 @@ async function nationalitySection(p, monthly) {
   body.append(table([t('nationality'), ...years],
     order.map((n) => [h('span', { title: n }, countryName(n)), ...years.map((y) => (byNat[n][y] ? value(byNat[n][y].value) : '—'))]),
     { caption: t('by_nationality_year'), className: 'numeric', id: 'table-nationality' }));
-  body.lastChild.querySelector('table').id = 'table-nationality';
   // The monthly figures behind the chart.
   body.append(h('details', {}, h('summary', {}, t('monthly_table')),
     table([t('nationality'), ...periods], nats.map((n) => [countryName(n),
       ...periods.map((per) => (at[`${n}|${per}`] ? value(at[`${n}|${per}`].value, at[`${n}|${per}`].suppressed) : '—'))]),
     { className: 'numeric' })));
-  return sec;
 }
 
-async function purposeSection(p) {
-  const body = h('div');
+async function purposeSection(body, p) {
   const rows = p.patients_by_purpose || [];
   const years = uniq(rows.map((r) => r.period)).sort();
   const purposes = PURPOSES.map((x) => x[0]).filter((x) => rows.some((r) => r.purpose === x));
   const at = {};
   for (const r of rows) at[`${r.purpose}|${r.period}`] = r;
-  const sec = section(t('by_purpose'), body);
   if (!rows.length) {
     body.append(h('p', { class: 'empty' }, t('no_data')));
-    return sec;
+    return;
   }
   const box = h('div', { class: 'chart', id: 'chart-purpose' });
   body.append(box);
@@ -116,12 +110,9 @@ async function purposeSection(p) {
   body.append(table([t('purpose'), ...years],
     purposes.map((x) => [purposeName(x), ...years.map((y) => (at[`${x}|${y}`] ? value(at[`${x}|${y}`].value) : '—'))]),
     { className: 'numeric' }));
-  return sec;
 }
 
-async function prefectureSection(p, byPref) {
-  const body = h('div');
-  const sec = section(t('by_prefecture'), body);
+async function prefectureSection(body, p, byPref) {
   const cells = byPref.cells || [];
   const listed = {};
   for (const r of p.hospitals_listed?.by_prefecture || []) listed[r.prefecture] = r.hospitals;
@@ -143,15 +134,12 @@ async function prefectureSection(p, byPref) {
   const prefs = uniq([...Object.keys(listed), ...Object.keys(pat)]).filter((x) => x !== '').sort();
   body.append(table([t('prefecture'), t('hospitals'), t('patients')],
     prefs.map((x) => [prefectureName(x), num(listed[x] ?? 0), pat[x] ? value(pat[x].value, pat[x].suppressed) : '—']),
-    { caption: t('by_prefecture_table'), className: 'numeric' }));
-  body.lastChild.querySelector('table').id = 'table-prefecture';
-  return sec;
+    { caption: t('by_prefecture_table'), className: 'numeric', id: 'table-prefecture' }));
 }
 
-async function portfolioSection(p) {
+async function portfolioSection(body, p) {
   const l = p.hospitals_listed || {};
-  const body = h('div', { class: 'subgrid' });
-  const sec = section(t('portfolio'), body);
+  body.classList.add('subgrid');
   const treat = (l.by_treatment || []).slice(0, 12);
   const treatBox = h('div', { class: 'chart wide', id: 'chart-treatment' }, h('h3', {}, t('listed_by_treatment')));
   body.append(treatBox);
@@ -182,16 +170,13 @@ async function portfolioSection(p) {
       (p.supply_demand || []).map((r) => [countryName(r.nationality), languageName(r.language), value(r.treatment_patients),
         num(r.hospitals_able), r.treatment_patients === null ? value(null) : num(r.patients_per_hospital, 1)]),
       { className: 'numeric' })));
-  return sec;
 }
 
-async function completenessSection(p) {
+async function completenessSection(body, p) {
   const rows = p.reporting_completeness || [];
-  const body = h('div');
-  const sec = section(t('completeness'), body);
   if (!rows.length) {
     body.append(h('p', { class: 'empty' }, t('no_data')));
-    return sec;
+    return;
   }
   const box = h('div', { class: 'chart', id: 'chart-completeness' });
   body.append(box);
@@ -210,16 +195,13 @@ async function completenessSection(p) {
   body.append(table([t('period'), t('listed'), t('reported'), t('nil_reports'), t('on_time'), t('reported_pct')],
     rows.map((r) => [r.period, num(r.listed), num(r.reported), num(r.nil_reports), num(r.on_time), r.listed ? pct(r.reported / r.listed) : '—']),
     { className: 'numeric' }));
-  return sec;
 }
 
-async function visaSection(p) {
+async function visaSection(body, p) {
   const rows = p.visa_coverage || [];
-  const body = h('div');
-  const sec = section(t('visa_coverage'), body);
   if (!rows.length) {
     body.append(h('p', { class: 'empty' }, t('no_data')));
-    return sec;
+    return;
   }
   const box = h('div', { class: 'chart', id: 'chart-visa' });
   body.append(box);
@@ -237,9 +219,7 @@ async function visaSection(p) {
   body.append(table([t('year'), t('patients_reported'), t('visas_issued'), t('coverage_ratio')],
     rows.map((r) => [r.year, value(r.patients_reported), r.visas_issued === null ? '—' : num(r.visas_issued),
       r.coverage_ratio === null ? '—' : pct(r.coverage_ratio)]),
-    { className: 'numeric' }));
-  body.lastChild.querySelector('table').id = 'table-visa';
-  return sec;
+    { className: 'numeric', id: 'table-visa' }));
 }
 
 export async function dashboardPage(ctx) {
@@ -259,20 +239,20 @@ export async function dashboardPage(ctx) {
       dc?.applied ? ` ${t('disclosure', { x: `${dc.applied}${dc.k ? `, k = ${dc.k}` : ''}` })}` : ''));
   const grid = h('div', { class: 'dash-grid' });
   ctx.root.append(grid);
-  // Sections are placed first, then drawn (a chart needs its box on the page).
-  const builders = [
-    () => nationalitySection(p, monthly),
-    () => purposeSection(p),
-    () => prefectureSection(p, byPref),
-    () => completenessSection(p),
-    () => visaSection(p),
-    () => portfolioSection(p),
+  // Each section is on the page before it is drawn (a chart sizes itself
+  // from its box).
+  const sections = [
+    ['by_nationality', (b) => nationalitySection(b, p, monthly)],
+    ['by_purpose', (b) => purposeSection(b, p)],
+    ['by_prefecture', (b) => prefectureSection(b, p, byPref)],
+    ['completeness', (b) => completenessSection(b, p)],
+    ['visa_coverage', (b) => visaSection(b, p)],
+    ['portfolio', (b) => portfolioSection(b, p)],
   ];
-  for (const b of builders) {
-    const slot = h('div', { class: 'slot' });
-    grid.append(slot);
-    const sec = await b().catch((e) => h('div', { class: 'error', role: 'alert' }, `${t('error')}: ${e.message}`));
+  for (const [key, draw] of sections) {
+    const b = h('div');
+    grid.append(section(t(key), b));
+    await draw(b).catch((e) => b.append(h('div', { class: 'error', role: 'alert' }, `${t('error')}: ${e.message}`)));
     if (!ctx.current()) return;
-    slot.replaceWith(sec);
   }
 }
