@@ -138,6 +138,10 @@ route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
 		hub_api_series(c, req->path + 25, req, resp);
 		return;
 	}
+	if (strcmp(req->path, "/api/v1/coordinators") == 0) {
+		hub_api_coordinators(c, req, resp);
+		return;
+	}
 	if (strcmp(req->path, "/api/v1/submissions") == 0) {
 		hub_api_submissions(c, req, resp);
 		return;

@@ -14,6 +14,7 @@
  *   GET /api/v1/statistics/growth        as statistics: YoY and CAGR
  *   GET /api/v1/completeness             ministry (api_statistics.c)
  *   GET /api/v1/submissions              hospital (own), ministry
+ *   GET /api/v1/coordinators             every role (api_coordinators.c)
  *   GET /api/v1/portfolio                ministry (api_portfolio.c)
  *   GET /api/v1/portfolio/series/{name}  ministry (api_portfolio.c)
  */
@@ -70,6 +71,8 @@ void hub_api_portfolio(hub_api_call *c, const hub_http_request *req,
 		       hub_http_response *resp);
 void hub_api_series(hub_api_call *c, const char *name,
 		    const hub_http_request *req, hub_http_response *resp);
+void hub_api_coordinators(hub_api_call *c, const hub_http_request *req,
+			  hub_http_response *resp);
 void hub_api_submissions(hub_api_call *c, const hub_http_request *req,
 			 hub_http_response *resp);
 void hub_api_completeness(hub_api_call *c, const hub_http_request *req,

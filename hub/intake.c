@@ -77,6 +77,49 @@ out:
 	ibx_listing_free(l);
 }
 
+static void
+intake_coordinator(hub_intake_worker *w, const ibx_header *h,
+		   const ibx_envelope *env, const ibx_bytes *raw, ibx_ack *ack)
+{
+	ibx_coordinator *c = NULL;
+	ibx_problems problems;
+	char *doc = NULL, *joined = NULL;
+
+	ibx_problems_init(&problems);
+	if (ibx_coordinator_decode(env->payload.data, env->payload.len, &c) !=
+	    IBX_OK) {
+		refuse(ack, IBX_ACK_MALFORMED,
+		       "payload: not a CoordinatorListing");
+		goto out;
+	}
+	if (ibx_coordinator_check(c, &problems) != IBX_OK) {
+		joined = ibx_problems_join(&problems, "; ");
+		refuse(ack, IBX_ACK_INVALID, "listing refused: %s",
+		       joined ? joined : "out of memory");
+		goto out;
+	}
+	if (strcmp(c->organisation_code, h->sender_id) != 0) {
+		refuse(
+		    ack, IBX_ACK_SENDER_MISMATCH,
+		    "listing refused: field \"organisation_code\": %s is not "
+		    "the sender %s",
+		    c->organisation_code, h->sender_id);
+		goto out;
+	}
+	if (ibx_coordinator_to_json(c, &doc) != IBX_OK) {
+		refuse(ack, IBX_ACK_RETRY_LATER, "hub out of memory");
+		goto out;
+	}
+	ack->status = hub_store_coordinator_listing(
+	    w->db, h->sender_id, doc, h->sequence, raw, &ack->listing_version,
+	    ack->error, sizeof(ack->error));
+out:
+	free(joined);
+	free(doc);
+	ibx_problems_fini(&problems);
+	ibx_coordinator_free(c);
+}
+
 /* The reporting period now (UTC): later periods are refused. */
 static void
 period_now(char out[8])
@@ -168,6 +211,9 @@ hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
 		break;
 	case IBX_PAYLOAD_CASE_STATISTICS:
 		intake_statistics(w, &h, &env, &raw, ack);
+		break;
+	case IBX_PAYLOAD_COORDINATOR_LISTING:
+		intake_coordinator(w, &h, &env, &raw, ack);
 		break;
 	default:
 		refuse(ack, IBX_ACK_UNKNOWN_PAYLOAD,

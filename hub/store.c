@@ -10,6 +10,8 @@
 static const char SQL_STORE_LISTING[] =
     "SELECT ibx_store_hospital_listing($1, $2::jsonb, $3::bigint, $4, $5, "
     "$6, $7)";
+static const char SQL_STORE_COORDINATOR[] =
+    "SELECT ibx_store_coordinator_listing($1, $2::jsonb, $3::bigint, $4)";
 static const char SQL_ACCEPTED_VERSION[] =
     "SELECT ibx_accepted_version($1, $2::bigint, sha256($3))";
 static const char SQL_LOG_REFUSAL[] =
@@ -97,6 +99,31 @@ hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 	p[6] = (ibx_db_param){ibx_ack_status_name(IBX_ACK_ACCEPTED), 0, false};
 	rv = ibx_db_execp(db, SQL_STORE_LISTING, 7, p, &res);
 	if (rv != IBX_OK)
+		return (hub_store_translate(db, rv, code, seq, envelope,
+					    version, err, n));
+	*version = (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
+	ibx_db_result_free(res);
+	return (IBX_ACK_ACCEPTED);
+}
+
+ibx_ack_status
+hub_store_coordinator_listing(ibx_db *db, const char *code, const char *doc,
+			      uint64_t sequence, const ibx_bytes *envelope,
+			      int32_t *version, char *err, size_t n)
+{
+	char seq[24];
+	ibx_db_param p[4];
+	ibx_db_result *res = NULL;
+	ibx_err rv;
+
+	snprintf(seq, sizeof(seq), "%" PRIu64, sequence);
+	p[0] = (ibx_db_param){code, 0, false};
+	p[1] = (ibx_db_param){doc, 0, false};
+	p[2] = (ibx_db_param){seq, 0, false};
+	p[3] = (ibx_db_param){(const char *)envelope->data, (int)envelope->len,
+			      true};
+	if ((rv = ibx_db_execp(db, SQL_STORE_COORDINATOR, 4, p, &res)) !=
+	    IBX_OK)
 		return (hub_store_translate(db, rv, code, seq, envelope,
 					    version, err, n));
 	*version = (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);

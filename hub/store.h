@@ -29,6 +29,13 @@ ibx_ack_status hub_store_hospital_listing(ibx_db *db, const char *code,
 					  int32_t *version, char *err,
 					  size_t n);
 
+/* hub_store_coordinator_listing: as hub_store_hospital_listing, for a
+ * coordinator's listing (role coordinator). */
+ibx_ack_status
+hub_store_coordinator_listing(ibx_db *db, const char *code, const char *doc,
+			      uint64_t sequence, const ibx_bytes *envelope,
+			      int32_t *version, char *err, size_t n);
+
 /* hub_store_statistics: store a checked case-statistics submission carried
  * by envelope with the sender's sequence, replacing the hospital's previous
  * submission for the period (kept as history).  Returns IBX_ACK_ACCEPTED

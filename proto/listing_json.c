@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "coordinator.h"
 #include "listing_json.h"
 #include "text.h"
 
@@ -349,15 +350,12 @@ read_listing(json_t *root, ibx_listing *l, ibx_problems *p)
 	return (IBX_OK);
 }
 
-ibx_err
-ibx_listing_from_json(const char *text, size_t len, ibx_problems *p,
-		      ibx_listing **out)
+/* Parse JSON text that must be one object; problems name the file. */
+static ibx_err
+parse_object(const char *text, size_t len, ibx_problems *p, json_t **out)
 {
-	ibx_listing *l = NULL;
-	json_t *root = NULL;
 	json_error_t jerr;
-	size_t before = ibx_problems_count(p);
-	ibx_err rv = IBX_OK;
+	json_t *root;
 
 	if (len > IBX_LISTING_JSON_MAX) {
 		ibx_problems_add(p, "(file)", "larger than %d bytes",
@@ -369,14 +367,57 @@ ibx_listing_from_json(const char *text, size_t len, ibx_problems *p,
 		ibx_problems_add(p, "(file)",
 				 "not JSON: line %d column %d: %s", jerr.line,
 				 jerr.column, jerr.text);
-		rv = IBX_EINVAL;
-		goto out;
+		return (IBX_EINVAL);
 	}
 	if (!json_is_object(root)) {
 		ibx_problems_add(p, "(file)", "must be a JSON object");
-		rv = IBX_EINVAL;
-		goto out;
+		json_decref(root);
+		return (IBX_EINVAL);
 	}
+	*out = root;
+	return (IBX_OK);
+}
+
+/* Read a whole listing file (at most IBX_LISTING_JSON_MAX bytes + 1, so an
+ * oversize file is seen as such). */
+static ibx_err
+read_file(const char *path, ibx_problems *p, char **buf, size_t *len)
+{
+	FILE *f;
+	ibx_err rv = IBX_OK;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		ibx_problems_add(p, "(file)", "cannot open %s: %s", path,
+				 strerror(errno));
+		return (IBX_EIO);
+	}
+	if ((*buf = malloc(IBX_LISTING_JSON_MAX + 1)) == NULL) {
+		fclose(f);
+		return (IBX_ENOMEM);
+	}
+	*len = fread(*buf, 1, IBX_LISTING_JSON_MAX + 1, f);
+	if (ferror(f)) {
+		ibx_problems_add(p, "(file)", "cannot read %s: %s", path,
+				 strerror(errno));
+		free(*buf);
+		*buf = NULL;
+		rv = IBX_EIO;
+	}
+	fclose(f);
+	return (rv);
+}
+
+ibx_err
+ibx_listing_from_json(const char *text, size_t len, ibx_problems *p,
+		      ibx_listing **out)
+{
+	ibx_listing *l = NULL;
+	json_t *root = NULL;
+	size_t before = ibx_problems_count(p);
+	ibx_err rv;
+
+	if ((rv = parse_object(text, len, p, &root)) != IBX_OK)
+		return (rv);
 	if ((l = ibx_listing_new()) == NULL) {
 		rv = IBX_ENOMEM;
 		goto out;
@@ -398,31 +439,14 @@ out:
 ibx_err
 ibx_listing_load_file(const char *path, ibx_problems *p, ibx_listing **out)
 {
-	FILE *f = NULL;
 	char *buf = NULL;
-	size_t n;
-	ibx_err rv = IBX_OK;
+	size_t n = 0;
+	ibx_err rv;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		ibx_problems_add(p, "(file)", "cannot open %s: %s", path,
-				 strerror(errno));
-		return (IBX_EIO);
-	}
-	if ((buf = malloc(IBX_LISTING_JSON_MAX + 1)) == NULL) {
-		rv = IBX_ENOMEM;
-		goto out;
-	}
-	n = fread(buf, 1, IBX_LISTING_JSON_MAX + 1, f);
-	if (ferror(f)) {
-		ibx_problems_add(p, "(file)", "cannot read %s: %s", path,
-				 strerror(errno));
-		rv = IBX_EIO;
-		goto out;
-	}
+	if ((rv = read_file(path, p, &buf, &n)) != IBX_OK)
+		return (rv);
 	rv = ibx_listing_from_json(buf, n, p, out);
-out:
 	free(buf);
-	fclose(f);
 	return (rv);
 }
 
@@ -526,6 +550,164 @@ ibx_listing_to_json(const ibx_listing *l, char **out)
 		return (IBX_ENOMEM);
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
 			      JSON_REAL_PRECISION(10));
+	json_decref(o);
+	if (s == NULL)
+		return (IBX_ENOMEM);
+	*out = s;
+	return (IBX_OK);
+}
+
+static const char *const coordinator_fields[] = {
+    "schema_version", "organisation_code", "name",
+    "prefecture",     "certification",	   "certification_expires",
+    "languages",      "countries_served",  "services",
+    "website",	      "contact",	   "confirmed_at",
+    "synthetic"};
+
+static ibx_err
+read_coordinator(json_t *root, ibx_coordinator *c, ibx_problems *p)
+{
+	static const char *const name_keys[] = {"ja", "en"};
+	static const char *const contact_keys[] = {"email", "phone"};
+	struct {
+		const char *key;
+		char **dst;
+	} strs[] = {
+	    {"organisation_code", &c->organisation_code},
+	    {"prefecture", &c->prefecture},
+	    {"certification", &c->certification},
+	    {"certification_expires", &c->certification_expires},
+	    {"website", &c->website},
+	    {"confirmed_at", &c->confirmed_at},
+	};
+	struct {
+		const char *key;
+		ibx_strv *dst;
+	} vecs[] = {
+	    {"languages", &c->languages},
+	    {"countries_served", &c->countries_served},
+	    {"services", &c->services},
+	    {"synthetic", &c->synthetic},
+	};
+	json_t *name, *contact, *v;
+	size_t i;
+	ibx_err rv;
+
+	check_object_keys(
+	    root, "", coordinator_fields,
+	    sizeof(coordinator_fields) / sizeof(coordinator_fields[0]), p);
+	v = json_object_get(root, "schema_version");
+	if (v != NULL && !(json_is_integer(v) && json_integer_value(v) == 1))
+		ibx_problems_add(p, "schema_version", "must be 1");
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if ((rv = get_str(root, strs[i].key, strs[i].key, p,
+				  strs[i].dst)) != IBX_OK)
+			return (rv);
+	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++)
+		if ((rv = get_strv(root, vecs[i].key, p, vecs[i].dst)) !=
+		    IBX_OK)
+			return (rv);
+	name = json_object_get(root, "name");
+	if (name != NULL && !json_is_object(name))
+		ibx_problems_add(p, "name", "must be an object {ja, en}");
+	else if (name != NULL) {
+		check_object_keys(name, "name", name_keys, 2, p);
+		if ((rv = get_str(name, "ja", "name.ja", p, &c->name_ja)) !=
+			IBX_OK ||
+		    (rv = get_str(name, "en", "name.en", p, &c->name_en)) !=
+			IBX_OK)
+			return (rv);
+	}
+	contact = json_object_get(root, "contact");
+	if (contact != NULL && !json_is_object(contact))
+		ibx_problems_add(p, "contact",
+				 "must be an object {email, phone}");
+	else if (contact != NULL) {
+		check_object_keys(contact, "contact", contact_keys, 2, p);
+		if ((rv = get_str(contact, "email", "contact.email", p,
+				  &c->contact_email)) != IBX_OK ||
+		    (rv = get_str(contact, "phone", "contact.phone", p,
+				  &c->contact_phone)) != IBX_OK)
+			return (rv);
+	}
+	return (IBX_OK);
+}
+
+ibx_err
+ibx_coordinator_from_json(const char *text, size_t len, ibx_problems *p,
+			  ibx_coordinator **out)
+{
+	ibx_coordinator *c = NULL;
+	json_t *root = NULL;
+	size_t before = ibx_problems_count(p);
+	ibx_err rv;
+
+	if ((rv = parse_object(text, len, p, &root)) != IBX_OK)
+		return (rv);
+	if ((c = ibx_coordinator_new()) == NULL) {
+		rv = IBX_ENOMEM;
+		goto out;
+	}
+	if ((rv = read_coordinator(root, c, p)) != IBX_OK)
+		goto out;
+	if (ibx_problems_count(p) > before) {
+		rv = IBX_EINVAL;
+		goto out;
+	}
+	*out = c;
+	c = NULL;
+out:
+	ibx_coordinator_free(c);
+	json_decref(root);
+	return (rv);
+}
+
+ibx_err
+ibx_coordinator_load_file(const char *path, ibx_problems *p,
+			  ibx_coordinator **out)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	ibx_err rv;
+
+	if ((rv = read_file(path, p, &buf, &n)) != IBX_OK)
+		return (rv);
+	rv = ibx_coordinator_from_json(buf, n, p, out);
+	free(buf);
+	return (rv);
+}
+
+ibx_err
+ibx_coordinator_to_json(const ibx_coordinator *c, char **out)
+{
+	json_t *o = json_object(), *name, *contact;
+	int bad = 0;
+	char *s;
+
+	if (o == NULL)
+		return (IBX_ENOMEM);
+	bad |= json_object_set_new(o, "schema_version", json_integer(1));
+	bad |= set_str(o, "organisation_code", c->organisation_code);
+	name = json_object();
+	bad |= set_str(name, "ja", c->name_ja);
+	bad |= set_str(name, "en", c->name_en);
+	bad |= json_object_set_new(o, "name", name);
+	bad |= set_str(o, "prefecture", c->prefecture);
+	bad |= set_str(o, "certification", c->certification);
+	bad |= set_str(o, "certification_expires", c->certification_expires);
+	bad |= set_strv(o, "languages", &c->languages);
+	bad |= set_strv(o, "countries_served", &c->countries_served);
+	bad |= set_strv(o, "services", &c->services);
+	bad |= set_str(o, "website", c->website);
+	if (c->contact_email != NULL || c->contact_phone != NULL) {
+		contact = json_object();
+		bad |= set_str(contact, "email", c->contact_email);
+		bad |= set_str(contact, "phone", c->contact_phone);
+		bad |= json_object_set_new(o, "contact", contact);
+	}
+	bad |= set_str(o, "confirmed_at", c->confirmed_at);
+	bad |= set_strv(o, "synthetic", &c->synthetic);
+	s = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (s == NULL)
 		return (IBX_ENOMEM);

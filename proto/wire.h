@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "coordinator.h"
 #include "listing.h"
 #include "statistics.h"
 
@@ -135,5 +136,11 @@ ibx_err ibx_statistics_encode(const ibx_case_statistics *s, ibx_bytes *out);
  * IBX_EMALFORMED.  Rules are checked by ibx_statistics_check. */
 ibx_err ibx_statistics_decode(const uint8_t *buf, size_t len,
 			      ibx_case_statistics **out);
+
+/* ibx_coordinator_encode / _decode: a CoordinatorListing payload, as the
+ * hospital listing functions above. */
+ibx_err ibx_coordinator_encode(const ibx_coordinator *c, ibx_bytes *out);
+ibx_err ibx_coordinator_decode(const uint8_t *buf, size_t len,
+			       ibx_coordinator **out);
 
 #endif /* IBX_WIRE_H */

@@ -285,7 +285,7 @@ test_envelope_round_trip(void **state)
 	assert_int_equal(
 	    ibx_listing_decode(back.payload.data, back.payload.len, &l),
 	    IBX_OK);
-	assert_string_equal(l->organisation_code, "3910118128");
+	assert_string_equal(l->organisation_code, "3910110437");
 	ibx_listing_free(l);
 	ibx_envelope_fini(&back);
 	assert_null(back.header.data);

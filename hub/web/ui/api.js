@@ -81,7 +81,7 @@ export async function identify(token) {
     let org = null;
     try {
       const sub = await api('/api/v1/submissions', {}, token);
-      org = sub?.organisation_code || null;
+      org = sub?.submissions?.[0]?.organisation_code || null;
     } catch {
       org = null;
     }

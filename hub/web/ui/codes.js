@@ -88,7 +88,8 @@ export const COORDINATOR_SERVICES = [
   ['interpreting', '医療通訳', 'Medical interpreting'],
   ['transport', '移動・送迎', 'Transport'],
   ['accommodation', '宿泊手配', 'Accommodation'],
-  ['remote_second_opinion', '遠隔セカンドオピニオンの手配', 'Remote second opinion arrangement'],
+  ['remote_second_opinion_arrangement', '遠隔セカンドオピニオンの手配', 'Remote second opinion arrangement'],
+  ['medical_records_translation', '診療記録の翻訳', 'Medical records translation'],
 ];
 
 // Airports where foreign patients arrive: IATA code, Japanese, English,

@@ -82,6 +82,8 @@ const DICT = {
   distance: ['距離', 'Distance'],
   km: ['{n} km', '{n} km'],
   no_results: ['条件に合う医療機関はありません。条件を減らしてみてください。', 'No hospital matches; try fewer filters.'],
+  no_coordinators: ['条件に合うコーディネーターはいません。', 'No coordinator matches; try fewer filters.'],
+  flags: ['注意', 'Warnings'],
   stale: ['掲載情報が古い', 'stale listing'],
   details: ['詳細', 'Details'],
 
@@ -124,6 +126,7 @@ const DICT = {
   coordinators_title: ['医療コーディネーターを探す', 'Find a certified coordinator'],
   coordinators_intro: ['認証を受けた医療渡航支援企業（医療コーディネーター）の掲載情報です。',
     'Listings of certified medical travel-support firms (coordinators).'],
+  f_coordinator_name: ['会社名', 'Company name'],
   f_country: ['対応国・地域', 'Country served'],
   f_service: ['サービス', 'Service'],
   n_coordinators: ['{n}件のコーディネーター', '{n} coordinators'],
@@ -337,6 +340,21 @@ export function reasonText(s) {
   if ((m = /^(\d+) km from the given point$/.exec(s)))
     return lang === 'ja' ? `指定地点から${m[1]} km` : s;
   return s;
+}
+
+// disclosure_control.applied as the hub words it.
+export function disclosureText(s) {
+  if (lang !== 'ja') return s;
+  if (/^primary and complementary suppression, cell-key perturbation$/.test(s)) return '一次秘匿・補完秘匿・セルキー法による攪乱';
+  if (/^none: your own figures$/.test(s)) return 'なし（自院の数値）';
+  return s;
+}
+
+// A listing field's name as a label (synthetic fields, changed fields).
+const FIELD_KEYS = { international_contact: 'contact', organisation_code: 'code', name: 'f_q', postal_code: 'address' };
+export function fieldName(f) {
+  const key = FIELD_KEYS[f] || f;
+  return key in DICT ? t(key) : f;
 }
 
 export function flagText(s) {

@@ -9,13 +9,21 @@ import { section } from '../common.js';
 import { PURPOSES } from '../codes.js';
 import { h, table } from '../dom.js';
 import {
-  accreditationName, channelName, countryName, languageName, num, pct, prefectureName, purposeName, t,
+  accreditationName, channelName, countryName, disclosureText, languageName, num, pct, prefectureName, purposeName, t,
   treatmentName, value, yen,
 } from '../i18n.js';
 
 const TOP_NATIONALITIES = 6;
 
 const uniq = (xs) => [...new Set(xs)];
+
+// The month n months before this one, YYYY-MM.
+function monthsAgo(n) {
+  const d = new Date();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - n);
+  return d.toISOString().slice(0, 7);
+}
 const published = (v) => (v === null || v === undefined ? null : Number(v));
 
 function kpi(label, content, id) {
@@ -44,8 +52,8 @@ async function nationalitySection(body, p, monthly) {
   const periods = uniq(cells.map((c) => c.period)).sort();
   const totals = {};
   for (const c of cells) totals[c.nationality] = (totals[c.nationality] || 0) + (published(c.value) || 0);
-  const nats = Object.keys(totals).sort((a, b) => totals[b] - totals[a]);
-  const top = nats.slice(0, TOP_NATIONALITIES);
+  const nats = Object.keys(totals).sort((a, b) => totals[b] - totals[a] || a.localeCompare(b));
+  const top = nats.filter((n) => totals[n] > 0).slice(0, TOP_NATIONALITIES);
   const at = {};
   for (const c of cells) at[`${c.nationality}|${c.period}`] = c;
   if (!cells.length) {
@@ -228,7 +236,7 @@ export async function dashboardPage(ctx) {
   ctx.root.append(status);
   const [p, monthly, byPref] = await Promise.all([
     api('/api/v1/portfolio'),
-    api('/api/v1/statistics', { measure: 'patients', by: 'period,nationality', period: 'month' }),
+    api('/api/v1/statistics', { measure: 'patients', by: 'period,nationality', period: 'month', from: monthsAgo(23) }),
     api('/api/v1/statistics', { measure: 'patients', by: 'prefecture' }),
   ]);
   if (!ctx.current()) return;
@@ -236,7 +244,7 @@ export async function dashboardPage(ctx) {
   status.replaceWith(
     kpis(p),
     h('p', { class: 'hint' }, h('span', { class: 'suppressed' }, t('suppressed')), ' — ', t('suppressed_note'),
-      dc?.applied ? ` ${t('disclosure', { x: `${dc.applied}${dc.k ? `, k = ${dc.k}` : ''}` })}` : ''));
+      dc?.applied ? ` ${t('disclosure', { x: `${disclosureText(dc.applied)}${dc.k ? `, k = ${dc.k}` : ''}` })}` : ''));
   const grid = h('div', { class: 'dash-grid' });
   ctx.root.append(grid);
   // Each section is on the page before it is drawn (a chart sizes itself

@@ -3,7 +3,7 @@
 import { section } from '../common.js';
 import { h, safeHref, table } from '../dom.js';
 import {
-  accreditationName, countryName, departmentName, languageName, num, prefectureName, t, treatmentName, when, yen,
+  accreditationName, countryName, departmentName, fieldName, languageName, num, prefectureName, t, treatmentName, when, yen,
 } from '../i18n.js';
 
 // hospitalName(name): the name as published (Japanese script), with the
@@ -74,12 +74,12 @@ export function listingDetails(l) {
         l.international_contact.email && l.international_contact.phone ? ' · ' : null,
         l.international_contact.phone ? h('a', { href: `tel:${l.international_contact.phone.replace(/[^+\d]/g, '')}` }, l.international_contact.phone) : null,
       ], syn.has('international_contact')) : null,
-      row('confirmed_at', l.confirmed_at || '—'),
+      row('confirmed_at', l.confirmed_at || '—', syn.has('confirmed_at')),
       dates ? row('field_confirmed', table([t('listing'), t('confirmed_at')],
         Object.entries(dates[1]).map(([k, v]) => [k, String(v)]), { className: 'compact' })) : null,
       other.length ? row('other_fields', h('pre', {}, JSON.stringify(Object.fromEntries(other), null, 2))) : null),
     syn.size ? h('p', { class: 'hint' }, h('span', { class: 'synthetic-mark' }, '* '), t('synthetic_note'),
-      [...syn].join(', ')) : null);
+      [...syn].map(fieldName).join(', ')) : null);
 }
 
 function changedKeys(a, b) {
@@ -97,7 +97,7 @@ export function historySection(history) {
       String(v.version),
       when(v.valid_from),
       v.valid_to ? when(v.valid_to) : h('strong', {}, t('current')),
-      changed ? changed.join(', ') || '—' : h('em', {}, t('first_version')),
+      changed ? h('span', { title: changed.join(', ') }, changed.map(fieldName).join(', ') || '—') : h('em', {}, t('first_version')),
       h('details', {}, h('summary', {}, t('show_listing')), h('pre', {}, JSON.stringify(v.listing, null, 2))),
     ];
   });

@@ -5,7 +5,7 @@ import { PALETTE, chart } from '../charts.js';
 import { errorBox, fill, loading, section } from '../common.js';
 import { PURPOSES } from '../codes.js';
 import { h, table } from '../dom.js';
-import { num, purposeName, t, when } from '../i18n.js';
+import { disclosureText, num, purposeName, t, when } from '../i18n.js';
 import { historySection, hospitalName, listingDetails } from './listing.js';
 
 // The organisation code is asked for only when the hub cannot say it.
@@ -67,7 +67,7 @@ async function figuresPart(box) {
   const purposes = PURPOSES.map((x) => x[0]).filter((x) => cells.some((c) => c.purpose === x));
   const at = {};
   for (const c of cells) at[`${c.purpose}|${c.period}`] = c;
-  if (s.disclosure_control?.applied) box.append(h('p', { class: 'hint' }, t('disclosure', { x: s.disclosure_control.applied })));
+  if (s.disclosure_control?.applied) box.append(h('p', { class: 'hint' }, t('disclosure', { x: disclosureText(s.disclosure_control.applied) })));
   const c = h('div', { class: 'chart', id: 'chart-own' });
   box.append(c);
   await chart(c, {

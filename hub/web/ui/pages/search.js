@@ -111,28 +111,21 @@ function resultCard(x, index, params) {
   const rank = x.rank ?? index;
   const exp = x.experience;
   return h('li', { class: 'result card', 'data-code': x.organisation_code },
-    h('div', { class: 'rank', 'aria-label': `${t('rank')} ${rank}` }, String(rank)),
-    h('div', { class: 'body' },
+    h('div', { class: 'rank' }, h('span', { class: 'visually-hidden' }, `${t('rank')} `), String(rank)),
+    h('div', { class: 'body' }, h('div', { class: 'col-main' },
       h('h3', {}, h('a', { href: `#/hospital/${x.organisation_code}`, class: 'hospital-link' }, hospitalName(x.name))),
       h('p', { class: 'meta' },
-        prefectureName(x.prefecture),
-        x.address ? h('span', { lang: 'ja' }, ` · ${x.address}`) : '',
+        // In Japanese an address that starts with the prefecture says it.
+        getLang() === 'ja' && x.address?.startsWith(prefectureName(x.prefecture)) ? '' : `${prefectureName(x.prefecture)} · `,
+        x.address ? h('span', { lang: 'ja' }, x.address) : '',
         x.beds != null ? ` · ${t('beds')} ${num(x.beds)}` : '',
         x.distance_km != null ? ` · ${t('distance')} ${t('km', { n: num(x.distance_km) })}` : ''),
       x.score != null ? h('p', { class: 'score' },
         h('label', { for: `score-${x.organisation_code}` }, `${t('score')} `),
         h('meter', { id: `score-${x.organisation_code}`, min: 0, max: 100, value: x.score }),
         ` ${num(x.score)}`) : null,
-      (x.flags || []).length ? h('ul', { class: 'badges flags', 'aria-label': 'flags' },
+      (x.flags || []).length ? h('ul', { class: 'badges flags', 'aria-label': t('flags') },
         x.flags.map((f) => h('li', { class: 'badge warn flag' }, `⚠ ${flagText(f)}`))) : null,
-      exp ? h('p', { class: 'experience' },
-        h('span', { class: 'label' }, `${t('experience')}: `),
-        [exp.nationality ? countryName(exp.nationality) : null, exp.purpose ? purposeName(exp.purpose) : null]
-          .filter(Boolean).join(' · '),
-        ' ', h('strong', { class: 'experience-value' }, experienceText(exp.display ?? exp.patients ?? '—'))) : null,
-      (x.reasons || []).length ? h('div', { class: 'reasons' },
-        h('span', { class: 'label' }, `${t('why')}:`),
-        h('ul', {}, x.reasons.map((r) => h('li', {}, reasonText(r))))) : null,
       h('ul', { class: 'badges' },
         accreditationBadges(x.accreditations, asOf),
         x.remote_second_opinion ? h('li', { class: 'badge' }, t('remote_second_opinion')) : null,
@@ -140,7 +133,16 @@ function resultCard(x, index, params) {
           h('li', { class: l === params.get('language') ? 'badge hit' : 'badge' }, languageName(l)))),
       shownTreatments.length ? h('p', { class: 'treatments' },
         shownTreatments.map((c, i) => [i ? ' · ' : '', c === wanted ? h('mark', {}, treatmentName(c)) : treatmentName(c)]),
-        treatments.length > shownTreatments.length ? ` +${treatments.length - shownTreatments.length}` : '') : null));
+        treatments.length > shownTreatments.length ? ` +${treatments.length - shownTreatments.length}` : '') : null),
+    h('div', { class: 'col-why' },
+      exp ? h('p', { class: 'experience' },
+        h('span', { class: 'label' }, `${t('experience')}: `),
+        [exp.nationality ? countryName(exp.nationality) : null, exp.purpose ? purposeName(exp.purpose) : null]
+          .filter(Boolean).join(' · '),
+        ' ', h('strong', { class: 'experience-value' }, experienceText(exp.display ?? exp.patients ?? '—'))) : null,
+      (x.reasons || []).length ? h('div', { class: 'reasons' },
+        h('span', { class: 'label' }, `${t('why')}:`),
+        h('ul', {}, x.reasons.map((r) => h('li', {}, reasonText(r))))) : null)));
 }
 
 async function results(ctx) {
