@@ -10,6 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 ./deploy/install-deps.sh
+./deploy/install-web.sh --tests
 build=${IBX_TEST_BUILD:-build-tests}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIBX_WERROR=ON \
 	${IBX_CMAKE_ARGS:-} >/dev/null

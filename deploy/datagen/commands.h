@@ -1,5 +1,5 @@
 /*
- * commands.h - the two commands of inbound-datagen, each wiring the modules
+ * commands.h - the commands of inbound-datagen, each wiring the modules
  * together; main.c only parses the command line.
  */
 #ifndef DG_COMMANDS_H
@@ -25,6 +25,27 @@ typedef struct dg_coordinators_opts {
 	uint64_t seed;
 	unsigned count; /* 1 to DG_COORDINATORS_MAX */
 } dg_coordinators_opts;
+
+/* Options of "inbound-datagen cases". */
+typedef struct dg_cases_opts {
+	const char *listings_dir; /* hospital listings to generate for, or */
+	const char *hospital;	  /* one organisation code */
+	const char *out_dir;	  /* created when missing */
+	const char *data_dir;	  /* deploy/data: the visa figures */
+	int year;		  /* 2000..2099 */
+	int month;		  /* 1..12 for a one-month file, else 0 */
+	uint64_t seed;
+	int rows_fixed;	   /* --rows given: */
+	uint64_t rows;	   /* rows in all, shared by expected patients */
+	uint64_t bad_rows; /* bad rows per file, each kind in turn */
+} dg_cases_opts;
+
+/*
+ * dg_cases_run writes one synthetic case-record CSV per hospital, a README
+ * saying they are synthetic, and a summary on stderr. Returns DG_OK or the
+ * first error, already reported.
+ */
+dg_err dg_cases_run(const dg_cases_opts *o);
 
 /*
  * dg_listings_run reads the chosen hospital lists, matches organisation

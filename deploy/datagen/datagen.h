@@ -2,8 +2,9 @@
  * datagen.h - what every module of inbound-datagen shares: the error codes
  * and the error reporter. inbound-datagen turns the open hospital data in
  * deploy/data into listing JSON files (docs/listing-format.md) and makes
- * synthetic coordinator listings; it is a build-time tool and links nothing
- * from proto/, hub/ or spoke/.
+ * synthetic coordinator listings and synthetic case-record exports
+ * (docs/case-records.md); it is a build-time tool and links nothing from
+ * proto/, hub/ or spoke/.
  */
 #ifndef DG_DATAGEN_H
 #define DG_DATAGEN_H

@@ -1,8 +1,8 @@
 /*
- * emit.h - writing listing JSON files. This module is the only one that
- * includes <jansson.h>. Field order follows docs/listing-format.md; files
- * are written under a temporary name and renamed, so a failed run leaves no
- * half-written listing behind.
+ * emit.h - writing listing JSON files. This module and cases_sites.c (which
+ * reads listings back) are the only ones that include <jansson.h>. Field order
+ * follows docs/listing-format.md; files are written under a temporary name and
+ * renamed, so a failed run leaves no half-written listing behind.
  */
 #ifndef DG_EMIT_H
 #define DG_EMIT_H

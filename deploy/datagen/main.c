@@ -1,11 +1,14 @@
 /*
  * main.c - inbound-datagen: command line parsing only; the work is in
- * cmd_listings.c and cmd_coordinators.c.
+ * cmd_listings.c, cmd_coordinators.c and cmd_cases.c.
  *
  *   inbound-datagen listings --data DIR --out DIR [--seed N]
  *                            [--set kochi,hokkaido,kumamoto] [--verbose]
  *   inbound-datagen coordinators --out DIR [--seed N] [--count N]
  *                                [--data DIR]
+ *   inbound-datagen cases --listings DIR|--hospital CODE --out DIR
+ *                         --year YYYY [--month M] [--seed N] [--rows N]
+ *                         [--bad-rows N] [--data DIR]
  *
  * Exit status: 0 done, 1 failed, 2 bad command line.
  */
@@ -28,8 +31,12 @@ usage(FILE *f)
 		"usage: %s listings --data DIR --out DIR [--seed N]\n"
 		"           [--set kochi,hokkaido,kumamoto] [--verbose]\n"
 		"       %s coordinators --out DIR [--seed N] [--count N] "
+		"[--data DIR]\n"
+		"       %s cases --listings DIR|--hospital CODE --out DIR "
+		"--year YYYY\n"
+		"           [--month M] [--seed N] [--rows N] [--bad-rows N] "
 		"[--data DIR]\n",
-		DG_PROG, DG_PROG);
+		DG_PROG, DG_PROG, DG_PROG);
 }
 
 /*
@@ -187,14 +194,95 @@ parse_coordinators(int argc, char **argv, dg_coordinators_opts *o)
 	return (1);
 }
 
+/* Parses the arguments of "cases" into o. */
+static int
+parse_cases(int argc, char **argv, dg_cases_opts *o)
+{
+	unsigned long long n;
+	const char *v;
+	int i, missing = 0;
+
+	o->seed = DEFAULT_SEED;
+	o->data_dir = "deploy/data";
+	for (i = 2; i < argc; i++) {
+		if ((v = option(argc, argv, &i, "--listings", &missing)) !=
+		    NULL)
+			o->listings_dir = v;
+		else if ((v = option(argc, argv, &i, "--hospital",
+				     &missing)) != NULL)
+			o->hospital = v;
+		else if ((v = option(argc, argv, &i, "--out", &missing)) !=
+			 NULL)
+			o->out_dir = v;
+		else if ((v = option(argc, argv, &i, "--data", &missing)) !=
+			 NULL)
+			o->data_dir = v;
+		else if ((v = option(argc, argv, &i, "--year", &missing)) !=
+			 NULL) {
+			if (!parse_number(v, 2099, &n) || n < 2000) {
+				dg_error("--year: \"%s\" is not in 2000..2099",
+					 v);
+				return (0);
+			}
+			o->year = (int)n;
+		} else if ((v = option(argc, argv, &i, "--month", &missing)) !=
+			   NULL) {
+			if (!parse_number(v, 12, &n) || n < 1) {
+				dg_error("--month: \"%s\" is not in 1..12", v);
+				return (0);
+			}
+			o->month = (int)n;
+		} else if ((v = option(argc, argv, &i, "--seed", &missing)) !=
+			   NULL) {
+			if (!parse_number(v, UINT64_MAX, &n)) {
+				dg_error("--seed: \"%s\" is not a number", v);
+				return (0);
+			}
+			o->seed = n;
+		} else if ((v = option(argc, argv, &i, "--rows", &missing)) !=
+			   NULL) {
+			if (!parse_number(v, 100000000ull, &n)) {
+				dg_error("--rows: \"%s\" is not in "
+					 "0..100000000",
+					 v);
+				return (0);
+			}
+			o->rows_fixed = 1;
+			o->rows = n;
+		} else if ((v = option(argc, argv, &i, "--bad-rows",
+				       &missing)) != NULL) {
+			if (!parse_number(v, 1000000ull, &n)) {
+				dg_error("--bad-rows: \"%s\" is not in "
+					 "0..1000000",
+					 v);
+				return (0);
+			}
+			o->bad_rows = n;
+		} else {
+			dg_error("%s: %s", argv[i],
+				 missing ? "needs a value" : "unknown option");
+			return (0);
+		}
+	}
+	if ((o->listings_dir == NULL) == (o->hospital == NULL) ||
+	    o->out_dir == NULL || o->year == 0) {
+		dg_error("cases: --listings DIR or --hospital CODE, --out and "
+			 "--year are required");
+		return (0);
+	}
+	return (1);
+}
+
 int
 main(int argc, char **argv)
 {
 	dg_listings_opts lo;
 	dg_coordinators_opts co;
+	dg_cases_opts cs;
 
 	memset(&lo, 0, sizeof(lo));
 	memset(&co, 0, sizeof(co));
+	memset(&cs, 0, sizeof(cs));
 	if (argc >= 2 &&
 	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		usage(stdout);
@@ -209,6 +297,11 @@ main(int argc, char **argv)
 		if (!parse_coordinators(argc, argv, &co))
 			goto bad_usage;
 		return (dg_coordinators_run(&co) == DG_OK ? 0 : 1);
+	}
+	if (argc >= 2 && strcmp(argv[1], "cases") == 0) {
+		if (!parse_cases(argc, argv, &cs))
+			goto bad_usage;
+		return (dg_cases_run(&cs) == DG_OK ? 0 : 1);
 	}
 bad_usage:
 	usage(stderr);

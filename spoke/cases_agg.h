@@ -1,0 +1,65 @@
+/*
+ * Aggregation of checked case records into statistics cells: the step
+ * where patient-level data ends.  A row's generalised keys (nationality
+ * alpha-2, purpose, ICD-10 chapter or category, 10-year age band at first
+ * visit, sex, referral channel, the coordinator's code, remote second
+ * opinion first, medical stay visa) pick its cell; the cell adds one
+ * episode and the row's visits, inpatient days and charge, and counts the
+ * patient once however many of the cell's episodes are theirs.  Patients
+ * are told apart by a keyed hash of their reference (cases_hash.h) held
+ * only in memory; no reference, birth date or exact date is kept.
+ * Open-addressing hash tables; no allocation per row beyond their
+ * doubling.
+ */
+#ifndef SPOKE_CASES_AGG_H
+#define SPOKE_CASES_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cases_row.h"
+#include "err.h"
+#include "statistics.h"
+
+typedef struct spoke_cases_agg spoke_cases_agg;
+
+/* spoke_cases_agg_new: an empty aggregation with a fresh random key for
+ * patient references.  icd10_category: cells by 3-character ICD-10
+ * category, else by chapter.  rows_hint: about how many rows may come (0
+ * when unknown), to size the tables once instead of growing them; at most
+ * SPOKE_AGG_HINT_MAX is taken.  IBX_ENOMEM or IBX_ECRYPTO.  Free with
+ * spoke_cases_agg_free (NULL is fine), which wipes the key. */
+ibx_err spoke_cases_agg_new(bool icd10_category, uint64_t rows_hint,
+			    spoke_cases_agg **out);
+
+#define SPOKE_AGG_HINT_MAX (4u * 1024 * 1024)
+void spoke_cases_agg_free(spoke_cases_agg *a);
+
+/* spoke_cases_agg_add: count a good row (spoke_case_row_ok, after
+ * spoke_case_row_finish) in its cell.  The row is copied; counting may be
+ * held back a few rows (see spoke_cases_agg_finish).  IBX_ENOMEM when a
+ * table cannot grow; every later call fails the same way. */
+ibx_err spoke_cases_agg_add(spoke_cases_agg *a, const spoke_case_row *r);
+
+/* spoke_cases_agg_finish: count the rows still held back; call once after
+ * the last spoke_cases_agg_add.  IBX_ENOMEM as above. */
+ibx_err spoke_cases_agg_finish(spoke_cases_agg *a);
+
+/* spoke_cases_agg_cells: the number of cells counted so far. */
+size_t spoke_cases_agg_cells(const spoke_cases_agg *a);
+
+/* spoke_cases_agg_statistics: a new submission for period (YYYY-MM) with
+ * every cell (after spoke_cases_agg_finish; IBX_EINVAL before), sorted by
+ * their keys (nationality, purpose, ICD-10, age
+ * band, sex, channel, coordinator, remote second opinion, visa), or an
+ * empty one (n_cells 0, not marked nil) when there are none.
+ * organisation_code is left empty for the caller.  The cells are not
+ * limited to IBX_STATISTICS_MAX_CELLS here, so a dry run can show them
+ * all; sending checks the limit.  Free with ibx_statistics_free.
+ * IBX_ENOMEM. */
+ibx_err spoke_cases_agg_statistics(const spoke_cases_agg *a,
+				   const char *period,
+				   ibx_case_statistics **out);
+
+#endif /* SPOKE_CASES_AGG_H */

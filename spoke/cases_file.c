@@ -1,0 +1,80 @@
+/* From a case-record file to a submission; see cases_file.h. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cases_anonymise.h"
+#include "cases_file.h"
+#include "cases_map.h"
+
+ibx_err
+spoke_cases_file_read(const spoke_cases_file_opts *o,
+		      ibx_case_statistics **out)
+{
+	ibx_case_statistics *s = NULL;
+	spoke_cases_report rep;
+	spoke_cases_map map;
+	spoke_cases_opts ao;
+	spoke_progress progress;
+	struct stat st;
+	FILE *f = NULL;
+	size_t i;
+	ibx_err rv;
+
+	spoke_cases_report_init(&rep);
+	spoke_cases_map_init(&map);
+	memset(&ao, 0, sizeof(ao));
+	ao.period = o->period;
+	ao.icd10_category = o->icd10_category;
+	if (o->map != NULL) {
+		if ((rv = spoke_cases_map_load(o->map, &map, &rep.file)) !=
+		    IBX_OK) {
+			for (i = 0; i < rep.file.n; i++)
+				fprintf(o->report, "column map refused: %s\n",
+					rep.file.items[i]);
+			goto out;
+		}
+		ao.map = &map;
+	}
+	if ((f = fopen(o->path, "rb")) == NULL) {
+		fprintf(o->report, "%s: cannot open: %s\n", o->path,
+			strerror(errno));
+		rv = IBX_EIO;
+		goto out;
+	}
+	spoke_progress_start(&progress, o->report,
+			     fstat(fileno(f), &st) == 0 ? (uint64_t)st.st_size
+							: 0);
+	ao.progress = &progress;
+	if ((rv = spoke_cases_anonymise(f, &ao, &rep, &s)) != IBX_OK) {
+		spoke_cases_report_print(o->report, o->path, o->period, &rep,
+					 false);
+		goto out;
+	}
+	spoke_cases_report_print(o->report, o->path, o->period, &rep,
+				 o->skip_bad_rows);
+	if (rep.bad_rows > 0 && !o->skip_bad_rows) {
+		rv = IBX_EINVAL;
+		goto out;
+	}
+	if (rep.in_period == 0 && o->nil_if_empty && rep.bad_rows == 0) {
+		fprintf(
+		    o->report,
+		    "%s: no episodes in %s: a nil report (--nil-if-empty)\n",
+		    o->path, o->period);
+		s->nil_report = true;
+	} else if (rep.in_period == 0)
+		fprintf(o->report,
+			"%s: no episodes in %s: if the hospital had no "
+			"foreign patients then, send a nil report (--nil)\n",
+			o->path, o->period);
+	*out = s;
+	s = NULL;
+out:
+	if (f != NULL)
+		fclose(f);
+	ibx_statistics_free(s);
+	spoke_cases_map_fini(&map);
+	spoke_cases_report_fini(&rep);
+	return (rv);
+}
