@@ -100,6 +100,21 @@ params_text(const hub_http_request *req)
 	return (s);
 }
 
+/* GET /api/v1/me: who the token says the caller is. */
+static void
+me(hub_api_call *c, hub_http_response *resp)
+{
+	json_t *o =
+	    json_pack("{s:s,s:o}", "role", hub_role_name(c->who.role),
+		      "organisation_code",
+		      c->who.org_code[0] != '\0' ? json_string(c->who.org_code)
+						 : json_null());
+
+	hub_api_json(resp, 200,
+		     o != NULL ? json_dumps(o, JSON_COMPACT) : NULL);
+	json_decref(o);
+}
+
 static void
 route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
 {
@@ -108,6 +123,10 @@ route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
 
 	if (strcmp(req->path, hospitals) == 0) {
 		hub_api_hospitals_search(c, req, resp);
+		return;
+	}
+	if (strcmp(req->path, "/api/v1/me") == 0) {
+		me(c, resp);
 		return;
 	}
 	if (strncmp(req->path, hospitals, sizeof(hospitals) - 1) == 0 &&

@@ -8,6 +8,7 @@
  *   GET /healthz                         no token
  *   GET /, /ui/...                       the web pages (static.c), no token
  *   GET /api/v1/openapi.json             the API contract, no token
+ *   GET /api/v1/me                       every role: the caller's role
  *   GET /api/v1/hospitals[/{code}]       every role (api_hospitals.c)
  *   GET /api/v1/statistics               ministry, coordinator; hospital:
  *                                        its own (api_statistics.c)

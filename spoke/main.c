@@ -21,6 +21,7 @@
 #include "cases_file.h"
 #include "cases_print.h"
 #include "cases_submit.h"
+#include "coordinator.h"
 #include "envelope.h"
 #include "listing_json.h"
 #include "log.h"
@@ -184,13 +185,41 @@ load_listing(const char *path)
 	return (l);
 }
 
-/* Load the identity and the listing, check that the listing is the
- * identity's own, and seal it.  Returns 0, or the exit status. */
+/* Load and check a coordinator listing; print every problem. */
+static ibx_coordinator *
+load_coordinator(const char *path)
+{
+	ibx_coordinator *l = NULL;
+	ibx_problems problems;
+	size_t i;
+
+	ibx_problems_init(&problems);
+	if (ibx_coordinator_load_file(path, &problems, &l) == IBX_OK &&
+	    ibx_coordinator_check(l, &problems) != IBX_OK) {
+		ibx_coordinator_free(l);
+		l = NULL;
+	}
+	for (i = 0; i < problems.n; i++)
+		fprintf(stderr, "%s: listing refused: %s\n", path,
+			problems.items[i]);
+	ibx_problems_fini(&problems);
+	return (l);
+}
+
+/* Load the identity and its listing (a hospital's or, with a coordinator
+ * certificate, a coordinator's), check that the listing is the identity's
+ * own, and seal it.  The listing's organisation code goes to code.
+ * Returns 0, or the exit status. */
 static int
-seal_listing(const struct spoke_config *c, spoke_identity *id,
-	     ibx_listing **lp, ibx_bytes *env)
+seal_listing(const struct spoke_config *c, spoke_identity *id, char code[32],
+	     ibx_bytes *env)
 {
 	ibx_bytes payload = {NULL, 0};
+	ibx_listing *l = NULL;
+	ibx_coordinator *k = NULL;
+	ibx_payload_type type;
+	const char *own;
+	int status = 1;
 	ibx_err rv;
 
 	if (c->tls.cert_file == NULL || c->tls.key_file == NULL) {
@@ -198,39 +227,51 @@ seal_listing(const struct spoke_config *c, spoke_identity *id,
 				"organisation's identity) are required\n");
 		return (2);
 	}
-	if ((*lp = load_listing(c->listing)) == NULL)
-		return (1);
 	if (spoke_identity_load(c->tls.cert_file, c->tls.key_file, id) !=
 	    IBX_OK)
 		return (1);
 	id->send_fingerprint = c->cert_hash != 0;
-	if (strcmp(id->role, "hospital") != 0 ||
-	    strcmp(id->code, (*lp)->organisation_code) != 0) {
+	if (strcmp(id->role, "coordinator") == 0) {
+		if ((k = load_coordinator(c->listing)) == NULL)
+			return (1);
+		own = k->organisation_code;
+		type = IBX_PAYLOAD_COORDINATOR_LISTING;
+		rv = ibx_coordinator_encode(k, &payload);
+	} else {
+		if ((l = load_listing(c->listing)) == NULL)
+			return (1);
+		own = l->organisation_code;
+		type = IBX_PAYLOAD_HOSPITAL_LISTING;
+		rv = ibx_listing_encode(l, &payload);
+	}
+	snprintf(code, 32, "%s", own);
+	if (strcmp(id->code, own) != 0) {
 		fprintf(stderr,
 			"%s: listing refused: field \"organisation_code\": %s "
 			"is not this spoke's organisation (%s, %s)\n",
-			c->listing, (*lp)->organisation_code, id->code,
-			id->role);
-		return (1);
+			c->listing, own, id->code, id->role);
+		goto out;
 	}
-	if ((rv = ibx_listing_encode(*lp, &payload)) != IBX_OK ||
-	    (rv = spoke_envelope_seal(id, spoke_sequence_now(),
-				      IBX_PAYLOAD_HOSPITAL_LISTING, &payload,
+	if (rv != IBX_OK ||
+	    (rv = spoke_envelope_seal(id, spoke_sequence_now(), type, &payload,
 				      env)) != IBX_OK) {
 		fprintf(stderr, "inbound-spoke: cannot seal: %s\n",
 			ibx_strerror(rv));
-		ibx_bytes_fini(&payload);
-		return (1);
+		goto out;
 	}
+	status = 0;
+out:
 	ibx_bytes_fini(&payload);
-	return (0);
+	ibx_listing_free(l);
+	ibx_coordinator_free(k);
+	return (status);
 }
 
 static int
 run_seal(const struct spoke_config *c)
 {
 	spoke_identity id;
-	ibx_listing *l = NULL;
+	char code[32] = "";
 	ibx_bytes env = {NULL, 0};
 	FILE *f = NULL;
 	int status;
@@ -240,7 +281,7 @@ run_seal(const struct spoke_config *c)
 		fprintf(stderr, "inbound-spoke: --out is required\n");
 		return (2);
 	}
-	if ((status = seal_listing(c, &id, &l, &env)) != 0)
+	if ((status = seal_listing(c, &id, code, &env)) != 0)
 		goto out;
 	status = 1;
 	if ((f = fopen(c->out, "wb")) == NULL ||
@@ -254,14 +295,13 @@ run_seal(const struct spoke_config *c)
 		goto out;
 	}
 	f = NULL;
-	printf("%s: sealed listing %s into %s (%zu bytes)\n", c->listing,
-	       l->organisation_code, c->out, env.len);
+	printf("%s: sealed listing %s into %s (%zu bytes)\n", c->listing, code,
+	       c->out, env.len);
 	status = 0;
 out:
 	if (f != NULL)
 		fclose(f);
 	ibx_bytes_fini(&env);
-	ibx_listing_free(l);
 	spoke_identity_fini(&id);
 	return (status);
 }
@@ -270,7 +310,7 @@ static int
 run_publish(const struct spoke_config *c)
 {
 	spoke_identity id;
-	ibx_listing *l = NULL;
+	char code[32] = "";
 	ibx_bytes env = {NULL, 0};
 	spoke_send_opts so;
 	ibx_ack ack;
@@ -292,7 +332,7 @@ run_publish(const struct spoke_config *c)
 				c->hubs[i]);
 			return (2);
 		}
-	if ((status = seal_listing(c, &id, &l, &env)) != 0)
+	if ((status = seal_listing(c, &id, code, &env)) != 0)
 		goto out;
 	status = 1;
 	memset(&so, 0, sizeof(so));
@@ -311,7 +351,7 @@ run_publish(const struct spoke_config *c)
 	    ack.status == IBX_ACK_DUPLICATE) {
 		printf("%s: listing %s accepted as version %d (sequence "
 		       "%llu)\n",
-		       c->listing, l->organisation_code, ack.listing_version,
+		       c->listing, code, ack.listing_version,
 		       (unsigned long long)ack.sequence);
 		status = 0;
 	} else
@@ -320,7 +360,6 @@ run_publish(const struct spoke_config *c)
 			ack.error);
 out:
 	ibx_bytes_fini(&env);
-	ibx_listing_free(l);
 	spoke_identity_fini(&id);
 	return (status);
 }
