@@ -32,6 +32,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 say "installing missing packages"
 ./deploy/install-deps.sh
+./deploy/install-web.sh
 
 say "building (build/)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DIBX_TESTS=OFF >/dev/null
@@ -124,24 +125,95 @@ end=$(date +%s.%N)
 awk -v n="$(grep -c ' accepted ' "$var/publish.log")" -v s="$start" -v e="$end" \
 	'BEGIN { printf "accepted %d listings in %.1f s\n", n, e - s }'
 
+say "coordinators: generated listings, each published by its own spoke"
+rm -rf "$var/coordinators"
+./build/deploy/datagen/inbound-datagen coordinators --out "$var/coordinators" --count 12 \
+	--seed 42 2>>"$var/datagen.log"
+for f in "$var"/coordinators/*.json; do
+	code=$(basename "$f" .json)
+	[ -f "$pki/issued/$code.pem" ] || ./deploy/pki/issue.sh "$pki" "$code" coordinator
+	./build/hub/inboundctl enrol --db "$dsn" --ca "$pki/ca.pem" \
+		--cert "$pki/issued/$code.pem" >/dev/null
+done
+./deploy/spokes.sh publish --pki "$pki" --listings "$var/coordinators" --bin build/spoke -- \
+	--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" >"$var/publish-coordinators.log" 2>&1 ||
+	{ tail "$var/publish-coordinators.log" >&2; exit 1; }
+echo "published $(grep -c ' accepted ' "$var/publish-coordinators.log") coordinator listings"
+
+# The last twelve complete months, from the years they fall in.
+last=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m)
+first=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
+say "a year of anonymised case statistics ($first to $last) from every hospital (synthetic case records)"
+rm -rf "$var/cases"
+for y in $(seq "${first%-*}" "${last%-*}"); do
+	./build/deploy/datagen/inbound-datagen cases --listings "$var/listings" --out "$var/cases" \
+		--year "$y" --seed "$y" 2>>"$var/datagen.log"
+	tail -n 1 "$var/datagen.log"
+done
+start=$(date +%s.%N)
+stats_one() { # CODE: its monthly submissions (nil when empty), one spoke run per year
+	local y from to
+	for y in $(seq "${first%-*}" "${last%-*}"); do
+		from=$y-01; to=$y-12
+		[[ "$from" < "$first" ]] && from=$first
+		[[ "$to" > "$last" ]] && to=$last
+		./build/spoke/inbound-spoke stats --cases "$var/cases/synthetic_cases_$1_$y.csv" \
+			--period "$from" --until "$to" --nil-if-empty --hub "$hub_url" \
+			--ca "$pki/ca.pem" --cert "$pki/issued/$1.pem" --key "$pki/issued/$1.key" || return 1
+	done
+}
+export -f stats_one
+export var first last hub_url pki
+find "$var/listings" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
+	xargs -P 8 -I{} bash -c 'stats_one {}' >"$var/stats.log" 2>&1 || {
+	grep -iv 'accepted' "$var/stats.log" | head -20 >&2
+	echo "demo.sh: some statistics were not accepted (see var/stats.log)" >&2
+	exit 1
+}
+end=$(date +%s.%N)
+awk -v s="$start" -v e="$end" -v n="$(find "$var/listings" -name '*.json' | wc -l)" \
+	'BEGIN { printf "12 monthly submissions from each of %d hospitals in %.1f s\n", n, e - s }'
+
+say "reference series: medical stay visas issued 2011-2024 (deploy/data)"
+./build/hub/inboundctl series import --db "$dsn" --name medical_stay_visas \
+	--file deploy/data/medical_stay_visa_issuance_2011-2024_transcribed.csv \
+	--period-column year --nationality-column nationality_iso3166_alpha2 \
+	--value-column visas_issued
+
 say "national hospital list: hospitals listed by prefecture"
 total=0
+summary_token=$(./build/hub/inboundctl token create --db "$dsn" --role ministry --label demo-summary --expires 1d 2>/dev/null)
 for pref in $(seq -w 1 47); do
-	t=$(curl -fsS "$api/api/v1/hospitals?prefecture=$pref&limit=1" | jq .total)
+	t=$(curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?prefecture=$pref&limit=1" | jq .total)
 	[ "$t" -gt 0 ] || continue
 	printf '  %s  %-10s %5d\n' "$pref" "$(grep "^$pref," deploy/data/jp_prefectures_jisx0401.csv | cut -d, -f2)" "$t"
 	total=$((total + t))
 done
 printf '  total         %5d\n' "$total"
 
-q="treatment=health_checkup_premium&language=en&accepts=CN&limit=5"
-say "sample coordinator search: GET /api/v1/hospitals?$q"
-curl -fsS "$api/api/v1/hospitals?$q" | jq -r '"\(.total) hospitals match; first \(.hospitals | length):",
-	(.hospitals[] | "  \(.organisation_code)  \(.name.ja)  \(.name.en // "")  beds \(.beds // "-")  languages \(.languages | join(","))")'
+q="treatment=health_checkup_premium&language=zh&nationality=CN&purpose=health_checkup&near=35.772,140.393&limit=5"
+say "sample coordinator search (ranked; near Narita): GET /api/v1/hospitals?$q"
+curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?$q" |
+	jq -r '"\(.total) hospitals match; first \(.hospitals | length):",
+	(.hospitals[] | "  #\(.rank) \(.organisation_code)  \(.name.ja)  \(.name.en // "")  score \(.score)\n      experience \(.experience.display); \(.reasons | join("; "))")'
+
+say "tokens for the web pages and the API (shown once; only their SHA-256 is stored)"
+ministry=$(./build/hub/inboundctl token create --db "$dsn" --role ministry --label demo --expires 1d 2>/dev/null)
+coordinator=$(./build/hub/inboundctl token create --db "$dsn" --role coordinator --label demo --expires 1d 2>/dev/null)
+hosp_code=$(jq -r 'select(.prefecture == "39") | .organisation_code' "$var"/listings/*.json | sort | head -1)
+hospital=$(./build/hub/inboundctl token create --db "$dsn" --role hospital --org "$hosp_code" \
+	--label demo --expires 1d 2>/dev/null)
+printf '  ministry     %s\n  coordinator  %s\n  hospital     %s  (%s)\n' \
+	"$ministry" "$coordinator" "$hospital" "$hosp_code"
+
+say "national statistics: patients by nationality, $first to $last (disclosure-controlled)"
+curl -fsS -H "Authorization: Bearer $ministry" \
+	"$api/api/v1/statistics?measure=patients&by=nationality&from=$first&to=$last" |
+	jq -r '.cells[] | "  \(.nationality)  \(if .suppressed then "suppressed" else .value end)"' | head -12
 
 if [ "$once" -eq 1 ]; then
 	say "done (--once)"
 	exit 0
 fi
-say "serving $api until Ctrl-C (try $api/api/v1/hospitals?prefecture=39)"
+say "serving $api until Ctrl-C: open $api/ and sign in with a token above"
 wait "$hub_pid"

@@ -44,26 +44,40 @@ struct spoke_config {
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-		"usage: inbound-spoke check --listing FILE.json\n"
-		"       inbound-spoke publish --hub URL [--hub URL ...] "
-		"--listing FILE.json\n"
-		"                     [--timeout MS] [--attempts N] "
-		"[--insecure-tcp]\n"
-		"                     [--cert F --key F --ca F]\n"
-		"       inbound-spoke stats --cases FILE.csv --period YYYY-MM "
-		"[--map FILE]\n"
-		"                     [--icd10-level chapter|category] "
-		"[--skip-bad-rows] [--nil-if-empty]\n"
-		"                     [--dry-run] [--format table|json]\n"
-		"                     [--hub URL ...] [--cert F --key F --ca "
-		"F] [--insecure-tcp]\n"
-		"       inbound-spoke stats --nil --period YYYY-MM --hub URL "
-		"--cert F --key F\n"
-		"\n"
-		"Exit status: 0 accepted (or valid), 1 refused or invalid, 2 "
-		"usage,\n"
-		"3 no answer from any hub.\n");
+	fprintf(
+	    f,
+	    "usage: inbound-spoke check --listing FILE.json\n"
+	    "       inbound-spoke seal --listing FILE.json --cert C --key K "
+	    "--out FILE\n"
+	    "       inbound-spoke publish --hub URL [--hub URL ...] "
+	    "--listing FILE.json\n"
+	    "                     --cert C --key K --ca CA [--crl CRL] "
+	    "[--cert-hash]\n"
+	    "                     [--timeout MS] [--attempts N] "
+	    "[--insecure-tcp]\n"
+	    "       inbound-spoke stats --cases FILE.csv --period YYYY-MM "
+	    "[--until YYYY-MM]\n"
+	    "                     [--map FILE] [--icd10-level "
+	    "chapter|category]\n"
+	    "                     [--skip-bad-rows] [--nil-if-empty] "
+	    "[--dry-run] [--format table|json]\n"
+	    "                     [--hub URL ...] [--cert C --key K --ca CA] "
+	    "[--insecure-tcp]\n"
+	    "       inbound-spoke stats --nil --period YYYY-MM --hub URL "
+	    "--cert C --key K\n"
+	    "\n"
+	    "The organisation's key (ECDSA P-256) signs every envelope and, "
+	    "with its\n"
+	    "certificate, authenticates tls+tcp:// to the hub; the "
+	    "certificate's role\n"
+	    "(hospital or coordinator) says which kind of listing is "
+	    "published.\n"
+	    "--until sends one submission per month from --period to "
+	    "--until.\n"
+	    "\n"
+	    "Exit status: 0 accepted (or valid), 1 refused or invalid, 2 "
+	    "usage,\n"
+	    "3 no answer from any hub.\n");
 }
 
 static int
@@ -368,6 +382,7 @@ out:
 struct stats_config {
 	const char *cases;
 	const char *period;
+	const char *until; /* last period of a range, or NULL */
 	const char *map;
 	const char *format;
 	bool icd10_category;
@@ -376,6 +391,7 @@ struct stats_config {
 	bool nil;
 	bool nil_if_empty;
 	struct spoke_config net; /* hubs, identity, timeouts */
+	ibx_req_client *client;	 /* one connection for every period */
 };
 
 static int
@@ -384,6 +400,7 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 	static const struct option longopts[] = {
 	    {"cases", required_argument, NULL, 'C'},
 	    {"period", required_argument, NULL, 'p'},
+	    {"until", required_argument, NULL, 'U'},
 	    {"map", required_argument, NULL, 'm'},
 	    {"icd10-level", required_argument, NULL, 'L'},
 	    {"skip-bad-rows", no_argument, NULL, 'S'},
@@ -413,6 +430,9 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 			break;
 		case 'p':
 			c->period = optarg;
+			break;
+		case 'U':
+			c->until = optarg;
 			break;
 		case 'm':
 			c->map = optarg;
@@ -504,6 +524,12 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 				"required (from 2000-01)\n");
 		return (-1);
 	}
+	if (c->until != NULL &&
+	    (!ibx_period_valid(c->until) || strcmp(c->until, c->period) < 0)) {
+		fprintf(stderr, "inbound-spoke: stats: --until YYYY-MM, not "
+				"before --period\n");
+		return (-1);
+	}
 	if ((c->cases == NULL) == !c->nil) {
 		fprintf(stderr, "inbound-spoke: stats: give --cases FILE.csv, "
 				"or --nil for a nil report\n");
@@ -559,65 +585,21 @@ stats_check(const ibx_case_statistics *s, const char *what)
 	return (status);
 }
 
+/* Build, check and send (or with --dry-run print) the submission of one
+ * reporting period.  Returns the exit status for that period. */
 static int
-run_stats(int argc, char **argv)
+stats_period(struct stats_config *cp, const spoke_identity *idp)
 {
-	struct stats_config c;
-	spoke_identity id;
+	struct stats_config c = *cp;
+	const spoke_identity id = *idp;
 	ibx_case_statistics *s = NULL;
 	ibx_bytes env = {NULL, 0};
 	spoke_send_opts so;
 	ibx_ack ack;
-	const char *what;
-	size_t i;
-	int status = 2;
+	const char *what = c.nil ? "nil report" : c.cases;
+	int status = 1;
 	ibx_err rv;
 
-	memset(&c, 0, sizeof(c));
-	memset(&id, 0, sizeof(id));
-	c.net.timeout_ms = 5000;
-	c.net.attempts = 5;
-	if (parse_stats_args(argc, argv, &c) != 0)
-		return (2);
-	what = c.nil ? "nil report" : c.cases;
-	if (!c.dry_run) {
-		if (c.net.nhubs == 0 || c.net.tls.cert_file == NULL ||
-		    c.net.tls.key_file == NULL) {
-			fprintf(stderr, "inbound-spoke: stats: --hub, --cert "
-					"and --key are required (or "
-					"--dry-run)\n");
-			goto out;
-		}
-		for (i = 0; i < c.net.nhubs; i++)
-			if (strncmp(c.net.hubs[i], "tcp://", 6) == 0 &&
-			    !c.net.insecure_tcp) {
-				fprintf(stderr,
-					"inbound-spoke: %s is not encrypted; "
-					"use tls+tcp:// or pass "
-					"--insecure-tcp\n",
-					c.net.hubs[i]);
-				goto out;
-			}
-	}
-	status = 1;
-	if (c.net.tls.cert_file != NULL) {
-		if (c.net.tls.key_file == NULL) {
-			fprintf(stderr, "inbound-spoke: --cert needs --key\n");
-			status = 2;
-			goto out;
-		}
-		if (spoke_identity_load(c.net.tls.cert_file,
-					c.net.tls.key_file, &id) != IBX_OK)
-			goto out;
-		id.send_fingerprint = c.net.cert_hash != 0;
-		if (strcmp(id.role, "hospital") != 0) {
-			fprintf(stderr,
-				"%s: case statistics come from hospitals; "
-				"this certificate names a %s (%s)\n",
-				c.net.tls.cert_file, id.role, id.code);
-			goto out;
-		}
-	}
 	if (c.nil) {
 		if ((s = ibx_statistics_new()) == NULL)
 			goto out;
@@ -657,6 +639,7 @@ run_stats(int argc, char **argv)
 	so.tls = c.net.tls;
 	so.timeout_ms = (int)c.net.timeout_ms;
 	so.attempts = (int)c.net.attempts;
+	so.client = c.client;
 	if ((rv = spoke_send(&so, &env, &ack)) != IBX_OK) {
 		fprintf(stderr, "inbound-spoke: no answer from the hub: %s\n",
 			ibx_strerror(rv));
@@ -673,6 +656,95 @@ run_stats(int argc, char **argv)
 out:
 	ibx_bytes_fini(&env);
 	ibx_statistics_free(s);
+	return (status);
+}
+
+/* The month after period (YYYY-MM) into out. */
+static void
+next_period(char *out, size_t n, const char *period)
+{
+	int y = atoi(period), m = atoi(period + 5);
+
+	if (++m > 12) {
+		m = 1;
+		y++;
+	}
+	snprintf(out, n, "%04u-%02u", (unsigned)y % 10000u,
+		 (unsigned)m % 100u);
+}
+
+static int
+run_stats(int argc, char **argv)
+{
+	struct stats_config c;
+	spoke_identity id;
+	char period[8];
+	size_t i;
+	int status = 2;
+
+	memset(&c, 0, sizeof(c));
+	memset(&id, 0, sizeof(id));
+	c.net.timeout_ms = 5000;
+	c.net.attempts = 5;
+	if (parse_stats_args(argc, argv, &c) != 0)
+		return (2);
+	if (!c.dry_run) {
+		if (c.net.nhubs == 0 || c.net.tls.cert_file == NULL ||
+		    c.net.tls.key_file == NULL) {
+			fprintf(stderr, "inbound-spoke: stats: --hub, --cert "
+					"and --key are required (or "
+					"--dry-run)\n");
+			goto out;
+		}
+		for (i = 0; i < c.net.nhubs; i++)
+			if (strncmp(c.net.hubs[i], "tcp://", 6) == 0 &&
+			    !c.net.insecure_tcp) {
+				fprintf(stderr,
+					"inbound-spoke: %s is not encrypted; "
+					"use tls+tcp:// or pass "
+					"--insecure-tcp\n",
+					c.net.hubs[i]);
+				goto out;
+			}
+	}
+	status = 1;
+	if (c.net.tls.cert_file != NULL) {
+		if (c.net.tls.key_file == NULL) {
+			fprintf(stderr, "inbound-spoke: --cert needs --key\n");
+			status = 2;
+			goto out;
+		}
+		if (spoke_identity_load(c.net.tls.cert_file,
+					c.net.tls.key_file, &id) != IBX_OK)
+			goto out;
+		id.send_fingerprint = c.net.cert_hash != 0;
+		if (strcmp(id.role, "hospital") != 0) {
+			fprintf(stderr,
+				"%s: case statistics come from hospitals; "
+				"this certificate names a %s (%s)\n",
+				c.net.tls.cert_file, id.role, id.code);
+			goto out;
+		}
+	}
+	/* One submission per month from --period to --until, over one
+	 * connection. */
+	if (!c.dry_run && ibx_req_client_open(c.net.hubs, c.net.nhubs,
+					      &c.net.tls, &c.client) != IBX_OK)
+		goto out;
+	status = 0;
+	for (;;) {
+		int st = stats_period(&c, &id);
+
+		if (st > status)
+			status = st;
+		if (c.until == NULL || strcmp(c.period, c.until) >= 0 ||
+		    st == 2)
+			break;
+		next_period(period, sizeof(period), c.period);
+		c.period = period;
+	}
+out:
+	ibx_req_client_close(c.client);
 	spoke_identity_fini(&id);
 	return (status);
 }

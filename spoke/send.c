@@ -21,8 +21,9 @@ spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack)
 	int attempt;
 	ibx_err rv;
 
-	if ((rv = ibx_req_client_open(o->hubs, o->nhubs, &o->tls, &c)) !=
-	    IBX_OK)
+	if ((c = o->client) == NULL &&
+	    (rv = ibx_req_client_open(o->hubs, o->nhubs, &o->tls, &c)) !=
+		IBX_OK)
 		return (rv);
 	rv = IBX_ETIMEDOUT;
 	for (attempt = 1; attempt <= o->attempts; attempt++) {
@@ -45,6 +46,7 @@ spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack)
 			backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
 		}
 	}
-	ibx_req_client_close(c);
+	if (o->client == NULL)
+		ibx_req_client_close(c);
 	return (rv);
 }

@@ -17,6 +17,9 @@ typedef struct spoke_send_opts {
 	ibx_transport_opts tls;
 	int timeout_ms; /* per attempt */
 	int attempts;	/* at least 1 */
+	/* An open client to reuse across several sends (one TLS session),
+	 * or NULL to open one for this send. */
+	ibx_req_client *client;
 } spoke_send_opts;
 
 /* spoke_send: send envelope and wait for a final Ack in *ack.  IBX_OK when
