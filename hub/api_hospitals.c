@@ -97,6 +97,19 @@ static const char SQL_GET[] =
     "SELECT json_build_object("
     " 'organisation_code', h.org_code, 'version', h.version,"
     " 'updated_at', h.updated_at, 'listing', h.doc,"
+    /* Per field: when its value last changed (the first version of the
+     * current run of equal values) and when the listing holding it was
+     * last confirmed by the hospital. */
+    " 'field_freshness', (SELECT json_object_agg(k, json_build_object("
+    "   'changed_at', (SELECT min(v2.valid_from) FROM listing_versions v2"
+    "    WHERE v2.org_code = h.org_code AND v2.doc->k = h.doc->k"
+    "    AND NOT EXISTS (SELECT 1 FROM listing_versions v3"
+    "     WHERE v3.org_code = h.org_code AND v3.version > v2.version"
+    "     AND v3.doc->k IS DISTINCT FROM h.doc->k)),"
+    "   'confirmed_at', coalesce(h.doc->>'confirmed_at',"
+    "    to_char(h.updated_at, 'YYYY-MM-DD'))))"
+    "  FROM jsonb_object_keys(h.doc) k"
+    "  WHERE k NOT IN ('schema_version', 'synthetic', 'confirmed_at')),"
     " 'history', (SELECT json_agg(json_build_object("
     "   'version', v.version, 'valid_from', v.valid_from,"
     "   'valid_to', v.valid_to, 'listing', v.doc) ORDER BY v.version DESC)"

@@ -200,6 +200,13 @@ hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
 	}
 	have_header = true;
 	ack->sequence = h.sequence;
+	/* A lost connection is re-made here; while the database stays
+	 * away, nothing is acknowledged and the spoke sends again. */
+	if (ibx_db_ensure(w->db) != IBX_OK) {
+		refuse(ack, IBX_ACK_RETRY_LATER,
+		       "hub database unavailable: send it again later");
+		goto out;
+	}
 	ack->status =
 	    hub_verify_envelope(w->verifier, w->db, &h, &env, now_ms(), role,
 				ack->error, sizeof(ack->error));
