@@ -43,7 +43,10 @@ hub_api_coordinators(hub_api_call *c, const hub_http_request *req,
 		bool ok = true;
 
 		if (hub_http_arg_get(req, k) != val) {
-			hub_api_error(resp, 400, "parameter: given twice");
+			ibx_text_quote_short(shown, sizeof(shown), k);
+			snprintf(err, sizeof(err),
+				 "parameter %s: given more than once", shown);
+			hub_api_error(resp, 400, err);
 			return;
 		}
 		if (strcmp(k, "language") == 0)

@@ -54,6 +54,8 @@ static const char SQL_MATCH_CURRENT[] =
     " SELECT org_code, doc, valid_from, (doc->'location'->>'lat')::float8,"
     " (doc->'location'->>'lon')::float8 FROM listing_versions"
     " WHERE $13::date IS NOT NULL AND valid_from < $13::date + 1"
+    " AND org_code IN (SELECT code FROM organisations"
+    "  WHERE role = 'hospital')"
     " AND (valid_to IS NULL OR valid_to >= $13::date + 1)" SQL_MATCH_COMMON
     "), e AS (SELECT c.org_code, sum(c.patients) p,"
     " sum(c.record_key) % 4294967296 k FROM statistics_cells c"

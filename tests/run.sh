@@ -11,6 +11,7 @@ cd "$root"
 
 ./deploy/install-deps.sh
 ./deploy/install-web.sh --tests
+./tests/openapi/install.sh
 build=${IBX_TEST_BUILD:-build-tests}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIBX_WERROR=ON \
 	${IBX_CMAKE_ARGS:-} >/dev/null

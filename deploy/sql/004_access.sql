@@ -99,11 +99,13 @@ CREATE TABLE reference_series (
 
 -- The role the HTTP API connects as: it reads listings, statistics and
 -- series, and writes nothing but audit entries (through the function).
+-- Roles belong to the cluster: several databases (tests, hubs) may create
+-- it at once, so a concurrent creation is not an error.
 DO $$
 BEGIN
-	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'inbound_api') THEN
-		CREATE ROLE inbound_api NOLOGIN;
-	END IF;
+	CREATE ROLE inbound_api NOLOGIN;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+	NULL;
 END
 $$;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM inbound_api;

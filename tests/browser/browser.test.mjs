@@ -279,7 +279,7 @@ try {
     if (api.status === 200) {
       const total = Number(await page.getAttribute('#results-count', 'data-total'));
       ok(total === api.body.total, `coordinators listed: ${total}`);
-      if (COORDINATORS) ok(total >= Number(COORDINATORS), `the ${COORDINATORS} published coordinators are found`);
+      if (COORDINATORS) ok(total >= Number(COORDINATORS), `the ${COORDINATORS} certified coordinators are found`);
     } else {
       ok((await page.textContent('.results-area')).includes('Not available'), `no coordinator API yet (${api.status}): the page says so`);
     }

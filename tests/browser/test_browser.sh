@@ -93,16 +93,19 @@ send "$WORK/nil.env" >/dev/null || true
 
 # Coordinator listings, when the spoke and the hub know them.
 COORDINATORS=
+n=0
 if "$DATAGEN_BIN" coordinators --out "$WORK/coordinators" --seed 7 --count 6 >/dev/null 2>&1; then
-	n=0
 	for f in "$WORK/coordinators"/*.json; do
 		c=$(basename "$f" .json)
 		identity "$c" coordinator >/dev/null 2>&1 || continue
 		publish "$f" >/dev/null 2>&1 && n=$((n + 1))
 	done
-	[ "$n" -gt 0 ] && COORDINATORS=$n
+	# Search leaves out firms whose certification has expired.
+	valid=$(jq -r --arg t "$(date -u +%F)" 'select(.certification_expires >= $t) | .organisation_code' \
+		"$WORK/coordinators"/*.json | wc -l)
+	[ "$n" -gt 0 ] && COORDINATORS=$valid
 fi
-echo "coordinator listings published: ${COORDINATORS:-none (not supported yet)}"
+echo "coordinator listings published: $n, with a valid certification: ${COORDINATORS:-none}"
 
 # The search the browser makes: the language (other than Japanese) and
 # treatment that most of the 30 current listings share, and how many share

@@ -17,6 +17,7 @@ DATAGEN_BIN=$IBX_BUILD/deploy/datagen/inbound-datagen
 TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/ibx-$TEST_NAME.XXXXXX")
 DB_NAME=$(echo "t_${TEST_NAME}_$$" | tr -c 'a-z0-9_\n' '_')
+OPENAPI_LOG=$WORK/openapi/responses.jsonl
 export PGPASSWORD
 PGPASSWORD=$(cat "$(dirname "$IBX_PG_DATA")/superuser.pass")
 DSN=$(ibx_pg_dsn "$IBX_PG_DATA" "$IBX_PG_PORT" "$DB_NAME")
@@ -29,9 +30,15 @@ ibx_cleanup() {
 		kill -TERM "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
+	# Every response the test read must match the API contract.
+	if ! openapi_check; then
+		echo "FAIL: responses above do not match hub/web/openapi.json" >&2
+		FAILURES=$((FAILURES + 1))
+	fi
 	psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d postgres -qc \
 		"DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
 	if [ "$FAILURES" -eq 0 ]; then rm -rf "$WORK"; else echo "kept $WORK for inspection"; fi
+	[ "$FAILURES" -eq 0 ] || exit 1
 }
 trap ibx_cleanup EXIT
 
@@ -108,7 +115,7 @@ hub_launch() {
 		fi
 		"$HUB_BIN" serve --db "$DSN" --listen "$NNG_URL" "${listen_args[@]}" \
 			--http "127.0.0.1:$HTTP_PORT" --ca "$PKI/ca.pem" --crl "$PKI/crl.pem" \
-			"$@" 2>>"$WORK/hub.log" &
+			--web "$IBX_SOURCE/hub/web" "$@" 2>>"$WORK/hub.log" &
 		HUB_PID=$!
 		for i in $(seq 1 100); do
 			if curl -fsS "$API/healthz" >/dev/null 2>&1; then
@@ -153,9 +160,31 @@ publish() {
 get() {
 	local out auth=()
 	[ "${2:-$TOKEN}" = none ] || auth=(-H "Authorization: Bearer ${2:-$TOKEN}")
-	out=$(curl -sS "${auth[@]}" -w '\n%{http_code}' "$API$1")
+	out=$(curl -sS "${auth[@]}" -w '\n%{content_type}\n%{http_code}' "$API$1")
 	STATUS=${out##*$'\n'}
+	out=${out%$'\n'*}
+	CONTENT_TYPE=${out##*$'\n'}
 	BODY=${out%$'\n'*}
+	openapi_log GET "$1" "$STATUS" "$CONTENT_TYPE" "$BODY"
+}
+
+# openapi_log METHOD PATH STATUS CONTENT_TYPE BODY: keep a response to be
+# checked against the API contract (hub/web/openapi.json) when the test ends.
+openapi_log() {
+	local f
+	[ "$3" != 000 ] || return 0
+	mkdir -p "$WORK/openapi"
+	f=$(mktemp "$WORK/openapi/XXXXXX.body")
+	printf '%s' "$5" >"$f"
+	jq -cn --arg m "$1" --arg p "$2" --arg s "$3" --arg c "$4" --arg f "$f" \
+		'{method: $m, path: $p, status: ($s | tonumber), content_type: $c, body_file: $f}' >>"$OPENAPI_LOG"
+}
+
+# openapi_check: every logged response matches the API contract
+# (tests/openapi/validate.mjs; IBX_OPENAPI_CHECK=0 skips it).
+openapi_check() {
+	[ "${IBX_OPENAPI_CHECK:-1}" != 0 ] && [ -s "$OPENAPI_LOG" ] || return 0
+	node "$IBX_SOURCE/tests/openapi/validate.mjs" --quiet batch "$OPENAPI_LOG"
 }
 
 # edit_json IN OUT JQ-FILTER: a changed copy of a listing.

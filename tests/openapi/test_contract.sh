@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# The API contract (hub/web/openapi.json) against a real hub: the hub serves
+# the document it is built with, and every operation is called with every
+# role and with refused parameters, so that each of its answers (2xx, 400,
+# 401, 403, 404) is validated against the document when the test ends
+# (lib.sh's openapi_check), and every operation answered at least once.
+# Run by ctest like the integration tests (it sources their lib.sh).
+# shellcheck source=../integration/lib.sh
+. "$IBX_SOURCE/tests/integration/lib.sh"
+db_create
+Y1=$(($(date -u +%Y) - 2))
+Y2=$(($(date -u +%Y) - 1))
+
+# Hospitals: the full example listing four times, and a minimal one.
+codes=()
+for i in 40 41 42 43; do
+	code=39101100$i
+	codes+=("$code")
+	identity "$code"
+done
+H=${codes[0]}
+MIN=3910110050
+identity $MIN
+hub_start --web "$IBX_SOURCE/hub/web"
+for code in "${codes[@]}"; do
+	edit_json "$EXAMPLE" "$WORK/l$code.json" ".organisation_code = \"$code\" | .name.ja = \"病院$code\""
+	publish "$WORK/l$code.json" >/dev/null || fail "listing $code"
+done
+jq -n --arg c $MIN '{organisation_code: $c, name: {ja: "最小病院"}, prefecture: "39"}' >"$WORK/min.json"
+publish "$WORK/min.json" >/dev/null || fail "minimal listing"
+edit_json "$WORK/l$H.json" "$WORK/l$H.v2.json" '.beds = 640'
+publish "$WORK/l$H.v2.json" >/dev/null || fail "second version"
+
+# Statistics: two years, large and small cells, and a nil report.
+cell() { # nationality purpose icd10 age sex channel patients
+	jq -n --arg n "$1" --arg p "$2" --arg i "$3" --arg a "$4" --arg s "$5" --arg r "$6" --argjson pa "$7" \
+		'{nationality: $n, purpose: $p, icd10: $i, age_band: $a, sex: $s, referral_channel: $r,
+		  referral_org: (if $r == "coordinator" then "9010000001" else "" end), remote_second_opinion_first: (if $p == "treatment" then "yes" else "no" end),
+		  medical_stay_visa: "yes", patients: $pa, episodes: $pa, inpatient_episodes: 0,
+		  outpatient_visits: $pa, inpatient_days: 0, charge_jpy: ($pa * 1200000)}'
+}
+submit() { # CODE PERIOD FILE
+	forge "$WORK/s.env" "$1" --stats "$3" --seq $(($(date +%s%N) / 1000))
+	assert_contains "$(send "$WORK/s.env")" "status=accepted" "statistics $1 $2"
+}
+for code in "${codes[@]}"; do
+	for p in "$Y1-03" "$Y2-03" "$Y2-04"; do
+		{
+			cell CN treatment 2 50-59 male direct 25
+			cell CN health_checkup 21 40-49 female coordinator 14
+			cell VN second_opinion 9 60-69 female hospital 12
+			cell MN follow_up 2 30-39 unknown doctor 2
+		} | jq -s --arg c "$code" --arg p "$p" '{organisation_code: $c, period: $p, cells: .}' >"$WORK/s.json"
+		submit "$code" "$p" "$WORK/s.json"
+	done
+done >/dev/null
+jq -n --arg c $MIN --arg p "$Y2-03" '{organisation_code: $c, period: $p, nil_report: true, cells: []}' >"$WORK/nil.json"
+submit $MIN "$Y2-03" "$WORK/nil.json" >/dev/null
+"$CTL_BIN" series import --db "$DSN" --name medical_stay_visas \
+	--file "$IBX_SOURCE/deploy/data/medical_stay_visa_issuance_2011-2024_transcribed.csv" \
+	--period-column year --nationality-column nationality_iso3166_alpha2 --value-column visas_issued >/dev/null
+
+# Coordinators publish generated listings through their spokes.
+"$DATAGEN_BIN" coordinators --out "$WORK/coord" --count 3 2>/dev/null
+for f in "$WORK"/coord/*.json; do
+	identity "$(basename "$f" .json)" coordinator
+	publish "$f" >/dev/null || fail "coordinator listing $f"
+done
+
+coord=$(token coordinator)
+hosp=$(token hospital --org "$H")
+expect() { # STATUS PATH [TOKEN]
+	get "$2" "${3:-$TOKEN}"
+	assert_eq "$STATUS" "$1" "GET $2${3:+ (${3:0:8}…)}"
+}
+
+# No token.
+expect 200 /healthz none
+expect 200 /api/v1/openapi.json none
+cmp -s <(printf '%s' "$BODY") "$IBX_SOURCE/hub/web/openapi.json" ||
+	fail "the hub serves hub/web/openapi.json as it is"
+pass "the hub serves hub/web/openapi.json"
+for p in /api/v1/me /api/v1/hospitals "/api/v1/hospitals/$H" /api/v1/coordinators /api/v1/statistics \
+	"/api/v1/statistics/growth?from=$Y1&to=$Y2" "/api/v1/completeness?period=$Y2-03" /api/v1/submissions \
+	/api/v1/portfolio /api/v1/portfolio/series/medical_stay_visas /api/v1/nope; do
+	expect 401 "$p" none
+done
+expect 401 /api/v1/hospitals "ibx_$(printf '0%.0s' $(seq 1 64))"
+expect 404 /api/v1/nope
+
+# Who the caller is.
+for t in "$TOKEN" "$coord" "$hosp"; do
+	expect 200 /api/v1/me "$t"
+done
+expect 400 "/api/v1/me?$(seq -f 'p%g=1' -s '&' 1 40)"
+
+# Hospitals.
+all="treatment=pet_ct&department=01001&language=zh&prefecture=39&accreditation=JMIP&accepts=VN"
+all="$all&second_opinion=remote&q=%E7%97%85%E9%99%A2&nationality=CN&purpose=treatment&near=33.546,133.669"
+for t in "$TOKEN" "$coord" "$hosp"; do
+	expect 200 "/api/v1/hospitals?$all&limit=2&offset=1" "$t"
+done
+expect 200 "/api/v1/hospitals"
+# Point in time: only hospital listings (listing_versions holds the
+# coordinators' versions too).
+expect 200 "/api/v1/hospitals?as_of=$(date -u +%F)&nationality=MN"
+expect 200 "/api/v1/hospitals?as_of=2000-01-01"
+expect 200 "/api/v1/hospitals?q=kochi&purpose=follow_up"
+for q in language=xx limit=0 offset=100001 near=10,10 as_of=2025-02-30 colour=red "q=" "purpose=tourism" \
+	"prefecture=39&prefecture=40"; do
+	expect 400 "/api/v1/hospitals?$q"
+done
+expect 200 "/api/v1/hospitals/$H" "$coord"
+expect 200 "/api/v1/hospitals/$MIN" "$hosp"
+expect 404 /api/v1/hospitals/0110000000
+expect 400 /api/v1/hospitals/12ab
+expect 400 "/api/v1/hospitals/$H?x=1"
+
+# Coordinators.
+for t in "$TOKEN" "$coord" "$hosp"; do
+	expect 200 "/api/v1/coordinators" "$t"
+done
+expect 200 "/api/v1/coordinators?language=en&country=CN&service=interpreting&q=Co&limit=1&offset=0"
+expect 200 "/api/v1/coordinators?language=ja&limit=200&offset=1"
+for q in language=xx service=massage limit=0 colour=red "q=" "country=CN&country=VN"; do
+	expect 400 "/api/v1/coordinators?$q"
+done
+
+# Statistics.
+expect 200 "/api/v1/statistics"
+expect 200 "/api/v1/statistics?measure=patients&by=period,nationality,purpose,icd10_chapter&period=quarter" "$coord"
+expect 200 "/api/v1/statistics?measure=episodes&by=age_band,sex,referral_channel,prefecture&period=year"
+expect 200 "/api/v1/statistics?measure=charge_jpy&by=hospital,period&from=$Y2-01&to=$Y2-12"
+expect 200 "/api/v1/statistics?measure=visits&by=nationality&nationality=CN&purpose=treatment&icd10_chapter=2&age_band=50-59&sex=male&referral_channel=direct&prefecture=39&hospital=$H"
+expect 200 "/api/v1/statistics?measure=inpatient_days&by=period&format=json" "$hosp"
+expect 200 "/api/v1/statistics?by=purpose&format=csv"
+expect 200 "/api/v1/statistics?by=period,purpose&format=csv" "$hosp"
+for q in measure=heads by=colour by=nationality,nationality by=period,nationality,purpose,sex,age_band \
+	from=2024-13 "from=$Y2-05&to=$Y2-01" period=week format=xml icd10_chapter=23 hospital=12 colour=red; do
+	expect 400 "/api/v1/statistics?$q"
+done
+expect 403 "/api/v1/statistics?by=hospital" "$coord"
+expect 403 "/api/v1/statistics?hospital=$H" "$coord"
+expect 403 "/api/v1/statistics?hospital=${codes[1]}" "$hosp"
+expect 200 "/api/v1/statistics/growth?measure=patients&from=$Y1&to=$Y2"
+expect 200 "/api/v1/statistics/growth?from=$((Y1 - 1))&to=$Y2&nationality=CN" "$coord"
+expect 200 "/api/v1/statistics/growth?measure=charge_jpy&from=$Y1&to=$Y2" "$hosp"
+for q in "from=$Y2&to=$Y1" "from=1999&to=$Y2" "to=$Y2" "from=$Y1&to=$Y2&by=nationality" \
+	"from=$Y1&to=$Y2&period=year" "from=$Y1&to=$Y2&measure=heads"; do
+	expect 400 "/api/v1/statistics/growth?$q"
+done
+expect 403 "/api/v1/statistics/growth?from=$Y1&to=$Y2&hospital=$H" "$coord"
+
+# Completeness and submissions.
+expect 200 "/api/v1/completeness?period=$Y2-03"
+expect 200 "/api/v1/completeness?period=2001-01"
+for q in "" "period=2026-13" "period=$Y2-03&x=1"; do
+	expect 400 "/api/v1/completeness?$q"
+done
+expect 403 "/api/v1/completeness?period=$Y2-03" "$coord"
+expect 403 "/api/v1/completeness?period=$Y2-03" "$hosp"
+expect 200 "/api/v1/submissions"
+expect 200 "/api/v1/submissions?hospital=$H&period=$Y2-03"
+expect 200 "/api/v1/submissions" "$hosp"
+expect 200 "/api/v1/submissions?period=$Y2-04&hospital=$H" "$hosp"
+for q in "hospital=12" "period=2026-1" "x=1"; do
+	expect 400 "/api/v1/submissions?$q"
+done
+expect 403 "/api/v1/submissions?hospital=${codes[1]}" "$hosp"
+expect 403 "/api/v1/submissions" "$coord"
+
+# Portfolio and series.
+expect 200 /api/v1/portfolio
+expect 400 "/api/v1/portfolio?x=1"
+expect 403 /api/v1/portfolio "$coord"
+expect 403 /api/v1/portfolio "$hosp"
+expect 200 /api/v1/portfolio/series/medical_stay_visas
+expect 200 "/api/v1/portfolio/series/medical_stay_visas?nationality=CN&from=2015&to=2019"
+expect 404 /api/v1/portfolio/series/no_such_series
+expect 404 "/api/v1/portfolio/series/medical_stay_visas?from=1990&to=1995"
+for q in "x=1" "nationality=XX" "from=15"; do
+	expect 400 "/api/v1/portfolio/series/medical_stay_visas?$q"
+done
+expect 403 /api/v1/portfolio/series/medical_stay_visas "$coord"
+
+# A hub without its web directory has no contract to serve.
+hub_start --web "$WORK/no-web"
+expect 404 /api/v1/openapi.json none
+
+# Every response valid and every operation of the document answered (the
+# check lib.sh would make at exit, made here with --require-operations).
+export IBX_OPENAPI_CHECK=0
+node "$IBX_SOURCE/tests/openapi/validate.mjs" --require-operations --coverage --quiet batch "$OPENAPI_LOG" ||
+	fail "responses do not match hub/web/openapi.json, or an operation was not exercised"
+pass "every operation exercised"
