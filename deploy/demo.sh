@@ -146,7 +146,7 @@ first=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
 say "a year of anonymised case statistics ($first to $last) from every hospital (synthetic case records)"
 rm -rf "$var/cases"
 for y in $(seq "${first%-*}" "${last%-*}"); do
-	./build/deploy/datagen/inbound-datagen cases --listings "$var/listings" --out "$var/cases" \
+	./build/deploy/datagen/inbound-datagen cases --data deploy/data --listings "$var/listings" --out "$var/cases" \
 		--year "$y" --seed "$y" 2>>"$var/datagen.log"
 	tail -n 1 "$var/datagen.log"
 done

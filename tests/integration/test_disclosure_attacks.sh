@@ -18,7 +18,8 @@ hub_start
 	--bin "$IBX_BUILD/spoke" --jobs 4 -- --hub "$NNG_URL" --insecure-tcp >/dev/null ||
 	fail "listings not published"
 Y=$(($(date -u +%Y) - 1))
-"$DATAGEN_BIN" cases --listings "$WORK/listings" --out "$WORK/cases" --year $Y --seed 42 2>/dev/null
+"$DATAGEN_BIN" cases --data "$IBX_SOURCE/deploy/data" --listings "$WORK/listings" --out "$WORK/cases" \
+	--year $Y --seed 42 2>/dev/null
 ls "$WORK/listings" | sed 's/\.json$//' | xargs -P 4 -I{} "$SPOKE_BIN" stats \
 	--cases "$WORK/cases/synthetic_cases_{}_$Y.csv" --period $Y-01 --until $Y-12 --nil-if-empty \
 	--hub "$NNG_URL" --insecure-tcp --cert "$PKI/issued/{}.pem" --key "$PKI/issued/{}.key" \
