@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "inbound.pb-c.h"
+#include "codec_util.h"
 #include "wire.h"
 
 static ibx_err
@@ -25,15 +26,15 @@ pack(const ProtobufCMessage *m, ibx_bytes *out)
 }
 
 /* A domain string for the wire: NULL becomes "". */
-static char *
-wstr(const char *s)
+char *
+ibx_codec_wstr(const char *s)
 {
 	return ((char *)(s != NULL ? s : ""));
 }
 
 /* A wire string for the domain: "" becomes NULL; otherwise a copy. */
-static ibx_err
-dstr(const char *s, char **out)
+ibx_err
+ibx_codec_dstr(const char *s, char **out)
 {
 	if (s == NULL || *s == '\0') {
 		*out = NULL;
@@ -42,8 +43,8 @@ dstr(const char *s, char **out)
 	return ((*out = strdup(s)) != NULL ? IBX_OK : IBX_ENOMEM);
 }
 
-static ibx_err
-dstrv(char **v, size_t n, ibx_strv *out)
+ibx_err
+ibx_codec_dstrv(char **v, size_t n, ibx_strv *out)
 {
 	size_t i;
 	ibx_err rv;
@@ -265,13 +266,13 @@ ibx_listing_encode(const ibx_listing *l, ibx_bytes *out)
 		rv = IBX_ENOMEM;
 		goto out;
 	}
-	m.organisation_code = wstr(l->organisation_code);
-	name.ja = wstr(l->name_ja);
-	name.en = wstr(l->name_en);
+	m.organisation_code = ibx_codec_wstr(l->organisation_code);
+	name.ja = ibx_codec_wstr(l->name_ja);
+	name.en = ibx_codec_wstr(l->name_en);
 	m.name = &name;
-	m.prefecture = wstr(l->prefecture);
-	m.postal_code = wstr(l->postal_code);
-	m.address = wstr(l->address);
+	m.prefecture = ibx_codec_wstr(l->prefecture);
+	m.postal_code = ibx_codec_wstr(l->postal_code);
+	m.address = ibx_codec_wstr(l->address);
 	m.has_location = l->has_location;
 	if (l->has_location) {
 		loc.lat = l->lat;
@@ -290,15 +291,15 @@ ibx_listing_encode(const ibx_listing *l, ibx_bytes *out)
 	m.accepts_countries = l->accepts_countries.v;
 	for (i = 0; i < l->n_accreditations; i++) {
 		inbound__v1__accreditation__init(&accs[i]);
-		accs[i].scheme = wstr(l->accreditations[i].scheme);
-		accs[i].expires = wstr(l->accreditations[i].expires);
+		accs[i].scheme = ibx_codec_wstr(l->accreditations[i].scheme);
+		accs[i].expires = ibx_codec_wstr(l->accreditations[i].expires);
 		accp[i] = &accs[i];
 	}
 	m.n_accreditations = l->n_accreditations;
 	m.accreditations = accp;
 	for (i = 0; i < l->n_price_bands; i++) {
 		inbound__v1__price_band__init(&bands[i]);
-		bands[i].service = wstr(l->price_bands[i].service);
+		bands[i].service = ibx_codec_wstr(l->price_bands[i].service);
 		bands[i].min_jpy = l->price_bands[i].min_jpy;
 		bands[i].max_jpy = l->price_bands[i].max_jpy;
 		bandp[i] = &bands[i];
@@ -306,11 +307,11 @@ ibx_listing_encode(const ibx_listing *l, ibx_bytes *out)
 	m.n_price_bands = l->n_price_bands;
 	m.price_bands = bandp;
 	m.remote_second_opinion = l->remote_second_opinion;
-	m.website = wstr(l->website);
-	contact.email = wstr(l->contact_email);
-	contact.phone = wstr(l->contact_phone);
+	m.website = ibx_codec_wstr(l->website);
+	contact.email = ibx_codec_wstr(l->contact_email);
+	contact.phone = ibx_codec_wstr(l->contact_phone);
 	m.international_contact = &contact;
-	m.confirmed_at = wstr(l->confirmed_at);
+	m.confirmed_at = ibx_codec_wstr(l->confirmed_at);
 	m.n_synthetic = l->synthetic.n;
 	m.synthetic = l->synthetic.v;
 	rv = pack(&m.base, out);
@@ -328,15 +329,17 @@ listing_copy(const Inbound__V1__HospitalListing *m, ibx_listing *l)
 	size_t i;
 	ibx_err rv;
 
-	if ((rv = dstr(m->organisation_code, &l->organisation_code)) ||
-	    (rv = dstr(m->prefecture, &l->prefecture)) ||
-	    (rv = dstr(m->postal_code, &l->postal_code)) ||
-	    (rv = dstr(m->address, &l->address)) ||
-	    (rv = dstr(m->website, &l->website)) ||
-	    (rv = dstr(m->confirmed_at, &l->confirmed_at)))
+	if ((rv = ibx_codec_dstr(m->organisation_code,
+				 &l->organisation_code)) ||
+	    (rv = ibx_codec_dstr(m->prefecture, &l->prefecture)) ||
+	    (rv = ibx_codec_dstr(m->postal_code, &l->postal_code)) ||
+	    (rv = ibx_codec_dstr(m->address, &l->address)) ||
+	    (rv = ibx_codec_dstr(m->website, &l->website)) ||
+	    (rv = ibx_codec_dstr(m->confirmed_at, &l->confirmed_at)))
 		return (rv);
-	if (m->name != NULL && ((rv = dstr(m->name->ja, &l->name_ja)) ||
-				(rv = dstr(m->name->en, &l->name_en))))
+	if (m->name != NULL &&
+	    ((rv = ibx_codec_dstr(m->name->ja, &l->name_ja)) ||
+	     (rv = ibx_codec_dstr(m->name->en, &l->name_en))))
 		return (rv);
 	if (m->has_location && m->location != NULL) {
 		l->has_location = true;
@@ -344,12 +347,16 @@ listing_copy(const Inbound__V1__HospitalListing *m, ibx_listing *l)
 		l->lon = m->location->lon;
 	}
 	l->beds = m->beds;
-	if ((rv = dstrv(m->departments, m->n_departments, &l->departments)) ||
-	    (rv = dstrv(m->treatments, m->n_treatments, &l->treatments)) ||
-	    (rv = dstrv(m->languages, m->n_languages, &l->languages)) ||
-	    (rv = dstrv(m->accepts_countries, m->n_accepts_countries,
-			&l->accepts_countries)) ||
-	    (rv = dstrv(m->synthetic, m->n_synthetic, &l->synthetic)))
+	if ((rv = ibx_codec_dstrv(m->departments, m->n_departments,
+				  &l->departments)) ||
+	    (rv = ibx_codec_dstrv(m->treatments, m->n_treatments,
+				  &l->treatments)) ||
+	    (rv = ibx_codec_dstrv(m->languages, m->n_languages,
+				  &l->languages)) ||
+	    (rv = ibx_codec_dstrv(m->accepts_countries, m->n_accepts_countries,
+				  &l->accepts_countries)) ||
+	    (rv =
+		 ibx_codec_dstrv(m->synthetic, m->n_synthetic, &l->synthetic)))
 		return (rv);
 	l->accreditations =
 	    calloc(m->n_accreditations + 1, sizeof(*l->accreditations));
@@ -360,23 +367,28 @@ listing_copy(const Inbound__V1__HospitalListing *m, ibx_listing *l)
 		ibx_accreditation *a = &l->accreditations[i];
 
 		l->n_accreditations++;
-		if ((rv = dstr(m->accreditations[i]->scheme, &a->scheme)) ||
-		    (rv = dstr(m->accreditations[i]->expires, &a->expires)))
+		if ((rv = ibx_codec_dstr(m->accreditations[i]->scheme,
+					 &a->scheme)) ||
+		    (rv = ibx_codec_dstr(m->accreditations[i]->expires,
+					 &a->expires)))
 			return (rv);
 	}
 	for (i = 0; i < m->n_price_bands; i++) {
 		ibx_price_band *b = &l->price_bands[i];
 
 		l->n_price_bands++;
-		if ((rv = dstr(m->price_bands[i]->service, &b->service)))
+		if ((rv = ibx_codec_dstr(m->price_bands[i]->service,
+					 &b->service)))
 			return (rv);
 		b->min_jpy = m->price_bands[i]->min_jpy;
 		b->max_jpy = m->price_bands[i]->max_jpy;
 	}
 	l->remote_second_opinion = m->remote_second_opinion;
 	if (m->international_contact != NULL &&
-	    ((rv = dstr(m->international_contact->email, &l->contact_email)) ||
-	     (rv = dstr(m->international_contact->phone, &l->contact_phone))))
+	    ((rv = ibx_codec_dstr(m->international_contact->email,
+				  &l->contact_email)) ||
+	     (rv = ibx_codec_dstr(m->international_contact->phone,
+				  &l->contact_phone))))
 		return (rv);
 	return (IBX_OK);
 }
