@@ -126,6 +126,10 @@ ibx_check_url(ibx_problems *p, const char *field, const char *url)
 			    p, field, "contains a space or control character");
 			return;
 		}
+	/* Found by fuzz_listing_payload: bytes that are not UTF-8 cannot
+	 * be stored as JSON, so the hub could not keep the listing. */
+	if (!ibx_text_utf8_valid(url))
+		ibx_problems_add(p, field, "is not valid UTF-8 text");
 }
 
 void
@@ -147,6 +151,8 @@ ibx_check_contact(ibx_problems *p, const char *prefix, const char *email,
 			 strchr(at + 1, '@') != NULL ||
 			 strpbrk(email, " \t\r\n<>\"") != NULL)
 			ibx_problems_add(p, efield, "is not an email address");
+		else if (!ibx_text_utf8_valid(email))
+			ibx_problems_add(p, efield, "is not valid UTF-8 text");
 	}
 	if (phone != NULL) {
 		if (strlen(phone) > PHONE_MAX_BYTES) {

@@ -935,6 +935,23 @@ test_strv(void **state)
 #define EXAMPLE_TEST(f)                                                       \
 	cmocka_unit_test_setup_teardown(f, setup_example, teardown_listing)
 
+/* Found by fuzz_listing_payload (tests/fuzz/regressions): bytes that are
+ * not UTF-8 in a website or an email passed the checks, and the hub then
+ * could not store the listing as JSON and asked the spoke to retry for
+ * ever.  They are refused as invalid now. */
+static void
+test_invalid_utf8_url_and_email(void **state)
+{
+	ibx_listing *l = *state;
+
+	fixture_set(&l->website, "https://example.jp/\xff");
+	expect_one(l, "field \"website\": is not valid UTF-8 text");
+	fixture_set(&l->website, NULL);
+	fixture_set(&l->contact_email, "a@ex\xc3ample.jp");
+	expect_one(l, "field \"international_contact.email\": is not valid "
+		      "UTF-8 text");
+}
+
 int
 main(void)
 {
@@ -964,6 +981,7 @@ main(void)
 	    EXAMPLE_TEST(test_website),
 	    EXAMPLE_TEST(test_website_empty_host),
 	    EXAMPLE_TEST(test_email),
+	    EXAMPLE_TEST(test_invalid_utf8_url_and_email),
 	    EXAMPLE_TEST(test_phone),
 	    EXAMPLE_TEST(test_confirmed_at),
 	    EXAMPLE_TEST(test_synthetic),
