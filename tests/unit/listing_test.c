@@ -947,7 +947,8 @@ test_invalid_utf8_url_and_email(void **state)
 	fixture_set(&l->website, "https://example.jp/\xff");
 	expect_one(l, "field \"website\": is not valid UTF-8 text");
 	fixture_set(&l->website, NULL);
-	fixture_set(&l->contact_email, "a@ex\xc3ample.jp");
+	fixture_set(&l->contact_email, "a@ex\xc3"
+				       "ample.jp");
 	expect_one(l, "field \"international_contact.email\": is not valid "
 		      "UTF-8 text");
 }
