@@ -73,7 +73,7 @@ append(spoke_case_row *r, const char *fmt, ...)
 /* Record a problem of column col (-1: the row), with the offending value
  * (len bytes of value, or NULL) shown in quotes before the reason.  Out of
  * line and cold: problems are rare, and the parsers stay small. */
-static void __attribute__((noinline, cold))
+static void __attribute__((noinline, cold, format(printf, 5, 0)))
 vproblem(spoke_case_row *r, int col, const char *value, size_t len,
 	 const char *fmt, va_list ap)
 {
