@@ -5,12 +5,18 @@
  *   inbound-spoke check --listing FILE.json
  *   inbound-spoke seal --listing FILE.json --cert C --key K --out FILE
  *   inbound-spoke publish --hub URL [--hub URL ...] --listing FILE.json
- *                         --cert C --key K --ca CA
+ *                         --cert C --key K --ca CA [--outbox DIR]
  *   inbound-spoke stats --cases FILE.csv --period YYYY-MM [--map FILE]
  *                       [--icd10-level chapter|category] [--skip-bad-rows]
  *                       [--nil-if-empty] [--dry-run [--format table|json]]
  *                       --cert C --key K --hub URL [--ca CA]
  *   inbound-spoke stats --nil --period YYYY-MM --cert C --key K --hub URL
+ *   inbound-spoke run --outbox DIR --listing FILE --cases-dir DIR ...
+ *   inbound-spoke status --outbox DIR
+ *
+ * With --outbox, publish and stats put the envelope in the durable outbox
+ * (outbox.h) before sending it, and send what an earlier run left there
+ * first; run and status are agent_cli.h's.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -18,13 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_cli.h"
+#include "agent_drain.h"
+#include "agent_listing.h"
 #include "cases_file.h"
 #include "cases_print.h"
 #include "cases_submit.h"
-#include "coordinator.h"
 #include "envelope.h"
-#include "listing_json.h"
 #include "log.h"
+#include "outbox.h"
 #include "send.h"
 
 #define HUBS_MAX 8
@@ -32,6 +40,7 @@
 struct spoke_config {
 	const char *listing;
 	const char *out;
+	const char *outbox; /* --outbox: the durable outbox, or NULL */
 	int cert_hash;
 	const char *hubs[HUBS_MAX];
 	size_t nhubs;
@@ -54,7 +63,7 @@ usage(FILE *f)
 	    "                     --cert C --key K --ca CA [--crl CRL] "
 	    "[--cert-hash]\n"
 	    "                     [--timeout MS] [--attempts N] "
-	    "[--insecure-tcp]\n"
+	    "[--insecure-tcp] [--outbox DIR]\n"
 	    "       inbound-spoke stats --cases FILE.csv --period YYYY-MM "
 	    "[--until YYYY-MM]\n"
 	    "                     [--map FILE] [--icd10-level "
@@ -63,8 +72,12 @@ usage(FILE *f)
 	    "[--dry-run] [--format table|json]\n"
 	    "                     [--hub URL ...] [--cert C --key K --ca CA] "
 	    "[--insecure-tcp]\n"
+	    "                     [--outbox DIR]\n"
 	    "       inbound-spoke stats --nil --period YYYY-MM --hub URL "
-	    "--cert C --key K\n"
+	    "--cert C --key K\n");
+	spoke_agent_cli_usage(f);
+	fprintf(
+	    f,
 	    "\n"
 	    "The organisation's key (ECDSA P-256) signs every envelope and, "
 	    "with its\n"
@@ -74,6 +87,9 @@ usage(FILE *f)
 	    "published.\n"
 	    "--until sends one submission per month from --period to "
 	    "--until.\n"
+	    "--outbox DIR keeps every envelope on disk until the hub "
+	    "acknowledges it;\n"
+	    "run is the agent as a daemon (docs/spoke-agent.md).\n"
 	    "\n"
 	    "Exit status: 0 accepted (or valid), 1 refused or invalid, 2 "
 	    "usage,\n"
@@ -109,6 +125,7 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 	    {"ca", required_argument, NULL, 'a'},
 	    {"crl", required_argument, NULL, 'r'},
 	    {"out", required_argument, NULL, 'o'},
+	    {"outbox", required_argument, NULL, 'O'},
 	    {"cert-hash", no_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -157,6 +174,9 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 		case 'o':
 			c->out = optarg;
 			break;
+		case 'O':
+			c->outbox = optarg;
+			break;
 		case 'F':
 			c->cert_hash = 1;
 			break;
@@ -179,63 +199,32 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 static ibx_listing *
 load_listing(const char *path)
 {
-	ibx_listing *l = NULL;
+	ibx_listing *l;
 	ibx_problems problems;
-	size_t i;
 
 	ibx_problems_init(&problems);
-	if (ibx_listing_load_file(path, &problems, &l) == IBX_OK &&
-	    ibx_listing_check(l, &problems) != IBX_OK) {
-		ibx_listing_free(l);
-		l = NULL;
-	}
-	for (i = 0; i < problems.n; i++)
-		fprintf(stderr, "%s: listing refused: %s\n", path,
-			problems.items[i]);
-	if (problems.dropped > 0)
-		fprintf(stderr, "%s: and %zu more problems\n", path,
-			problems.dropped);
-	ibx_problems_fini(&problems);
-	return (l);
-}
-
-/* Load and check a coordinator listing; print every problem. */
-static ibx_coordinator *
-load_coordinator(const char *path)
-{
-	ibx_coordinator *l = NULL;
-	ibx_problems problems;
-	size_t i;
-
-	ibx_problems_init(&problems);
-	if (ibx_coordinator_load_file(path, &problems, &l) == IBX_OK &&
-	    ibx_coordinator_check(l, &problems) != IBX_OK) {
-		ibx_coordinator_free(l);
-		l = NULL;
-	}
-	for (i = 0; i < problems.n; i++)
-		fprintf(stderr, "%s: listing refused: %s\n", path,
-			problems.items[i]);
+	l = spoke_agent_listing_hospital(path, &problems);
+	spoke_agent_problems_print(stderr, path, "listing", &problems);
 	ibx_problems_fini(&problems);
 	return (l);
 }
 
 /* Load the identity and its listing (a hospital's or, with a coordinator
  * certificate, a coordinator's), check that the listing is the identity's
- * own, and seal it.  The listing's organisation code goes to code.
+ * own, and seal it with the next sequence of ob (or, without an outbox,
+ * the clock's) into *seq.  The listing's organisation code goes to code.
  * Returns 0, or the exit status. */
 static int
-seal_listing(const struct spoke_config *c, spoke_identity *id, char code[32],
-	     ibx_bytes *env)
+seal_listing(const struct spoke_config *c, spoke_identity *id,
+	     spoke_outbox *ob, char code[32], uint64_t *seq, ibx_bytes *env)
 {
 	ibx_bytes payload = {NULL, 0};
-	ibx_listing *l = NULL;
-	ibx_coordinator *k = NULL;
+	ibx_problems problems;
 	ibx_payload_type type;
-	const char *own;
 	int status = 1;
 	ibx_err rv;
 
+	ibx_problems_init(&problems);
 	if (c->tls.cert_file == NULL || c->tls.key_file == NULL) {
 		fprintf(stderr, "inbound-spoke: --cert and --key (the "
 				"organisation's identity) are required\n");
@@ -245,30 +234,19 @@ seal_listing(const struct spoke_config *c, spoke_identity *id, char code[32],
 	    IBX_OK)
 		return (1);
 	id->send_fingerprint = c->cert_hash != 0;
-	if (strcmp(id->role, "coordinator") == 0) {
-		if ((k = load_coordinator(c->listing)) == NULL)
-			return (1);
-		own = k->organisation_code;
-		type = IBX_PAYLOAD_COORDINATOR_LISTING;
-		rv = ibx_coordinator_encode(k, &payload);
-	} else {
-		if ((l = load_listing(c->listing)) == NULL)
-			return (1);
-		own = l->organisation_code;
-		type = IBX_PAYLOAD_HOSPITAL_LISTING;
-		rv = ibx_listing_encode(l, &payload);
-	}
-	snprintf(code, 32, "%s", own);
-	if (strcmp(id->code, own) != 0) {
-		fprintf(stderr,
-			"%s: listing refused: field \"organisation_code\": %s "
-			"is not this spoke's organisation (%s, %s)\n",
-			c->listing, own, id->code, id->role);
+	rv = spoke_agent_listing_load(c->listing, id, &problems, &type, code,
+				      &payload);
+	if (rv == IBX_EINVAL) {
+		spoke_agent_problems_print(stderr, c->listing, "listing",
+					   &problems);
 		goto out;
 	}
+	*seq = spoke_sequence_now();
 	if (rv != IBX_OK ||
-	    (rv = spoke_envelope_seal(id, spoke_sequence_now(), type, &payload,
-				      env)) != IBX_OK) {
+	    (ob != NULL &&
+	     (rv = spoke_outbox_sequence(ob, *seq, seq)) != IBX_OK) ||
+	    (rv = spoke_envelope_seal(id, *seq, type, &payload, env)) !=
+		IBX_OK) {
 		fprintf(stderr, "inbound-spoke: cannot seal: %s\n",
 			ibx_strerror(rv));
 		goto out;
@@ -276,8 +254,7 @@ seal_listing(const struct spoke_config *c, spoke_identity *id, char code[32],
 	status = 0;
 out:
 	ibx_bytes_fini(&payload);
-	ibx_listing_free(l);
-	ibx_coordinator_free(k);
+	ibx_problems_fini(&problems);
 	return (status);
 }
 
@@ -288,6 +265,7 @@ run_seal(const struct spoke_config *c)
 	char code[32] = "";
 	ibx_bytes env = {NULL, 0};
 	FILE *f = NULL;
+	uint64_t seq;
 	int status;
 
 	memset(&id, 0, sizeof(id));
@@ -295,7 +273,7 @@ run_seal(const struct spoke_config *c)
 		fprintf(stderr, "inbound-spoke: --out is required\n");
 		return (2);
 	}
-	if ((status = seal_listing(c, &id, code, &env)) != 0)
+	if ((status = seal_listing(c, &id, NULL, code, &seq, &env)) != 0)
 		goto out;
 	status = 1;
 	if ((f = fopen(c->out, "wb")) == NULL ||
@@ -327,6 +305,8 @@ run_publish(const struct spoke_config *c)
 	char code[32] = "";
 	ibx_bytes env = {NULL, 0};
 	spoke_send_opts so;
+	spoke_outbox *ob = NULL;
+	uint64_t seq;
 	ibx_ack ack;
 	size_t i;
 	int status;
@@ -346,7 +326,9 @@ run_publish(const struct spoke_config *c)
 				c->hubs[i]);
 			return (2);
 		}
-	if ((status = seal_listing(c, &id, code, &env)) != 0)
+	if (c->outbox != NULL && spoke_outbox_open(c->outbox, &ob) != IBX_OK)
+		return (1);
+	if ((status = seal_listing(c, &id, ob, code, &seq, &env)) != 0)
 		goto out;
 	status = 1;
 	memset(&so, 0, sizeof(so));
@@ -355,10 +337,19 @@ run_publish(const struct spoke_config *c)
 	so.tls = c->tls;
 	so.timeout_ms = (int)c->timeout_ms;
 	so.attempts = (int)c->attempts;
-	if ((rv = spoke_send(&so, &env, &ack)) != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: no answer from the hub: %s\n",
-			ibx_strerror(rv));
+	rv = ob != NULL ? spoke_agent_deliver(ob, &so, seq, &env, &ack)
+			: spoke_send(&so, &env, &ack);
+	if (rv == IBX_ETIMEDOUT || (rv != IBX_OK && ob == NULL)) {
+		fprintf(
+		    stderr, "inbound-spoke: no answer from the hub: %s%s\n",
+		    ibx_strerror(rv),
+		    ob != NULL ? " (the listing waits in the outbox)" : "");
 		status = 3;
+		goto out;
+	}
+	if (rv != IBX_OK) {
+		fprintf(stderr, "inbound-spoke: %s: outbox: %s\n", c->outbox,
+			ibx_strerror(rv));
 		goto out;
 	}
 	if (ack.status == IBX_ACK_ACCEPTED ||
@@ -375,6 +366,7 @@ run_publish(const struct spoke_config *c)
 out:
 	ibx_bytes_fini(&env);
 	spoke_identity_fini(&id);
+	spoke_outbox_close(ob);
 	return (status);
 }
 
@@ -392,6 +384,7 @@ struct stats_config {
 	bool nil_if_empty;
 	struct spoke_config net; /* hubs, identity, timeouts */
 	ibx_req_client *client;	 /* one connection for every period */
+	spoke_outbox *ob;	 /* with --outbox */
 };
 
 static int
@@ -417,6 +410,7 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 	    {"ca", required_argument, NULL, 'a'},
 	    {"crl", required_argument, NULL, 'r'},
 	    {"cert-hash", no_argument, NULL, 'F'},
+	    {"outbox", required_argument, NULL, 'O'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -505,6 +499,9 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 			break;
 		case 'F':
 			n->cert_hash = 1;
+			break;
+		case 'O':
+			n->outbox = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -597,6 +594,7 @@ stats_period(struct stats_config *cp, const spoke_identity *idp)
 	spoke_send_opts so;
 	ibx_ack ack;
 	const char *what = c.nil ? "nil report" : c.cases;
+	uint64_t seq = spoke_sequence_now();
 	int status = 1;
 	ibx_err rv;
 
@@ -627,8 +625,9 @@ stats_period(struct stats_config *cp, const spoke_identity *idp)
 	if (status != 0)
 		goto out;
 	status = 1;
-	if ((rv = spoke_cases_seal(&id, spoke_sequence_now(), s, &env)) !=
-	    IBX_OK) {
+	if ((c.ob != NULL &&
+	     (rv = spoke_outbox_sequence(c.ob, seq, &seq)) != IBX_OK) ||
+	    (rv = spoke_cases_seal(&id, seq, s, &env)) != IBX_OK) {
 		fprintf(stderr, "inbound-spoke: cannot seal: %s\n",
 			ibx_strerror(rv));
 		goto out;
@@ -640,10 +639,20 @@ stats_period(struct stats_config *cp, const spoke_identity *idp)
 	so.timeout_ms = (int)c.net.timeout_ms;
 	so.attempts = (int)c.net.attempts;
 	so.client = c.client;
-	if ((rv = spoke_send(&so, &env, &ack)) != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: no answer from the hub: %s\n",
-			ibx_strerror(rv));
+	rv = c.ob != NULL ? spoke_agent_deliver(c.ob, &so, seq, &env, &ack)
+			  : spoke_send(&so, &env, &ack);
+	if (rv == IBX_ETIMEDOUT || (rv != IBX_OK && c.ob == NULL)) {
+		fprintf(stderr,
+			"inbound-spoke: no answer from the hub: %s%s\n",
+			ibx_strerror(rv),
+			c.ob != NULL ? " (the statistics wait in the outbox)"
+				     : "");
 		status = 3;
+		goto out;
+	}
+	if (rv != IBX_OK) {
+		fprintf(stderr, "inbound-spoke: %s: outbox: %s\n",
+			c.net.outbox, ibx_strerror(rv));
 		goto out;
 	}
 	spoke_cases_print_ack(ack.status == IBX_ACK_ACCEPTED ||
@@ -731,6 +740,9 @@ run_stats(int argc, char **argv)
 	if (!c.dry_run && ibx_req_client_open(c.net.hubs, c.net.nhubs,
 					      &c.net.tls, &c.client) != IBX_OK)
 		goto out;
+	if (!c.dry_run && c.net.outbox != NULL &&
+	    spoke_outbox_open(c.net.outbox, &c.ob) != IBX_OK)
+		goto out;
 	status = 0;
 	for (;;) {
 		int st = stats_period(&c, &id);
@@ -744,6 +756,7 @@ run_stats(int argc, char **argv)
 		c.period = period;
 	}
 out:
+	spoke_outbox_close(c.ob);
 	ibx_req_client_close(c.client);
 	spoke_identity_fini(&id);
 	return (status);
@@ -767,6 +780,10 @@ main(int argc, char **argv)
 	cmd = argv[1];
 	if (strcmp(cmd, "stats") == 0)
 		return (run_stats(argc - 1, argv + 1));
+	if (strcmp(cmd, "run") == 0)
+		return (spoke_agent_cli_run(argc - 1, argv + 1));
+	if (strcmp(cmd, "status") == 0)
+		return (spoke_agent_cli_status(argc - 1, argv + 1));
 	if (parse_args(argc - 1, argv + 1, &c) != 0)
 		return (2);
 	if (strcmp(cmd, "check") == 0) {
