@@ -215,12 +215,13 @@ hub_verify_envelope(const hub_verifier *v, ibx_db *db, const ibx_header *h,
 		goto out;
 	}
 	skew = now_ms - h->created_at_ms;
-	if (skew > v->skew_ms || skew < -v->skew_ms) {
+	if (skew > HUB_VERIFY_MAX_AGE_MS || skew < -v->skew_ms) {
 		snprintf(
 		    err, n,
 		    "header: field \"created_at_ms\": %lld ms from the hub's "
-		    "clock (window %lld ms)",
-		    (long long)skew, (long long)v->skew_ms);
+		    "clock (at most %lld ms ahead, %lld ms old)",
+		    (long long)skew, (long long)v->skew_ms,
+		    (long long)HUB_VERIFY_MAX_AGE_MS);
 		st = IBX_ACK_CLOCK_SKEW;
 		goto out;
 	}

@@ -9,7 +9,10 @@
  *   4. the sender_id equals the certificate's organisation code, and the
  *      certificate is enrolled at the hub and not revoked there;
  *   5. the payload type is known and the certificate's role may send it;
- *   6. created_at is within the clock-skew window.
+ *   6. created_at is neither ahead of the hub's clock by more than the
+ *      skew window (5 minutes) nor older than the delivery window (7 days:
+ *      a spoke's durable outbox may hold an envelope through an outage;
+ *      replays are stopped by the sequence, not by age).
  * The sequence (replay) is checked when storing, in the same transaction.
  * Follows the X-Road security server's rule: fail closed, every refusal with
  * its own status.
@@ -24,12 +27,15 @@
 #include "db.h"
 #include "wire.h"
 
+/* Default delivery window (how old an envelope may be), milliseconds. */
+#define HUB_VERIFY_MAX_AGE_MS (7LL * 24 * 3600 * 1000)
+
 /* Default clock-skew window, milliseconds. */
 #define HUB_VERIFY_SKEW_MS (5 * 60 * 1000)
 
 typedef struct hub_verifier {
 	ibx_trust *trust; /* national CA and CRL; not owned */
-	int64_t skew_ms;  /* clock-skew window */
+	int64_t skew_ms;  /* clock-skew window (ahead of the hub) */
 } hub_verifier;
 
 /* hub_verify_envelope: run checks 1-6 on a decoded header h of envelope e
