@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-	build-essential cmake pkg-config clang clang-format
+	build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 	libnng-dev nng-utils
 	libprotobuf-c-dev protobuf-c-compiler
 	libpq-dev postgresql-15

@@ -63,8 +63,12 @@ intake_listing(hub_intake_worker *w, const ibx_header *h,
 		    l->organisation_code, h->sender_id);
 		goto out;
 	}
+	/* The checks let through only what JSON can hold; should one miss
+	 * something, the listing is refused, never retried for ever. */
 	if (ibx_listing_to_json(l, &doc) != IBX_OK) {
-		refuse(ack, IBX_ACK_RETRY_LATER, "hub out of memory");
+		refuse(ack, IBX_ACK_INVALID,
+		       "listing refused: a text field cannot be stored (not "
+		       "UTF-8)");
 		goto out;
 	}
 	ack->status = hub_store_hospital_listing(
@@ -107,7 +111,9 @@ intake_coordinator(hub_intake_worker *w, const ibx_header *h,
 		goto out;
 	}
 	if (ibx_coordinator_to_json(c, &doc) != IBX_OK) {
-		refuse(ack, IBX_ACK_RETRY_LATER, "hub out of memory");
+		refuse(ack, IBX_ACK_INVALID,
+		       "listing refused: a text field cannot be stored (not "
+		       "UTF-8)");
 		goto out;
 	}
 	ack->status = hub_store_coordinator_listing(

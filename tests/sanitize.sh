@@ -22,6 +22,22 @@ cd "$root"
 ./deploy/install-deps.sh
 build=${IBX_SANITIZE_BUILD:-build-asan}
 cc=${IBX_SANITIZE_CC:-gcc}
+
+# One run per build directory: two would share the PostgreSQL fixture and
+# the logs, and stop each other's cluster.
+lock=$build/.sanitize.lock
+mkdir -p "$build"
+if ! mkdir "$lock" 2>/dev/null; then
+	holder=$(cat "$lock/pid" 2>/dev/null || true)
+	if [ -n "$holder" ] && kill -0 "$holder" 2>/dev/null; then
+		echo "sanitize.sh: $build is in use by process $holder (IBX_SANITIZE_BUILD names another directory)" >&2
+		exit 1
+	fi
+	rm -rf "$lock"
+	mkdir "$lock"
+fi
+echo $$ >"$lock/pid"
+trap 'rm -rf "$lock"' EXIT
 cmake -S . -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	-DIBX_SANITIZER=address,undefined ${IBX_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null

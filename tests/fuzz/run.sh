@@ -52,6 +52,20 @@ if ! clang -fsanitize=fuzzer,address,undefined "$probe/p.c" -o "$probe/p" 2>/dev
 fi
 
 build=${IBX_FUZZ_BUILD:-build-fuzz}
+# One run per build directory: two would share the corpus and the logs.
+lock=$build/.fuzz.lock
+mkdir -p "$build"
+if ! mkdir "$lock" 2>/dev/null; then
+	holder=$(cat "$lock/pid" 2>/dev/null || true)
+	if [ -n "$holder" ] && kill -0 "$holder" 2>/dev/null; then
+		echo "run.sh: $build is in use by process $holder (IBX_FUZZ_BUILD names another directory)" >&2
+		exit 1
+	fi
+	rm -rf "$lock"
+	mkdir "$lock"
+fi
+echo $$ >"$lock/pid"
+trap 'rm -rf "$probe" "$lock"' EXIT
 cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	-DIBX_FUZZ=ON -DIBX_SANITIZER=address,undefined -DIBX_UNIT_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target "${all_targets[@]}" \

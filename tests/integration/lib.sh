@@ -25,7 +25,9 @@ HUB_PIDS=()
 FAILURES=0
 
 ibx_cleanup() {
-	local pid
+	local rc=$? pid
+	# An early exit (set -e) is a failure too: keep the logs.
+	[ "$rc" -eq 0 ] || FAILURES=$((FAILURES + 1))
 	for pid in "${HUB_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
@@ -117,7 +119,8 @@ hub_launch() {
 			--http "127.0.0.1:$HTTP_PORT" --ca "$PKI/ca.pem" --crl "$PKI/crl.pem" \
 			--web "$IBX_SOURCE/hub/web" "$@" 2>>"$WORK/hub.log" &
 		HUB_PID=$!
-		for i in $(seq 1 100); do
+		# Up to 30 s: a loaded machine or a sanitized build starts slowly.
+		for i in $(seq 1 300); do
 			if curl -fsS "$API/healthz" >/dev/null 2>&1; then
 				HUB_PIDS+=("$HUB_PID")
 				return 0
