@@ -178,9 +178,8 @@ out:
 	ibx_statistics_free(s);
 }
 
-void
-hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
-		   ibx_ack *ack)
+static void
+intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack)
 {
 	ibx_envelope env;
 	ibx_header h;
@@ -247,6 +246,19 @@ refused:
 out:
 	ibx_bytes_fini(&h.cert);
 	ibx_envelope_fini(&env);
+}
+
+void
+hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
+		   ibx_ack *ack)
+{
+	intake_once(w, req, len, ack);
+	/* A connection that died while PostgreSQL restarted is only seen
+	 * broken by the statement that fails on it: re-made, the message
+	 * (which stored nothing) is taken once more at once. */
+	if (ack->status == IBX_ACK_RETRY_LATER &&
+	    ibx_db_ensure(w->db) == IBX_OK)
+		intake_once(w, req, len, ack);
 }
 
 void
