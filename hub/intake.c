@@ -33,97 +33,135 @@ now_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-static void
-intake_listing(hub_intake_worker *w, const ibx_header *h,
-	       const ibx_envelope *env, const ibx_bytes *raw, ibx_ack *ack)
+/* The two kinds of listing differ only in their codec, rules, JSON and
+ * table; the steps of intake are the same (listing_intake below). */
+struct listing_kind {
+	const char *message;				     /* for errors */
+	ibx_err (*decode)(const uint8_t *, size_t, void **); /* new object */
+	ibx_err (*check)(const void *, ibx_problems *);
+	const char *(*code)(const void *); /* its organisation code */
+	ibx_err (*to_json)(const void *, char **);
+	ibx_ack_status (*store)(ibx_db *, const char *, const char *, uint64_t,
+				const ibx_bytes *, int32_t *, char *, size_t);
+	void (*release)(void *);
+};
+
+static ibx_err
+hospital_decode(const uint8_t *b, size_t n, void **out)
 {
-	ibx_listing *l = NULL;
+	return (ibx_listing_decode(b, n, (ibx_listing **)out));
+}
+
+static ibx_err
+hospital_check(const void *l, ibx_problems *p)
+{
+	return (ibx_listing_check(l, p));
+}
+
+static const char *
+hospital_code(const void *l)
+{
+	return (((const ibx_listing *)l)->organisation_code);
+}
+
+static ibx_err
+hospital_to_json(const void *l, char **out)
+{
+	return (ibx_listing_to_json(l, out));
+}
+
+static void
+hospital_release(void *l)
+{
+	ibx_listing_free(l);
+}
+
+static ibx_err
+coordinator_decode(const uint8_t *b, size_t n, void **out)
+{
+	return (ibx_coordinator_decode(b, n, (ibx_coordinator **)out));
+}
+
+static ibx_err
+coordinator_check(const void *c, ibx_problems *p)
+{
+	return (ibx_coordinator_check(c, p));
+}
+
+static const char *
+coordinator_code(const void *c)
+{
+	return (((const ibx_coordinator *)c)->organisation_code);
+}
+
+static ibx_err
+coordinator_to_json(const void *c, char **out)
+{
+	return (ibx_coordinator_to_json(c, out));
+}
+
+static void
+coordinator_release(void *c)
+{
+	ibx_coordinator_free(c);
+}
+
+static const struct listing_kind hospital_kind = {
+    "HospitalListing", hospital_decode,	 hospital_check,
+    hospital_code,     hospital_to_json, hub_store_hospital_listing,
+    hospital_release};
+static const struct listing_kind coordinator_kind = {
+    "CoordinatorListing", coordinator_decode,  coordinator_check,
+    coordinator_code,	  coordinator_to_json, hub_store_coordinator_listing,
+    coordinator_release};
+
+static void
+listing_intake(hub_intake_worker *w, const struct listing_kind *k,
+	       const ibx_header *h, const ibx_envelope *env,
+	       const ibx_bytes *raw, ibx_ack *ack)
+{
+	void *l = NULL;
 	ibx_problems problems;
 	char *doc = NULL, *joined = NULL;
 
 	ibx_problems_init(&problems);
-	if (ibx_listing_decode(env->payload.data, env->payload.len, &l) !=
-	    IBX_OK) {
-		refuse(ack, IBX_ACK_MALFORMED,
-		       "payload: not a HospitalListing");
+	if (k->decode(env->payload.data, env->payload.len, &l) != IBX_OK) {
+		refuse(ack, IBX_ACK_MALFORMED, "payload: not a %s",
+		       k->message);
 		goto out;
 	}
-	if (ibx_listing_check(l, &problems) != IBX_OK) {
+	if (k->check(l, &problems) != IBX_OK) {
 		joined = ibx_problems_join(&problems, "; ");
 		refuse(ack, IBX_ACK_INVALID, "listing refused: %s",
 		       joined ? joined : "out of memory");
 		goto out;
 	}
 	/* Nobody writes another organisation's listing. */
-	if (strcmp(l->organisation_code, h->sender_id) != 0) {
+	if (strcmp(k->code(l), h->sender_id) != 0) {
 		refuse(
 		    ack, IBX_ACK_SENDER_MISMATCH,
 		    "listing refused: field \"organisation_code\": %s is not "
 		    "the sender %s",
-		    l->organisation_code, h->sender_id);
+		    k->code(l), h->sender_id);
 		goto out;
 	}
 	/* The checks let through only what JSON can hold; should one miss
 	 * something, the listing is refused, never retried for ever. */
-	if (ibx_listing_to_json(l, &doc) != IBX_OK) {
+	if (k->to_json(l, &doc) != IBX_OK) {
 		refuse(ack, IBX_ACK_INVALID,
 		       "listing refused: a text field cannot be stored (not "
 		       "UTF-8)");
 		goto out;
 	}
-	ack->status = hub_store_hospital_listing(
-	    w->db, h->sender_id, doc, h->sequence, raw, &ack->listing_version,
-	    ack->error, sizeof(ack->error));
+	ack->status =
+	    k->store(w->db, h->sender_id, doc, h->sequence, raw,
+		     &ack->listing_version, ack->error, sizeof(ack->error));
 out:
 	free(joined);
 	free(doc);
 	ibx_problems_fini(&problems);
-	ibx_listing_free(l);
-}
-
-static void
-intake_coordinator(hub_intake_worker *w, const ibx_header *h,
-		   const ibx_envelope *env, const ibx_bytes *raw, ibx_ack *ack)
-{
-	ibx_coordinator *c = NULL;
-	ibx_problems problems;
-	char *doc = NULL, *joined = NULL;
-
-	ibx_problems_init(&problems);
-	if (ibx_coordinator_decode(env->payload.data, env->payload.len, &c) !=
-	    IBX_OK) {
-		refuse(ack, IBX_ACK_MALFORMED,
-		       "payload: not a CoordinatorListing");
-		goto out;
-	}
-	if (ibx_coordinator_check(c, &problems) != IBX_OK) {
-		joined = ibx_problems_join(&problems, "; ");
-		refuse(ack, IBX_ACK_INVALID, "listing refused: %s",
-		       joined ? joined : "out of memory");
-		goto out;
-	}
-	if (strcmp(c->organisation_code, h->sender_id) != 0) {
-		refuse(
-		    ack, IBX_ACK_SENDER_MISMATCH,
-		    "listing refused: field \"organisation_code\": %s is not "
-		    "the sender %s",
-		    c->organisation_code, h->sender_id);
-		goto out;
-	}
-	if (ibx_coordinator_to_json(c, &doc) != IBX_OK) {
-		refuse(ack, IBX_ACK_INVALID,
-		       "listing refused: a text field cannot be stored (not "
-		       "UTF-8)");
-		goto out;
-	}
-	ack->status = hub_store_coordinator_listing(
-	    w->db, h->sender_id, doc, h->sequence, raw, &ack->listing_version,
-	    ack->error, sizeof(ack->error));
-out:
-	free(joined);
-	free(doc);
-	ibx_problems_fini(&problems);
-	ibx_coordinator_free(c);
+	if (l != NULL)
+		k->release(l);
 }
 
 /* The reporting period now (UTC): later periods are refused. */
@@ -219,13 +257,13 @@ intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack)
 		goto refused;
 	switch (h.payload_type) {
 	case IBX_PAYLOAD_HOSPITAL_LISTING:
-		intake_listing(w, &h, &env, &raw, ack);
+		listing_intake(w, &hospital_kind, &h, &env, &raw, ack);
 		break;
 	case IBX_PAYLOAD_CASE_STATISTICS:
 		intake_statistics(w, &h, &env, &raw, ack);
 		break;
 	case IBX_PAYLOAD_COORDINATOR_LISTING:
-		intake_coordinator(w, &h, &env, &raw, ack);
+		listing_intake(w, &coordinator_kind, &h, &env, &raw, ack);
 		break;
 	default:
 		refuse(ack, IBX_ACK_UNKNOWN_PAYLOAD,

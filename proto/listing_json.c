@@ -112,8 +112,9 @@ check_object_keys(json_t *obj, const char *path, const char *const *known,
 	}
 }
 
+/* A name object {ja, en} under key "name" into *ja and *en. */
 static ibx_err
-read_name(json_t *root, ibx_listing *l, ibx_problems *p)
+read_name(json_t *root, char **ja, char **en, ibx_problems *p)
 {
 	static const char *const keys[] = {"ja", "en"};
 	json_t *name = json_object_get(root, "name");
@@ -126,9 +127,9 @@ read_name(json_t *root, ibx_listing *l, ibx_problems *p)
 		return (IBX_OK);
 	}
 	check_object_keys(name, "name", keys, 2, p);
-	if ((rv = get_str(name, "ja", "name.ja", p, &l->name_ja)) != IBX_OK)
+	if ((rv = get_str(name, "ja", "name.ja", p, ja)) != IBX_OK)
 		return (rv);
-	return (get_str(name, "en", "name.en", p, &l->name_en));
+	return (get_str(name, "en", "name.en", p, en));
 }
 
 static void
@@ -254,26 +255,28 @@ read_price_bands(json_t *root, ibx_listing *l, ibx_problems *p)
 	return (IBX_OK);
 }
 
+/* A contact object {email, phone} under key into *email and *phone. */
 static ibx_err
-read_contact(json_t *root, ibx_listing *l, ibx_problems *p)
+read_contact(json_t *root, const char *key, char **email, char **phone,
+	     ibx_problems *p)
 {
 	static const char *const keys[] = {"email", "phone"};
-	json_t *c = json_object_get(root, "international_contact");
+	json_t *c = json_object_get(root, key);
+	char path[64];
 	ibx_err rv;
 
 	if (c == NULL || json_is_null(c))
 		return (IBX_OK);
 	if (!json_is_object(c)) {
-		ibx_problems_add(p, "international_contact",
-				 "must be an object {email, phone}");
+		ibx_problems_add(p, key, "must be an object {email, phone}");
 		return (IBX_OK);
 	}
-	check_object_keys(c, "international_contact", keys, 2, p);
-	if ((rv = get_str(c, "email", "international_contact.email", p,
-			  &l->contact_email)) != IBX_OK)
+	check_object_keys(c, key, keys, 2, p);
+	snprintf(path, sizeof(path), "%s.email", key);
+	if ((rv = get_str(c, "email", path, p, email)) != IBX_OK)
 		return (rv);
-	return (get_str(c, "phone", "international_contact.phone", p,
-			&l->contact_phone));
+	snprintf(path, sizeof(path), "%s.phone", key);
+	return (get_str(c, "phone", path, p, phone));
 }
 
 static void
@@ -342,10 +345,12 @@ read_listing(json_t *root, ibx_listing *l, ibx_problems *p)
 			return (rv);
 	read_scalars(root, l, p);
 	read_location(root, l, p);
-	if ((rv = read_name(root, l, p)) != IBX_OK ||
+	if ((rv = read_name(root, &l->name_ja, &l->name_en, p)) != IBX_OK ||
 	    (rv = read_accreditations(root, l, p)) != IBX_OK ||
 	    (rv = read_price_bands(root, l, p)) != IBX_OK ||
-	    (rv = read_contact(root, l, p)) != IBX_OK)
+	    (rv = read_contact(root, "international_contact",
+			       &l->contact_email, &l->contact_phone, p)) !=
+		IBX_OK)
 		return (rv);
 	return (IBX_OK);
 }
@@ -567,8 +572,6 @@ static const char *const coordinator_fields[] = {
 static ibx_err
 read_coordinator(json_t *root, ibx_coordinator *c, ibx_problems *p)
 {
-	static const char *const name_keys[] = {"ja", "en"};
-	static const char *const contact_keys[] = {"email", "phone"};
 	struct {
 		const char *key;
 		char **dst;
@@ -589,7 +592,7 @@ read_coordinator(json_t *root, ibx_coordinator *c, ibx_problems *p)
 	    {"services", &c->services},
 	    {"synthetic", &c->synthetic},
 	};
-	json_t *name, *contact, *v;
+	json_t *v;
 	size_t i;
 	ibx_err rv;
 
@@ -607,30 +610,10 @@ read_coordinator(json_t *root, ibx_coordinator *c, ibx_problems *p)
 		if ((rv = get_strv(root, vecs[i].key, p, vecs[i].dst)) !=
 		    IBX_OK)
 			return (rv);
-	name = json_object_get(root, "name");
-	if (name != NULL && !json_is_object(name))
-		ibx_problems_add(p, "name", "must be an object {ja, en}");
-	else if (name != NULL) {
-		check_object_keys(name, "name", name_keys, 2, p);
-		if ((rv = get_str(name, "ja", "name.ja", p, &c->name_ja)) !=
-			IBX_OK ||
-		    (rv = get_str(name, "en", "name.en", p, &c->name_en)) !=
-			IBX_OK)
-			return (rv);
-	}
-	contact = json_object_get(root, "contact");
-	if (contact != NULL && !json_is_object(contact))
-		ibx_problems_add(p, "contact",
-				 "must be an object {email, phone}");
-	else if (contact != NULL) {
-		check_object_keys(contact, "contact", contact_keys, 2, p);
-		if ((rv = get_str(contact, "email", "contact.email", p,
-				  &c->contact_email)) != IBX_OK ||
-		    (rv = get_str(contact, "phone", "contact.phone", p,
-				  &c->contact_phone)) != IBX_OK)
-			return (rv);
-	}
-	return (IBX_OK);
+	if ((rv = read_name(root, &c->name_ja, &c->name_en, p)) != IBX_OK)
+		return (rv);
+	return (read_contact(root, "contact", &c->contact_email,
+			     &c->contact_phone, p));
 }
 
 ibx_err

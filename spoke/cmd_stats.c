@@ -65,7 +65,7 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 	    {NULL, 0, NULL, 0},
 	};
 	struct spoke_config *n = &c->net;
-	int ch;
+	int ch, rv;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -113,51 +113,14 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 		case 'E':
 			c->nil_if_empty = true;
 			break;
-		case 'H':
-			if (n->nhubs == HUBS_MAX) {
-				fprintf(stderr,
-					"inbound-spoke: at most %d --hub\n",
-					HUBS_MAX);
-				return (-1);
-			}
-			n->hubs[n->nhubs++] = optarg;
-			break;
-		case 't':
-			if (spoke_parse_long("--timeout", optarg, 10, 600000,
-					     &n->timeout_ms) != 0)
-				return (-1);
-			break;
-		case 'n':
-			if (spoke_parse_long("--attempts", optarg, 1, 1000,
-					     &n->attempts) != 0)
-				return (-1);
-			break;
-		case 'i':
-			n->insecure_tcp = 1;
-			break;
-		case 'c':
-			n->tls.cert_file = optarg;
-			break;
-		case 'k':
-			n->tls.key_file = optarg;
-			break;
-		case 'a':
-			n->tls.ca_file = optarg;
-			break;
-		case 'r':
-			n->tls.crl_file = optarg;
-			break;
-		case 'F':
-			n->cert_hash = 1;
-			break;
-		case 'O':
-			n->outbox = optarg;
-			break;
 		case 'h':
 			spoke_usage(stdout);
 			exit(0);
 		default:
-			spoke_usage(stderr);
+			if ((rv = spoke_net_option(ch, optarg, n)) == 1)
+				break;
+			if (rv == 0)
+				spoke_usage(stderr);
 			return (-1);
 		}
 	}

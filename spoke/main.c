@@ -98,6 +98,53 @@ spoke_parse_long(const char *name, const char *s, long min, long max,
 	return (0);
 }
 
+int
+spoke_net_option(int ch, const char *arg, struct spoke_config *c)
+{
+	switch (ch) {
+	case 'H':
+		if (c->nhubs == HUBS_MAX) {
+			fprintf(stderr, "inbound-spoke: at most %d --hub\n",
+				HUBS_MAX);
+			return (-1);
+		}
+		c->hubs[c->nhubs++] = arg;
+		return (1);
+	case 't':
+		return (spoke_parse_long("--timeout", arg, 10, 600000,
+					 &c->timeout_ms) != 0
+			    ? -1
+			    : 1);
+	case 'n':
+		return (spoke_parse_long("--attempts", arg, 1, 1000,
+					 &c->attempts) != 0
+			    ? -1
+			    : 1);
+	case 'i':
+		c->insecure_tcp = 1;
+		return (1);
+	case 'c':
+		c->tls.cert_file = arg;
+		return (1);
+	case 'k':
+		c->tls.key_file = arg;
+		return (1);
+	case 'a':
+		c->tls.ca_file = arg;
+		return (1);
+	case 'r':
+		c->tls.crl_file = arg;
+		return (1);
+	case 'F':
+		c->cert_hash = 1;
+		return (1);
+	case 'O':
+		c->outbox = arg;
+		return (1);
+	}
+	return (0);
+}
+
 static int
 parse_args(int argc, char **argv, struct spoke_config *c)
 {
@@ -117,61 +164,24 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	int ch;
+	int ch, rv;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'l':
 			c->listing = optarg;
 			break;
-		case 'H':
-			if (c->nhubs == HUBS_MAX) {
-				fprintf(stderr,
-					"inbound-spoke: at most %d --hub\n",
-					HUBS_MAX);
-				return (-1);
-			}
-			c->hubs[c->nhubs++] = optarg;
-			break;
-		case 't':
-			if (spoke_parse_long("--timeout", optarg, 10, 600000,
-					     &c->timeout_ms) != 0)
-				return (-1);
-			break;
-		case 'n':
-			if (spoke_parse_long("--attempts", optarg, 1, 1000,
-					     &c->attempts) != 0)
-				return (-1);
-			break;
-		case 'i':
-			c->insecure_tcp = 1;
-			break;
-		case 'c':
-			c->tls.cert_file = optarg;
-			break;
-		case 'k':
-			c->tls.key_file = optarg;
-			break;
-		case 'a':
-			c->tls.ca_file = optarg;
-			break;
-		case 'r':
-			c->tls.crl_file = optarg;
-			break;
 		case 'o':
 			c->out = optarg;
-			break;
-		case 'O':
-			c->outbox = optarg;
-			break;
-		case 'F':
-			c->cert_hash = 1;
 			break;
 		case 'h':
 			spoke_usage(stdout);
 			exit(0);
 		default:
-			spoke_usage(stderr);
+			if ((rv = spoke_net_option(ch, optarg, c)) == 1)
+				break;
+			if (rv == 0)
+				spoke_usage(stderr);
 			return (-1);
 		}
 	}

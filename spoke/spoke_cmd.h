@@ -32,6 +32,13 @@ struct spoke_config {
 int spoke_parse_long(const char *name, const char *s, long min, long max,
 		     long *out);
 
+/* spoke_net_option: apply one of the options every sending command shares
+ * (getopt character ch: --hub H, --timeout t, --attempts n, --insecure-tcp
+ * i, --cert c, --key k, --ca a, --crl r, --cert-hash F, --outbox O) to c.
+ * Returns 1 when ch was one of them, 0 when not, -1 on a bad value (the
+ * error is printed). */
+int spoke_net_option(int ch, const char *arg, struct spoke_config *c);
+
 /* spoke_usage: the usage text of every command, to f. */
 void spoke_usage(FILE *f);
 
