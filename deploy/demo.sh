@@ -5,25 +5,32 @@
 # summary and a sample coordinator search, then serve the HTTP API on
 # http://127.0.0.1:${IBX_HTTP_PORT:-8080} until Ctrl-C or SIGTERM.
 #
-#   ./deploy/demo.sh          run and keep serving
-#   ./deploy/demo.sh --once   exit 0 after the summary
+#   ./deploy/demo.sh            run and keep serving
+#   ./deploy/demo.sh --once     exit 0 after the summary
+#   ./deploy/demo.sh --replica  also a hot standby under ./var/pg-standby
+#                               (streaming replication) serving the API's
+#                               reads (docs/replication.md)
 #
-# Environment: IBX_HTTP_PORT (8080), IBX_PG_PORT (54329), IBX_NNG_PORT (7400).
+# Environment: IBX_HTTP_PORT (8080), IBX_PG_PORT (54329), IBX_NNG_PORT (7400),
+# IBX_PG_STANDBY_PORT (54330, with --replica).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 once=0
+replica=0
 for arg in "$@"; do
 	case "$arg" in
 	--once) once=1 ;;
-	-h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+	--replica) replica=1 ;;
+	-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
 	*) echo "demo.sh: unknown option $arg" >&2; exit 2 ;;
 	esac
 done
 
 http_port=${IBX_HTTP_PORT:-8080}
 pg_port=${IBX_PG_PORT:-54329}
+standby_port=${IBX_PG_STANDBY_PORT:-54330}
 nng_port=${IBX_NNG_PORT:-7400}
 var=$root/var
 mkdir -p "$var"
@@ -40,17 +47,23 @@ cmake --build build -j"$(nproc)" >/dev/null
 
 . deploy/pg.sh
 # As root, the postgres user must reach ./var; when the clone sits where it
-# cannot (under /root, say), the cluster lives in /var/tmp with a link here.
+# cannot (under /root, say), the clusters live in /var/tmp with links here.
+cluster_home() { # NAME: $var/NAME, a directory the cluster's owner reaches
+	local alt
+	if [ ! -e "$var/$1" ] && ! ibx_pg_dir_usable "$var"; then
+		alt=/var/tmp/inbound-exchange-$(echo "$root" | cksum | cut -d' ' -f1)
+		mkdir -p "$alt/$1"
+		chmod 755 "$alt" "$alt/$1"
+		ln -s "$alt/$1" "$var/$1"
+		echo "note: $var is not reachable by the postgres user; cluster in $alt/$1"
+	fi
+	mkdir -p "$var/$1"
+	chmod 755 "$var/$1" 2>/dev/null || true
+}
 pgdata=$var/pg/data
-if [ ! -e "$var/pg" ] && ! ibx_pg_dir_usable "$var"; then
-	alt=/var/tmp/inbound-exchange-$(echo "$root" | cksum | cut -d' ' -f1)
-	mkdir -p "$alt/pg"
-	chmod 755 "$alt" "$alt/pg"
-	ln -s "$alt/pg" "$var/pg"
-	echo "note: $var is not reachable by the postgres user; cluster in $alt/pg"
-fi
-mkdir -p "$var/pg"
-chmod 755 "$var/pg" 2>/dev/null || true
+cluster_home pg
+standby=$var/pg-standby/data
+[ "$replica" -eq 0 ] || cluster_home pg-standby
 
 hub_pid=
 cleanup() {
@@ -59,6 +72,7 @@ cleanup() {
 		kill -TERM "$hub_pid" 2>/dev/null || true
 		wait "$hub_pid" 2>/dev/null || true
 	fi
+	[ "$replica" -eq 0 ] || ibx_pg_stop "$standby" || true
 	ibx_pg_stop "$pgdata" || true
 }
 trap cleanup EXIT
@@ -74,6 +88,19 @@ if ! psql -h 127.0.0.1 -p "$pg_port" -U inbound -d postgres -tAc \
 	psql -h 127.0.0.1 -p "$pg_port" -U inbound -d postgres -qc "CREATE DATABASE inbound"
 fi
 dsn=$(ibx_pg_dsn "$pgdata" "$pg_port" inbound)
+read_dsn=$dsn
+replayed() { :; }
+if [ "$replica" -eq 1 ]; then
+	say "hot standby on 127.0.0.1:$standby_port ($standby), streaming from the primary"
+	ibx_pg_standby_init "$pgdata" "$pg_port" "$standby"
+	ibx_pg_start "$standby" "$standby_port"
+	read_dsn=$(ibx_pg_dsn "$standby" "$standby_port" inbound)
+	# The API reads from the standby: what was just written on the primary
+	# (a token, say) is there once replayed, a moment later.
+	replayed() {
+		ibx_pg_wait_replay "$standby" "$standby_port" "$(ibx_pg_wal_lsn "$pgdata" "$pg_port")" 60
+	}
+fi
 
 say "migrations"
 ./build/hub/inbound-hub migrate --db "$dsn"
@@ -100,9 +127,11 @@ fi
 
 hub_url=tls+tcp://127.0.0.1:$nng_port
 say "starting inbound-hub (spokes: $hub_url with mutual TLS, HTTP: 127.0.0.1:$http_port)"
+read_args=()
+[ "$replica" -eq 0 ] || read_args=(--db-read "$read_dsn")
 ./build/hub/inbound-hub serve --db "$dsn" --listen "$hub_url" \
 	--cert "$pki/hub/hub.pem" --key "$pki/hub/hub.key" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
-	--http "127.0.0.1:$http_port" 2>"$var/hub.log" &
+	--http "127.0.0.1:$http_port" "${read_args[@]}" 2>"$var/hub.log" &
 hub_pid=$!
 api=http://127.0.0.1:$http_port
 for _ in $(seq 1 100); do
@@ -111,6 +140,7 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 curl -fsS "$api/healthz" >/dev/null
+[ "$replica" -eq 0 ] || sed -n 's/.*\(API reads from .*\)/hub: \1/p' "$var/hub.log"
 
 n=$(find "$var/listings" -name '*.json' | wc -l)
 say "publishing $n hospital listings, one spoke per hospital, each signed with its own key"
@@ -183,6 +213,7 @@ say "reference series: medical stay visas issued 2011-2024 (deploy/data)"
 say "national hospital list: hospitals listed by prefecture"
 total=0
 summary_token=$(./build/hub/inboundctl token create --db "$dsn" --role ministry --label demo-summary --expires 1d 2>/dev/null)
+replayed
 for pref in $(seq -w 1 47); do
 	t=$(curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?prefecture=$pref&limit=1" | jq .total)
 	[ "$t" -gt 0 ] || continue
@@ -205,11 +236,32 @@ hospital=$(./build/hub/inboundctl token create --db "$dsn" --role hospital --org
 	--label demo --expires 1d 2>/dev/null)
 printf '  ministry     %s\n  coordinator  %s\n  hospital     %s  (%s)\n' \
 	"$ministry" "$coordinator" "$hospital" "$hosp_code"
+replayed
 
 say "national statistics: patients by nationality, $first to $last (disclosure-controlled)"
 curl -fsS -H "Authorization: Bearer $ministry" \
 	"$api/api/v1/statistics?measure=patients&by=nationality&from=$first&to=$last" |
 	jq -r '.cells[] | "  \(.nationality)  \(if .suppressed then "suppressed" else .value end)"' | head -12
+
+if [ "$replica" -eq 1 ]; then
+	say "replication: the API above was served by the hot standby on 127.0.0.1:$standby_port"
+	sed -n 's/.*\(API reads from .*\)/  hub log:  \1/p' "$var/hub.log"
+	ibx_pg_psql "$standby" "$standby_port" inbound "SELECT
+		'  standby:  pg_is_in_recovery() = ' || pg_is_in_recovery() ||
+		', replayed up to ' || pg_last_wal_replay_lsn() ||
+		', ' || (SELECT count(*) FROM hospital_listings) || ' hospital listings, ' ||
+		(SELECT count(*) FROM pg_stat_activity WHERE datname = 'inbound'
+			AND backend_type = 'client backend' AND pid <> pg_backend_pid()) ||
+		' connections from the hub'"
+	ibx_pg_psql "$pgdata" "$pg_port" inbound "SELECT
+		'  primary:  pg_is_in_recovery() = ' || pg_is_in_recovery() ||
+		', WAL at ' || pg_current_wal_lsn() || ', streaming to ' ||
+		coalesce((SELECT string_agg(application_name || ' (' || state || ', replay lag ' ||
+			coalesce(replay_lag::text, '0') || ')', ', ') FROM pg_stat_replication), 'nobody') ||
+		', ' || (SELECT count(*) FROM audit_log) || ' API calls audited here'"
+	printf '  API:      GET /api/v1/hospitals?limit=1 -> total %s (read on the standby)\n' \
+		"$(curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?limit=1" | jq .total)"
+fi
 
 if [ "$once" -eq 1 ]; then
 	say "done (--once)"

@@ -97,3 +97,148 @@ ibx_pg_dir_usable() {
 		test -x "$1"
 	fi
 }
+
+# --- Streaming replication: a hot standby for the read-only API ----------
+# (docs/replication.md).  The primary is a cluster made by ibx_pg_init; the
+# standby is a copy taken with pg_basebackup over loopback that replays the
+# primary's WAL as it streams in and answers read-only queries.  Both are
+# started and stopped with ibx_pg_start / ibx_pg_stop, each on its own port.
+
+# ibx_pg_psql DATADIR PORT DBNAME SQL: run SQL as the superuser on the
+# cluster of DATADIR; prints the rows unaligned (| separated), no header.
+ibx_pg_psql() {
+	local base
+	base=$(dirname "$1")
+	PGPASSWORD=$(cat "$base/superuser.pass") psql -h 127.0.0.1 -p "$2" \
+		-U inbound -d "$3" -tAXqc "$4"
+}
+
+# ibx_pg_allow_replication DATADIR PORT: on a running primary, create the
+# login role 'ibx_replication' (REPLICATION, nothing else) with a random
+# password kept in DATADIR/../replication.pass (mode 600), let it connect
+# for replication from 127.0.0.1 only, and cap the WAL a replication slot
+# may hold (max_slot_wal_keep_size = 1GB).  Idempotent.
+ibx_pg_allow_replication() {
+	local data=$1 port=$2 base pass wal
+	base=$(dirname "$data")
+	wal=$(ibx_pg_psql "$data" "$port" postgres "SHOW wal_level")
+	if [ "$wal" = minimal ]; then
+		echo "pg.sh: $data: wal_level is minimal; a standby needs replica" >&2
+		return 1
+	fi
+	if [ ! -s "$base/replication.pass" ]; then
+		(umask 077 && head -c 24 /dev/urandom | od -An -tx1 |
+			tr -d ' \n' >"$base/replication.pass")
+	fi
+	pass=$(cat "$base/replication.pass")
+	ibx_pg_psql "$data" "$port" postgres "DO \$\$ BEGIN
+		CREATE ROLE ibx_replication LOGIN REPLICATION;
+	EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;
+	ALTER ROLE ibx_replication LOGIN REPLICATION PASSWORD '$pass'" >/dev/null
+	# A standby left stopped must not fill the disk through its slot: past
+	# 1 GB of held WAL the slot is given up (the standby is then made anew).
+	ibx_pg_psql "$data" "$port" postgres \
+		"ALTER SYSTEM SET max_slot_wal_keep_size = '1GB'" >/dev/null
+	if ! ibx_pg_as_owner grep -q '^host replication ibx_replication ' \
+		"$data/pg_hba.conf"; then
+		# shellcheck disable=SC2016
+		ibx_pg_as_owner sh -c 'printf "%s\n" "$1" >>"$2"' sh \
+			"host replication ibx_replication 127.0.0.1/32 scram-sha-256" \
+			"$data/pg_hba.conf"
+	fi
+	ibx_pg_as_owner "$IBX_PG_BIN/pg_ctl" -D "$data" reload >/dev/null
+}
+
+# ibx_pg_standby_init PRIMARY_DATA PRIMARY_PORT STANDBY_DATA [SLOT]: unless
+# STANDBY_DATA holds a standby of this primary (same system identifier,
+# and its slot still holds the WAL it needs), make it a hot standby of the
+# running primary (any other cluster there is stopped and replaced):
+# pg_basebackup -R over 127.0.0.1 as 'ibx_replication', with a
+# physical replication slot (default ibx_standby; an old slot of that name
+# is dropped first) so the primary keeps the WAL the standby has not yet
+# received.  The standby keeps the primary's superuser and its password
+# (copied to STANDBY_DATA/../superuser.pass); start it with ibx_pg_start on
+# a port of its own.
+ibx_pg_standby_init() {
+	local pdata=$1 pport=$2 data=$3 slot=${4:-ibx_standby} base pass
+	base=$(dirname "$data")
+	if [ -f "$data/PG_VERSION" ]; then
+		if [ "$(ibx_pg_system_id "$data")" = "$(ibx_pg_psql "$pdata" "$pport" \
+			postgres "SELECT system_identifier FROM pg_control_system()")" ] &&
+			[ "$(ibx_pg_psql "$pdata" "$pport" postgres "SELECT wal_status
+				FROM pg_replication_slots WHERE slot_name = '$slot'")" != lost ] &&
+			[ -n "$(ibx_pg_psql "$pdata" "$pport" postgres "SELECT 1
+				FROM pg_replication_slots WHERE slot_name = '$slot'")" ]; then
+			return 0
+		fi
+		echo "pg.sh: $data is not a standby $pdata can feed (another" \
+			"primary, or its slot $slot is gone); making a new one" >&2
+		ibx_pg_stop "$data" || return 1
+	fi
+	ibx_pg_allow_replication "$pdata" "$pport" || return 1
+	pass=$(cat "$(dirname "$pdata")/replication.pass")
+	mkdir -p "$base"
+	(umask 077 && cp "$(dirname "$pdata")/superuser.pass" "$base/superuser.pass")
+	ibx_pg_psql "$pdata" "$pport" postgres "SELECT pg_drop_replication_slot(slot_name)
+		FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
+	rm -rf "$data"
+	mkdir -p "$data"
+	chmod 700 "$data"
+	if [ "$(id -u)" -eq 0 ]; then chown postgres: "$data"; fi
+	ibx_pg_as_owner env PGPASSWORD="$pass" "$IBX_PG_BIN/pg_basebackup" \
+		-h 127.0.0.1 -p "$pport" -U ibx_replication -D "$data" \
+		-R -X stream -C -S "$slot" -c fast >"$base/basebackup.log" 2>&1 || {
+		cat "$base/basebackup.log" >&2
+		rm -rf "$data"
+		return 1
+	}
+	# -R wrote standby.signal and primary_conninfo to postgresql.auto.conf;
+	# the lines below come after (the last wins) and name the standby so
+	# the primary's pg_stat_replication says which one it is.
+	# shellcheck disable=SC2016
+	ibx_pg_as_owner sh -c 'cat >>"$1"' sh "$data/postgresql.auto.conf" <<CONF
+# Inbound Exchange: a hot standby of 127.0.0.1:$pport (slot $slot).
+hot_standby = on
+hot_standby_feedback = on
+primary_conninfo = 'host=127.0.0.1 port=$pport user=ibx_replication password=$pass application_name=$slot'
+primary_slot_name = '$slot'
+CONF
+}
+
+# ibx_pg_system_id DATADIR: the cluster's database system identifier
+# (pg_controldata); a standby has its primary's.
+ibx_pg_system_id() {
+	ibx_pg_as_owner "$IBX_PG_BIN/pg_controldata" -D "$1" 2>/dev/null |
+		sed -n 's/^Database system identifier: *//p'
+}
+
+# ibx_pg_wal_lsn DATADIR PORT: the primary's current WAL write position
+# (a pg_lsn such as 0/3000148); every transaction committed before the
+# call lies at or before it.
+ibx_pg_wal_lsn() {
+	ibx_pg_psql "$1" "$2" postgres "SELECT pg_current_wal_lsn()"
+}
+
+# ibx_pg_replay_lsn DATADIR PORT: how far the standby has replayed
+# (pg_last_wal_replay_lsn()), empty before it has replayed anything.
+ibx_pg_replay_lsn() {
+	ibx_pg_psql "$1" "$2" postgres "SELECT pg_last_wal_replay_lsn()"
+}
+
+# ibx_pg_wait_replay DATADIR PORT LSN [SECONDS]: wait until the standby of
+# DATADIR has replayed up to LSN (so a read there sees every transaction
+# committed on the primary before LSN was taken): at most SECONDS x 10
+# polls 0.1 s apart (SECONDS defaults to 30).  Returns 1 with a message
+# when it has not got there.
+ibx_pg_wait_replay() {
+	local data=$1 port=$2 lsn=$3 limit=${4:-30} i
+	for ((i = 0; i < limit * 10; i++)); do
+		[ "$(ibx_pg_psql "$data" "$port" postgres \
+			"SELECT coalesce(pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn, false)" \
+			2>/dev/null)" = t ] && return 0
+		sleep 0.1
+	done
+	echo "pg.sh: standby $data has not replayed up to $lsn in ${limit} s" \
+		"(replayed: $(ibx_pg_replay_lsn "$data" "$port" 2>/dev/null || echo unknown))" >&2
+	return 1
+}

@@ -172,6 +172,25 @@ route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
 	hub_api_error(resp, 404, "no such resource");
 }
 
+/* Record a call in the audit chain: on the read connection, or on one of
+ * the primary's when reads go to a hot standby, which cannot write. */
+static ibx_err
+audit(hub_api *api, const hub_api_call *c, const hub_http_request *req,
+      int status, const char *params)
+{
+	ibx_db *db = c->db;
+	ibx_err rv;
+
+	if (api->write_pool != NULL &&
+	    (rv = hub_dbpool_take(api->write_pool, &db)) != IBX_OK)
+		return (rv);
+	rv = hub_audit_append(db, &c->who, req->method, req->path, params,
+			      status, c->cells);
+	if (api->write_pool != NULL)
+		hub_dbpool_give(api->write_pool, db);
+	return (rv);
+}
+
 /* An authenticated, audited call under /api/v1. */
 static void
 api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
@@ -199,8 +218,7 @@ api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
 	/* Every call is recorded, refused ones too; an answer whose call
 	 * cannot be recorded is not given. */
 	if ((params = params_text(req)) == NULL ||
-	    hub_audit_append(c.db, &c.who, req->method, req->path, params,
-			     resp->status, c.cells) != IBX_OK) {
+	    audit(api, &c, req, resp->status, params) != IBX_OK) {
 		IBX_ERROR("api: cannot write the audit entry for %s",
 			  req->path);
 		hub_api_error(resp, 503, "audit log unavailable: try again");

@@ -27,7 +27,11 @@
 #include "http.h"
 
 typedef struct hub_api {
+	/* Reads: the primary, or a hot standby (--db-read). */
 	hub_dbpool *pool;
+	/* The primary, for audit entries, when pool is a hot standby (which
+	 * cannot write); NULL when pool is the primary. */
+	hub_dbpool *write_pool;
 	const char *web_root; /* hub/web pages, or NULL */
 	int k_threshold;      /* disclosure control: smallest count shown */
 } hub_api;

@@ -1,8 +1,14 @@
 /* A fixed connection pool; see dbpool.h. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "dbpool.h"
+
+static const char SQL_DESCRIBE[] =
+    "SELECT coalesce(host(inet_server_addr()), 'local'), "
+    "coalesce(inet_server_port()::text, ''), current_database(), "
+    "CASE WHEN pg_is_in_recovery() THEN 'hot standby' ELSE 'primary' END";
 
 struct hub_dbpool {
 	pthread_mutex_t mu;
@@ -81,4 +87,25 @@ hub_dbpool_give(hub_dbpool *p, ibx_db *db)
 	p->free_conns[p->nfree++] = db;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+ibx_err
+hub_dbpool_describe(hub_dbpool *p, char *buf, size_t n)
+{
+	ibx_db_result *res = NULL;
+	ibx_db *db;
+	ibx_err rv;
+
+	if ((rv = hub_dbpool_take(p, &db)) != IBX_OK)
+		return (rv);
+	if ((rv = ibx_db_exec(db, SQL_DESCRIBE, 0, NULL, &res)) != IBX_OK)
+		goto out;
+	snprintf(
+	    buf, n, "%s:%s database %s, %s", ibx_db_result_value(res, 0, 0),
+	    ibx_db_result_value(res, 0, 1), ibx_db_result_value(res, 0, 2),
+	    ibx_db_result_value(res, 0, 3));
+out:
+	ibx_db_result_free(res);
+	hub_dbpool_give(p, db);
+	return (rv);
 }

@@ -29,4 +29,11 @@ ibx_err hub_dbpool_take(hub_dbpool *p, ibx_db **out);
 /* hub_dbpool_give: return a connection taken with hub_dbpool_take. */
 void hub_dbpool_give(hub_dbpool *p, ibx_db *db);
 
+/* hub_dbpool_describe: which server the pool's connections reach, for the
+ * log, as "ADDR:PORT database NAME, primary" or "..., hot standby" (the
+ * server's pg_is_in_recovery()), written to buf (n bytes, NUL-terminated,
+ * truncated when short).  No password is shown.  IBX_EDBDOWN or IBX_EDB
+ * when the server cannot be asked. */
+ibx_err hub_dbpool_describe(hub_dbpool *p, char *buf, size_t n);
+
 #endif /* HUB_DBPOOL_H */

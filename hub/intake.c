@@ -153,6 +153,11 @@ listing_intake(hub_intake_worker *w, const struct listing_kind *k,
 		       "UTF-8)");
 		goto out;
 	}
+	if (w->db == NULL) {
+		/* serve --no-db: checked as in service, stored nowhere. */
+		ack->status = IBX_ACK_ACCEPTED;
+		goto out;
+	}
 	ack->status =
 	    k->store(w->db, h->sender_id, doc, h->sequence, raw,
 		     &ack->listing_version, ack->error, sizeof(ack->error));
@@ -207,6 +212,10 @@ intake_statistics(hub_intake_worker *w, const ibx_header *h,
 		    s->organisation_code, h->sender_id);
 		goto out;
 	}
+	if (w->db == NULL) {
+		ack->status = IBX_ACK_ACCEPTED;
+		goto out;
+	}
 	ack->status =
 	    hub_store_statistics(w->db, s, h->sequence, raw, &ack->summary,
 				 ack->error, sizeof(ack->error));
@@ -245,7 +254,7 @@ intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack)
 	ack->sequence = h.sequence;
 	/* A lost connection is re-made here; while the database stays
 	 * away, nothing is acknowledged and the spoke sends again. */
-	if (ibx_db_ensure(w->db) != IBX_OK) {
+	if (w->db != NULL && ibx_db_ensure(w->db) != IBX_OK) {
 		refuse(ack, IBX_ACK_RETRY_LATER,
 		       "hub database unavailable: send it again later");
 		goto out;
@@ -278,9 +287,10 @@ refused:
 		 ibx_ack_status_name(ack->status),
 		 have_header ? h.sender_id : "(unknown)",
 		 (unsigned long long)h.sequence, ack->error);
-	hub_store_refusal(w->db, have_header ? h.sender_id : NULL, h.sequence,
-			  (int)h.payload_type, req, len, ack->status,
-			  ack->error);
+	if (w->db != NULL)
+		hub_store_refusal(w->db, have_header ? h.sender_id : NULL,
+				  h.sequence, (int)h.payload_type, req, len,
+				  ack->status, ack->error);
 out:
 	ibx_bytes_fini(&h.cert);
 	ibx_envelope_fini(&env);
@@ -294,7 +304,7 @@ hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
 	/* A connection that died while PostgreSQL restarted is only seen
 	 * broken by the statement that fails on it: re-made, the message
 	 * (which stored nothing) is taken once more at once. */
-	if (ack->status == IBX_ACK_RETRY_LATER &&
+	if (ack->status == IBX_ACK_RETRY_LATER && w->db != NULL &&
 	    ibx_db_ensure(w->db) == IBX_OK)
 		intake_once(w, req, len, ack);
 }

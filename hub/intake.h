@@ -16,7 +16,12 @@
 #include "verify.h"
 #include "wire.h"
 
-/* Per-worker state: each intake worker owns one database connection. */
+/* Per-worker state: each intake worker owns one database connection.  db
+ * NULL is inbound-hub serve --no-db, for benchmarks only: every check that
+ * needs no database is made as in service (decode, certificate, signature,
+ * sender, role, clock, the payload's own checks and its JSON), while the
+ * enrolment and replay checks, the store and the message log are skipped,
+ * and an update that passes is acknowledged as accepted (version 0). */
 typedef struct hub_intake_worker {
 	ibx_db *db;
 	const hub_verifier *verifier; /* shared, read-only */

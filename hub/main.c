@@ -5,6 +5,7 @@
  *
  *   inbound-hub migrate --db DSN [--sql-dir DIR]
  *   inbound-hub [serve] --db DSN [--listen URL] [--http ADDR:PORT] ...
+ *   inbound-hub serve --no-db ...   (benchmark only: nothing stored)
  */
 #include <getopt.h>
 #include <signal.h>
@@ -43,29 +44,35 @@ struct hub_config {
 	long workers;
 	long http_threads;
 	int insecure_tcp;
+	int no_db;
 	ibx_transport_opts tls;
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-		"usage: inbound-hub migrate --db DSN [--sql-dir DIR]\n"
-		"       inbound-hub [serve] --db DSN [--listen URL] "
-		"[--http ADDR:PORT]\n"
-		"                   [--workers N] [--http-threads N] "
-		"[--insecure-tcp]\n"
-		"                   [--cert F --key F --ca F [--crl F]]\n"
-		"\n"
-		"  --db DSN          libpq connection string (or IBX_DB)\n"
-		"  --listen URL      nng address for spokes "
-		"(default tls+tcp://127.0.0.1:7400)\n"
-		"  --insecure-tcp    allow a plain tcp:// listener\n"
-		"  --http ADDR:PORT  HTTP API (default 127.0.0.1:8080, port "
-		"from IBX_HTTP_PORT)\n"
-		"  --workers N       intake workers, each with a database "
-		"connection (8)\n"
-		"  --http-threads N  HTTP threads and API connections (4)\n");
+	fprintf(
+	    f,
+	    "usage: inbound-hub migrate --db DSN [--sql-dir DIR]\n"
+	    "       inbound-hub [serve] --db DSN [--listen URL] "
+	    "[--http ADDR:PORT]\n"
+	    "                   [--workers N] [--http-threads N] "
+	    "[--insecure-tcp]\n"
+	    "                   [--cert F --key F --ca F [--crl F]]\n"
+	    "       inbound-hub serve --no-db --listen URL --ca F [--crl F] "
+	    "(benchmark only)\n"
+	    "\n"
+	    "  --db DSN          libpq connection string (or IBX_DB)\n"
+	    "  --listen URL      nng address for spokes "
+	    "(default tls+tcp://127.0.0.1:7400)\n"
+	    "  --insecure-tcp    allow a plain tcp:// listener\n"
+	    "  --http ADDR:PORT  HTTP API (default 127.0.0.1:8080, port "
+	    "from IBX_HTTP_PORT)\n"
+	    "  --workers N       intake workers, each with a database "
+	    "connection (8)\n"
+	    "  --http-threads N  HTTP threads and API connections (4)\n"
+	    "  --db-read DSN     the API's reads from this server (a hot "
+	    "standby)\n");
 }
 
 static int
@@ -82,6 +89,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	    {"workers", required_argument, NULL, 'w'},
 	    {"http-threads", required_argument, NULL, 't'},
 	    {"insecure-tcp", no_argument, NULL, 'i'},
+	    {"no-db", no_argument, NULL, 'N'},
 	    {"cert", required_argument, NULL, 'c'},
 	    {"key", required_argument, NULL, 'k'},
 	    {"ca", required_argument, NULL, 'a'},
@@ -134,6 +142,9 @@ parse_args(int argc, char **argv, struct hub_config *c)
 		case 'i':
 			c->insecure_tcp = 1;
 			break;
+		case 'N':
+			c->no_db = 1;
+			break;
 		case 'c':
 			c->tls.cert_file = optarg;
 			break;
@@ -154,7 +165,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 			return (-1);
 		}
 	}
-	if (c->db == NULL) {
+	if (c->db == NULL && !c->no_db) {
 		fprintf(stderr, "inbound-hub: --db (or IBX_DB) is required\n");
 		return (-1);
 	}
@@ -209,10 +220,10 @@ run_serve(const struct hub_config *c)
 	void *args[WORKERS_MAX];
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
-	hub_api api = {NULL, c->web, (int)c->k};
+	hub_api api = {NULL, NULL, c->web, (int)c->k};
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	sigset_t sigs;
-	char addr[64];
+	char addr[64], where[160];
 	int port, sig, status = 1;
 	long i;
 
@@ -242,15 +253,37 @@ run_serve(const struct hub_config *c)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (c->no_db)
+		IBX_WARN(
+		    "--no-db: BENCHMARK MODE, NOT FOR SERVICE: no database "
+		    "and no HTTP API; envelopes are verified and checked "
+		    "but enrolment and replay are not, and nothing is "
+		    "stored, yet updates are acknowledged as accepted");
 	for (i = 0; i < c->workers; i++) {
-		if (ibx_db_open(c->db, &workers[i].db) != IBX_OK)
+		if (!c->no_db && ibx_db_open(c->db, &workers[i].db) != IBX_OK)
 			goto out;
 		workers[i].verifier = &verifier;
 		args[i] = &workers[i];
 	}
+	if (c->no_db) {
+		if (ibx_rep_server_open(c->listen, &c->tls, (size_t)c->workers,
+					args, hub_intake_handle,
+					&rep) != IBX_OK)
+			goto out;
+		IBX_INFO("serving spokes on %s (--no-db: nothing stored)",
+			 c->listen);
+		goto signals;
+	}
 	if (hub_dbpool_open(c->db_read != NULL ? c->db_read : c->db,
 			    (size_t)c->http_threads, &api.pool) != IBX_OK)
 		goto out;
+	/* A hot standby cannot write: audit entries go to the primary. */
+	if (c->db_read != NULL &&
+	    hub_dbpool_open(c->db, (size_t)c->http_threads, &api.write_pool) !=
+		IBX_OK)
+		goto out;
+	if (hub_dbpool_describe(api.pool, where, sizeof(where)) == IBX_OK)
+		IBX_INFO("API reads from %s", where);
 	if (ibx_rep_server_open(c->listen, &c->tls, (size_t)c->workers, args,
 				hub_intake_handle, &rep) != IBX_OK)
 		goto out;
@@ -259,6 +292,7 @@ run_serve(const struct hub_config *c)
 		goto out;
 	IBX_INFO("serving spokes on %s and HTTP on http://%s:%d/", c->listen,
 		 addr, port);
+      signals:
 	/* SIGHUP reloads the CA and CRL (after a revocation). */
 	while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP)
 		IBX_INFO("reloading the CA and CRL: %s",
@@ -269,6 +303,7 @@ out:
 	hub_http_stop(http);
 	ibx_rep_server_close(rep);
 	hub_dbpool_close(api.pool);
+	hub_dbpool_close(api.write_pool);
 	for (i = 0; i < c->workers; i++)
 		ibx_db_close(workers[i].db);
 	ibx_trust_free(verifier.trust);

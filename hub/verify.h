@@ -43,7 +43,10 @@ typedef struct hub_verifier {
  * IBX_ACK_ACCEPTED when every check passes (and writes the sender's role,
  * "hospital" or "coordinator", to role), or the refusal status with a
  * message naming the field in err (n bytes).  IBX_ACK_RETRY_LATER when the
- * database cannot be asked. */
+ * database cannot be asked.  db NULL (inbound-hub serve --no-db, a
+ * benchmark mode) skips the enrolment check and refuses a certificate given
+ * by its SHA-256 unless the trust store's cache holds it.  Check 1 goes
+ * through the trust store's cache of good verdicts (ibx_trust_check_der). */
 ibx_ack_status hub_verify_envelope(const hub_verifier *v, ibx_db *db,
 				   const ibx_header *h, const ibx_envelope *e,
 				   int64_t now_ms, char role[16], char *err,

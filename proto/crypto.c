@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "certcache.h"
 #include "crypto.h"
 #include "log.h"
 
@@ -20,13 +21,21 @@ struct ibx_key {
 
 struct ibx_cert {
 	X509 *x509;
+	uint8_t fp[IBX_SHA256_LEN]; /* when has_fp */
+	int has_fp;
 };
 
 /* The store is replaced whole on reload (a new CRL); checks hold the read
- * lock, so a reload never frees a store in use. */
+ * lock, so a reload never frees a store in use.  [from, until) is when the
+ * store's own certificates and CRL are all current (Unix seconds): a
+ * verdict cached from it holds only within that window.  The cache is
+ * cleared under the write lock with every reload, and filled only under
+ * the read lock, so no verdict of an old store outlives it. */
 struct ibx_trust {
 	pthread_rwlock_t lock;
 	X509_STORE *store;
+	int64_t from, until;
+	ibx_certcache *cache; /* values: X509 *, up-referenced */
 	char *ca_path;
 	char *crl_path;
 };
@@ -196,6 +205,10 @@ ibx_cert_fingerprint(const ibx_cert *c, uint8_t out[IBX_SHA256_LEN])
 {
 	unsigned int n = IBX_SHA256_LEN;
 
+	if (c->has_fp) {
+		memcpy(out, c->fp, IBX_SHA256_LEN);
+		return;
+	}
 	X509_digest(c->x509, EVP_sha256(), out, &n);
 }
 
@@ -300,6 +313,36 @@ ibx_verify(const ibx_cert *c, const ibx_bytes *a, const ibx_bytes *b,
 	return (rv);
 }
 
+/* The window in which every certificate and CRL of store is current:
+ * [latest notBefore / lastUpdate, earliest notAfter / nextUpdate). */
+static void
+store_window(X509_STORE *store, int64_t *from, int64_t *until)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+	int i;
+
+	*from = INT64_MIN;
+	*until = INT64_MAX;
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509_OBJECT *o = sk_X509_OBJECT_value(objs, i);
+		X509 *x = X509_OBJECT_get0_X509(o);
+		X509_CRL *crl = X509_OBJECT_get0_X509_CRL(o);
+		const ASN1_TIME *a = NULL, *b = NULL;
+
+		if (x != NULL) {
+			a = X509_get0_notBefore(x);
+			b = X509_get0_notAfter(x);
+		} else if (crl != NULL) {
+			a = X509_CRL_get0_lastUpdate(crl);
+			b = X509_CRL_get0_nextUpdate(crl);
+		}
+		if (a != NULL && asn1_time_unix(a) > *from)
+			*from = asn1_time_unix(a);
+		if (b != NULL && asn1_time_unix(b) < *until)
+			*until = asn1_time_unix(b);
+	}
+}
+
 static X509_STORE *
 store_load(const char *ca_path, const char *crl_path)
 {
@@ -323,6 +366,19 @@ store_load(const char *ca_path, const char *crl_path)
 	return (store);
 }
 
+static void *
+cache_ref(void *x)
+{
+	X509_up_ref(x);
+	return (x);
+}
+
+static void
+cache_release(void *x)
+{
+	X509_free(x);
+}
+
 ibx_err
 ibx_trust_load(const char *ca_path, const char *crl_path, ibx_trust **out)
 {
@@ -333,7 +389,9 @@ ibx_trust_load(const char *ca_path, const char *crl_path, ibx_trust **out)
 	pthread_rwlock_init(&t->lock, NULL);
 	t->ca_path = strdup(ca_path);
 	t->crl_path = crl_path != NULL ? strdup(crl_path) : NULL;
-	if (t->ca_path == NULL || (crl_path != NULL && t->crl_path == NULL)) {
+	if (t->ca_path == NULL || (crl_path != NULL && t->crl_path == NULL) ||
+	    ibx_certcache_new(IBX_TRUST_CACHE_ENTRIES, cache_ref,
+			      cache_release, &t->cache) != IBX_OK) {
 		ibx_trust_free(t);
 		return (IBX_ENOMEM);
 	}
@@ -341,6 +399,7 @@ ibx_trust_load(const char *ca_path, const char *crl_path, ibx_trust **out)
 		ibx_trust_free(t);
 		return (IBX_ECRYPTO);
 	}
+	store_window(t->store, &t->from, &t->until);
 	*out = t;
 	return (IBX_OK);
 }
@@ -355,6 +414,10 @@ ibx_trust_reload(ibx_trust *t)
 	pthread_rwlock_wrlock(&t->lock);
 	old = t->store;
 	t->store = fresh;
+	store_window(fresh, &t->from, &t->until);
+	/* Every verdict was the old store's: a revocation in the new CRL
+	 * takes effect with the next message. */
+	ibx_certcache_clear(t->cache);
 	pthread_rwlock_unlock(&t->lock);
 	X509_STORE_free(old);
 	return (IBX_OK);
@@ -365,6 +428,7 @@ ibx_trust_free(ibx_trust *t)
 {
 	if (t == NULL)
 		return;
+	ibx_certcache_free(t->cache);
 	X509_STORE_free(t->store);
 	pthread_rwlock_destroy(&t->lock);
 	free(t->ca_path);
@@ -372,18 +436,16 @@ ibx_trust_free(ibx_trust *t)
 	free(t);
 }
 
-ibx_cert_verdict
-ibx_trust_check(ibx_trust *t, const ibx_cert *c, time_t now, char *detail,
-		size_t n)
+/* The check itself; the caller holds the read lock. */
+static ibx_cert_verdict
+trust_check_locked(ibx_trust *t, X509 *x, time_t now, char *detail, size_t n)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	ibx_cert_verdict v = IBX_CERT_UNTRUSTED;
 	int err;
 
 	snprintf(detail, n, "cannot check");
-	pthread_rwlock_rdlock(&t->lock);
-	if (ctx == NULL ||
-	    X509_STORE_CTX_init(ctx, t->store, c->x509, NULL) != 1)
+	if (ctx == NULL || X509_STORE_CTX_init(ctx, t->store, x, NULL) != 1)
 		goto out;
 	X509_STORE_CTX_set_time(ctx, 0, now);
 	if (X509_verify_cert(ctx) == 1) {
@@ -409,7 +471,93 @@ ibx_trust_check(ibx_trust *t, const ibx_cert *c, time_t now, char *detail,
 	}
 out:
 	X509_STORE_CTX_free(ctx);
-	pthread_rwlock_unlock(&t->lock);
 	ERR_clear_error();
 	return (v);
+}
+
+ibx_cert_verdict
+ibx_trust_check(ibx_trust *t, const ibx_cert *c, time_t now, char *detail,
+		size_t n)
+{
+	ibx_cert_verdict v;
+
+	pthread_rwlock_rdlock(&t->lock);
+	v = trust_check_locked(t, c->x509, now, detail, n);
+	pthread_rwlock_unlock(&t->lock);
+	return (v);
+}
+
+/* A cached certificate as a new ibx_cert sharing x (reference taken). */
+static ibx_err
+cert_from_cache(X509 *x, const uint8_t fp[IBX_SHA256_LEN], ibx_cert **out)
+{
+	ibx_err rv;
+
+	if ((rv = cert_wrap(x, out)) != IBX_OK)
+		return (rv);
+	memcpy((*out)->fp, fp, IBX_SHA256_LEN);
+	(*out)->has_fp = 1;
+	return (IBX_OK);
+}
+
+int
+ibx_trust_cached(ibx_trust *t, const uint8_t fp[IBX_SHA256_LEN], time_t now,
+		 ibx_cert **out)
+{
+	void *x = NULL;
+
+	if (!ibx_certcache_get(t->cache, fp, (int64_t)now, &x))
+		return (0);
+	return (cert_from_cache(x, fp, out) == IBX_OK);
+}
+
+ibx_err
+ibx_trust_check_der(ibx_trust *t, const uint8_t *der, size_t len, time_t now,
+		    ibx_cert **out, ibx_cert_verdict *verdict, char *detail,
+		    size_t n)
+{
+	uint8_t key[IBX_SHA256_LEN];
+	int64_t nb, na;
+	ibx_cert *c = NULL;
+	ibx_err rv;
+
+	if (len == 0 || len > 16384)
+		return (IBX_EMALFORMED);
+	ibx_sha256(der, len, key);
+	if (ibx_trust_cached(t, key, now, out)) {
+		*verdict = IBX_CERT_OK;
+		snprintf(detail, n, "ok");
+		return (IBX_OK);
+	}
+	if ((rv = ibx_cert_from_der(der, len, &c)) != IBX_OK)
+		return (rv);
+	ibx_cert_fingerprint(c, c->fp);
+	c->has_fp = 1;
+	pthread_rwlock_rdlock(&t->lock);
+	*verdict = trust_check_locked(t, c->x509, now, detail, n);
+	/* Only a strict DER encoding is cached, so the key is the
+	 * certificate's fingerprint, and only a good verdict, for as long as
+	 * the certificate, the CA and the CRL are all current. */
+	if (*verdict == IBX_CERT_OK &&
+	    memcmp(key, c->fp, IBX_SHA256_LEN) == 0) {
+		ibx_cert_validity(c, &nb, &na);
+		ibx_certcache_put(t->cache, key, c->x509,
+				  nb > t->from ? nb : t->from,
+				  na < t->until ? na : t->until);
+	}
+	pthread_rwlock_unlock(&t->lock);
+	*out = c;
+	return (IBX_OK);
+}
+
+void
+ibx_trust_cache_stats(ibx_trust *t, uint64_t *hits, uint64_t *misses,
+		      size_t *entries)
+{
+	ibx_certcache_stats st;
+
+	ibx_certcache_stats_get(t->cache, &st);
+	*hits = st.hits;
+	*misses = st.misses;
+	*entries = st.entries;
 }

@@ -95,8 +95,39 @@ ibx_err ibx_trust_reload(ibx_trust *t);
 
 /* ibx_trust_check: check cert's chain to the CA, its validity at time now
  * (Unix seconds) and, with a CRL, that it is not revoked.  A short reason
- * goes to detail (n bytes). */
+ * goes to detail (n bytes).  Always checks afresh (no cache). */
 ibx_cert_verdict ibx_trust_check(ibx_trust *t, const ibx_cert *c, time_t now,
 				 char *detail, size_t n);
+
+/* Verified certificates a trust store remembers (certcache.h), so that a
+ * spoke's certificate, sent with every envelope, is parsed and its chain
+ * verified (a second ECDSA verification) once rather than per message. */
+#define IBX_TRUST_CACHE_ENTRIES 100000
+
+/* ibx_trust_check_der: parse der (untrusted, len bytes) and check it as
+ * ibx_trust_check does at time now (Unix seconds), through the cache: a
+ * certificate with the same SHA-256 found good before, and whose dates,
+ * and the CA's and the CRL's, still hold at now, is taken from the cache
+ * (neither parsed nor checked again); a good verdict is remembered until
+ * the earliest of the certificate's notAfter, the CA's notAfter and the
+ * CRL's nextUpdate, or until ibx_trust_reload, which forgets them all.
+ * Bad verdicts are never remembered.  IBX_EMALFORMED when der is not one
+ * DER certificate; otherwise IBX_OK with the certificate in *out (the
+ * caller frees it with ibx_cert_free, whatever the verdict), the verdict
+ * in *verdict and a short reason in detail (n bytes).  Thread-safe. */
+ibx_err ibx_trust_check_der(ibx_trust *t, const uint8_t *der, size_t len,
+			    time_t now, ibx_cert **out,
+			    ibx_cert_verdict *verdict, char *detail, size_t n);
+
+/* ibx_trust_cached: the certificate with SHA-256 fingerprint fp, when the
+ * cache holds a good verdict for it at time now: 1 and a new certificate
+ * in *out (ibx_cert_free), else 0. */
+int ibx_trust_cached(ibx_trust *t, const uint8_t fp[IBX_SHA256_LEN],
+		     time_t now, ibx_cert **out);
+
+/* ibx_trust_cache_stats: cache hits and misses since ibx_trust_load, and
+ * the entries held now. */
+void ibx_trust_cache_stats(ibx_trust *t, uint64_t *hits, uint64_t *misses,
+			   size_t *entries);
 
 #endif /* IBX_CRYPTO_H */

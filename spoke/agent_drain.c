@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent_drain.h"
+#include "journal.h"
 #include "log.h"
 
 /* Send pending envelope seq and file it by the Ack.  IBX_OK when it got a
@@ -48,6 +49,18 @@ deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 			    " for envelope %" PRIu64 " (it stays pending)",
 			    ack.sequence, seq);
 			rv = IBX_ETIMEDOUT;
+			goto out;
+		}
+		/* Recorded before the envelope leaves pending/: a crash
+		 * in between sends it again, as a duplicate. */
+		if ((rv = spoke_journal_append(dir, seq, &ack, &env,
+					       spoke_agent_now_ms())) !=
+		    IBX_OK) {
+			spoke_agent_status_error(
+			    st,
+			    "%s/%s: cannot record acknowledged envelope "
+			    "%" PRIu64 ": %s (it stays pending)",
+			    dir, SPOKE_JOURNAL_NAME, seq, ibx_strerror(rv));
 			goto out;
 		}
 		spoke_outbox_crash_point("after-ack");
