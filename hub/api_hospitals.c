@@ -3,8 +3,10 @@
  *
  * Search runs in two steps: the first query finds every hospital that
  * matches the filters (current listings, or with as_of the versions current
- * that day) with the few facts ranking needs; rank.c scores and explains
- * them; the second query fetches the listings of the requested page only.
+ * that day) with the few facts ranking needs; rank.c orders them all and
+ * explains the page shown; the second query fetches the listings of that
+ * page only, whose text goes out as PostgreSQL gives it with the ranking
+ * fields appended.
  * Experience comes from the statistics and is shown under disclosure
  * control (a count under k as "fewer than k").
  */
@@ -120,9 +122,8 @@ static const char SQL_GET[] =
 
 struct ranked {
 	const char *code; /* into the step 1 result */
-	hub_rank_result r;
-	double distance_km;
-	bool has_distance;
+	int row;	  /* of the step 1 result */
+	double sort_key;  /* hub_rank_sort_key */
 };
 
 static int
@@ -130,42 +131,49 @@ cmp_ranked(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
 
-	if (x->r.sort_key != y->r.sort_key)
-		return (x->r.sort_key < y->r.sort_key ? 1 : -1);
+	if (x->sort_key != y->sort_key)
+		return (x->sort_key < y->sort_key ? 1 : -1);
 	return (strcmp(x->code, y->code));
 }
 
+/* The ranking facts of one step 1 row. */
 static void
-rank_rows(hub_api_call *c, const hub_hospital_query *q, ibx_db_result *res,
-	  struct ranked *out, size_t n)
+row_input(const hub_api_call *c, const hub_hospital_query *q,
+	  ibx_db_result *res, int row, hub_rank_input *in)
+{
+	const char *stale = ibx_db_result_value(res, row, 9);
+
+	memset(in, 0, sizeof(*in));
+	in->age_days = atoi(ibx_db_result_value(res, row, 1));
+	in->stale_days = *stale != '\0' ? atoi(stale) : 365;
+	in->accreditations = ibx_db_result_value(res, row, 2);
+	in->remote = strcmp(ibx_db_result_value(res, row, 3), "t") == 0;
+	in->has_distance = !ibx_db_result_isnull(res, row, 4);
+	in->km = atof(ibx_db_result_value(res, row, 4));
+	in->experience = strtoll(ibx_db_result_value(res, row, 5), NULL, 10);
+	in->cell_key =
+	    (uint32_t)strtoull(ibx_db_result_value(res, row, 6), NULL, 10);
+	in->name_match = atof(ibx_db_result_value(res, row, 7));
+	in->today = ibx_db_result_value(res, row, 8);
+	in->k = c->api->k_threshold;
+	in->nationality = q->nationality;
+	in->purpose = q->purpose;
+}
+
+/* Every match in rank order; only the page shown is explained later
+ * (page_json), so no text is formatted here. */
+static void
+rank_rows(const hub_api_call *c, const hub_hospital_query *q,
+	  ibx_db_result *res, struct ranked *out, size_t n)
 {
 	hub_rank_input in;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int row = (int)i;
-		const char *stale = ibx_db_result_value(res, row, 9);
-
-		memset(&in, 0, sizeof(in));
-		in.age_days = atoi(ibx_db_result_value(res, row, 1));
-		in.stale_days = *stale != '\0' ? atoi(stale) : 365;
-		in.accreditations = ibx_db_result_value(res, row, 2);
-		in.remote = strcmp(ibx_db_result_value(res, row, 3), "t") == 0;
-		in.has_distance = !ibx_db_result_isnull(res, row, 4);
-		in.km = atof(ibx_db_result_value(res, row, 4));
-		in.experience =
-		    strtoll(ibx_db_result_value(res, row, 5), NULL, 10);
-		in.cell_key = (uint32_t)strtoull(
-		    ibx_db_result_value(res, row, 6), NULL, 10);
-		in.name_match = atof(ibx_db_result_value(res, row, 7));
-		in.today = ibx_db_result_value(res, row, 8);
-		in.k = c->api->k_threshold;
-		in.nationality = q->nationality;
-		in.purpose = q->purpose;
-		out[i].code = ibx_db_result_value(res, row, 0);
-		out[i].has_distance = in.has_distance;
-		out[i].distance_km = in.km;
-		hub_rank_score(&in, &out[i].r);
+		row_input(c, q, res, (int)i, &in);
+		out[i].code = ibx_db_result_value(res, (int)i, 0);
+		out[i].row = (int)i;
+		out[i].sort_key = hub_rank_sort_key(&in);
 	}
 	qsort(out, n, sizeof(*out), cmp_ranked);
 }
@@ -187,39 +195,88 @@ codes_literal(const struct ranked *rk, size_t from, size_t to)
 	return (s);
 }
 
-static json_t *
-ranked_json(const struct ranked *rk, size_t rank, const char *doc)
+/* s as a JSON string, malloc'd; NULL when out of memory. */
+static char *
+json_text(const char *s)
 {
-	json_t *h = json_loads(doc, 0, NULL), *reasons, *flags;
+	json_t *j = json_string(s);
+	char *t = j != NULL ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+
+	json_decref(j);
+	return (t);
+}
+
+/* The fields search adds to a listing (rank, score, reasons, flags,
+ * stale, distance_km, experience), as a JSON object. */
+static json_t *
+ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
+	      ibx_db_result *res, const struct ranked *rk, size_t rank)
+{
+	hub_rank_input in;
+	hub_rank_result r;
+	json_t *h, *reasons, *flags;
 	int i;
 
-	if (h == NULL)
-		return (NULL);
+	row_input(c, q, res, rk->row, &in);
+	hub_rank_score(&in, &r);
 	reasons = json_array();
-	for (i = 0; i < rk->r.nreasons; i++)
-		json_array_append_new(reasons, json_string(rk->r.reasons[i]));
+	for (i = 0; i < r.nreasons; i++)
+		json_array_append_new(reasons, json_string(r.reasons[i]));
 	flags = json_array();
-	for (i = 0; i < rk->r.nflags; i++)
-		json_array_append_new(flags, json_string(rk->r.flags[i]));
+	for (i = 0; i < r.nflags; i++)
+		json_array_append_new(flags, json_string(r.flags[i]));
+	h = json_object();
 	json_object_set_new(h, "rank", json_integer((json_int_t)rank));
 	json_object_set_new(h, "score",
-			    json_real(((int)(rk->r.score * 10 + 0.5)) / 10.0));
+			    json_real(((int)(r.score * 10 + 0.5)) / 10.0));
 	json_object_set_new(h, "reasons", reasons);
 	json_object_set_new(h, "flags", flags);
-	json_object_set_new(h, "stale", json_boolean(rk->r.stale));
-	json_object_set_new(
-	    h, "distance_km",
-	    rk->has_distance
-		? json_real(((int)(rk->distance_km * 10 + 0.5)) / 10.0)
-		: json_null());
+	json_object_set_new(h, "stale", json_boolean(r.stale));
+	json_object_set_new(h, "distance_km",
+			    in.has_distance
+				? json_real(((int)(in.km * 10 + 0.5)) / 10.0)
+				: json_null());
 	json_object_set_new(
 	    h, "experience",
-	    json_pack("{s:o,s:o,s:o,s:s}", "nationality", json_null(),
-		      "purpose", json_null(), "patients",
-		      rk->r.experience >= 0 ? json_integer(rk->r.experience)
-					    : json_null(),
-		      "display", rk->r.experience_display));
+	    json_pack(
+		"{s:o,s:o,s:o,s:s}", "nationality",
+		q->nationality ? json_string(q->nationality) : json_null(),
+		"purpose", q->purpose ? json_string(q->purpose) : json_null(),
+		"patients",
+		r.experience >= 0 ? json_integer(r.experience) : json_null(),
+		"display", r.experience_display));
 	return (h);
+}
+
+/* One hospital of the page onto f: the listing text as PostgreSQL gave it
+ * (an object, its keys never those search adds: listing-format.md refuses
+ * unknown fields) with the ranking fields appended, so the listing is
+ * neither parsed nor re-encoded.  1 when written, 0 when doc is not an
+ * object (left out), -1 when out of memory. */
+static int
+page_json(FILE *f, const hub_api_call *c, const hub_hospital_query *q,
+	  ibx_db_result *res, const struct ranked *rk, size_t rank,
+	  const char *doc, size_t len, bool first)
+{
+	json_t *h = ranked_fields(c, q, res, rk, rank);
+	char *extra = NULL;
+	int rv = -1;
+
+	if (h == NULL || (extra = json_dumps(
+			      h, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+		goto out;
+	rv = 0;
+	while (len > 0 && doc[len - 1] != '}')
+		len--;
+	if (len < 2 || doc[0] != '{')
+		goto out;
+	fprintf(f, "%s%.*s%s%s", first ? "" : ",", (int)(len - 1), doc,
+		len > 2 ? "," : "", extra + 1);
+	rv = 1;
+out:
+	free(extra);
+	json_decref(h);
+	return (rv);
 }
 
 void
@@ -227,12 +284,14 @@ hub_api_hospitals_search(hub_api_call *c, const hub_http_request *req,
 			 hub_http_response *resp)
 {
 	hub_hospital_query q;
-	char err[256], lat[32], lon[32], *codes = NULL;
+	char err[256], lat[32], lon[32], *codes = NULL, *body = NULL;
+	char *asof = NULL;
 	const char *v[13];
 	ibx_db_result *res = NULL, *page = NULL;
 	struct ranked *rk = NULL;
-	json_t *o = NULL, *list;
-	size_t n, from, to, i;
+	FILE *f = NULL;
+	size_t n, from, to, i, blen = 0;
+	bool first = true;
 	ibx_err rv;
 
 	if (hub_hospital_query_parse(req, &q, err, sizeof(err)) != IBX_OK) {
@@ -267,12 +326,6 @@ hub_api_hospitals_search(hub_api_call *c, const hub_http_request *req,
 	rank_rows(c, &q, res, rk, n);
 	from = (size_t)q.offset < n ? (size_t)q.offset : n;
 	to = from + (size_t)q.limit < n ? from + (size_t)q.limit : n;
-	list = json_array();
-	o = json_pack("{s:I,s:I,s:I,s:o}", "total", (json_int_t)n, "limit",
-		      (json_int_t)q.limit, "offset", (json_int_t)q.offset,
-		      "hospitals", list);
-	if (q.as_of != NULL)
-		json_object_set_new(o, "as_of", json_string(q.as_of));
 	if (to > from) {
 		const char *pv[2];
 
@@ -287,28 +340,46 @@ hub_api_hospitals_search(hub_api_call *c, const hub_http_request *req,
 			hub_api_db_error(resp, rv);
 			goto out;
 		}
-		for (i = 0; i < (size_t)ibx_db_result_rows(page); i++) {
-			json_t *h =
-			    ranked_json(&rk[from + i], from + i + 1,
-					ibx_db_result_value(page, (int)i, 0));
-
-			if (h == NULL)
-				continue;
-			json_object_set_new(
-			    json_object_get(h, "experience"), "nationality",
-			    q.nationality ? json_string(q.nationality)
-					  : json_null());
-			json_object_set_new(
-			    json_object_get(h, "experience"), "purpose",
-			    q.purpose ? json_string(q.purpose) : json_null());
-			json_array_append_new(list, h);
-		}
 		c->cells = (int)(to - from);
 	}
-	hub_api_json(resp, 200,
-		     json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER));
+	/* {"total","limit","offset","hospitals"[,"as_of"]}, compact */
+	if ((f = open_memstream(&body, &blen)) == NULL ||
+	    (q.as_of != NULL && (asof = json_text(q.as_of)) == NULL)) {
+		hub_api_error(resp, 500, "out of memory");
+		goto out;
+	}
+	fprintf(f,
+		"{\"total\":%zu,\"limit\":%ld,\"offset\":%ld,"
+		"\"hospitals\":[",
+		n, q.limit, q.offset);
+	for (i = 0; page != NULL && i < (size_t)ibx_db_result_rows(page);
+	     i++) {
+		int w = page_json(
+		    f, c, &q, res, &rk[from + i], from + i + 1,
+		    ibx_db_result_value(page, (int)i, 0),
+		    (size_t)ibx_db_result_length(page, (int)i, 0), first);
+
+		if (w < 0) {
+			hub_api_error(resp, 500, "out of memory");
+			goto out;
+		}
+		first = first && w == 0;
+	}
+	fprintf(f, "]%s%s}", asof != NULL ? ",\"as_of\":" : "",
+		asof != NULL ? asof : "");
+	if (fclose(f) != 0) {
+		f = NULL;
+		hub_api_error(resp, 500, "out of memory");
+		goto out;
+	}
+	f = NULL;
+	hub_api_json(resp, 200, body);
+	body = NULL;
 out:
-	json_decref(o);
+	if (f != NULL)
+		fclose(f);
+	free(body);
+	free(asof);
 	free(codes);
 	free(rk);
 	ibx_db_result_free(page);

@@ -23,7 +23,7 @@ reason(hub_rank_result *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (r->nreasons == HUB_RANK_REASONS)
+	if (r == NULL || r->nreasons == HUB_RANK_REASONS)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(r->reasons[r->nreasons++], sizeof(r->reasons[0]), fmt, ap);
@@ -33,7 +33,7 @@ reason(hub_rank_result *r, const char *fmt, ...)
 static void
 flag(hub_rank_result *r, const char *text)
 {
-	if (r->nflags < 4)
+	if (r != NULL && r->nflags < 4)
 		snprintf(r->flags[r->nflags++], sizeof(r->flags[0]), "%s",
 			 text);
 }
@@ -53,13 +53,15 @@ accreditations(const hub_rank_input *in, hub_rank_result *r)
 			continue;
 		*colon = '\0';
 		if (colon[1] != '\0' && strcmp(colon + 1, in->today) < 0) {
+			if (r == NULL)
+				continue;
 			snprintf(text, sizeof(text),
 				 "accreditation %.8s expired %.10s", tok,
 				 colon + 1);
 			flag(r, text);
 			continue;
 		}
-		if (points == 0)
+		if (points == 0 && r != NULL)
 			reason(r, "%s accredited%s%.10s", tok,
 			       colon[1] != '\0' ? ", valid to " : "",
 			       colon + 1);
@@ -72,58 +74,73 @@ static double
 experience(const hub_rank_input *in, hub_rank_result *r)
 {
 	char what[64];
-	double n;
+	int64_t shown = 0;
+	double n = 0;
 
-	snprintf(what, sizeof(what), "%s%s%s%s",
-		 in->nationality != NULL ? "from " : "",
-		 in->nationality != NULL ? in->nationality : "",
-		 in->purpose != NULL ? " for " : "",
-		 in->purpose != NULL ? in->purpose : "");
 	if (in->experience == 0) {
+		if (r == NULL)
+			return (0);
 		r->experience = 0;
 		snprintf(r->experience_display, sizeof(r->experience_display),
 			 "0");
-		reason(r,
-		       "no foreign patients%s%s reported in the last 12 "
-		       "months",
-		       what[0] ? " " : "", what);
-		return (0);
-	}
-	if (in->experience < in->k) {
-		r->experience = -1;
-		snprintf(r->experience_display, sizeof(r->experience_display),
-			 "fewer than %d", in->k);
-		reason(r, "fewer than %d patients%s%s in the last 12 months",
-		       in->k, what[0] ? " " : "", what);
+	} else if (in->experience < in->k) {
 		n = in->k / 2.0;
+		shown = -1;
 	} else {
-		r->experience =
+		shown =
 		    hub_sdc_perturb_count(in->experience, in->cell_key, in->k);
-		snprintf(r->experience_display, sizeof(r->experience_display),
-			 "%lld", (long long)r->experience);
-		reason(r, "%lld patients%s%s in the last 12 months",
-		       (long long)r->experience, what[0] ? " " : "", what);
-		n = (double)r->experience;
+		n = (double)shown;
 	}
+	if (r != NULL) {
+		snprintf(what, sizeof(what), "%s%s%s%s",
+			 in->nationality != NULL ? "from " : "",
+			 in->nationality != NULL ? in->nationality : "",
+			 in->purpose != NULL ? " for " : "",
+			 in->purpose != NULL ? in->purpose : "");
+		if (in->experience == 0)
+			reason(r,
+			       "no foreign patients%s%s reported in the last "
+			       "12 months",
+			       what[0] ? " " : "", what);
+		else if (shown < 0) {
+			r->experience = -1;
+			snprintf(r->experience_display,
+				 sizeof(r->experience_display),
+				 "fewer than %d", in->k);
+			reason(r,
+			       "fewer than %d patients%s%s in the last 12 "
+			       "months",
+			       in->k, what[0] ? " " : "", what);
+		} else {
+			r->experience = shown;
+			snprintf(r->experience_display,
+				 sizeof(r->experience_display), "%lld",
+				 (long long)shown);
+			reason(r, "%lld patients%s%s in the last 12 months",
+			       (long long)shown, what[0] ? " " : "", what);
+		}
+	}
+	if (in->experience == 0)
+		return (0);
 	return (W_EXPERIENCE * fmin(1.0, log10(1.0 + n) / log10(101.0)));
 }
 
-void
-hub_rank_score(const hub_rank_input *in, hub_rank_result *r)
+/* The score, explained into r; r NULL: the score alone. */
+static double
+score_of(const hub_rank_input *in, hub_rank_result *r)
 {
 	double score = 0, fresh;
 
-	memset(r, 0, sizeof(*r));
 	score += experience(in, r);
 	fresh = 1.0 - fmin(1.0, (double)in->age_days / (double)in->stale_days);
 	score += W_FRESHNESS * fmax(0.0, fresh);
-	if (in->age_days > in->stale_days) {
+	if (r != NULL && in->age_days > in->stale_days) {
 		r->stale = true;
 		flag(r, "stale listing");
 		reason(r,
 		       "listing last confirmed %d days ago (stale after %d)",
 		       in->age_days, in->stale_days);
-	} else
+	} else if (r != NULL)
 		reason(r, "listing confirmed %d days ago", in->age_days);
 	score += accreditations(in, r);
 	if (in->remote) {
@@ -135,7 +152,20 @@ hub_rank_score(const hub_rank_input *in, hub_rank_result *r)
 		    W_DISTANCE * fmax(0.0, 1.0 - in->km / DISTANCE_ZERO_KM);
 		reason(r, "%.0f km from the given point", in->km);
 	}
-	r->score = score;
+	return (score);
+}
+
+void
+hub_rank_score(const hub_rank_input *in, hub_rank_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->score = score_of(in, r);
 	/* A name search puts the best name matches first. */
-	r->sort_key = score + 100.0 * in->name_match;
+	r->sort_key = r->score + 100.0 * in->name_match;
+}
+
+double
+hub_rank_sort_key(const hub_rank_input *in)
+{
+	return (score_of(in, NULL) + 100.0 * in->name_match);
 }

@@ -54,4 +54,9 @@ typedef struct hub_rank_result {
 /* hub_rank_score: score and explain one hospital. */
 void hub_rank_score(const hub_rank_input *in, hub_rank_result *out);
 
+/* hub_rank_sort_key: out->sort_key of hub_rank_score for the same input,
+ * without the reasons and flags (no text is formatted): for ordering every
+ * match before explaining only the page shown. */
+double hub_rank_sort_key(const hub_rank_input *in);
+
 #endif /* HUB_RANK_H */
