@@ -40,17 +40,43 @@ static const struct {
     {"year", "to_char(c.period, 'YYYY')"},
 };
 
+/* expr over the cells (c), rollup over the roll-ups (r). */
 static const struct {
 	const char *name;
 	const char *expr;
+	const char *rollup;
 	bool is_count;
 } measures[] = {
-    {"patients", "c.patients", true},
-    {"episodes", "c.episodes", true},
-    {"visits", "c.outpatient_visits", false},
-    {"inpatient_days", "c.inpatient_days", false},
-    {"charge_jpy", "c.charge_jpy", false},
+    {"patients", "c.patients", "r.patients", true},
+    {"episodes", "c.episodes", "r.episodes", true},
+    {"visits", "c.outpatient_visits", "r.outpatient_visits", false},
+    {"inpatient_days", "c.inpatient_days", "r.inpatient_days", false},
+    {"charge_jpy", "c.charge_jpy", "r.charge_jpy", false},
 };
+
+/* Roll-ups (deploy/sql/007): the dimensions they keep, as the bit
+ * (1 << dimension index) of the set's mask, and their columns. */
+#define ROLLUP_DIMS ((1 << 1) | (1 << 2)) /* nationality, purpose */
+static const char *const rollup_dim_expr[] = {"r.pkey", "r.nationality",
+					      "r.purpose"};
+
+/* The roll-up sets that answer a query: its grain and mask, the grand
+ * total's (grain all, the filtered dimensions), and whether roll-ups are
+ * switched on (settings.statistics_rollups). */
+static const char SQL_ROLLUP_SETS[] =
+    "SELECT (SELECT id FROM statistics_rollup_sets"
+    "  WHERE grain = $1 AND dims = $2::integer),"
+    " (SELECT id FROM statistics_rollup_sets"
+    "  WHERE grain = 'all' AND dims = $3::integer),"
+    " (SELECT value FROM settings WHERE name = 'statistics_rollups')";
+
+/* The WHERE of a roll-up query: the set, keys with cells, the filters on
+ * the dimensions it keeps. */
+static const char SQL_ROLLUP_FROM[] =
+    " FROM statistics_rollup r"
+    " WHERE r.set_id = $1::smallint AND r.hospitals > 0"
+    " AND ($2::text IS NULL OR r.nationality = $2)"
+    " AND ($3::text IS NULL OR r.purpose = $3)";
 
 /* Filters: parameter name, SQL condition on its parameter number. */
 static const char SQL_FROM[] =
@@ -335,7 +361,7 @@ append(char *sql, const char *s)
  * hospitals behind each cell, its cell key.  Built only from the constant
  * expressions above. */
 static void
-build_sql(const hub_stat_query *q, bool grouped, char *sql)
+build_sql(const hub_stat_query *q, bool grouped, bool rollup, char *sql)
 {
 	char pos[32];
 	size_t i;
@@ -344,17 +370,26 @@ build_sql(const hub_stat_query *q, bool grouped, char *sql)
 	append(sql, "SELECT ");
 	if (grouped)
 		for (i = 0; i < q->ndims; i++) {
-			append(sql, q->dims[i] == 0
-					? grains[q->grain].expr
-					: dimensions[q->dims[i]].expr);
+			if (rollup)
+				append(sql, rollup_dim_expr[q->dims[i]]);
+			else
+				append(sql, q->dims[i] == 0
+						? grains[q->grain].expr
+						: dimensions[q->dims[i]].expr);
 			append(sql, ", ");
 		}
 	append(sql, "coalesce(sum(");
-	append(sql, measures[q->measure].expr);
-	append(sql, "), 0), coalesce(sum(c.patients), 0),"
-		    " count(DISTINCT c.org_code),"
-		    " coalesce(sum(c.record_key) % 4294967296, 0)");
-	append(sql, SQL_FROM);
+	append(sql, rollup ? measures[q->measure].rollup
+			   : measures[q->measure].expr);
+	if (rollup)
+		append(sql, "), 0), coalesce(sum(r.patients), 0),"
+			    " coalesce(sum(r.hospitals), 0),"
+			    " coalesce(sum(r.record_keys) % 4294967296, 0)");
+	else
+		append(sql, "), 0), coalesce(sum(c.patients), 0),"
+			    " count(DISTINCT c.org_code),"
+			    " coalesce(sum(c.record_key) % 4294967296, 0)");
+	append(sql, rollup ? SQL_ROLLUP_FROM : SQL_FROM);
 	if (grouped && q->ndims > 0) {
 		append(sql, " GROUP BY ");
 		for (i = 0; i < q->ndims; i++) {
@@ -390,6 +425,60 @@ fill_cell(hub_sdc_cell *cell, ibx_db_result *res, int row, size_t ndims)
 	cell->published = cell->value;
 }
 
+/* Whether roll-ups can answer q exactly, and with which sets: no period
+ * range, dimensions and filters among those the roll-ups keep, and a set
+ * with exactly the query's grain and the dimensions it groups or filters
+ * by, because distinct hospitals do not add up over other keys.  Sets
+ * set[0] (the table) and set[1] (its grand total) as text. */
+static ibx_err
+rollup_sets(hub_api_call *c, const hub_stat_query *q, char set[2][12],
+	    bool *use)
+{
+	const char *v[3];
+	char mask[12], fmask[12];
+	unsigned m = 0, fm = 0;
+	bool by_period = false;
+	ibx_db_result *res = NULL;
+	size_t i;
+	ibx_err rv;
+
+	*use = false;
+	if (q->from[0] != '\0' || q->to[0] != '\0')
+		return (IBX_OK);
+	for (i = 2; i <= HUB_STAT_NFILTERS; i++)
+		if (q->filters[i] != NULL)
+			return (IBX_OK);
+	if (q->filters[HUB_STAT_F_NATIONALITY] != NULL)
+		fm |= 1u << 1;
+	if (q->filters[HUB_STAT_F_PURPOSE] != NULL)
+		fm |= 1u << 2;
+	for (i = 0; i < q->ndims; i++) {
+		if (q->dims[i] == 0)
+			by_period = true;
+		else if (((1u << q->dims[i]) & ROLLUP_DIMS) == 0)
+			return (IBX_OK);
+		else
+			m |= 1u << q->dims[i];
+	}
+	m |= fm;
+	snprintf(mask, sizeof(mask), "%u", m);
+	snprintf(fmask, sizeof(fmask), "%u", fm);
+	v[0] = by_period ? grains[q->grain].grain : "all";
+	v[1] = mask;
+	v[2] = fmask;
+	if ((rv = ibx_db_exec(c->db, SQL_ROLLUP_SETS, 3, v, &res)) != IBX_OK)
+		return (rv);
+	if (!ibx_db_result_isnull(res, 0, 0) &&
+	    !ibx_db_result_isnull(res, 0, 1) &&
+	    strcmp(ibx_db_result_value(res, 0, 2), "on") == 0) {
+		snprintf(set[0], 12, "%s", ibx_db_result_value(res, 0, 0));
+		snprintf(set[1], 12, "%s", ibx_db_result_value(res, 0, 1));
+		*use = true;
+	}
+	ibx_db_result_free(res);
+	return (IBX_OK);
+}
+
 void
 hub_stat_table_fini(hub_stat_table *t)
 {
@@ -403,22 +492,38 @@ hub_stat_table_load(hub_api_call *c, const hub_stat_query *q,
 		    hub_stat_table *t)
 {
 	const char *v[11];
-	char sql[SQL_MAX];
+	char sql[SQL_MAX], set[2][12];
 	hub_sdc_params p;
+	bool rollup;
 	size_t i;
 	ibx_err rv;
 
 	memset(t, 0, sizeof(*t));
-	v[0] = q->from[0] ? q->from : NULL;
-	v[1] = q->to[0] ? q->to : NULL;
-	for (i = 0; i <= HUB_STAT_NFILTERS; i++)
-		v[2 + i] = q->filters[i];
-	build_sql(q, true, sql);
-	if ((rv = ibx_db_exec(c->db, sql, 11, v, &t->res)) != IBX_OK)
+	if ((rv = rollup_sets(c, q, set, &rollup)) != IBX_OK)
 		return (rv);
-	build_sql(q, false, sql);
-	if ((rv = ibx_db_exec(c->db, sql, 11, v, &t->tot)) != IBX_OK)
-		return (rv);
+	if (rollup) {
+		v[0] = set[0];
+		v[1] = q->filters[HUB_STAT_F_NATIONALITY];
+		v[2] = q->filters[HUB_STAT_F_PURPOSE];
+		build_sql(q, true, true, sql);
+		if ((rv = ibx_db_exec(c->db, sql, 3, v, &t->res)) != IBX_OK)
+			return (rv);
+		v[0] = set[1];
+		build_sql(q, false, true, sql);
+		if ((rv = ibx_db_exec(c->db, sql, 3, v, &t->tot)) != IBX_OK)
+			return (rv);
+	} else {
+		v[0] = q->from[0] ? q->from : NULL;
+		v[1] = q->to[0] ? q->to : NULL;
+		for (i = 0; i <= HUB_STAT_NFILTERS; i++)
+			v[2 + i] = q->filters[i];
+		build_sql(q, true, false, sql);
+		if ((rv = ibx_db_exec(c->db, sql, 11, v, &t->res)) != IBX_OK)
+			return (rv);
+		build_sql(q, false, false, sql);
+		if ((rv = ibx_db_exec(c->db, sql, 11, v, &t->tot)) != IBX_OK)
+			return (rv);
+	}
 	t->n = (size_t)ibx_db_result_rows(t->res);
 	if ((t->cells = calloc(t->n + 1, sizeof(*t->cells))) == NULL)
 		return (IBX_ENOMEM);

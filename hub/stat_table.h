@@ -7,6 +7,14 @@
  *
  * Patients are distinct within a stored cell; a sum over cells, months or
  * hospitals counts a patient once per cell, as DHIS2 aggregates do.
+ *
+ * A query without from/to whose dimensions and filters are among period,
+ * nationality and purpose is answered from the roll-ups (deploy/sql/007,
+ * kept in each submission's transaction) when a roll-up set has exactly
+ * its grain and dimensions, and the grand total's; otherwise from the
+ * cells.  Both give the same table, disclosure control included
+ * (tests/integration/test_statistics_rollups.sh); settings
+ * statistics_rollups = 'off' forces the cells.
  */
 #ifndef HUB_STAT_TABLE_H
 #define HUB_STAT_TABLE_H

@@ -1,10 +1,12 @@
 /*
  * Writing a case-statistics submission: the cells go to PostgreSQL as one
- * array per column in a single call of ibx_store_statistics (deploy/sql),
+ * array per column, in binary format, in a single call of
+ * ibx_store_statistics (deploy/sql, 007 keeps the roll-ups with it),
  * which replaces the hospital's previous submission for the period, keeps
  * it as history, and returns the DHIS2-style import summary.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,57 +26,93 @@ static const char SQL_STORE_STATISTICS[] =
 #define TEXT_COLUMNS   9
 #define NUMBER_COLUMNS 7
 
-/* A growing string for one array literal. */
-struct lit {
-	char *buf;
+/* PostgreSQL's type OIDs of the array elements (pg_type.dat). */
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_TEXT 25
+
+/* One array parameter in PostgreSQL's binary format (array_recv): a
+ * header of ndim, flags, element type, then size and lower bound of the
+ * one dimension, then each element as a 32-bit length and its bytes, all
+ * integers big-endian.  Binary arrays skip the server's text parsing. */
+struct arr {
+	unsigned char *buf;
 	size_t len, cap;
 	int failed;
 };
 
 static void
-lit_put(struct lit *l, const char *s, size_t n)
+arr_put(struct arr *a, const void *s, size_t n)
 {
-	char *grown;
+	unsigned char *grown;
 
-	if (l->failed)
+	if (a->failed)
 		return;
-	if (l->len + n + 2 > l->cap) {
-		size_t cap = l->cap == 0 ? 256 : l->cap;
+	if (a->len + n > a->cap) {
+		size_t cap = a->cap == 0 ? 256 : a->cap;
 
-		while (l->len + n + 2 > cap)
+		while (a->len + n > cap)
 			cap *= 2;
-		if ((grown = realloc(l->buf, cap)) == NULL) {
-			l->failed = 1;
+		if ((grown = realloc(a->buf, cap)) == NULL) {
+			a->failed = 1;
 			return;
 		}
-		l->buf = grown;
-		l->cap = cap;
+		a->buf = grown;
+		a->cap = cap;
 	}
-	memcpy(l->buf + l->len, s, n);
-	l->len += n;
-	l->buf[l->len] = '\0';
-}
-
-/* Append one element.  Text values were checked against code lists
- * (letters, digits, '-', '+', '_') before storing, so quoting each in
- * double quotes cannot be escaped. */
-static void
-lit_text(struct lit *l, const char *s, int first)
-{
-	if (!first)
-		lit_put(l, ",", 1);
-	lit_put(l, "\"", 1);
-	lit_put(l, s, strlen(s));
-	lit_put(l, "\"", 1);
+	memcpy(a->buf + a->len, s, n);
+	a->len += n;
 }
 
 static void
-lit_number(struct lit *l, int64_t v, int first)
+arr_u32(struct arr *a, uint32_t v)
 {
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%s%" PRId64, first ? "" : ",", v);
+	unsigned char b[4] = {(unsigned char)(v >> 24),
+			      (unsigned char)(v >> 16),
+			      (unsigned char)(v >> 8), (unsigned char)v};
 
-	lit_put(l, num, (size_t)n);
+	arr_put(a, b, sizeof(b));
+}
+
+/* The header of a one-dimensional array of n elements of type oid (no
+ * dimension at all when empty, as array_send writes it). */
+static void
+arr_header(struct arr *a, uint32_t oid, size_t n)
+{
+	arr_u32(a, n > 0 ? 1 : 0);
+	arr_u32(a, 0); /* no NULLs */
+	arr_u32(a, oid);
+	if (n > 0) {
+		arr_u32(a, (uint32_t)n);
+		arr_u32(a, 1);
+	}
+}
+
+static void
+arr_text(struct arr *a, const char *s)
+{
+	size_t n = strlen(s);
+
+	arr_u32(a, (uint32_t)n);
+	arr_put(a, s, n);
+}
+
+static void
+arr_number(struct arr *a, int64_t v, uint32_t oid)
+{
+	uint64_t u = (uint64_t)v;
+
+	if (oid == OID_INT2) {
+		unsigned char b[2] = {(unsigned char)(u >> 8),
+				      (unsigned char)u};
+
+		arr_u32(a, 2);
+		arr_put(a, b, 2);
+		return;
+	}
+	arr_u32(a, 8);
+	arr_u32(a, (uint32_t)(u >> 32));
+	arr_u32(a, (uint32_t)u);
 }
 
 /* The ICD-10 chapter of a checked cell, whatever level it was sent at. */
@@ -91,7 +129,7 @@ hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 		     uint64_t sequence, const ibx_bytes *envelope,
 		     ibx_import_summary *sum, char *err, size_t n)
 {
-	struct lit text[TEXT_COLUMNS], num[NUMBER_COLUMNS];
+	struct arr text[TEXT_COLUMNS], num[NUMBER_COLUMNS];
 	ibx_db_param p[22];
 	ibx_db_result *res = NULL;
 	char seq[24];
@@ -102,9 +140,9 @@ hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 	memset(text, 0, sizeof(text));
 	memset(num, 0, sizeof(num));
 	for (k = 0; k < TEXT_COLUMNS; k++)
-		lit_put(&text[k], "{", 1);
+		arr_header(&text[k], OID_TEXT, s->n_cells);
 	for (k = 0; k < NUMBER_COLUMNS; k++)
-		lit_put(&num[k], "{", 1);
+		arr_header(&num[k], k == 0 ? OID_INT2 : OID_INT8, s->n_cells);
 	for (i = 0; i < s->n_cells; i++) {
 		const ibx_stat_cell *c = &s->cells[i];
 		const char *t[TEXT_COLUMNS] = {c->nationality,
@@ -123,29 +161,28 @@ hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 		    c->charge_jpy};
 
 		for (k = 0; k < TEXT_COLUMNS; k++)
-			lit_text(&text[k], t[k], i == 0);
+			arr_text(&text[k], t[k]);
 		for (k = 0; k < NUMBER_COLUMNS; k++)
-			lit_number(&num[k], v[k], i == 0);
+			arr_number(&num[k], v[k],
+				   k == 0 ? OID_INT2 : OID_INT8);
 	}
-	for (k = 0; k < TEXT_COLUMNS; k++) {
-		lit_put(&text[k], "}", 1);
-		if (text[k].failed)
+	for (k = 0; k < TEXT_COLUMNS; k++)
+		if (text[k].failed || text[k].len > INT_MAX)
 			goto nomem;
-	}
-	for (k = 0; k < NUMBER_COLUMNS; k++) {
-		lit_put(&num[k], "}", 1);
-		if (num[k].failed)
+	for (k = 0; k < NUMBER_COLUMNS; k++)
+		if (num[k].failed || num[k].len > INT_MAX)
 			goto nomem;
-	}
 	snprintf(seq, sizeof(seq), "%" PRIu64, sequence);
 	p[0] = (ibx_db_param){s->organisation_code, 0, false};
 	p[1] = (ibx_db_param){s->period, 0, false};
 	p[2] = (ibx_db_param){s->nil_report ? "true" : "false", 0, false};
 	p[3] = (ibx_db_param){s->icd10_level, 0, false};
 	for (k = 0; k < TEXT_COLUMNS; k++)
-		p[4 + k] = (ibx_db_param){text[k].buf, 0, false};
+		p[4 + k] = (ibx_db_param){(const char *)text[k].buf,
+					  (int)text[k].len, true};
 	for (k = 0; k < NUMBER_COLUMNS; k++)
-		p[13 + k] = (ibx_db_param){num[k].buf, 0, false};
+		p[13 + k] = (ibx_db_param){(const char *)num[k].buf,
+					   (int)num[k].len, true};
 	p[20] = (ibx_db_param){seq, 0, false};
 	p[21] = (ibx_db_param){(const char *)envelope->data,
 			       (int)envelope->len, true};

@@ -12,11 +12,15 @@
 #   tests/soak/run.sh [--hospitals 8000] [--minutes 10] [--hours 1]
 #                     [--sample-seconds 10] [--conc 16] [--growth-pct 5]
 #                     [--case-rows N]
-#                     [--build DIR] [--no-build] [--keep]
+#                     [--build DIR] [--no-build] [--keep] [--memory-report-only]
+#
+# --memory-report-only: the hub's memory is printed but not judged (the
+# short form: a minute is still warm-up, each new hospital's certificate
+# going into the hub's verified-certificate cache).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-soak do_build=1 keep=0
-hospitals=8000 minutes=10 hours=1 sample=10 conc=16 growth_pct=5 rows=()
+hospitals=8000 minutes=10 hours=1 sample=10 conc=16 growth_pct=5 rows=() judge_memory=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--hospitals) hospitals=$2; shift 2 ;;
@@ -29,7 +33,8 @@ while [ $# -gt 0 ]; do
 	--build) build=$2; shift 2 ;;
 	--no-build) do_build=0; shift ;;
 	--keep) keep=1; shift ;;
-	-h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+	--memory-report-only) judge_memory=0; shift ;;
+	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -224,7 +229,7 @@ errors=$(kv errors)
 verdict=pass
 [ "$rc" -eq 0 ] && [ "$errors" = 0 ] || verdict=fail
 [ "$db_acc" = "$(kv accepted)" ] && [ "$db_ref" = 0 ] || verdict=fail
-[ "$(m hub flat)" = yes ] || verdict=fail
+[ "$judge_memory" -eq 0 ] || [ "$(m hub flat)" = yes ] || verdict=fail
 cat <<EOF
 
 == soak report ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPU, load average $(cut -d' ' -f1-3 /proc/loadavg))
@@ -234,7 +239,7 @@ messages:  sent $(kv sent), accepted $(kv accepted), errors $errors (refused $(k
            $(kv listings) listing updates, $(kv statistics) statistics submissions ($(kv nil_reports) nil reports, $(kv cells) cells)
 rate:      $(kv msgs_per_s) accepted msg/s (target $(kv target_msgs_per_s)); latest session start $(kv max_lag_s) s behind schedule
 database:  message log $db_acc accepted, $db_ref refused; $db_lst current listings; $db_sub statistics submissions; $db_size
-hub RSS:   first $(m hub first) kB, last $(m hub last) kB, min $(m hub min) kB, max $(m hub max) kB; middle third $(m hub mid) kB, last third $(m hub end) kB: $(m hub growth) %, slope $(m hub slope) kB/min ($(m hub n) samples every $sample s); flat (<= $growth_pct %): $(m hub flat)
+hub RSS:   first $(m hub first) kB, last $(m hub last) kB, min $(m hub min) kB, max $(m hub max) kB; middle third $(m hub mid) kB, last third $(m hub end) kB: $(m hub growth) %, slope $(m hub slope) kB/min ($(m hub n) samples every $sample s); flat (<= $growth_pct %): $(m hub flat)$([ "$judge_memory" -eq 1 ] || echo " (reported, not judged: --memory-report-only)")
 PG PSS:    first $(m pg first) kB, last $(m pg last) kB, min $(m pg min) kB, max $(m pg max) kB; middle third $(m pg mid) kB, last third $(m pg end) kB: $(m pg growth) %, slope $(m pg slope) kB/min; flat (<= $growth_pct %): $(m pg flat) (reported, not judged: see docs/soak.md)
 verdict:   $verdict
 EOF
