@@ -13,11 +13,13 @@
  *       envelope, then ibx_verify + ibx_listing_decode of it measured
  *       alone; prints p50/p99 of each and of their sum per iteration.
  *   bench_hub stats --hub URL --cases F --org CODE --cert C --key K
- *       --seq0 S [--subs 200] [--cells 1000]
+ *       --seq0 S [--subs 200] [--cells 1000] [--start-at UNIX_S]
  *       anonymises the case file (period 2024-03) with the spoke's code,
  *       keeps the first CELLS cells and sends SUBS signed CaseStatistics
- *       submissions of them (periods 2000-01 onwards) one after another;
- *       prints cells accepted and cells per second.
+ *       submissions of them (periods 2000-01 onwards) one after another,
+ *       starting at UNIX_S (so several spokes start together) or at once;
+ *       prints cells accepted, cells per second, and the start and end
+ *       (t0, t1: Unix seconds).
  *   bench_hub burst --hub URL --dir LISTINGS --pki PKI --codes FILE
  *       --seq0 S [--n 50]
  *       one REQ socket and thread per code in FILE (one spoke each, its
@@ -63,6 +65,16 @@ now_us(void)
 	return ((double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3);
 }
 
+/* The wall clock, Unix seconds. */
+static double
+unix_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -88,6 +100,7 @@ struct args {
 	const char *dir, *pki, *codes, *path, *token;
 	unsigned long long seq0;
 	long n, subs, cells, port, conc;
+	double start_at; /* Unix seconds; 0: at once */
 };
 
 static int
@@ -111,6 +124,7 @@ parse(int argc, char **argv, struct args *a)
 	    {"path", required_argument, NULL, 'u'},
 	    {"token", required_argument, NULL, 't'},
 	    {"conc", required_argument, NULL, 'j'},
+	    {"start-at", required_argument, NULL, 'A'},
 	    {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -173,6 +187,9 @@ parse(int argc, char **argv, struct args *a)
 			break;
 		case 'j':
 			a->conc = strtol(optarg, NULL, 10);
+			break;
+		case 'A':
+			a->start_at = strtod(optarg, NULL);
 			break;
 		default:
 			return (-1);
@@ -438,7 +455,7 @@ stats(const struct args *a)
 	FILE *f;
 	long i, ok = 0;
 	unsigned long long cells = 0;
-	double t0, t1;
+	double t0, t1, t0_unix;
 
 	if (a->hub == NULL || a->cases == NULL || a->org == NULL ||
 	    load_identity(a, &cert, &der, &key) != 0)
@@ -472,7 +489,10 @@ stats(const struct args *a)
 	}
 	if (ibx_req_client_open(&a->hub, 1, NULL, &c) != IBX_OK)
 		return (1);
+	while (a->start_at > 0 && unix_s() < a->start_at)
+		usleep(1000);
 	t0 = now_us();
+	t0_unix = unix_s();
 	for (i = 0; i < a->subs; i++) {
 		ibx_bytes reply = {0};
 		ibx_ack ack;
@@ -494,9 +514,11 @@ stats(const struct args *a)
 	}
 	t1 = now_us();
 	printf("cells_per_submission=%zu\nsubmissions=%ld\naccepted=%ld\n"
-	       "cells=%llu\nseconds=%.3f\ncells_per_s=%.0f\n",
+	       "cells=%llu\nseconds=%.3f\ncells_per_s=%.0f\nt0=%.6f\n"
+	       "t1=%.6f\n",
 	       s->n_cells, a->subs, ok, cells, (t1 - t0) / 1e6,
-	       (double)cells / ((t1 - t0) / 1e6));
+	       (double)cells / ((t1 - t0) / 1e6), t0_unix,
+	       t0_unix + (t1 - t0) / 1e6);
 	ibx_req_client_close(c);
 	ibx_statistics_free(s);
 	return (ok == a->subs ? 0 : 1);
