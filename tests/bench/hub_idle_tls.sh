@@ -119,14 +119,23 @@ cat "$work/hub.kv"
 kill "$hub" 2>/dev/null || true
 wait "$hub" 2>/dev/null || true
 
-port=$(ibx_free_port)
-"$CONNS" listen --url "tls+tcp://127.0.0.1:$port" --cert "$pki/issued/0000000000.pem" \
-	--key "$pki/issued/0000000000.key" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
-	>"$work/base.listen" 2>&1 &
-base=$!
-pids+=("$base")
-for _ in $(seq 1 100); do grep -qs "listening=1" "$work/base.listen" && break; sleep 0.1; done
-kill -0 "$base"
+# The baseline listener; should it not start (a port taken meanwhile, or
+# the kernel still tearing down the hub's 10,000 sockets), it says why and
+# is tried again on another port.
+for attempt in 1 2 3 4 5; do
+	port=$(ibx_free_port)
+	"$CONNS" listen --url "tls+tcp://127.0.0.1:$port" --cert "$pki/issued/0000000000.pem" \
+		--key "$pki/issued/0000000000.key" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
+		>"$work/base.listen" 2>&1 &
+	base=$!
+	pids+=("$base")
+	for _ in $(seq 1 100); do grep -qs "listening=1" "$work/base.listen" && break; sleep 0.1; done
+	kill -0 "$base" 2>/dev/null && break
+	echo "hub_idle_tls.sh: the baseline listener did not start (attempt $attempt):" >&2
+	cat "$work/base.listen" >&2
+	[ "$attempt" -lt 5 ] || exit 1
+	sleep 5
+done
 measure base "$base" "$port" >"$work/base.kv"
 cat "$work/base.kv"
 kill "$base" 2>/dev/null || true
