@@ -405,15 +405,29 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 	echo "| --- | --- | --- | --- | --- | --- |"
 	printf '%s\n' "${rows[@]}"
 	echo
-	echo "## Not measured"
-	echo
-	echo "| figure | reason |"
-	echo "| --- | --- |"
-	printf '%s\n' "${skips[@]}"
-	echo
-	if [ -n "${f3_ratio:-}" ] || [ -n "${f2_ratio:-}" ] || [ -n "${a99:-}" ]; then
-		echo "## Notes: where the time goes (figures 3, 2 and 4)"
+	if [ "${#skips[@]}" -gt 0 ]; then
+		echo "## Not measured"
 		echo
+		echo "| figure | reason |"
+		echo "| --- | --- |"
+		printf '%s\n' "${skips[@]}"
+		echo
+	fi
+	if [ -n "${f3_ratio:-}" ] || [ -n "${f2_ratio:-}" ] || [ -n "${a99:-}" ] || [ -n "${s_hub:-}" ]; then
+		echo "## Notes: where the time goes (figures 1, 3, 2 and 4)"
+		echo
+	fi
+	if [ -n "${s_hub:-}" ]; then
+		echo "- **1** (ratio $(ratio "$s_hub" "$s_copy")): per submission of 1,000 cells the hub verifies and decodes an"
+		echo "  80 kB envelope, keeps it lz4-compressed in the message log, computes the import"
+		echo "  summary and keeps the roll-ups (deploy/sql/007) in the same transaction; COPY does"
+		echo "  none of that. A perf sample taken before this round had pglz compression of the"
+		echo "  envelope, kernel writes and the parsing of 16 text arrays on top; the envelope is"
+		echo "  now lz4-compressed and the cells go as binary arrays. The roll-up upkeep measured"
+		echo "  3 to 33 ms per submission on a loaded machine, too noisy to pin down. Across"
+		echo "  today's runs the ratio moved between 0.48 and 0.59. What would move it: more"
+		echo "  spokes at once (the hub runs 8 intake workers) and cheaper roll-up upkeep,"
+		echo "  measured alone first."
 	fi
 	if [ -n "${f3_ratio:-}" ]; then
 		echo "- **3** (ratio $f3_ratio): per update the hub verifies the envelope's signature (one"
@@ -455,9 +469,10 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 		echo "  sorts by a bare key, builds reasons only for the page shown, and sends each listing"
 		echo "  as stored, so the hub spends about 1.0 ms of CPU per request instead of 2.8 ms"
 		echo "  (/proc). PostgreSQL spends about 11.6 ms of CPU per API request against 9 ms per"
-		echo "  pgbench transaction. The tail is the part pgbench does not have: every API call"
-		echo "  appends to the audit log (one hash chain, so one writer at a time, and a"
-		echo "  synchronous commit), and 16 clients on $(nproc) CPUs queue behind those commits."
+		echo "  pgbench transaction. The tail is most likely the part pgbench does not have (not"
+		echo "  confirmed by a profile of the slowest requests): every API call appends to the"
+		echo "  audit log (one hash chain, so one writer at a time, and a synchronous commit),"
+		echo "  and 16 clients on $(nproc) CPUs queue behind those commits."
 		echo "  What would move it: audit entries of read calls gathered and committed together"
 		echo "  (the chain kept), or more CPUs; the match query itself is pgbench's."
 	fi
