@@ -114,23 +114,14 @@ for f in "${SOURCES[@]}"; do
 	cp "$f" "$W/spoke/$code/listing.json"
 done
 
-# A free port below Linux's ephemeral range (32768-60999), so that no
-# outgoing connection can be given it while its hub is down.
-fixed_port() {
-	local p i
-	for i in $(seq 1 200); do
-		p=$((20000 + RANDOM % 12000))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-	done
-	return 1
-}
 # hub_up NAME: start hub NAME (A or B) on its nng port (chosen on first
-# start, kept after: the spokes were told it) and wait until its HTTP side
+# start below the ephemeral range, kept after: the spokes were told it)
+# and wait until its HTTP side
 # (on any free port) answers.
 hub_up() {
 	local name=$1 attempt i pid
 	for attempt in 1 2 3 4 5; do
-		[ -n "${HUB_PORT[$name]:-}" ] || HUB_PORT[$name]=$(fixed_port)
+		[ -n "${HUB_PORT[$name]:-}" ] || HUB_PORT[$name]=$(ibx_free_port 20000 12000)
 		HUB_HTTP[$name]=$(ibx_free_port)
 		"$HUB" serve --db "$DSN" --listen "tls+tcp://127.0.0.1:${HUB_PORT[$name]}" \
 			--cert "$PKI/issued/0000000000.pem" --key "$PKI/issued/0000000000.key" \
