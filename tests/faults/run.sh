@@ -116,8 +116,7 @@ done
 
 # hub_up NAME: start hub NAME (A or B) on its nng port (chosen on first
 # start below the ephemeral range, kept after: the spokes were told it)
-# and wait until its HTTP side
-# (on any free port) answers.
+# and wait until its HTTP side (on any free port) answers.
 hub_up() {
 	local name=$1 attempt i pid
 	for attempt in 1 2 3 4 5; do
