@@ -107,7 +107,7 @@ say "migrations"
 
 say "generating listings from the real hospital data (deploy/data)"
 rm -rf "$var/listings"
-./build/deploy/datagen/inbound-datagen listings --data deploy/data \
+./build/tools/datagen/inbound-datagen listings --data deploy/data \
 	--out "$var/listings" --seed 42 2>"$var/datagen.log"
 tail -n 5 "$var/datagen.log"
 
@@ -157,7 +157,7 @@ awk -v n="$(grep -c ' accepted ' "$var/publish.log")" -v s="$start" -v e="$end" 
 
 say "coordinators: generated listings, each published by its own spoke"
 rm -rf "$var/coordinators"
-./build/deploy/datagen/inbound-datagen coordinators --out "$var/coordinators" --count 12 \
+./build/tools/datagen/inbound-datagen coordinators --out "$var/coordinators" --count 12 \
 	--seed 42 2>>"$var/datagen.log"
 for f in "$var"/coordinators/*.json; do
 	code=$(basename "$f" .json)
@@ -176,7 +176,7 @@ first=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
 say "a year of anonymised case statistics ($first to $last) from every hospital (synthetic case records)"
 rm -rf "$var/cases"
 for y in $(seq "${first%-*}" "${last%-*}"); do
-	./build/deploy/datagen/inbound-datagen cases --data deploy/data --listings "$var/listings" --out "$var/cases" \
+	./build/tools/datagen/inbound-datagen cases --data deploy/data --listings "$var/listings" --out "$var/cases" \
 		--year "$y" --seed "$y" 2>>"$var/datagen.log"
 	tail -n 1 "$var/datagen.log"
 done

@@ -1,409 +1,82 @@
 /*
  * inbound-spoke: the agent a hospital or coordinator runs.  This file
- * parses arguments and wires the modules.
+ * dispatches to the commands of cmd/ by a table; each command parses its
+ * own options.
  *
  *   inbound-spoke check --listing FILE.json
  *   inbound-spoke seal --listing FILE.json --cert C --key K --out FILE
  *   inbound-spoke publish --hub URL [--hub URL ...] --listing FILE.json
  *                         --cert C --key K --ca CA [--outbox DIR]
- *   inbound-spoke stats --cases FILE.csv --period YYYY-MM [--map FILE]
- *                       [--icd10-level chapter|category] [--skip-bad-rows]
- *                       [--nil-if-empty] [--dry-run [--format table|json]]
- *                       --cert C --key K --hub URL [--ca CA]
- *   inbound-spoke stats --nil --period YYYY-MM --cert C --key K --hub URL
+ *   inbound-spoke stats --cases FILE.csv --period YYYY-MM ...
  *   inbound-spoke run --outbox DIR --listing FILE --cases-dir DIR ...
  *   inbound-spoke status --outbox DIR
- *
- * With --outbox, publish and stats put the envelope in the durable outbox
- * (outbox.h) before sending it, and send what an earlier run left there
- * first; run and status are agent_cli.h's.
  */
-#include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "agent_cli.h"
-#include "agent_drain.h"
-#include "agent_listing.h"
-#include "cases_file.h"
-#include "cases_print.h"
-#include "cases_submit.h"
-#include "envelope.h"
 #include "log.h"
-#include "outbox.h"
-#include "send.h"
+#include "run.h"
 #include "spoke_cmd.h"
 
-void
-spoke_usage(FILE *f)
+#ifndef IBX_VERSION
+#define IBX_VERSION "unknown"
+#endif
+
+static const struct spoke_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+    {"check", spoke_cmd_check, "check a listing file against every rule"},
+    {"seal", spoke_cmd_seal, "sign a listing into an envelope file"},
+    {"publish", spoke_cmd_publish, "sign a listing and send it to the hub"},
+    {"stats", spoke_cmd_stats,
+     "anonymise case records and send monthly statistics"},
+    {"run", spoke_agent_cli_run,
+     "the agent: watch the listing and case exports, deliver through the "
+     "outbox"},
+    {"status", spoke_agent_cli_status,
+     "what the outbox holds and what the hub answered"},
+};
+
+static void
+commands_print(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: inbound-spoke check --listing FILE.json\n"
-	    "       inbound-spoke seal --listing FILE.json --cert C --key K "
-	    "--out FILE\n"
-	    "       inbound-spoke publish --hub URL [--hub URL ...] "
-	    "--listing FILE.json\n"
-	    "                     --cert C --key K --ca CA [--crl CRL] "
-	    "[--cert-hash]\n"
-	    "                     [--timeout MS] [--attempts N] "
-	    "[--insecure-tcp] [--outbox DIR]\n"
-	    "       inbound-spoke stats --cases FILE.csv --period YYYY-MM "
-	    "[--until YYYY-MM]\n"
-	    "                     [--map FILE] [--icd10-level "
-	    "chapter|category]\n"
-	    "                     [--skip-bad-rows] [--nil-if-empty] "
-	    "[--dry-run] [--format table|json]\n"
-	    "                     [--hub URL ...] [--cert C --key K --ca CA] "
-	    "[--insecure-tcp]\n"
-	    "                     [--outbox DIR]\n"
-	    "       inbound-spoke stats --nil --period YYYY-MM --hub URL "
-	    "--cert C --key K\n");
-	spoke_agent_cli_usage(f);
-	fprintf(
-	    f,
-	    "\n"
-	    "The organisation's key (ECDSA P-256) signs every envelope and, "
-	    "with its\n"
-	    "certificate, authenticates tls+tcp:// to the hub; the "
-	    "certificate's role\n"
-	    "(hospital or coordinator) says which kind of listing is "
-	    "published.\n"
-	    "--until sends one submission per month from --period to "
-	    "--until.\n"
-	    "--outbox DIR keeps every envelope on disk until the hub "
-	    "acknowledges it;\n"
-	    "run is the agent as a daemon (docs/spoke-agent.md).\n"
-	    "\n"
-	    "Exit status: 0 accepted (or valid), 1 refused or invalid, 2 "
-	    "usage,\n"
-	    "3 no answer from any hub.\n");
-}
-
-int
-spoke_parse_long(const char *name, const char *s, long min, long max,
-		 long *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "inbound-spoke: %s: expected %ld to %ld\n",
-			name, min, max);
-		return (-1);
-	}
-	*out = v;
-	return (0);
-}
-
-int
-spoke_net_option(int ch, const char *arg, struct spoke_config *c)
-{
-	switch (ch) {
-	case 'H':
-		if (c->nhubs == HUBS_MAX) {
-			fprintf(stderr, "inbound-spoke: at most %d --hub\n",
-				HUBS_MAX);
-			return (-1);
-		}
-		c->hubs[c->nhubs++] = arg;
-		return (1);
-	case 't':
-		return (spoke_parse_long("--timeout", arg, 10, 600000,
-					 &c->timeout_ms) != 0
-			    ? -1
-			    : 1);
-	case 'n':
-		return (spoke_parse_long("--attempts", arg, 1, 1000,
-					 &c->attempts) != 0
-			    ? -1
-			    : 1);
-	case 'i':
-		c->insecure_tcp = 1;
-		return (1);
-	case 'c':
-		c->tls.cert_file = arg;
-		return (1);
-	case 'k':
-		c->tls.key_file = arg;
-		return (1);
-	case 'a':
-		c->tls.ca_file = arg;
-		return (1);
-	case 'r':
-		c->tls.crl_file = arg;
-		return (1);
-	case 'F':
-		c->cert_hash = 1;
-		return (1);
-	case 'O':
-		c->outbox = arg;
-		return (1);
-	}
-	return (0);
-}
-
-static int
-parse_args(int argc, char **argv, struct spoke_config *c)
-{
-	static const struct option longopts[] = {
-	    {"listing", required_argument, NULL, 'l'},
-	    {"hub", required_argument, NULL, 'H'},
-	    {"timeout", required_argument, NULL, 't'},
-	    {"attempts", required_argument, NULL, 'n'},
-	    {"insecure-tcp", no_argument, NULL, 'i'},
-	    {"cert", required_argument, NULL, 'c'},
-	    {"key", required_argument, NULL, 'k'},
-	    {"ca", required_argument, NULL, 'a'},
-	    {"crl", required_argument, NULL, 'r'},
-	    {"out", required_argument, NULL, 'o'},
-	    {"outbox", required_argument, NULL, 'O'},
-	    {"cert-hash", no_argument, NULL, 'F'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int ch, rv;
-
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'l':
-			c->listing = optarg;
-			break;
-		case 'o':
-			c->out = optarg;
-			break;
-		case 'h':
-			spoke_usage(stdout);
-			exit(0);
-		default:
-			if ((rv = spoke_net_option(ch, optarg, c)) == 1)
-				break;
-			if (rv == 0)
-				spoke_usage(stderr);
-			return (-1);
-		}
-	}
-	if (c->listing == NULL) {
-		fprintf(stderr, "inbound-spoke: --listing is required\n");
-		return (-1);
-	}
-	return (0);
-}
-
-/* Load and check a listing; print every problem.  NULL when invalid. */
-static ibx_listing *
-load_listing(const char *path)
-{
-	ibx_listing *l;
-	ibx_problems problems;
-
-	ibx_problems_init(&problems);
-	l = spoke_agent_listing_hospital(path, &problems);
-	spoke_agent_problems_print(stderr, path, "listing", &problems);
-	ibx_problems_fini(&problems);
-	return (l);
-}
-
-/* Load the identity and its listing (a hospital's or, with a coordinator
- * certificate, a coordinator's), check that the listing is the identity's
- * own, and seal it with the next sequence of ob (or, without an outbox,
- * the clock's) into *seq.  The listing's organisation code goes to code.
- * Returns 0, or the exit status. */
-static int
-seal_listing(const struct spoke_config *c, spoke_identity *id,
-	     spoke_outbox *ob, char code[32], uint64_t *seq, ibx_bytes *env)
-{
-	ibx_bytes payload = {NULL, 0};
-	ibx_problems problems;
-	ibx_payload_type type;
-	int status = 1;
-	ibx_err rv;
-
-	ibx_problems_init(&problems);
-	if (c->tls.cert_file == NULL || c->tls.key_file == NULL) {
-		fprintf(stderr, "inbound-spoke: --cert and --key (the "
-				"organisation's identity) are required\n");
-		return (2);
-	}
-	if (spoke_identity_load(c->tls.cert_file, c->tls.key_file, id) !=
-	    IBX_OK)
-		return (1);
-	id->send_fingerprint = c->cert_hash != 0;
-	rv = spoke_agent_listing_load(c->listing, id, &problems, &type, code,
-				      &payload);
-	if (rv == IBX_EINVAL) {
-		spoke_agent_problems_print(stderr, c->listing, "listing",
-					   &problems);
-		goto out;
-	}
-	*seq = spoke_sequence_now();
-	if (rv != IBX_OK ||
-	    (ob != NULL &&
-	     (rv = spoke_outbox_sequence(ob, *seq, seq)) != IBX_OK) ||
-	    (rv = spoke_envelope_seal(id, *seq, type, &payload, env)) !=
-		IBX_OK) {
-		fprintf(stderr, "inbound-spoke: cannot seal: %s\n",
-			ibx_strerror(rv));
-		goto out;
-	}
-	status = 0;
-out:
-	ibx_bytes_fini(&payload);
-	ibx_problems_fini(&problems);
-	return (status);
-}
-
-static int
-run_seal(const struct spoke_config *c)
-{
-	spoke_identity id;
-	char code[32] = "";
-	ibx_bytes env = {NULL, 0};
-	FILE *f = NULL;
-	uint64_t seq;
-	int status;
-
-	memset(&id, 0, sizeof(id));
-	if (c->out == NULL) {
-		fprintf(stderr, "inbound-spoke: --out is required\n");
-		return (2);
-	}
-	if ((status = seal_listing(c, &id, NULL, code, &seq, &env)) != 0)
-		goto out;
-	status = 1;
-	if ((f = fopen(c->out, "wb")) == NULL ||
-	    fwrite(env.data, 1, env.len, f) != env.len) {
-		perror(c->out);
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		f = NULL;
-		perror(c->out);
-		goto out;
-	}
-	f = NULL;
-	printf("%s: sealed listing %s into %s (%zu bytes)\n", c->listing, code,
-	       c->out, env.len);
-	status = 0;
-out:
-	if (f != NULL)
-		fclose(f);
-	ibx_bytes_fini(&env);
-	spoke_identity_fini(&id);
-	return (status);
-}
-
-static int
-run_publish(const struct spoke_config *c)
-{
-	spoke_identity id;
-	char code[32] = "";
-	ibx_bytes env = {NULL, 0};
-	spoke_send_opts so;
-	spoke_outbox *ob = NULL;
-	uint64_t seq;
-	ibx_ack ack;
 	size_t i;
-	int status;
-	ibx_err rv;
 
-	memset(&id, 0, sizeof(id));
-	if (c->nhubs == 0) {
-		fprintf(stderr, "inbound-spoke: --hub is required\n");
-		return (2);
-	}
-	for (i = 0; i < c->nhubs; i++)
-		if (strncmp(c->hubs[i], "tcp://", 6) == 0 &&
-		    !c->insecure_tcp) {
-			fprintf(stderr,
-				"inbound-spoke: %s is not encrypted; use "
-				"tls+tcp:// or pass --insecure-tcp\n",
-				c->hubs[i]);
-			return (2);
-		}
-	if (c->outbox != NULL && spoke_outbox_open(c->outbox, &ob) != IBX_OK)
-		return (1);
-	if ((status = seal_listing(c, &id, ob, code, &seq, &env)) != 0)
-		goto out;
-	status = 1;
-	memset(&so, 0, sizeof(so));
-	so.hubs = c->hubs;
-	so.nhubs = c->nhubs;
-	so.tls = c->tls;
-	so.timeout_ms = (int)c->timeout_ms;
-	so.attempts = (int)c->attempts;
-	rv = ob != NULL ? spoke_agent_deliver(ob, &so, seq, &env, &ack)
-			: spoke_send(&so, &env, &ack);
-	if (rv == IBX_ETIMEDOUT || (rv != IBX_OK && ob == NULL)) {
-		fprintf(
-		    stderr, "inbound-spoke: no answer from the hub: %s%s\n",
-		    ibx_strerror(rv),
-		    ob != NULL ? " (the listing waits in the outbox)" : "");
-		status = 3;
-		goto out;
-	}
-	if (rv != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: %s: outbox: %s\n", c->outbox,
-			ibx_strerror(rv));
-		goto out;
-	}
-	if (ack.status == IBX_ACK_ACCEPTED ||
-	    ack.status == IBX_ACK_DUPLICATE) {
-		printf("%s: listing %s accepted as version %d (sequence "
-		       "%llu)\n",
-		       c->listing, code, ack.listing_version,
-		       (unsigned long long)ack.sequence);
-		status = 0;
-	} else
-		fprintf(stderr, "%s: hub refused the listing (%s): %s\n",
-			c->listing, ibx_ack_status_name(ack.status),
-			ack.error);
-out:
-	ibx_bytes_fini(&env);
-	spoke_identity_fini(&id);
-	spoke_outbox_close(ob);
-	return (status);
+	fprintf(f, "usage: inbound-spoke COMMAND [OPTIONS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f, "\n'inbound-spoke COMMAND --help' describes a command's "
+		   "options; 'inbound-spoke --version' prints the version.\n");
 }
 
 int
 main(int argc, char **argv)
 {
-	struct spoke_config c;
 	const char *cmd;
-	ibx_listing *l;
+	size_t i;
 
 	ibx_log_init("inbound-spoke", IBX_LOG_WARN);
-	memset(&c, 0, sizeof(c));
-	c.timeout_ms = 5000;
-	c.attempts = 5;
 	if (argc < 2) {
-		spoke_usage(stderr);
+		commands_print(stderr);
 		return (2);
 	}
 	cmd = argv[1];
-	if (strcmp(cmd, "stats") == 0)
-		return (spoke_cmd_stats(argc - 1, argv + 1));
-	if (strcmp(cmd, "run") == 0)
-		return (spoke_agent_cli_run(argc - 1, argv + 1));
-	if (strcmp(cmd, "status") == 0)
-		return (spoke_agent_cli_status(argc - 1, argv + 1));
-	if (parse_args(argc - 1, argv + 1, &c) != 0)
-		return (2);
-	if (strcmp(cmd, "check") == 0) {
-		if ((l = load_listing(c.listing)) == NULL)
-			return (1);
-		printf("%s: listing %s is valid\n", c.listing,
-		       l->organisation_code);
-		ibx_listing_free(l);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		commands_print(stdout);
 		return (0);
 	}
-	if (strcmp(cmd, "publish") == 0)
-		return (run_publish(&c));
-	if (strcmp(cmd, "seal") == 0)
-		return (run_seal(&c));
+	if (strcmp(cmd, "--version") == 0) {
+		printf("inbound-spoke %s\n", IBX_VERSION);
+		return (0);
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return (commands[i].run(argc - 1, argv + 1));
 	fprintf(stderr, "inbound-spoke: unknown command \"%s\"\n", cmd);
-	spoke_usage(stderr);
+	commands_print(stderr);
 	return (2);
 }

@@ -47,7 +47,7 @@ CREATE TABLE statistics_cells (
 	outpatient_visits bigint NOT NULL CHECK (outpatient_visits >= 0),
 	inpatient_days bigint NOT NULL CHECK (inpatient_days >= 0),
 	charge_jpy bigint NOT NULL CHECK (charge_jpy >= 0),
-	-- the record key of the cell-key method (hub/disclosure.c): uniform
+	-- the record key of the cell-key method (hub/stats/disclosure.c): uniform
 	-- on [0, 2^32), drawn once when the cell is stored
 	record_key bigint NOT NULL DEFAULT floor(random() * 4294967296)::bigint
 ) PARTITION BY RANGE (period);

@@ -2,7 +2,7 @@
 -- cheaper ingest.
 --
 -- A roll-up set is a grain (month, quarter, year, or all: the whole time)
--- and a set of dimensions (a bit mask with hub/stat_table.c's dimension
+-- and a set of dimensions (a bit mask with hub/stats/stat_table.c's dimension
 -- numbers: 2 nationality, 4 purpose).  For every set the hub keeps
 --
 --  * statistics_rollup_hospitals: each hospital's contribution to each key
@@ -14,9 +14,9 @@
 --
 -- Distinct hospitals are not additive over keys, so a query is answered
 -- from a set only when the set has exactly its grain and the dimensions it
--- groups or filters by (hub/stat_table.c); shards partition the hospitals,
+-- groups or filters by (hub/stats/stat_table.c); shards partition the hospitals,
 -- so summing shards is exact.  Record keys are kept modulo 2^32, which is
--- all the cell-key method uses (hub/disclosure.h).
+-- all the cell-key method uses (hub/stats/disclosure.h).
 --
 -- Both are changed by ibx_store_statistics in the submission's transaction
 -- (never stale); ibx_statistics_rollup_refresh rebuilds them from the

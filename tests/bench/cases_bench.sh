@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-datagen=$build/deploy/datagen/inbound-datagen
+datagen=$build/tools/datagen/inbound-datagen
 bench=$build/tests/bench/bench_cases
 for p in "$datagen" "$bench"; do
 	[ -x "$p" ] || { echo "cases_bench.sh: $p is not built" >&2; exit 1; }

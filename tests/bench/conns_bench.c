@@ -18,7 +18,7 @@
  *   bench_conns listen --url tls+tcp://127.0.0.1:P --cert C --key K
  *       --ca CA [--crl CRL]
  *       the baseline: a bare nng rep0 socket with one listener, TLS
- *       configured as proto/transport.c configures the hub (peer
+ *       configured as proto/transport/transport.c configures the hub (peer
  *       certificate required, CA chain and CRL, own certificate, all as
  *       PEM text; NNG_OPT_RECVMAXSZ = IBX_WIRE_MAX_MESSAGE); prints
  *       listening=1 and waits until killed.
@@ -73,7 +73,7 @@ out:
 	return (buf);
 }
 
-/* A TLS config as proto/transport.c builds it (mutual TLS, PEM text). */
+/* A TLS config as proto/transport/transport.c builds it (mutual TLS, PEM text). */
 static nng_tls_config *
 tls_new(nng_tls_mode mode, const char *cert, const char *key, const char *ca,
 	const char *crl)

@@ -38,7 +38,7 @@ if [ "$do_build" -eq 1 ]; then
 fi
 HUB=$build/hub/inbound-hub
 CTL=$build/hub/inboundctl
-DATAGEN=$build/deploy/datagen/inbound-datagen
+DATAGEN=$build/tools/datagen/inbound-datagen
 BENCH=$build/tests/bench/bench_hub
 
 . "$root/deploy/pg.sh"
@@ -286,11 +286,11 @@ SQL
 nh=$(psqlb -c "SELECT count(*) FROM hospital_listings")
 say "hospital_listings: $nh rows"
 token=$("$CTL" token create --db "$dsn" --role ministry --label bench 2>/dev/null)
-# SQL_MATCH_CURRENT, extracted from hub/api_hospitals.c, with the same
+# SQL_MATCH_CURRENT, extracted from hub/api/api_hospitals.c, with the same
 # parameters as the HTTP query (treatment, language; the rest NULL)
 { echo '#include <stdio.h>'
-  awk '/^#define SQL_MATCH_COMMON/,/[^\\]$/' "$root/hub/api_hospitals.c"
-  awk '/^static const char SQL_MATCH_CURRENT/,/;$/' "$root/hub/api_hospitals.c"
+  awk '/^#define SQL_MATCH_COMMON/,/[^\\]$/' "$root/hub/api/api_hospitals.c"
+  awk '/^static const char SQL_MATCH_CURRENT/,/;$/' "$root/hub/api/api_hospitals.c"
   echo 'int main(void) { fputs(SQL_MATCH_CURRENT, stdout); return 0; }'; } >"$work/sqlx.c"
 cc -o "$work/sqlx" "$work/sqlx.c"
 "$work/sqlx" | sed -e 's/\$13\b/NULL::date/g; s/\$12\b/NULL::text/g; s/\$11\b/NULL::text/g' \
@@ -433,7 +433,7 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 	if [ -n "${f3_ratio:-}" ]; then
 		echo "- **3** (ratio $f3_ratio): per update the hub verifies the envelope's signature (one"
 		echo "  ECDSA P-256 verify, as the baseline does) and takes the sender's certificate from"
-		echo "  the trust store's cache of verified certificates (proto/certcache.c; without it,"
+		echo "  the trust store's cache of verified certificates (proto/crypto/certcache.c; without it,"
 		echo "  parsing the DER and verifying its chain cost 3.4 M of 4.7 M instructions per"
 		echo "  update under callgrind). What remains above the baseline (callgrind, per update:"
 		echo "  verify 0.90 M instructions, JSON conversion 0.19 M, decode and checks 0.03 M each)"
@@ -529,14 +529,14 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 	echo "  are counted with \`ss\`. kB per connection = (VmRSS with - VmRSS before) / established;"
 	echo "  idle CPU = utime + stime from /proc over $f7_seconds s with all connected and silent."
 	echo "  The baseline is \`bench_conns listen\`: a bare nng rep0 socket with one TLS listener"
-	echo "  configured as the hub's (proto/transport.c), taking the same connections."
+	echo "  configured as the hub's (proto/transport/transport.c), taking the same connections."
 	echo "- **4**: the $hospitals current listings are the $(wc -l <"$work/listings.jsonl" 2>/dev/null || echo 782) generated ones (\`inbound-datagen"
 	echo "  listings\`) plus synthetic copies of them under codes 99xxxxxxxx, stored directly"
 	echo "  with the hub's SQL function \`ibx_store_hospital_listing\` (no envelopes). \`bench_hub"
 	echo "  http\` runs $http_conc threads, each a keep-alive connection sending $http_n"
 	echo "  \`GET $qpath\` with a ministry token (the hub with \`--http-threads $http_conc\`, one"
 	echo "  database connection per thread, as pgbench has one backend per client); latency per"
-	echo "  request. pgbench runs SQL_MATCH_CURRENT, extracted from hub/api_hospitals.c at run"
+	echo "  request. pgbench runs SQL_MATCH_CURRENT, extracted from hub/api/api_hospitals.c at run"
 	echo "  time, with the same parameters as literals (\`-M simple -c $http_conc -t $http_n -l\`),"
 	echo "  p99 over its per-transaction log. The API adds ranking, the second query (the page"
 	echo "  of listings) and JSON."

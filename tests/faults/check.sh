@@ -6,7 +6,7 @@
 #            [--kills TEXT] [--report FILE] CODE...
 #
 # For each hospital CODE, DIR/spoke/CODE holds the agent's outbox (with
-# acknowledged.log, spoke/journal.h), its listing.json and its cases/
+# acknowledged.log, spoke/delivery/journal.h), its listing.json and its cases/
 # folder as they were last written.  PGPASSWORD must be set; the database
 # is "inbound" on 127.0.0.1:PGPORT.  It prints a report (also to FILE) and
 # exits 1 unless:

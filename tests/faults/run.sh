@@ -38,7 +38,7 @@ done
 HUB=$build/hub/inbound-hub
 CTL=$build/hub/inboundctl
 SPOKE=$build/spoke/inbound-spoke
-DATAGEN=$build/deploy/datagen/inbound-datagen
+DATAGEN=$build/tools/datagen/inbound-datagen
 for b in "$HUB" "$CTL" "$SPOKE" "$DATAGEN"; do
 	[ -x "$b" ] || { echo "faults: $b not built" >&2; exit 2; }
 done
@@ -159,7 +159,7 @@ agent_args() { # CODE
 		--timeout 2000
 }
 # agent_up INDEX [CRASH-POINT]: start spoke INDEX's agent; with a crash
-# point (spoke/outbox.h) it dies there, as by SIGKILL, at its first chance.
+# point (spoke/delivery/outbox.h) it dies there, as by SIGKILL, at its first chance.
 agent_up() {
 	local code=${CODES[$1]} args
 	mapfile -t args < <(agent_args "$code")

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: opening an envelope as the hub's intake does
- * (hub/intake.c, hub/verify.c), without a database.  Split the envelope,
+ * (hub/intake/intake.c, hub/intake/verify.c), without a database.  Split the envelope,
  * decode the header, and when the header carries a DER certificate (not
  * the 32-byte SHA-256 of an enrolled one, which needs the database) parse
  * it, read its identity and dates, optionally check its chain, and verify

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the listing JSON loader (proto/listing_json.c), which
+ * libFuzzer target: the listing JSON loader (proto/wire/listing_json.c), which
  * reads a file a hospital writes and which the spoke and inboundctl load.
  * Parse, check the rules, write the listing back as JSON and assert the
  * round trip: what ibx_listing_to_json writes must parse again without a

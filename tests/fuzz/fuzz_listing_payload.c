@@ -1,8 +1,8 @@
 /*
  * libFuzzer target: a HospitalListing payload as a spoke sends it inside an
- * envelope.  The hub decodes it (proto/codec.c), checks every rule
- * (proto/listing_check.c) and writes an accepted listing as JSON
- * (proto/listing_json.c); the properties asserted are fuzz.h's.
+ * envelope.  The hub decodes it (proto/wire/codec.c), checks every rule
+ * (proto/domain/listing_check.c) and writes an accepted listing as JSON
+ * (proto/wire/listing_json.c); the properties asserted are fuzz.h's.
  */
 #include "fuzz.h"
 

@@ -1,12 +1,12 @@
 /*
  * libFuzzer target: the hospital search's query string.  The input is the
  * part of a URL after '?'; it is split and decoded here the way
- * libmicrohttpd 0.9.75 does before it hands the arguments to hub/http.c
+ * libmicrohttpd 0.9.75 does before it hands the arguments to hub/api/http.c
  * (MHD_parse_arguments_: split at '&', then at the first '=', '+' to space,
  * then %XX, an invalid escape kept as it is), collected as collect_arg does
  * (a value given without '=' is "", more than HUB_HTTP_MAX_ARGS arguments
  * is answered 400 before any parsing), and given to
- * hub_hospital_query_parse (hub/query.c).
+ * hub_hospital_query_parse (hub/api/query.c).
  *
  * Properties: the parser answers OK or EINVAL; on OK every filter points at
  * one of the request's values and the numbers are in range; on EINVAL the
@@ -136,7 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.path = "/api/v1/hospitals";
 	if (!split_query(text, &req))
 		goto out;
-	/* The size hub/api_hospitals.c gives it. */
+	/* The size hub/api/api_hospitals.c gives it. */
 	memset(err, 0, sizeof(err));
 	rv = hub_hospital_query_parse(&req, &q, err, sizeof(err));
 	FUZZ_REQUIRE(rv == IBX_OK || rv == IBX_EINVAL);

@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: a CaseStatistics payload as a hospital's spoke sends it
- * inside an envelope.  Decoded (proto/codec_statistics.c) and checked
- * (proto/statistics.c) as the hub does; the properties asserted are
+ * inside an envelope.  Decoded (proto/wire/codec_statistics.c) and checked
+ * (proto/domain/statistics.c) as the hub does; the properties asserted are
  * fuzz.h's.
  */
 #include "fuzz.h"

@@ -20,7 +20,7 @@ build=$(cd "${1:-$root/build-fuzz}" && pwd)
 out=${2:-$build/fuzz-corpus}
 
 spoke=$build/spoke/inbound-spoke
-datagen=$build/deploy/datagen/inbound-datagen
+datagen=$build/tools/datagen/inbound-datagen
 seedgen=$build/tests/fuzz/ibx-fuzz-seedgen
 peer=$build/tests/ibx-testpeer
 for prog in "$spoke" "$datagen" "$seedgen" "$peer"; do

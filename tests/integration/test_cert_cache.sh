@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The hub remembers a spoke's verified certificate (proto/certcache.c), yet
+# The hub remembers a spoke's verified certificate (proto/crypto/certcache.c), yet
 # a revocation still takes effect at the next message: at the hub
 # (inboundctl revoke) at once, and in the national CA's CRL once the hub
 # reloads it on SIGHUP.  Nothing is stored for the refused messages.

@@ -48,7 +48,7 @@ if [ "$do_build" -eq 1 ]; then
 fi
 HUB=$build/hub/inbound-hub
 CTL=$build/hub/inboundctl
-DATAGEN=$build/deploy/datagen/inbound-datagen
+DATAGEN=$build/tools/datagen/inbound-datagen
 LOAD=$build/tests/soak/soak_load
 for b in "$HUB" "$CTL" "$DATAGEN" "$LOAD"; do
 	[ -x "$b" ] || { echo "run.sh: $b is not built" >&2; exit 2; }

@@ -1,6 +1,6 @@
 /*
  * Unit tests of reading a case-record file for inbound-spoke stats
- * (spoke/cases_file.c): a file with bad rows is refused and gives no
+ * (spoke/anonymise/cases_file.c): a file with bad rows is refused and gives no
  * submission unless they are skipped, the report goes to the given stream,
  * an empty period is a nil report only when asked and only with no bad
  * row, a bad column map and a missing file are refused.

@@ -23,7 +23,7 @@
 
 #include "cases_anonymise.h"
 #include "cases_print.h"
-#include "cases_submit.h"
+#include "statistics_seal.h"
 #include "envelope.h"
 
 static const char *const refs[] = {"PT-7731-0042", "PT-7731-0043",

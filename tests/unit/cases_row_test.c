@@ -1,5 +1,5 @@
 /*
- * Unit tests of one case record's parsing and rules (spoke/cases_row.c):
+ * Unit tests of one case record's parsing and rules (spoke/anonymise/cases_row.c):
  * each column's values, accepted and refused with the message that names
  * the column and the reason, the rules between columns (birth before the
  * first visit, discharge after it, inpatient days within the stay, a

@@ -1,4 +1,4 @@
-/* Unit tests for proto/certcache.c: the verified-certificate cache. */
+/* Unit tests for proto/crypto/certcache.c: the verified-certificate cache. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>

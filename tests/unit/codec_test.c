@@ -1,5 +1,5 @@
 /*
- * Unit tests of the protobuf boundary (proto/codec.c, wire.h): every
+ * Unit tests of the protobuf boundary (proto/wire/codec.c, wire.h): every
  * message round-trips field for field, and the decoders, which read bytes
  * from the network, refuse garbage and truncated input with IBX_EMALFORMED
  * without reading past it.  Signatures and transport are other modules'

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the code-list lookups (proto/codes.c over the generated
+ * Unit tests of the code-list lookups (proto/domain/codes.c over the generated
  * codes_table.c): exact, case-sensitive membership of ISO 639-1, ISO 3166-1
  * alpha-2, the national department codes, the treatment and accreditation
  * vocabularies, JIS X 0401 prefectures and ICD-10-CM categories.  That the

@@ -1,5 +1,5 @@
 /*
- * Unit tests for hub/disclosure.c: primary suppression (k and hospitals),
+ * Unit tests for hub/stats/disclosure.c: primary suppression (k and hospitals),
  * complementary suppression along lines, the perturbation table's bounds,
  * mean and consistency, and magnitude noise bounds.
  */

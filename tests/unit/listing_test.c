@@ -1,5 +1,5 @@
 /*
- * Unit tests of ibx_listing_check (proto/listing_check.c): every rule of
+ * Unit tests of ibx_listing_check (proto/domain/listing_check.c): every rule of
  * docs/listing-format.md, each with a listing that keeps it and one that
  * breaks it.  A broken rule must give IBX_EINVAL and exactly one problem
  * whose text names the field path and the reason, since that text is what a

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the spoke's durable outbox (spoke/outbox.c): appended
+ * Unit tests of the spoke's durable outbox (spoke/delivery/outbox.c): appended
  * envelopes are listed in sequence order and read back byte for byte,
  * removed on an Ack, moved with their reason on a refusal; leftovers in
  * tmp/ are removed on open; sequence numbers grow strictly across a

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the hospital search parameters (hub/query.c): each
+ * Unit tests of the hospital search parameters (hub/api/query.c): each
  * parameter accepted and refused with a message that names it, unknown and
  * repeated parameters refused, and the bounds of limit and offset.
  * Requests are built by hand as the HTTP module would hand them over; the

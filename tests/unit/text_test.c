@@ -1,6 +1,6 @@
 /*
- * Unit tests of the text helpers (proto/text.c) and the problem list
- * (proto/problems.c): UTF-8 validation per RFC 3629, quoting of untrusted
+ * Unit tests of the text helpers (proto/base/text.c) and the problem list
+ * (proto/base/problems.c): UTF-8 validation per RFC 3629, quoting of untrusted
  * strings for error messages, and collecting, counting and joining
  * problems.  Their use in listing checks is tested in listing_test.c.
  */

@@ -1,0 +1,292 @@
+/* Routing, authentication and audit of the HTTP API; see api.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "audit.h"
+#include "listing.h"
+#include "log.h"
+#include "static.h"
+
+void
+hub_api_error(hub_http_response *resp, int status, const char *message)
+{
+	json_t *o = json_pack("{s:s}", "error", message);
+
+	free(resp->body);
+	resp->status = status;
+	resp->content_type = "application/json";
+	resp->body = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+	resp->len = resp->body != NULL ? strlen(resp->body) : 0;
+	json_decref(o);
+}
+
+void
+hub_api_json(hub_http_response *resp, int status, char *body)
+{
+	if (body == NULL) {
+		hub_api_error(resp, 500, "out of memory");
+		return;
+	}
+	free(resp->body);
+	resp->status = status;
+	resp->content_type = "application/json";
+	resp->body = body;
+	resp->len = strlen(body);
+}
+
+void
+hub_api_dup_json(hub_http_response *resp, const char *text, size_t len)
+{
+	char *body = malloc(len + 1);
+
+	if (body == NULL) {
+		hub_api_error(resp, 500, "out of memory");
+		return;
+	}
+	memcpy(body, text, len);
+	body[len] = '\0';
+	hub_api_json(resp, 200, body);
+}
+
+void
+hub_api_db_error(hub_http_response *resp, ibx_err rv)
+{
+	if (rv == IBX_EDBDOWN)
+		hub_api_error(resp, 503, "database unavailable: try again");
+	else
+		hub_api_error(resp, 500, "query failed");
+}
+
+static void
+healthz(hub_api *api, hub_http_response *resp)
+{
+	ibx_db *db;
+	ibx_err rv;
+
+	if ((rv = hub_dbpool_take(api->pool, &db)) == IBX_OK) {
+		rv = ibx_db_exec(db, "SELECT 1", 0, NULL, NULL);
+		hub_dbpool_give(api->pool, db);
+	}
+	if (rv != IBX_OK) {
+		hub_api_json(resp, 503,
+			     strdup("{\"status\":\"unavailable\",\"database\":"
+				    "\"unreachable\"}"));
+		return;
+	}
+	hub_api_json(resp, 200,
+		     strdup("{\"status\":\"ok\",\"database\":\"ok\"}"));
+}
+
+/* The decoded arguments joined as key=value&..., for the audit. */
+static char *
+params_text(const hub_http_request *req)
+{
+	size_t len = 1, i;
+	char *s, *w;
+
+	for (i = 0; i < req->nargs; i++)
+		len +=
+		    strlen(req->args[i].key) + strlen(req->args[i].value) + 2;
+	if ((s = malloc(len)) == NULL)
+		return (NULL);
+	w = s;
+	*w = '\0';
+	for (i = 0; i < req->nargs; i++)
+		w += sprintf(w, "%s%s=%s", i > 0 ? "&" : "", req->args[i].key,
+			     req->args[i].value);
+	return (s);
+}
+
+/* GET /api/v1/me: who the token says the caller is. */
+void
+hub_api_me(hub_api_call *c, const char *arg, const hub_http_request *req,
+	   hub_http_response *resp)
+{
+	(void)arg;
+	(void)req;
+	json_t *o =
+	    json_pack("{s:s,s:o}", "role", hub_role_name(c->who.role),
+		      "organisation_code",
+		      c->who.org_code[0] != '\0' ? json_string(c->who.org_code)
+						 : json_null());
+
+	hub_api_json(resp, 200,
+		     o != NULL ? json_dumps(o, JSON_COMPACT) : NULL);
+	json_decref(o);
+}
+
+/* Which roles may call a route (a bit per hub_role). */
+#define ROLES(r) (1u << (r))
+#define ANY_ROLE                                                              \
+	(ROLES(HUB_ROLE_MINISTRY) | ROLES(HUB_ROLE_COORDINATOR) |             \
+	 ROLES(HUB_ROLE_HOSPITAL))
+
+/* A path parameter's rule: none, an organisation code, or a name. */
+enum route_param {
+	PARAM_NONE,
+	PARAM_ORG_CODE, /* 10 digits */
+	PARAM_NAME,	/* the rest of the path, checked by the handler */
+};
+
+/* The routes under /api/v1, matched in order: a path, or a prefix that a
+ * parameter completes ({code}, {name}); the roles that may call it, and
+ * what the others are told (403). */
+static const struct route {
+	const char *path;
+	enum route_param param;
+	hub_api_handler handler;
+	unsigned roles;
+	const char *forbidden;
+} routes[] = {
+    {"/api/v1/me", PARAM_NONE, hub_api_me, ANY_ROLE, NULL},
+    {"/api/v1/hospitals", PARAM_NONE, hub_api_hospitals_search, ANY_ROLE,
+     NULL},
+    {"/api/v1/hospitals/", PARAM_ORG_CODE, hub_api_hospitals_get, ANY_ROLE,
+     NULL},
+    {"/api/v1/statistics", PARAM_NONE, hub_api_statistics, ANY_ROLE,
+     "role: may not read statistics"},
+    {"/api/v1/statistics/growth", PARAM_NONE, hub_api_statistics_growth,
+     ANY_ROLE, "role: may not read statistics"},
+    {"/api/v1/portfolio", PARAM_NONE, hub_api_portfolio,
+     ROLES(HUB_ROLE_MINISTRY), "role: the portfolio is for the ministry"},
+    {"/api/v1/portfolio/series/", PARAM_NAME, hub_api_series,
+     ROLES(HUB_ROLE_MINISTRY), "role: series are for the ministry"},
+    {"/api/v1/coordinators", PARAM_NONE, hub_api_coordinators, ANY_ROLE, NULL},
+    {"/api/v1/submissions", PARAM_NONE, hub_api_submissions,
+     ROLES(HUB_ROLE_MINISTRY) | ROLES(HUB_ROLE_HOSPITAL),
+     "role: submissions are for hospitals and the ministry"},
+    {"/api/v1/completeness", PARAM_NONE, hub_api_completeness,
+     ROLES(HUB_ROLE_MINISTRY), "role: completeness is for the ministry"},
+};
+
+/* The route for path, and its parameter in *arg ("" for none); NULL when
+ * no route matches. */
+static const struct route *
+route_find(const char *path, const char **arg)
+{
+	const struct route *r;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		r = &routes[i];
+		n = strlen(r->path);
+		if (r->param == PARAM_NONE ? strcmp(path, r->path) == 0
+					   : strncmp(path, r->path, n) == 0) {
+			*arg = r->param == PARAM_NONE ? "" : path + n;
+			return (r);
+		}
+	}
+	return (NULL);
+}
+
+static void
+route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
+{
+	const struct route *r;
+	const char *arg = "";
+
+	if ((r = route_find(req->path, &arg)) == NULL) {
+		hub_api_error(resp, 404, "no such resource");
+		return;
+	}
+	if ((r->roles & ROLES(c->who.role)) == 0) {
+		hub_api_error(resp, 403,
+			      r->forbidden != NULL ? r->forbidden
+						   : "role: not allowed");
+		return;
+	}
+	if (r->param == PARAM_ORG_CODE && !ibx_digits(arg, 10)) {
+		hub_api_error(resp, 400,
+			      "path: organisation code must be 10 digits");
+		return;
+	}
+	r->handler(c, arg, req, resp);
+}
+
+/* Record a call in the audit chain: on the read connection, or on one of
+ * the primary's when reads go to a hot standby, which cannot write. */
+static ibx_err
+audit(hub_api *api, const hub_api_call *c, const hub_http_request *req,
+      int status, const char *params)
+{
+	ibx_db *db = c->db;
+	ibx_err rv;
+
+	if (api->write_pool != NULL &&
+	    (rv = hub_dbpool_take(api->write_pool, &db)) != IBX_OK)
+		return (rv);
+	rv = hub_audit_append(db, &c->who, req->method, req->path, params,
+			      status, c->cells);
+	if (api->write_pool != NULL)
+		hub_dbpool_give(api->write_pool, db);
+	return (rv);
+}
+
+/* An authenticated, audited call under /api/v1. */
+static void
+api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
+{
+	hub_api_call c;
+	char *params = NULL;
+	ibx_err rv;
+
+	memset(&c, 0, sizeof(c));
+	c.api = api;
+	if ((rv = hub_dbpool_take(api->pool, &c.db)) != IBX_OK) {
+		hub_api_db_error(resp, rv);
+		return;
+	}
+	rv = hub_auth_identify(c.db, req->authorization, &c.who);
+	if (rv == IBX_ENOTFOUND) {
+		hub_api_error(
+		    resp, 401,
+		    "authorization: a valid bearer token is required");
+		resp->www_authenticate = "Bearer realm=\"inbound-exchange\"";
+	} else if (rv != IBX_OK)
+		hub_api_db_error(resp, rv);
+	else
+		route(&c, req, resp);
+	/* Every call is recorded, refused ones too; an answer whose call
+	 * cannot be recorded is not given. */
+	if ((params = params_text(req)) == NULL ||
+	    audit(api, &c, req, resp->status, params) != IBX_OK) {
+		IBX_ERROR("api: cannot write the audit entry for %s",
+			  req->path);
+		hub_api_error(resp, 503, "audit log unavailable: try again");
+	}
+	free(params);
+	hub_dbpool_give(api->pool, c.db);
+}
+
+void
+hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
+{
+	hub_api *api = arg;
+
+	if (strcmp(req->method, "GET") != 0 &&
+	    strcmp(req->method, "HEAD") != 0) {
+		hub_api_error(resp, 405, "only GET is served");
+		return;
+	}
+	if (strcmp(req->path, "/healthz") == 0) {
+		healthz(api, resp);
+		return;
+	}
+	if (strcmp(req->path, "/api/v1/openapi.json") == 0) {
+		hub_static_serve(api->web_root, "/openapi.json", resp);
+		return;
+	}
+	if (strncmp(req->path, "/api/v1/", 8) == 0) {
+		api_call(api, req, resp);
+		return;
+	}
+	if (strcmp(req->path, "/") == 0 ||
+	    strncmp(req->path, "/ui/", 4) == 0) {
+		hub_static_serve(api->web_root, req->path, resp);
+		return;
+	}
+	hub_api_error(resp, 404, "no such resource");
+}

@@ -1,0 +1,109 @@
+/*
+ * The HTTP API's routing and the helpers its handlers share.  Every
+ * /api/v1 call is authenticated with a bearer token (auth.c), checked
+ * against the caller's role, answered, and written to the audit chain
+ * (audit.c) before the answer leaves.  Each resource lives in its own
+ * api_<resource>.c; this file maps paths to them.
+ *
+ *   GET /healthz                         no token
+ *   GET /, /ui/...                       the web pages (static.c), no token
+ *   GET /api/v1/openapi.json             the API contract, no token
+ *   GET /api/v1/me                       every role: the caller's role
+ *   GET /api/v1/hospitals[/{code}]       every role (api_hospitals.c)
+ *   GET /api/v1/statistics               ministry, coordinator; hospital:
+ *                                        its own (api_statistics.c)
+ *   GET /api/v1/statistics/growth        as statistics: YoY and CAGR
+ *   GET /api/v1/completeness             ministry (api_statistics.c)
+ *   GET /api/v1/submissions              hospital (own), ministry
+ *   GET /api/v1/coordinators             every role (api_coordinators.c)
+ *   GET /api/v1/portfolio                ministry (api_portfolio.c)
+ *   GET /api/v1/portfolio/series/{name}  ministry (api_portfolio.c)
+ */
+#ifndef HUB_API_H
+#define HUB_API_H
+
+#include "auth.h"
+#include "dbpool.h"
+#include "http.h"
+#include "stat_table.h"
+
+typedef struct hub_api {
+	/* Reads: the primary, or a hot standby (--db-read). */
+	hub_dbpool *pool;
+	/* The primary, for audit entries, when pool is a hot standby (which
+	 * cannot write); NULL when pool is the primary. */
+	hub_dbpool *write_pool;
+	const char *web_root; /* hub/web pages, or NULL */
+	int k_threshold;      /* disclosure control: smallest count shown */
+} hub_api;
+
+/* One API call in progress: the connection it holds, who is calling, and
+ * how many cells (or listings) it answered, for the audit. */
+typedef struct hub_api_call {
+	hub_api *api;
+	ibx_db *db;
+	hub_principal who;
+	int cells;
+} hub_api_call;
+
+/* hub_api_stat_query_parse: a statistics query from req's parameters,
+ * checked against the caller's role (hub_stat_query_parse), csv from
+ * format= or else the Accept header.  0, -1 (400) or -2 (403), with err (n
+ * bytes) naming the parameter. */
+int hub_api_stat_query_parse(const hub_api_call *c,
+			     const hub_http_request *req, hub_stat_query *q,
+			     char *err, size_t n);
+
+/* hub_api_handle: the hub_http_handler for the API; arg is a hub_api. */
+void hub_api_handle(void *arg, const hub_http_request *req,
+		    hub_http_response *resp);
+
+/* hub_api_error: answer status with {"error": message} (escaped). */
+void hub_api_error(hub_http_response *resp, int status, const char *message);
+
+/* hub_api_json: answer status with a JSON body; takes ownership of body
+ * (malloc'd), or answers 500 when body is NULL. */
+void hub_api_json(hub_http_response *resp, int status, char *body);
+
+/* hub_api_dup_json: answer 200 with a copy of len bytes of JSON text. */
+void hub_api_dup_json(hub_http_response *resp, const char *text, size_t len);
+
+/* hub_api_db_error: answer 503 (database unreachable) or 500. */
+void hub_api_db_error(hub_http_response *resp, ibx_err rv);
+
+/* A route's handler: arg is the path parameter (an organisation code for
+ * /hospitals/{code}, a series name for /portfolio/series/{name}, "" for
+ * none).  The route table (api.c) has checked the caller's role and the
+ * parameter's form; the handler answers through resp. */
+typedef void (*hub_api_handler)(hub_api_call *c, const char *arg,
+				const hub_http_request *req,
+				hub_http_response *resp);
+
+/* Handlers, each in its resource's file. */
+void hub_api_me(hub_api_call *c, const char *arg, const hub_http_request *req,
+		hub_http_response *resp);
+void hub_api_hospitals_search(hub_api_call *c, const char *arg,
+			      const hub_http_request *req,
+			      hub_http_response *resp);
+void hub_api_hospitals_get(hub_api_call *c, const char *arg,
+			   const hub_http_request *req,
+			   hub_http_response *resp);
+void hub_api_statistics(hub_api_call *c, const char *arg,
+			const hub_http_request *req, hub_http_response *resp);
+void hub_api_statistics_growth(hub_api_call *c, const char *arg,
+			       const hub_http_request *req,
+			       hub_http_response *resp);
+void hub_api_portfolio(hub_api_call *c, const char *arg,
+		       const hub_http_request *req, hub_http_response *resp);
+void hub_api_series(hub_api_call *c, const char *arg,
+		    const hub_http_request *req, hub_http_response *resp);
+void hub_api_coordinators(hub_api_call *c, const char *arg,
+			  const hub_http_request *req,
+			  hub_http_response *resp);
+void hub_api_submissions(hub_api_call *c, const char *arg,
+			 const hub_http_request *req, hub_http_response *resp);
+void hub_api_completeness(hub_api_call *c, const char *arg,
+			  const hub_http_request *req,
+			  hub_http_response *resp);
+
+#endif /* HUB_API_H */

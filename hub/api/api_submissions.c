@@ -1,0 +1,78 @@
+/*
+ * A hospital's statistics submissions and their import summaries
+ * (GET /api/v1/submissions): a hospital sees its own, the ministry any
+ * hospital's (hospital=CODE) or all.  Newest first, at most 200.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "listing.h"
+#include "statistics.h"
+
+static const char SQL_SUBMISSIONS[] =
+    "SELECT json_build_object('submissions', coalesce(json_agg("
+    " json_build_object('organisation_code', org_code,"
+    "  'period', to_char(period, 'YYYY-MM'), 'received_at', received_at,"
+    "  'nil_report', nil_report, 'cells', n_cells, 'imported', imported,"
+    "  'updated', updated, 'unchanged', unchanged, 'deleted', deleted,"
+    "  'superseded_at', superseded_at) ORDER BY received_at DESC, id DESC),"
+    " '[]'))::text FROM (SELECT * FROM statistics_submissions"
+    " WHERE ($1::text IS NULL OR org_code = $1)"
+    " AND ($2::date IS NULL OR period = $2::date)"
+    " ORDER BY received_at DESC, id DESC LIMIT 200) s";
+
+void
+hub_api_submissions(hub_api_call *c, const char *arg,
+		    const hub_http_request *req, hub_http_response *resp)
+{
+	const char *hospital = hub_http_arg_get(req, "hospital");
+	const char *period = hub_http_arg_get(req, "period");
+	char first[11];
+	const char *v[2];
+	ibx_db_result *res = NULL;
+	size_t i;
+	ibx_err rv;
+
+	(void)arg;
+	for (i = 0; i < req->nargs; i++)
+		if (strcmp(req->args[i].key, "hospital") != 0 &&
+		    strcmp(req->args[i].key, "period") != 0) {
+			hub_api_error(resp, 400,
+				      "parameter: only hospital and period");
+			return;
+		}
+	if ((hospital != NULL && !ibx_digits(hospital, 10)) ||
+	    (period != NULL && !ibx_period_valid(period))) {
+		hub_api_error(resp, 400,
+			      "parameters: hospital is 10 digits, "
+			      "period YYYY-MM");
+		return;
+	}
+	if (c->who.role == HUB_ROLE_HOSPITAL) {
+		if (hospital != NULL &&
+		    strcmp(hospital, c->who.org_code) != 0) {
+			hub_api_error(resp, 403,
+				      "parameter \"hospital\": a "
+				      "hospital sees only its own");
+			return;
+		}
+		hospital = c->who.org_code;
+	} else if (c->who.role != HUB_ROLE_MINISTRY) {
+		hub_api_error(resp, 403,
+			      "role: submissions are for hospitals "
+			      "and the ministry");
+		return;
+	}
+	if (period != NULL)
+		snprintf(first, sizeof(first), "%s-01", period);
+	v[0] = hospital;
+	v[1] = period != NULL ? first : NULL;
+	if ((rv = ibx_db_exec(c->db, SQL_SUBMISSIONS, 2, v, &res)) != IBX_OK) {
+		hub_api_db_error(resp, rv);
+		return;
+	}
+	hub_api_dup_json(resp, ibx_db_result_value(res, 0, 0),
+			 (size_t)ibx_db_result_length(res, 0, 0));
+	ibx_db_result_free(res);
+}

@@ -1,0 +1,225 @@
+/* Options of run and status; see agent_cli.h. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "run.h"
+#include "agent_status.h"
+#include "outbox.h"
+
+#define HUBS_MAX 8
+
+void
+spoke_agent_cli_usage(FILE *f)
+{
+	fprintf(
+	    f, "       inbound-spoke run [--outbox DIR] [--listing FILE.json] "
+	       "[--cases-dir DIR]\n"
+	       "                     [--map FILE] [--icd10-level "
+	       "chapter|category] [--skip-bad-rows]\n"
+	       "                     --hub URL [--hub URL ...] --cert C --key "
+	       "K --ca CA [--crl CRL]\n"
+	       "                     [--cert-hash] [--insecure-tcp] "
+	       "[--interval S] [--timeout MS]\n"
+	       "                     [--attempts N] [--once]\n"
+	       "       inbound-spoke status [--outbox DIR]\n");
+}
+
+static int
+parse_long(const char *name, const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "inbound-spoke: %s: expected %ld to %ld\n",
+			name, min, max);
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+/* Every option but the hubs' checks; 0 or -1 (reported). */
+static int
+parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
+{
+	static const struct option longopts[] = {
+	    {"outbox", required_argument, NULL, 'O'},
+	    {"listing", required_argument, NULL, 'l'},
+	    {"cases-dir", required_argument, NULL, 'C'},
+	    {"map", required_argument, NULL, 'm'},
+	    {"icd10-level", required_argument, NULL, 'L'},
+	    {"skip-bad-rows", no_argument, NULL, 'S'},
+	    {"hub", required_argument, NULL, 'H'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"ca", required_argument, NULL, 'a'},
+	    {"crl", required_argument, NULL, 'r'},
+	    {"cert-hash", no_argument, NULL, 'F'},
+	    {"insecure-tcp", no_argument, NULL, 'i'},
+	    {"interval", required_argument, NULL, 'I'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"attempts", required_argument, NULL, 'n'},
+	    {"once", no_argument, NULL, '1'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	long v;
+	int ch, insecure = 0;
+	size_t i;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'O':
+			o->outbox = optarg;
+			break;
+		case 'l':
+			o->src.listing = optarg;
+			break;
+		case 'C':
+			o->src.cases_dir = optarg;
+			break;
+		case 'm':
+			o->src.map = optarg;
+			break;
+		case 'L':
+			if (strcmp(optarg, "chapter") != 0 &&
+			    strcmp(optarg, "category") != 0) {
+				fprintf(stderr,
+					"inbound-spoke: --icd10-level: "
+					"expected chapter or "
+					"category\n");
+				return (-1);
+			}
+			o->src.icd10_category =
+			    strcmp(optarg, "category") == 0;
+			break;
+		case 'S':
+			o->src.skip_bad_rows = true;
+			break;
+		case 'H':
+			if (o->nhubs == HUBS_MAX) {
+				fprintf(stderr,
+					"inbound-spoke: at most %d --hub\n",
+					HUBS_MAX);
+				return (-1);
+			}
+			hubs[o->nhubs++] = optarg;
+			break;
+		case 'c':
+			o->tls.cert_file = optarg;
+			break;
+		case 'k':
+			o->tls.key_file = optarg;
+			break;
+		case 'a':
+			o->tls.ca_file = optarg;
+			break;
+		case 'r':
+			o->tls.crl_file = optarg;
+			break;
+		case 'F':
+			o->cert_hash = true;
+			break;
+		case 'i':
+			insecure = 1;
+			break;
+		case 'I':
+			if (parse_long("--interval", optarg, 1, 86400,
+				       &o->interval_s) != 0)
+				return (-1);
+			break;
+		case 't':
+			if (parse_long("--timeout", optarg, 10, 600000, &v) !=
+			    0)
+				return (-1);
+			o->timeout_ms = (int)v;
+			break;
+		case 'n':
+			if (parse_long("--attempts", optarg, 1, 1000, &v) != 0)
+				return (-1);
+			o->attempts = (int)v;
+			break;
+		case '1':
+			o->once = true;
+			break;
+		case 'h':
+			spoke_agent_cli_usage(stdout);
+			exit(0);
+		default:
+			spoke_agent_cli_usage(stderr);
+			return (-1);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "inbound-spoke: run: unexpected \"%s\"\n",
+			argv[optind]);
+		return (-1);
+	}
+	if (o->nhubs == 0 || o->tls.cert_file == NULL ||
+	    o->tls.key_file == NULL) {
+		fprintf(stderr, "inbound-spoke: run: --hub, --cert and --key "
+				"are required\n");
+		return (-1);
+	}
+	for (i = 0; i < o->nhubs; i++)
+		if (strncmp(hubs[i], "tcp://", 6) == 0 && !insecure) {
+			fprintf(stderr,
+				"inbound-spoke: %s is not encrypted; use "
+				"tls+tcp:// or pass --insecure-tcp\n",
+				hubs[i]);
+			return (-1);
+		}
+	return (0);
+}
+
+int
+spoke_agent_cli_run(int argc, char **argv)
+{
+	const char *hubs[HUBS_MAX];
+	spoke_agent_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.outbox = SPOKE_OUTBOX_DEFAULT;
+	o.hubs = hubs;
+	o.timeout_ms = 5000;
+	o.attempts = 1; /* the loop retries, with backoff */
+	o.interval_s = 30;
+	if (parse_run(argc, argv, &o, hubs) != 0)
+		return (2);
+	return (spoke_agent_run(&o));
+}
+
+int
+spoke_agent_cli_status(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"outbox", required_argument, NULL, 'O'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *dir = SPOKE_OUTBOX_DEFAULT;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'O':
+			dir = optarg;
+			break;
+		case 'h':
+			spoke_agent_cli_usage(stdout);
+			exit(0);
+		default:
+			spoke_agent_cli_usage(stderr);
+			return (2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "inbound-spoke: status: unexpected \"%s\"\n",
+			argv[optind]);
+		return (2);
+	}
+	return (spoke_agent_status_print(stdout, dir) == IBX_OK ? 0 : 1);
+}
