@@ -1,7 +1,7 @@
 /*
  * Nationality and ICD-10 lookups for case records; see cases_codes.h.  The
- * direct-index tables are filled once (pthread_once) from proto/domain/codes.c and
- * the generated alpha-3 table: 26 x 26 alpha-2 codes, 26^3 alpha-3 codes,
+ * direct-index tables are filled once (pthread_once) from proto/domain/codes.c
+ * and the generated alpha-3 table: 26 x 26 alpha-2 codes, 26^3 alpha-3 codes,
  * and 26 x 10 x 36 ICD-10 categories (the third character of a category is
  * a digit or, in ICD-10-CM, a letter: C7A, M1A, O9A).
  */

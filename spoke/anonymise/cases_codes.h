@@ -2,8 +2,8 @@
  * The coded columns that need a code list: nationality (ISO 3166-1 alpha-2
  * or alpha-3, reported as alpha-2) and ICD-10 codes (reduced to their
  * 3-character category and chapter).  Lookups go through tables built once
- * from proto/domain/codes.h, so a million rows cost a million array reads, not a
- * million binary searches.
+ * from proto/domain/codes.h, so a million rows cost a million array reads, not
+ * a million binary searches.
  */
 #ifndef SPOKE_CASES_CODES_H
 #define SPOKE_CASES_CODES_H

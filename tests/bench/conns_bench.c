@@ -73,7 +73,8 @@ out:
 	return (buf);
 }
 
-/* A TLS config as proto/transport/transport.c builds it (mutual TLS, PEM text). */
+/* A TLS config as proto/transport/transport.c builds it (mutual TLS, PEM
+ * text). */
 static nng_tls_config *
 tls_new(nng_tls_mode mode, const char *cert, const char *key, const char *ca,
 	const char *crl)

@@ -1,8 +1,8 @@
 /*
  * libFuzzer target: opening an envelope as the hub's intake does
- * (hub/intake/intake.c, hub/intake/verify.c), without a database.  Split the envelope,
- * decode the header, and when the header carries a DER certificate (not
- * the 32-byte SHA-256 of an enrolled one, which needs the database) parse
+ * (hub/intake/intake.c, hub/intake/verify.c), without a database.  Split the
+ * envelope, decode the header, and when the header carries a DER certificate
+ * (not the 32-byte SHA-256 of an enrolled one, which needs the database) parse
  * it, read its identity and dates, optionally check its chain, and verify
  * the signature over header || payload.  Then decode and check the payload
  * by its type.  The hub decodes a payload only once the signature verifies;

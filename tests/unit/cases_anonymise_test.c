@@ -1,6 +1,6 @@
 /*
- * Unit tests of the anonymiser as a whole (spoke/anonymise/cases_anonymise.c over
- * the reader, the row rules and the aggregation): distinct patients when
+ * Unit tests of the anonymiser as a whole (spoke/anonymise/cases_anonymise.c
+ * over the reader, the row rules and the aggregation): distinct patients when
  * one patient has several episodes, the sums, month boundaries, age band
  * edges (9/10, 89/90, 90+, 105, unknown), ICD-10 chapter or category,
  * nationality alpha-3, what is dropped and what is kept; every refused row

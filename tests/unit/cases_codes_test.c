@@ -1,7 +1,7 @@
 /*
  * Unit tests of the coded columns that need a code list
- * (spoke/anonymise/cases_codes.c): nationality as ISO 3166-1 alpha-2 or alpha-3,
- * reported as alpha-2, and ICD-10 codes reduced to their 3-character
+ * (spoke/anonymise/cases_codes.c): nationality as ISO 3166-1 alpha-2 or
+ * alpha-3, reported as alpha-2, and ICD-10 codes reduced to their 3-character
  * category and chapter (ICD-10-CM 2025).
  */
 #include <setjmp.h>

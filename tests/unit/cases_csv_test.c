@@ -1,6 +1,6 @@
 /*
- * Unit tests of the CSV reader (spoke/anonymise/cases_csv.c): RFC 4180 quoting with
- * embedded commas, quotes and newlines, LF and CRLF, a UTF-8 byte order
+ * Unit tests of the CSV reader (spoke/anonymise/cases_csv.c): RFC 4180 quoting
+ * with embedded commas, quotes and newlines, LF and CRLF, a UTF-8 byte order
  * mark, blank lines, the lines records begin on (spoke_csv_lines), and the
  * refusals: a stray quote, a quoted field open at the end, a field over
  * the size limit.

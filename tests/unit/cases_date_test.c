@@ -1,6 +1,6 @@
 /*
- * Unit tests of the case-record date rules (spoke/anonymise/cases_date.c): reading
- * YYYY-MM-DD and YYYY/MM/DD, the days that exist (leap years), ages in
+ * Unit tests of the case-record date rules (spoke/anonymise/cases_date.c):
+ * reading YYYY-MM-DD and YYYY/MM/DD, the days that exist (leap years), ages in
  * completed years (birthdays, 29 February), reporting periods at month
  * and year boundaries, and the 10-year age bands with 90+ together.
  */

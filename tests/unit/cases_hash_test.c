@@ -1,8 +1,9 @@
 /*
- * Unit tests of the keyed hash of patient references (spoke/anonymise/cases_hash.c):
- * SipHash-2-4 against the reference test vectors (Aumasson and Bernstein,
- * vectors.h of https://github.com/veorq/SipHash: key 00..0f, messages
- * 00..(n-1)), a fresh random key per run, and wiping it.
+ * Unit tests of the keyed hash of patient references
+ * (spoke/anonymise/cases_hash.c): SipHash-2-4 against the reference test
+ * vectors (Aumasson and Bernstein, vectors.h of
+ * https://github.com/veorq/SipHash: key 00..0f, messages 00..(n-1)), a fresh
+ * random key per run, and wiping it.
  */
 #include <setjmp.h>
 #include <stdarg.h>

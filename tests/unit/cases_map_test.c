@@ -1,7 +1,7 @@
 /*
  * Unit tests of the column map (spoke/anonymise/cases_map.c) and of matching a
- * file's header to our columns through it (spoke/anonymise/cases_header.c): the map
- * file's syntax, every refused line, and every refused header.
+ * file's header to our columns through it (spoke/anonymise/cases_header.c):
+ * the map file's syntax, every refused line, and every refused header.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,11 +1,11 @@
 /*
- * Unit tests of one case record's parsing and rules (spoke/anonymise/cases_row.c):
- * each column's values, accepted and refused with the message that names
- * the column and the reason, the rules between columns (birth before the
- * first visit, discharge after it, inpatient days within the stay, a
- * coordinator's code with the coordinator channel), the defaults, and that
- * a refused patient reference is never quoted.  Line numbers are added by
- * the anonymiser (cases_anonymise_test.c).
+ * Unit tests of one case record's parsing and rules
+ * (spoke/anonymise/cases_row.c): each column's values, accepted and refused
+ * with the message that names the column and the reason, the rules between
+ * columns (birth before the first visit, discharge after it, inpatient days
+ * within the stay, a coordinator's code with the coordinator channel), the
+ * defaults, and that a refused patient reference is never quoted.  Line
+ * numbers are added by the anonymiser (cases_anonymise_test.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /*
- * Unit tests for hub/stats/disclosure.c: primary suppression (k and hospitals),
- * complementary suppression along lines, the perturbation table's bounds,
- * mean and consistency, and magnitude noise bounds.
+ * Unit tests for hub/stats/disclosure.c: primary suppression (k and
+ * hospitals), complementary suppression along lines, the perturbation table's
+ * bounds, mean and consistency, and magnitude noise bounds.
  */
 #include <setjmp.h>
 #include <stdarg.h>

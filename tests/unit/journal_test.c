@@ -1,8 +1,8 @@
 /*
  * Unit tests of the spoke's record of acknowledged envelopes
- * (spoke/delivery/journal.c): a statistics envelope's line carries its period, cell
- * count, patients and JPY sums and the envelope's SHA-256; a listing's the
- * version the Ack gave; only accepted and duplicate Acks are recorded; a
+ * (spoke/delivery/journal.c): a statistics envelope's line carries its period,
+ * cell count, patients and JPY sums and the envelope's SHA-256; a listing's
+ * the version the Ack gave; only accepted and duplicate Acks are recorded; a
  * line cut short by a crash is ended before the next one; bytes that do
  * not decode are still recorded.
  */

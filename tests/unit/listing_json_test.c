@@ -1,8 +1,8 @@
 /*
  * Unit tests of listings read from and written as JSON
- * (proto/wire/listing_json.c): the example file of docs/listing-format.md, every
- * shape a field must have, unknown and repeated keys, text that is not JSON,
- * and the round trip listing -> JSON -> listing.  The value rules are
+ * (proto/wire/listing_json.c): the example file of docs/listing-format.md,
+ * every shape a field must have, unknown and repeated keys, text that is not
+ * JSON, and the round trip listing -> JSON -> listing.  The value rules are
  * ibx_listing_check's and are tested in listing_test.c.
  */
 #include <setjmp.h>

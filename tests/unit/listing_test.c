@@ -1,6 +1,6 @@
 /*
- * Unit tests of ibx_listing_check (proto/domain/listing_check.c): every rule of
- * docs/listing-format.md, each with a listing that keeps it and one that
+ * Unit tests of ibx_listing_check (proto/domain/listing_check.c): every rule
+ * of docs/listing-format.md, each with a listing that keeps it and one that
  * breaks it.  A broken rule must give IBX_EINVAL and exactly one problem
  * whose text names the field path and the reason, since that text is what a
  * hospital reads to fix its file.  How listings are read from JSON or the
