@@ -1,7 +1,7 @@
 /*
  * The audit trail of the HTTP API: every call (who, role, what, parameters,
  * how many cells, status, when) appended to a hash chain in PostgreSQL
- * (deploy/sql/004_access.sql), and its verification.
+ * (deploy/sql/migrations/004_access.sql), and its verification.
  */
 #ifndef HUB_AUDIT_H
 #define HUB_AUDIT_H

@@ -158,7 +158,14 @@ ibx_err
 ibx_db_script(ibx_db *db, const char *sql)
 {
 	PGresult *res = PQexec(db->conn, sql);
-	ibx_err rv = result_check(db, res, "(script)");
+	ibx_err rv;
+
+	/* A script of comments only (part of a migration) does nothing. */
+	if (PQresultStatus(res) == PGRES_EMPTY_QUERY) {
+		PQclear(res);
+		return (IBX_OK);
+	}
+	rv = result_check(db, res, "(script)");
 
 	PQclear(res);
 	return (rv);

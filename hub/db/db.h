@@ -51,7 +51,7 @@ ibx_err ibx_db_execp_binary(ibx_db *db, const char *sql, int n,
 			    const ibx_db_param *params, ibx_db_result **out);
 
 /* ibx_db_script: run a script of several statements with no parameters
- * (migrations only). */
+ * (migrations only); a script of comments only does nothing. */
 ibx_err ibx_db_script(ibx_db *db, const char *sql);
 
 /* ibx_db_sqlstate: the SQLSTATE of the last failed statement ("23505"), or

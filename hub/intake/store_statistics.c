@@ -1,7 +1,7 @@
 /*
  * Writing a case-statistics submission: the cells go to PostgreSQL as one
  * array per column, in binary format, in a single call of
- * ibx_store_statistics (deploy/sql, 007 keeps the roll-ups with it),
+ * ibx_store_statistics (deploy/sql/functions, 007 keeps the roll-ups with it),
  * which replaces the hospital's previous submission for the period, keeps
  * it as history, and returns the DHIS2-style import summary.
  */

@@ -210,7 +210,7 @@ say "figure 1: hub $s_hub cells/s / COPY $s_copy cells/s = $(ratio "$s_hub" "$s_
 add_row "1. Statistics ingest, $stat_subs signed submissions × $stat_cells cells from $stat_spokes concurrent spokes, cells/s" "$s_hub" \
 	"COPY FROM STDIN (FORMAT binary) of the same rows, same table and indexes: $s_copy" \
 	"$(ratio "$s_hub" "$s_copy")" "≥ 0.5" \
-	"$(awk -v r="$(ratio "$s_hub" "$s_copy")" 'BEGIN { print (r >= 0.5 ? "met" : "not met: each submission its own commit; per submission the hub also verifies and decodes an 80 kB envelope, stores it compressed (lz4) in message_log, computes the import summary and keeps the roll-ups (deploy/sql/007), none of which COPY does") }')"
+	"$(awk -v r="$(ratio "$s_hub" "$s_copy")" 'BEGIN { print (r >= 0.5 ? "met" : "not met: each submission its own commit; per submission the hub also verifies and decodes an 80 kB envelope, stores it compressed (lz4) in message_log, computes the import summary and keeps the roll-ups (deploy/sql/migrations/007), none of which COPY does") }')"
 fi
 
 # ---- (e) figure 2: 32 concurrent spokes against fdatasync ------------------
@@ -420,7 +420,7 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 	if [ -n "${s_hub:-}" ]; then
 		echo "- **1** (ratio $(ratio "$s_hub" "$s_copy")): per submission of 1,000 cells the hub verifies and decodes an"
 		echo "  80 kB envelope, keeps it lz4-compressed in the message log, computes the import"
-		echo "  summary and keeps the roll-ups (deploy/sql/007) in the same transaction; COPY does"
+		echo "  summary and keeps the roll-ups (deploy/sql/migrations/007) in the same transaction; COPY does"
 		echo "  none of that. The hub is not what limits it: perf over a whole figure-1 run (set-up"
 		echo "  included; all CPUs, 499 Hz) found them 57 % idle with 4 spokes, PostgreSQL 29 % and the"
 		echo "  hub 4 %; PostgreSQL's top symbol was the kernel copying its writes"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Roll-ups (deploy/sql/007) give the same released tables as the cells:
+# Roll-ups (deploy/sql/migrations/007) give the same released tables as the cells:
 # hospitals submit, resubmit (replacing cells) and send nil reports; every
 # query the roll-ups answer returns byte for byte the same body with
 # roll-ups on and off (settings.statistics_rollups), disclosure control
