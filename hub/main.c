@@ -18,18 +18,12 @@
 #include "disclosure.h"
 #include "dbpool.h"
 #include "http.h"
+#include "install.h"
 #include "intake.h"
 #include "log.h"
 #include "migrate.h"
 #include "query.h"
 #include "transport.h"
-
-#ifndef IBX_SQL_DIR
-#define IBX_SQL_DIR "deploy/sql"
-#endif
-#ifndef IBX_WEB_DIR
-#define IBX_WEB_DIR "hub/web"
-#endif
 
 #define WORKERS_MAX 64
 
@@ -72,7 +66,13 @@ usage(FILE *f)
 	    "connection (8)\n"
 	    "  --http-threads N  HTTP threads and API connections (4)\n"
 	    "  --db-read DSN     the API's reads from this server (a hot "
-	    "standby)\n");
+	    "standby)\n"
+	    "  --sql-dir DIR     migrations/ and functions/ (default "
+	    "PREFIX/share/inbound-exchange/sql)\n"
+	    "  --web DIR         the web pages (default "
+	    "PREFIX/share/inbound-exchange/web)\n"
+	    "\n"
+	    "PREFIX is the parent of the folder holding this program.\n");
 }
 
 static int
@@ -213,6 +213,19 @@ split_addr(const char *s, char *addr, size_t n, int *port)
 	return (0);
 }
 
+/* The installed folder name (install.h) when no flag names one. */
+static int
+find_dir(const char *name, const char *flag, char *out, size_t n)
+{
+	ibx_err rv = ibx_install_dir(name, out, n);
+
+	if (rv == IBX_OK)
+		return (0);
+	fprintf(stderr, "inbound-hub: no %s folder at %s (%s); pass %s DIR\n",
+		name, out, ibx_strerror(rv), flag);
+	return (-1);
+}
+
 static int
 run_serve(const struct hub_config *c)
 {
@@ -313,7 +326,7 @@ out:
 int
 main(int argc, char **argv)
 {
-	static char http_default[32];
+	static char http_default[32], sql_dir[4096], web_dir[4096];
 	struct hub_config c;
 	const char *port = getenv("IBX_HTTP_PORT");
 	int migrate = 0;
@@ -325,8 +338,6 @@ main(int argc, char **argv)
 	c.db = getenv("IBX_DB");
 	c.listen = "tls+tcp://127.0.0.1:7400";
 	c.http = http_default;
-	c.sql_dir = IBX_SQL_DIR;
-	c.web = IBX_WEB_DIR;
 	c.workers = 8;
 	c.k = HUB_SDC_K_DEFAULT;
 	c.http_threads = 4;
@@ -340,5 +351,15 @@ main(int argc, char **argv)
 	}
 	if (parse_args(argc, argv, &c) != 0)
 		return (2);
+	if (migrate && c.sql_dir == NULL &&
+	    find_dir("sql", "--sql-dir", sql_dir, sizeof(sql_dir)) != 0)
+		return (2);
+	if (migrate && c.sql_dir == NULL)
+		c.sql_dir = sql_dir;
+	if (!migrate && !c.no_db && c.web == NULL &&
+	    find_dir("web", "--web", web_dir, sizeof(web_dir)) != 0)
+		return (2);
+	if (!migrate && !c.no_db && c.web == NULL)
+		c.web = web_dir;
 	return (migrate ? run_migrate(&c) : run_serve(&c));
 }
