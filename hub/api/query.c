@@ -118,19 +118,15 @@ parse_one(hub_http_request const *req, size_t i, hub_hospital_query *q,
 		return (IBX_OK);
 	}
 	if (strcmp(key, "purpose") == 0) {
-		static const char *const purposes[] = {
-		    "treatment", "health_checkup", "second_opinion",
-		    "follow_up", "other"};
-		size_t k2;
+		char codes[256];
 
-		for (k2 = 0; k2 < 5; k2++)
-			if (strcmp(val, purposes[k2]) == 0) {
-				q->purpose = val;
-				return (IBX_OK);
-			}
-		snprintf(err, errlen,
-			 "parameter \"purpose\": treatment, health_checkup, "
-			 "second_opinion, follow_up or other");
+		if (ibx_code_valid(IBX_LIST_PURPOSE, val)) {
+			q->purpose = val;
+			return (IBX_OK);
+		}
+		snprintf(err, errlen, "parameter \"purpose\": one of %s",
+			 ibx_code_join(IBX_LIST_PURPOSE, ", ", codes,
+				       sizeof(codes)));
 		return (IBX_EINVAL);
 	}
 	if (strcmp(key, "as_of") == 0) {

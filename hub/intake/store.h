@@ -1,7 +1,8 @@
 /*
  * The hub's writes: the message log and listing versions.  Each store is one
- * transaction (a SQL function in deploy/sql/functions), so an acknowledged message is
- * committed whole and a refused one leaves only its message-log row.
+ * transaction (a SQL function in deploy/sql/functions), so an acknowledged
+ * message is committed whole and a refused one leaves only its message-log
+ * row.
  */
 #ifndef HUB_STORE_H
 #define HUB_STORE_H

@@ -1,45 +1,14 @@
 /*
- * Lookups over the code lists.  The large lists are generated into
- * codes_table.c; the small project vocabularies live here.
+ * Lookups over the code lists generated into codes_table.c from deploy/data
+ * (tools/codegen/gen-codes.py); no code is written here.
  */
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codes.h"
 #include "codes_table.h"
-
-/* Sorted; documented in docs/listing-format.md. */
-static const char *const treatments[] = {
-    "bnct",
-    "brain_dock",
-    "cancer_screening",
-    "cardiac_surgery",
-    "catheter_intervention",
-    "chemotherapy",
-    "cosmetic_surgery",
-    "dental_treatment",
-    "dialysis",
-    "endoscopic_surgery",
-    "fertility_treatment",
-    "health_checkup_premium",
-    "health_checkup_standard",
-    "heavy_ion_therapy",
-    "immunotherapy",
-    "imrt",
-    "joint_replacement",
-    "laparoscopic_surgery",
-    "organ_transplant",
-    "pet_ct",
-    "proton_therapy",
-    "regenerative_medicine",
-    "rehabilitation",
-    "robotic_surgery",
-    "spine_surgery",
-    "stereotactic_radiotherapy",
-    "traditional_kampo",
-};
-
-static const char *const accreditations[] = {"JCI", "JIH", "JMIP"};
 
 static int
 cmp_str(const void *key, const void *elem)
@@ -67,6 +36,24 @@ ibx_code_country(const char *code)
 	return (in_sorted(code, ibx_iso3166_alpha2, ibx_iso3166_alpha2_len));
 }
 
+static int
+cmp_alpha3(const void *key, const void *elem)
+{
+	return (strcmp(key, ((const struct ibx_alpha3 *)elem)->alpha3));
+}
+
+const char *
+ibx_code_country_alpha3(const char *alpha3)
+{
+	const struct ibx_alpha3 *a;
+
+	if (alpha3 == NULL)
+		return (NULL);
+	a = bsearch(alpha3, ibx_iso3166_alpha3, ibx_iso3166_alpha3_len,
+		    sizeof(*ibx_iso3166_alpha3), cmp_alpha3);
+	return (a != NULL ? a->alpha2 : NULL);
+}
+
 bool
 ibx_code_department(const char *code)
 {
@@ -77,15 +64,98 @@ ibx_code_department(const char *code)
 bool
 ibx_code_treatment(const char *code)
 {
-	return (in_sorted(code, treatments,
-			  sizeof(treatments) / sizeof(treatments[0])));
+	return (ibx_code_valid(IBX_LIST_TREATMENT, code));
 }
 
 bool
 ibx_code_accreditation(const char *scheme)
 {
-	return (in_sorted(scheme, accreditations,
-			  sizeof(accreditations) / sizeof(accreditations[0])));
+	return (ibx_code_valid(IBX_LIST_ACCREDITATION, scheme));
+}
+
+static const struct ibx_code_list_def *
+list_def(ibx_code_list_id list)
+{
+	assert((unsigned)list < IBX_LIST_COUNT);
+	return (&ibx_code_lists[list]);
+}
+
+const char *const *
+ibx_code_list(ibx_code_list_id list, size_t *n)
+{
+	const struct ibx_code_list_def *d = list_def(list);
+
+	if (n != NULL)
+		*n = d->n;
+	return (d->codes);
+}
+
+const char *
+ibx_code_list_name(ibx_code_list_id list)
+{
+	return (list_def(list)->name);
+}
+
+int
+ibx_code_index(ibx_code_list_id list, const char *s)
+{
+	const struct ibx_code_list_def *d = list_def(list);
+	const char *const *hit;
+	size_t i;
+
+	if (s == NULL)
+		return (-1);
+	if (d->sorted) {
+		hit = bsearch(s, d->codes, d->n, sizeof(*d->codes), cmp_str);
+		return (hit != NULL ? (int)(hit - d->codes) : -1);
+	}
+	for (i = 0; i < d->n; i++)
+		if (strcmp(s, d->codes[i]) == 0)
+			return ((int)i);
+	return (-1);
+}
+
+bool
+ibx_code_valid(ibx_code_list_id list, const char *s)
+{
+	return (ibx_code_index(list, s) >= 0);
+}
+
+const char *
+ibx_code_at(ibx_code_list_id list, int i)
+{
+	const struct ibx_code_list_def *d = list_def(list);
+
+	return (i >= 0 && (size_t)i < d->n ? d->codes[i] : NULL);
+}
+
+const char *
+ibx_code_alias(ibx_code_list_id list, int i)
+{
+	const struct ibx_code_list_def *d = list_def(list);
+
+	return (d->aliases != NULL && i >= 0 && (size_t)i < d->n
+		    ? d->aliases[i]
+		    : NULL);
+}
+
+char *
+ibx_code_join(ibx_code_list_id list, const char *sep, char *out, size_t n)
+{
+	const struct ibx_code_list_def *d = list_def(list);
+	size_t i, len = 0;
+	int w;
+
+	assert(n > 0);
+	out[0] = '\0';
+	for (i = 0; i < d->n && len < n; i++) {
+		w = snprintf(out + len, n - len, "%s%s", i > 0 ? sep : "",
+			     d->codes[i]);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	return (out);
 }
 
 static const struct ibx_prefecture *

@@ -6,14 +6,6 @@
 #include "codes.h"
 #include "coordinator.h"
 
-static const char *const services[] = {"visa_guarantee",
-				       "interpreting",
-				       "transport",
-				       "accommodation",
-				       "remote_second_opinion_arrangement",
-				       "medical_records_translation",
-				       NULL};
-
 static const char *const fields[] = {"organisation_code",
 				     "name",
 				     "prefecture",
@@ -30,12 +22,7 @@ static const char *const fields[] = {"organisation_code",
 bool
 ibx_code_coordinator_service(const char *s)
 {
-	size_t i;
-
-	for (i = 0; services[i] != NULL; i++)
-		if (strcmp(s, services[i]) == 0)
-			return (true);
-	return (false);
+	return (ibx_code_valid(IBX_LIST_COORDINATOR_SERVICE, s));
 }
 
 static bool

@@ -36,9 +36,8 @@ void ibx_coordinator_free(ibx_coordinator *c);
  * with its field path.  IBX_OK or IBX_EINVAL. */
 ibx_err ibx_coordinator_check(const ibx_coordinator *c, ibx_problems *p);
 
-/* ibx_code_coordinator_service: visa_guarantee, interpreting, transport,
- * accommodation, remote_second_opinion_arrangement,
- * medical_records_translation. */
+/* ibx_code_coordinator_service: true for a code of the coordinator
+ * services (IBX_LIST_COORDINATOR_SERVICE, deploy/data). */
 bool ibx_code_coordinator_service(const char *s);
 
 /* ibx_coordinator_from_json / _load_file / _to_json: as the hospital

@@ -48,8 +48,8 @@ check_codes(ibx_problems *p, const char *field, const ibx_strv *sv,
 static bool
 service_known(const char *s)
 {
-	return (ibx_code_treatment(s) || strcmp(s, "consultation") == 0 ||
-		strcmp(s, "second_opinion") == 0);
+	return (ibx_code_treatment(s) ||
+		ibx_code_valid(IBX_LIST_PRICE_SERVICE, s));
 }
 
 static bool

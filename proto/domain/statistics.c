@@ -10,18 +10,6 @@
 #include "listing.h"
 #include "statistics.h"
 
-static const char *const purposes[] = {"treatment",	 "health_checkup",
-				       "second_opinion", "follow_up",
-				       "other",		 NULL};
-static const char *const age_bands[] = {"0-9",	 "10-19", "20-29",   "30-39",
-					"40-49", "50-59", "60-69",   "70-79",
-					"80-89", "90+",	  "unknown", NULL};
-static const char *const sexes[] = {"male", "female", "unknown", NULL};
-static const char *const channels[] = {"coordinator", "hospital", "doctor",
-				       "direct", NULL};
-static const char *const yes_no[] = {"yes", "no", NULL};
-static const char *const yes_no_unknown[] = {"yes", "no", "unknown", NULL};
-
 ibx_case_statistics *
 ibx_statistics_new(void)
 {
@@ -81,13 +69,13 @@ ibx_period_index(const char *p)
 	return (atoi(p) * 12 + atoi(p + 5) - 1);
 }
 
+/* A yes or a no (remote_second_opinion_first has no third answer). */
 static bool
-in_list(const char *s, const char *const *list)
+yes_or_no(const char *s)
 {
-	for (; *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
-			return (true);
-	return (false);
+	int i = ibx_code_index(IBX_LIST_ANSWER, s);
+
+	return (i == IBX_ANSWER_YES || i == IBX_ANSWER_NO);
 }
 
 bool
@@ -161,21 +149,22 @@ check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
 	if (!ibx_code_country(c->nationality))
 		ibx_problems_add(p, path, "unknown ISO 3166-1 alpha-2 code");
 	CELL_PATH("purpose");
-	if (!in_list(c->purpose, purposes))
+	if (!ibx_code_valid(IBX_LIST_PURPOSE, c->purpose))
 		ibx_problems_add(p, path, "unknown purpose");
 	CELL_PATH("icd10");
 	check_icd10(p, path, s->icd10_level, c->icd10);
 	CELL_PATH("age_band");
-	if (!in_list(c->age_band, age_bands))
+	if (!ibx_code_valid(IBX_LIST_AGE_BAND, c->age_band))
 		ibx_problems_add(p, path, "unknown age band");
 	CELL_PATH("sex");
-	if (!in_list(c->sex, sexes))
+	if (!ibx_code_valid(IBX_LIST_SEX, c->sex))
 		ibx_problems_add(p, path, "must be male, female or unknown");
 	CELL_PATH("referral_channel");
-	if (!in_list(c->referral_channel, channels))
+	if (!ibx_code_valid(IBX_LIST_REFERRAL_CHANNEL, c->referral_channel))
 		ibx_problems_add(p, path, "unknown referral channel");
 	CELL_PATH("referral_org");
-	if (strcmp(c->referral_channel, "coordinator") == 0
+	if (ibx_code_index(IBX_LIST_REFERRAL_CHANNEL, c->referral_channel) ==
+		    IBX_CHANNEL_COORDINATOR
 		? !ibx_digits(c->referral_org, 10)
 		: c->referral_org[0] != '\0')
 		ibx_problems_add(
@@ -183,10 +172,10 @@ check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
 		    "a coordinator's 10-digit code, only with the "
 		    "coordinator channel");
 	CELL_PATH("remote_second_opinion_first");
-	if (!in_list(c->remote_second_opinion_first, yes_no))
+	if (!yes_or_no(c->remote_second_opinion_first))
 		ibx_problems_add(p, path, "must be yes or no");
 	CELL_PATH("medical_stay_visa");
-	if (!in_list(c->medical_stay_visa, yes_no_unknown))
+	if (!ibx_code_valid(IBX_LIST_ANSWER, c->medical_stay_visa))
 		ibx_problems_add(p, path, "must be yes, no or unknown");
 	CELL_PATH("patients");
 	if (c->patients < 1 || c->patients > c->episodes)

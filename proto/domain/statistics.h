@@ -19,15 +19,14 @@
 /* The disaggregation keys and the measures of one cell. */
 typedef struct ibx_stat_cell {
 	char nationality[3];	   /* ISO 3166-1 alpha-2, "CN" */
-	char purpose[16];	   /* treatment, health_checkup,
-				      second_opinion, follow_up, other */
+	char purpose[24];	   /* IBX_LIST_PURPOSE */
 	char icd10[4];		   /* chapter "2" or category "C16" */
-	char age_band[8];	   /* "0-9" .. "80-89", "90+", "unknown" */
-	char sex[8];		   /* male, female, unknown */
-	char referral_channel[12]; /* coordinator, hospital, doctor, direct */
+	char age_band[8];	   /* IBX_LIST_AGE_BAND */
+	char sex[8];		   /* IBX_LIST_SEX */
+	char referral_channel[12]; /* IBX_LIST_REFERRAL_CHANNEL */
 	char referral_org[11];	   /* the coordinator's code, else "" */
-	char remote_second_opinion_first[4]; /* yes, no */
-	char medical_stay_visa[8];	     /* yes, no, unknown */
+	char remote_second_opinion_first[4]; /* IBX_ANSWER_YES or _NO */
+	char medical_stay_visa[8];	     /* IBX_LIST_ANSWER */
 	int64_t patients;		     /* distinct patients */
 	int64_t episodes;
 	int64_t inpatient_episodes; /* episodes with an inpatient stay */

@@ -1,9 +1,9 @@
 /*
  * Nationality and ICD-10 lookups for case records; see cases_codes.h.  The
- * direct-index tables are filled once (pthread_once) from proto/domain/codes.c
- * and the generated alpha-3 table: 26 x 26 alpha-2 codes, 26^3 alpha-3 codes,
- * and 26 x 10 x 36 ICD-10 categories (the third character of a category is
- * a digit or, in ICD-10-CM, a letter: C7A, M1A, O9A).
+ * direct-index tables are filled once (pthread_once) from
+ * proto/domain/codes.h: 26 x 26 alpha-2 codes, 26^3 alpha-3 codes, and 26 x 10
+ * x 36 ICD-10 categories (the third character of a category is a digit or, in
+ * ICD-10-CM, a letter: C7A, M1A, O9A).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -53,16 +53,19 @@ build(void)
 			code[2] = '\0';
 			alpha2_known[a * 26 + b] = ibx_code_country(code);
 		}
-	for (i = 0; i < spoke_alpha3_table_len; i++) {
-		const spoke_alpha3 *e = &spoke_alpha3_table[i];
+	for (i = 0; i < N_ALPHA3; i++) {
+		const char *a2;
 
-		a = letter((unsigned char)e->alpha3[0]) * 676 +
-		    letter((unsigned char)e->alpha3[1]) * 26 +
-		    letter((unsigned char)e->alpha3[2]);
-		b = letter((unsigned char)e->alpha2[0]) * 26 +
-		    letter((unsigned char)e->alpha2[1]);
+		code[0] = (char)('A' + i / 676);
+		code[1] = (char)('A' + i / 26 % 26);
+		code[2] = (char)('A' + i % 26);
+		code[3] = '\0';
+		if ((a2 = ibx_code_country_alpha3(code)) == NULL)
+			continue;
+		b = letter((unsigned char)a2[0]) * 26 +
+		    letter((unsigned char)a2[1]);
 		if (alpha2_known[b])
-			alpha3_to_alpha2[a] = (int16_t)(b + 1);
+			alpha3_to_alpha2[i] = (int16_t)(b + 1);
 	}
 	for (a = 0; a < 26; a++)
 		for (b = 0; b < 10; b++)

@@ -11,16 +11,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* One ISO 3166-1 alpha-3 code and its alpha-2 code (cases_alpha3_table.c,
- * sorted by alpha-3). */
-typedef struct spoke_alpha3 {
-	char alpha3[4];
-	char alpha2[3];
-} spoke_alpha3;
-
-extern const spoke_alpha3 spoke_alpha3_table[];
-extern const size_t spoke_alpha3_table_len;
-
 /* spoke_nationality: read len bytes of s as an ISO 3166-1 alpha-2 ("CN")
  * or alpha-3 ("CHN") code, ASCII case ignored, and write the alpha-2 code
  * to out (NUL-terminated).  false for anything else, out untouched. */

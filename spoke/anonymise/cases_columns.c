@@ -1,7 +1,8 @@
 /*
  * Column names and value words of the case-record format; see
- * cases_columns.h.  The words are the ones statistics.h checks, so a cell
- * built from them passes ibx_statistics_check.
+ * cases_columns.h.  The words are the code lists of proto/domain/codes.h,
+ * which statistics.h checks, so a cell built from them passes
+ * ibx_statistics_check.
  */
 #include <strings.h>
 
@@ -26,16 +27,14 @@ static const char *const columns[SPOKE_COL_COUNT] = {
     [SPOKE_COL_MEDICAL_STAY_VISA] = "medical_stay_visa",
 };
 
-static const char *const sexes[SPOKE_SEX_COUNT] = {"male", "female",
-						   "unknown"};
-static const char *const purposes[SPOKE_PURPOSE_COUNT] = {
-    "treatment", "health_checkup", "second_opinion", "follow_up", "other"};
-static const char *const channels[SPOKE_CHANNEL_COUNT] = {
-    "coordinator", "hospital", "doctor", "direct"};
-static const char *const ynu[SPOKE_YNU_COUNT] = {"yes", "no", "unknown"};
-static const char *const age_bands[SPOKE_AGE_BAND_COUNT] = {
-    "0-9",   "10-19", "20-29", "30-39", "40-49",  "50-59",
-    "60-69", "70-79", "80-89", "90+",	"unknown"};
+/* The code at index v of list, or "?" (a value never parsed). */
+static const char *
+code_name(ibx_code_list_id list, int v)
+{
+	const char *s = ibx_code_at(list, v);
+
+	return (s != NULL ? s : "?");
+}
 
 const char *
 spoke_case_col_name(spoke_case_col c)
@@ -64,29 +63,29 @@ spoke_case_col_required(spoke_case_col c)
 const char *
 spoke_sex_name(int v)
 {
-	return ((unsigned)v < SPOKE_SEX_COUNT ? sexes[v] : "?");
+	return (code_name(IBX_LIST_SEX, v));
 }
 
 const char *
 spoke_purpose_name(int v)
 {
-	return ((unsigned)v < SPOKE_PURPOSE_COUNT ? purposes[v] : "?");
+	return (code_name(IBX_LIST_PURPOSE, v));
 }
 
 const char *
 spoke_channel_name(int v)
 {
-	return ((unsigned)v < SPOKE_CHANNEL_COUNT ? channels[v] : "?");
+	return (code_name(IBX_LIST_REFERRAL_CHANNEL, v));
 }
 
 const char *
 spoke_ynu_name(int v)
 {
-	return ((unsigned)v < SPOKE_YNU_COUNT ? ynu[v] : "?");
+	return (code_name(IBX_LIST_ANSWER, v));
 }
 
 const char *
 spoke_age_band_name(int v)
 {
-	return ((unsigned)v < SPOKE_AGE_BAND_COUNT ? age_bands[v] : "?");
+	return (code_name(IBX_LIST_AGE_BAND, v));
 }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "codes.h"
+
 /* Our columns, in the order of docs/case-records.md. */
 typedef enum spoke_case_col {
 	SPOKE_COL_PATIENT_REF = 0,
@@ -41,29 +43,34 @@ typedef enum spoke_case_col {
 	 1u << SPOKE_COL_CHARGE_JPY | 1u << SPOKE_COL_REFERRAL_CHANNEL |      \
 	 1u << SPOKE_COL_REMOTE_SECOND_OPINION_FIRST)
 
-/* Coded values; each enum's order is the order cells are printed in. */
-enum { SPOKE_SEX_MALE, SPOKE_SEX_FEMALE, SPOKE_SEX_UNKNOWN, SPOKE_SEX_COUNT };
-enum {
-	SPOKE_PURPOSE_TREATMENT,
-	SPOKE_PURPOSE_HEALTH_CHECKUP,
-	SPOKE_PURPOSE_SECOND_OPINION,
-	SPOKE_PURPOSE_FOLLOW_UP,
-	SPOKE_PURPOSE_OTHER,
-	SPOKE_PURPOSE_COUNT
-};
-enum {
-	SPOKE_CHANNEL_COORDINATOR,
-	SPOKE_CHANNEL_HOSPITAL,
-	SPOKE_CHANNEL_DOCTOR,
-	SPOKE_CHANNEL_DIRECT,
-	SPOKE_CHANNEL_COUNT
-};
-enum { SPOKE_YES, SPOKE_NO, SPOKE_UNKNOWN, SPOKE_YNU_COUNT };
+/* Coded values: the index of the word in its code list (deploy/data,
+ * proto/domain/codes.h), which is also the order cells are printed in. */
+#define SPOKE_SEX_MALE		       IBX_SEX_MALE
+#define SPOKE_SEX_FEMALE	       IBX_SEX_FEMALE
+#define SPOKE_SEX_UNKNOWN	       IBX_SEX_UNKNOWN
+#define SPOKE_SEX_COUNT		       IBX_SEX_COUNT
+#define SPOKE_PURPOSE_TREATMENT	       IBX_PURPOSE_TREATMENT
+#define SPOKE_PURPOSE_HEALTH_CHECKUP   IBX_PURPOSE_HEALTH_CHECKUP
+#define SPOKE_PURPOSE_SECOND_OPINION   IBX_PURPOSE_SECOND_OPINION
+#define SPOKE_PURPOSE_FOLLOW_UP	       IBX_PURPOSE_FOLLOW_UP
+#define SPOKE_PURPOSE_TRAVEL_EMERGENCY IBX_PURPOSE_TRAVEL_EMERGENCY
+#define SPOKE_PURPOSE_OTHER	       IBX_PURPOSE_OTHER
+#define SPOKE_PURPOSE_COUNT	       IBX_PURPOSE_COUNT
+#define SPOKE_CHANNEL_COORDINATOR      IBX_CHANNEL_COORDINATOR
+#define SPOKE_CHANNEL_HOSPITAL	       IBX_CHANNEL_HOSPITAL
+#define SPOKE_CHANNEL_DOCTOR	       IBX_CHANNEL_DOCTOR
+#define SPOKE_CHANNEL_DIRECT	       IBX_CHANNEL_DIRECT
+#define SPOKE_CHANNEL_COUNT	       IBX_CHANNEL_COUNT
+#define SPOKE_YES		       IBX_ANSWER_YES
+#define SPOKE_NO		       IBX_ANSWER_NO
+#define SPOKE_UNKNOWN		       IBX_ANSWER_UNKNOWN
+#define SPOKE_YNU_COUNT		       IBX_ANSWER_COUNT
 
-/* Age bands: 0-9 .. 80-89 are bands 0..8, 90+ is 9, unknown is 10. */
-#define SPOKE_AGE_BAND_90_PLUS 9
-#define SPOKE_AGE_BAND_UNKNOWN 10
-#define SPOKE_AGE_BAND_COUNT   11
+/* Age bands: 0-9 .. 80-89 are bands 0..8, 90+ is 9, unknown is 10
+ * (cases_date.c computes the band from the age). */
+#define SPOKE_AGE_BAND_90_PLUS IBX_AGE_BAND_90_PLUS
+#define SPOKE_AGE_BAND_UNKNOWN IBX_AGE_BAND_UNKNOWN
+#define SPOKE_AGE_BAND_COUNT   IBX_AGE_BAND_COUNT
 
 /* The oldest age accepted, years (anything older is an export error). */
 #define SPOKE_AGE_MAX 120

@@ -6,6 +6,8 @@
  * will list.  The rules and messages are documented in
  * docs/case-records.md ("Refused rows").
  */
+#include <assert.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,31 +26,109 @@ struct word {
 	uint8_t value;
 };
 
-static const struct word sex_words[] = {
-    {"male", 4, SPOKE_SEX_MALE},       {"female", 6, SPOKE_SEX_FEMALE},
-    {"unknown", 7, SPOKE_SEX_UNKNOWN}, {"m", 1, SPOKE_SEX_MALE},
-    {"f", 1, SPOKE_SEX_FEMALE},	       {"u", 1, SPOKE_SEX_UNKNOWN},
-};
-static const struct word purpose_words[] = {
-    {"treatment", 9, SPOKE_PURPOSE_TREATMENT},
-    {"health_checkup", 14, SPOKE_PURPOSE_HEALTH_CHECKUP},
-    {"second_opinion", 14, SPOKE_PURPOSE_SECOND_OPINION},
-    {"follow_up", 9, SPOKE_PURPOSE_FOLLOW_UP},
-    {"other", 5, SPOKE_PURPOSE_OTHER},
-};
-static const struct word channel_words[] = {
-    {"coordinator", 11, SPOKE_CHANNEL_COORDINATOR},
-    {"hospital", 8, SPOKE_CHANNEL_HOSPITAL},
-    {"doctor", 6, SPOKE_CHANNEL_DOCTOR},
-    {"direct", 6, SPOKE_CHANNEL_DIRECT},
-};
-static const struct word ynu_words[] = {
-    {"yes", 3, SPOKE_YES},
-    {"no", 2, SPOKE_NO},
-    {"unknown", 7, SPOKE_UNKNOWN},
+/*
+ * The vocabularies of the coded columns, built once from the code lists of
+ * proto/domain/codes.h (deploy/data): each list's codes, then their aliases
+ * ("m" for male), and the text a refusal gives ("male, female or unknown
+ * (M, F or U accepted)").
+ */
+enum { VOCAB_SEX, VOCAB_PURPOSE, VOCAB_CHANNEL, VOCAB_ANSWER, VOCAB_COUNT };
+#define VOCAB_WORDS 32
+
+struct vocab {
+	struct word words[VOCAB_WORDS];
+	int n;
+	char expected[256];
 };
 
-#define NWORDS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+static struct vocab vocabs[VOCAB_COUNT];
+static pthread_once_t vocabs_once = PTHREAD_ONCE_INIT;
+/* The refusal text of remote_second_opinion_first, which takes the first
+ * two answers only (yes, no). */
+static char yes_no_expected[64];
+
+/* Append "a, b or c" to out: the n entries get(list, 0..n-1) that are not
+ * NULL, upper-cased when upper; cut at size bytes. */
+static void
+words_text(char *out, size_t size, ibx_code_list_id list, int n,
+	   const char *(*get)(ibx_code_list_id, int), bool upper)
+{
+	const char *w[VOCAB_WORDS];
+	size_t len = strlen(out), k;
+	int i, m = 0;
+
+	for (i = 0; i < n && m < VOCAB_WORDS; i++)
+		if ((w[m] = get(list, i)) != NULL && w[m][0] != '\0')
+			m++;
+	for (i = 0; i < m && len + 1 < size; i++) {
+		len += (size_t)snprintf(out + len, size - len, "%s",
+					i == 0	     ? ""
+					: i == m - 1 ? " or "
+						     : ", ");
+		for (k = 0; w[i][k] != '\0' && len + 1 < size; k++)
+			out[len++] = upper && w[i][k] >= 'a' && w[i][k] <= 'z'
+					 ? (char)(w[i][k] - 'a' + 'A')
+					 : w[i][k];
+		out[len] = '\0';
+	}
+}
+
+static void
+vocab_add(struct vocab *v, const char *w, int value)
+{
+	size_t len = strlen(w);
+
+	/* Words are at most 16 bytes (word() compares two 8-byte halves);
+	 * the lists are ours and short. */
+	assert(len > 0 && len <= 16 && v->n < VOCAB_WORDS);
+	memset(v->words[v->n].text, 0, sizeof(v->words[v->n].text));
+	memcpy(v->words[v->n].text, w, len);
+	v->words[v->n].len = (uint8_t)len;
+	v->words[v->n].value = (uint8_t)value;
+	v->n++;
+}
+
+static void
+vocabs_build(void)
+{
+	static const ibx_code_list_id lists[VOCAB_COUNT] = {
+	    [VOCAB_SEX] = IBX_LIST_SEX,
+	    [VOCAB_PURPOSE] = IBX_LIST_PURPOSE,
+	    [VOCAB_CHANNEL] = IBX_LIST_REFERRAL_CHANNEL,
+	    [VOCAB_ANSWER] = IBX_LIST_ANSWER,
+	};
+	struct vocab *v;
+	size_t n, len;
+	int k, i, aliases;
+
+	for (k = 0; k < VOCAB_COUNT; k++) {
+		v = &vocabs[k];
+		(void)ibx_code_list(lists[k], &n);
+		aliases = 0;
+		for (i = 0; i < (int)n; i++)
+			vocab_add(v, ibx_code_at(lists[k], i), i);
+		for (i = 0; i < (int)n; i++)
+			if (ibx_code_alias(lists[k], i) != NULL &&
+			    ibx_code_alias(lists[k], i)[0] != '\0') {
+				vocab_add(v, ibx_code_alias(lists[k], i), i);
+				aliases++;
+			}
+		words_text(v->expected, sizeof(v->expected), lists[k], (int)n,
+			   ibx_code_at, false);
+		if (aliases > 0) {
+			len = strlen(v->expected);
+			snprintf(v->expected + len, sizeof(v->expected) - len,
+				 " (");
+			words_text(v->expected, sizeof(v->expected), lists[k],
+				   (int)n, ibx_code_alias, true);
+			len = strlen(v->expected);
+			snprintf(v->expected + len, sizeof(v->expected) - len,
+				 " accepted)");
+		}
+	}
+	words_text(yes_no_expected, sizeof(yes_no_expected), IBX_LIST_ANSWER,
+		   2, ibx_code_at, false);
+}
 
 /* Append printf-style text to the row's problem text, cut at its end. */
 static void append(spoke_case_row *r, const char *fmt, ...)
@@ -224,14 +304,20 @@ parse_count(spoke_case_row *r, spoke_case_col c, const char *s, size_t len,
 		       (long long)max);
 }
 
+/* Read a word of vocabulary v (only its first n words when n >= 0). */
 static void
 parse_word(spoke_case_row *r, spoke_case_col c, const char *s, size_t len,
-	   const struct word *words, int n, const char *expected, uint8_t *out)
+	   const struct vocab *v, int n, uint8_t *out)
 {
-	const struct word *w = word(s, len, words, n);
+	const struct word *w;
+
+	pthread_once(&vocabs_once, vocabs_build);
+	w = word(s, len, v->words, n >= 0 ? n : v->n);
 
 	if (w == NULL)
-		refuse(r, c, s, len, "is not %s", expected);
+		refuse(r, c, s, len, "is not %s",
+		       n == 2 && v == &vocabs[VOCAB_ANSWER] ? yes_no_expected
+							    : v->expected);
 	else
 		*out = w->value;
 }
@@ -324,18 +410,14 @@ static void
 p_sex(spoke_case_row *r, const char *s, size_t len)
 {
 	r->seen |= BIT(SPOKE_COL_SEX);
-	parse_word(r, SPOKE_COL_SEX, s, len, sex_words, NWORDS(sex_words),
-		   "male, female or unknown (M, F accepted)", &r->sex);
+	parse_word(r, SPOKE_COL_SEX, s, len, &vocabs[VOCAB_SEX], -1, &r->sex);
 }
 
 static void
 p_purpose(spoke_case_row *r, const char *s, size_t len)
 {
 	r->seen |= BIT(SPOKE_COL_PURPOSE);
-	parse_word(r, SPOKE_COL_PURPOSE, s, len, purpose_words,
-		   NWORDS(purpose_words),
-		   "treatment, health_checkup, second_opinion, follow_up or "
-		   "other",
+	parse_word(r, SPOKE_COL_PURPOSE, s, len, &vocabs[VOCAB_PURPOSE], -1,
 		   &r->purpose);
 }
 
@@ -396,9 +478,8 @@ static void
 p_referral_channel(spoke_case_row *r, const char *s, size_t len)
 {
 	r->seen |= BIT(SPOKE_COL_REFERRAL_CHANNEL);
-	parse_word(r, SPOKE_COL_REFERRAL_CHANNEL, s, len, channel_words,
-		   NWORDS(channel_words),
-		   "coordinator, hospital, doctor or direct", &r->channel);
+	parse_word(r, SPOKE_COL_REFERRAL_CHANNEL, s, len,
+		   &vocabs[VOCAB_CHANNEL], -1, &r->channel);
 }
 
 static void
@@ -412,16 +493,17 @@ static void
 p_remote_second_opinion_first(spoke_case_row *r, const char *s, size_t len)
 {
 	r->seen |= BIT(SPOKE_COL_REMOTE_SECOND_OPINION_FIRST);
-	parse_word(r, SPOKE_COL_REMOTE_SECOND_OPINION_FIRST, s, len, ynu_words,
-		   2, "yes or no", &r->remote_second_opinion_first);
+	/* yes or no: the first two answers, without their aliases */
+	parse_word(r, SPOKE_COL_REMOTE_SECOND_OPINION_FIRST, s, len,
+		   &vocabs[VOCAB_ANSWER], 2, &r->remote_second_opinion_first);
 }
 
 static void
 p_medical_stay_visa(spoke_case_row *r, const char *s, size_t len)
 {
 	r->seen |= BIT(SPOKE_COL_MEDICAL_STAY_VISA);
-	parse_word(r, SPOKE_COL_MEDICAL_STAY_VISA, s, len, ynu_words,
-		   NWORDS(ynu_words), "yes, no or unknown", &r->visa);
+	parse_word(r, SPOKE_COL_MEDICAL_STAY_VISA, s, len,
+		   &vocabs[VOCAB_ANSWER], -1, &r->visa);
 }
 
 static const spoke_case_parser parsers[SPOKE_COL_COUNT] = {

@@ -366,11 +366,12 @@ test_refused_rows(void **state)
 	     "column \"birth_date\": 2024-03-06 is after first_visit "
 	     "2024-03-05"},
 	    {3, "x",
-	     "column \"sex\": \"x\" is not male, female or unknown (M, F "
-	     "accepted)"},
+	     "column \"sex\": \"x\" is not male, female or unknown (M, F or "
+	     "U accepted)"},
 	    {4, "surgery",
 	     "column \"purpose\": \"surgery\" is not treatment, "
-	     "health_checkup, second_opinion, follow_up or other"},
+	     "health_checkup, second_opinion, follow_up, travel_emergency or "
+	     "other"},
 	    {5, "C1",
 	     "column \"icd10\": \"C1\" is not an ICD-10 code (a letter, a "
 	     "digit, a digit or letter, then up to 4 more: C16, C16.9)"},
@@ -471,7 +472,7 @@ test_bad_rows_listed_at_most_100(void **state)
 	assert_int_equal(r.rep.bad.n, 100);
 	assert_string_equal(r.rep.bad.items[99],
 			    "line 101: column \"sex\": \"x\" is not male, "
-			    "female or unknown (M, F accepted)");
+			    "female or unknown (M, F or U accepted)");
 	assert_int_equal(r.s->n_cells, 0);
 	done(&r);
 	free(text);
@@ -506,7 +507,7 @@ test_bom_crlf_newline_blank(void **state)
 	assert_string_equal(
 	    r.rep.bad.items[0],
 	    "line 8: column \"sex\": \"x\" is not male, female "
-	    "or unknown (M, F accepted)");
+	    "or unknown (M, F or U accepted)");
 	assert_int_equal(
 	    cell(r.s, "CN|treatment|2|60-69|male|direct||no|yes")->patients,
 	    2);

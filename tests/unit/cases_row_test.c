@@ -116,6 +116,10 @@ test_vocabularies(void **state)
 	assert_int_equal(r.purpose, SPOKE_PURPOSE_FOLLOW_UP);
 	row_with(&r, SPOKE_COL_PURPOSE, "other");
 	assert_int_equal(r.purpose, SPOKE_PURPOSE_OTHER);
+	row_with(&r, SPOKE_COL_PURPOSE, "Travel_Emergency");
+	assert_int_equal(r.purpose, SPOKE_PURPOSE_TRAVEL_EMERGENCY);
+	row_with(&r, SPOKE_COL_SEX, "u");
+	assert_int_equal(r.sex, SPOKE_SEX_UNKNOWN);
 	row_with(&r, SPOKE_COL_REFERRAL_CHANNEL, "DIRECT");
 	assert_int_equal(r.channel, SPOKE_CHANNEL_DIRECT);
 	assert_true(spoke_case_row_ok(&r));
@@ -142,11 +146,22 @@ test_refused_values(void **state)
 			    "2999)");
 	assert_string_equal(problem(SPOKE_COL_SEX, "x"),
 			    "column \"sex\": \"x\" is not male, female or "
-			    "unknown (M, F accepted)");
+			    "unknown (M, F or U accepted)");
 	assert_string_equal(problem(SPOKE_COL_PURPOSE, "surgery"),
 			    "column \"purpose\": \"surgery\" is not "
 			    "treatment, health_checkup, second_opinion, "
-			    "follow_up or other");
+			    "follow_up, travel_emergency or other");
+	/* remote_second_opinion_first: yes or no, not unknown */
+	assert_string_equal(
+	    problem(SPOKE_COL_REMOTE_SECOND_OPINION_FIRST, "unknown"),
+	    "column \"remote_second_opinion_first\": \"unknown\" is not "
+	    "yes or no");
+	assert_string_equal(problem(SPOKE_COL_MEDICAL_STAY_VISA, "maybe"),
+			    "column \"medical_stay_visa\": \"maybe\" is not "
+			    "yes, no or unknown");
+	assert_string_equal(problem(SPOKE_COL_REFERRAL_CHANNEL, "agent"),
+			    "column \"referral_channel\": \"agent\" is not "
+			    "coordinator, hospital, doctor or direct");
 	assert_string_equal(problem(SPOKE_COL_ICD10, "C1"),
 			    "column \"icd10\": \"C1\" is not an ICD-10 code "
 			    "(a letter, a digit, a digit or letter, then up "
@@ -353,11 +368,11 @@ test_several_problems(void **state)
 	}
 	spoke_case_row_finish(&r, all_columns);
 	assert_int_equal(r.nproblems, 2);
-	assert_string_equal(r.text,
-			    "column \"sex\": \"x\" is not male, female or "
-			    "unknown (M, F accepted); column \"charge_jpy\": "
-			    "\"much\" is not a whole number of yen from 0 to "
-			    "100000000000 (digits only, no separators)");
+	assert_string_equal(
+	    r.text, "column \"sex\": \"x\" is not male, female or "
+		    "unknown (M, F or U accepted); column \"charge_jpy\": "
+		    "\"much\" is not a whole number of yen from 0 to "
+		    "100000000000 (digits only, no separators)");
 	/* Not described: counted, no text. */
 	spoke_case_row_reset(&r, false);
 	spoke_case_row_field(&r, SPOKE_COL_SEX, "x", 1);

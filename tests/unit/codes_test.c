@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "codes.h"
+#include "problems.h"
+#include "statistics.h"
 
 static void
 test_languages(void **state)
@@ -219,6 +221,130 @@ test_icd10_chapter_names(void **state)
 	assert_null(ibx_code_icd10_chapter_name(-1));
 }
 
+/* The list API over the generated tables: order, index, membership,
+ * aliases, and the purpose of issue 13. */
+static void
+test_code_lists(void **state)
+{
+	const char *const *v;
+	char text[256];
+	size_t n, i;
+	int k;
+
+	(void)state;
+	for (k = 0; k < IBX_LIST_COUNT; k++) {
+		v = ibx_code_list((ibx_code_list_id)k, &n);
+		assert_non_null(v);
+		assert_true(n > 0);
+		assert_null(v[n]); /* NULL-terminated */
+		for (i = 0; i < n; i++) {
+			assert_int_equal(
+			    ibx_code_index((ibx_code_list_id)k, v[i]), (int)i);
+			assert_true(ibx_code_valid((ibx_code_list_id)k, v[i]));
+			assert_string_equal(
+			    ibx_code_at((ibx_code_list_id)k, (int)i), v[i]);
+		}
+		assert_null(ibx_code_at((ibx_code_list_id)k, (int)n));
+		assert_null(ibx_code_at((ibx_code_list_id)k, -1));
+		assert_false(ibx_code_valid((ibx_code_list_id)k, NULL));
+		assert_false(ibx_code_valid((ibx_code_list_id)k, ""));
+		assert_int_equal(
+		    ibx_code_index((ibx_code_list_id)k, "no such code"), -1);
+	}
+	assert_string_equal(ibx_code_list_name(IBX_LIST_PURPOSE), "purpose");
+	assert_true(ibx_code_valid(IBX_LIST_PURPOSE, "travel_emergency"));
+	assert_int_equal(ibx_code_index(IBX_LIST_PURPOSE, "travel_emergency"),
+			 IBX_PURPOSE_TRAVEL_EMERGENCY);
+	assert_false(ibx_code_valid(IBX_LIST_PURPOSE, "Treatment"));
+	assert_int_equal(
+	    ibx_code_index(IBX_LIST_REFERRAL_CHANNEL, "coordinator"),
+	    IBX_CHANNEL_COORDINATOR);
+	assert_string_equal(
+	    ibx_code_at(IBX_LIST_AGE_BAND, IBX_AGE_BAND_90_PLUS), "90+");
+	assert_string_equal(ibx_code_alias(IBX_LIST_SEX, IBX_SEX_FEMALE), "f");
+	assert_null(ibx_code_alias(IBX_LIST_PURPOSE, 0));
+	assert_true(ibx_code_valid(IBX_LIST_LANGUAGE, "ja"));
+	assert_true(ibx_code_valid(IBX_LIST_PREFECTURE, "47"));
+	assert_false(ibx_code_valid(IBX_LIST_PREFECTURE, "48"));
+	assert_string_equal(ibx_code_country_alpha3("CHN"), "CN");
+	assert_null(ibx_code_country_alpha3("chn"));
+	assert_null(ibx_code_country_alpha3("XXX"));
+	assert_string_equal(
+	    ibx_code_join(IBX_LIST_ANSWER, ", ", text, sizeof(text)),
+	    "yes, no, unknown");
+	/* cut, still terminated */
+	assert_string_equal(ibx_code_join(IBX_LIST_ANSWER, ", ", text, 6),
+			    "yes, ");
+}
+
+/* Every code fits the field of a statistics cell that holds it, and a cell
+ * of each purpose passes the submission rules. */
+static void
+test_codes_fit_cells(void **state)
+{
+	ibx_case_statistics *s;
+	ibx_stat_cell c;
+	ibx_problems p;
+	size_t n, i;
+
+	(void)state;
+	(void)ibx_code_list(IBX_LIST_PURPOSE, &n);
+	for (i = 0; i < n; i++) {
+		assert_true(strlen(ibx_code_at(IBX_LIST_PURPOSE, (int)i)) <
+			    sizeof(c.purpose));
+		assert_non_null(s = ibx_statistics_new());
+		snprintf(s->organisation_code, sizeof(s->organisation_code),
+			 "3910118128");
+		snprintf(s->period, sizeof(s->period), "2025-03");
+		memset(&c, 0, sizeof(c));
+		snprintf(c.nationality, sizeof(c.nationality), "CN");
+		snprintf(c.purpose, sizeof(c.purpose), "%s",
+			 ibx_code_at(IBX_LIST_PURPOSE, (int)i));
+		snprintf(c.icd10, sizeof(c.icd10), "2");
+		snprintf(c.age_band, sizeof(c.age_band), "%s",
+			 ibx_code_at(IBX_LIST_AGE_BAND, 0));
+		snprintf(c.sex, sizeof(c.sex), "%s",
+			 ibx_code_at(IBX_LIST_SEX, IBX_SEX_FEMALE));
+		snprintf(c.referral_channel, sizeof(c.referral_channel), "%s",
+			 ibx_code_at(IBX_LIST_REFERRAL_CHANNEL,
+				     IBX_CHANNEL_DIRECT));
+		snprintf(c.remote_second_opinion_first,
+			 sizeof(c.remote_second_opinion_first), "%s",
+			 ibx_code_at(IBX_LIST_ANSWER, IBX_ANSWER_NO));
+		snprintf(c.medical_stay_visa, sizeof(c.medical_stay_visa),
+			 "%s",
+			 ibx_code_at(IBX_LIST_ANSWER, IBX_ANSWER_UNKNOWN));
+		c.patients = c.episodes = 1;
+		assert_int_equal(ibx_statistics_add_cell(s, &c), IBX_OK);
+		ibx_problems_init(&p);
+		if (ibx_statistics_check(s, "2026-01", &p) != IBX_OK) {
+			char *all = ibx_problems_join(&p, "; ");
+
+			fail_msg("purpose %s: %s",
+				 ibx_code_at(IBX_LIST_PURPOSE, (int)i), all);
+		}
+		ibx_problems_fini(&p);
+		ibx_statistics_free(s);
+	}
+	(void)ibx_code_list(IBX_LIST_SEX, &n);
+	for (i = 0; i < n; i++)
+		assert_true(strlen(ibx_code_at(IBX_LIST_SEX, (int)i)) <
+			    sizeof(c.sex));
+	(void)ibx_code_list(IBX_LIST_AGE_BAND, &n);
+	for (i = 0; i < n; i++)
+		assert_true(strlen(ibx_code_at(IBX_LIST_AGE_BAND, (int)i)) <
+			    sizeof(c.age_band));
+	(void)ibx_code_list(IBX_LIST_REFERRAL_CHANNEL, &n);
+	for (i = 0; i < n; i++)
+		assert_true(
+		    strlen(ibx_code_at(IBX_LIST_REFERRAL_CHANNEL, (int)i)) <
+		    sizeof(c.referral_channel));
+	(void)ibx_code_list(IBX_LIST_ANSWER, &n);
+	for (i = 0; i < n; i++)
+		assert_true(strlen(ibx_code_at(IBX_LIST_ANSWER, (int)i)) <
+			    sizeof(c.medical_stay_visa));
+}
+
 int
 main(void)
 {
@@ -232,6 +358,8 @@ main(void)
 	    cmocka_unit_test(test_prefecture_romaji),
 	    cmocka_unit_test(test_icd10),
 	    cmocka_unit_test(test_icd10_chapter_names),
+	    cmocka_unit_test(test_code_lists),
+	    cmocka_unit_test(test_codes_fit_cells),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -153,6 +153,13 @@ test_code_parameters(void **state)
 		       "parameter \"treatment\": unknown treatment code "
 		       "\"consultation\"");
 
+	expect_ok("purpose", "travel_emergency", &q);
+	assert_string_equal(q.purpose, "travel_emergency");
+	expect_refused("purpose", "surgery",
+		       "parameter \"purpose\": one of treatment, "
+		       "health_checkup, second_opinion, follow_up, "
+		       "travel_emergency, other");
+
 	expect_ok("department", "05001", &q);
 	assert_string_equal(q.department, "05001");
 	expect_refused("department", "5001",

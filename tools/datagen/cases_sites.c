@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cases_sites.h"
+#include "codes.h"
 #include "prng.h"
 
 static int
@@ -51,6 +52,7 @@ read_listing(const char *path, dg_site_list *l)
 	json_error_t jerr;
 	json_t *doc, *code, *beds, *accr, *a;
 	const char *scheme;
+	int k;
 	dg_site *s;
 	size_t i;
 	dg_err rv = DG_OK;
@@ -80,8 +82,8 @@ read_listing(const char *path, dg_site_list *l)
 	json_array_foreach(accr, i, a)
 	{
 		scheme = json_string_value(json_object_get(a, "scheme"));
-		if (scheme != NULL && (strcmp(scheme, "JMIP") == 0 ||
-				       strcmp(scheme, "JIH") == 0))
+		k = ibx_code_index(IBX_LIST_ACCREDITATION, scheme);
+		if (k == IBX_ACCREDITATION_JMIP || k == IBX_ACCREDITATION_JIH)
 			s->accredited = 1;
 	}
 out:

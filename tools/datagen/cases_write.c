@@ -4,10 +4,12 @@
  * kind may replace one or two of them, then the row is joined with
  * RFC 4180 quoting where a field needs it.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cases_write.h"
+#include "codes.h"
 #include "dates.h"
 
 enum {
@@ -30,11 +32,24 @@ enum {
 	NF
 };
 
-static const char *const purposes[] = {"treatment", "health_checkup",
-				       "second_opinion", "follow_up", "other"};
-static const char *const channels[] = {"coordinator", "hospital", "doctor",
-				       "direct"};
-static const char *const visas[] = {"yes", "no", "unknown"};
+/* The word of index i of list (deploy/data, proto/domain/codes.h). */
+static const char *
+word(ibx_code_list_id list, int i)
+{
+	const char *w = ibx_code_at(list, i);
+
+	return (w != NULL ? w : "");
+}
+
+/* The case-record alias of a sex ("m"), upper-cased as exports write it. */
+static void
+sex_letter(int sex, char *out)
+{
+	const char *a = ibx_code_alias(IBX_LIST_SEX, sex);
+
+	out[0] = a != NULL ? (char)toupper((unsigned char)a[0]) : '\0';
+	out[1] = '\0';
+}
 
 /* Alpha-3 codes of the nationalities the mix can draw (cases_mix.c). */
 static const char *const alpha3[][2] = {
@@ -185,11 +200,13 @@ spoil(const dg_case_format *f, const dg_case *e, int bad, char v[NF][48],
 		v[F_ORG][0] = '\0';
 		break;
 	case DG_BAD_COORDINATOR_NO_ORG:
-		strcpy(v[F_CHANNEL], "coordinator");
+		strcpy(v[F_CHANNEL], word(IBX_LIST_REFERRAL_CHANNEL,
+					  IBX_CHANNEL_COORDINATOR));
 		v[F_ORG][0] = '\0';
 		break;
 	case DG_BAD_ORG_FORM:
-		strcpy(v[F_CHANNEL], "coordinator");
+		strcpy(v[F_CHANNEL], word(IBX_LIST_REFERRAL_CHANNEL,
+					  IBX_CHANNEL_COORDINATOR));
 		strcpy(v[F_ORG], "12345");
 		break;
 	case DG_BAD_REMOTE_SECOND:
@@ -235,9 +252,13 @@ dg_case_write_row(FILE *out, const dg_case_format *f, const dg_case *e,
 		num(age_at(e->birth, e->first_visit), v[F_BIRTH]);
 	else
 		dg_date_format(e->birth, v[F_BIRTH]);
-	strcpy(v[F_SEX], f->sex_letters ? (e->female ? "F" : "M")
-					: (e->female ? "female" : "male"));
-	strcpy(v[F_PURPOSE], purposes[e->purpose]);
+	if (f->sex_letters)
+		sex_letter(e->female ? IBX_SEX_FEMALE : IBX_SEX_MALE,
+			   v[F_SEX]);
+	else
+		strcpy(v[F_SEX], word(IBX_LIST_SEX, e->female ? IBX_SEX_FEMALE
+							      : IBX_SEX_MALE));
+	strcpy(v[F_PURPOSE], word(IBX_LIST_PURPOSE, e->purpose));
 	snprintf(v[F_ICD10], sizeof(v[F_ICD10]), "%s", e->icd10);
 	dg_date_format(e->first_visit, v[F_FIRST]);
 	if (e->discharge >= 0)
@@ -247,10 +268,12 @@ dg_case_write_row(FILE *out, const dg_case_format *f, const dg_case *e,
 	num(e->outpatient_visits, v[F_VISITS]);
 	num(e->inpatient_days, v[F_DAYS]);
 	num(e->charge_jpy, v[F_CHARGE]);
-	strcpy(v[F_CHANNEL], channels[e->channel]);
+	strcpy(v[F_CHANNEL], word(IBX_LIST_REFERRAL_CHANNEL, e->channel));
 	strcpy(v[F_ORG], e->referral_org);
-	strcpy(v[F_RSO], e->remote_second_opinion_first ? "yes" : "no");
-	strcpy(v[F_VISA], visas[e->visa]);
+	strcpy(v[F_RSO], word(IBX_LIST_ANSWER, e->remote_second_opinion_first
+						   ? IBX_ANSWER_YES
+						   : IBX_ANSWER_NO));
+	strcpy(v[F_VISA], word(IBX_LIST_ANSWER, e->visa));
 	v[F_NOTE][0] = '\0';
 	if (bad >= 0)
 		spoil(f, e, bad, v, &nfields);

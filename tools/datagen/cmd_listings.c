@@ -8,8 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "check.h"
-#include "codes.h"
+#include "orgcodes.h"
 #include "commands.h"
 #include "depts.h"
 #include "emit.h"
@@ -85,8 +84,6 @@ dg_listings_run(const dg_listings_opts *o)
 		goto out;
 	for (i = 0; i < list.n; i++) {
 		if ((rv = dg_synth_hospital(&list.v[i], o->seed, ref, &cap)) !=
-			DG_OK ||
-		    (rv = dg_check_hospital(&list.v[i], &cap, depts, ref)) !=
 			DG_OK ||
 		    (rv = dg_emit_hospital(o->out_dir, &list.v[i], &cap)) !=
 			DG_OK)

@@ -11,7 +11,7 @@
 #include "coordinators.h"
 #include "dates.h"
 #include "prng.h"
-#include "vocab.h"
+#include "codes.h"
 
 static const struct {
 	const char *ja, *en, *slug;
@@ -85,8 +85,15 @@ static const struct {
     {"en", "PH", 0.2},
 };
 
-/* Chance of each service (dg_coordinator_services order). */
-static const double p_service[] = {0.75, 0.9, 0.6, 0.5, 0.4, 0.7};
+/* Chance of each coordinator service (deploy/data). */
+static const double p_service[IBX_COORDINATOR_SERVICE_COUNT] = {
+    [IBX_COORDINATOR_SERVICE_VISA_GUARANTEE] = 0.75,
+    [IBX_COORDINATOR_SERVICE_INTERPRETING] = 0.9,
+    [IBX_COORDINATOR_SERVICE_TRANSPORT] = 0.6,
+    [IBX_COORDINATOR_SERVICE_ACCOMMODATION] = 0.5,
+    [IBX_COORDINATOR_SERVICE_REMOTE_SECOND_OPINION_ARRANGEMENT] = 0.4,
+    [IBX_COORDINATOR_SERVICE_MEDICAL_RECORDS_TRANSLATION] = 0.7,
+};
 
 /* Returns 1 when list (n entries) holds s. */
 static int
@@ -160,12 +167,14 @@ dg_coordinator_make(unsigned index, uint64_t seed, dg_coordinator *out)
 			out->countries[out->ncountries++] = served[i].country;
 	if (out->ncountries == 0)
 		out->countries[out->ncountries++] = "CN";
-	for (i = 0; i < dg_ncoordinator_services; i++)
+	for (i = 0; i < IBX_COORDINATOR_SERVICE_COUNT; i++)
 		if (dg_rng_chance(&r, p_service[i]))
 			out->services[out->nservices++] =
-			    dg_coordinator_services[i];
+			    ibx_code_at(IBX_LIST_COORDINATOR_SERVICE, (int)i);
 	if (out->nservices == 0)
-		out->services[out->nservices++] = "interpreting";
+		out->services[out->nservices++] =
+		    ibx_code_at(IBX_LIST_COORDINATOR_SERVICE,
+				IBX_COORDINATOR_SERVICE_INTERPRETING);
 	snprintf(out->website, sizeof(out->website),
 		 "https://%s-%s.example.jp/", stems[stem].slug,
 		 styles[style].slug);

@@ -1,16 +1,23 @@
 /*
  * emit.c - listing JSON through jansson. Numbers: coordinates are printed
  * with 10 significant digits (the sources give at most 7 decimals, about a
- * centimetre); money and beds are integers.
+ * centimetre); money and beds are integers. Every document is checked with
+ * the rules the spoke and the hub apply (proto/domain, read back through
+ * proto/wire's JSON reader) before it is written, so a rule broken by a bug
+ * in the generator stops the run instead of reaching a spoke.
  */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "coordinator.h"
 #include "emit.h"
+#include "listing.h"
+#include "listing_json.h"
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(10))
 
@@ -130,6 +137,47 @@ price_bands(const dg_capability *cap)
 }
 
 /*
+ * Checks doc, a hospital listing (coordinator 0) or a coordinator listing,
+ * with proto/domain's rules; reports each broken rule as 'listing CODE
+ * refused: field "F": reason' and returns DG_ERR_INTERNAL.
+ */
+static dg_err
+check_doc(const char *code, json_t *doc, int coordinator)
+{
+	ibx_problems p;
+	ibx_listing *l = NULL;
+	ibx_coordinator *c = NULL;
+	char *text, *all;
+	dg_err rv = DG_OK;
+	ibx_err err;
+
+	if ((text = json_dumps(doc, JSON_FLAGS)) == NULL)
+		return (DG_ERR_NOMEM);
+	ibx_problems_init(&p);
+	if (coordinator)
+		err = ibx_coordinator_from_json(text, strlen(text), &p, &c);
+	else
+		err = ibx_listing_from_json(text, strlen(text), &p, &l);
+	if (err == IBX_OK)
+		err = coordinator ? ibx_coordinator_check(c, &p)
+				  : ibx_listing_check(l, &p);
+	if (err == IBX_ENOMEM) {
+		rv = DG_ERR_NOMEM;
+	} else if (err != IBX_OK || ibx_problems_count(&p) > 0) {
+		all = ibx_problems_join(&p, "; ");
+		dg_error("listing %s refused: %s", code,
+			 all != NULL ? all : ibx_strerror(err));
+		free(all);
+		rv = DG_ERR_INTERNAL;
+	}
+	ibx_listing_free(l);
+	ibx_coordinator_free(c);
+	ibx_problems_fini(&p);
+	free(text);
+	return (rv);
+}
+
+/*
  * Writes doc to out_dir/<code>.json through a temporary file in the same
  * directory and a rename.
  */
@@ -242,7 +290,8 @@ dg_emit_hospital(const char *out_dir, const dg_hospital *h,
 		dg_error("listing %s: out of memory", h->org_code);
 		goto out;
 	}
-	rv = write_doc(out_dir, h->org_code, doc);
+	if ((rv = check_doc(h->org_code, doc, 0)) == DG_OK)
+		rv = write_doc(out_dir, h->org_code, doc);
 out:
 	json_decref(doc);
 	return (rv);
@@ -287,7 +336,8 @@ dg_emit_coordinator(const char *out_dir, const dg_coordinator *c)
 		dg_error("coordinator %s: out of memory", c->code);
 		goto out;
 	}
-	rv = write_doc(out_dir, c->code, doc);
+	if ((rv = check_doc(c->code, doc, 1)) == DG_OK)
+		rv = write_doc(out_dir, c->code, doc);
 out:
 	json_decref(doc);
 	return (rv);

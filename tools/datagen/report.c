@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "codes.h"
+#include "orgcodes.h"
 #include "report.h"
 
 void

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "codes.h"
 #include "dates.h"
 #include "prng.h"
 #include "synth.h"
@@ -25,53 +26,80 @@ enum { SMALL, MEDIUM, LARGE, VERY_LARGE, NSIZES };
  * then with probability p[size class].
  */
 static const struct {
-	const char *code;
+	int treatment; /* IBX_TREATMENT_* (deploy/data) */
 	const char *depts;
 	int min_beds;
 	double p[NSIZES];
 } treatment_rules[] = {
-    {"proton_therapy", "09004,09006,09007", 500, {0, 0, 0, 0.08}},
-    {"heavy_ion_therapy", "09004,09006,09007", 500, {0, 0, 0, 0.04}},
-    {"bnct", "09004,09006,09007", 500, {0, 0, 0, 0.04}},
-    {"imrt", "09004,09006,09007", 200, {0, 0.15, 0.5, 0.8}},
-    {"stereotactic_radiotherapy",
+    {IBX_TREATMENT_PROTON_THERAPY, "09004,09006,09007", 500, {0, 0, 0, 0.08}},
+    {IBX_TREATMENT_HEAVY_ION_THERAPY,
+     "09004,09006,09007",
+     500,
+     {0, 0, 0, 0.04}},
+    {IBX_TREATMENT_BNCT, "09004,09006,09007", 500, {0, 0, 0, 0.04}},
+    {IBX_TREATMENT_IMRT, "09004,09006,09007", 200, {0, 0.15, 0.5, 0.8}},
+    {IBX_TREATMENT_STEREOTACTIC_RADIOTHERAPY,
      "09004,09006,02002",
      200,
      {0, 0.1, 0.4, 0.7}},
-    {"robotic_surgery", "02001,02012,06004,04", 200, {0, 0.1, 0.45, 0.85}},
-    {"laparoscopic_surgery", "02", 50, {0.1, 0.5, 0.8, 0.9}},
-    {"endoscopic_surgery",
+    {IBX_TREATMENT_ROBOTIC_SURGERY,
+     "02001,02012,06004,04",
+     200,
+     {0, 0.1, 0.45, 0.85}},
+    {IBX_TREATMENT_LAPAROSCOPIC_SURGERY, "02", 50, {0.1, 0.5, 0.8, 0.9}},
+    {IBX_TREATMENT_ENDOSCOPIC_SURGERY,
      "01020,01021,01030,02012",
      0,
      {0.2, 0.5, 0.75, 0.9}},
-    {"chemotherapy",
+    {IBX_TREATMENT_CHEMOTHERAPY,
      "01004,01005,01014,01020,01026,02001,02012,02022",
      100,
      {0, 0.5, 0.85, 0.95}},
-    {"immunotherapy",
+    {IBX_TREATMENT_IMMUNOTHERAPY,
      "01004,01005,01014,01020,01026",
      200,
      {0, 0.05, 0.2, 0.35}},
-    {"pet_ct", "09004,09005", 150, {0, 0.1, 0.35, 0.6}},
-    {"health_checkup_standard", NULL, 0, {0.35, 0.6, 0.75, 0.8}},
-    {"health_checkup_premium", "09004,09005", 50, {0.1, 0.3, 0.5, 0.6}},
-    {"brain_dock", "01013,01025,02002,02003", 0, {0.3, 0.45, 0.5, 0.5}},
-    {"cancer_screening", "01014,01020,09004", 0, {0.1, 0.3, 0.5, 0.6}},
-    {"regenerative_medicine",
+    {IBX_TREATMENT_PET_CT, "09004,09005", 150, {0, 0.1, 0.35, 0.6}},
+    {IBX_TREATMENT_HEALTH_CHECKUP_STANDARD, NULL, 0, {0.35, 0.6, 0.75, 0.8}},
+    {IBX_TREATMENT_HEALTH_CHECKUP_PREMIUM,
+     "09004,09005",
+     50,
+     {0.1, 0.3, 0.5, 0.6}},
+    {IBX_TREATMENT_BRAIN_DOCK,
+     "01013,01025,02002,02003",
+     0,
+     {0.3, 0.45, 0.5, 0.5}},
+    {IBX_TREATMENT_CANCER_SCREENING,
+     "01014,01020,09004",
+     0,
+     {0.1, 0.3, 0.5, 0.6}},
+    {IBX_TREATMENT_REGENERATIVE_MEDICINE,
      "02035,02036,02037",
      0,
      {0.03, 0.04, 0.06, 0.08}},
-    {"cardiac_surgery", "02009,02010,02011", 150, {0, 0.5, 0.8, 0.9}},
-    {"catheter_intervention", "01017,01018,01019", 80, {0.1, 0.5, 0.8, 0.9}},
-    {"joint_replacement", "02035", 50, {0.2, 0.5, 0.6, 0.7}},
-    {"spine_surgery", "02002,02035", 80, {0.1, 0.3, 0.5, 0.6}},
-    {"organ_transplant", "01022,02014,02017,02033,06004", 500, {0, 0, 0, 0.3}},
-    {"fertility_treatment", "04", 0, {0.2, 0.25, 0.3, 0.4}},
-    {"dialysis", "01022,01023,06007", 0, {0.7, 0.7, 0.7, 0.7}},
-    {"rehabilitation", "09003", 0, {0.8, 0.8, 0.8, 0.8}},
-    {"dental_treatment", "08", 0, {0.7, 0.7, 0.7, 0.7}},
-    {"cosmetic_surgery", "02036,02037,06002", 0, {0.1, 0.15, 0.2, 0.2}},
-    {"traditional_kampo", "01027", 0, {0.8, 0.8, 0.8, 0.8}},
+    {IBX_TREATMENT_CARDIAC_SURGERY,
+     "02009,02010,02011",
+     150,
+     {0, 0.5, 0.8, 0.9}},
+    {IBX_TREATMENT_CATHETER_INTERVENTION,
+     "01017,01018,01019",
+     80,
+     {0.1, 0.5, 0.8, 0.9}},
+    {IBX_TREATMENT_JOINT_REPLACEMENT, "02035", 50, {0.2, 0.5, 0.6, 0.7}},
+    {IBX_TREATMENT_SPINE_SURGERY, "02002,02035", 80, {0.1, 0.3, 0.5, 0.6}},
+    {IBX_TREATMENT_ORGAN_TRANSPLANT,
+     "01022,02014,02017,02033,06004",
+     500,
+     {0, 0, 0, 0.3}},
+    {IBX_TREATMENT_FERTILITY_TREATMENT, "04", 0, {0.2, 0.25, 0.3, 0.4}},
+    {IBX_TREATMENT_DIALYSIS, "01022,01023,06007", 0, {0.7, 0.7, 0.7, 0.7}},
+    {IBX_TREATMENT_REHABILITATION, "09003", 0, {0.8, 0.8, 0.8, 0.8}},
+    {IBX_TREATMENT_DENTAL_TREATMENT, "08", 0, {0.7, 0.7, 0.7, 0.7}},
+    {IBX_TREATMENT_COSMETIC_SURGERY,
+     "02036,02037,06002",
+     0,
+     {0.1, 0.15, 0.2, 0.2}},
+    {IBX_TREATMENT_TRADITIONAL_KAMPO, "01027", 0, {0.8, 0.8, 0.8, 0.8}},
 };
 
 /* Chance of each accreditation by size class (JIH mostly with JMIP). */
@@ -113,21 +141,21 @@ static const struct {
 
 /* Price ranges in JPY of the services that get a price band. */
 static const struct {
-	const char *service;
+	int treatment; /* IBX_TREATMENT_* */
 	long lo, hi;
 } price_rules[] = {
-    {"health_checkup_standard", 150000, 400000},
-    {"health_checkup_premium", 350000, 1500000},
-    {"brain_dock", 100000, 300000},
-    {"cancer_screening", 150000, 600000},
-    {"pet_ct", 150000, 400000},
-    {"proton_therapy", 3000000, 6000000},
-    {"heavy_ion_therapy", 3000000, 6000000},
-    {"bnct", 3000000, 6000000},
-    {"imrt", 3000000, 6000000},
-    {"robotic_surgery", 3000000, 6000000},
-    {"chemotherapy", 3000000, 6000000},
-    {"immunotherapy", 3000000, 6000000},
+    {IBX_TREATMENT_HEALTH_CHECKUP_STANDARD, 150000, 400000},
+    {IBX_TREATMENT_HEALTH_CHECKUP_PREMIUM, 350000, 1500000},
+    {IBX_TREATMENT_BRAIN_DOCK, 100000, 300000},
+    {IBX_TREATMENT_CANCER_SCREENING, 150000, 600000},
+    {IBX_TREATMENT_PET_CT, 150000, 400000},
+    {IBX_TREATMENT_PROTON_THERAPY, 3000000, 6000000},
+    {IBX_TREATMENT_HEAVY_ION_THERAPY, 3000000, 6000000},
+    {IBX_TREATMENT_BNCT, 3000000, 6000000},
+    {IBX_TREATMENT_IMRT, 3000000, 6000000},
+    {IBX_TREATMENT_ROBOTIC_SURGERY, 3000000, 6000000},
+    {IBX_TREATMENT_CHEMOTHERAPY, 3000000, 6000000},
+    {IBX_TREATMENT_IMMUNOTHERAPY, 3000000, 6000000},
 };
 
 #define PRICE_STEP	 10000 /* bands are quoted in steps of 10,000 JPY */
@@ -248,7 +276,8 @@ draw_treatments(const dg_hospital *h, int size, dg_rng *r, dg_capability *c)
 		    !has_any_dept(h, treatment_rules[i].depts) ||
 		    u >= treatment_rules[i].p[size])
 			continue;
-		c->treatments[c->ntreatments++] = treatment_rules[i].code;
+		c->treatments[c->ntreatments++] = ibx_code_at(
+		    IBX_LIST_TREATMENT, treatment_rules[i].treatment);
 	}
 }
 
@@ -299,6 +328,13 @@ draw_languages(const dg_hospital *h, int intl, int accredited, dg_rng *r,
 	return (DG_OK);
 }
 
+/* The accreditation scheme of index i (deploy/data). */
+static const char *
+scheme_name(int i)
+{
+	return (ibx_code_at(IBX_LIST_ACCREDITATION, i));
+}
+
 /* Draws price bands for offered services, second opinion, consultation. */
 static void
 draw_bands(int intl, int accredited, dg_rng *r, dg_capability *c)
@@ -308,17 +344,24 @@ draw_bands(int intl, int accredited, dg_rng *r, dg_capability *c)
 	if (!intl)
 		return;
 	for (i = 0; i < sizeof(price_rules) / sizeof(price_rules[0]); i++) {
-		if (!has(c->treatments, c->ntreatments,
-			 price_rules[i].service) ||
+		const char *service =
+		    ibx_code_at(IBX_LIST_TREATMENT, price_rules[i].treatment);
+
+		if (!has(c->treatments, c->ntreatments, service) ||
 		    !dg_rng_chance(r, accredited ? 0.9 : 0.6))
 			continue;
-		add_band(c, r, price_rules[i].service, price_rules[i].lo,
-			 price_rules[i].hi);
+		add_band(c, r, service, price_rules[i].lo, price_rules[i].hi);
 	}
 	if (c->remote_second_opinion && dg_rng_chance(r, 0.9))
-		add_band(c, r, "second_opinion", 30000, 150000);
+		add_band(c, r,
+			 ibx_code_at(IBX_LIST_PRICE_SERVICE,
+				     IBX_PRICE_SERVICE_SECOND_OPINION),
+			 30000, 150000);
 	if (dg_rng_chance(r, 0.3))
-		add_band(c, r, "consultation", 10000, 50000);
+		add_band(c, r,
+			 ibx_code_at(IBX_LIST_PRICE_SERVICE,
+				     IBX_PRICE_SERVICE_CONSULTATION),
+			 10000, 50000);
 }
 
 dg_err
@@ -335,11 +378,14 @@ dg_synth_hospital(const dg_hospital *h, uint64_t seed, const dg_refdata *ref,
 	draw_treatments(h, size, &r, out);
 	/* JMIP surveys run every three years; a few have lapsed */
 	if ((jmip = dg_rng_chance(&r, p_jmip[size])))
-		accredit(out, &r, "JMIP", -120, 3 * 365);
+		accredit(out, &r, scheme_name(IBX_ACCREDITATION_JMIP), -120,
+			 3 * 365);
 	if (dg_rng_chance(&r, jmip ? p_jih_with_jmip : p_jih_alone[size]))
-		accredit(out, &r, "JIH", -90, 3 * 365);
+		accredit(out, &r, scheme_name(IBX_ACCREDITATION_JIH), -90,
+			 3 * 365);
 	if (size == VERY_LARGE && dg_rng_chance(&r, p_jci_very_large))
-		accredit(out, &r, "JCI", -60, 3 * 365);
+		accredit(out, &r, scheme_name(IBX_ACCREDITATION_JCI), -60,
+			 3 * 365);
 	intl = out->naccreditations > 0 ||
 	       dg_rng_chance(&r, p_international[size]);
 	if (draw_languages(h, intl, out->naccreditations > 0, &r, ref, out) !=

@@ -24,12 +24,13 @@
 #define DG_MAX_BANDS	  8
 
 typedef struct dg_accreditation {
-	const char *scheme; /* "JMIP", "JIH" or "JCI" */
-	char expires[11];   /* YYYY-MM-DD */
+	const char
+	    *scheme; /* an accreditation scheme (IBX_LIST_ACCREDITATION) */
+	char expires[11]; /* YYYY-MM-DD */
 } dg_accreditation;
 
 typedef struct dg_price_band {
-	const char *service; /* treatment code, "consultation", ... */
+	const char *service; /* a treatment or price-band service code */
 	long min_jpy, max_jpy;
 } dg_price_band;
 

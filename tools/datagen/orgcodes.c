@@ -1,5 +1,5 @@
 /*
- * codes.c - matching hospitals to medical institution codes. The code lists
+ * orgcodes.c - matching hospitals to medical institution codes. The code lists
  * (地方厚生局「コード内容別医療機関一覧表」, crawled 2025-08) name
  * institutions with their corporation first ("医療法人 治久会 もみのき病院"),
  * the prefectural lists mostly without it or without spaces, and a 2015 list
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codes.h"
+#include "orgcodes.h"
 #include "csvread.h"
 #include "normalise.h"
 

@@ -1,12 +1,12 @@
 /*
- * codes.h - organisation codes for hospitals: the 10-digit medical
+ * orgcodes.h - organisation codes for hospitals: the 10-digit medical
  * institution code (JIS X 0401 prefecture, score table 1 for medical, the
  * 7-digit institution code) found by matching a hospital's name against the
  * regional health bureaus' code lists in deploy/data, or a derived code in a
  * range no real code uses when no match is found.
  */
-#ifndef DG_CODES_H
-#define DG_CODES_H
+#ifndef DG_ORGCODES_H
+#define DG_ORGCODES_H
 
 #include "datagen.h"
 #include "hospital.h"
@@ -45,4 +45,4 @@ dg_err dg_codes_assign(dg_codes *c, dg_hospital_list *l, int verbose);
 /* dg_match_name returns a short English name for a match kind. */
 const char *dg_match_name(dg_match m);
 
-#endif /* DG_CODES_H */
+#endif /* DG_ORGCODES_H */
