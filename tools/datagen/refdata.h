@@ -1,7 +1,8 @@
 /*
- * refdata.h - the reference code lists in deploy/data that generated values
- * must come from: ISO 639-1 languages, ISO 3166-1 alpha-2 countries and the
- * JIS X 0401 prefectures. Lookups only; choosing values is synth.c's job.
+ * refdata.h - the reference code lists that generated values must come
+ * from: ISO 639-1 languages, ISO 3166-1 alpha-2 countries and the JIS X 0401
+ * prefectures, looked up in proto/domain (codes.h), the lists the spoke and
+ * the hub check against. Lookups only; choosing values is synth.c's job.
  */
 #ifndef DG_REFDATA_H
 #define DG_REFDATA_H
@@ -11,10 +12,9 @@
 typedef struct dg_refdata dg_refdata;
 
 /*
- * dg_refdata_load reads iso639_1_language_codes.csv,
- * iso3166_country_codes.csv and jp_prefectures_jisx0401.csv from data_dir
- * into *out (free it with dg_refdata_free). Returns DG_OK or the first
- * error reading them.
+ * dg_refdata_load gives the lookups a handle in *out (free it with
+ * dg_refdata_free); data_dir is no longer read (the lists are compiled in
+ * from deploy/data). Returns DG_OK or DG_ERR_NOMEM.
  */
 dg_err dg_refdata_load(const char *data_dir, dg_refdata **out);
 
