@@ -70,7 +70,12 @@ main(int argc, char **argv)
 		return (0);
 	}
 	if (strcmp(cmd, "--version") == 0) {
+#ifdef IBX_TEST_HOOKS
+		printf("inbound-spoke %s (with test hooks: not for service)\n",
+		       IBX_VERSION);
+#else
 		printf("inbound-spoke %s\n", IBX_VERSION);
+#endif
 		return (0);
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

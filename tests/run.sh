@@ -13,7 +13,7 @@ cd "$root"
 ./deploy/install-web.sh --tests
 ./tests/openapi/install.sh
 build=${IBX_TEST_BUILD:-build-tests}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIBX_WERROR=ON \
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIBX_WERROR=ON -DIBX_TEST_HOOKS=ON \
 	${IBX_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" -j"$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"

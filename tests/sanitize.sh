@@ -39,7 +39,7 @@ fi
 echo $$ >"$lock/pid"
 trap 'rm -rf "$lock"' EXIT
 cmake -S . -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DIBX_SANITIZER=address,undefined ${IBX_CMAKE_ARGS:-} >/dev/null
+	-DIBX_SANITIZER=address,undefined -DIBX_TEST_HOOKS=ON ${IBX_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 build=$(cd "$build" && pwd)
 

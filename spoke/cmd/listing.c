@@ -48,13 +48,13 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 			c->out = optarg;
 			break;
 		case 'h':
-			spoke_usage(stdout);
+			spoke_cmd_help(stdout, argv[0]);
 			exit(0);
 		default:
 			if ((rv = spoke_net_option(ch, optarg, c)) == 1)
 				break;
 			if (rv == 0)
-				spoke_usage(stderr);
+				spoke_cmd_usage(stderr, argv[0]);
 			return (-1);
 		}
 	}

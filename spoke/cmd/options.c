@@ -1,6 +1,6 @@
 /*
  * The options every sending command of inbound-spoke shares (the hubs, the
- * identity, time-outs and the outbox) and the usage text of every command.
+ * identity, time-outs and the outbox); help.c has every command's usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,52 +8,6 @@
 
 #include "run.h"
 #include "spoke_cmd.h"
-
-void
-spoke_usage(FILE *f)
-{
-	fprintf(
-	    f,
-	    "usage: inbound-spoke check --listing FILE.json\n"
-	    "       inbound-spoke seal --listing FILE.json --cert C --key K "
-	    "--out FILE\n"
-	    "       inbound-spoke publish --hub URL [--hub URL ...] "
-	    "--listing FILE.json\n"
-	    "                     --cert C --key K --ca CA [--crl CRL] "
-	    "[--cert-hash]\n"
-	    "                     [--timeout MS] [--attempts N] "
-	    "[--insecure-tcp] [--outbox DIR]\n"
-	    "       inbound-spoke stats --cases FILE.csv --period YYYY-MM "
-	    "[--until YYYY-MM]\n"
-	    "                     [--map FILE] [--icd10-level "
-	    "chapter|category]\n"
-	    "                     [--skip-bad-rows] [--nil-if-empty] "
-	    "[--dry-run] [--format table|json]\n"
-	    "                     [--hub URL ...] [--cert C --key K --ca CA] "
-	    "[--insecure-tcp]\n"
-	    "                     [--outbox DIR]\n"
-	    "       inbound-spoke stats --nil --period YYYY-MM --hub URL "
-	    "--cert C --key K\n");
-	spoke_agent_cli_usage(f);
-	fprintf(
-	    f,
-	    "\n"
-	    "The organisation's key (ECDSA P-256) signs every envelope and, "
-	    "with its\n"
-	    "certificate, authenticates tls+tcp:// to the hub; the "
-	    "certificate's role\n"
-	    "(hospital or coordinator) says which kind of listing is "
-	    "published.\n"
-	    "--until sends one submission per month from --period to "
-	    "--until.\n"
-	    "--outbox DIR keeps every envelope on disk until the hub "
-	    "acknowledges it;\n"
-	    "run is the agent as a daemon (docs/spoke-agent.md).\n"
-	    "\n"
-	    "Exit status: 0 accepted (or valid), 1 refused or invalid, 2 "
-	    "usage,\n"
-	    "3 no answer from any hub.\n");
-}
 
 int
 spoke_parse_long(const char *name, const char *s, long min, long max,

@@ -5,41 +5,11 @@
 
 #include "agent.h"
 #include "run.h"
+#include "spoke_cmd.h"
 #include "agent_status.h"
 #include "outbox.h"
 
 #define HUBS_MAX 8
-
-void
-spoke_agent_cli_usage(FILE *f)
-{
-	fprintf(
-	    f, "       inbound-spoke run [--outbox DIR] [--listing FILE.json] "
-	       "[--cases-dir DIR]\n"
-	       "                     [--map FILE] [--icd10-level "
-	       "chapter|category] [--skip-bad-rows]\n"
-	       "                     --hub URL [--hub URL ...] --cert C --key "
-	       "K --ca CA [--crl CRL]\n"
-	       "                     [--cert-hash] [--insecure-tcp] "
-	       "[--interval S] [--timeout MS]\n"
-	       "                     [--attempts N] [--once]\n"
-	       "       inbound-spoke status [--outbox DIR]\n");
-}
-
-static int
-parse_long(const char *name, const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "inbound-spoke: %s: expected %ld to %ld\n",
-			name, min, max);
-		return (-1);
-	}
-	*out = v;
-	return (0);
-}
 
 /* Every option but the hubs' checks; 0 or -1 (reported). */
 static int
@@ -127,18 +97,19 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 			insecure = 1;
 			break;
 		case 'I':
-			if (parse_long("--interval", optarg, 1, 86400,
-				       &o->interval_s) != 0)
+			if (spoke_parse_long("--interval", optarg, 1, 86400,
+					     &o->interval_s) != 0)
 				return (-1);
 			break;
 		case 't':
-			if (parse_long("--timeout", optarg, 10, 600000, &v) !=
-			    0)
+			if (spoke_parse_long("--timeout", optarg, 10, 600000,
+					     &v) != 0)
 				return (-1);
 			o->timeout_ms = (int)v;
 			break;
 		case 'n':
-			if (parse_long("--attempts", optarg, 1, 1000, &v) != 0)
+			if (spoke_parse_long("--attempts", optarg, 1, 1000,
+					     &v) != 0)
 				return (-1);
 			o->attempts = (int)v;
 			break;
@@ -146,10 +117,10 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 			o->once = true;
 			break;
 		case 'h':
-			spoke_agent_cli_usage(stdout);
+			spoke_cmd_help(stdout, argv[0]);
 			exit(0);
 		default:
-			spoke_agent_cli_usage(stderr);
+			spoke_cmd_usage(stderr, argv[0]);
 			return (-1);
 		}
 	}
@@ -209,10 +180,10 @@ spoke_agent_cli_status(int argc, char **argv)
 			dir = optarg;
 			break;
 		case 'h':
-			spoke_agent_cli_usage(stdout);
+			spoke_cmd_help(stdout, argv[0]);
 			exit(0);
 		default:
-			spoke_agent_cli_usage(stderr);
+			spoke_cmd_usage(stderr, argv[0]);
 			return (2);
 		}
 	}

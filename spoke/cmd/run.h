@@ -17,7 +17,4 @@ int spoke_agent_cli_run(int argc, char **argv);
  * usage error. */
 int spoke_agent_cli_status(int argc, char **argv);
 
-/* spoke_agent_cli_usage: the usage lines of run and status, on f. */
-void spoke_agent_cli_usage(FILE *f);
-
 #endif /* SPOKE_CMD_RUN_H */

@@ -39,8 +39,13 @@ int spoke_parse_long(const char *name, const char *s, long min, long max,
  * error is printed). */
 int spoke_net_option(int ch, const char *arg, struct spoke_config *c);
 
-/* spoke_usage: the usage text of every command, to f. */
-void spoke_usage(FILE *f);
+/* spoke_cmd_usage: the usage lines of command ("publish") on f, and how
+ * to get its help; for usage errors. */
+void spoke_cmd_usage(FILE *f, const char *command);
+
+/* spoke_cmd_help: the usage of command and what each of its options does,
+ * with its exit statuses, on f ('inbound-spoke COMMAND --help'). */
+void spoke_cmd_help(FILE *f, const char *command);
 
 /* spoke_cmd_check, spoke_cmd_seal, spoke_cmd_publish: "inbound-spoke
  * check|seal|publish ..." (argv[0] is the command's name); each returns the

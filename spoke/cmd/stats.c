@@ -114,13 +114,13 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 			c->nil_if_empty = true;
 			break;
 		case 'h':
-			spoke_usage(stdout);
+			spoke_cmd_help(stdout, argv[0]);
 			exit(0);
 		default:
 			if ((rv = spoke_net_option(ch, optarg, n)) == 1)
 				break;
 			if (rv == 0)
-				spoke_usage(stderr);
+				spoke_cmd_usage(stderr, argv[0]);
 			return (-1);
 		}
 	}

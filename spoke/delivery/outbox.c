@@ -671,6 +671,7 @@ spoke_outbox_reject(spoke_outbox *ob, uint64_t seq, const ibx_ack *ack)
 	return (sync_dir(ob, ob->pendingfd, SPOKE_OUTBOX_PENDING));
 }
 
+#ifdef IBX_TEST_HOOKS
 void
 spoke_outbox_crash_point(const char *point)
 {
@@ -681,3 +682,4 @@ spoke_outbox_crash_point(const char *point)
 		_exit(137);
 	}
 }
+#endif

@@ -111,11 +111,17 @@ ibx_err spoke_outbox_list(const char *dir, const char *sub, uint64_t **seqs,
 /* spoke_outbox_name: the file name of envelope seq into name. */
 void spoke_outbox_name(uint64_t seq, char name[SPOKE_OUTBOX_NAME_LEN]);
 
-/* spoke_outbox_crash_point: for the crash tests only.  When the
- * environment variable IBX_SPOKE_CRASH_AT equals point ("after-rename":
- * an envelope renamed into pending/ but the directory not yet fsynced;
- * "after-ack": the hub's Ack read but the envelope not yet unlinked), the
- * process ends at once with _exit(137), as if killed by SIGKILL. */
+/* spoke_outbox_crash_point: for the crash tests only, and only in a build
+ * with the CMake option IBX_TEST_HOOKS (off by default: a shipped spoke
+ * has no crash points and reads no such variable).  When the environment
+ * variable IBX_SPOKE_CRASH_AT equals point ("after-rename": an envelope
+ * renamed into pending/ but the directory not yet fsynced; "after-ack": the
+ * hub's Ack read but the envelope not yet unlinked), the process ends at
+ * once with _exit(137), as if killed by SIGKILL. */
+#ifdef IBX_TEST_HOOKS
 void spoke_outbox_crash_point(const char *point);
+#else
+#define spoke_outbox_crash_point(point) ((void)(point))
+#endif
 
 #endif /* SPOKE_OUTBOX_H */

@@ -35,6 +35,10 @@ while [ $# -gt 0 ]; do
 	*) echo "faults: unknown option $1" >&2; exit 2 ;;
 	esac
 done
+case "$("$build/spoke/inbound-spoke" --version 2>/dev/null)" in
+*"test hooks"*) ;;
+*) echo "faults: $build/spoke/inbound-spoke has no crash points: build it with -DIBX_TEST_HOOKS=ON (tests/run.sh does)" >&2; exit 2 ;;
+esac
 HUB=$build/hub/inbound-hub
 CTL=$build/hub/inboundctl
 SPOKE=$build/spoke/inbound-spoke

@@ -12,6 +12,12 @@
 . "$(dirname "$0")/lib.sh"
 db_create
 H=3910118128
+# The crash points exist only in a build with -DIBX_TEST_HOOKS=ON (as
+# tests/run.sh builds); a spoke without them would never crash here.
+case "$("$SPOKE_BIN" --version)" in
+*"test hooks"*) ;;
+*) fail "$SPOKE_BIN has no test hooks: configure with -DIBX_TEST_HOOKS=ON" ;;
+esac
 identity $H >/dev/null
 hub_start
 NET=(--hub "$NNG_URL" --insecure-tcp --cert "$PKI/issued/$H.pem" --key "$PKI/issued/$H.key" --timeout 3000 --attempts 2)

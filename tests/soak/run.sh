@@ -42,7 +42,7 @@ say() { printf 'soak: %s\n' "$*"; }
 
 if [ "$do_build" -eq 1 ]; then
 	say "building into $build (release)"
-	cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DIBX_TEST_HOOKS=ON >/dev/null
 	cmake --build "$build" -j"$(nproc)" --target inbound-hub inboundctl \
 		inbound-datagen soak_load >/dev/null
 fi

@@ -433,6 +433,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < s.conc; i++)
 		pthread_join(th[i], NULL);
+	free(th);
 	t1 = now_s();
 	/* every planned session either ran, could not be prepared, or was
 	 * not started (stopped early): the last two are errors too */
@@ -456,5 +457,12 @@ main(int argc, char **argv)
 	if (errors == 0 && !stopping)
 		rv = 0;
 	fclose(s.devnull);
+	for (i = 0; i < (long)s.n; i++) {
+		free(s.h[i].listing);
+		free(s.h[i].cases);
+	}
+	free(s.h);
+	pthread_mutex_destroy(&s.lock);
+	pthread_mutex_destroy(&s.close_lock);
 	return (rv);
 }
