@@ -1,4 +1,5 @@
 /* Collected validation problems; see problems.h. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ ibx_problems_add(ibx_problems *p, const char *field, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	assert(p != NULL && field != NULL && fmt != NULL);
 	if (p->n >= IBX_PROBLEMS_MAX) {
 		p->dropped++;
 		return;
@@ -75,6 +77,8 @@ ibx_problems_fini(ibx_problems *p)
 {
 	size_t i;
 
+	if (p == NULL)
+		return;
 	for (i = 0; i < p->n; i++)
 		free(p->items[i]);
 	ibx_problems_init(p);

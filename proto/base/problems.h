@@ -32,7 +32,8 @@ size_t ibx_problems_count(const ibx_problems *p);
  * a new string the caller frees, or NULL when out of memory. */
 char *ibx_problems_join(const ibx_problems *p, const char *sep);
 
-/* ibx_problems_fini: free the entries; the list is empty afterwards. */
+/* ibx_problems_fini: free the entries; the list is empty afterwards.  NULL
+ * is fine. */
 void ibx_problems_fini(ibx_problems *p);
 
 #endif /* IBX_PROBLEMS_H */

@@ -1,4 +1,5 @@
 /* The listing struct: creation, release and string vectors. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,7 @@ ibx_strv_push(ibx_strv *sv, const char *s)
 	char **v;
 	char *copy;
 
+	assert(sv != NULL && s != NULL);
 	if ((copy = strdup(s)) == NULL)
 		return (IBX_ENOMEM);
 	if ((v = realloc(sv->v, (sv->n + 1) * sizeof(*v))) == NULL) {
@@ -80,6 +82,8 @@ ibx_strv_fini(ibx_strv *sv)
 {
 	size_t i;
 
+	if (sv == NULL)
+		return;
 	for (i = 0; i < sv->n; i++)
 		free(sv->v[i]);
 	free(sv->v);

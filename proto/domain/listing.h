@@ -80,7 +80,8 @@ ibx_err ibx_strv_push(ibx_strv *sv, const char *s);
 /* ibx_strv_contains: true when sv holds s. */
 bool ibx_strv_contains(const ibx_strv *sv, const char *s);
 
-/* ibx_strv_fini: free the strings and the array; sv is empty afterwards. */
+/* ibx_strv_fini: free the strings and the array; sv is empty afterwards.
+ * NULL is fine. */
 void ibx_strv_fini(ibx_strv *sv);
 
 /* ibx_date_valid: true for a real calendar date written YYYY-MM-DD. */

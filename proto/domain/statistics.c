@@ -2,6 +2,7 @@
  * Case statistics: the struct and the rules of a submission; see
  * statistics.h.  The vocabularies follow docs/case-records.md.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,9 @@ ibx_statistics_add_cell(ibx_case_statistics *s, const ibx_stat_cell *c)
 	ibx_stat_cell *cells;
 	size_t cap;
 
+	/* The growth below doubles at powers of two: it relies on n_cells
+	 * changing only here. */
+	assert(s != NULL && c != NULL);
 	if (s->n_cells >= IBX_STATISTICS_MAX_CELLS)
 		return (IBX_ETOOBIG);
 	/* Grow by doubling: capacity is the next power of two. */

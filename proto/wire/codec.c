@@ -70,6 +70,8 @@ dbytes(ProtobufCBinaryData b, ibx_bytes *out)
 void
 ibx_bytes_fini(ibx_bytes *b)
 {
+	if (b == NULL)
+		return;
 	free(b->data);
 	b->data = NULL;
 	b->len = 0;
@@ -199,6 +201,8 @@ ibx_envelope_decode(const uint8_t *buf, size_t len, ibx_envelope *out)
 void
 ibx_envelope_fini(ibx_envelope *e)
 {
+	if (e == NULL)
+		return;
 	ibx_bytes_fini(&e->header);
 	ibx_bytes_fini(&e->payload);
 	ibx_bytes_fini(&e->signature);

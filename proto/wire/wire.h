@@ -95,7 +95,7 @@ const char *ibx_ack_status_name(ibx_ack_status status);
  * change the outcome (everything but RETRY_LATER and UNSPECIFIED). */
 int ibx_ack_status_final(ibx_ack_status status);
 
-/* ibx_bytes_fini: free the data; b is empty afterwards. */
+/* ibx_bytes_fini: free the data; b is empty afterwards.  NULL is fine. */
 void ibx_bytes_fini(ibx_bytes *b);
 
 /* ibx_header_encode / ibx_envelope_encode / ibx_ack_encode /
@@ -115,7 +115,7 @@ ibx_err ibx_header_decode(const uint8_t *buf, size_t len, ibx_header *out);
  * (copies the caller frees with ibx_envelope_fini). */
 ibx_err ibx_envelope_decode(const uint8_t *buf, size_t len, ibx_envelope *out);
 
-/* ibx_envelope_fini: free the three byte strings. */
+/* ibx_envelope_fini: free the three byte strings.  NULL is fine. */
 void ibx_envelope_fini(ibx_envelope *e);
 
 /* ibx_ack_decode: decode an Ack into *out (no allocation). */

@@ -290,6 +290,8 @@ names_fini(struct names *nm)
 {
 	size_t i;
 
+	if (nm == NULL)
+		return;
 	for (i = 0; i < nm->n; i++)
 		free(nm->v[i]);
 	free(nm->v);

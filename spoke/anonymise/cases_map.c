@@ -18,6 +18,8 @@ spoke_cases_map_fini(spoke_cases_map *m)
 {
 	int c;
 
+	if (m == NULL)
+		return;
 	for (c = 0; c < SPOKE_COL_COUNT; c++)
 		free(m->header[c]);
 	spoke_cases_map_init(m);

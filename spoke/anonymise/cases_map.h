@@ -26,7 +26,8 @@ typedef struct spoke_cases_map {
 /* spoke_cases_map_init: the empty map (every column under its own name). */
 void spoke_cases_map_init(spoke_cases_map *m);
 
-/* spoke_cases_map_fini: free the headers; the map is empty afterwards. */
+/* spoke_cases_map_fini: free the headers; the map is empty afterwards.
+ * NULL is fine. */
 void spoke_cases_map_fini(spoke_cases_map *m);
 
 /* spoke_cases_map_parse: read a map from len bytes of text (from a file

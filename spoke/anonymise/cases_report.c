@@ -40,6 +40,8 @@ spoke_msgs_fini(spoke_msgs *m)
 {
 	size_t i;
 
+	if (m == NULL)
+		return;
 	for (i = 0; i < m->n; i++)
 		free(m->items[i]);
 	memset(m, 0, sizeof(*m));

@@ -30,7 +30,8 @@ void spoke_msgs_add(spoke_msgs *m, const char *fmt, ...)
 /* spoke_msgs_total: kept plus counted. */
 uint64_t spoke_msgs_total(const spoke_msgs *m);
 
-/* spoke_msgs_fini: free the messages; the list is empty afterwards. */
+/* spoke_msgs_fini: free the messages; the list is empty afterwards.  NULL
+ * is fine. */
 void spoke_msgs_fini(spoke_msgs *m);
 
 typedef struct spoke_cases_report {

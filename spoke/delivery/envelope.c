@@ -46,6 +46,8 @@ fail:
 void
 spoke_identity_fini(spoke_identity *id)
 {
+	if (id == NULL)
+		return;
 	ibx_key_free(id->key);
 	ibx_cert_free(id->cert);
 	ibx_bytes_fini(&id->cert_der);

@@ -30,7 +30,8 @@ typedef struct spoke_identity {
 ibx_err spoke_identity_load(const char *cert_path, const char *key_path,
 			    spoke_identity *id);
 
-/* spoke_identity_fini: free the key (wiped), certificate and DER. */
+/* spoke_identity_fini: free the key (wiped), certificate and DER.  NULL
+ * is fine. */
 void spoke_identity_fini(spoke_identity *id);
 
 /* spoke_sequence_now: a sequence number for a new envelope: the current

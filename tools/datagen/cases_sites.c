@@ -217,6 +217,8 @@ dg_sites_rows(dg_site_list *l, uint64_t total)
 void
 dg_sites_free(dg_site_list *l)
 {
+	if (l == NULL)
+		return;
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }

@@ -58,7 +58,8 @@ void dg_sites_volume(dg_site_list *l, uint64_t seed);
  */
 void dg_sites_rows(dg_site_list *l, uint64_t total);
 
-/* dg_sites_free frees the array; the list is empty afterwards. */
+/* dg_sites_free frees the array; the list is empty afterwards. NULL is
+ * accepted. */
 void dg_sites_free(dg_site_list *l);
 
 #endif /* DG_CASES_SITES_H */

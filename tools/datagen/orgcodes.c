@@ -602,6 +602,8 @@ find_match(dg_codes *c, const dg_hospital *h, const struct probe *p,
 static void
 probe_free(struct probe *p)
 {
+	if (p == NULL)
+		return;
 	free(p->name_sp);
 	free(p->full);
 	free(p->addr);
