@@ -6,10 +6,12 @@
 #
 #   deploy/install-web.sh            Node.js and npm (Debian packages) when
 #                                    missing; npm ci in hub/web; the charting
-#                                    library (chart.js) copied into
-#                                    hub/web/ui/vendor/
-#   deploy/install-web.sh --tests    also Chromium and chromium-driver, a
-#                                    Japanese font for the screenshots, and
+#                                    library (chart.js) and the map library
+#                                    (leaflet, with its stylesheet and marker
+#                                    images) copied into hub/web/ui/vendor/
+#   deploy/install-web.sh --tests    also Chromium and chromium-driver,
+#                                    Japanese, Chinese and Korean fonts for
+#                                    the screenshots, and
 #                                    npm ci in tests/browser (playwright-core)
 #
 # Nothing is downloaded by npm except the packages the committed
@@ -79,16 +81,30 @@ npm_ci "$web"
 mkdir -p "$web/ui/vendor"
 copy "$web/node_modules/chart.js/dist/chart.umd.min.js" "$web/ui/vendor/chart.umd.min.js"
 copy "$web/node_modules/chart.js/LICENSE.md" "$web/ui/vendor/chart.js-LICENSE.md"
+copy "$web/node_modules/leaflet/dist/leaflet.js" "$web/ui/vendor/leaflet.js"
+copy "$web/node_modules/leaflet/dist/leaflet.css" "$web/ui/vendor/leaflet.css"
+copy "$web/node_modules/leaflet/LICENSE" "$web/ui/vendor/leaflet-LICENSE"
+mkdir -p "$web/ui/vendor/images"
+for f in "$web"/node_modules/leaflet/dist/images/*.png; do
+	copy "$f" "$web/ui/vendor/images/$(basename "$f")"
+done
 
 if [ "$tests" -eq 1 ]; then
 	need=()
 	for p in chromium chromium-driver; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 	done
-	# Japanese text in the screenshots needs a font with kanji and kana.
+	# Japanese text in the screenshots needs a font with kanji and kana;
+	# Simplified and Traditional Chinese and Korean need their glyphs too.
 	if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=ja 2>/dev/null)" ]; then
 		need+=(fonts-ipafont-gothic)
 	fi
+	for l in zh-cn zh-tw ko; do
+		if ! command -v fc-list >/dev/null || [ -z "$(fc-list ":lang=$l" 2>/dev/null)" ]; then
+			need+=(fonts-wqy-microhei)
+			break
+		fi
+	done
 	[ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
 	npm_ci "$root/tests/browser"
 fi

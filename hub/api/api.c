@@ -146,6 +146,7 @@ static const struct route {
      NULL},
     {"/api/v1/hospitals/", PARAM_ORG_CODE, hub_api_hospitals_get, ANY_ROLE,
      NULL},
+    {"/api/v1/airports", PARAM_NONE, hub_api_airports, ANY_ROLE, NULL},
     {"/api/v1/statistics", PARAM_NONE, hub_api_statistics, ANY_ROLE,
      "role: may not read statistics"},
     {"/api/v1/statistics/growth", PARAM_NONE, hub_api_statistics_growth,

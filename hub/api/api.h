@@ -10,6 +10,7 @@
  *   GET /api/v1/openapi.json             the API contract, no token
  *   GET /api/v1/me                       every role: the caller's role
  *   GET /api/v1/hospitals[/{code}]       every role (api_hospitals.c)
+ *   GET /api/v1/airports                 every role (api_hospitals.c)
  *   GET /api/v1/statistics               ministry, coordinator; hospital:
  *                                        its own (api_statistics.c)
  *   GET /api/v1/statistics/growth        as statistics: YoY and CAGR
@@ -88,6 +89,9 @@ void hub_api_hospitals_search(hub_api_call *c, const char *arg,
 void hub_api_hospitals_get(hub_api_call *c, const char *arg,
 			   const hub_http_request *req,
 			   hub_http_response *resp);
+/* GET /api/v1/airports: the scheduled airports search may start from. */
+void hub_api_airports(hub_api_call *c, const char *arg,
+		      const hub_http_request *req, hub_http_response *resp);
 void hub_api_statistics(hub_api_call *c, const char *arg,
 			const hub_http_request *req, hub_http_response *resp);
 void hub_api_statistics_growth(hub_api_call *c, const char *arg,

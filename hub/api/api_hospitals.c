@@ -9,7 +9,18 @@
  * fields appended.
  * Experience comes from the statistics and is shown under disclosure
  * control (a count under k as "fewer than k").
+ *
+ * near= (an airport's IATA code, looked up in the airports table, or a
+ * point) filters to within_km (HUB_QUERY_NEAR_KM by default) of it: a
+ * bounding box the (lat, lon) index answers, then the exact great-circle
+ * distance (ibx_haversine_km, deploy/sql/030_airports.sql).  Results carry
+ * the score's components, the distance, the nearest scheduled airport and
+ * the price of the asked service; format=csv (or Accept: text/csv) sends the
+ * same rows as CSV.
  */
+#define _GNU_SOURCE /* qsort_r */
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +63,14 @@ static const char SQL_MATCH_CURRENT[] =
     " AND ($4::text IS NULL OR prefecture = $4)"
     " AND ($6::text IS NULL OR accepts_countries @> ARRAY[$6::text])"
     " AND ($5::text IS NULL OR accreditations @> "
-    "ARRAY[$5::text])" SQL_MATCH_COMMON " UNION ALL"
+    "ARRAY[$5::text])"
+    /* The radius's bounding box, a superset (111.0 km a degree of latitude,
+     * the longitude span at the box's farthest latitude), for the index. */
+    " AND ($14::float8 IS NULL OR (lat BETWEEN $9 - $14 / 111.0"
+    "  AND $9 + $14 / 111.0 AND lon BETWEEN $10 - $14 / (111.0 *"
+    "  cos(radians(least(89.0, abs($9) + $14 / 111.0)))) AND $10 + $14 /"
+    "  (111.0 * cos(radians(least(89.0, abs($9) + $14 / "
+    "111.0)))))) " SQL_MATCH_COMMON " UNION ALL"
     " SELECT org_code, doc, valid_from, (doc->'location'->>'lat')::float8,"
     " (doc->'location'->>'lon')::float8 FROM listing_versions"
     " WHERE $13::date IS NOT NULL AND valid_from < $13::date + 1"
@@ -75,27 +93,55 @@ static const char SQL_MATCH_CURRENT[] =
     "  coalesce(a->>'expires', ''), ',') FROM"
     "  jsonb_array_elements(m.doc->'accreditations') a), ''),"
     " coalesce((m.doc->>'remote_second_opinion')::boolean, false),"
-    " CASE WHEN $9::float8 IS NULL OR m.lat IS NULL THEN NULL ELSE"
-    "  2 * 6371.0088 * asin(sqrt(power(sin(radians(m.lat - $9) / 2), 2) +"
-    "  cos(radians($9)) * cos(radians(m.lat)) *"
-    "  power(sin(radians(m.lon - $10) / 2), 2))) END,"
+    " ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon),"
     " coalesce(e.p, 0), coalesce(e.k, 0),"
     " CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("
     "  similarity(m.doc->'name'->>'ja', $8),"
     "  similarity(lower(coalesce(m.doc->'name'->>'en', '')), lower($8)))"
     " END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"
     " (SELECT value::integer FROM settings"
-    "  WHERE name = 'listing_stale_days')"
-    " FROM m LEFT JOIN e USING (org_code)";
+    "  WHERE name = 'listing_stale_days'),"
+    " pb.s, pb.lo, pb.hi"
+    " FROM m LEFT JOIN e USING (org_code)"
+    /* The price shown: the band of the asked service ($15), else the
+     * lowest listed; max_price_jpy ($16) keeps the bands starting within
+     * it. */
+    " LEFT JOIN LATERAL (SELECT b->>'service' s, (b->>'min_jpy')::bigint lo,"
+    "  (b->>'max_jpy')::bigint hi FROM jsonb_array_elements(CASE WHEN"
+    "  jsonb_typeof(m.doc->'price_bands') = 'array' THEN"
+    "  m.doc->'price_bands' ELSE '[]'::jsonb END) b"
+    "  WHERE $15::text IS NULL OR b->>'service' = $15"
+    "  ORDER BY 2, 3, 1 LIMIT 1) pb ON true"
+    " WHERE ($14::float8 IS NULL OR"
+    "  ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon) <= $14)"
+    " AND ($16::bigint IS NULL OR pb.lo <= $16)";
 
-/* Step 2: the page's listings, in the order given. */
+/* near=IATA: the airport's point and name. */
+static const char SQL_AIRPORT[] =
+    "SELECT lat, lon, name FROM airports WHERE iata = $1";
+
+/* Every airport, for GET /api/v1/airports (the search page's map). */
+static const char SQL_AIRPORTS[] =
+    "SELECT coalesce(json_agg(json_build_object('iata', iata, 'icao', icao,"
+    " 'name', name, 'type', type, 'lat', lat, 'lon', lon, 'prefecture',"
+    " prefecture, 'municipality', municipality) ORDER BY iata),"
+    " '[]')::text FROM airports";
+
+/* Step 2: the page's listings, in the order given, each with its nearest
+ * scheduled airport and the distance to it. */
 static const char SQL_PAGE[] =
-    "SELECT (v.doc || jsonb_build_object('version', v.version))::text"
+    "SELECT (v.doc || jsonb_build_object('version', v.version))::text,"
+    " a.iata, a.km"
     " FROM unnest($1::text[]) WITH ORDINALITY AS p(code, i)"
     " JOIN listing_versions v ON v.org_code = p.code"
     " AND (($2::date IS NULL AND v.valid_to IS NULL) OR ($2::date IS NOT"
     " NULL AND v.valid_from < $2::date + 1 AND (v.valid_to IS NULL OR"
-    " v.valid_to >= $2::date + 1))) ORDER BY p.i";
+    " v.valid_to >= $2::date + 1)))"
+    " LEFT JOIN LATERAL (SELECT iata, ibx_haversine_km("
+    "  (v.doc->'location'->>'lat')::float8,"
+    "  (v.doc->'location'->>'lon')::float8, lat, lon) km FROM airports"
+    "  ORDER BY 2, 1 LIMIT 1) a ON (v.doc->'location'->>'lat') IS NOT NULL"
+    " ORDER BY p.i";
 
 static const char SQL_GET[] =
     "SELECT json_build_object("
@@ -121,16 +167,40 @@ static const char SQL_GET[] =
     " FROM hospital_listings h WHERE h.org_code = $1";
 
 struct ranked {
-	const char *code; /* into the step 1 result */
-	int row;	  /* of the step 1 result */
-	double sort_key;  /* hub_rank_sort_key */
+	const char *code;   /* into the step 1 result */
+	int row;	    /* of the step 1 result */
+	double sort_key;    /* hub_rank_sort_key */
+	double km;	    /* from near; HUGE_VAL when unknown */
+	long long price;    /* min_jpy of the price shown; LLONG_MAX: none */
+	long long price_hi; /* its max_jpy */
+	double experience;  /* hub_rank_experience */
 };
 
+/* Order by sort (a hub_query_sort), then the rank, then the code: a total
+ * order, so equal keys always come out the same way. */
 static int
-cmp_ranked(const void *a, const void *b)
+cmp_ranked(const void *a, const void *b, void *sort)
 {
 	const struct ranked *x = a, *y = b;
 
+	switch (*(const hub_query_sort *)sort) {
+	case HUB_SORT_DISTANCE:
+		if (x->km != y->km)
+			return (x->km < y->km ? -1 : 1);
+		break;
+	case HUB_SORT_PRICE:
+		if (x->price != y->price)
+			return (x->price < y->price ? -1 : 1);
+		if (x->price_hi != y->price_hi)
+			return (x->price_hi < y->price_hi ? -1 : 1);
+		break;
+	case HUB_SORT_EXPERIENCE:
+		if (x->experience != y->experience)
+			return (x->experience < y->experience ? 1 : -1);
+		break;
+	case HUB_SORT_RANK:
+		break;
+	}
 	if (x->sort_key != y->sort_key)
 		return (x->sort_key < y->sort_key ? 1 : -1);
 	return (strcmp(x->code, y->code));
@@ -158,6 +228,7 @@ row_input(const hub_api_call *c, const hub_hospital_query *q,
 	in->k = c->api->k_threshold;
 	in->nationality = q->nationality;
 	in->purpose = q->purpose;
+	in->radius_km = q->within_km;
 }
 
 /* Every match in rank order; only the page shown is explained later
@@ -174,8 +245,20 @@ rank_rows(const hub_api_call *c, const hub_hospital_query *q,
 		out[i].code = ibx_db_result_value(res, (int)i, 0);
 		out[i].row = (int)i;
 		out[i].sort_key = hub_rank_sort_key(&in);
+		out[i].km = in.has_distance ? in.km : HUGE_VAL;
+		out[i].price =
+		    ibx_db_result_isnull(res, (int)i, 11)
+			? LLONG_MAX
+			: strtoll(ibx_db_result_value(res, (int)i, 11), NULL,
+				  10);
+		out[i].price_hi =
+		    ibx_db_result_isnull(res, (int)i, 12)
+			? LLONG_MAX
+			: strtoll(ibx_db_result_value(res, (int)i, 12), NULL,
+				  10);
+		out[i].experience = hub_rank_experience(&in);
 	}
-	qsort(out, n, sizeof(*out), cmp_ranked);
+	qsort_r(out, n, sizeof(*out), cmp_ranked, (void *)&q->sort);
 }
 
 /* The page's codes as a PostgreSQL array literal (codes are digits). */
@@ -206,15 +289,49 @@ json_text(const char *s)
 	return (t);
 }
 
-/* The fields search adds to a listing (rank, score, reasons, flags,
- * stale, distance_km, experience), as a JSON object. */
+/* Points in tenths, rounded half away from zero: the unit of the score's
+ * components in responses, so that their sum is exactly the total. */
+static long
+tenths(double v)
+{
+	return (lround(v * 10.0));
+}
+
+/* {"total", "components": [{"name","weight","value","reason"}]}: the
+ * total is the sum of the values as shown (each rounded to 0.1). */
+static json_t *
+score_json(const hub_rank_result *r)
+{
+	json_t *comps = json_array();
+	long sum = 0;
+	int i;
+
+	for (i = 0; i < r->ncomponents; i++) {
+		const hub_rank_component *k = &r->components[i];
+
+		sum += tenths(k->value);
+		json_array_append_new(
+		    comps, json_pack("{s:s,s:f,s:f,s:s}", "name", k->name,
+				     "weight", k->weight, "value",
+				     (double)tenths(k->value) / 10.0, "reason",
+				     k->reason));
+	}
+	return (json_pack("{s:f,s:o}", "total", (double)sum / 10.0,
+			  "components", comps));
+}
+
+/* The fields search adds to a listing (rank, score with its components,
+ * reasons, flags, stale, distance_km, nearest_airport, price, experience),
+ * as a JSON object.  page is the step 2 result, prow its row. */
 static json_t *
 ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
-	      ibx_db_result *res, const struct ranked *rk, size_t rank)
+	      ibx_db_result *res, const struct ranked *rk, size_t rank,
+	      ibx_db_result *page, int prow)
 {
 	hub_rank_input in;
 	hub_rank_result r;
-	json_t *h, *reasons, *flags;
+	json_t *h, *reasons, *flags, *airport = json_null(),
+				     *price = json_null();
 	int i;
 
 	row_input(c, q, res, rk->row, &in);
@@ -225,17 +342,34 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	flags = json_array();
 	for (i = 0; i < r.nflags; i++)
 		json_array_append_new(flags, json_string(r.flags[i]));
+	if (!ibx_db_result_isnull(page, prow, 2)) {
+		json_decref(airport);
+		airport = json_pack(
+		    "{s:s,s:f}", "iata", ibx_db_result_value(page, prow, 1),
+		    "km",
+		    round(atof(ibx_db_result_value(page, prow, 2)) * 10) /
+			10.0);
+	}
+	if (rk->price != LLONG_MAX) {
+		json_decref(price);
+		price = json_pack("{s:s,s:I,s:I}", "service",
+				  ibx_db_result_value(res, rk->row, 10),
+				  "min_jpy", (json_int_t)rk->price, "max_jpy",
+				  (json_int_t)rk->price_hi);
+	}
 	h = json_object();
 	json_object_set_new(h, "rank", json_integer((json_int_t)rank));
-	json_object_set_new(h, "score",
-			    json_real(((int)(r.score * 10 + 0.5)) / 10.0));
+	json_object_set_new(h, "score", score_json(&r));
 	json_object_set_new(h, "reasons", reasons);
 	json_object_set_new(h, "flags", flags);
 	json_object_set_new(h, "stale", json_boolean(r.stale));
 	json_object_set_new(h, "distance_km",
 			    in.has_distance
-				? json_real(((int)(in.km * 10 + 0.5)) / 10.0)
+				? json_real(round(in.km * 10) / 10.0)
 				: json_null());
+	json_object_set_new(h, "nearest_airport",
+			    airport != NULL ? airport : json_null());
+	json_object_set_new(h, "price", price != NULL ? price : json_null());
 	json_object_set_new(
 	    h, "experience",
 	    json_pack(
@@ -256,14 +390,17 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 static int
 page_json(FILE *f, const hub_api_call *c, const hub_hospital_query *q,
 	  ibx_db_result *res, const struct ranked *rk, size_t rank,
-	  const char *doc, size_t len, bool first)
+	  ibx_db_result *page, int prow, bool first)
 {
-	json_t *h = ranked_fields(c, q, res, rk, rank);
+	const char *doc = ibx_db_result_value(page, prow, 0);
+	size_t len = (size_t)ibx_db_result_length(page, prow, 0);
+	json_t *h = ranked_fields(c, q, res, rk, rank, page, prow);
 	char *extra = NULL;
 	int rv = -1;
 
-	if (h == NULL || (extra = json_dumps(
-			      h, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+	if (h == NULL ||
+	    (extra = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER |
+				       JSON_REAL_PRECISION(10))) == NULL)
 		goto out;
 	rv = 0;
 	while (len > 0 && doc[len - 1] != '}')
@@ -279,14 +416,178 @@ out:
 	return (rv);
 }
 
+/* The CSV columns of a search result (docs/api.md, "CSV"). */
+static const char CSV_HEADER[] =
+    "rank,organisation_code,name_ja,name_en,prefecture,address,"
+    "distance_km,nearest_airport,nearest_airport_km,price_service,"
+    "price_min_jpy,price_max_jpy,score,experience,flags\r\n";
+
+/* One CSV field onto f: always quoted, a quote doubled (RFC 4180), and a
+ * text that a spreadsheet would run as a formula (= + - @ first) prefixed
+ * with a quote mark.  s NULL: an empty field.  last: end the row. */
+static void
+csv_field(FILE *f, const char *s, bool text, bool last)
+{
+	fputc('"', f);
+	if (s != NULL && text && strchr("=+-@\t\r", s[0]) != NULL &&
+	    s[0] != '\0')
+		fputc('\'', f);
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputs(last ? "\"\r\n" : "\",", f);
+}
+
+/* The number v with digits decimals as a CSV field ("" when has is
+ * false). */
+static void
+csv_number(FILE *f, bool has, int digits, double v)
+{
+	char buf[48];
+
+	snprintf(buf, sizeof(buf), "%.*f", digits, v);
+	csv_field(f, has ? buf : NULL, false, false);
+}
+
+/* One hospital of the page as a CSV row onto f: the listing's fields read
+ * from its JSON text, the search's from ranked_fields.  -1 when out of
+ * memory, 0 when the listing is not an object (left out), 1 written. */
+static int
+page_csv(FILE *f, const hub_api_call *c, const hub_hospital_query *q,
+	 ibx_db_result *res, const struct ranked *rk, size_t rank,
+	 ibx_db_result *page, int prow)
+{
+	json_t *doc =
+	    json_loadb(ibx_db_result_value(page, prow, 0),
+		       (size_t)ibx_db_result_length(page, prow, 0), 0, NULL);
+	json_t *h = NULL, *ap, *pr, *fl, *x;
+	char buf[32], *flags = NULL;
+	size_t flen = 0, i;
+	FILE *ff = NULL;
+	int rv = -1;
+
+	if (doc == NULL || !json_is_object(doc)) {
+		rv = doc == NULL ? -1 : 0;
+		goto out;
+	}
+	if ((h = ranked_fields(c, q, res, rk, rank, page, prow)) == NULL ||
+	    (ff = open_memstream(&flags, &flen)) == NULL)
+		goto out;
+	json_array_foreach(json_object_get(h, "flags"), i, fl)
+	    fprintf(ff, "%s%s", i > 0 ? "; " : "", json_string_value(fl));
+	if (fclose(ff) != 0) {
+		ff = NULL;
+		goto out;
+	}
+	ff = NULL;
+	snprintf(buf, sizeof(buf), "%zu", rank);
+	csv_field(f, buf, false, false);
+	csv_field(f, rk->code, false, false);
+	csv_field(f,
+		  json_string_value(
+		      json_object_get(json_object_get(doc, "name"), "ja")),
+		  true, false);
+	csv_field(f,
+		  json_string_value(
+		      json_object_get(json_object_get(doc, "name"), "en")),
+		  true, false);
+	csv_field(f, json_string_value(json_object_get(doc, "prefecture")),
+		  true, false);
+	csv_field(f, json_string_value(json_object_get(doc, "address")), true,
+		  false);
+	x = json_object_get(h, "distance_km");
+	csv_number(f, json_is_number(x), 1, json_number_value(x));
+	ap = json_object_get(h, "nearest_airport");
+	csv_field(f, json_string_value(json_object_get(ap, "iata")), false,
+		  false);
+	x = json_object_get(ap, "km");
+	csv_number(f, json_is_number(x), 1, json_number_value(x));
+	pr = json_object_get(h, "price");
+	csv_field(f, json_string_value(json_object_get(pr, "service")), false,
+		  false);
+	csv_number(f, json_is_object(pr), 0,
+		   json_number_value(json_object_get(pr, "min_jpy")));
+	csv_number(f, json_is_object(pr), 0,
+		   json_number_value(json_object_get(pr, "max_jpy")));
+	csv_number(f, true, 1,
+		   json_number_value(
+		       json_object_get(json_object_get(h, "score"), "total")));
+	csv_field(f,
+		  json_string_value(json_object_get(
+		      json_object_get(h, "experience"), "display")),
+		  false, false);
+	csv_field(f, flags, true, true);
+	rv = 1;
+out:
+	if (ff != NULL)
+		fclose(ff);
+	free(flags);
+	json_decref(h);
+	json_decref(doc);
+	return (rv);
+}
+
+/* near=IATA: q's point from the airports table, and its name into name
+ * (n bytes).  IBX_EINVAL with a message in err when no scheduled airport
+ * has that code; a database error otherwise. */
+static ibx_err
+near_airport(hub_api_call *c, hub_hospital_query *q, char *name, size_t n,
+	     char *err, size_t errlen)
+{
+	const char *v[1] = {q->near_iata};
+	ibx_db_result *res = NULL;
+	ibx_err rv;
+
+	if ((rv = ibx_db_exec(c->db, SQL_AIRPORT, 1, v, &res)) != IBX_OK)
+		return (rv);
+	if (ibx_db_result_rows(res) == 0) {
+		snprintf(err, errlen,
+			 "parameter \"near\": no airport with scheduled "
+			 "service has the IATA code \"%s\"",
+			 q->near_iata);
+		rv = IBX_EINVAL;
+	} else {
+		q->near_lat = atof(ibx_db_result_value(res, 0, 0));
+		q->near_lon = atof(ibx_db_result_value(res, 0, 1));
+		snprintf(name, n, "%s", ibx_db_result_value(res, 0, 2));
+	}
+	ibx_db_result_free(res);
+	return (rv);
+}
+
+/* The response's "near": the point, the airport when one was named, and
+ * the radius applied; NULL without near. */
+static char *
+near_json(const hub_hospital_query *q, const char *airport_name)
+{
+	json_t *o;
+	char *s;
+
+	if (!q->has_near)
+		return (NULL);
+	o = json_pack("{s:f,s:f,s:f}", "lat", q->near_lat, "lon", q->near_lon,
+		      "within_km", q->within_km);
+	if (o != NULL && q->near_iata != NULL) {
+		json_object_set_new(o, "iata", json_string(q->near_iata));
+		json_object_set_new(o, "name", json_string(airport_name));
+	}
+	s = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+					  JSON_REAL_PRECISION(10))
+		      : NULL;
+	json_decref(o);
+	return (s);
+}
+
 void
 hub_api_hospitals_search(hub_api_call *c, const char *arg,
 			 const hub_http_request *req, hub_http_response *resp)
 {
 	hub_hospital_query q;
-	char err[256], lat[32], lon[32], *codes = NULL, *body = NULL;
-	char *asof = NULL;
-	const char *v[13];
+	char err[256], lat[32], lon[32], within[32], maxp[32], *codes = NULL;
+	char *body = NULL, *asof = NULL, *near = NULL, airport[128] = "";
+	const char *v[16];
 	ibx_db_result *res = NULL, *page = NULL;
 	struct ranked *rk = NULL;
 	FILE *f = NULL;
@@ -299,8 +600,19 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 		hub_api_error(resp, 400, err);
 		return;
 	}
+	if (q.near_iata != NULL &&
+	    (rv = near_airport(c, &q, airport, sizeof(airport), err,
+			       sizeof(err))) != IBX_OK) {
+		if (rv == IBX_EINVAL)
+			hub_api_error(resp, 400, err);
+		else
+			hub_api_db_error(resp, rv);
+		return;
+	}
 	snprintf(lat, sizeof(lat), "%.6f", q.near_lat);
 	snprintf(lon, sizeof(lon), "%.6f", q.near_lon);
+	snprintf(within, sizeof(within), "%.3f", q.within_km);
+	snprintf(maxp, sizeof(maxp), "%ld", q.max_price_jpy);
 	v[0] = q.treatment;
 	v[1] = q.department;
 	v[2] = q.language;
@@ -314,7 +626,10 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	v[10] = q.nationality;
 	v[11] = q.purpose;
 	v[12] = q.as_of;
-	if ((rv = ibx_db_exec(c->db, SQL_MATCH_CURRENT, 13, v, &res)) !=
+	v[13] = q.has_near ? within : NULL;
+	v[14] = q.service != NULL ? q.service : q.treatment;
+	v[15] = q.max_price_jpy >= 0 ? maxp : NULL;
+	if ((rv = ibx_db_exec(c->db, SQL_MATCH_CURRENT, 16, v, &res)) !=
 	    IBX_OK) {
 		hub_api_db_error(resp, rv);
 		return;
@@ -343,22 +658,27 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 		}
 		c->cells = (int)(to - from);
 	}
-	/* {"total","limit","offset","hospitals"[,"as_of"]}, compact */
 	if ((f = open_memstream(&body, &blen)) == NULL ||
-	    (q.as_of != NULL && (asof = json_text(q.as_of)) == NULL)) {
+	    (q.as_of != NULL && (asof = json_text(q.as_of)) == NULL) ||
+	    (q.has_near && (near = near_json(&q, airport)) == NULL)) {
 		hub_api_error(resp, 500, "out of memory");
 		goto out;
 	}
-	fprintf(f,
-		"{\"total\":%zu,\"limit\":%ld,\"offset\":%ld,"
-		"\"hospitals\":[",
-		n, q.limit, q.offset);
+	if (q.csv)
+		fputs("\xEF\xBB\xBF", f), fputs(CSV_HEADER, f);
+	else
+		/* {"total","limit","offset","hospitals"[,"as_of"][,"near"]},
+		 * compact */
+		fprintf(f,
+			"{\"total\":%zu,\"limit\":%ld,\"offset\":%ld,"
+			"\"hospitals\":[",
+			n, q.limit, q.offset);
 	for (i = 0; page != NULL && i < (size_t)ibx_db_result_rows(page);
 	     i++) {
-		int w = page_json(
-		    f, c, &q, res, &rk[from + i], from + i + 1,
-		    ibx_db_result_value(page, (int)i, 0),
-		    (size_t)ibx_db_result_length(page, (int)i, 0), first);
+		int w = q.csv ? page_csv(f, c, &q, res, &rk[from + i],
+					 from + i + 1, page, (int)i)
+			      : page_json(f, c, &q, res, &rk[from + i],
+					  from + i + 1, page, (int)i, first);
 
 		if (w < 0) {
 			hub_api_error(resp, 500, "out of memory");
@@ -366,24 +686,57 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 		}
 		first = first && w == 0;
 	}
-	fprintf(f, "]%s%s}", asof != NULL ? ",\"as_of\":" : "",
-		asof != NULL ? asof : "");
+	if (!q.csv)
+		fprintf(f, "]%s%s%s%s}", asof != NULL ? ",\"as_of\":" : "",
+			asof != NULL ? asof : "",
+			near != NULL ? ",\"near\":" : "",
+			near != NULL ? near : "");
 	if (fclose(f) != 0) {
 		f = NULL;
 		hub_api_error(resp, 500, "out of memory");
 		goto out;
 	}
 	f = NULL;
-	hub_api_json(resp, 200, body);
+	if (q.csv) {
+		resp->status = 200;
+		resp->body = body;
+		resp->len = blen;
+		resp->content_type = "text/csv; charset=utf-8";
+		resp->content_disposition =
+		    "attachment; filename=\"hospitals.csv\"";
+	} else
+		hub_api_json(resp, 200, body);
 	body = NULL;
 out:
 	if (f != NULL)
 		fclose(f);
 	free(body);
 	free(asof);
+	free(near);
 	free(codes);
 	free(rk);
 	ibx_db_result_free(page);
+	ibx_db_result_free(res);
+}
+
+void
+hub_api_airports(hub_api_call *c, const char *arg, const hub_http_request *req,
+		 hub_http_response *resp)
+{
+	ibx_db_result *res = NULL;
+	ibx_err rv;
+
+	(void)arg;
+	if (req->nargs > 0) {
+		hub_api_error(resp, 400, "parameter: none are accepted here");
+		return;
+	}
+	if ((rv = ibx_db_exec(c->db, SQL_AIRPORTS, 0, NULL, &res)) != IBX_OK) {
+		hub_api_db_error(resp, rv);
+		return;
+	}
+	hub_api_dup_json(resp, ibx_db_result_value(res, 0, 0),
+			 (size_t)ibx_db_result_length(res, 0, 0));
 	ibx_db_result_free(res);
 }
 

@@ -142,21 +142,89 @@ parse_one(hub_http_request const *req, size_t i, hub_hospital_query *q,
 	if (strcmp(key, "near") == 0) {
 		char *end;
 
+		if (strlen(val) == 3 && val[0] >= 'A' && val[0] <= 'Z' &&
+		    val[1] >= 'A' && val[1] <= 'Z' && val[2] >= 'A' &&
+		    val[2] <= 'Z') {
+			q->near_iata = val;
+			q->has_near = 1;
+			return (IBX_OK);
+		}
 		q->near_lat = strtod(val, &end);
 		if (*end != ',' ||
 		    (q->near_lon = strtod(end + 1, &end), *end != '\0') ||
 		    !(q->near_lat >= 20 && q->near_lat <= 46) ||
 		    !(q->near_lon >= 122 && q->near_lon <= 154)) {
 			snprintf(err, errlen,
-				 "parameter \"near\": LAT,LON within Japan "
-				 "(20 to 46, 122 to 154)");
+				 "parameter \"near\": an airport's IATA code "
+				 "or LAT,LON within Japan (20 to 46, 122 to "
+				 "154)");
 			return (IBX_EINVAL);
 		}
 		q->has_near = 1;
 		return (IBX_OK);
 	}
+	if (strcmp(key, "within_km") == 0) {
+		char *end;
+
+		q->within_km = strtod(val, &end);
+		if (*val < '0' || *val > '9' || *end != '\0' ||
+		    !(q->within_km > 0 &&
+		      q->within_km <= HUB_QUERY_WITHIN_KM_MAX)) {
+			snprintf(err, errlen,
+				 "parameter \"within_km\": must be a number "
+				 "of km above 0, at most %d",
+				 HUB_QUERY_WITHIN_KM_MAX);
+			return (IBX_EINVAL);
+		}
+		return (IBX_OK);
+	}
+	if (strcmp(key, "service") == 0) {
+		if (!ibx_code_treatment(val) &&
+		    strcmp(val, "consultation") != 0 &&
+		    strcmp(val, "second_opinion") != 0) {
+			ibx_text_quote_short(shown, sizeof(shown), val);
+			snprintf(err, errlen,
+				 "parameter \"service\": unknown service %s "
+				 "(a treatment code, consultation or "
+				 "second_opinion)",
+				 shown);
+			return (IBX_EINVAL);
+		}
+		q->service = val;
+		return (IBX_OK);
+	}
+	if (strcmp(key, "max_price_jpy") == 0)
+		return (hub_query_long("max_price_jpy", val, 0,
+				       HUB_QUERY_PRICE_MAX, &q->max_price_jpy,
+				       err, errlen));
+	if (strcmp(key, "sort") == 0) {
+		static const char *const sorts[] = {"rank", "distance",
+						    "price", "experience"};
+		size_t k2;
+
+		for (k2 = 0; k2 < 4; k2++)
+			if (strcmp(val, sorts[k2]) == 0) {
+				q->sort = (hub_query_sort)k2;
+				return (IBX_OK);
+			}
+		snprintf(err, errlen,
+			 "parameter \"sort\": rank, distance, price or "
+			 "experience");
+		return (IBX_EINVAL);
+	}
+	if (strcmp(key, "format") == 0) {
+		if (strcmp(val, "json") != 0 && strcmp(val, "csv") != 0) {
+			snprintf(err, errlen,
+				 "parameter \"format\": json or csv");
+			return (IBX_EINVAL);
+		}
+		q->csv = strcmp(val, "csv") == 0;
+		return (IBX_OK);
+	}
 	if (strcmp(key, "limit") == 0)
-		return (hub_query_long("limit", val, 1, HUB_QUERY_LIMIT_MAX,
+		return (hub_query_long("limit", val, 1,
+				       q->csv ? HUB_QUERY_CSV_LIMIT_MAX
+					      : HUB_QUERY_LIMIT_MAX,
 				       &q->limit, err, errlen));
 	if (strcmp(key, "offset") == 0)
 		return (hub_query_long("offset", val, 0, HUB_QUERY_OFFSET_MAX,
@@ -170,11 +238,19 @@ ibx_err
 hub_hospital_query_parse(const hub_http_request *req, hub_hospital_query *q,
 			 char *err, size_t errlen)
 {
+	const char *f;
 	size_t i, j;
 	ibx_err rv;
 
 	memset(q, 0, sizeof(*q));
-	q->limit = HUB_QUERY_LIMIT_DEFAULT;
+	q->limit = -1;
+	q->max_price_jpy = -1;
+	/* format first: it sets the bound of limit.  Without format, an
+	 * Accept header that names text/csv asks for CSV. */
+	f = hub_http_arg_get(req, "format");
+	q->csv = f != NULL ? strcmp(f, "csv") == 0
+			   : req->accept != NULL &&
+				 strstr(req->accept, "text/csv") != NULL;
 	for (i = 0; i < req->nargs; i++) {
 		for (j = 0; j < i; j++)
 			if (strcmp(req->args[i].key, req->args[j].key) == 0) {
@@ -190,5 +266,22 @@ hub_hospital_query_parse(const hub_http_request *req, hub_hospital_query *q,
 		if ((rv = parse_one(req, i, q, err, errlen)) != IBX_OK)
 			return (rv);
 	}
+	if (q->limit < 0)
+		q->limit =
+		    q->csv ? HUB_QUERY_CSV_LIMIT_MAX : HUB_QUERY_LIMIT_DEFAULT;
+	if (q->within_km > 0 && !q->has_near) {
+		snprintf(err, errlen,
+			 "parameter \"within_km\": needs near (an airport or "
+			 "a point)");
+		return (IBX_EINVAL);
+	}
+	if (q->sort == HUB_SORT_DISTANCE && !q->has_near) {
+		snprintf(err, errlen,
+			 "parameter \"sort\": distance needs near (an "
+			 "airport or a point)");
+		return (IBX_EINVAL);
+	}
+	if (q->has_near && q->within_km == 0)
+		q->within_km = HUB_QUERY_NEAR_KM;
 	return (IBX_OK);
 }

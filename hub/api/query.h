@@ -17,6 +17,20 @@
 #define HUB_QUERY_LIMIT_MAX	200
 #define HUB_QUERY_OFFSET_MAX	100000
 #define HUB_QUERY_TEXT_MAX	100
+#define HUB_QUERY_CSV_LIMIT_MAX 5000 /* rows of one CSV download */
+#define HUB_QUERY_NEAR_KM	200 /* the radius of near= without within_km */
+#define HUB_QUERY_WITHIN_KM_MAX 3000
+#define HUB_QUERY_PRICE_MAX	1000000000 /* JPY, as listing-format.md */
+
+/* The order of the results (sort=); every order ends with the rank and then
+ * the organisation code, so equal keys keep one order. */
+typedef enum hub_query_sort {
+	HUB_SORT_RANK =
+	    0, /* score, highest first (with q: name match first) */
+	HUB_SORT_DISTANCE,  /* km from near, nearest first */
+	HUB_SORT_PRICE,	    /* the price shown, lowest first; none last */
+	HUB_SORT_EXPERIENCE /* experience points, most first */
+} hub_query_sort;
 
 /* A hospital search.  Strings point into the request (NULL: no filter). */
 typedef struct hub_hospital_query {
@@ -32,14 +46,24 @@ typedef struct hub_hospital_query {
 	const char *purpose;	   /* ranking: experience with this purpose */
 	const char *as_of;	   /* YYYY-MM-DD: listings current that day */
 	int has_near;		   /* ranking: distance from near */
-	double near_lat, near_lon; /* WGS 84 degrees */
-	long limit;		   /* 1..HUB_QUERY_LIMIT_MAX */
-	long offset;		   /* 0..HUB_QUERY_OFFSET_MAX */
+	double near_lat, near_lon; /* WGS 84 degrees (unset for an airport) */
+	const char *near_iata;	   /* near=NRT: the handler looks it up */
+	double within_km;	   /* radius; HUB_QUERY_NEAR_KM unless given */
+	const char *service;	   /* price of: treatment code, consultation,
+				      second_opinion; else treatment */
+	long max_price_jpy;	   /* -1: no price filter */
+	hub_query_sort sort;
+	int csv;     /* format=csv (the handler also honours Accept) */
+	long limit;  /* 1..HUB_QUERY_LIMIT_MAX */
+	long offset; /* 0..HUB_QUERY_OFFSET_MAX */
 } hub_hospital_query;
 
 /* hub_hospital_query_parse: fill *q from req's arguments.  On IBX_EINVAL,
  * err (errlen bytes) holds a message naming the parameter and the reason:
- * 'parameter "language": unknown ISO 639-1 code "xx"'. */
+ * 'parameter "language": unknown ISO 639-1 code "xx"'.  near= is an IATA
+ * code (three capitals; near_iata set, has_near 1, the point unset) or
+ * LAT,LON in Japan; within_km and sort=distance need near; limit may reach
+ * HUB_QUERY_CSV_LIMIT_MAX only with format=csv. */
 ibx_err hub_hospital_query_parse(const hub_http_request *req,
 				 hub_hospital_query *q, char *err,
 				 size_t errlen);

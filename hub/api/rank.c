@@ -8,12 +8,11 @@
 #include "disclosure.h"
 #include "rank.h"
 
-#define W_EXPERIENCE	 40.0
-#define W_FRESHNESS	 20.0
-#define W_ACCREDITATION	 15.0
-#define W_REMOTE	 10.0
-#define W_DISTANCE	 15.0
-#define DISTANCE_ZERO_KM 500.0
+#define W_EXPERIENCE	40.0
+#define W_FRESHNESS	20.0
+#define W_ACCREDITATION 15.0
+#define W_REMOTE	10.0
+#define W_DISTANCE	15.0
 
 static void reason(hub_rank_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -125,15 +124,44 @@ experience(const hub_rank_input *in, hub_rank_result *r)
 	return (W_EXPERIENCE * fmin(1.0, log10(1.0 + n) / log10(101.0)));
 }
 
+/* Record in r a component of value points out of weight, its reason the
+ * reasons added since reason index from, or none when there are none;
+ * returns value.  r NULL: value. */
+static double
+component(hub_rank_result *r, const char *name, double weight, double value,
+	  int from, const char *none)
+{
+	hub_rank_component *c;
+	size_t len = 0;
+	int i;
+
+	if (r == NULL || r->ncomponents == HUB_RANK_COMPONENTS)
+		return (value);
+	c = &r->components[r->ncomponents++];
+	c->name = name;
+	c->weight = weight;
+	c->value = value;
+	c->reason[0] = '\0';
+	for (i = from; i < r->nreasons && len < sizeof(c->reason); i++)
+		len += (size_t)snprintf(c->reason + len,
+					sizeof(c->reason) - len, "%s%s",
+					i > from ? "; " : "", r->reasons[i]);
+	if (c->reason[0] == '\0')
+		snprintf(c->reason, sizeof(c->reason), "%s", none);
+	return (value);
+}
+
 /* The score, explained into r; r NULL: the score alone. */
 static double
 score_of(const hub_rank_input *in, hub_rank_result *r)
 {
-	double score = 0, fresh;
+	double score = 0, fresh, radius;
+	int from = 0;
 
-	score += experience(in, r);
+	score += component(r, "experience", W_EXPERIENCE, experience(in, r),
+			   from, "");
+	from = r != NULL ? r->nreasons : 0;
 	fresh = 1.0 - fmin(1.0, (double)in->age_days / (double)in->stale_days);
-	score += W_FRESHNESS * fmax(0.0, fresh);
 	if (r != NULL && in->age_days > in->stale_days) {
 		r->stale = true;
 		flag(r, "stale listing");
@@ -142,16 +170,27 @@ score_of(const hub_rank_input *in, hub_rank_result *r)
 		       in->age_days, in->stale_days);
 	} else if (r != NULL)
 		reason(r, "listing confirmed %d days ago", in->age_days);
-	score += accreditations(in, r);
-	if (in->remote) {
-		score += W_REMOTE;
+	score += component(r, "freshness", W_FRESHNESS,
+			   W_FRESHNESS * fmax(0.0, fresh), from, "");
+	from = r != NULL ? r->nreasons : 0;
+	score +=
+	    component(r, "accreditation", W_ACCREDITATION,
+		      accreditations(in, r), from, "no valid accreditation");
+	from = r != NULL ? r->nreasons : 0;
+	if (in->remote)
 		reason(r, "remote second opinion offered");
-	}
-	if (in->has_distance) {
-		score +=
-		    W_DISTANCE * fmax(0.0, 1.0 - in->km / DISTANCE_ZERO_KM);
+	score += component(r, "remote_second_opinion", W_REMOTE,
+			   in->remote ? W_REMOTE : 0.0, from,
+			   "no remote second opinion");
+	from = r != NULL ? r->nreasons : 0;
+	radius = in->radius_km > 0 ? in->radius_km : HUB_RANK_DISTANCE_ZERO_KM;
+	if (in->has_distance)
 		reason(r, "%.0f km from the given point", in->km);
-	}
+	score += component(r, "distance", W_DISTANCE,
+			   in->has_distance
+			       ? W_DISTANCE * fmax(0.0, 1.0 - in->km / radius)
+			       : 0.0,
+			   from, "no point given");
 	return (score);
 }
 
@@ -168,4 +207,10 @@ double
 hub_rank_sort_key(const hub_rank_input *in)
 {
 	return (score_of(in, NULL) + 100.0 * in->name_match);
+}
+
+double
+hub_rank_experience(const hub_rank_input *in)
+{
+	return (experience(in, NULL));
 }

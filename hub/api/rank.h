@@ -12,9 +12,15 @@
  *   accreditation 15 a JMIP, JIH or JCI accreditation valid today; an
  *                    expired one counts nothing and is flagged
  *   second opinion 10 remote second opinion offered
- *   distance     15  from the requested point, falling to 0 at 500 km
- *                    (when no point is given, the 15 go to no one)
+ *   distance     15  from the requested point (near=), falling to 0 at the
+ *                    search radius (within_km, 200 km by default; 500 km
+ *                    when no radius is set); when no point is given, the 15
+ *                    go to no one
  *   name          +  with q, the name similarity breaks ties first
+ *
+ * Each factor is one component {name, weight, value, reason} of the score:
+ * value is the points earned (0..weight) and the total is their sum, so a
+ * coordinator sees why #1 ranks above #2 (docs/api.md, "Ranking").
  */
 #ifndef HUB_RANK_H
 #define HUB_RANK_H
@@ -22,7 +28,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define HUB_RANK_REASONS 8
+#define HUB_RANK_REASONS	  8
+#define HUB_RANK_COMPONENTS	  5
+#define HUB_RANK_DISTANCE_ZERO_KM 500.0
 
 typedef struct hub_rank_input {
 	int age_days;		    /* since the listing was confirmed */
@@ -32,12 +40,23 @@ typedef struct hub_rank_input {
 	bool remote;		    /* remote second opinion offered */
 	bool has_distance;
 	double km;
+	double radius_km;   /* distance scores 0 here; 0:
+			       HUB_RANK_DISTANCE_ZERO_KM */
 	int64_t experience; /* patients, last 12 months, before control */
 	uint32_t cell_key;  /* of those cells (disclosure.c) */
 	int k;		    /* disclosure threshold */
 	const char *nationality, *purpose; /* asked, or NULL */
 	double name_match;		   /* 0..1 */
 } hub_rank_input;
+
+/* One factor of the score: value points of weight earned, and why. */
+typedef struct hub_rank_component {
+	const char *name; /* experience, freshness, accreditation,
+			     remote_second_opinion, distance (static) */
+	double weight;	  /* the most points it can give */
+	double value;	  /* points earned, 0..weight */
+	char reason[200]; /* its reasons, "; "-joined; "" for none */
+} hub_rank_component;
 
 typedef struct hub_rank_result {
 	double score;	 /* 0..100 */
@@ -49,6 +68,8 @@ typedef struct hub_rank_result {
 	bool stale;
 	int64_t experience; /* published patients, or -1 when under k */
 	char experience_display[32];
+	hub_rank_component components[HUB_RANK_COMPONENTS];
+	int ncomponents; /* HUB_RANK_COMPONENTS, in the order above */
 } hub_rank_result;
 
 /* hub_rank_score: score and explain one hospital. */
@@ -58,5 +79,10 @@ void hub_rank_score(const hub_rank_input *in, hub_rank_result *out);
  * without the reasons and flags (no text is formatted): for ordering every
  * match before explaining only the page shown. */
 double hub_rank_sort_key(const hub_rank_input *in);
+
+/* hub_rank_experience: the experience component's points (0..40) for in,
+ * from the published (disclosure-controlled) count: what sort=experience
+ * orders by. */
+double hub_rank_experience(const hub_rank_input *in);
 
 #endif /* HUB_RANK_H */

@@ -1,11 +1,15 @@
 // The hub's web pages in headless Chromium (Debian's /usr/bin/chromium,
 // driven by playwright-core): sign in with each role's token, search,
-// open a hospital, read the dashboard and a hospital's own page.  What the
-// pages show is checked against the API's own answers, fetched here with
-// the same tokens.  Screenshots go to $IBX_SHOTS.  Started by
+// open a hospital, read the dashboard and a hospital's own page; search
+// from Narita airport within 50 km sorted by price, open a score breakdown,
+// the map and the CSV download; walk the search page in all seven
+// languages, checking that no visible text is an i18n key or falls back to
+// another language where a translation exists.  What the pages show is
+// checked against the API's own answers, fetched here with the same tokens.
+// Screenshots (desktop 1280 px and phone 390 px) go to $IBX_SHOTS.  Started by
 // test_browser.sh, which sets up the hub and the data; prints
 // "N passed, M failed" and exits 1 on any failure.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -34,7 +38,7 @@ const SEARCH = {
   total: Number(need('IBX_SEARCH_TOTAL')),
 };
 const COORDINATORS = process.env.IBX_COORDINATORS || '';
-const KOCHI_RYOMA = '33.5461,133.6694';
+const LANGS = ['ja', 'en', 'zh-Hans', 'zh-Hant', 'ko', 'vi', 'ru'];
 
 let passed = 0;
 let failed = 0;
@@ -124,11 +128,88 @@ async function chartsDrawn(page, selector) {
   }), selector);
 }
 
+
+// The pages' own label tables, read from the modules the page loaded: every
+// key with its label in each language, and the code lists' names.
+async function labelTables(page) {
+  return page.evaluate(async (langs) => {
+    const m = await import('/ui/i18n.js');
+    const c = await import('/ui/i18n_codes.js');
+    const labels = {};
+    for (const l of langs) labels[l] = Object.fromEntries(m.KEYS.map((k) => [k, m.label(k, l)]));
+    return { keys: m.KEYS, labels, codes: c.CODE_NAMES, order: c.LANGS };
+  }, LANGS);
+}
+
+// The text a reader sees (text nodes, options, optgroup and aria labels,
+// placeholders), without what is marked as another language (hospital
+// names and addresses, the language picker's own names).
+async function pageTexts(page) {
+  return page.evaluate(() => {
+    const lang = document.documentElement.lang;
+    const out = [];
+    const foreign = (el) => {
+      const l = el.closest('[lang]')?.getAttribute('lang');
+      return l && l !== lang;
+    };
+    const shown = (el) => el.closest('select') || el.getClientRects().length > 0 ||
+      el.closest('details:not([open])');
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      const s = n.textContent.replace(/\s+/g, ' ').trim();
+      if (!s || !el || el.closest('script, style, noscript, .leaflet-control-attribution') || foreign(el) || !shown(el)) continue;
+      out.push(s);
+    }
+    for (const el of document.querySelectorAll('[aria-label], optgroup[label], [placeholder], [title]')) {
+      if (foreign(el)) continue;
+      for (const a of ['aria-label', 'label', 'placeholder', 'title']) {
+        const v = el.tagName === 'OPTGROUP' || a !== 'label' ? el.getAttribute(a) : null;
+        if (v && v.trim()) out.push(v.trim());
+      }
+    }
+    return out;
+  });
+}
+
+// Problems with the texts of a page in language l: an i18n key or an
+// unreplaced {placeholder} shown; a Japanese or English label (or code
+// name) shown where l has its own; kana on a page not in Japanese; Han
+// characters on a Korean, Vietnamese, Russian or English page.
+function languageProblems(texts, l, tables) {
+  const problems = [];
+  const keys = new Set(tables.keys);
+  const own = new Set(Object.values(tables.labels[l]));
+  const li = tables.order.indexOf(l);
+  for (const names of Object.values(tables.codes)) for (const v of Object.values(names)) own.add(v[li]);
+  const foreign = new Map();
+  for (const o of ['ja', 'en']) {
+    if (o === l) continue;
+    for (const k of tables.keys) {
+      const v = tables.labels[o][k];
+      if (v && v !== tables.labels[l][k] && !own.has(v) && v.length > 2 && !/\{/.test(v)) foreign.set(v, `${o} label ${k}`);
+    }
+    const oi = tables.order.indexOf(o);
+    for (const [list, names] of Object.entries(tables.codes))
+      for (const [code, v] of Object.entries(names))
+        if (v[oi] !== v[li] && !own.has(v[oi]) && v[oi].length > 2) foreign.set(v[oi], `${o} name of ${list} ${code}`);
+  }
+  for (const s of texts) {
+    const bare = s.replace(/[:：]$/, '').trim();
+    if (keys.has(bare)) problems.push(`key shown: ${bare}`);
+    if (/\{\w+\}/.test(s)) problems.push(`placeholder left: ${s}`);
+    if (foreign.has(bare)) problems.push(`${foreign.get(bare)} shown: ${bare}`);
+    if (l !== 'ja' && /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(s)) problems.push(`kana on a ${l} page: ${s}`);
+    if (['ko', 'vi', 'ru', 'en'].includes(l) && /\p{Script=Han}/u.test(s)) problems.push(`Han on a ${l} page: ${s}`);
+  }
+  return [...new Set(problems)];
+}
+
 const watchdog = setTimeout(() => {
-  console.log('FAIL: the browser test took more than 120 s');
+  console.log('FAIL: the browser test took more than 240 s');
   console.log(`${passed} passed, ${failed + 1} failed`);
   process.exit(1);
-}, 120000);
+}, 240000);
 
 const profile = mkdtempSync(path.join(tmpdir(), 'ibx-chromium-'));
 const t0 = Date.now();
@@ -189,7 +270,7 @@ try {
   });
 
   await step('ranked search: nationality, purpose, near an airport', async () => {
-    const q = `nationality=CN&purpose=treatment&near=${KOCHI_RYOMA}`;
+    const q = 'nationality=CN&purpose=treatment&near=KCZ&within_km=3000';
     const probe = await apiGet(`/api/v1/hospitals?${q}&limit=20`, 'coordinator');
     if (probe.status !== 200 || probe.body?.hospitals?.[0]?.rank === undefined) {
       skip(`ranking: the API answers ${probe.status} ${JSON.stringify(probe.body).slice(0, 120)} (ranking not in this hub yet)`);
@@ -201,6 +282,7 @@ try {
       await page.selectOption('#nationality', 'CN');
       await page.selectOption('#purpose', 'treatment');
       await page.selectOption('#near', 'KCZ');
+      await page.fill('#within_km', '3000');
       await page.click('#search-button');
     });
     const total = probe.body.total;
@@ -236,9 +318,9 @@ try {
     ok(fewer > 0, `experience under 10 shown as "fewer than 10" (${fewer} hospitals)`);
     ok(flagged > 0, `stale and expired flags shown (${flagged})`);
     // The same results in Japanese: labels, reasons and "fewer than 10".
-    await page.goto(`${BASE}/#/search?nationality=CN&purpose=treatment&near=KCZ`);
+    await page.goto(`${BASE}/#/search?nationality=CN&purpose=treatment&near=KCZ&within_km=3000`);
     await page.waitForSelector('.results-area[aria-busy="false"] li.result');
-    await page.click('#lang-toggle');
+    await page.selectOption('#lang-select', 'ja');
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === '受入れ医療機関を探す');
     await page.waitForSelector('.results-area[aria-busy="false"] li.result');
     const jaText = await page.textContent('.results-area');
@@ -246,7 +328,7 @@ try {
     if (probe.body.hospitals.some((x) => /^fewer than/.test(x.experience?.display || '')))
       ok(jaText.includes('10人未満'), '"fewer than 10" reads 10人未満 in Japanese');
     await shot(page, 'search-ja.png');
-    await page.click('#lang-toggle');
+    await page.selectOption('#lang-select', 'en');
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Find a receiving hospital');
     const stale = await apiGet(`/api/v1/hospitals?${q}&limit=200`, 'coordinator');
     const s = stale.body.hospitals.find((x) => x.organisation_code === STALE);
@@ -286,6 +368,112 @@ try {
     await shot(page, 'coordinators.png');
   });
 
+
+  await step('search near Narita within 50 km, by price: breakdown, map, CSV', async () => {
+    const q = 'near=NRT&within_km=50&sort=price';
+    const api = await apiGet(`/api/v1/hospitals?${q}&limit=20`, 'coordinator');
+    ok(api.status === 200 && api.body.total >= 5, `the API finds ${api.body?.total} hospitals within 50 km of Narita`);
+    await page.goto(`${BASE}/#/search`);
+    await page.waitForSelector('.results-area[aria-busy="false"]');
+    await waitResults(page, async () => {
+      await page.selectOption('#near', 'NRT');
+      await page.fill('#within_km', '50');
+      await page.selectOption('#sort', 'price');
+      await page.click('#search-button');
+    });
+    ok(Number(await page.getAttribute('#results-count', 'data-total')) === api.body.total, `near=NRT within 50 km: ${api.body.total} hospitals`);
+    ok((await page.textContent('#near-summary')).includes('50 km'), 'the page says the radius', await page.textContent('#near-summary'));
+    const shown = await page.locator('li.result').evaluateAll((els) => els.map((e) => e.dataset.code));
+    ok(JSON.stringify(shown) === JSON.stringify(api.body.hospitals.map((x) => x.organisation_code)),
+      'the results in the API\'s price order', JSON.stringify(shown));
+    const prices = api.body.hospitals.map((x) => x.price?.min_jpy ?? Infinity);
+    ok(prices.every((p, i) => i === 0 || prices[i - 1] <= p), `lowest price first (${prices.join(', ')})`);
+    ok(api.body.hospitals.every((x) => x.distance_km <= 50), 'every result within 50 km');
+    const priceText = await page.locator('li.result .price').first().textContent();
+    ok(/￥|¥/.test(priceText), `the price column shows yen (${priceText.trim()})`);
+    // Why #1 ranks above #2: the breakdown, its points summing to the total.
+    await page.locator('li.result details.breakdown summary').first().click();
+    const rows = await page.locator('li.result details.breakdown[open] tbody tr').count();
+    ok(rows === 5, `the score breakdown has the 5 components (${rows})`);
+    const first = api.body.hospitals[0].score;
+    const pts = await page.locator('li.result details.breakdown[open] td.points').allTextContents();
+    const sum = pts.reduce((a, b) => a + Number(b.replace(/[^0-9.]/g, '')), 0);
+    ok(Math.abs(sum - first.total) < 0.05, `the points shown sum to the total ${first.total} (${pts.join(' + ')})`);
+    ok((await page.locator('li.result details.breakdown[open]').textContent()).includes('km from the given point'),
+      'the distance component says how far');
+    await shot(page, 'search-narita-breakdown.png');
+    // The map: Leaflet, offline, with the results and the airports.
+    await page.locator('#map-details summary').click();
+    await page.waitForSelector('#map-box[data-ready="true"] .leaflet-container', { timeout: 15000 });
+    const painted = await page.evaluate(() => {
+      const c = document.querySelector('#map-box canvas');
+      if (!c) return 0;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 64) if (d[i] > 0) n++;
+      return n;
+    });
+    ok(painted > 100, `the map is drawn on its canvas (${painted} samples painted)`);
+    ok(await page.evaluate(() => typeof window.L?.map === 'function' && window.L.version === '1.9.4'), 'Leaflet 1.9.4 from ui/vendor');
+    await shot(page, 'search-narita-map.png');
+    // CSV download.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const file = path.join(SHOTS, 'hospitals-near-narita.csv');
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    ok(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, 'the CSV starts with a UTF-8 BOM');
+    const lines = bytes.toString('utf8').replace(/^\ufeff/, '').split('\r\n').filter(Boolean);
+    ok(lines[0].startsWith('rank,organisation_code,name_ja'), 'the CSV has its header row');
+    ok(lines.length === api.body.total + 1, `the CSV has a row per result (${lines.length - 1})`);
+  });
+
+  await step('the search page in seven languages', async () => {
+    await page.goto(`${BASE}/#/search?near=NRT&within_km=50&sort=price`);
+    await page.waitForSelector('.results-area[aria-busy="false"] li.result');
+    const tables = await labelTables(page);
+    for (const l of LANGS) {
+      const missing = tables.keys.filter((k) => !tables.labels[l][k]);
+      ok(missing.length === 0, `${l}: every label translated`, missing.join(', '));
+    }
+    for (const l of LANGS) {
+      await page.selectOption('#lang-select', l);
+      await page.waitForFunction((h1) => document.querySelector('h1')?.textContent === h1, tables.labels[l].search_title);
+      await page.waitForSelector('.results-area[aria-busy="false"] li.result');
+      ok((await page.getAttribute('html', 'lang')) === l, `${l}: the page says its language`);
+      await page.locator('li.result details.breakdown summary').first().click();
+      await page.locator('#map-details summary').click();
+      await page.waitForSelector('#map-box[data-ready="true"]', { timeout: 15000 });
+      const problems = languageProblems(await pageTexts(page), l, tables);
+      ok(problems.length === 0, `${l}: no key, no fallback to another language`, problems.slice(0, 8).join(' | '));
+      await shot(page, `search-${l}.png`);
+    }
+    await page.reload();
+    await page.waitForSelector('.results-area[aria-busy="false"] li.result');
+    ok((await page.getAttribute('html', 'lang')) === 'ru', 'the choice is remembered after a reload');
+    await page.selectOption('#lang-select', 'en');
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Find a receiving hospital');
+  });
+
+  await step('the search page on a phone (390 px)', async () => {
+    const phone = await context.newPage();
+    watch(phone, 'phone');
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await signIn(phone, 'coordinator');
+    await phone.goto(`${BASE}/#/search?near=NRT&within_km=50&sort=price`);
+    await phone.waitForSelector('.results-area[aria-busy="false"] li.result');
+    const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
+    ok(wide <= 400, `no sideways scrolling on a phone (page ${wide} px wide)`);
+    await phone.locator('li.result details.breakdown summary').first().click();
+    await shot(phone, 'search-phone.png');
+    await phone.selectOption('#lang-select', 'zh-Hans');
+    await phone.waitForSelector('.results-area[aria-busy="false"] li.result');
+    await phone.locator('#map-details summary').click();
+    await phone.waitForSelector('#map-box[data-ready="true"]', { timeout: 15000 });
+    await shot(phone, 'search-phone-zh-Hans.png');
+    await phone.selectOption('#lang-select', 'en');
+    await phone.close();
+  });
+
   // ------------------------------------------------------------------- ministry
   const mpage = await context.newPage();
   watch(mpage, 'ministry');
@@ -314,14 +502,14 @@ try {
       ok(/%/.test(row), `visa coverage ratio ${visa.year} shown (${row.replace(/\s+/g, ' ')})`);
     }
     await shot(mpage, 'dashboard.png');
-    await mpage.click('#lang-toggle');
+    await mpage.selectOption('#lang-select', 'ja');
     await mpage.waitForFunction(() => document.querySelector('h1')?.textContent === 'ダッシュボード');
     await mpage.waitForSelector('#chart-treatment canvas', { timeout: 20000 });
-    ok((await mpage.getAttribute('html', 'lang')) === 'ja', 'the language toggle switches to Japanese');
+    ok((await mpage.getAttribute('html', 'lang')) === 'ja', 'the language picker switches to Japanese');
     const ja = await mpage.locator('#table-nationality .suppressed').allTextContents();
     ok(ja.length === nulls && ja.every((s) => s === '秘匿'), 'suppressed values read 秘匿 in Japanese');
     await shot(mpage, 'dashboard-ja.png');
-    await mpage.click('#lang-toggle');
+    await mpage.selectOption('#lang-select', 'en');
     await mpage.waitForFunction(() => document.querySelector('h1')?.textContent === 'Dashboard');
   });
 

@@ -11,6 +11,8 @@
 . "$IBX_SOURCE/tests/integration/lib.sh"
 
 "$IBX_SOURCE/deploy/install-web.sh" --tests || fail "deploy/install-web.sh --tests"
+node "$IBX_SOURCE/hub/web/tools/gen-web-data.mjs" --check ||
+	fail "hub/web/ui/i18n_codes.js or japan_grid.js is not what deploy/data makes"
 SHOTS=$IBX_BUILD/tests/browser/screenshots
 rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
@@ -29,6 +31,23 @@ for pref in 01 39 43; do
 	for i in $(seq 0 9); do cp "${files[$((i * step))]}" "$WORK/listings/"; done
 done
 codes=($(cd "$WORK/listings" && ls | sed 's/\.json$//' | sort))
+# Six more for the airport search: five around Narita airport with prices
+# (health_checkup_premium, lowest first from the nearest), one in Tokyo
+# 63 km away; taken from the end of the Hokkaido list (not picked above).
+narita=()
+i=0
+for f in $(ls "$WORK/all/01"*.json | tail -6); do
+	i=$((i + 1))
+	if [ "$i" -le 5 ]; then
+		code=121000000$i pref=12 lat="(35.55 + $i * 0.05)" lon="(140.0 + $i * 0.08)"
+	else
+		code=1310000006 pref=13 lat=35.69 lon=139.69
+	fi
+	edit_json "$f" "$WORK/listings/$code.json" ".organisation_code = \"$code\" | .prefecture = \"$pref\" |
+		.location = {lat: $lat, lon: $lon} | .price_bands = [{service: \"health_checkup_premium\",
+		min_jpy: ((7 - $i) * 100000), max_jpy: ((7 - $i) * 150000)}]"
+	narita+=("$code")
+done
 # One listing not confirmed for long, with an expired accreditation.
 stale=${codes[1]}
 edit_json "$WORK/listings/$stale.json" "$WORK/s.json" \
@@ -40,7 +59,7 @@ mv "$WORK/s.json" "$WORK/listings/$stale.json"
 	--bin "$IBX_BUILD/spoke" --jobs 8 -- --hub "$NNG_URL" --insecure-tcp \
 	--timeout 5000 --attempts 3 >"$WORK/publish.log" ||
 	fail "some listings were refused: $(grep -v accepted "$WORK/publish.log" | head -3)"
-assert_eq "$(sql 'SELECT count(*) FROM hospital_listings')" "${#codes[@]}" "listings published"
+assert_eq "$(sql 'SELECT count(*) FROM hospital_listings')" "$((${#codes[@]} + ${#narita[@]}))" "listings published"
 
 # The hospital whose own page is tested gets a second version (one more
 # language, a remote second opinion).

@@ -82,7 +82,7 @@ cmp -s <(printf '%s' "$BODY") "$IBX_SOURCE/hub/web/openapi.json" ||
 pass "the hub serves hub/web/openapi.json"
 for p in /api/v1/me /api/v1/hospitals "/api/v1/hospitals/$H" /api/v1/coordinators /api/v1/statistics \
 	"/api/v1/statistics/growth?from=$Y1&to=$Y2" "/api/v1/completeness?period=$Y2-03" /api/v1/submissions \
-	/api/v1/portfolio /api/v1/portfolio/series/medical_stay_visas /api/v1/nope; do
+	/api/v1/portfolio /api/v1/portfolio/series/medical_stay_visas /api/v1/airports /api/v1/nope; do
 	expect 401 "$p" none
 done
 expect 401 /api/v1/hospitals "ibx_$(printf '0%.0s' $(seq 1 64))"
@@ -106,6 +106,17 @@ expect 200 "/api/v1/hospitals"
 expect 200 "/api/v1/hospitals?as_of=$(date -u +%F)&nationality=MN"
 expect 200 "/api/v1/hospitals?as_of=2000-01-01"
 expect 200 "/api/v1/hospitals?q=kochi&purpose=follow_up"
+# From an airport, prices and orders; CSV.
+expect 200 "/api/v1/hospitals?near=KCZ&within_km=80&service=second_opinion&max_price_jpy=900000&sort=price"
+expect 200 "/api/v1/hospitals?near=KCZ&sort=distance&limit=5"
+expect 200 "/api/v1/hospitals?sort=experience&nationality=CN&format=json"
+expect 200 "/api/v1/hospitals?near=33.546,133.669&within_km=50&format=csv&limit=3"
+expect 200 /api/v1/airports "$coord"
+expect 400 "/api/v1/airports?x=1"
+for q in near=XXX within_km=5 "near=KCZ&within_km=0" sort=distance sort=cheap service=massage max_price_jpy=-1 \
+	format=xml; do
+	expect 400 "/api/v1/hospitals?$q"
+done
 for q in language=xx limit=0 offset=100001 near=10,10 as_of=2025-02-30 colour=red "q=" "purpose=tourism" \
 	"prefecture=39&prefecture=40"; do
 	expect 400 "/api/v1/hospitals?$q"

@@ -417,6 +417,102 @@ test_short_error_buffer(void **state)
 	assert_int_equal(strncmp(err, "parameter \"lang", 15), 0);
 }
 
+/* near= an airport or a point; within_km needs near and defaults to
+ * HUB_QUERY_NEAR_KM with it. */
+static void
+test_near_within(void **state)
+{
+	static const char *const airport[] = {"near", "NRT", "within_km",
+					      "50"};
+	static const char *const point[] = {"near", "34.4273,135.2440"};
+	hub_http_request req;
+	hub_hospital_query q;
+	char err[256];
+
+	(void)state;
+	request(&req, airport, 2);
+	assert_int_equal(hub_hospital_query_parse(&req, &q, err, sizeof(err)),
+			 IBX_OK);
+	assert_string_equal(q.near_iata, "NRT");
+	assert_int_equal(q.has_near, 1);
+	assert_true(q.within_km == 50.0);
+	request(&req, point, 1);
+	assert_int_equal(hub_hospital_query_parse(&req, &q, err, sizeof(err)),
+			 IBX_OK);
+	assert_null(q.near_iata);
+	assert_true(q.near_lat > 34.42 && q.near_lon < 135.25);
+	assert_true(q.within_km == HUB_QUERY_NEAR_KM);
+	expect_refused("within_km", "50",
+		       "parameter \"within_km\": needs near (an airport or a "
+		       "point)");
+	expect_refused("within_km", "0",
+		       "parameter \"within_km\": must be a number of km above "
+		       "0, at most 3000");
+	expect_refused("within_km", "-5",
+		       "parameter \"within_km\": must be a number of km above "
+		       "0, at most 3000");
+	expect_refused("within_km", "3001",
+		       "parameter \"within_km\": must be a number of km above "
+		       "0, at most 3000");
+	expect_refused("near", "nrt",
+		       "parameter \"near\": an airport's IATA code or LAT,LON "
+		       "within Japan (20 to 46, 122 to 154)");
+	expect_refused("near", "NRTX",
+		       "parameter \"near\": an airport's IATA code or LAT,LON "
+		       "within Japan (20 to 46, 122 to 154)");
+}
+
+static void
+test_sort_price_format(void **state)
+{
+	static const char *const csv[] = {"limit", "5000", "format", "csv"};
+	hub_http_request req;
+	hub_hospital_query q;
+	char err[256];
+
+	(void)state;
+	expect_ok("sort", "price", &q);
+	assert_int_equal(q.sort, HUB_SORT_PRICE);
+	expect_ok("sort", "experience", &q);
+	assert_int_equal(q.sort, HUB_SORT_EXPERIENCE);
+	expect_ok("sort", "rank", &q);
+	assert_int_equal(q.sort, HUB_SORT_RANK);
+	expect_refused("sort", "distance",
+		       "parameter \"sort\": distance needs near (an airport "
+		       "or a point)");
+	expect_refused("sort", "Price",
+		       "parameter \"sort\": rank, distance, price or "
+		       "experience");
+	expect_ok("max_price_jpy", "0", &q);
+	assert_int_equal(q.max_price_jpy, 0);
+	expect_ok("service", "second_opinion", &q);
+	assert_int_equal(q.max_price_jpy, -1);
+	expect_refused("max_price_jpy", "1000000001",
+		       "parameter \"max_price_jpy\": must be a whole number "
+		       "from 0 to 1000000000");
+	expect_refused("service", "massage",
+		       "parameter \"service\": unknown service \"massage\" (a "
+		       "treatment code, consultation or second_opinion)");
+	expect_ok("format", "json", &q);
+	assert_int_equal(q.csv, 0);
+	assert_int_equal(q.limit, HUB_QUERY_LIMIT_DEFAULT);
+	expect_ok("format", "csv", &q);
+	assert_int_equal(q.csv, 1);
+	assert_int_equal(q.limit, HUB_QUERY_CSV_LIMIT_MAX);
+	/* format after limit still raises limit's bound. */
+	request(&req, csv, 2);
+	assert_int_equal(hub_hospital_query_parse(&req, &q, err, sizeof(err)),
+			 IBX_OK);
+	assert_int_equal(q.limit, 5000);
+	request(&req, csv, 1);
+	assert_int_equal(hub_hospital_query_parse(&req, &q, err, sizeof(err)),
+			 IBX_EINVAL);
+	req.accept = "text/csv";
+	assert_int_equal(hub_hospital_query_parse(&req, &q, err, sizeof(err)),
+			 IBX_OK);
+	assert_int_equal(q.csv, 1);
+}
+
 int
 main(void)
 {
@@ -435,6 +531,8 @@ main(void)
 	    cmocka_unit_test(test_unknown_among_known),
 	    cmocka_unit_test(test_repeated_parameter),
 	    cmocka_unit_test(test_short_error_buffer),
+	    cmocka_unit_test(test_near_within),
+	    cmocka_unit_test(test_sort_price_format),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -52,6 +52,31 @@ export async function api(path, params = {}, token = session()?.token) {
   return body;
 }
 
+// apiDownload(path, params, filename): fetch a non-JSON answer (CSV) with
+// the token and hand it to the browser as a download named filename.
+export async function apiDownload(path, params, filename, accept = 'text/csv', token = session()?.token) {
+  const url = new URL(path, window.location.origin);
+  for (const [k, v] of Object.entries(params || {}))
+    if (v !== undefined && v !== null && v !== '' && v !== false) url.searchParams.set(k, String(v));
+  const r = await fetch(url, {
+    headers: { Accept: accept, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    cache: 'no-store',
+  });
+  if (!r.ok) {
+    let body = null;
+    try { body = await r.json(); } catch { body = null; }
+    throw new ApiError(r.status, body?.error || `HTTP ${r.status}`, body);
+  }
+  const href = URL.createObjectURL(await r.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60000);
+}
+
 function lastMonth() {
   const d = new Date();
   d.setUTCDate(1);

@@ -1,5 +1,5 @@
 // The single-page app: a hash router (the hub serves only / and /ui/...),
-// the header with the role and the language toggle, and the pages.
+// the header with the role and the language picker, and the pages.
 //
 //   #/login                sign in with a token
 //   #/search?...           hospital search (coordinators; every role)
@@ -11,7 +11,7 @@ import { ApiError, clearSession, session } from './api.js';
 import { errorBox, homeFor } from './common.js';
 import { destroyCharts } from './charts.js';
 import { h } from './dom.js';
-import { getLang, setLang, t } from './i18n.js';
+import { LANGS, getLang, setLang, t } from './i18n.js';
 import { coordinatorsPage } from './pages/coordinators.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { hospitalPage } from './pages/hospital.js';
@@ -46,10 +46,13 @@ function header(s, navKey) {
   document.getElementById('app-name').textContent = t('app_name');
   document.getElementById('app-sub').textContent = t('app_sub');
   document.getElementById('skip').textContent = t('skip');
-  const toggle = document.getElementById('lang-toggle');
-  toggle.textContent = t('lang_toggle');
-  toggle.setAttribute('aria-label', t('lang_toggle_label'));
-  toggle.setAttribute('lang', getLang() === 'ja' ? 'en' : 'ja');
+  document.getElementById('foot-name').textContent = t('app_name');
+  // The language picker: each language named in itself.
+  document.getElementById('lang-label').textContent = t('lang_label');
+  const picker = document.getElementById('lang-select');
+  picker.replaceChildren(...LANGS.map(([code, name]) =>
+    h('option', { value: code, lang: code, selected: code === getLang() }, name)));
+  picker.value = getLang();
   const nav = document.getElementById('nav');
   nav.setAttribute('aria-label', t('nav'));
   nav.replaceChildren(...(s ? [h('ul', {},
@@ -115,8 +118,8 @@ export async function render() {
 }
 
 function start() {
-  document.getElementById('lang-toggle').addEventListener('click', () => {
-    setLang(getLang() === 'ja' ? 'en' : 'ja');
+  document.getElementById('lang-select').addEventListener('change', (ev) => {
+    setLang(ev.target.value);
     render();
   });
   document.getElementById('logout').addEventListener('click', () => {

@@ -1,18 +1,27 @@
-// Japanese and English labels.  The language is the one chosen with the
-// toggle (kept in localStorage), else Japanese when the browser prefers it,
-// else English.  Countries and languages are named by the browser's ICU.
+// The pages' labels in seven languages: Japanese and English here (DICT,
+// [ja, en]), Simplified and Traditional Chinese, Korean, Vietnamese and
+// Russian in lang/*.js (one object per language, the same keys).  Code
+// lists (treatments, departments, purposes, prefectures, countries,
+// languages, ...) come from deploy/data/i18n/*.csv through the generated
+// i18n_codes.js.  The language is the one picked (kept in localStorage),
+// else the browser's preferred one when it is one of the seven, else English.
 import {
   ACCREDITATIONS, AIRPORTS, COORDINATOR_SERVICES, DEPARTMENTS, PREFECTURES, PURPOSES,
   REFERRAL_CHANNELS, SERVICES_EXTRA, SEXES, TREATMENTS,
 } from './codes.js';
 import { h } from './dom.js';
+import { CODE_NAMES } from './i18n_codes.js';
+import ZH_HANS from './lang/zh-Hans.js';
+import ZH_HANT from './lang/zh-Hant.js';
+import KO from './lang/ko.js';
+import VI from './lang/vi.js';
+import RU from './lang/ru.js';
 
 const DICT = {
   app_name: ['インバウンド医療データ交換', 'Inbound Exchange'],
   app_sub: ['医療インバウンド 全国データ交換', 'National data exchange for medical inbound'],
   skip: ['本文へ移動', 'Skip to content'],
-  lang_toggle: ['English', '日本語'],
-  lang_toggle_label: ['Switch to English', '日本語に切り替え'],
+  lang_label: ['表示言語', 'Language'],
   logout: ['ログアウト', 'Log out'],
   nav: ['メインメニュー', 'Main menu'],
   nav_dashboard: ['ダッシュボード', 'Dashboard'],
@@ -202,33 +211,122 @@ const DICT = {
   superseded_at: ['置き換え日時', 'Superseded'],
   own_figures: ['自院の患者数（月別・目的別）', 'Your patients by month and purpose'],
   not_listed: ['この医療機関はまだ掲載されていません。', 'This hospital is not listed yet.'],
+
+  f_within_km: ['半径（km）', 'Within (km)'],
+  f_sort: ['並び順', 'Sort by'],
+  sort_rank: ['総合スコア順', 'Score'],
+  sort_distance: ['距離が近い順', 'Nearest first'],
+  sort_price: ['料金が安い順', 'Lowest price first'],
+  sort_experience: ['受入れ実績が多い順', 'Most experience first'],
+  f_price_service: ['料金を比べるサービス', 'Compare prices for'],
+  f_max_price: ['予算の上限（円）', 'Budget up to (JPY)'],
+  price: ['料金', 'Price'],
+  price_none: ['料金の掲載なし', 'No price listed'],
+  price_for: ['{s}：{p}', '{s}: {p}'],
+  nearest_airport: ['最寄りの空港', 'Nearest airport'],
+  near_summary: ['{place}から{km} km以内', 'Within {km} km of {place}'],
+  download_csv: ['CSVでダウンロード', 'Download CSV'],
+  map: ['地図', 'Map'],
+  map_title: ['検索結果と空港の地図', 'Map of the results and airports'],
+  map_note: ['背景は町丁目のある0.1度の区画を都道府県別に塗り分けた簡略地図です（Geolonia 住所データ CC BY 4.0、国土交通省 位置参照情報）。インターネット接続は不要です。',
+    'The background shows the 0.1° squares where towns are, coloured by prefecture (Geolonia address data, CC BY 4.0, from MLIT); no internet connection is needed.'],
+  map_unavailable: ['地図用ライブラリがありません（deploy/install-web.sh を実行してください）。', 'The map library is missing (run deploy/install-web.sh).'],
+  map_hospital: ['医療機関', 'Hospital'],
+  map_airport: ['空港', 'Airport'],
+  map_searched: ['検索の起点', 'Search centre'],
+  score_breakdown: ['スコアの内訳', 'Score breakdown'],
+  component: ['要素', 'Factor'],
+  weight: ['配点', 'Weight'],
+  points: ['得点', 'Points'],
+  reason: ['理由', 'Reason'],
+  total: ['合計', 'Total'],
+  weights_note: ['配点：受入れ実績40、掲載情報の新しさ20、認証15、遠隔セカンドオピニオン10、距離15（空港や地点を指定した場合）。順位は医療機関の支払いに左右されません。',
+    'Weights: experience 40, freshness 20, accreditation 15, remote second opinion 10, distance 15 (when an airport or point is given). Nothing a hospital pays for changes them.'],
+  c_experience: ['受入れ実績', 'Experience'],
+  c_freshness: ['掲載情報の新しさ', 'Freshness'],
+  c_accreditation: ['認証', 'Accreditation'],
+  c_remote_second_opinion: ['遠隔セカンドオピニオン', 'Remote second opinion'],
+  c_distance: ['距離', 'Distance'],
+  r_no_patients: ['過去12か月の受入れ報告なし', 'no patients reported in the last 12 months'],
+  r_patients: ['過去12か月の受入れ：{n}', '{n} patients in the last 12 months'],
+  r_who: ['（{who}）', ' ({who})'],
+  r_stale: ['掲載情報の最終確認は{d}日前（{s}日を過ぎると要確認）', 'listing last confirmed {d} days ago (stale after {s})'],
+  r_confirmed: ['掲載情報は{d}日前に確認済み', 'listing confirmed {d} days ago'],
+  r_accredited: ['{s}認証', '{s} accredited'],
+  r_accredited_to: ['{s}認証（{d}まで有効）', '{s} accredited, valid to {d}'],
+  r_remote: ['遠隔セカンドオピニオンに対応', 'remote second opinion offered'],
+  r_no_remote: ['遠隔セカンドオピニオンなし', 'no remote second opinion'],
+  r_no_accreditation: ['有効な認証なし', 'no valid accreditation'],
+  r_km: ['指定地点から{n} km', '{n} km from the given point'],
+  r_no_point: ['地点の指定なし', 'no point given'],
+  f_expired: ['{s}認証の期限切れ（{d}）', 'accreditation {s} expired {d}'],
+  exp_fewer: ['{n}人未満', 'fewer than {n}'],
+  exp_n: ['{n}人', '{n}'],
+  disc_applied: ['一次秘匿・補完秘匿・セルキー法による攪乱', 'primary and complementary suppression, cell-key perturbation'],
+  disc_own: ['なし（自院の数値）', 'none: your own figures'],
+  transliterated: ['（ローマ字表記）', '(transliterated)'],
 };
 
-const LANGS = ['ja', 'en'];
+
+// The seven languages: code, the name a reader of it knows it by, the
+// locale for numbers and dates.
+export const LANGS = [
+  ['ja', '日本語', 'ja-JP'], ['en', 'English', 'en-GB'], ['zh-Hans', '简体中文', 'zh-CN'],
+  ['zh-Hant', '繁體中文', 'zh-TW'], ['ko', '한국어', 'ko-KR'], ['vi', 'Tiếng Việt', 'vi-VN'],
+  ['ru', 'Русский', 'ru-RU'],
+];
+const CODES = LANGS.map((l) => l[0]);
+const EXTRA = { 'zh-Hans': ZH_HANS, 'zh-Hant': ZH_HANT, ko: KO, vi: VI, ru: RU };
+
+// The browser's preferred language among the seven (zh-TW, zh-HK: Traditional).
+function preferred() {
+  for (const l of navigator.languages || [navigator.language || '']) {
+    const x = l.toLowerCase();
+    if (x.startsWith('zh')) return /hant|tw|hk|mo/.test(x) ? 'zh-Hant' : 'zh-Hans';
+    const base = x.split('-')[0];
+    if (CODES.includes(base)) return base;
+  }
+  return 'en';
+}
+
 let lang = (() => {
   const saved = localStorage.getItem('ibx.lang');
-  if (LANGS.includes(saved)) return saved;
-  return (navigator.language || '').toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  return CODES.includes(saved) ? saved : preferred();
 })();
+let index = CODES.indexOf(lang);
 
 export function getLang() {
   return lang;
 }
 
 export function setLang(l) {
-  lang = LANGS.includes(l) ? l : 'en';
+  lang = CODES.includes(l) ? l : 'en';
+  index = CODES.indexOf(lang);
   localStorage.setItem('ibx.lang', lang);
   document.documentElement.lang = lang;
 }
 
-// t(key, vars): the label in the current language, {name} replaced.
-export function t(key, vars = {}) {
+// The label of key in language l (default: the current one); undefined
+// when it has none.
+export function label(key, l = lang) {
   const e = DICT[key];
-  const s = e ? e[lang === 'ja' ? 0 : 1] : key;
+  if (!e) return undefined;
+  if (l === 'ja') return e[0];
+  if (l === 'en') return e[1];
+  return EXTRA[l]?.[key];
+}
+
+// Every label key (the browser test checks each language has them all).
+export const KEYS = Object.keys(DICT);
+
+// t(key, vars): the label in the current language, {name} replaced; the
+// English one when a language lacks it, the key when none has it.
+export function t(key, vars = {}) {
+  const s = label(key) ?? label(key, 'en') ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : `{${k}}`));
 }
 
-const locale = () => (lang === 'ja' ? 'ja-JP' : 'en-GB');
+const locale = () => LANGS[index][2];
 
 export function num(n, digits = 0) {
   if (n === null || n === undefined || Number.isNaN(Number(n))) return '—';
@@ -261,24 +359,33 @@ export function value(v, suppressed = v === null, fmt = num) {
   return fmt(v);
 }
 
-function fromList(list, code) {
-  const row = list.find((r) => r[0] === code);
-  return row ? row[lang === 'ja' ? 1 : 2] : code;
+// The name of code in list (a deploy/data/i18n file) in the current
+// language; else from the [code, ja, en] rows of codes.js; else the code.
+function coded(list, code, rows = []) {
+  const names = CODE_NAMES[list]?.[code];
+  if (names) return names[index];
+  const row = rows.find((r) => r[0] === code);
+  if (row) return row[lang === 'ja' ? 1 : 2];
+  return code;
 }
 
-export const treatmentName = (c) => fromList([...TREATMENTS, ...SERVICES_EXTRA], c);
-export const purposeName = (c) => fromList(PURPOSES, c);
-export const channelName = (c) => fromList(REFERRAL_CHANNELS, c);
-export const accreditationName = (c) => fromList(ACCREDITATIONS, c);
-export const serviceName = (c) => fromList(COORDINATOR_SERVICES, c);
-export const sexName = (c) => fromList(SEXES, c);
-export const airportName = (c) => fromList(AIRPORTS, c);
-export const prefectureName = (c) => (c === '' ? '—' : fromList(PREFECTURES, c));
+export const treatmentName = (c) => coded('treatments', c, [...TREATMENTS, ...SERVICES_EXTRA]);
+export const purposeName = (c) => coded('purposes', c, PURPOSES);
+export const channelName = (c) => coded('referral_channels', c, REFERRAL_CHANNELS);
+export const accreditationName = (c) => coded('accreditations', c, ACCREDITATIONS);
+export const serviceName = (c) => coded('coordinator_services', c, COORDINATOR_SERVICES);
+export const sexName = (c) => coded('sexes', c, SEXES);
+export const prefectureName = (c) => (c === '' || c == null ? '—' : coded('prefectures', c, PREFECTURES));
+export const departmentGroupName = (g) => coded('department_groups', g);
+export const departmentName = (c) => coded('departments', c, DEPARTMENTS);
 
-export function departmentName(code) {
-  const row = DEPARTMENTS.find((r) => r[0] === code);
-  if (!row) return code;
-  return lang === 'ja' ? row[1] : `${row[1]} (${row[2].replace(/_/g, ' ').replace(/;/g, ', ')})`;
+// An airport: its name in the current language when we translated it, else
+// OurAirports' English name (a proper name).
+export function airportName(code, english) {
+  const names = CODE_NAMES.airports?.[code];
+  if (names) return names[index];
+  const row = AIRPORTS.find((r) => r[0] === code);
+  return row ? row[lang === 'ja' ? 1 : 2] : english || code;
 }
 
 const names = {};
@@ -294,8 +401,12 @@ function displayNames(type) {
   return names[key];
 }
 
+// Country and language names: our tables (deploy/data/i18n, from the ISO
+// tables), else the browser's ICU.
 export function countryName(cc) {
   if (!cc) return '—';
+  const names = CODE_NAMES.countries?.[cc];
+  if (names) return names[index];
   try {
     return displayNames('region')?.of(cc) || cc;
   } catch {
@@ -304,6 +415,8 @@ export function countryName(cc) {
 }
 
 export function languageName(code) {
+  const names = CODE_NAMES.languages?.[code];
+  if (names) return names[index];
   try {
     return displayNames('language')?.of(code) || code;
   } catch {
@@ -311,42 +424,39 @@ export function languageName(code) {
   }
 }
 
-// Ranking explanations come from the hub in English; they are shown in
-// Japanese when the pattern is known, with names for codes either way.
+// Ranking explanations come from the hub in English; they are shown in the
+// reader's language when the pattern is known, with names for codes.
 export function reasonText(s) {
   const who = (nat, pur) => {
     const parts = [];
     if (nat) parts.push(countryName(nat));
     if (pur) parts.push(purposeName(pur));
-    return parts;
+    return parts.length ? t('r_who', { who: parts.join(' · ') }) : '';
   };
   let m;
+  if (s === '') return '';
+  if (s.includes('; ')) return s.split('; ').map(reasonText).join('; ');
   if ((m = /^no foreign patients(?: from ([A-Z]{2}))?(?: for (\w+))? reported in the last 12 months$/.exec(s)))
-    return lang === 'ja'
-      ? `過去12か月の受入れ報告なし${who(m[1], m[2]).length ? `（${who(m[1], m[2]).join('・')}）` : ''}`
-      : `no patients${m[1] ? ` from ${countryName(m[1])}` : ''}${m[2] ? ` for ${purposeName(m[2]).toLowerCase()}` : ''} reported in the last 12 months`;
+    return t('r_no_patients') + who(m[1], m[2]);
   if ((m = /^(fewer than \d+|\d+) patients(?: from ([A-Z]{2}))?(?: for (\w+))? in the last 12 months$/.exec(s)))
-    return lang === 'ja'
-      ? `過去12か月の受入れ：${experienceText(m[1])}${who(m[2], m[3]).length ? `（${who(m[2], m[3]).join('・')}）` : ''}`
-      : `${m[1]} patients${m[2] ? ` from ${countryName(m[2])}` : ''}${m[3] ? ` for ${purposeName(m[3]).toLowerCase()}` : ''} in the last 12 months`;
+    return t('r_patients', { n: experienceText(m[1]) }) + who(m[2], m[3]);
   if ((m = /^listing last confirmed (\d+) days ago \(stale after (\d+)\)$/.exec(s)))
-    return lang === 'ja' ? `掲載情報の最終確認は${m[1]}日前（${m[2]}日を過ぎると要確認）` : s;
-  if ((m = /^listing confirmed (\d+) days ago$/.exec(s)))
-    return lang === 'ja' ? `掲載情報は${m[1]}日前に確認済み` : s;
+    return t('r_stale', { d: num(m[1]), s: num(m[2]) });
+  if ((m = /^listing confirmed (\d+) days ago$/.exec(s))) return t('r_confirmed', { d: num(m[1]) });
   if ((m = /^(\w+) accredited(?:, valid to (\d{4}-\d{2}-\d{2}))?$/.exec(s)))
-    return lang === 'ja' ? `${m[1]}認証${m[2] ? `（${m[2]}まで有効）` : ''}` : s;
-  if (s === 'remote second opinion offered')
-    return lang === 'ja' ? '遠隔セカンドオピニオンに対応' : s;
-  if ((m = /^(\d+) km from the given point$/.exec(s)))
-    return lang === 'ja' ? `指定地点から${m[1]} km` : s;
+    return m[2] ? t('r_accredited_to', { s: m[1], d: m[2] }) : t('r_accredited', { s: m[1] });
+  if (s === 'remote second opinion offered') return t('r_remote');
+  if (s === 'no remote second opinion') return t('r_no_remote');
+  if (s === 'no valid accreditation') return t('r_no_accreditation');
+  if (s === 'no point given') return t('r_no_point');
+  if ((m = /^(\d+) km from the given point$/.exec(s))) return t('r_km', { n: num(m[1]) });
   return s;
 }
 
 // disclosure_control.applied as the hub words it.
 export function disclosureText(s) {
-  if (lang !== 'ja') return s;
-  if (/^primary and complementary suppression, cell-key perturbation$/.test(s)) return '一次秘匿・補完秘匿・セルキー法による攪乱';
-  if (/^none: your own figures$/.test(s)) return 'なし（自院の数値）';
+  if (/^primary and complementary suppression, cell-key perturbation$/.test(s)) return t('disc_applied');
+  if (/^none: your own figures$/.test(s)) return t('disc_own');
   return s;
 }
 
@@ -361,7 +471,7 @@ export function flagText(s) {
   let m;
   if (s === 'stale listing') return t('stale');
   if ((m = /^accreditation (\w+) expired(?: (\d{4}-\d{2}-\d{2}))?$/.exec(s)))
-    return lang === 'ja' ? `${m[1]}認証の期限切れ${m[2] ? `（${m[2]}）` : ''}` : s;
+    return t('f_expired', { s: m[1], d: m[2] || '' });
   return s;
 }
 
@@ -369,8 +479,8 @@ export function flagText(s) {
 export function experienceText(display) {
   if (display === null || display === undefined || display === '—') return '—';
   const m = /^fewer than (\d+)$/.exec(String(display));
-  if (m) return lang === 'ja' ? `${m[1]}人未満` : display;
-  return lang === 'ja' ? `${display}人` : String(display);
+  if (m) return t('exp_fewer', { n: num(m[1]) });
+  return t('exp_n', { n: num(display) });
 }
 
 document.documentElement.lang = lang;

@@ -3,16 +3,28 @@
 import { section } from '../common.js';
 import { h, safeHref, table } from '../dom.js';
 import {
-  accreditationName, countryName, departmentName, fieldName, languageName, num, prefectureName, t, treatmentName, when, yen,
+  accreditationName, countryName, departmentName, fieldName, getLang, languageName, num, prefectureName, t,
+  treatmentName, when, yen,
 } from '../i18n.js';
 
-// hospitalName(name): the name as published (Japanese script), with the
-// English name beside it when the listing has one.
+// The listing name keys to try for a page language, best first.
+const NAME_KEYS = {
+  'zh-Hans': ['zh-Hans', 'zh'], 'zh-Hant': ['zh-Hant', 'zh'], ko: ['ko'], vi: ['vi'], ru: ['ru'],
+};
+
+// hospitalName(name): the name as published (Japanese script), with beside
+// it the name in the reader's language when the listing has one, else the
+// English name, else the romaji reading (ja-Latn) marked as a
+// transliteration.
 export function hospitalName(name) {
-  return [
-    h('span', { class: 'name-ja', lang: 'ja' }, name?.ja || '—'),
-    name?.en ? h('span', { class: 'name-en', lang: 'en' }, name.en) : null,
-  ];
+  const key = (NAME_KEYS[getLang()] || []).find((k) => name?.[k]);
+  let other = null;
+  if (key) other = h('span', { class: 'name-local', lang: key }, name[key]);
+  else if (name?.en) other = h('span', { class: 'name-en', lang: 'en' }, name.en);
+  else if (name?.['ja-Latn'])
+    other = h('span', { class: 'name-en name-latn', lang: 'ja-Latn' }, name['ja-Latn'], ' ',
+      h('small', { class: 'transliterated' }, t('transliterated')));
+  return [h('span', { class: 'name-ja', lang: 'ja' }, name?.ja || '—'), other];
 }
 
 const KNOWN = new Set(['schema_version', 'organisation_code', 'name', 'prefecture', 'postal_code', 'address',
