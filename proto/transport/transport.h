@@ -21,7 +21,18 @@ typedef struct ibx_transport_opts {
 	const char *key_file;  /* its private key */
 	const char *ca_file;   /* the national CA that peers must chain to */
 	const char *crl_file;  /* optional CRL of revoked peers */
+	/* A spoke's check of the hub's identity in the TLS handshake: the
+	 * name its certificate must carry in subjectAltName (as a dNSName:
+	 * mbedTLS 2.28 matches no other kind).  NULL: the host of each hub
+	 * URL.  Unused by the hub.  Organisation certificates also lack the
+	 * serverAuth usage that the TLS client requires (deploy/pki). */
+	const char *server_name;
 } ibx_transport_opts;
+
+/* ibx_transport_url_host: the host of url ("tls+tcp://HOST:PORT",
+ * "tls+tcp://[V6]:PORT") into out (n bytes); "" when there is none or it
+ * does not fit. */
+void ibx_transport_url_host(const char *url, char *out, size_t n);
 
 typedef struct ibx_rep_server ibx_rep_server;
 typedef struct ibx_req_client ibx_req_client;
@@ -41,6 +52,17 @@ typedef void (*ibx_rep_handler)(void *worker_arg, const uint8_t *req,
 ibx_err ibx_rep_server_open(const char *url, const ibx_transport_opts *opts,
 			    size_t nworkers, void **worker_args,
 			    ibx_rep_handler handler, ibx_rep_server **out);
+
+/* ibx_rep_server_reload_tls: read opts' certificate, key, CA and CRL
+ * again (after a revocation, or a fresh CRL) and put them in force for
+ * every new TLS handshake.  The listener is replaced, so sessions open
+ * now are closed and their spokes reconnect through the new
+ * configuration.  IBX_ECRYPTO (logged) when the files do not load: the
+ * old configuration stays.  IBX_EIO when the port cannot be taken again
+ * (logged; nothing listens then).  No-op for tcp://.  Not to be called
+ * from two threads at once with ibx_rep_server_close. */
+ibx_err ibx_rep_server_reload_tls(ibx_rep_server *s,
+				  const ibx_transport_opts *opts);
 
 /* ibx_rep_server_close: stop listening, let each worker finish its request
  * and join them.  NULL is fine. */

@@ -26,6 +26,7 @@ typedef struct spoke_agent_opts {
 	const char *const *hubs; /* nng URLs, all dialled */
 	size_t nhubs;
 	ibx_transport_opts tls; /* the organisation's certificate and key */
+	const char *hub_pin;	/* --hub-pin: the hub's key, or NULL */
 	bool cert_hash;		/* headers carry the certificate's SHA-256 */
 	int timeout_ms;		/* per send attempt */
 	int attempts;		/* per envelope and drain */

@@ -23,6 +23,7 @@ spoke_usage(FILE *f)
 	    "[--cert-hash]\n"
 	    "                     [--timeout MS] [--attempts N] "
 	    "[--insecure-tcp] [--outbox DIR]\n"
+	    "                     [--hub-name NAME | --hub-pin SHA256]\n"
 	    "       inbound-spoke stats --cases FILE.csv --period YYYY-MM "
 	    "[--until YYYY-MM]\n"
 	    "                     [--map FILE] [--icd10-level "
@@ -46,6 +47,13 @@ spoke_usage(FILE *f)
 	    "published.\n"
 	    "--until sends one submission per month from --period to "
 	    "--until.\n"
+	    "The hub must prove its identity: its certificate has the role "
+	    "hub and\n"
+	    "names the host of --hub (or --hub-name) in subjectAltName, or "
+	    "its key\n"
+	    "is --hub-pin (SHA-256 of its SubjectPublicKeyInfo, hex); an "
+	    "answer it\n"
+	    "has not signed is not believed (docs/security.md).\n"
 	    "--outbox DIR keeps every envelope on disk until the hub "
 	    "acknowledges it;\n"
 	    "run is the agent as a daemon (docs/spoke-agent.md).\n"
@@ -113,6 +121,12 @@ spoke_net_option(int ch, const char *arg, struct spoke_config *c)
 		return (1);
 	case 'O':
 		c->outbox = arg;
+		return (1);
+	case 'A':
+		c->tls.server_name = arg;
+		return (1);
+	case 'P':
+		c->hub_pin = arg;
 		return (1);
 	}
 	return (0);

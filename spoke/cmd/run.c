@@ -58,6 +58,8 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 	    {"ca", required_argument, NULL, 'a'},
 	    {"crl", required_argument, NULL, 'r'},
 	    {"cert-hash", no_argument, NULL, 'F'},
+	    {"hub-name", required_argument, NULL, 'A'},
+	    {"hub-pin", required_argument, NULL, 'P'},
 	    {"insecure-tcp", no_argument, NULL, 'i'},
 	    {"interval", required_argument, NULL, 'I'},
 	    {"timeout", required_argument, NULL, 't'},
@@ -122,6 +124,12 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 			break;
 		case 'F':
 			o->cert_hash = true;
+			break;
+		case 'A':
+			o->tls.server_name = optarg;
+			break;
+		case 'P':
+			o->hub_pin = optarg;
 			break;
 		case 'i':
 			insecure = 1;

@@ -26,6 +26,14 @@
  *   ibx-testpeer oversize --addr HOST:PORT [--bytes N]
  *                      announce a 2^60-byte frame, or send a real frame
  *                      of N bytes
+ *   ibx-testpeer impostor --listen URL --cert C --key K --ca CA
+ *                      --ack unsigned|wrong-key|other-request|tampered|
+ *                      good [--sign-key K2] --seconds S
+ *       A listener posing as the hub (issue 14): answers every request
+ *       with "accepted", unsigned, signed with K2 instead of the hub's
+ *       key, signed over other request bytes, signed and then altered
+ *       (listing version), or signed as the hub would.  It prints one
+ *       line "received N" per request (flushed) and exits after S s.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -426,7 +434,7 @@ idle(int argc, char **argv)
 	    {"seconds", required_argument, NULL, 's'},
 	    {NULL, 0, NULL, 0},
 	};
-	ibx_transport_opts t = {NULL, NULL, NULL, NULL};
+	ibx_transport_opts t = {NULL, NULL, NULL, NULL, NULL};
 	const char *hub = NULL;
 	ibx_req_client **c;
 	ibx_bytes req = {(uint8_t *)"x", 1}, reply = {0};
@@ -477,12 +485,128 @@ idle(int argc, char **argv)
 	return (0);
 }
 
+/* The impostor's state, shared by its one worker. */
+struct impostor {
+	const char *mode;
+	ibx_key *key;	   /* signs, or NULL */
+	ibx_bytes cert;	   /* the certificate it presents in Acks (DER) */
+	unsigned received; /* requests seen */
+};
+
+static void
+impostor_handle(void *arg, const uint8_t *req, size_t len, ibx_bytes *reply)
+{
+	struct impostor *im = arg;
+	static const uint8_t other[] = "another request";
+	ibx_envelope env;
+	ibx_header h;
+	ibx_ack ack;
+
+	memset(&ack, 0, sizeof(ack));
+	memset(&h, 0, sizeof(h));
+	memset(&env, 0, sizeof(env));
+	if (ibx_envelope_decode(req, len, &env) == IBX_OK &&
+	    ibx_header_decode(env.header.data, env.header.len, &h) == IBX_OK)
+		ack.sequence = h.sequence;
+	ibx_bytes_fini(&h.cert);
+	ibx_envelope_fini(&env);
+	ack.status = IBX_ACK_ACCEPTED;
+	ack.listing_version = 1;
+	im->received++;
+	printf("received %u\n", im->received);
+	fflush(stdout);
+	if (strcmp(im->mode, "unsigned") == 0) {
+		memcpy(ack.hub_cert, im->cert.data, im->cert.len);
+		ack.hub_cert_len = im->cert.len;
+	} else if (strcmp(im->mode, "other-request") == 0)
+		(void)ibx_ack_sign(im->key, &im->cert, other, sizeof(other),
+				   &ack);
+	else {
+		(void)ibx_ack_sign(im->key, &im->cert, req, len, &ack);
+		if (strcmp(im->mode, "tampered") == 0)
+			ack.listing_version = 7;
+	}
+	(void)ibx_ack_encode(&ack, reply);
+}
+
+static int
+impostor(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"listen", required_argument, NULL, 'l'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"ca", required_argument, NULL, 'a'},
+	    {"ack", required_argument, NULL, 'm'},
+	    {"sign-key", required_argument, NULL, 's'},
+	    {"seconds", required_argument, NULL, 'S'},
+	    {NULL, 0, NULL, 0},
+	};
+	ibx_transport_opts t = {NULL, NULL, NULL, NULL, NULL};
+	struct impostor im = {"good", NULL, {NULL, 0}, 0};
+	const char *url = NULL, *sign_key = NULL;
+	ibx_rep_server *rep = NULL;
+	ibx_cert *cert = NULL;
+	void *args[1] = {&im};
+	long secs = 10;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			url = optarg;
+			break;
+		case 'c':
+			t.cert_file = optarg;
+			break;
+		case 'k':
+			t.key_file = optarg;
+			break;
+		case 'a':
+			t.ca_file = optarg;
+			break;
+		case 'm':
+			im.mode = optarg;
+			break;
+		case 's':
+			sign_key = optarg;
+			break;
+		case 'S':
+			secs = strtol(optarg, NULL, 10);
+			break;
+		default:
+			return (2);
+		}
+	}
+	if (url == NULL || t.cert_file == NULL || t.key_file == NULL)
+		return (2);
+	if (ibx_cert_load(t.cert_file, &cert) != IBX_OK ||
+	    ibx_cert_der(cert, &im.cert) != IBX_OK ||
+	    ibx_key_load(sign_key != NULL ? sign_key : t.key_file, &im.key) !=
+		IBX_OK)
+		return (1);
+	ibx_cert_free(cert);
+	if (ibx_rep_server_open(url, &t, 1, args, impostor_handle, &rep) !=
+	    IBX_OK)
+		return (1);
+	printf("listening\n");
+	fflush(stdout);
+	sleep((unsigned)secs);
+	ibx_rep_server_close(rep);
+	printf("done: received %u\n", im.received);
+	ibx_key_free(im.key);
+	ibx_bytes_fini(&im.cert);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "idle") == 0)
 		return (idle(argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "impostor") == 0)
+		return (impostor(argc - 1, argv + 1));
 	if (argc >= 2 && strcmp(argv[1], "forge") == 0)
 		return (forge(argc - 1, argv + 1));
 	if (argc == 6 && strcmp(argv[1], "send") == 0 &&
