@@ -148,6 +148,11 @@ start(struct agent *a)
 	a->drain.send.hub_id = a->hub_id;
 	a->drain.send.hub_pin = o->hub_pin;
 	a->drain.stop = &stopping;
+	if (spoke_drain_retry_new(&a->id,
+				  o->retry_max > 0 ? o->retry_max
+						   : SPOKE_AGENT_RETRY_MAX,
+				  &a->drain.retry) != IBX_OK)
+		return (-1);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -292,6 +297,7 @@ spoke_agent_run(const spoke_agent_opts *o)
 out:
 	ibx_req_client_close(a.client);
 	spoke_hub_id_free(a.hub_id);
+	spoke_drain_retry_free(a.drain.retry);
 	spoke_agent_watch_free(a.w);
 	spoke_outbox_close(a.ob);
 	spoke_identity_fini(&a.id);

@@ -32,7 +32,11 @@ typedef struct spoke_agent_opts {
 	int attempts;		/* per envelope and drain */
 	long interval_s;	/* between two looks at the sources */
 	bool once;		/* one pass, then exit */
+	int retry_max; /* "retry later" answers before an envelope is set
+			* aside (agent_drain.h); 0: SPOKE_AGENT_RETRY_MAX */
 } spoke_agent_opts;
+
+#define SPOKE_AGENT_RETRY_MAX 12
 
 /* spoke_agent_run: run the agent with o until SIGTERM or SIGINT (then 0),
  * or with o->once for one pass: look at the sources, drain the outbox

@@ -2,10 +2,25 @@
  * Delivering the outbox: the pending envelopes go to the hub one at a
  * time in sequence order, and each is filed by its Ack: accepted or
  * duplicate (the hub had it already) removes it, any other final status
- * moves it to rejected/, "retry later" and silence leave it, and every
- * later one, pending.  Order matters because the hub refuses a sequence
- * not greater than the last it accepted from the sender (a replay): an
- * envelope sent after a later one would be refused for good.
+ * moves it to rejected/, and silence leaves it, and every later one,
+ * pending (the hub is away: nothing else would get through either).
+ * Order matters because the hub refuses a sequence not greater than the
+ * last it accepted from the sender (a replay).
+ *
+ * "Retry later" (issue 14, finding 3): with a spoke_drain_retry, one
+ * envelope the hub keeps answering "retry later" no longer holds the rest
+ * back.  It waits out a backoff of its own (1 s doubling, at most 5 min)
+ * while the later ones are sent; after max_tries answers it is set aside
+ * in rejected/ with the reason.  What ordering is kept:
+ * - what a later envelope supersedes is never sent after it: a held
+ *   envelope whose kind (the listing; the statistics of one period, which
+ *   replace earlier ones at the hub) was accepted later is set aside as
+ *   superseded;
+ * - a held envelope of another kind (another period) is sealed again with
+ *   a new sequence before it goes, so the hub does not take it for a
+ *   replay; its content and signature are the organisation's as before.
+ * Delivery stays at-least-once: nothing leaves pending/ but on a verified
+ * final Ack, into rejected/ with its reason, or re-sealed first.
  */
 #ifndef SPOKE_AGENT_DRAIN_H
 #define SPOKE_AGENT_DRAIN_H
@@ -14,10 +29,23 @@
 #include <stdint.h>
 
 #include "agent_status.h"
+#include "envelope.h"
 #include "err.h"
 #include "outbox.h"
 #include "send.h"
 #include "wire.h"
+
+/* Per-envelope "retry later" bookkeeping across drains (in memory: an
+ * agent that restarts starts its envelopes afresh). */
+typedef struct spoke_drain_retry spoke_drain_retry;
+
+/* spoke_drain_retry_new: bookkeeping that re-seals with id (the agent's
+ * identity, which must outlive it) and sets an envelope aside after
+ * max_tries "retry later" answers (at least 1).  Free with
+ * spoke_drain_retry_free (NULL is fine). */
+ibx_err spoke_drain_retry_new(const spoke_identity *id, int max_tries,
+			      spoke_drain_retry **out);
+void spoke_drain_retry_free(spoke_drain_retry *r);
 
 /* Called with every final Ack, after the envelope has been filed. */
 typedef void (*spoke_drain_fn)(void *arg, uint64_t seq, const ibx_ack *ack);
@@ -29,12 +57,15 @@ typedef struct spoke_drain_opts {
 	/* Or NULL: when *stop becomes nonzero, no further envelope is sent
 	 * (a signal handler sets it). */
 	const volatile sig_atomic_t *stop;
+	/* Or NULL: strict order, every envelope waits for the first. */
+	spoke_drain_retry *retry;
 } spoke_drain_opts;
 
 /* spoke_agent_drain: send ob's pending envelopes in order as above,
  * recording sends, Acks and errors in st, and refresh st's counts.
  * IBX_OK when pending/ is empty at the end; IBX_ETIMEDOUT when an
- * envelope got no final Ack (it and every later one stay pending);
+ * envelope got no final Ack (it and every later one stay pending), or
+ * when envelopes wait out their "retry later" backoff;
  * IBX_ECLOSED when stopped by *o->stop; IBX_EIO, IBX_ENOMEM from the
  * outbox (logged, and in st). */
 ibx_err spoke_agent_drain(spoke_outbox *ob, const spoke_drain_opts *o,

@@ -22,7 +22,8 @@ spoke_agent_cli_usage(FILE *f)
 	       "K --ca CA [--crl CRL]\n"
 	       "                     [--cert-hash] [--insecure-tcp] "
 	       "[--interval S] [--timeout MS]\n"
-	       "                     [--attempts N] [--once]\n"
+	       "                     [--attempts N] [--once] [--retry-max N] "
+	       "[--hub-name NAME | --hub-pin SHA256]\n"
 	       "       inbound-spoke status [--outbox DIR]\n");
 }
 
@@ -65,6 +66,7 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 	    {"timeout", required_argument, NULL, 't'},
 	    {"attempts", required_argument, NULL, 'n'},
 	    {"once", no_argument, NULL, '1'},
+	    {"retry-max", required_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -152,6 +154,12 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 			break;
 		case '1':
 			o->once = true;
+			break;
+		case 'R':
+			if (parse_long("--retry-max", optarg, 1, 1000, &v) !=
+			    0)
+				return (-1);
+			o->retry_max = (int)v;
 			break;
 		case 'h':
 			spoke_agent_cli_usage(stdout);

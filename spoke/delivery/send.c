@@ -58,6 +58,12 @@ spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack)
 				rv = IBX_ECRYPTO;
 			} else if (rv == IBX_OK) {
 				IBX_WARN("hub asks to retry: %s", ack->error);
+				/* Believed only when signed: a forged "retry
+				 * later" must not hold an envelope back. */
+				if (hid != NULL &&
+				    spoke_hub_id_check(hid, envelope, ack, why,
+						       sizeof(why)) != IBX_OK)
+					ack->status = IBX_ACK_UNSPECIFIED;
 				rv = IBX_ETIMEDOUT;
 			} else {
 				IBX_WARN("hub sent an unreadable ack");

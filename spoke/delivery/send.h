@@ -34,7 +34,9 @@ typedef struct spoke_send_opts {
 
 /* spoke_send: send envelope and wait for a final, verified Ack in *ack.
  * IBX_OK when one arrived (accepted or not: read ack->status);
- * IBX_ETIMEDOUT when no hub gave a final answer in all attempts;
+ * IBX_ETIMEDOUT when no hub gave a final answer in all attempts (then
+ * ack->status is IBX_ACK_RETRY_LATER when the last answer was a verified
+ * "retry later");
  * IBX_ECRYPTO when the last final answer could not be verified (the reason
  * is logged); IBX_EINVAL or IBX_ECRYPTO when the hub's identity cannot be
  * set up (printed). */

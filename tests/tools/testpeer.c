@@ -34,6 +34,9 @@
  *       key, signed over other request bytes, signed and then altered
  *       (listing version), or signed as the hub would.  It prints one
  *       line "received N" per request (flushed) and exits after S s.
+ *       --ack retry-period:YYYY-MM answers "retry later" (signed) to
+ *       statistics of that period and accepts the rest; --ack
+ *       retry-first:N answers "retry later" to the first N requests.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -498,22 +501,40 @@ impostor_handle(void *arg, const uint8_t *req, size_t len, ibx_bytes *reply)
 {
 	struct impostor *im = arg;
 	static const uint8_t other[] = "another request";
+	ibx_case_statistics *s = NULL;
 	ibx_envelope env;
 	ibx_header h;
 	ibx_ack ack;
+	char period[8] = "-";
 
 	memset(&ack, 0, sizeof(ack));
 	memset(&h, 0, sizeof(h));
 	memset(&env, 0, sizeof(env));
 	if (ibx_envelope_decode(req, len, &env) == IBX_OK &&
-	    ibx_header_decode(env.header.data, env.header.len, &h) == IBX_OK)
+	    ibx_header_decode(env.header.data, env.header.len, &h) == IBX_OK) {
 		ack.sequence = h.sequence;
+		if (h.payload_type == IBX_PAYLOAD_CASE_STATISTICS &&
+		    ibx_statistics_decode(env.payload.data, env.payload.len,
+					  &s) == IBX_OK)
+			snprintf(period, sizeof(period), "%s", s->period);
+	}
+	ibx_statistics_free(s);
 	ibx_bytes_fini(&h.cert);
 	ibx_envelope_fini(&env);
 	ack.status = IBX_ACK_ACCEPTED;
 	ack.listing_version = 1;
 	im->received++;
-	printf("received %u\n", im->received);
+	if ((strncmp(im->mode, "retry-period:", 13) == 0 &&
+	     strcmp(im->mode + 13, period) == 0) ||
+	    (strncmp(im->mode, "retry-first:", 12) == 0 &&
+	     im->received <= (unsigned)atoi(im->mode + 12))) {
+		ack.status = IBX_ACK_RETRY_LATER;
+		snprintf(ack.error, sizeof(ack.error),
+			 "hub database unavailable: send it again later");
+	}
+	printf("received %u seq %llu period %s: %s\n", im->received,
+	       (unsigned long long)ack.sequence, period,
+	       ibx_ack_status_name(ack.status));
 	fflush(stdout);
 	if (strcmp(im->mode, "unsigned") == 0) {
 		memcpy(ack.hub_cert, im->cert.data, im->cert.len);
