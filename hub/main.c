@@ -64,6 +64,7 @@ struct hub_config {
 	int insecure_tcp;
 	int no_db;
 	ibx_transport_opts tls;
+	ibx_transport_limits limits; /* of the tls+tcp:// port */
 };
 
 static void
@@ -90,7 +91,52 @@ usage(FILE *f)
 	    "connection (8)\n"
 	    "  --http-threads N  HTTP threads and API connections (4)\n"
 	    "  --db-read DSN     the API's reads from this server (a hot "
-	    "standby)\n");
+	    "standby)\n"
+	    "  --handshake-timeout S    a TLS handshake not done in S s is "
+	    "closed (10)\n"
+	    "  --max-conns N            spoke connections in total (20000)\n"
+	    "  --max-conns-per-addr N   from one address (64)\n"
+	    "  --max-busy N             connections with a request in "
+	    "flight (32; each may\n"
+	    "                           hold a 4 MiB partial frame)\n");
+}
+
+/* One of the port's limits (ibx_transport_limits), checked. */
+static int
+limit_option(int ch, const char *arg, ibx_transport_limits *l)
+{
+	static const struct {
+		int ch;
+		const char *name;
+		long min, max;
+	} opts[] = {
+	    {'T', "--handshake-timeout", 1, 600},
+	    {'C', "--max-conns", 1, 1000000},
+	    {'A', "--max-conns-per-addr", 1, 1000000},
+	    {'B', "--max-busy", 1, 100000},
+	};
+	char err[128];
+	long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]) && opts[i].ch != ch;
+	     i++)
+		;
+	if (i == sizeof(opts) / sizeof(opts[0]) ||
+	    hub_query_long(opts[i].name, arg, opts[i].min, opts[i].max, &v,
+			   err, sizeof(err)) != IBX_OK) {
+		fprintf(stderr, "inbound-hub: %s\n", err);
+		return (-1);
+	}
+	if (ch == 'T')
+		l->handshake_timeout_ms = (int)v * 1000;
+	else if (ch == 'C')
+		l->max_conns = (int)v;
+	else if (ch == 'A')
+		l->max_conns_per_addr = (int)v;
+	else
+		l->max_busy = (int)v;
+	return (0);
 }
 
 static int
@@ -112,6 +158,10 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	    {"key", required_argument, NULL, 'k'},
 	    {"ca", required_argument, NULL, 'a'},
 	    {"crl", required_argument, NULL, 'r'},
+	    {"handshake-timeout", required_argument, NULL, 'T'},
+	    {"max-conns", required_argument, NULL, 'C'},
+	    {"max-conns-per-addr", required_argument, NULL, 'A'},
+	    {"max-busy", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -174,6 +224,13 @@ parse_args(int argc, char **argv, struct hub_config *c)
 			break;
 		case 'r':
 			c->tls.crl_file = optarg;
+			break;
+		case 'T':
+		case 'C':
+		case 'A':
+		case 'B':
+			if (limit_option(ch, optarg, &c->limits) != 0)
+				return (-1);
 			break;
 		case 'h':
 			usage(stdout);
@@ -512,6 +569,12 @@ main(int argc, char **argv)
 	c.workers = 8;
 	c.k = HUB_SDC_K_DEFAULT;
 	c.http_threads = 4;
+	c.limits.handshake_timeout_ms = IBX_TRANSPORT_HANDSHAKE_MS;
+	c.limits.max_conns = IBX_TRANSPORT_MAX_CONNS;
+	c.limits.max_conns_per_addr = IBX_TRANSPORT_MAX_CONNS_PER_ADDR;
+	c.limits.max_busy = IBX_TRANSPORT_MAX_BUSY;
+	c.limits.stall_timeout_ms = IBX_TRANSPORT_STALL_MS;
+	c.tls.limits = &c.limits;
 	if (argc > 1 && strcmp(argv[1], "migrate") == 0) {
 		migrate = 1;
 		argv++;

@@ -4,6 +4,7 @@
  * handler free to block on its database connection without starving nng's
  * own callback threads.
  */
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
@@ -15,6 +16,7 @@
 #include <nng/protocol/reqrep0/req.h>
 #include <nng/supplemental/tls/tls.h>
 
+#include "guard.h"
 #include "log.h"
 #include "transport.h"
 
@@ -30,7 +32,8 @@ struct rep_worker {
 struct ibx_rep_server {
 	nng_socket sock;
 	nng_listener listener;
-	char *url;
+	char *url;		     /* where nng listens */
+	ibx_guard *guard;	     /* on the public URL, or NULL */
 	pthread_mutex_t reload_lock; /* one reload at a time */
 	ibx_rep_handler handler;
 	size_t nworkers;
@@ -189,6 +192,18 @@ rep_worker_main(void *p)
 /* Create and start a listener for s->url with TLS configuration tls (or
  * NULL for tcp://).  The port of a listener just closed may linger for a
  * moment: NNG_EADDRINUSE is retried for up to a second. */
+/* The port nng's listener l took (for tls+tcp://127.0.0.1:0). */
+static int
+listener_port(nng_listener l)
+{
+	nng_sockaddr sa;
+
+	if (nng_listener_get_addr(l, NNG_OPT_LOCADDR, &sa) != 0 ||
+	    sa.s_family != NNG_AF_INET)
+		return (-1);
+	return (ntohs(sa.s_in.sa_port));
+}
+
 static int
 listener_start(ibx_rep_server *s, nng_tls_config *tls, nng_listener *out)
 {
@@ -248,8 +263,29 @@ ibx_rep_server_open(const char *url, const ibx_transport_opts *opts,
 	if (url_is_tls(url) &&
 	    (rv = tls_config_new(NNG_TLS_MODE_SERVER, opts, &tls)) != 0)
 		goto fail;
+	if (url_is_tls(url) && opts->limits != NULL) {
+		/* nng on a loopback port of its own, the guard on url. */
+		free(s->url);
+		if ((s->url = strdup("tls+tcp://127.0.0.1:0")) == NULL) {
+			rv = NNG_ENOMEM;
+			goto fail;
+		}
+	}
 	if ((rv = listener_start(s, tls, &s->listener)) != 0)
 		goto fail;
+	if (url_is_tls(url) && opts->limits != NULL) {
+		char host[256];
+		const char *port = strrchr(url, ':');
+
+		ibx_transport_url_host(url, host, sizeof(host));
+		if (port == NULL ||
+		    ibx_guard_open(host, port + 1, opts->limits,
+				   listener_port(s->listener),
+				   &s->guard) != IBX_OK) {
+			rv = NNG_EADDRINUSE;
+			goto fail;
+		}
+	}
 	if (tls != NULL) {
 		nng_tls_config_free(tls);
 		tls = NULL;
@@ -295,6 +331,24 @@ ibx_rep_server_reload_tls(ibx_rep_server *s, const ibx_transport_opts *opts)
 	if ((rv = tls_config_new(NNG_TLS_MODE_SERVER, opts, &tls)) != 0)
 		return (IBX_ECRYPTO);
 	pthread_mutex_lock(&s->reload_lock);
+	if (s->guard != NULL) {
+		nng_listener fresh;
+
+		/* Behind the guard the new listener takes a new loopback
+		 * port before the old one goes: no moment without one. */
+		if ((rv = listener_start(s, tls, &fresh)) != 0) {
+			IBX_ERROR("transport: listen again on %s: %s", s->url,
+				  nng_strerror(rv));
+			ret = IBX_EIO;
+		} else {
+			ibx_guard_set_backend(s->guard, listener_port(fresh));
+			nng_listener_close(s->listener);
+			s->listener = fresh;
+		}
+		pthread_mutex_unlock(&s->reload_lock);
+		nng_tls_config_free(tls);
+		return (ret);
+	}
 	/* nng 1.5.2 freezes a TLS configuration once a listener uses it
 	 * (NNG_EBUSY), and one port takes one listener: the old listener
 	 * goes, with the sessions it accepted, and a new one with the new
@@ -318,6 +372,7 @@ ibx_rep_server_close(ibx_rep_server *s)
 
 	if (s == NULL)
 		return;
+	ibx_guard_close(s->guard);
 	nng_close(s->sock);
 	for (i = 0; i < s->nworkers; i++) {
 		struct rep_worker *w = &s->workers[i];

@@ -15,6 +15,26 @@
 #include "err.h"
 #include "wire.h"
 
+/* The limits of the hub's port (guard.c; issue 14, finding 5).  Times in
+ * milliseconds. */
+typedef struct ibx_transport_limits {
+	int handshake_timeout_ms; /* TLS handshake done within, or closed */
+	int max_conns;		  /* open connections in total */
+	int max_conns_per_addr;	  /* from one peer address */
+	/* Connections with a request partly or wholly at the hub: at most
+	 * max_busy at once (others wait), so partial frames hold at most
+	 * max_busy x IBX_WIRE_MAX_MESSAGE bytes. */
+	int max_busy;
+	int stall_timeout_ms; /* a busy connection without progress */
+} ibx_transport_limits;
+
+/* Defaults for the hub (inbound-hub serve flags override them). */
+#define IBX_TRANSPORT_HANDSHAKE_MS	 10000
+#define IBX_TRANSPORT_MAX_CONNS		 20000
+#define IBX_TRANSPORT_MAX_CONNS_PER_ADDR 64
+#define IBX_TRANSPORT_MAX_BUSY		 32
+#define IBX_TRANSPORT_STALL_MS		 30000
+
 /* TLS material for tls+tcp:// URLs (PEM files).  All NULL for tcp://. */
 typedef struct ibx_transport_opts {
 	const char *cert_file; /* this side's certificate chain */
@@ -27,6 +47,9 @@ typedef struct ibx_transport_opts {
 	 * URL.  Unused by the hub.  Organisation certificates also lack the
 	 * serverAuth usage that the TLS client requires (deploy/pki). */
 	const char *server_name;
+	/* The hub's port limits, or NULL for none (a listener only: the
+	 * guard takes the public port and nng listens on loopback). */
+	const ibx_transport_limits *limits;
 } ibx_transport_opts;
 
 /* ibx_transport_url_host: the host of url ("tls+tcp://HOST:PORT",

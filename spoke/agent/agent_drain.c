@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent_drain.h"
 #include "journal.h"
@@ -16,8 +17,6 @@ struct held {
 	int64_t next_ms;  /* not sent again before (spoke_agent_now_ms) */
 	int64_t first_ms; /* the first answer */
 	char kind[48];	  /* envelope_kind */
-	bool later_accepted;
-	uint64_t superseded_by; /* 0, or the later envelope of its kind */
 };
 
 struct spoke_drain_retry {
@@ -170,6 +169,36 @@ set_aside(spoke_outbox *ob, uint64_t seq, const char *reason,
 	return (IBX_OK);
 }
 
+/* Held envelope seq is superseded by a later one of its kind: its content
+ * is obsolete (the hub replaces it, DHIS2-style), so it is dropped from
+ * pending/, with a line in DIR/superseded.log (appended and fsynced
+ * first), rather than filed as a refusal. */
+static ibx_err
+drop_superseded(spoke_outbox *ob, uint64_t seq, const char *reason,
+		spoke_agent_status *st)
+{
+	char path[4096];
+	FILE *f;
+	int ok;
+	ibx_err rv;
+
+	snprintf(path, sizeof(path), "%s/superseded.log",
+		 spoke_outbox_dir(ob));
+	if ((f = fopen(path, "a")) == NULL)
+		return (IBX_EIO);
+	ok = fprintf(f, "%" PRIu64 " %" PRId64 " %s\n", seq,
+		     spoke_agent_now_ms(), reason) > 0 &&
+	     fflush(f) == 0 && fsync(fileno(f)) == 0;
+	if (fclose(f) != 0 || !ok)
+		return (IBX_EIO);
+	if ((rv = spoke_outbox_remove(ob, seq)) != IBX_OK &&
+	    rv != IBX_ENOTFOUND)
+		return (rv);
+	IBX_INFO("envelope %" PRIu64 " dropped: %s", seq, reason);
+	(void)st;
+	return (IBX_OK);
+}
+
 /* The backoff of one held envelope after its tries-th answer: 1 s
  * doubling, at most 5 min. */
 static int64_t
@@ -290,63 +319,74 @@ out:
 	return (rv);
 }
 
-/* Deliver seq with "retry later" bookkeeping (agent_drain.h).  IBX_OK to
- * go on with the next envelope (*waiting set when one is held back);
- * IBX_ETIMEDOUT when the hub is silent; outbox errors. */
+/* Held envelope h (pending seqs[i] of n) waits while what lies behind it
+ * may go: it moves behind them first, so that nothing is ever sent after
+ * an envelope with a greater sequence (the hub would refuse it as a
+ * replay).  If one behind it is of its kind, sealed later, it is
+ * superseded and set aside instead (it must not overwrite newer content);
+ * else it is sealed again with a new sequence.  Nothing behind it: it
+ * stays as it is. */
 static ibx_err
-drain_one_held(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
-	       spoke_agent_status *st, bool *waiting)
+requeue(spoke_outbox *ob, spoke_drain_retry *r, struct held *h,
+	const uint64_t *seqs, size_t n, size_t i, spoke_agent_status *st)
 {
-	spoke_drain_retry *r = o->retry;
-	struct held *h = held_find(r, seq);
-	int64_t now = spoke_agent_now_ms();
 	char kind[48], reason[900];
-	uint64_t fresh;
+	uint64_t seq = h->seq, fresh;
 	size_t j;
 	ibx_err rv;
 
-	if (h != NULL && h->superseded_by != 0) {
-		snprintf(reason, sizeof(reason),
-			 "superseded: envelope %" PRIu64 " (%s) was accepted "
-			 "after the hub asked to retry this one later; it is "
-			 "not sent after it",
-			 h->superseded_by, h->kind);
-		held_drop(r, seq);
-		return (set_aside(ob, seq, reason, st));
+	if (i + 1 >= n)
+		return (IBX_OK);
+	for (j = i + 1; j < n; j++) {
+		pending_kind(ob, seqs[j], kind);
+		if (kind[0] != '\0' && strcmp(kind, h->kind) == 0) {
+			snprintf(reason, sizeof(reason),
+				 "superseded: envelope %" PRIu64
+				 " (%s) was sealed after it and goes "
+				 "instead; the hub had asked to retry this "
+				 "one later",
+				 seqs[j], kind);
+			held_drop(r, seq);
+			return (drop_superseded(ob, seq, reason, st));
+		}
 	}
+	if ((rv = reseal(ob, r->id, seq, &fresh)) != IBX_OK) {
+		spoke_agent_status_error(
+		    st, "envelope %" PRIu64 ": cannot seal it again: %s", seq,
+		    ibx_strerror(rv));
+		return (rv == IBX_ENOTFOUND ? IBX_OK : rv);
+	}
+	IBX_INFO("envelope %" PRIu64 " sealed again as %" PRIu64
+		 ", behind the %zu that go meanwhile",
+		 seq, fresh, n - i - 1);
+	h->seq = fresh;
+	return (IBX_OK);
+}
+
+/* Deliver seqs[i] (of the n pending) with "retry later" bookkeeping
+ * (agent_drain.h).  IBX_OK to go on with the next envelope (*waiting set
+ * when one is held back); IBX_ETIMEDOUT when the hub is silent; outbox
+ * errors. */
+static ibx_err
+drain_one_held(spoke_outbox *ob, const spoke_drain_opts *o,
+	       const uint64_t *seqs, size_t n, size_t i,
+	       spoke_agent_status *st, bool *waiting)
+{
+	spoke_drain_retry *r = o->retry;
+	uint64_t seq = seqs[i];
+	struct held *h = held_find(r, seq);
+	int64_t now = spoke_agent_now_ms();
+	char kind[48], reason[900];
+	ibx_err rv;
+
 	if (h != NULL && h->next_ms > now) {
 		*waiting = true;
-		return (IBX_OK);
-	}
-	if (h != NULL && h->later_accepted) {
-		if ((rv = reseal(ob, r->id, seq, &fresh)) != IBX_OK) {
-			spoke_agent_status_error(st,
-						 "envelope %" PRIu64
-						 ": cannot seal it again: %s",
-						 seq, ibx_strerror(rv));
-			return (rv == IBX_ENOTFOUND ? IBX_OK : rv);
-		}
-		IBX_INFO("envelope %" PRIu64 " sealed again as %" PRIu64
-			 " (a later one was accepted meanwhile)",
-			 seq, fresh);
-		h->seq = fresh;
-		h->later_accepted = false;
-		*waiting = true; /* sent in its new place, next drain */
-		return (IBX_OK);
+		return (requeue(ob, r, h, seqs, n, i, st));
 	}
 	pending_kind(ob, seq, kind);
 	rv = deliver_one(ob, o, seq, st);
 	if (rv == IBX_OK) {
 		held_drop(r, seq);
-		/* Whatever waits behind it is now older than the hub's
-		 * last sequence; what it supersedes is never sent. */
-		for (j = 0; j < r->n; j++)
-			if (r->v[j].seq < seq) {
-				r->v[j].later_accepted = true;
-				if (kind[0] != '\0' &&
-				    strcmp(r->v[j].kind, kind) == 0)
-					r->v[j].superseded_by = seq;
-			}
 		return (IBX_OK);
 	}
 	if (rv != IBX_EDBDOWN)
@@ -383,7 +423,7 @@ drain_one_held(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 		 "meanwhile",
 		 seq, h->tries, r->max_tries);
 	*waiting = true;
-	return (IBX_OK);
+	return (requeue(ob, r, h, seqs, n, i, st));
 }
 
 ibx_err
@@ -411,7 +451,7 @@ spoke_agent_drain(spoke_outbox *ob, const spoke_drain_opts *o,
 				break;
 			continue;
 		}
-		if ((rv = drain_one_held(ob, o, seqs[i], st, &waiting)) !=
+		if ((rv = drain_one_held(ob, o, seqs, n, i, st, &waiting)) !=
 		    IBX_OK)
 			break;
 	}

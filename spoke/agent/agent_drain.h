@@ -10,17 +10,25 @@
  * "Retry later" (issue 14, finding 3): with a spoke_drain_retry, one
  * envelope the hub keeps answering "retry later" no longer holds the rest
  * back.  It waits out a backoff of its own (1 s doubling, at most 5 min)
- * while the later ones are sent; after max_tries answers it is set aside
- * in rejected/ with the reason.  What ordering is kept:
+ * while the others go; after max_tries answers it is set aside in
+ * rejected/ with the reason.  With the agent's default of 12 answers the
+ * backoffs add up to about 45 minutes: a hub whose database stays away
+ * longer gets envelopes set aside, which "inbound-spoke status" shows;
+ * they are sent again by publishing anew.  What ordering is kept:
+ * - nothing is ever sent after an envelope with a greater sequence (the
+ *   hub would refuse it as a replay): a held envelope with others behind
+ *   it moves behind them, sealed again with a new sequence (its payload
+ *   unchanged, signed anew by the organisation), before they go; so the
+ *   pending/ order on disk is always the sending order, and an agent that
+ *   restarts (its backoffs are in memory) keeps it;
  * - what a later envelope supersedes is never sent after it: a held
- *   envelope whose kind (the listing; the statistics of one period, which
- *   replace earlier ones at the hub) was accepted later is set aside as
- *   superseded;
- * - a held envelope of another kind (another period) is sealed again with
- *   a new sequence before it goes, so the hub does not take it for a
- *   replay; its content and signature are the organisation's as before.
+ *   envelope with one of its kind behind it (the listing; the statistics
+ *   of one period, which replace earlier ones at the hub) is set aside as
+ *   superseded instead of moving behind it: dropped from pending/ with a
+ *   line in DIR/superseded.log (not a refusal: its content is obsolete).
  * Delivery stays at-least-once: nothing leaves pending/ but on a verified
- * final Ack, into rejected/ with its reason, or re-sealed first.
+ * final Ack, into rejected/ with its reason, or sealed again first (a
+ * crash in between leaves both, and the hub takes the same content twice).
  */
 #ifndef SPOKE_AGENT_DRAIN_H
 #define SPOKE_AGENT_DRAIN_H

@@ -5,7 +5,8 @@
 # envelope waits out its own backoff while the others go; after
 # --retry-max answers it is set aside in rejected/ with the reason; an
 # envelope superseded meanwhile (the same period, accepted later) is never
-# sent after its successor.  The peer here is a stand-in hub holding the
+# sent after its successor (it is dropped, with a line in
+# superseded.log).  The peer here is a stand-in hub holding the
 # hub's key, which signs its "retry later" as the hub would.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/lib_trust.sh"
@@ -61,7 +62,7 @@ AGENT=
 impostor_stop
 
 # Superseded: two submissions for April; the hub holds the first, takes
-# the second; the first is set aside, never sent after it.
+# the second; the first is dropped as superseded, never sent after it.
 OB2=$WORK/outbox2
 spoke stats --nil --period 2026-04 --hub "$DOWN" "${ID[@]}" --outbox "$OB2" --timeout 300 --attempts 1
 spoke stats --nil --period 2026-04 --hub "$DOWN" "${ID[@]}" --outbox "$OB2" --timeout 300 --attempts 1
@@ -77,6 +78,7 @@ for i in $(seq 1 150); do
 done
 assert_eq "$(pending "$OB2")" 0 "the outbox empties"
 assert_eq "$(journal_lines "$OB2")" 1 "the later April submission is delivered"
-assert_eq "$(rejected "$OB2")" 1 "the earlier one is set aside"
-assert_contains "$(cat "$OB2"/rejected/*.reason)" "superseded" "as superseded"
+assert_eq "$(rejected "$OB2")" 0 "nothing is refused"
+assert_eq "$(wc -l <"$OB2/superseded.log")" 1 "the earlier one is dropped as superseded"
+assert_contains "$(cat "$OB2/superseded.log")" "was sealed after it and goes instead" "saying why"
 assert_eq "$(grep -c 'accepted' "$WORK/hub2.log")" 1 "the superseded one was never sent after its successor"

@@ -34,6 +34,10 @@
  *       key, signed over other request bytes, signed and then altered
  *       (listing version), or signed as the hub would.  It prints one
  *       line "received N" per request (flushed) and exits after S s.
+ *   ibx-testpeer idle-tcp --addr HOST:PORT --conns N --seconds S
+ *       N TCP connections that never start TLS; prints, when all are
+ *       closed by the other side or after S s, "closed K of N, first F s,
+ *       last L s, within 1 s E".
  *       --ack retry-period:YYYY-MM answers "retry later" (signed) to
  *       statistics of that period and accepts the rest; --ack
  *       retry-first:N answers "retry later" to the first N requests.
@@ -47,6 +51,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -437,7 +443,7 @@ idle(int argc, char **argv)
 	    {"seconds", required_argument, NULL, 's'},
 	    {NULL, 0, NULL, 0},
 	};
-	ibx_transport_opts t = {NULL, NULL, NULL, NULL, NULL};
+	ibx_transport_opts t = {NULL, NULL, NULL, NULL, NULL, NULL};
 	const char *hub = NULL;
 	ibx_req_client **c;
 	ibx_bytes req = {(uint8_t *)"x", 1}, reply = {0};
@@ -563,7 +569,7 @@ impostor(int argc, char **argv)
 	    {"seconds", required_argument, NULL, 'S'},
 	    {NULL, 0, NULL, 0},
 	};
-	ibx_transport_opts t = {NULL, NULL, NULL, NULL, NULL};
+	ibx_transport_opts t = {NULL, NULL, NULL, NULL, NULL, NULL};
 	struct impostor im = {"good", NULL, {NULL, 0}, 0};
 	const char *url = NULL, *sign_key = NULL;
 	ibx_rep_server *rep = NULL;
@@ -620,12 +626,99 @@ impostor(int argc, char **argv)
 	return (0);
 }
 
+static double
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+static int
+idle_tcp(const char *addr, long n, long secs)
+{
+	struct sockaddr_in sa;
+	struct pollfd *p;
+	struct rlimit rl;
+	char host[64];
+	const char *colon = strrchr(addr, ':');
+	double t0, first = -1, last = -1, *when;
+	long i, open_n, closed = 0, early = 0;
+	char buf[64];
+
+	if (colon == NULL || (size_t)(colon - addr) >= sizeof(host) || n < 1)
+		return (2);
+	memcpy(host, addr, (size_t)(colon - addr));
+	host[colon - addr] = '\0';
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)atoi(colon + 1));
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		return (2);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	p = calloc((size_t)n, sizeof(*p));
+	when = calloc((size_t)n, sizeof(*when));
+	if (p == NULL || when == NULL)
+		return (1);
+	for (i = 0; i < n; i++) {
+		if ((p[i].fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+		    connect(p[i].fd, (struct sockaddr *)&sa, sizeof(sa)) !=
+			0) {
+			perror("connect");
+			return (1);
+		}
+		p[i].events = POLLIN;
+	}
+	t0 = mono_s();
+	printf("connected %ld\n", n);
+	fflush(stdout);
+	for (open_n = n; open_n > 0 && mono_s() - t0 < (double)secs;) {
+		if (poll(p, (nfds_t)n, 100) <= 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (p[i].fd < 0 || p[i].revents == 0)
+				continue;
+			if (read(p[i].fd, buf, sizeof(buf)) > 0)
+				continue;
+			close(p[i].fd);
+			p[i].fd = -1;
+			when[i] = mono_s() - t0;
+			if (first < 0)
+				first = when[i];
+			last = when[i];
+			closed++;
+			open_n--;
+			if (when[i] < 1.0)
+				early++;
+		}
+	}
+	printf("closed %ld of %ld, first %.2f s, last %.2f s, within 1 s "
+	       "%ld\n",
+	       closed, n, first, last, early);
+	for (i = 0; i < n; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+	free(p);
+	free(when);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "idle") == 0)
 		return (idle(argc - 1, argv + 1));
+	if (argc == 8 && strcmp(argv[1], "idle-tcp") == 0 &&
+	    strcmp(argv[2], "--addr") == 0 &&
+	    strcmp(argv[4], "--conns") == 0 &&
+	    strcmp(argv[6], "--seconds") == 0)
+		return (idle_tcp(argv[3], strtol(argv[5], NULL, 10),
+				 strtol(argv[7], NULL, 10)));
 	if (argc >= 2 && strcmp(argv[1], "impostor") == 0)
 		return (impostor(argc - 1, argv + 1));
 	if (argc >= 2 && strcmp(argv[1], "forge") == 0)
