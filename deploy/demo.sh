@@ -114,6 +114,12 @@ tail -n 5 "$var/datagen.log"
 say "national CA and one spoke identity per hospital (var/pki)"
 pki=$var/pki
 ./deploy/pki/ca-init.sh "$pki" >/dev/null
+# The hub's profile (issue 14): a certificate from before it, without the
+# hub's names in subjectAltName, is issued again.
+if [ -f "$pki/hub/hub.pem" ] &&
+	! openssl x509 -in "$pki/hub/hub.pem" -noout -ext subjectAltName 2>/dev/null | grep -q 127.0.0.1; then
+	rm -f "$pki/hub/hub.pem" "$pki/hub/hub.key"
+fi
 if [ ! -f "$pki/hub/hub.pem" ]; then
 	./deploy/pki/issue.sh "$pki" 0000000000 hub
 	mkdir -p "$pki/hub"

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "api.h"
 #include "crypto.h"
@@ -27,6 +29,22 @@
 
 #define WORKERS_MAX 64
 
+/* How often the serve loop looks at the CRL file (a change is reloaded)
+ * and at its freshness, in seconds; and how often a stale or soon stale
+ * CRL is logged again. */
+#define CRL_LOOK_S	   2
+#define CRL_EXPIRING_LOG_S 3600
+#define CRL_EXPIRED_LOG_S  60
+
+/* The CRL in force: the file as last loaded, and what /healthz shows. */
+struct crl_watch {
+	const char *path; /* --crl, or NULL */
+	struct stat seen;
+	int last_state;
+	int64_t logged_at; /* Unix seconds of the last warning */
+	hub_crl_health health;
+};
+
 struct hub_config {
 	const char *db;
 	const char *db_read;
@@ -40,6 +58,7 @@ struct hub_config {
 	int insecure_tcp;
 	int no_db;
 	ibx_transport_opts tls;
+	ibx_transport_limits limits; /* of the tls+tcp:// port */
 };
 
 static void
@@ -71,8 +90,53 @@ usage(FILE *f)
 	    "PREFIX/share/inbound-exchange/sql)\n"
 	    "  --web DIR         the web pages (default "
 	    "PREFIX/share/inbound-exchange/web)\n"
+	    "  --handshake-timeout S    a TLS handshake not done in S s is "
+	    "closed (10)\n"
+	    "  --max-conns N            spoke connections in total (20000)\n"
+	    "  --max-conns-per-addr N   from one address (64)\n"
+	    "  --max-busy N             connections with a request in "
+	    "flight (32; each may\n"
+	    "                           hold a 4 MiB partial frame)\n"
 	    "\n"
 	    "PREFIX is the parent of the folder holding this program.\n");
+}
+
+/* One of the port's limits (ibx_transport_limits), checked. */
+static int
+limit_option(int ch, const char *arg, ibx_transport_limits *l)
+{
+	static const struct {
+		int ch;
+		const char *name;
+		long min, max;
+	} opts[] = {
+	    {'T', "--handshake-timeout", 1, 600},
+	    {'C', "--max-conns", 1, 1000000},
+	    {'A', "--max-conns-per-addr", 1, 1000000},
+	    {'B', "--max-busy", 1, 100000},
+	};
+	char err[128];
+	long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]) && opts[i].ch != ch;
+	     i++)
+		;
+	if (i == sizeof(opts) / sizeof(opts[0]) ||
+	    hub_query_long(opts[i].name, arg, opts[i].min, opts[i].max, &v,
+			   err, sizeof(err)) != IBX_OK) {
+		fprintf(stderr, "inbound-hub: %s\n", err);
+		return (-1);
+	}
+	if (ch == 'T')
+		l->handshake_timeout_ms = (int)v * 1000;
+	else if (ch == 'C')
+		l->max_conns = (int)v;
+	else if (ch == 'A')
+		l->max_conns_per_addr = (int)v;
+	else
+		l->max_busy = (int)v;
+	return (0);
 }
 
 static int
@@ -94,6 +158,10 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	    {"key", required_argument, NULL, 'k'},
 	    {"ca", required_argument, NULL, 'a'},
 	    {"crl", required_argument, NULL, 'r'},
+	    {"handshake-timeout", required_argument, NULL, 'T'},
+	    {"max-conns", required_argument, NULL, 'C'},
+	    {"max-conns-per-addr", required_argument, NULL, 'A'},
+	    {"max-busy", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -156,6 +224,13 @@ parse_args(int argc, char **argv, struct hub_config *c)
 			break;
 		case 'r':
 			c->tls.crl_file = optarg;
+			break;
+		case 'T':
+		case 'C':
+		case 'A':
+		case 'B':
+			if (limit_option(ch, optarg, &c->limits) != 0)
+				return (-1);
 			break;
 		case 'h':
 			usage(stdout);
@@ -226,6 +301,141 @@ find_dir(const char *name, const char *flag, char *out, size_t n)
 	return (-1);
 }
 
+/* The hub's key and certificate, which sign every Ack (crypto.h): required
+ * for tls+tcp://; without them (plain tcp:// for tests) Acks go unsigned,
+ * and that is logged.  0, or -1 with the reason logged. */
+static int
+load_ack_signer(const struct hub_config *c, ibx_key **key, ibx_cert **cert,
+		ibx_bytes *der)
+{
+	char detail[256];
+
+	if (c->tls.cert_file == NULL || c->tls.key_file == NULL) {
+		if (strncmp(c->listen, "tls+tcp://", 10) == 0) {
+			IBX_ERROR("--cert and --key (the hub's own) are "
+				  "required for %s",
+				  c->listen);
+			return (-1);
+		}
+		IBX_WARN("no --cert and --key: Acks go UNSIGNED, and spokes "
+			 "that verify them (every spoke with --ca) will not "
+			 "believe them");
+		return (0);
+	}
+	if (ibx_key_load(c->tls.key_file, key) != IBX_OK ||
+	    ibx_cert_load(c->tls.cert_file, cert) != IBX_OK)
+		return (-1);
+	if (!ibx_key_matches(*key, *cert)) {
+		IBX_ERROR("%s: the key is not the certificate's (%s)",
+			  c->tls.key_file, c->tls.cert_file);
+		return (-1);
+	}
+	/* Spokes believe only the hub's profile (deploy/pki/issue.sh). */
+	if (ibx_cert_check_hub(*cert, NULL, 0, NULL, detail, sizeof(detail)) !=
+		IBX_OK &&
+	    strstr(detail, "no hub name") == NULL) {
+		IBX_ERROR("%s: not a hub certificate: %s (issue it with "
+			  "deploy/pki/issue.sh DIR CODE hub)",
+			  c->tls.cert_file, detail);
+		return (-1);
+	}
+	if (ibx_cert_der(*cert, der) != IBX_OK)
+		return (-1);
+	return (0);
+}
+
+/* How fresh the CRL is now: sets crl->health, and logs on every change of
+ * state and, while it is stale or nearly so, every so often (loudly:
+ * operators must publish a fresh CRL before nextUpdate). */
+static void
+crl_assess(struct crl_watch *crl)
+{
+	int64_t last, next, now = (int64_t)time(NULL);
+	int state, again;
+	char when[32];
+	time_t t;
+	struct tm tm;
+
+	if (crl->path == NULL) {
+		crl->health.state = HUB_CRL_NONE;
+		return;
+	}
+	if (ibx_crl_dates(crl->path, &last, &next) != IBX_OK) {
+		/* The one in force stays; its state stays too. */
+		IBX_WARN("crl: %s cannot be read", crl->path);
+		return;
+	}
+	state = now >= next		      ? HUB_CRL_EXPIRED
+		: next - now < HUB_CRL_WARN_S ? HUB_CRL_EXPIRING
+					      : HUB_CRL_FRESH;
+	crl->health.next_update = next;
+	crl->health.state = state;
+	again = state == HUB_CRL_EXPIRED    ? CRL_EXPIRED_LOG_S
+		: state == HUB_CRL_EXPIRING ? CRL_EXPIRING_LOG_S
+					    : 0;
+	if (state == crl->last_state &&
+	    (again == 0 || now - crl->logged_at < again))
+		return;
+	crl->last_state = state;
+	crl->logged_at = now;
+	t = (time_t)next;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (state == HUB_CRL_EXPIRED)
+		IBX_ERROR("crl: %s EXPIRED at %s (nextUpdate): refusing every "
+			  "spoke, TLS handshakes and envelopes, until a "
+			  "fresh CRL is installed and the hub gets SIGHUP "
+			  "(deploy/pki/crl.sh)",
+			  crl->path, when);
+	else if (state == HUB_CRL_EXPIRING)
+		IBX_WARN(
+		    "crl: %s expires at %s, in %lld s: publish a fresh "
+		    "one (deploy/pki/crl.sh) and send SIGHUP before then, "
+		    "or every spoke will be refused",
+		    crl->path, when, (long long)(next - now));
+	else
+		IBX_INFO("crl: %s is current until %s", crl->path, when);
+}
+
+/* Has the CRL file changed since it was loaded? */
+static int
+crl_file_changed(const struct crl_watch *crl)
+{
+	struct stat now;
+
+	if (crl->path == NULL || stat(crl->path, &now) != 0)
+		return (0);
+	return (now.st_mtim.tv_sec != crl->seen.st_mtim.tv_sec ||
+		now.st_mtim.tv_nsec != crl->seen.st_mtim.tv_nsec ||
+		now.st_ino != crl->seen.st_ino ||
+		now.st_size != crl->seen.st_size);
+}
+
+/* Put the CA and CRL files in force again: in the envelope checks and, by
+ * a new listener, in every new TLS handshake (transport.h). */
+static void
+reload_trust(ibx_rep_server *rep, hub_verifier *v,
+	     const ibx_transport_opts *tls, struct crl_watch *crl,
+	     const char *why)
+{
+	ibx_err erv, trv = IBX_OK;
+
+	if (crl->path != NULL)
+		(void)stat(crl->path, &crl->seen);
+	erv = ibx_trust_reload(v->trust);
+	if (rep != NULL)
+		trv = ibx_rep_server_reload_tls(rep, tls);
+	if (erv == IBX_OK && trv == IBX_OK)
+		IBX_INFO("%s: the CA and CRL are reloaded into the envelope "
+			 "checks and the TLS listener",
+			 why);
+	else
+		IBX_ERROR("%s: reloading the CA and CRL: envelope checks: %s; "
+			  "TLS listener: %s",
+			  why, ibx_strerror(erv), ibx_strerror(trv));
+	crl->last_state = -1; /* say how fresh the new one is */
+}
+
 static int
 run_serve(const struct hub_config *c)
 {
@@ -233,8 +443,13 @@ run_serve(const struct hub_config *c)
 	void *args[WORKERS_MAX];
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
-	hub_api api = {NULL, NULL, c->web, (int)c->k};
+	hub_api api = {NULL, NULL, c->web, (int)c->k, NULL};
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
+	struct crl_watch crl;
+	struct timespec look = {CRL_LOOK_S, 0};
+	ibx_key *ack_key = NULL;
+	ibx_cert *ack_cert = NULL;
+	ibx_bytes ack_der = {NULL, 0};
 	sigset_t sigs;
 	char addr[64], where[160];
 	int port, sig, status = 1;
@@ -258,6 +473,16 @@ run_serve(const struct hub_config *c)
 	if (ibx_trust_load(c->tls.ca_file, c->tls.crl_file, &verifier.trust) !=
 	    IBX_OK)
 		return (1);
+	memset(&crl, 0, sizeof(crl));
+	crl.path = c->tls.crl_file;
+	crl.last_state = -1;
+	if (crl.path != NULL)
+		(void)stat(crl.path, &crl.seen);
+	/* Said at once: a hub started with a stale CRL refuses everyone. */
+	crl_assess(&crl);
+	api.crl = &crl.health;
+	if (load_ack_signer(c, &ack_key, &ack_cert, &ack_der) != 0)
+		goto out;
 	/* Signals are taken by sigwait below, never by other threads. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -276,6 +501,8 @@ run_serve(const struct hub_config *c)
 		if (!c->no_db && ibx_db_open(c->db, &workers[i].db) != IBX_OK)
 			goto out;
 		workers[i].verifier = &verifier;
+		workers[i].ack_key = ack_key;
+		workers[i].ack_cert = ack_key != NULL ? &ack_der : NULL;
 		args[i] = &workers[i];
 	}
 	if (c->no_db) {
@@ -306,10 +533,19 @@ run_serve(const struct hub_config *c)
 	IBX_INFO("serving spokes on %s and HTTP on http://%s:%d/", c->listen,
 		 addr, port);
       signals:
-	/* SIGHUP reloads the CA and CRL (after a revocation). */
-	while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP)
-		IBX_INFO("reloading the CA and CRL: %s",
-			 ibx_strerror(ibx_trust_reload(verifier.trust)));
+	/* SIGHUP, or a CRL file that changed, reloads the CA and CRL into
+	 * the envelope checks and the TLS handshakes. */
+	for (;;) {
+		sig = sigtimedwait(&sigs, NULL, &look);
+		if (sig == SIGHUP)
+			reload_trust(rep, &verifier, &c->tls, &crl, "SIGHUP");
+		else if (sig > 0)
+			break;
+		else if (crl_file_changed(&crl))
+			reload_trust(rep, &verifier, &c->tls, &crl,
+				     "the CRL file changed");
+		crl_assess(&crl);
+	}
 	IBX_INFO("signal %d: shutting down", sig);
 	status = 0;
 out:
@@ -320,6 +556,9 @@ out:
 	for (i = 0; i < c->workers; i++)
 		ibx_db_close(workers[i].db);
 	ibx_trust_free(verifier.trust);
+	ibx_bytes_fini(&ack_der);
+	ibx_cert_free(ack_cert);
+	ibx_key_free(ack_key);
 	return (status);
 }
 
@@ -341,6 +580,12 @@ main(int argc, char **argv)
 	c.workers = 8;
 	c.k = HUB_SDC_K_DEFAULT;
 	c.http_threads = 4;
+	c.limits.handshake_timeout_ms = IBX_TRANSPORT_HANDSHAKE_MS;
+	c.limits.max_conns = IBX_TRANSPORT_MAX_CONNS;
+	c.limits.max_conns_per_addr = IBX_TRANSPORT_MAX_CONNS_PER_ADDR;
+	c.limits.max_busy = IBX_TRANSPORT_MAX_BUSY;
+	c.limits.stall_timeout_ms = IBX_TRANSPORT_STALL_MS;
+	c.tls.limits = &c.limits;
 	if (argc > 1 && strcmp(argv[1], "migrate") == 0) {
 		migrate = 1;
 		argv++;

@@ -1,6 +1,8 @@
 /* Routing, authentication and audit of the HTTP API; see api.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -60,9 +62,41 @@ hub_api_db_error(hub_http_response *resp, ibx_err rv)
 		hub_api_error(resp, 500, "query failed");
 }
 
+/* The CRL part of /healthz into out (n bytes): "" without a CRL, else
+ * ',"crl":{...}'.  1 when the CRL is past its nextUpdate. */
+static int
+crl_health(const hub_api *api, char *out, size_t n)
+{
+	static const char *const names[] = {"none", "fresh", "expiring",
+					    "expired"};
+	int state = api->crl != NULL ? api->crl->state : HUB_CRL_NONE;
+	time_t next;
+	struct tm tm;
+	char when[32];
+
+	out[0] = '\0';
+	if (state <= HUB_CRL_NONE || state > HUB_CRL_EXPIRED)
+		return (0);
+	next = (time_t)api->crl->next_update;
+	gmtime_r(&next, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(out, n,
+		 ",\"crl\":{\"state\":\"%s\",\"next_update\":\"%s\","
+		 "\"seconds_left\":%lld%s}",
+		 names[state], when, (long long)(next - time(NULL)),
+		 state == HUB_CRL_EXPIRED
+		     ? ",\"reason\":\"the CRL is past its nextUpdate: every "
+		       "spoke is refused until a fresh CRL is installed and "
+		       "the hub gets SIGHUP\""
+		     : "");
+	return (state == HUB_CRL_EXPIRED);
+}
+
 static void
 healthz(hub_api *api, hub_http_response *resp)
 {
+	char crl[320], body[400];
+	int stale = crl_health(api, crl, sizeof(crl));
 	ibx_db *db;
 	ibx_err rv;
 
@@ -70,14 +104,11 @@ healthz(hub_api *api, hub_http_response *resp)
 		rv = ibx_db_exec(db, "SELECT 1", 0, NULL, NULL);
 		hub_dbpool_give(api->pool, db);
 	}
-	if (rv != IBX_OK) {
-		hub_api_json(resp, 503,
-			     strdup("{\"status\":\"unavailable\",\"database\":"
-				    "\"unreachable\"}"));
-		return;
-	}
-	hub_api_json(resp, 200,
-		     strdup("{\"status\":\"ok\",\"database\":\"ok\"}"));
+	snprintf(body, sizeof(body),
+		 "{\"status\":\"%s\",\"database\":\"%s\"%s}",
+		 rv != IBX_OK || stale ? "unavailable" : "ok",
+		 rv != IBX_OK ? "unreachable" : "ok", crl);
+	hub_api_json(resp, rv != IBX_OK || stale ? 503 : 200, strdup(body));
 }
 
 /* The decoded arguments joined as key=value&..., for the audit. */

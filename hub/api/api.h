@@ -5,7 +5,9 @@
  * (audit.c) before the answer leaves.  Each resource lives in its own
  * api_<resource>.c; this file maps paths to them.
  *
- *   GET /healthz                         no token
+ *   GET /healthz                         no token; the database and the
+ *                                        CRL's freshness (503 when
+ *                                        either fails)
  *   GET /, /ui/...                       the web pages (static.c), no token
  *   GET /api/v1/openapi.json             the API contract, no token
  *   GET /api/v1/me                       every role: the caller's role
@@ -28,6 +30,24 @@
 #include "http.h"
 #include "stat_table.h"
 
+/* How fresh the CRL is that the hub checks spokes against (issue 14,
+ * finding 2): main.c writes it, GET /healthz reports it.  EXPIRING is
+ * within HUB_CRL_WARN_S of nextUpdate; EXPIRED is past it, when the hub
+ * refuses every spoke until a fresh CRL and SIGHUP. */
+typedef enum hub_crl_state {
+	HUB_CRL_NONE = 0, /* no --crl */
+	HUB_CRL_FRESH,
+	HUB_CRL_EXPIRING,
+	HUB_CRL_EXPIRED,
+} hub_crl_state;
+
+#define HUB_CRL_WARN_S (7 * 86400)
+
+typedef struct hub_crl_health {
+	_Atomic int state;	     /* hub_crl_state */
+	_Atomic int64_t next_update; /* Unix seconds */
+} hub_crl_health;
+
 typedef struct hub_api {
 	/* Reads: the primary, or a hot standby (--db-read). */
 	hub_dbpool *pool;
@@ -36,6 +56,7 @@ typedef struct hub_api {
 	hub_dbpool *write_pool;
 	const char *web_root; /* hub/web pages, or NULL */
 	int k_threshold;      /* disclosure control: smallest count shown */
+	const hub_crl_health *crl; /* or NULL */
 } hub_api;
 
 /* One API call in progress: the connection it holds, who is calling, and

@@ -313,9 +313,17 @@ void
 hub_intake_handle(void *worker_arg, const uint8_t *req, size_t len,
 		  ibx_bytes *reply)
 {
+	hub_intake_worker *w = worker_arg;
 	ibx_ack ack;
+	ibx_err rv;
 
-	hub_intake_process(worker_arg, req, len, &ack);
+	hub_intake_process(w, req, len, &ack);
+	/* Every Ack is signed, refusals too: a spoke files an envelope in
+	 * rejected/ only on a verified refusal. */
+	if (w->ack_key != NULL &&
+	    (rv = ibx_ack_sign(w->ack_key, w->ack_cert, req, len, &ack)) !=
+		IBX_OK)
+		IBX_ERROR("intake: cannot sign ack: %s", ibx_strerror(rv));
 	if (ibx_ack_encode(&ack, reply) != IBX_OK)
 		IBX_ERROR("intake: cannot encode ack: out of memory");
 }

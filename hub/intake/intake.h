@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto.h"
 #include "db.h"
 #include "verify.h"
 #include "wire.h"
@@ -25,11 +26,18 @@
 typedef struct hub_intake_worker {
 	ibx_db *db;
 	const hub_verifier *verifier; /* shared, read-only */
+	/* The hub's key and certificate (DER) that sign every Ack
+	 * (ibx_ack_sign, crypto.h), shared and read-only; both NULL only for
+	 * a plain tcp:// hub without --cert and --key (tests), whose Acks go
+	 * unsigned and which a spoke with a CA refuses to believe. */
+	const ibx_key *ack_key;
+	const ibx_bytes *ack_cert;
 } hub_intake_worker;
 
 /* hub_intake_handle: the ibx_rep_handler for the hub's REP server.
  * worker_arg is a hub_intake_worker; req is the untrusted request bytes;
- * *reply receives an encoded Ack (always, unless out of memory). */
+ * *reply receives an encoded Ack (always, unless out of memory), signed
+ * over req when the worker has a key. */
 void hub_intake_handle(void *worker_arg, const uint8_t *req, size_t len,
 		       ibx_bytes *reply);
 

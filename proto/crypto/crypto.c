@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
 
 #include "certcache.h"
@@ -235,6 +236,82 @@ ibx_cert_identity(const ibx_cert *c, char code[32], char role[16])
 	return (IBX_OK);
 }
 
+ibx_err
+ibx_cert_key_pin(const ibx_cert *c, uint8_t out[IBX_SHA256_LEN])
+{
+	X509_PUBKEY *spki = X509_get_X509_PUBKEY(c->x509);
+	unsigned char *der = NULL;
+	int n;
+
+	if (spki == NULL || (n = i2d_X509_PUBKEY(spki, &der)) <= 0)
+		return (IBX_ECRYPTO);
+	ibx_sha256(der, (size_t)n, out);
+	OPENSSL_free(der);
+	return (IBX_OK);
+}
+
+/* Does name (a host name or an IPv4/IPv6 address) appear in x's
+ * subjectAltName?  OpenSSL's matchers follow RFC 6125: no wildcards are
+ * issued by deploy/pki, and the subject CN is never used as a name. */
+static int
+cert_has_name(X509 *x, const char *name)
+{
+	if (X509_check_ip_asc(x, name, 0) == 1)
+		return (1);
+	return (X509_check_host(x, name, 0,
+				X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+				    X509_CHECK_FLAG_NO_WILDCARDS,
+				NULL) == 1);
+}
+
+ibx_err
+ibx_cert_check_hub(const ibx_cert *c, const char *const *names, size_t nnames,
+		   const uint8_t *pin, char *detail, size_t n)
+{
+	uint8_t have[IBX_SHA256_LEN];
+	char role[16];
+	size_t i;
+	ibx_err rv = IBX_ECRYPTO;
+
+	if (subject_field(c->x509, NID_organizationalUnitName, role,
+			  sizeof(role)) != 0 ||
+	    strcmp(role, "hub") != 0) {
+		snprintf(detail, n,
+			 "certificate role (subject OU) is not \"hub\"");
+		goto out;
+	}
+	/* extendedKeyUsage must allow serverAuth (RFC 5280 4.2.1.12). */
+	if (X509_check_purpose(c->x509, X509_PURPOSE_SSL_SERVER, 0) != 1) {
+		snprintf(detail, n,
+			 "certificate is not for TLS server authentication");
+		goto out;
+	}
+	if (pin != NULL) {
+		if (ibx_cert_key_pin(c, have) != IBX_OK ||
+		    memcmp(have, pin, IBX_SHA256_LEN) != 0) {
+			snprintf(detail, n,
+				 "certificate key is not the pinned key");
+			goto out;
+		}
+		rv = IBX_OK;
+		goto out;
+	}
+	for (i = 0; i < nnames; i++)
+		if (cert_has_name(c->x509, names[i])) {
+			rv = IBX_OK;
+			goto out;
+		}
+	snprintf(detail, n, "no hub name or pinned key to check against");
+	if (nnames > 0)
+		snprintf(detail, n,
+			 "certificate's subjectAltName does not name hub "
+			 "\"%s\"%s",
+			 names[0], nnames > 1 ? " nor the others" : "");
+out:
+	ERR_clear_error();
+	return (rv);
+}
+
 static int64_t
 asn1_time_unix(const ASN1_TIME *t)
 {
@@ -364,6 +441,30 @@ store_load(const char *ca_path, const char *crl_path)
 		X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
 	}
 	return (store);
+}
+
+ibx_err
+ibx_crl_dates(const char *path, int64_t *last_update, int64_t *next_update)
+{
+	FILE *f;
+	X509_CRL *crl;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return (IBX_EIO);
+	crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+	fclose(f);
+	if (crl == NULL) {
+		log_ssl("crl");
+		return (IBX_EMALFORMED);
+	}
+	*last_update = asn1_time_unix(X509_CRL_get0_lastUpdate(crl));
+	/* A CRL without nextUpdate (RFC 5280 5.1.2.5 allows it) never goes
+	 * stale by itself: INT64_MAX. */
+	*next_update = X509_CRL_get0_nextUpdate(crl) != NULL
+			   ? asn1_time_unix(X509_CRL_get0_nextUpdate(crl))
+			   : INT64_MAX;
+	X509_CRL_free(crl);
+	return (IBX_OK);
 }
 
 static void *

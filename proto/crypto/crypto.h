@@ -65,6 +65,28 @@ void ibx_cert_fingerprint(const ibx_cert *c, uint8_t out[IBX_SHA256_LEN]);
  * missing, too long, or the role is not hospital or coordinator. */
 ibx_err ibx_cert_identity(const ibx_cert *c, char code[32], char role[16]);
 
+/* ibx_cert_key_pin: SHA-256 of the certificate's SubjectPublicKeyInfo
+ * (DER), the value a spoke pins with --hub-pin (as HPKP's pin-sha256, RFC
+ * 7469, hex-encoded); it survives a renewal that keeps the key. */
+ibx_err ibx_cert_key_pin(const ibx_cert *c, uint8_t out[IBX_SHA256_LEN]);
+
+/* ibx_cert_check_hub: IBX_OK when c is the hub a spoke expects: subject OU
+ * "hub", extendedKeyUsage serverAuth, and either its key's pin equals pin
+ * (32 bytes; when pin is not NULL) or its subjectAltName holds one of
+ * names[0..nnames-1] (host names or IP addresses; the subject CN is never
+ * taken as a name).  The chain is not checked here (ibx_trust_check).
+ * IBX_ECRYPTO with the reason in detail (n bytes) otherwise. */
+ibx_err ibx_cert_check_hub(const ibx_cert *c, const char *const *names,
+			   size_t nnames, const uint8_t *pin, char *detail,
+			   size_t n);
+
+/* ibx_crl_dates: the lastUpdate and nextUpdate of the PEM CRL at path, as
+ * Unix seconds (INT64_MAX when it has no nextUpdate).  IBX_EIO when the
+ * file cannot be opened, IBX_EMALFORMED when it holds no CRL.  The CRL's
+ * signature is not checked here (the trust store does that on use). */
+ibx_err ibx_crl_dates(const char *path, int64_t *last_update,
+		      int64_t *next_update);
+
 /* ibx_cert_validity: notBefore and notAfter as Unix seconds. */
 ibx_err ibx_cert_validity(const ibx_cert *c, int64_t *not_before,
 			  int64_t *not_after);
@@ -129,5 +151,52 @@ int ibx_trust_cached(ibx_trust *t, const uint8_t fp[IBX_SHA256_LEN],
  * the entries held now. */
 void ibx_trust_cache_stats(ibx_trust *t, uint64_t *hits, uint64_t *misses,
 			   size_t *entries);
+
+/*
+ * The hub's signature on every Ack (issue 14, finding 1; X-Road's signed
+ * receipts are the model).  The signed bytes, in this order:
+ *
+ *   "inbound.v1 Ack\0"             15 bytes, the domain tag
+ *   SHA-256(request)               32 bytes: the envelope as the hub got it
+ *   sequence                        8 bytes, big-endian
+ *   status                          4 bytes, big-endian
+ *   listing_version                 4 bytes, big-endian two's complement
+ *   summary imported, updated, unchanged, refused, deleted: 4 bytes each
+ *   SHA-256(error)                 32 bytes, over the text up to its NUL
+ *   SHA-256(hub certificate DER)   32 bytes
+ *
+ * signed with ECDSA P-256 over SHA-256 (DER signature).  The tag keeps an
+ * Ack signature from ever being taken for an envelope signature (which
+ * covers header || payload, both protobuf messages that cannot start with
+ * these bytes) and the other way round.
+ */
+#define IBX_ACK_SIGN_TAG "inbound.v1 Ack"
+
+/* ibx_ack_sign: sign ack as the answer to request (len bytes, exactly as
+ * received) with the hub's key k; hub_cert_der is the hub's certificate
+ * (DER, at most IBX_ACK_CERT_MAX bytes), copied into ack->hub_cert.  On
+ * IBX_OK ack->signature holds the signature.  IBX_ETOOBIG when the
+ * certificate does not fit, IBX_ECRYPTO, IBX_ENOMEM. */
+ibx_err ibx_ack_sign(const ibx_key *k, const ibx_bytes *hub_cert_der,
+		     const uint8_t *request, size_t len, ibx_ack *ack);
+
+/* What a spoke expects of the hub that answers it: a key pin (SHA-256 of
+ * the SubjectPublicKeyInfo, ibx_cert_key_pin) or one of names in the
+ * certificate's subjectAltName; see ibx_cert_check_hub. */
+typedef struct ibx_hub_expect {
+	const char *const *names;
+	size_t nnames;
+	const uint8_t *pin; /* IBX_SHA256_LEN bytes, or NULL */
+} ibx_hub_expect;
+
+/* ibx_ack_verify: IBX_OK when ack is signed, its certificate chains to t's
+ * CA (valid at now, Unix seconds, not revoked under t's CRL, which must be
+ * current), is the hub e expects (ibx_cert_check_hub), and the signature
+ * over the bytes above, with request (len bytes, exactly as sent), holds.
+ * IBX_ECRYPTO otherwise, with the reason in detail (n bytes): "ack is
+ * unsigned", "hub certificate: ...", "ack signature does not verify". */
+ibx_err ibx_ack_verify(ibx_trust *t, const ibx_hub_expect *e,
+		       const uint8_t *request, size_t len, const ibx_ack *ack,
+		       time_t now, char *detail, size_t n);
 
 #endif /* IBX_CRYPTO_H */

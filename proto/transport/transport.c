@@ -4,8 +4,10 @@
  * handler free to block on its database connection without starving nng's
  * own callback threads.
  */
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,7 @@
 #include <nng/protocol/reqrep0/req.h>
 #include <nng/supplemental/tls/tls.h>
 
+#include "guard.h"
 #include "log.h"
 #include "transport.h"
 
@@ -28,6 +31,10 @@ struct rep_worker {
 
 struct ibx_rep_server {
 	nng_socket sock;
+	nng_listener listener;
+	char *url;		     /* where nng listens */
+	ibx_guard *guard;	     /* on the public URL, or NULL */
+	pthread_mutex_t reload_lock; /* one reload at a time */
 	ibx_rep_handler handler;
 	size_t nworkers;
 	struct rep_worker *workers;
@@ -41,6 +48,28 @@ static bool
 url_is_tls(const char *url)
 {
 	return (strncmp(url, "tls+tcp://", 10) == 0);
+}
+
+void
+ibx_transport_url_host(const char *url, char *out, size_t n)
+{
+	const char *h = strstr(url, "://"), *end;
+
+	out[0] = '\0';
+	if (h == NULL)
+		return;
+	h += 3;
+	if (*h == '[') {
+		h++;
+		end = strchr(h, ']');
+	} else
+		end = strrchr(h, ':');
+	if (end == NULL)
+		end = h + strlen(h);
+	if ((size_t)(end - h) < n) {
+		memcpy(out, h, (size_t)(end - h));
+		out[end - h] = '\0';
+	}
 }
 
 /* Read a whole PEM file (at most 1 MiB) into a new string. */
@@ -160,13 +189,53 @@ rep_worker_main(void *p)
 	return (NULL);
 }
 
+/* Create and start a listener for s->url with TLS configuration tls (or
+ * NULL for tcp://).  The port of a listener just closed may linger for a
+ * moment: NNG_EADDRINUSE is retried for up to a second. */
+/* The port nng's listener l took (for tls+tcp://127.0.0.1:0). */
+static int
+listener_port(nng_listener l)
+{
+	nng_sockaddr sa;
+
+	if (nng_listener_get_addr(l, NNG_OPT_LOCADDR, &sa) != 0 ||
+	    sa.s_family != NNG_AF_INET)
+		return (-1);
+	return (ntohs(sa.s_in.sa_port));
+}
+
+static int
+listener_start(ibx_rep_server *s, nng_tls_config *tls, nng_listener *out)
+{
+	struct timespec pause = {0, 20 * 1000000L};
+	nng_listener l;
+	int rv, tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		if ((rv = nng_listener_create(&l, s->sock, s->url)) != 0)
+			return (rv);
+		if ((tls == NULL || (rv = nng_listener_set_ptr(
+					 l, NNG_OPT_TLS_CONFIG, tls)) == 0) &&
+		    (rv = nng_listener_set_size(l, NNG_OPT_RECVMAXSZ,
+						IBX_WIRE_MAX_MESSAGE)) == 0 &&
+		    (rv = nng_listener_start(l, 0)) == 0) {
+			*out = l;
+			return (0);
+		}
+		nng_listener_close(l);
+		if (rv != NNG_EADDRINUSE)
+			return (rv);
+		nanosleep(&pause, NULL);
+	}
+	return (rv);
+}
+
 ibx_err
 ibx_rep_server_open(const char *url, const ibx_transport_opts *opts,
 		    size_t nworkers, void **worker_args,
 		    ibx_rep_handler handler, ibx_rep_server **out)
 {
 	ibx_rep_server *s;
-	nng_listener l;
 	nng_tls_config *tls = NULL;
 	size_t i;
 	int rv;
@@ -174,31 +243,49 @@ ibx_rep_server_open(const char *url, const ibx_transport_opts *opts,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return (IBX_ENOMEM);
 	s->handler = handler;
-	if ((s->workers = calloc(nworkers, sizeof(*s->workers))) == NULL) {
+	pthread_mutex_init(&s->reload_lock, NULL);
+	if ((s->workers = calloc(nworkers, sizeof(*s->workers))) == NULL ||
+	    (s->url = strdup(url)) == NULL) {
+		free(s->workers);
 		free(s);
 		return (IBX_ENOMEM);
 	}
 	if ((rv = nng_rep0_open(&s->sock)) != 0) {
 		IBX_ERROR("transport: rep socket: %s", nng_strerror(rv));
 		free(s->workers);
+		free(s->url);
 		free(s);
 		return (IBX_EIO);
 	}
 	if ((rv = nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ,
-				      IBX_WIRE_MAX_MESSAGE)) != 0 ||
-	    (rv = nng_listener_create(&l, s->sock, url)) != 0)
+				      IBX_WIRE_MAX_MESSAGE)) != 0)
 		goto fail;
-	if (url_is_tls(url)) {
-		if ((rv = tls_config_new(NNG_TLS_MODE_SERVER, opts, &tls)) !=
-			0 ||
-		    (rv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, tls)) !=
-			0)
+	if (url_is_tls(url) &&
+	    (rv = tls_config_new(NNG_TLS_MODE_SERVER, opts, &tls)) != 0)
+		goto fail;
+	if (url_is_tls(url) && opts->limits != NULL) {
+		/* nng on a loopback port of its own, the guard on url. */
+		free(s->url);
+		if ((s->url = strdup("tls+tcp://127.0.0.1:0")) == NULL) {
+			rv = NNG_ENOMEM;
 			goto fail;
+		}
 	}
-	if ((rv = nng_listener_set_size(l, NNG_OPT_RECVMAXSZ,
-					IBX_WIRE_MAX_MESSAGE)) != 0 ||
-	    (rv = nng_listener_start(l, 0)) != 0)
+	if ((rv = listener_start(s, tls, &s->listener)) != 0)
 		goto fail;
+	if (url_is_tls(url) && opts->limits != NULL) {
+		char host[256];
+		const char *port = strrchr(url, ':');
+
+		ibx_transport_url_host(url, host, sizeof(host));
+		if (port == NULL ||
+		    ibx_guard_open(host, port + 1, opts->limits,
+				   listener_port(s->listener),
+				   &s->guard) != IBX_OK) {
+			rv = NNG_EADDRINUSE;
+			goto fail;
+		}
+	}
 	if (tls != NULL) {
 		nng_tls_config_free(tls);
 		tls = NULL;
@@ -230,6 +317,54 @@ fail:
 	return (IBX_EIO);
 }
 
+ibx_err
+ibx_rep_server_reload_tls(ibx_rep_server *s, const ibx_transport_opts *opts)
+{
+	nng_tls_config *tls = NULL;
+	ibx_err ret = IBX_OK;
+	int rv;
+
+	if (!url_is_tls(s->url))
+		return (IBX_OK);
+	/* Built first: a CRL or key that does not load leaves the listener
+	 * as it was. */
+	if ((rv = tls_config_new(NNG_TLS_MODE_SERVER, opts, &tls)) != 0)
+		return (IBX_ECRYPTO);
+	pthread_mutex_lock(&s->reload_lock);
+	if (s->guard != NULL) {
+		nng_listener fresh;
+
+		/* Behind the guard the new listener takes a new loopback
+		 * port before the old one goes: no moment without one. */
+		if ((rv = listener_start(s, tls, &fresh)) != 0) {
+			IBX_ERROR("transport: listen again on %s: %s", s->url,
+				  nng_strerror(rv));
+			ret = IBX_EIO;
+		} else {
+			ibx_guard_set_backend(s->guard, listener_port(fresh));
+			nng_listener_close(s->listener);
+			s->listener = fresh;
+		}
+		pthread_mutex_unlock(&s->reload_lock);
+		nng_tls_config_free(tls);
+		return (ret);
+	}
+	/* nng 1.5.2 freezes a TLS configuration once a listener uses it
+	 * (NNG_EBUSY), and one port takes one listener: the old listener
+	 * goes, with the sessions it accepted, and a new one with the new
+	 * configuration takes the port.  Spokes reconnect (REQ resends) and
+	 * every new handshake meets the new CRL. */
+	nng_listener_close(s->listener);
+	if ((rv = listener_start(s, tls, &s->listener)) != 0) {
+		IBX_ERROR("transport: listen again on %s: %s", s->url,
+			  nng_strerror(rv));
+		ret = IBX_EIO;
+	}
+	pthread_mutex_unlock(&s->reload_lock);
+	nng_tls_config_free(tls);
+	return (ret);
+}
+
 void
 ibx_rep_server_close(ibx_rep_server *s)
 {
@@ -237,6 +372,7 @@ ibx_rep_server_close(ibx_rep_server *s)
 
 	if (s == NULL)
 		return;
+	ibx_guard_close(s->guard);
 	nng_close(s->sock);
 	for (i = 0; i < s->nworkers; i++) {
 		struct rep_worker *w = &s->workers[i];
@@ -247,6 +383,8 @@ ibx_rep_server_close(ibx_rep_server *s)
 			nng_aio_free(w->aio);
 	}
 	free(s->workers);
+	free(s->url);
+	pthread_mutex_destroy(&s->reload_lock);
 	free(s);
 }
 
@@ -278,8 +416,21 @@ ibx_req_client_open(const char *const *urls, size_t n,
 		if ((rv = nng_dialer_create(&d, c->sock, urls[i])) != 0)
 			goto fail;
 		if (url_is_tls(urls[i])) {
+			char host[256];
+
+			/* The hub must prove this name (and serverAuth)
+			 * in the handshake, not only a chain to the CA. */
+			if (opts != NULL && opts->server_name != NULL)
+				snprintf(host, sizeof(host), "%s",
+					 opts->server_name);
+			else
+				ibx_transport_url_host(urls[i], host,
+						       sizeof(host));
 			if ((rv = tls_config_new(NNG_TLS_MODE_CLIENT, opts,
 						 &tls)) != 0 ||
+			    (host[0] != '\0' &&
+			     (rv = nng_tls_config_server_name(tls, host)) !=
+				 0) ||
 			    (rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG,
 						     tls)) != 0)
 				goto fail;

@@ -15,13 +15,47 @@
 #include "err.h"
 #include "wire.h"
 
+/* The limits of the hub's port (guard.c; issue 14, finding 5).  Times in
+ * milliseconds. */
+typedef struct ibx_transport_limits {
+	int handshake_timeout_ms; /* TLS handshake done within, or closed */
+	int max_conns;		  /* open connections in total */
+	int max_conns_per_addr;	  /* from one peer address */
+	/* Connections with a request partly or wholly at the hub: at most
+	 * max_busy at once (others wait), so partial frames hold at most
+	 * max_busy x IBX_WIRE_MAX_MESSAGE bytes. */
+	int max_busy;
+	int stall_timeout_ms; /* a busy connection without progress */
+} ibx_transport_limits;
+
+/* Defaults for the hub (inbound-hub serve flags override them). */
+#define IBX_TRANSPORT_HANDSHAKE_MS	 10000
+#define IBX_TRANSPORT_MAX_CONNS		 20000
+#define IBX_TRANSPORT_MAX_CONNS_PER_ADDR 64
+#define IBX_TRANSPORT_MAX_BUSY		 32
+#define IBX_TRANSPORT_STALL_MS		 30000
+
 /* TLS material for tls+tcp:// URLs (PEM files).  All NULL for tcp://. */
 typedef struct ibx_transport_opts {
 	const char *cert_file; /* this side's certificate chain */
 	const char *key_file;  /* its private key */
 	const char *ca_file;   /* the national CA that peers must chain to */
 	const char *crl_file;  /* optional CRL of revoked peers */
+	/* A spoke's check of the hub's identity in the TLS handshake: the
+	 * name its certificate must carry in subjectAltName (as a dNSName:
+	 * mbedTLS 2.28 matches no other kind).  NULL: the host of each hub
+	 * URL.  Unused by the hub.  Organisation certificates also lack the
+	 * serverAuth usage that the TLS client requires (deploy/pki). */
+	const char *server_name;
+	/* The hub's port limits, or NULL for none (a listener only: the
+	 * guard takes the public port and nng listens on loopback). */
+	const ibx_transport_limits *limits;
 } ibx_transport_opts;
+
+/* ibx_transport_url_host: the host of url ("tls+tcp://HOST:PORT",
+ * "tls+tcp://[V6]:PORT") into out (n bytes); "" when there is none or it
+ * does not fit. */
+void ibx_transport_url_host(const char *url, char *out, size_t n);
 
 typedef struct ibx_rep_server ibx_rep_server;
 typedef struct ibx_req_client ibx_req_client;
@@ -41,6 +75,17 @@ typedef void (*ibx_rep_handler)(void *worker_arg, const uint8_t *req,
 ibx_err ibx_rep_server_open(const char *url, const ibx_transport_opts *opts,
 			    size_t nworkers, void **worker_args,
 			    ibx_rep_handler handler, ibx_rep_server **out);
+
+/* ibx_rep_server_reload_tls: read opts' certificate, key, CA and CRL
+ * again (after a revocation, or a fresh CRL) and put them in force for
+ * every new TLS handshake.  The listener is replaced, so sessions open
+ * now are closed and their spokes reconnect through the new
+ * configuration.  IBX_ECRYPTO (logged) when the files do not load: the
+ * old configuration stays.  IBX_EIO when the port cannot be taken again
+ * (logged; nothing listens then).  No-op for tcp://.  Not to be called
+ * from two threads at once with ibx_rep_server_close. */
+ibx_err ibx_rep_server_reload_tls(ibx_rep_server *s,
+				  const ibx_transport_opts *opts);
 
 /* ibx_rep_server_close: stop listening, let each worker finish its request
  * and join them.  NULL is fine. */

@@ -224,6 +224,10 @@ ibx_ack_encode(const ibx_ack *a, ibx_bytes *out)
 	s.refused = a->summary.refused;
 	s.deleted = a->summary.deleted;
 	m.summary = &s;
+	m.signature.data = (uint8_t *)a->signature;
+	m.signature.len = a->signature_len;
+	m.hub_cert.data = (uint8_t *)a->hub_cert;
+	m.hub_cert.len = a->hub_cert_len;
 	return (pack(&m.base, out));
 }
 
@@ -246,6 +250,18 @@ ibx_ack_decode(const uint8_t *buf, size_t len, ibx_ack *out)
 		out->summary.refused = m->summary->refused;
 		out->summary.deleted = m->summary->deleted;
 	}
+	if (m->signature.len > sizeof(out->signature) ||
+	    m->hub_cert.len > sizeof(out->hub_cert)) {
+		inbound__v1__ack__free_unpacked(m, NULL);
+		memset(out, 0, sizeof(*out));
+		return (IBX_EMALFORMED);
+	}
+	if (m->signature.len > 0)
+		memcpy(out->signature, m->signature.data, m->signature.len);
+	out->signature_len = m->signature.len;
+	if (m->hub_cert.len > 0)
+		memcpy(out->hub_cert, m->hub_cert.data, m->hub_cert.len);
+	out->hub_cert_len = m->hub_cert.len;
 	inbound__v1__ack__free_unpacked(m, NULL);
 	return (IBX_OK);
 }

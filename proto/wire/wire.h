@@ -80,12 +80,23 @@ typedef struct ibx_import_summary {
 	uint32_t imported, updated, unchanged, refused, deleted;
 } ibx_import_summary;
 
+/* Largest Ack signature (DER ECDSA P-256 is at most 72 bytes) and hub
+ * certificate (DER) an Ack may carry; larger ones do not decode. */
+#define IBX_ACK_SIGNATURE_MAX 80
+#define IBX_ACK_CERT_MAX      2048
+
 typedef struct ibx_ack {
 	uint64_t sequence;
 	ibx_ack_status status;
 	char error[1024]; /* names the field and the reason */
 	int32_t listing_version;
 	ibx_import_summary summary;
+	/* The hub's signature (ibx_ack_sign in crypto.h); 0 bytes when
+	 * unsigned.  Fixed arrays keep an Ack a plain value to copy. */
+	uint8_t signature[IBX_ACK_SIGNATURE_MAX];
+	size_t signature_len;
+	uint8_t hub_cert[IBX_ACK_CERT_MAX]; /* DER */
+	size_t hub_cert_len;
 } ibx_ack;
 
 /* ibx_ack_status_name: "accepted", "invalid", ... (static string). */
@@ -118,7 +129,10 @@ ibx_err ibx_envelope_decode(const uint8_t *buf, size_t len, ibx_envelope *out);
 /* ibx_envelope_fini: free the three byte strings.  NULL is fine. */
 void ibx_envelope_fini(ibx_envelope *e);
 
-/* ibx_ack_decode: decode an Ack into *out (no allocation). */
+/* ibx_ack_decode: decode an Ack into *out (no allocation).  A signature or
+ * hub certificate longer than IBX_ACK_SIGNATURE_MAX or IBX_ACK_CERT_MAX
+ * bytes is IBX_EMALFORMED.  Decoding verifies nothing: see
+ * ibx_ack_verify. */
 ibx_err ibx_ack_decode(const uint8_t *buf, size_t len, ibx_ack *out);
 
 /* ibx_listing_decode: decode a HospitalListing payload into a new listing

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +41,8 @@ struct agent {
 	spoke_agent_watch *w;
 	spoke_agent_status st;
 	ibx_req_client *client;
+	spoke_hub_id *hub_id; /* NULL without --ca */
+	struct stat crl_seen; /* the CRL file when last loaded */
 	spoke_drain_opts drain;
 };
 
@@ -124,6 +127,12 @@ start(struct agent *a)
 	    spoke_agent_watch_load(o->outbox, &a->w) != IBX_OK)
 		return (-1);
 	spoke_agent_status_load(o->outbox, &a->st);
+	if (o->tls.ca_file != NULL &&
+	    spoke_hub_id_open(&o->tls, o->hubs, o->nhubs, o->hub_pin,
+			      &a->hub_id) != IBX_OK)
+		return (-1);
+	if (o->tls.crl_file != NULL)
+		(void)stat(o->tls.crl_file, &a->crl_seen);
 	if (ibx_req_client_open(o->hubs, o->nhubs, &o->tls, &a->client) !=
 	    IBX_OK) {
 		fprintf(stderr, "inbound-spoke: cannot dial the hubs\n");
@@ -136,7 +145,14 @@ start(struct agent *a)
 	a->drain.send.timeout_ms = o->timeout_ms;
 	a->drain.send.attempts = o->attempts;
 	a->drain.send.client = a->client;
+	a->drain.send.hub_id = a->hub_id;
+	a->drain.send.hub_pin = o->hub_pin;
 	a->drain.stop = &stopping;
+	if (spoke_drain_retry_new(&a->id,
+				  o->retry_max > 0 ? o->retry_max
+						   : SPOKE_AGENT_RETRY_MAX,
+				  &a->drain.retry) != IBX_OK)
+		return (-1);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -153,6 +169,37 @@ save_status(struct agent *a)
 {
 	if (spoke_agent_status_count(a->o->outbox, &a->st) == IBX_OK)
 		(void)spoke_agent_status_save(a->ob, &a->st);
+}
+
+/* A CRL file that changed (a fresh CRL, a revocation) is read again: into
+ * the check of the hub's Acks and, through a new connection, into the TLS
+ * handshake (nng 1.5.2 freezes a TLS configuration once it is in use).  On
+ * a failure the old ones stay, and the next look tries again. */
+static void
+reload_crl(struct agent *a)
+{
+	const spoke_agent_opts *o = a->o;
+	ibx_req_client *fresh = NULL;
+	struct stat now;
+
+	if (o->tls.crl_file == NULL || stat(o->tls.crl_file, &now) != 0 ||
+	    (now.st_mtim.tv_sec == a->crl_seen.st_mtim.tv_sec &&
+	     now.st_mtim.tv_nsec == a->crl_seen.st_mtim.tv_nsec &&
+	     now.st_ino == a->crl_seen.st_ino &&
+	     now.st_size == a->crl_seen.st_size))
+		return;
+	if ((a->hub_id != NULL && spoke_hub_id_reload(a->hub_id) != IBX_OK) ||
+	    ibx_req_client_open(o->hubs, o->nhubs, &o->tls, &fresh) !=
+		IBX_OK) {
+		IBX_WARN("%s changed but does not load: the old CRL stays",
+			 o->tls.crl_file);
+		return;
+	}
+	ibx_req_client_close(a->client);
+	a->client = fresh;
+	a->drain.send.client = fresh;
+	a->crl_seen = now;
+	IBX_INFO("%s reloaded", o->tls.crl_file);
 }
 
 /* --once: one look, one drain; the exit status of spoke_agent_run. */
@@ -202,6 +249,7 @@ run_loop(struct agent *a)
 	next_scan = next_drain = mono_ms();
 	while (!stopping) {
 		now = mono_ms();
+		reload_crl(a);
 		if (now >= next_scan) {
 			if (spoke_agent_scan(&o->src, &a->id, a->ob, a->w,
 					     &a->st, &res) == IBX_OK &&
@@ -248,6 +296,8 @@ spoke_agent_run(const spoke_agent_opts *o)
 	status = o->once ? run_once(&a) : run_loop(&a);
 out:
 	ibx_req_client_close(a.client);
+	spoke_hub_id_free(a.hub_id);
+	spoke_drain_retry_free(a.drain.retry);
 	spoke_agent_watch_free(a.w);
 	spoke_outbox_close(a.ob);
 	spoke_identity_fini(&a.id);

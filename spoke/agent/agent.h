@@ -26,12 +26,17 @@ typedef struct spoke_agent_opts {
 	const char *const *hubs; /* nng URLs, all dialled */
 	size_t nhubs;
 	ibx_transport_opts tls; /* the organisation's certificate and key */
+	const char *hub_pin;	/* --hub-pin: the hub's key, or NULL */
 	bool cert_hash;		/* headers carry the certificate's SHA-256 */
 	int timeout_ms;		/* per send attempt */
 	int attempts;		/* per envelope and drain */
 	long interval_s;	/* between two looks at the sources */
 	bool once;		/* one pass, then exit */
+	int retry_max; /* "retry later" answers before an envelope is set
+			* aside (agent_drain.h); 0: SPOKE_AGENT_RETRY_MAX */
 } spoke_agent_opts;
+
+#define SPOKE_AGENT_RETRY_MAX 12
 
 /* spoke_agent_run: run the agent with o until SIGTERM or SIGINT (then 0),
  * or with o->once for one pass: look at the sources, drain the outbox

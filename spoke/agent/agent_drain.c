@@ -1,15 +1,220 @@
 /* Delivering the outbox in order; see agent_drain.h. */
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent_drain.h"
 #include "journal.h"
 #include "log.h"
 
+/* One envelope the hub asked to retry later. */
+struct held {
+	uint64_t seq;
+	int tries;	  /* "retry later" answers */
+	int64_t next_ms;  /* not sent again before (spoke_agent_now_ms) */
+	int64_t first_ms; /* the first answer */
+	char kind[48];	  /* envelope_kind */
+};
+
+struct spoke_drain_retry {
+	const spoke_identity *id;
+	int max_tries;
+	struct held *v;
+	size_t n, cap;
+	char last_error[512];
+};
+
+ibx_err
+spoke_drain_retry_new(const spoke_identity *id, int max_tries,
+		      spoke_drain_retry **out)
+{
+	spoke_drain_retry *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return (IBX_ENOMEM);
+	r->id = id;
+	r->max_tries = max_tries < 1 ? 1 : max_tries;
+	*out = r;
+	return (IBX_OK);
+}
+
+void
+spoke_drain_retry_free(spoke_drain_retry *r)
+{
+	if (r == NULL)
+		return;
+	free(r->v);
+	free(r);
+}
+
+static struct held *
+held_find(spoke_drain_retry *r, uint64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].seq == seq)
+			return (&r->v[i]);
+	return (NULL);
+}
+
+static void
+held_drop(spoke_drain_retry *r, uint64_t seq)
+{
+	struct held *h = held_find(r, seq);
+
+	if (h != NULL)
+		*h = r->v[--r->n];
+}
+
+/* What a later envelope of the same kind replaces at the hub: the
+ * listing of its type, or the statistics of one period (DHIS2-style
+ * replacement, DESIGN.md).  "" when the envelope does not decode. */
+static void
+envelope_kind(const ibx_bytes *env, char kind[48])
+{
+	ibx_envelope e;
+	ibx_header h;
+	ibx_case_statistics *s = NULL;
+
+	kind[0] = '\0';
+	memset(&e, 0, sizeof(e));
+	memset(&h, 0, sizeof(h));
+	if (ibx_envelope_decode(env->data, env->len, &e) != IBX_OK ||
+	    ibx_header_decode(e.header.data, e.header.len, &h) != IBX_OK)
+		goto out;
+	if (h.payload_type == IBX_PAYLOAD_CASE_STATISTICS &&
+	    ibx_statistics_decode(e.payload.data, e.payload.len, &s) == IBX_OK)
+		snprintf(kind, 48, "statistics for %.8s", s->period);
+	else
+		snprintf(kind, 48, "payload type %d", (int)h.payload_type);
+out:
+	ibx_statistics_free(s);
+	ibx_bytes_fini(&h.cert);
+	ibx_envelope_fini(&e);
+}
+
+/* The kind of pending envelope seq ("" when it cannot be read). */
+static void
+pending_kind(spoke_outbox *ob, uint64_t seq, char kind[48])
+{
+	ibx_bytes env = {NULL, 0};
+
+	kind[0] = '\0';
+	if (spoke_outbox_read(ob, seq, &env) == IBX_OK)
+		envelope_kind(&env, kind);
+	ibx_bytes_fini(&env);
+}
+
+/* Seal held envelope seq again with a new sequence (the same payload,
+ * signed anew by the organisation), so that the hub, which has accepted
+ * a later sequence meanwhile, does not refuse it as a replay.  The new one
+ * is durable in pending/ before the old one goes. */
+static ibx_err
+reseal(spoke_outbox *ob, const spoke_identity *id, uint64_t seq,
+       uint64_t *fresh)
+{
+	ibx_bytes env = {NULL, 0}, out = {NULL, 0};
+	ibx_envelope e;
+	ibx_header h;
+	uint64_t ns;
+	ibx_err rv;
+
+	memset(&e, 0, sizeof(e));
+	memset(&h, 0, sizeof(h));
+	if ((rv = spoke_outbox_read(ob, seq, &env)) != IBX_OK)
+		goto out;
+	if ((rv = ibx_envelope_decode(env.data, env.len, &e)) != IBX_OK ||
+	    (rv = ibx_header_decode(e.header.data, e.header.len, &h)) !=
+		IBX_OK ||
+	    (rv = spoke_outbox_sequence(ob, spoke_sequence_now(), &ns)) !=
+		IBX_OK ||
+	    (rv = spoke_envelope_seal(id, ns, h.payload_type, &e.payload,
+				      &out)) != IBX_OK ||
+	    (rv = spoke_outbox_append(ob, ns, &out)) != IBX_OK)
+		goto out;
+	if ((rv = spoke_outbox_remove(ob, seq)) != IBX_OK)
+		goto out;
+	*fresh = ns;
+out:
+	ibx_bytes_fini(&out);
+	ibx_bytes_fini(&h.cert);
+	ibx_envelope_fini(&e);
+	ibx_bytes_fini(&env);
+	return (rv);
+}
+
+/* Move held envelope seq to rejected/ with the reason (the spoke's, not
+ * an Ack's: status "retry later"). */
+static ibx_err
+set_aside(spoke_outbox *ob, uint64_t seq, const char *reason,
+	  spoke_agent_status *st)
+{
+	ibx_ack ack;
+	ibx_err rv;
+
+	memset(&ack, 0, sizeof(ack));
+	ack.sequence = seq;
+	ack.status = IBX_ACK_RETRY_LATER;
+	snprintf(ack.error, sizeof(ack.error), "%s", reason);
+	if ((rv = spoke_outbox_reject(ob, seq, &ack)) != IBX_OK &&
+	    rv != IBX_ENOTFOUND)
+		return (rv);
+	spoke_agent_status_error(
+	    st, "envelope %" PRIu64 " set aside in %s/%s: %s", seq,
+	    spoke_outbox_dir(ob), SPOKE_OUTBOX_REJECTED, reason);
+	return (IBX_OK);
+}
+
+/* Held envelope seq is superseded by a later one of its kind: its content
+ * is obsolete (the hub replaces it, DHIS2-style), so it is dropped from
+ * pending/, with a line in DIR/superseded.log (appended and fsynced
+ * first), rather than filed as a refusal. */
+static ibx_err
+drop_superseded(spoke_outbox *ob, uint64_t seq, const char *reason,
+		spoke_agent_status *st)
+{
+	char path[4096];
+	FILE *f;
+	int ok;
+	ibx_err rv;
+
+	snprintf(path, sizeof(path), "%s/superseded.log",
+		 spoke_outbox_dir(ob));
+	if ((f = fopen(path, "a")) == NULL)
+		return (IBX_EIO);
+	ok = fprintf(f, "%" PRIu64 " %" PRId64 " %s\n", seq,
+		     spoke_agent_now_ms(), reason) > 0 &&
+	     fflush(f) == 0 && fsync(fileno(f)) == 0;
+	if (fclose(f) != 0 || !ok)
+		return (IBX_EIO);
+	if ((rv = spoke_outbox_remove(ob, seq)) != IBX_OK &&
+	    rv != IBX_ENOTFOUND)
+		return (rv);
+	IBX_INFO("envelope %" PRIu64 " dropped: %s", seq, reason);
+	(void)st;
+	return (IBX_OK);
+}
+
+/* The backoff of one held envelope after its tries-th answer: 1 s
+ * doubling, at most 5 min. */
+static int64_t
+held_backoff_ms(int tries)
+{
+	int64_t ms = 1000;
+
+	while (--tries > 0 && ms < 300000)
+		ms *= 2;
+	return (ms < 300000 ? ms : 300000);
+}
+
 /* Send pending envelope seq and file it by the Ack.  IBX_OK when it got a
- * final Ack (and was filed); IBX_ETIMEDOUT when not; outbox errors. */
+ * final Ack (and was filed); IBX_EDBDOWN when the hub (verified) asked to
+ * retry later and o->retry is set; IBX_ETIMEDOUT when no answer came;
+ * outbox errors. */
 static ibx_err
 deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 	    spoke_agent_status *st)
@@ -30,6 +235,17 @@ deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 	memset(&ack, 0, sizeof(ack));
 	rv = spoke_send(&o->send, &env, &ack);
 	st->send_ms = spoke_agent_now_ms();
+	if (rv != IBX_OK && o->retry != NULL &&
+	    ack.status == IBX_ACK_RETRY_LATER) {
+		spoke_agent_status_error(st,
+					 "the hub asks to retry envelope "
+					 "%" PRIu64 " later: %s",
+					 seq, ack.error);
+		snprintf(o->retry->last_error, sizeof(o->retry->last_error),
+			 "%.400s", ack.error);
+		rv = IBX_EDBDOWN;
+		goto out;
+	}
 	if (rv != IBX_OK) {
 		spoke_agent_status_error(st,
 					 "no answer from any hub for envelope "
@@ -103,12 +319,120 @@ out:
 	return (rv);
 }
 
+/* Held envelope h (pending seqs[i] of n) waits while what lies behind it
+ * may go: it moves behind them first, so that nothing is ever sent after
+ * an envelope with a greater sequence (the hub would refuse it as a
+ * replay).  If one behind it is of its kind, sealed later, it is
+ * superseded and set aside instead (it must not overwrite newer content);
+ * else it is sealed again with a new sequence.  Nothing behind it: it
+ * stays as it is. */
+static ibx_err
+requeue(spoke_outbox *ob, spoke_drain_retry *r, struct held *h,
+	const uint64_t *seqs, size_t n, size_t i, spoke_agent_status *st)
+{
+	char kind[48], reason[900];
+	uint64_t seq = h->seq, fresh;
+	size_t j;
+	ibx_err rv;
+
+	if (i + 1 >= n)
+		return (IBX_OK);
+	for (j = i + 1; j < n; j++) {
+		pending_kind(ob, seqs[j], kind);
+		if (kind[0] != '\0' && strcmp(kind, h->kind) == 0) {
+			snprintf(reason, sizeof(reason),
+				 "superseded: envelope %" PRIu64
+				 " (%s) was sealed after it and goes "
+				 "instead; the hub had asked to retry this "
+				 "one later",
+				 seqs[j], kind);
+			held_drop(r, seq);
+			return (drop_superseded(ob, seq, reason, st));
+		}
+	}
+	if ((rv = reseal(ob, r->id, seq, &fresh)) != IBX_OK) {
+		spoke_agent_status_error(
+		    st, "envelope %" PRIu64 ": cannot seal it again: %s", seq,
+		    ibx_strerror(rv));
+		return (rv == IBX_ENOTFOUND ? IBX_OK : rv);
+	}
+	IBX_INFO("envelope %" PRIu64 " sealed again as %" PRIu64
+		 ", behind the %zu that go meanwhile",
+		 seq, fresh, n - i - 1);
+	h->seq = fresh;
+	return (IBX_OK);
+}
+
+/* Deliver seqs[i] (of the n pending) with "retry later" bookkeeping
+ * (agent_drain.h).  IBX_OK to go on with the next envelope (*waiting set
+ * when one is held back); IBX_ETIMEDOUT when the hub is silent; outbox
+ * errors. */
+static ibx_err
+drain_one_held(spoke_outbox *ob, const spoke_drain_opts *o,
+	       const uint64_t *seqs, size_t n, size_t i,
+	       spoke_agent_status *st, bool *waiting)
+{
+	spoke_drain_retry *r = o->retry;
+	uint64_t seq = seqs[i];
+	struct held *h = held_find(r, seq);
+	int64_t now = spoke_agent_now_ms();
+	char kind[48], reason[900];
+	ibx_err rv;
+
+	if (h != NULL && h->next_ms > now) {
+		*waiting = true;
+		return (requeue(ob, r, h, seqs, n, i, st));
+	}
+	pending_kind(ob, seq, kind);
+	rv = deliver_one(ob, o, seq, st);
+	if (rv == IBX_OK) {
+		held_drop(r, seq);
+		return (IBX_OK);
+	}
+	if (rv != IBX_EDBDOWN)
+		return (rv);
+	if (h == NULL) {
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 8;
+			struct held *v = realloc(r->v, cap * sizeof(*v));
+
+			if (v == NULL)
+				return (IBX_ENOMEM);
+			r->v = v;
+			r->cap = cap;
+		}
+		h = &r->v[r->n++];
+		memset(h, 0, sizeof(*h));
+		h->seq = seq;
+		h->first_ms = now;
+		snprintf(h->kind, sizeof(h->kind), "%s", kind);
+	}
+	h->tries++;
+	if (h->tries >= r->max_tries) {
+		snprintf(reason, sizeof(reason),
+			 "the hub answered \"retry later\" %d times over "
+			 "%.0f s; set aside so that later envelopes can go "
+			 "(last: %s)",
+			 h->tries, (double)(now - h->first_ms) / 1000.0,
+			 r->last_error);
+		held_drop(r, seq);
+		return (set_aside(ob, seq, reason, st));
+	}
+	h->next_ms = now + held_backoff_ms(h->tries);
+	IBX_INFO("envelope %" PRIu64 ": retry later (%d of %d); the others go "
+		 "meanwhile",
+		 seq, h->tries, r->max_tries);
+	*waiting = true;
+	return (requeue(ob, r, h, seqs, n, i, st));
+}
+
 ibx_err
 spoke_agent_drain(spoke_outbox *ob, const spoke_drain_opts *o,
 		  spoke_agent_status *st)
 {
 	uint64_t *seqs = NULL;
 	size_t n = 0, i;
+	bool waiting = false;
 	ibx_err rv, crv;
 
 	if ((rv = spoke_outbox_pending(ob, &seqs, &n)) != IBX_OK) {
@@ -122,9 +446,17 @@ spoke_agent_drain(spoke_outbox *ob, const spoke_drain_opts *o,
 			rv = IBX_ECLOSED;
 			break;
 		}
-		if ((rv = deliver_one(ob, o, seqs[i], st)) != IBX_OK)
+		if (o->retry == NULL) {
+			if ((rv = deliver_one(ob, o, seqs[i], st)) != IBX_OK)
+				break;
+			continue;
+		}
+		if ((rv = drain_one_held(ob, o, seqs, n, i, st, &waiting)) !=
+		    IBX_OK)
 			break;
 	}
+	if (rv == IBX_OK && waiting)
+		rv = IBX_ETIMEDOUT;
 out:
 	if ((crv = spoke_agent_status_count(spoke_outbox_dir(ob), st)) !=
 		IBX_OK &&

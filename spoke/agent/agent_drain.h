@@ -2,10 +2,33 @@
  * Delivering the outbox: the pending envelopes go to the hub one at a
  * time in sequence order, and each is filed by its Ack: accepted or
  * duplicate (the hub had it already) removes it, any other final status
- * moves it to rejected/, "retry later" and silence leave it, and every
- * later one, pending.  Order matters because the hub refuses a sequence
- * not greater than the last it accepted from the sender (a replay): an
- * envelope sent after a later one would be refused for good.
+ * moves it to rejected/, and silence leaves it, and every later one,
+ * pending (the hub is away: nothing else would get through either).
+ * Order matters because the hub refuses a sequence not greater than the
+ * last it accepted from the sender (a replay).
+ *
+ * "Retry later" (issue 14, finding 3): with a spoke_drain_retry, one
+ * envelope the hub keeps answering "retry later" no longer holds the rest
+ * back.  It waits out a backoff of its own (1 s doubling, at most 5 min)
+ * while the others go; after max_tries answers it is set aside in
+ * rejected/ with the reason.  With the agent's default of 12 answers the
+ * backoffs add up to about 45 minutes: a hub whose database stays away
+ * longer gets envelopes set aside, which "inbound-spoke status" shows;
+ * they are sent again by publishing anew.  What ordering is kept:
+ * - nothing is ever sent after an envelope with a greater sequence (the
+ *   hub would refuse it as a replay): a held envelope with others behind
+ *   it moves behind them, sealed again with a new sequence (its payload
+ *   unchanged, signed anew by the organisation), before they go; so the
+ *   pending/ order on disk is always the sending order, and an agent that
+ *   restarts (its backoffs are in memory) keeps it;
+ * - what a later envelope supersedes is never sent after it: a held
+ *   envelope with one of its kind behind it (the listing; the statistics
+ *   of one period, which replace earlier ones at the hub) is set aside as
+ *   superseded instead of moving behind it: dropped from pending/ with a
+ *   line in DIR/superseded.log (not a refusal: its content is obsolete).
+ * Delivery stays at-least-once: nothing leaves pending/ but on a verified
+ * final Ack, into rejected/ with its reason, or sealed again first (a
+ * crash in between leaves both, and the hub takes the same content twice).
  */
 #ifndef SPOKE_AGENT_DRAIN_H
 #define SPOKE_AGENT_DRAIN_H
@@ -14,10 +37,23 @@
 #include <stdint.h>
 
 #include "agent_status.h"
+#include "envelope.h"
 #include "err.h"
 #include "outbox.h"
 #include "send.h"
 #include "wire.h"
+
+/* Per-envelope "retry later" bookkeeping across drains (in memory: an
+ * agent that restarts starts its envelopes afresh). */
+typedef struct spoke_drain_retry spoke_drain_retry;
+
+/* spoke_drain_retry_new: bookkeeping that re-seals with id (the agent's
+ * identity, which must outlive it) and sets an envelope aside after
+ * max_tries "retry later" answers (at least 1).  Free with
+ * spoke_drain_retry_free (NULL is fine). */
+ibx_err spoke_drain_retry_new(const spoke_identity *id, int max_tries,
+			      spoke_drain_retry **out);
+void spoke_drain_retry_free(spoke_drain_retry *r);
 
 /* Called with every final Ack, after the envelope has been filed. */
 typedef void (*spoke_drain_fn)(void *arg, uint64_t seq, const ibx_ack *ack);
@@ -29,12 +65,15 @@ typedef struct spoke_drain_opts {
 	/* Or NULL: when *stop becomes nonzero, no further envelope is sent
 	 * (a signal handler sets it). */
 	const volatile sig_atomic_t *stop;
+	/* Or NULL: strict order, every envelope waits for the first. */
+	spoke_drain_retry *retry;
 } spoke_drain_opts;
 
 /* spoke_agent_drain: send ob's pending envelopes in order as above,
  * recording sends, Acks and errors in st, and refresh st's counts.
  * IBX_OK when pending/ is empty at the end; IBX_ETIMEDOUT when an
- * envelope got no final Ack (it and every later one stay pending);
+ * envelope got no final Ack (it and every later one stay pending), or
+ * when envelopes wait out their "retry later" backoff;
  * IBX_ECLOSED when stopped by *o->stop; IBX_EIO, IBX_ENOMEM from the
  * outbox (logged, and in st). */
 ibx_err spoke_agent_drain(spoke_outbox *ob, const spoke_drain_opts *o,

@@ -20,6 +20,14 @@
 	"TLS\n"                                                               \
 	"  --ca CA            the national CA, to verify the hub\n"           \
 	"  --crl CRL          its revocation list\n"                          \
+	"  --hub-name NAME    the hub's name in its certificate (default: "   \
+	"the host of\n"                                                       \
+	"                     --hub); the certificate must have the role "    \
+	"hub\n"                                                               \
+	"  --hub-pin SHA256   or the hub's key: SHA-256 of its "              \
+	"SubjectPublicKeyInfo, hex;\n"                                        \
+	"                     an Ack the hub has not signed is not believed " \
+	"(docs/security.md)\n"                                                \
 	"  --cert-hash        send the certificate's SHA-256 instead of the " \
 	"certificate\n"                                                       \
 	"                     (the hub has it from enrolment)\n"              \
@@ -113,7 +121,8 @@ static const struct spoke_help {
      "CA [--crl CRL]\n"
      "                     [--cert-hash] [--insecure-tcp] [--interval S] "
      "[--timeout MS]\n"
-     "                     [--attempts N] [--once]\n",
+     "                     [--attempts N] [--once] [--retry-max N]\n"
+     "                     [--hub-name NAME | --hub-pin SHA256]\n",
      "The agent (docs/spoke-agent.md): watch the listing file and the "
      "export folder,\nseal what changed into the outbox and deliver the "
      "outbox to the hubs with\nbackoff, until SIGTERM.\n\n"
@@ -128,7 +137,11 @@ static const struct spoke_help {
      "  --interval S         seconds between two scans (1 to 86400; "
      "default 30)\n"
      "  --once               one scan and one delivery round, then "
-     "exit\n" NET_CORE
+     "exit\n"
+     "  --retry-max N        answers of 'retry later' an envelope gets "
+     "before it is\n"
+     "                       moved aside with the reason (1 to "
+     "1000)\n" NET_CORE
      "  --attempts N       tries per hub in one round (1 to 1000; default "
      "1: the\n"
      "                     loop retries with backoff)\n"

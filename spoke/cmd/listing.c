@@ -34,6 +34,8 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 	    {"out", required_argument, NULL, 'o'},
 	    {"outbox", required_argument, NULL, 'O'},
 	    {"cert-hash", no_argument, NULL, 'F'},
+	    {"hub-name", required_argument, NULL, 'A'},
+	    {"hub-pin", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -205,6 +207,7 @@ run_publish(const struct spoke_config *c)
 	so.hubs = c->hubs;
 	so.nhubs = c->nhubs;
 	so.tls = c->tls;
+	so.hub_pin = c->hub_pin;
 	so.timeout_ms = (int)c->timeout_ms;
 	so.attempts = (int)c->attempts;
 	rv = ob != NULL ? spoke_agent_deliver(ob, &so, seq, &env, &ack)

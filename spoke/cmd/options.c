@@ -68,6 +68,12 @@ spoke_net_option(int ch, const char *arg, struct spoke_config *c)
 	case 'O':
 		c->outbox = arg;
 		return (1);
+	case 'A':
+		c->tls.server_name = arg;
+		return (1);
+	case 'P':
+		c->hub_pin = arg;
+		return (1);
 	}
 	return (0);
 }

@@ -28,11 +28,14 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 	    {"ca", required_argument, NULL, 'a'},
 	    {"crl", required_argument, NULL, 'r'},
 	    {"cert-hash", no_argument, NULL, 'F'},
+	    {"hub-name", required_argument, NULL, 'A'},
+	    {"hub-pin", required_argument, NULL, 'P'},
 	    {"insecure-tcp", no_argument, NULL, 'i'},
 	    {"interval", required_argument, NULL, 'I'},
 	    {"timeout", required_argument, NULL, 't'},
 	    {"attempts", required_argument, NULL, 'n'},
 	    {"once", no_argument, NULL, '1'},
+	    {"retry-max", required_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -93,6 +96,12 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 		case 'F':
 			o->cert_hash = true;
 			break;
+		case 'A':
+			o->tls.server_name = optarg;
+			break;
+		case 'P':
+			o->hub_pin = optarg;
+			break;
 		case 'i':
 			insecure = 1;
 			break;
@@ -115,6 +124,12 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 			break;
 		case '1':
 			o->once = true;
+			break;
+		case 'R':
+			if (spoke_parse_long("--retry-max", optarg, 1, 1000,
+					     &v) != 0)
+				return (-1);
+			o->retry_max = (int)v;
 			break;
 		case 'h':
 			spoke_cmd_help(stdout, argv[0]);

@@ -23,7 +23,8 @@ struct spoke_config {
 	long timeout_ms;
 	long attempts;
 	int insecure_tcp;
-	ibx_transport_opts tls;
+	ibx_transport_opts tls; /* tls.server_name: --hub-name */
+	const char *hub_pin;	/* --hub-pin, or NULL */
 };
 
 /* spoke_parse_long: parse option name's value s as a whole number in
@@ -34,7 +35,8 @@ int spoke_parse_long(const char *name, const char *s, long min, long max,
 
 /* spoke_net_option: apply one of the options every sending command shares
  * (getopt character ch: --hub H, --timeout t, --attempts n, --insecure-tcp
- * i, --cert c, --key k, --ca a, --crl r, --cert-hash F, --outbox O) to c.
+ * i, --cert c, --key k, --ca a, --crl r, --cert-hash F, --outbox O,
+ * --hub-name A, --hub-pin P) to c.
  * Returns 1 when ch was one of them, 0 when not, -1 on a bad value (the
  * error is printed). */
 int spoke_net_option(int ch, const char *arg, struct spoke_config *c);

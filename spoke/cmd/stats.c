@@ -60,6 +60,8 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 	    {"ca", required_argument, NULL, 'a'},
 	    {"crl", required_argument, NULL, 'r'},
 	    {"cert-hash", no_argument, NULL, 'F'},
+	    {"hub-name", required_argument, NULL, 'A'},
+	    {"hub-pin", required_argument, NULL, 'P'},
 	    {"outbox", required_argument, NULL, 'O'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -249,6 +251,7 @@ stats_period(struct stats_config *cp, const spoke_identity *idp)
 	so.hubs = c.net.hubs;
 	so.nhubs = c.net.nhubs;
 	so.tls = c.net.tls;
+	so.hub_pin = c.net.hub_pin;
 	so.timeout_ms = (int)c.net.timeout_ms;
 	so.attempts = (int)c.net.attempts;
 	so.client = c.client;

@@ -1,4 +1,5 @@
 /* Sending with retries; see send.h. */
+#include <stdbool.h>
 #include <time.h>
 
 #include "log.h"
@@ -16,28 +17,58 @@ ibx_err
 spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack)
 {
 	ibx_req_client *c = NULL;
+	spoke_hub_id *hid = o->hub_id;
 	ibx_bytes reply = {NULL, 0};
+	char why[300];
 	long backoff = 200;
 	int attempt;
 	ibx_err rv;
 
+	if (hid == NULL && o->tls.ca_file != NULL &&
+	    (rv = spoke_hub_id_open(&o->tls, o->hubs, o->nhubs, o->hub_pin,
+				    &hid)) != IBX_OK)
+		return (rv);
+	if (hid == NULL)
+		IBX_WARN(
+		    "no --ca: the hub's answers cannot be verified (plain "
+		    "tcp:// for tests only)");
 	if ((c = o->client) == NULL &&
 	    (rv = ibx_req_client_open(o->hubs, o->nhubs, &o->tls, &c)) !=
 		IBX_OK)
-		return (rv);
+		goto out;
 	rv = IBX_ETIMEDOUT;
 	for (attempt = 1; attempt <= o->attempts; attempt++) {
 		rv = ibx_req_client_call(c, envelope, o->timeout_ms, &reply);
 		if (rv == IBX_OK) {
 			rv = ibx_ack_decode(reply.data, reply.len, ack);
 			ibx_bytes_fini(&reply);
-			if (rv == IBX_OK && ibx_ack_status_final(ack->status))
-				break;
-			if (rv == IBX_OK)
+			if (rv == IBX_OK &&
+			    ibx_ack_status_final(ack->status)) {
+				if (hid == NULL ||
+				    spoke_hub_id_check(hid, envelope, ack, why,
+						       sizeof(why)) == IBX_OK)
+					break;
+				/* Not the hub's word: nothing is filed on
+				 * it, and the envelope stays pending. */
+				IBX_WARN("attempt %d of %d: answer (%s) not "
+					 "believed: %s",
+					 attempt, o->attempts,
+					 ibx_ack_status_name(ack->status),
+					 why);
+				rv = IBX_ECRYPTO;
+			} else if (rv == IBX_OK) {
 				IBX_WARN("hub asks to retry: %s", ack->error);
-			else
+				/* Believed only when signed: a forged "retry
+				 * later" must not hold an envelope back. */
+				if (hid != NULL &&
+				    spoke_hub_id_check(hid, envelope, ack, why,
+						       sizeof(why)) != IBX_OK)
+					ack->status = IBX_ACK_UNSPECIFIED;
+				rv = IBX_ETIMEDOUT;
+			} else {
 				IBX_WARN("hub sent an unreadable ack");
-			rv = IBX_ETIMEDOUT;
+				rv = IBX_ETIMEDOUT;
+			}
 		} else
 			IBX_WARN("attempt %d of %d: %s", attempt, o->attempts,
 				 ibx_strerror(rv));
@@ -46,7 +77,10 @@ spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack)
 			backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
 		}
 	}
+out:
 	if (o->client == NULL)
 		ibx_req_client_close(c);
+	if (o->hub_id == NULL)
+		spoke_hub_id_free(hid);
 	return (rv);
 }

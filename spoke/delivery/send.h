@@ -2,12 +2,16 @@
  * Sending one envelope to the hub and reading its Ack, with a timeout per
  * attempt and a bounded number of attempts (exponential backoff between
  * them).  A final Ack (accepted or refused) ends the attempts; only "retry
- * later" and silence are retried.
+ * later" and silence are retried.  A final Ack counts only once its
+ * signature is verified against the hub the spoke expects
+ * (hub_identity.h); an unsigned or wrongly signed one is logged and
+ * treated as no answer, so nothing is filed on its word.
  */
 #ifndef SPOKE_SEND_H
 #define SPOKE_SEND_H
 
 #include "err.h"
+#include "hub_identity.h"
 #include "transport.h"
 #include "wire.h"
 
@@ -20,11 +24,22 @@ typedef struct spoke_send_opts {
 	/* An open client to reuse across several sends (one TLS session),
 	 * or NULL to open one for this send. */
 	ibx_req_client *client;
+	/* The hub's identity to verify Acks with, to reuse across sends, or
+	 * NULL to open one for this send from tls (CA, CRL, server_name),
+	 * hubs and hub_pin.  Without a CA (plain tcp:// with --insecure-tcp
+	 * only, for tests) Acks cannot be verified: that is logged. */
+	spoke_hub_id *hub_id;
+	const char *hub_pin; /* --hub-pin: 64 hex digits, or NULL */
 } spoke_send_opts;
 
-/* spoke_send: send envelope and wait for a final Ack in *ack.  IBX_OK when
- * an Ack arrived (accepted or not: read ack->status); IBX_ETIMEDOUT when no
- * hub gave a final answer in all attempts. */
+/* spoke_send: send envelope and wait for a final, verified Ack in *ack.
+ * IBX_OK when one arrived (accepted or not: read ack->status);
+ * IBX_ETIMEDOUT when no hub gave a final answer in all attempts (then
+ * ack->status is IBX_ACK_RETRY_LATER when the last answer was a verified
+ * "retry later");
+ * IBX_ECRYPTO when the last final answer could not be verified (the reason
+ * is logged); IBX_EINVAL or IBX_ECRYPTO when the hub's identity cannot be
+ * set up (printed). */
 ibx_err spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope,
 		   ibx_ack *ack);
 

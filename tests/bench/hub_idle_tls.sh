@@ -109,7 +109,8 @@ measure() {
 port=$(ibx_free_port)
 "$build/hub/inbound-hub" serve --db "$dsn" --listen "tls+tcp://127.0.0.1:$port" \
 	--cert "$pki/issued/0000000000.pem" --key "$pki/issued/0000000000.key" \
-	--ca "$pki/ca.pem" --crl "$pki/crl.pem" --http "127.0.0.1:$(ibx_free_port)" 2>"$work/hub.log" &
+	--ca "$pki/ca.pem" --crl "$pki/crl.pem" --http "127.0.0.1:$(ibx_free_port)" \
+	--max-conns-per-addr 20000 2>"$work/hub.log" &
 hub=$!
 pids+=("$hub")
 for _ in $(seq 1 100); do grep -qs "serving spokes" "$work/hub.log" && break; sleep 0.1; done

@@ -26,6 +26,21 @@
  *   ibx-testpeer oversize --addr HOST:PORT [--bytes N]
  *                      announce a 2^60-byte frame, or send a real frame
  *                      of N bytes
+ *   ibx-testpeer impostor --listen URL --cert C --key K --ca CA
+ *                      --ack unsigned|wrong-key|other-request|tampered|
+ *                      good [--sign-key K2] --seconds S
+ *       A listener posing as the hub (issue 14): answers every request
+ *       with "accepted", unsigned, signed with K2 instead of the hub's
+ *       key, signed over other request bytes, signed and then altered
+ *       (listing version), or signed as the hub would.  It prints one
+ *       line "received N" per request (flushed) and exits after S s.
+ *   ibx-testpeer idle-tcp --addr HOST:PORT --conns N --seconds S
+ *       N TCP connections that never start TLS; prints, when all are
+ *       closed by the other side or after S s, "closed K of N, first F s,
+ *       last L s, within 1 s E".
+ *       --ack retry-period:YYYY-MM answers "retry later" (signed) to
+ *       statistics of that period and accepts the rest; --ack
+ *       retry-first:N answers "retry later" to the first N requests.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,6 +51,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -426,7 +443,7 @@ idle(int argc, char **argv)
 	    {"seconds", required_argument, NULL, 's'},
 	    {NULL, 0, NULL, 0},
 	};
-	ibx_transport_opts t = {NULL, NULL, NULL, NULL};
+	ibx_transport_opts t = {NULL, NULL, NULL, NULL, NULL, NULL};
 	const char *hub = NULL;
 	ibx_req_client **c;
 	ibx_bytes req = {(uint8_t *)"x", 1}, reply = {0};
@@ -477,12 +494,233 @@ idle(int argc, char **argv)
 	return (0);
 }
 
+/* The impostor's state, shared by its one worker. */
+struct impostor {
+	const char *mode;
+	ibx_key *key;	   /* signs, or NULL */
+	ibx_bytes cert;	   /* the certificate it presents in Acks (DER) */
+	unsigned received; /* requests seen */
+};
+
+static void
+impostor_handle(void *arg, const uint8_t *req, size_t len, ibx_bytes *reply)
+{
+	struct impostor *im = arg;
+	static const uint8_t other[] = "another request";
+	ibx_case_statistics *s = NULL;
+	ibx_envelope env;
+	ibx_header h;
+	ibx_ack ack;
+	char period[8] = "-";
+
+	memset(&ack, 0, sizeof(ack));
+	memset(&h, 0, sizeof(h));
+	memset(&env, 0, sizeof(env));
+	if (ibx_envelope_decode(req, len, &env) == IBX_OK &&
+	    ibx_header_decode(env.header.data, env.header.len, &h) == IBX_OK) {
+		ack.sequence = h.sequence;
+		if (h.payload_type == IBX_PAYLOAD_CASE_STATISTICS &&
+		    ibx_statistics_decode(env.payload.data, env.payload.len,
+					  &s) == IBX_OK)
+			snprintf(period, sizeof(period), "%s", s->period);
+	}
+	ibx_statistics_free(s);
+	ibx_bytes_fini(&h.cert);
+	ibx_envelope_fini(&env);
+	ack.status = IBX_ACK_ACCEPTED;
+	ack.listing_version = 1;
+	im->received++;
+	if ((strncmp(im->mode, "retry-period:", 13) == 0 &&
+	     strcmp(im->mode + 13, period) == 0) ||
+	    (strncmp(im->mode, "retry-first:", 12) == 0 &&
+	     im->received <= (unsigned)atoi(im->mode + 12))) {
+		ack.status = IBX_ACK_RETRY_LATER;
+		snprintf(ack.error, sizeof(ack.error),
+			 "hub database unavailable: send it again later");
+	}
+	printf("received %u seq %llu period %s: %s\n", im->received,
+	       (unsigned long long)ack.sequence, period,
+	       ibx_ack_status_name(ack.status));
+	fflush(stdout);
+	if (strcmp(im->mode, "unsigned") == 0) {
+		memcpy(ack.hub_cert, im->cert.data, im->cert.len);
+		ack.hub_cert_len = im->cert.len;
+	} else if (strcmp(im->mode, "other-request") == 0)
+		(void)ibx_ack_sign(im->key, &im->cert, other, sizeof(other),
+				   &ack);
+	else {
+		(void)ibx_ack_sign(im->key, &im->cert, req, len, &ack);
+		if (strcmp(im->mode, "tampered") == 0)
+			ack.listing_version = 7;
+	}
+	(void)ibx_ack_encode(&ack, reply);
+}
+
+static int
+impostor(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"listen", required_argument, NULL, 'l'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"ca", required_argument, NULL, 'a'},
+	    {"ack", required_argument, NULL, 'm'},
+	    {"sign-key", required_argument, NULL, 's'},
+	    {"seconds", required_argument, NULL, 'S'},
+	    {NULL, 0, NULL, 0},
+	};
+	ibx_transport_opts t = {NULL, NULL, NULL, NULL, NULL, NULL};
+	struct impostor im = {"good", NULL, {NULL, 0}, 0};
+	const char *url = NULL, *sign_key = NULL;
+	ibx_rep_server *rep = NULL;
+	ibx_cert *cert = NULL;
+	void *args[1] = {&im};
+	long secs = 10;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			url = optarg;
+			break;
+		case 'c':
+			t.cert_file = optarg;
+			break;
+		case 'k':
+			t.key_file = optarg;
+			break;
+		case 'a':
+			t.ca_file = optarg;
+			break;
+		case 'm':
+			im.mode = optarg;
+			break;
+		case 's':
+			sign_key = optarg;
+			break;
+		case 'S':
+			secs = strtol(optarg, NULL, 10);
+			break;
+		default:
+			return (2);
+		}
+	}
+	if (url == NULL || t.cert_file == NULL || t.key_file == NULL)
+		return (2);
+	if (ibx_cert_load(t.cert_file, &cert) != IBX_OK ||
+	    ibx_cert_der(cert, &im.cert) != IBX_OK ||
+	    ibx_key_load(sign_key != NULL ? sign_key : t.key_file, &im.key) !=
+		IBX_OK)
+		return (1);
+	ibx_cert_free(cert);
+	if (ibx_rep_server_open(url, &t, 1, args, impostor_handle, &rep) !=
+	    IBX_OK)
+		return (1);
+	printf("listening\n");
+	fflush(stdout);
+	sleep((unsigned)secs);
+	ibx_rep_server_close(rep);
+	printf("done: received %u\n", im.received);
+	ibx_key_free(im.key);
+	ibx_bytes_fini(&im.cert);
+	return (0);
+}
+
+static double
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+static int
+idle_tcp(const char *addr, long n, long secs)
+{
+	struct sockaddr_in sa;
+	struct pollfd *p;
+	struct rlimit rl;
+	char host[64];
+	const char *colon = strrchr(addr, ':');
+	double t0, first = -1, last = -1, *when;
+	long i, open_n, closed = 0, early = 0;
+	char buf[64];
+
+	if (colon == NULL || (size_t)(colon - addr) >= sizeof(host) || n < 1)
+		return (2);
+	memcpy(host, addr, (size_t)(colon - addr));
+	host[colon - addr] = '\0';
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)atoi(colon + 1));
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		return (2);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	p = calloc((size_t)n, sizeof(*p));
+	when = calloc((size_t)n, sizeof(*when));
+	if (p == NULL || when == NULL)
+		return (1);
+	for (i = 0; i < n; i++) {
+		if ((p[i].fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+		    connect(p[i].fd, (struct sockaddr *)&sa, sizeof(sa)) !=
+			0) {
+			perror("connect");
+			return (1);
+		}
+		p[i].events = POLLIN;
+	}
+	t0 = mono_s();
+	printf("connected %ld\n", n);
+	fflush(stdout);
+	for (open_n = n; open_n > 0 && mono_s() - t0 < (double)secs;) {
+		if (poll(p, (nfds_t)n, 100) <= 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (p[i].fd < 0 || p[i].revents == 0)
+				continue;
+			if (read(p[i].fd, buf, sizeof(buf)) > 0)
+				continue;
+			close(p[i].fd);
+			p[i].fd = -1;
+			when[i] = mono_s() - t0;
+			if (first < 0)
+				first = when[i];
+			last = when[i];
+			closed++;
+			open_n--;
+			if (when[i] < 1.0)
+				early++;
+		}
+	}
+	printf("closed %ld of %ld, first %.2f s, last %.2f s, within 1 s "
+	       "%ld\n",
+	       closed, n, first, last, early);
+	for (i = 0; i < n; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+	free(p);
+	free(when);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "idle") == 0)
 		return (idle(argc - 1, argv + 1));
+	if (argc == 8 && strcmp(argv[1], "idle-tcp") == 0 &&
+	    strcmp(argv[2], "--addr") == 0 &&
+	    strcmp(argv[4], "--conns") == 0 &&
+	    strcmp(argv[6], "--seconds") == 0)
+		return (idle_tcp(argv[3], strtol(argv[5], NULL, 10),
+				 strtol(argv[7], NULL, 10)));
+	if (argc >= 2 && strcmp(argv[1], "impostor") == 0)
+		return (impostor(argc - 1, argv + 1));
 	if (argc >= 2 && strcmp(argv[1], "forge") == 0)
 		return (forge(argc - 1, argv + 1));
 	if (argc == 6 && strcmp(argv[1], "send") == 0 &&

@@ -1,0 +1,30 @@
+/*
+ * The guard in front of the hub's nng port: handshake timeout, caps per
+ * address and in total, and a bound on busy connections (guard.c).
+ * Private to proto/transport.
+ */
+#ifndef IBX_GUARD_H
+#define IBX_GUARD_H
+
+#include "err.h"
+#include "transport.h"
+
+typedef struct ibx_guard ibx_guard;
+
+/* ibx_guard_open: listen on host:port and relay every accepted
+ * connection, within lim, to 127.0.0.1:backend_port (nng's listener).
+ * IBX_EIO (logged) when the port cannot be taken.  Close with
+ * ibx_guard_close. */
+ibx_err ibx_guard_open(const char *host, const char *port,
+		       const ibx_transport_limits *lim, int backend_port,
+		       ibx_guard **out);
+
+/* ibx_guard_set_backend: relay new connections to backend_port from now
+ * on (after the listener was replaced). */
+void ibx_guard_set_backend(ibx_guard *g, int backend_port);
+
+/* ibx_guard_close: stop, closing every relayed connection; NULL is
+ * fine. */
+void ibx_guard_close(ibx_guard *g);
+
+#endif /* IBX_GUARD_H */
