@@ -70,10 +70,41 @@ hub_store_translate(ibx_db *db, ibx_err rv, const char *code, const char *seq,
 		snprintf(err, n, "%s", ibx_db_last_error(db));
 		return (IBX_ACK_ROLE_FORBIDDEN);
 	}
+	if (rv == IBX_EDB && hub_store_error_final(state)) {
+		/* The same message would fail the same way every time: a
+		 * retried one would block its spoke's outbox for ever (issue
+		 * 14, finding 3). */
+		snprintf(err, n,
+			 "hub refused to store the message (SQLSTATE %s): %s",
+			 state, ibx_db_last_error(db));
+		return (IBX_ACK_INVALID);
+	}
 	snprintf(err, n,
 		 "hub could not store the message (%s): send it again later",
 		 ibx_strerror(rv));
 	return (IBX_ACK_RETRY_LATER);
+}
+
+bool
+hub_store_error_final(const char *sqlstate)
+{
+	/* Classes that depend on the server's state, not on the message
+	 * (PostgreSQL, Appendix A): connection (08), transaction rollback:
+	 * serialization failure, deadlock (40), insufficient resources:
+	 * disk full, out of memory (53), object not in prerequisite state:
+	 * lock not available (55), operator intervention: shutdown (57),
+	 * system error (58), internal error (XX), and access rules (42:
+	 * a missing grant is the operator's to fix; the message is fine). */
+	static const char *const transient[] = {"08", "40", "53", "55",
+						"57", "58", "XX", "42"};
+	size_t i;
+
+	if (sqlstate == NULL || strlen(sqlstate) != 5)
+		return (false);
+	for (i = 0; i < sizeof(transient) / sizeof(transient[0]); i++)
+		if (strncmp(sqlstate, transient[i], 2) == 0)
+			return (false);
+	return (true);
 }
 
 ibx_ack_status
