@@ -4,7 +4,8 @@
  * REP server, the HTTP API behind libmicrohttpd, and migrations.
  *
  *   inbound-hub migrate --db DSN [--sql-dir DIR]
- *   inbound-hub [serve] --db DSN [--listen URL] [--http ADDR:PORT] ...
+ *   inbound-hub [serve] --db DSN [--db-api DSN] [--db-audit DSN]
+ *                       [--listen URL] [--http ADDR:PORT] ...
  *   inbound-hub serve --no-db ...   (benchmark only: nothing stored)
  */
 #include <getopt.h>
@@ -36,6 +37,10 @@
 struct hub_config {
 	const char *db;
 	const char *db_read;
+	const char *db_api;
+	const char *db_audit;
+	long http_per_ip;
+	const char *http_proxy;
 	long k;
 	const char *listen;
 	const char *http;
@@ -72,7 +77,18 @@ usage(FILE *f)
 	    "connection (8)\n"
 	    "  --http-threads N  HTTP threads and API connections (4)\n"
 	    "  --db-read DSN     the API's reads from this server (a hot "
-	    "standby)\n");
+	    "standby)\n"
+	    "  --db-api DSN      the API's reads as their own role (default: "
+	    "--db-read, --db)\n"
+	    "  --db-audit DSN    audit entries as their own role (default: "
+	    "the API's)\n"
+	    "  --http-per-ip N   HTTP connections per client address (32)\n"
+	    "  --http-proxy ADDR a reverse proxy (nginx) whose X-Real-IP "
+	    "names the client\n"
+	    "\n"
+	    "A DSN on the command line must not hold a password: use "
+	    "passfile= (mode 0600),\n"
+	    "PGPASSFILE or service= (docs/security.md).\n");
 }
 
 static int
@@ -81,6 +97,10 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	static const struct option longopts[] = {
 	    {"db", required_argument, NULL, 'd'},
 	    {"db-read", required_argument, NULL, 'R'},
+	    {"db-api", required_argument, NULL, 'A'},
+	    {"db-audit", required_argument, NULL, 'U'},
+	    {"http-per-ip", required_argument, NULL, 'P'},
+	    {"http-proxy", required_argument, NULL, 'X'},
 	    {"k", required_argument, NULL, 'K'},
 	    {"listen", required_argument, NULL, 'l'},
 	    {"http", required_argument, NULL, 'H'},
@@ -101,7 +121,35 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		/* A password in argv is every local user's (/proc). */
+		if ((ch == 'd' || ch == 'R' || ch == 'A' || ch == 'U') &&
+		    ibx_db_dsn_has_password(optarg)) {
+			fprintf(stderr,
+				"inbound-hub: a --db connection string holds "
+				"a password, which every local user can read "
+				"on the command line: put it in a passfile "
+				"(passfile=, PGPASSFILE, mode 0600) or a "
+				"service file (service=)\n");
+			return (-1);
+		}
 		switch (ch) {
+		case 'A':
+			c->db_api = optarg;
+			break;
+		case 'U':
+			c->db_audit = optarg;
+			break;
+		case 'P':
+			if (hub_query_long("--http-per-ip", optarg, 1, 10000,
+					   &c->http_per_ip, err,
+					   sizeof(err)) != IBX_OK) {
+				fprintf(stderr, "inbound-hub: %s\n", err);
+				return (-1);
+			}
+			break;
+		case 'X':
+			c->http_proxy = optarg;
+			break;
 		case 'd':
 			c->db = optarg;
 			break;
@@ -220,7 +268,10 @@ run_serve(const struct hub_config *c)
 	void *args[WORKERS_MAX];
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
-	hub_api api = {NULL, NULL, c->web, (int)c->k};
+	hub_api api = {.web_root = c->web, .k_threshold = (int)c->k};
+	hub_http_opts http_opts = {(unsigned)c->http_threads,
+				   (unsigned)c->http_per_ip, c->http_proxy};
+	const char *api_dsn, *audit_dsn;
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	sigset_t sigs;
 	char addr[64], where[160];
@@ -274,21 +325,31 @@ run_serve(const struct hub_config *c)
 			 c->listen);
 		goto signals;
 	}
-	if (hub_dbpool_open(c->db_read != NULL ? c->db_read : c->db,
-			    (size_t)c->http_threads, &api.pool) != IBX_OK)
+	/* Each part connects as its own role (issue 14, finding 4): intake
+	 * with --db, the API's reads with --db-api (or --db-read), audit
+	 * entries with --db-audit. */
+	api_dsn = c->db_read != NULL  ? c->db_read
+		  : c->db_api != NULL ? c->db_api
+				      : c->db;
+	if (hub_dbpool_open(api_dsn, (size_t)c->http_threads, &api.pool) !=
+	    IBX_OK)
 		goto out;
-	/* A hot standby cannot write: audit entries go to the primary. */
-	if (c->db_read != NULL &&
-	    hub_dbpool_open(c->db, (size_t)c->http_threads, &api.write_pool) !=
-		IBX_OK)
+	/* A hot standby cannot write, and the API's role only reads: audit
+	 * entries then go to the primary, as --db-audit or else --db. */
+	audit_dsn = c->db_audit != NULL ? c->db_audit
+		    : api_dsn != c->db	? c->db
+					: NULL;
+	if (audit_dsn != NULL &&
+	    hub_dbpool_open(audit_dsn, (size_t)c->http_threads,
+			    &api.audit_pool) != IBX_OK)
 		goto out;
 	if (hub_dbpool_describe(api.pool, where, sizeof(where)) == IBX_OK)
 		IBX_INFO("API reads from %s", where);
 	if (ibx_rep_server_open(c->listen, &c->tls, (size_t)c->workers, args,
 				hub_intake_handle, &rep) != IBX_OK)
 		goto out;
-	if (hub_http_start(addr, port, (unsigned)c->http_threads,
-			   hub_api_handle, &api, &http) != IBX_OK)
+	if (hub_http_start(addr, port, &http_opts, hub_api_handle, &api,
+			   &http) != IBX_OK)
 		goto out;
 	IBX_INFO("serving spokes on %s and HTTP on http://%s:%d/", c->listen,
 		 addr, port);
@@ -304,6 +365,7 @@ out:
 	ibx_rep_server_close(rep);
 	hub_dbpool_close(api.pool);
 	hub_dbpool_close(api.write_pool);
+	hub_dbpool_close(api.audit_pool);
 	for (i = 0; i < c->workers; i++)
 		ibx_db_close(workers[i].db);
 	ibx_trust_free(verifier.trust);

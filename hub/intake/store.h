@@ -72,11 +72,18 @@ ibx_ack_status hub_store_translate(ibx_db *db, ibx_err rv, const char *code,
  * missing or malformed sqlstate. */
 bool hub_store_error_final(const char *sqlstate);
 
-/* hub_store_refusal: log a refused envelope (sender and sequence as
- * claimed, or NULL/0 when unreadable) with its status and reason.  Best
- * effort: a failure is logged, not returned. */
-void hub_store_refusal(ibx_db *db, const char *sender, uint64_t sequence,
-		       int payload_type, const uint8_t *envelope, size_t len,
+/* hub_store_refusal: log a refused envelope with its status and reason.
+ * sender is the organisation of the VERIFIED certificate, or NULL when the
+ * envelope was refused before its signer was verified; claimed is the
+ * header's sender_id (NULL when unreadable), kept in the reason only when
+ * it was not verified; sequence and payload_type as the header gives them
+ * (have_header false: not stored).  Every text is stored escaped
+ * (ibx_text_escape), so a non-UTF-8 or multi-line claim cannot make the log
+ * write fail or forge a line (issue 14, finding 5).  Best effort: a
+ * failure is logged, not returned. */
+void hub_store_refusal(ibx_db *db, const char *sender, const char *claimed,
+		       bool have_header, uint64_t sequence, int payload_type,
+		       const uint8_t *envelope, size_t len,
 		       ibx_ack_status status, const char *reason);
 
 #endif /* HUB_STORE_H */
