@@ -32,6 +32,80 @@ struct hub_http {
 	int have_proxy;
 };
 
+/* One request's state, from its request line to its end: the raw URI's
+ * length (the query string undecoded) and whether the headers were seen. */
+struct req_state {
+	size_t uri_len;
+	int started;
+};
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct req_state *st = calloc(1, sizeof(*st));
+
+	(void)cls;
+	(void)conn;
+	if (st != NULL)
+		st->uri_len = uri != NULL ? strlen(uri) : 0;
+	return (st);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **state,
+	     enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	free(*state);
+	*state = NULL;
+}
+
+struct header_sum {
+	size_t bytes;
+};
+
+static enum MHD_Result
+sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
+	   size_t key_size, const char *value, size_t value_size)
+{
+	struct header_sum *hs = cls;
+
+	(void)kind;
+	(void)key;
+	(void)value;
+	hs->bytes += key_size + 2 + value_size + 2; /* "K: V\r\n" */
+	return (MHD_YES);
+}
+
+/* Whether libmicrohttpd saw more header bytes than it passes on: it cuts
+ * a header value at a NUL byte and drops the rest, so "Bearer <token>\0junk"
+ * reaches the handler as the bare token.  The request's header section is
+ * rebuilt as "METHOD URI VERSION\r\n", "Key: value\r\n" per header and
+ * "\r\n", and compared with the size libmicrohttpd read: more bytes read
+ * than rebuilt means a NUL cut something off, or whitespace beyond the
+ * single space clients (curl, browsers, nginx) write; either is refused.
+ * A header written without its space ("Key:value") counts a byte less, so
+ * a client doing so could hide one byte per such header; nginx in front
+ * (deploy/nginx) refuses NUL bytes in headers itself. */
+static int
+header_bytes_hidden(struct MHD_Connection *conn, const char *method,
+		    const char *version, const struct req_state *st)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct header_sum hs = {0};
+
+	ci = MHD_get_connection_info(conn,
+				     MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	if (ci == NULL)
+		return (0);
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, sum_header, &hs);
+	hs.bytes +=
+	    strlen(method) + 1 + st->uri_len + 1 + strlen(version) + 2 + 2;
+	return (ci->header_size > hs.bytes);
+}
+
 struct collect {
 	hub_http_request *req;
 	int overflow;
@@ -213,21 +287,30 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	const char *auth = NULL;
 	size_t auth_len = 0;
 	char client[INET6_ADDRSTRLEN * 2 + 8];
-	static int first;
 
-	(void)version;
+	struct req_state *st = *state;
+
 	(void)upload_data;
 	memset(&resp, 0, sizeof(resp));
 	memset(&req, 0, sizeof(req));
-	if (*state == NULL) {
+	if (st == NULL) {
+		plain_error(&resp, 503, "{\"error\":\"out of memory\"}");
+		return (send_response(conn, &resp));
+	}
+	if (!st->started) {
 		/* First call for this request: headers only.  A body is
 		 * refused now, before it is read; the connection is closed
 		 * after the answer. */
-		*state = &first;
-		if (!has_body(conn))
+		st->started = 1;
+		if (header_bytes_hidden(conn, method, version, st)) {
+			req.refusal_status = 400;
+			req.refusal = "request: a header holds a NUL byte or "
+				      "whitespace beyond one space";
+		} else if (has_body(conn)) {
+			req.refusal_status = 405;
+			req.refusal = "request bodies are not accepted";
+		} else
 			return (MHD_YES);
-		req.refusal_status = 405;
-		req.refusal = "request bodies are not accepted";
 	} else if (*upload_size != 0) {
 		/* A body the headers did not announce: ignored, and the
 		 * request refused when it is complete. */
@@ -314,7 +397,9 @@ hub_http_start(const char *addr, int port, const hub_http_opts *opts,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		IBX_ERROR("http: cannot listen on %s:%d", addr, port);
 		free(h);
