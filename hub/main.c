@@ -82,7 +82,8 @@ usage(FILE *f)
 	    "--db-read, --db)\n"
 	    "  --db-audit DSN    audit entries as their own role (default: "
 	    "the API's)\n"
-	    "  --http-per-ip N   HTTP connections per client address (32)\n"
+	    "  --http-per-ip N   HTTP connections per client address (32; "
+	    "1000 with --http-proxy)\n"
 	    "  --http-proxy ADDR a reverse proxy (nginx) whose X-Real-IP "
 	    "names the client\n"
 	    "\n"
@@ -269,8 +270,14 @@ run_serve(const struct hub_config *c)
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
 	hub_api api = {.web_root = c->web, .k_threshold = (int)c->k};
+	/* Behind a proxy every connection comes from its address: the
+	 * proxy limits per client (deploy/nginx), the hub only the total. */
 	hub_http_opts http_opts = {(unsigned)c->http_threads,
-				   (unsigned)c->http_per_ip, c->http_proxy};
+				   (unsigned)(c->http_per_ip != 0
+						  ? c->http_per_ip
+					      : c->http_proxy != NULL ? 1000
+								      : 0),
+				   c->http_proxy};
 	const char *api_dsn, *audit_dsn;
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	sigset_t sigs;
