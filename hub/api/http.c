@@ -287,7 +287,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	const char *auth = NULL;
 	size_t auth_len = 0;
 	char client[INET6_ADDRSTRLEN * 2 + 8];
-
 	struct req_state *st = *state;
 
 	(void)upload_data;
@@ -312,8 +311,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		} else
 			return (MHD_YES);
 	} else if (*upload_size != 0) {
-		/* A body the headers did not announce: ignored, and the
-		 * request refused when it is complete. */
+		/* Upload data follows only a body the headers announced,
+		 * refused above; should any come, it is dropped. */
 		*upload_size = 0;
 		return (MHD_YES);
 	}
