@@ -81,20 +81,25 @@ trap 'exit 0' INT TERM
 say "PostgreSQL on 127.0.0.1:$pg_port ($pgdata)"
 ibx_pg_init "$pgdata"
 ibx_pg_start "$pgdata" "$pg_port"
-export PGPASSWORD
-PGPASSWORD=$(cat "$var/pg/superuser.pass")
-if ! psql -h 127.0.0.1 -p "$pg_port" -U inbound -d postgres -tAc \
-	"SELECT 1 FROM pg_database WHERE datname = 'inbound'" | grep -q 1; then
-	psql -h 127.0.0.1 -p "$pg_port" -U inbound -d postgres -qc "CREATE DATABASE inbound"
-fi
-dsn=$(ibx_pg_dsn "$pgdata" "$pg_port" inbound)
-read_dsn=$dsn
+# Least privilege (docs/security.md): the migration owner, the intake, the
+# API reader and the audit writer each log in as their own role, none a
+# superuser; every password is in var/pg/pgpass (mode 600), never on a
+# command line.
+ibx_pg_roles "$pgdata" "$pg_port"
+export PGPASSFILE
+PGPASSFILE=$(ibx_pg_passfile "$pgdata")
+ibx_pg_create_db "$pgdata" "$pg_port" inbound
+dsn=$(ibx_pg_dsn "$pgdata" "$pg_port" inbound ibx_owner)
+intake_dsn=$(ibx_pg_dsn "$pgdata" "$pg_port" inbound ibx_intake)
+api_dsn=$(ibx_pg_dsn "$pgdata" "$pg_port" inbound ibx_api)
+audit_dsn=$(ibx_pg_dsn "$pgdata" "$pg_port" inbound ibx_audit)
+read_dsn=$api_dsn
 replayed() { :; }
 if [ "$replica" -eq 1 ]; then
 	say "hot standby on 127.0.0.1:$standby_port ($standby), streaming from the primary"
 	ibx_pg_standby_init "$pgdata" "$pg_port" "$standby"
 	ibx_pg_start "$standby" "$standby_port"
-	read_dsn=$(ibx_pg_dsn "$standby" "$standby_port" inbound)
+	read_dsn=$(ibx_pg_dsn "$standby" "$standby_port" inbound ibx_api)
 	# The API reads from the standby: what was just written on the primary
 	# (a token, say) is there once replayed, a moment later.
 	replayed() {
@@ -135,7 +140,7 @@ hub_url=tls+tcp://127.0.0.1:$nng_port
 say "starting inbound-hub (spokes: $hub_url with mutual TLS, HTTP: 127.0.0.1:$http_port)"
 read_args=()
 [ "$replica" -eq 0 ] || read_args=(--db-read "$read_dsn")
-./build/hub/inbound-hub serve --db "$dsn" --listen "$hub_url" \
+./build/hub/inbound-hub serve --db "$intake_dsn" --db-api "$api_dsn" --db-audit "$audit_dsn" --listen "$hub_url" \
 	--cert "$pki/hub/hub.pem" --key "$pki/hub/hub.key" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
 	--http "127.0.0.1:$http_port" "${read_args[@]}" 2>"$var/hub.log" &
 hub_pid=$!

@@ -5,7 +5,10 @@
 # 'postgres' system user that the postgresql-15 package creates.  A cluster
 # listens on 127.0.0.1 only (no Unix socket), on its own port, with
 # scram-sha-256 password authentication for the superuser 'inbound' whose
-# random password is kept in DATADIR/../superuser.pass (mode 600).
+# random password is kept in DATADIR/../superuser.pass (mode 600) and the
+# passfile DATADIR/../pgpass (ibx_pg_passfile), through which every
+# connection string passes it (never a command line).  The hub's own roles,
+# none a superuser, come from ibx_pg_roles.
 
 IBX_PG_BIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
 [ -x "$IBX_PG_BIN/initdb" ] || IBX_PG_BIN=/usr/lib/postgresql/15/bin
@@ -80,12 +83,107 @@ ibx_pg_stop() {
 	fi
 }
 
-# ibx_pg_dsn DATADIR PORT [DBNAME]: the libpq connection string.
-ibx_pg_dsn() {
-	local base
+# ibx_pg_passfile DATADIR: the cluster's password file (libpq's pgpass
+# format, mode 600: DATADIR/../pgpass), made from superuser.pass and the
+# roles' passwords (roles.pass) when missing or older; prints its path.
+# Passwords reach libpq through it (passfile=, PGPASSFILE), never through
+# a command line, where every local user could read them in
+# /proc/PID/cmdline (issue 14, finding 4).
+ibx_pg_passfile() {
+	local base f
 	base=$(dirname "$1")
-	printf 'host=127.0.0.1 port=%s dbname=%s user=inbound password=%s' \
-		"$2" "${3:-postgres}" "$(cat "$base/superuser.pass")"
+	f=$base/pgpass
+	if [ ! -s "$f" ] || [ "$base/superuser.pass" -nt "$f" ] ||
+		{ [ -f "$base/roles.pass" ] && [ "$base/roles.pass" -nt "$f" ]; }; then
+		(
+			umask 077
+			printf '*:*:*:inbound:%s\n' "$(cat "$base/superuser.pass")" >"$f.tmp"
+			[ ! -f "$base/roles.pass" ] ||
+				sed 's/^\([a-z_]*\) \(.*\)$/*:*:*:\1:\2/' "$base/roles.pass" >>"$f.tmp"
+			mv "$f.tmp" "$f"
+		)
+	fi
+	printf '%s' "$f"
+}
+
+# ibx_pg_dsn DATADIR PORT [DBNAME] [ROLE]: the libpq connection string, as
+# the superuser 'inbound' or as ROLE (ibx_owner, ibx_intake, ibx_api,
+# ibx_audit: ibx_pg_roles), with the password in the cluster's passfile.
+ibx_pg_dsn() {
+	printf 'host=127.0.0.1 port=%s dbname=%s user=%s passfile=%s' \
+		"$2" "${3:-postgres}" "${4:-inbound}" "$(ibx_pg_passfile "$1")"
+}
+
+# ibx_pg_roles DATADIR PORT: on a running cluster, create (or update) the
+# hub's login roles, none a superuser (issue 14, finding 4):
+#   ibx_owner   runs the migrations and owns the databases and everything
+#               in them (CREATEROLE: migrations create the group roles)
+#   ibx_intake  member of inbound_intake: EXECUTE on the intake's functions
+#   ibx_api     member of inbound_api: SELECT on what the API serves
+#   ibx_audit   member of inbound_audit: appends to the audit chain only
+# Each has a random password, kept in DATADIR/../roles.pass (mode 600)
+# and the cluster's passfile (ibx_pg_passfile).  The grants themselves are
+# in the migrations (deploy/sql/027_roles.sql).  Idempotent.
+ibx_pg_roles() {
+	local data=$1 port=$2 base role group pass
+	base=$(dirname "$data")
+	if [ ! -s "$base/roles.pass" ]; then
+		(
+			umask 077
+			for role in ibx_owner ibx_intake ibx_api ibx_audit; do
+				printf '%s %s\n' "$role" "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+			done >"$base/roles.pass"
+		)
+	fi
+	for group in inbound_api inbound_intake inbound_audit; do
+		ibx_pg_psql "$data" "$port" postgres "DO \$\$ BEGIN
+			CREATE ROLE $group NOLOGIN;
+		EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$\$" >/dev/null
+	done
+	while read -r role pass; do
+		case $role in
+		ibx_owner) group= ;;
+		ibx_intake) group=inbound_intake ;;
+		ibx_api) group=inbound_api ;;
+		ibx_audit) group=inbound_audit ;;
+		*) continue ;;
+		esac
+		# The password goes to the server in the SQL text on stdin, not
+		# on psql's command line.
+		ibx_pg_psql_stdin "$data" "$port" postgres <<SQL >/dev/null
+DO \$\$ BEGIN
+	CREATE ROLE $role LOGIN;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$\$;
+ALTER ROLE $role LOGIN NOSUPERUSER NOCREATEDB NOREPLICATION NOBYPASSRLS
+	$([ "$role" = ibx_owner ] && echo CREATEROLE || echo NOCREATEROLE)
+	PASSWORD '$pass';
+$([ -z "$group" ] || echo "GRANT $group TO $role;")
+SQL
+	done <"$base/roles.pass"
+	ibx_pg_passfile "$data" >/dev/null
+}
+
+# ibx_pg_psql_stdin DATADIR PORT DBNAME: as ibx_pg_psql, the SQL on stdin.
+ibx_pg_psql_stdin() {
+	PGPASSFILE=$(ibx_pg_passfile "$1") psql -h 127.0.0.1 -p "$2" \
+		-U inbound -d "$3" -tAXq -v ON_ERROR_STOP=1
+}
+
+# ibx_pg_create_db DATADIR PORT DBNAME: create the database, owned by
+# ibx_owner (ibx_pg_roles first), unless it exists.  One left by an older
+# demo and owned by the superuser is made anew: its objects would belong to
+# the superuser, and the intake's SECURITY DEFINER functions run as their
+# owner.
+ibx_pg_create_db() {
+	local owner
+	owner=$(ibx_pg_psql "$1" "$2" postgres "SELECT pg_get_userbyid(datdba)
+		FROM pg_database WHERE datname = '$3'")
+	[ "$owner" != ibx_owner ] || return 0
+	if [ -n "$owner" ]; then
+		echo "pg.sh: database $3 belongs to $owner, not ibx_owner: making it anew" >&2
+		ibx_pg_psql "$1" "$2" postgres "DROP DATABASE $3 WITH (FORCE)" >/dev/null
+	fi
+	ibx_pg_psql "$1" "$2" postgres "CREATE DATABASE $3 OWNER ibx_owner" >/dev/null
 }
 
 # ibx_pg_dir_usable DIR: true when the cluster owner can reach DIR (as root,
@@ -107,9 +205,7 @@ ibx_pg_dir_usable() {
 # ibx_pg_psql DATADIR PORT DBNAME SQL: run SQL as the superuser on the
 # cluster of DATADIR; prints the rows unaligned (| separated), no header.
 ibx_pg_psql() {
-	local base
-	base=$(dirname "$1")
-	PGPASSWORD=$(cat "$base/superuser.pass") psql -h 127.0.0.1 -p "$2" \
+	PGPASSFILE=$(ibx_pg_passfile "$1") psql -h 127.0.0.1 -p "$2" \
 		-U inbound -d "$3" -tAXqc "$4"
 }
 
@@ -131,10 +227,13 @@ ibx_pg_allow_replication() {
 			tr -d ' \n' >"$base/replication.pass")
 	fi
 	pass=$(cat "$base/replication.pass")
-	ibx_pg_psql "$data" "$port" postgres "DO \$\$ BEGIN
-		CREATE ROLE ibx_replication LOGIN REPLICATION;
-	EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;
-	ALTER ROLE ibx_replication LOGIN REPLICATION PASSWORD '$pass'" >/dev/null
+	# The password on stdin, not on psql's command line.
+	ibx_pg_psql_stdin "$data" "$port" postgres >/dev/null <<SQL
+DO \$\$ BEGIN
+	CREATE ROLE ibx_replication LOGIN REPLICATION;
+EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;
+ALTER ROLE ibx_replication LOGIN REPLICATION PASSWORD '$pass';
+SQL
 	# A standby left stopped must not fill the disk through its slot: past
 	# 1 GB of held WAL the slot is given up (the standby is then made anew).
 	ibx_pg_psql "$data" "$port" postgres \
@@ -178,7 +277,10 @@ ibx_pg_standby_init() {
 	ibx_pg_allow_replication "$pdata" "$pport" || return 1
 	pass=$(cat "$(dirname "$pdata")/replication.pass")
 	mkdir -p "$base"
-	(umask 077 && cp "$(dirname "$pdata")/superuser.pass" "$base/superuser.pass")
+	(umask 077 && cp "$(dirname "$pdata")/superuser.pass" "$base/superuser.pass" &&
+		if [ -f "$(dirname "$pdata")/roles.pass" ]; then
+			cp "$(dirname "$pdata")/roles.pass" "$base/roles.pass"
+		fi)
 	ibx_pg_psql "$pdata" "$pport" postgres "SELECT pg_drop_replication_slot(slot_name)
 		FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
 	rm -rf "$data"

@@ -4,7 +4,8 @@
  * REP server, the HTTP API behind libmicrohttpd, and migrations.
  *
  *   inbound-hub migrate --db DSN [--sql-dir DIR]
- *   inbound-hub [serve] --db DSN [--listen URL] [--http ADDR:PORT] ...
+ *   inbound-hub [serve] --db DSN [--db-api DSN] [--db-audit DSN]
+ *                       [--listen URL] [--http ADDR:PORT] ...
  *   inbound-hub serve --no-db ...   (benchmark only: nothing stored)
  */
 #include <getopt.h>
@@ -48,6 +49,10 @@ struct crl_watch {
 struct hub_config {
 	const char *db;
 	const char *db_read;
+	const char *db_api;
+	const char *db_audit;
+	long http_per_ip;
+	const char *http_proxy;
 	long k;
 	const char *listen;
 	const char *http;
@@ -90,6 +95,14 @@ usage(FILE *f)
 	    "PREFIX/share/inbound-exchange/sql)\n"
 	    "  --web DIR         the web pages (default "
 	    "PREFIX/share/inbound-exchange/web)\n"
+	    "  --db-api DSN      the API's reads as their own role (default: "
+	    "--db-read, --db)\n"
+	    "  --db-audit DSN    audit entries as their own role (default: "
+	    "the API's)\n"
+	    "  --http-per-ip N   HTTP connections per client address (32; "
+	    "1000 with --http-proxy)\n"
+	    "  --http-proxy ADDR a reverse proxy (nginx) whose X-Real-IP "
+	    "names the client\n"
 	    "  --handshake-timeout S    a TLS handshake not done in S s is "
 	    "closed (10)\n"
 	    "  --max-conns N            spoke connections in total (20000)\n"
@@ -98,6 +111,9 @@ usage(FILE *f)
 	    "flight (32; each may\n"
 	    "                           hold a 4 MiB partial frame)\n"
 	    "\n"
+	    "A DSN on the command line must not hold a password: use "
+	    "passfile= (mode 0600),\n"
+	    "PGPASSFILE or service= (docs/security.md).\n"
 	    "PREFIX is the parent of the folder holding this program.\n");
 }
 
@@ -112,7 +128,7 @@ limit_option(int ch, const char *arg, ibx_transport_limits *l)
 	} opts[] = {
 	    {'T', "--handshake-timeout", 1, 600},
 	    {'C', "--max-conns", 1, 1000000},
-	    {'A', "--max-conns-per-addr", 1, 1000000},
+	    {'Y', "--max-conns-per-addr", 1, 1000000},
 	    {'B', "--max-busy", 1, 100000},
 	};
 	char err[128];
@@ -132,7 +148,7 @@ limit_option(int ch, const char *arg, ibx_transport_limits *l)
 		l->handshake_timeout_ms = (int)v * 1000;
 	else if (ch == 'C')
 		l->max_conns = (int)v;
-	else if (ch == 'A')
+	else if (ch == 'Y')
 		l->max_conns_per_addr = (int)v;
 	else
 		l->max_busy = (int)v;
@@ -145,6 +161,10 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	static const struct option longopts[] = {
 	    {"db", required_argument, NULL, 'd'},
 	    {"db-read", required_argument, NULL, 'R'},
+	    {"db-api", required_argument, NULL, 'A'},
+	    {"db-audit", required_argument, NULL, 'U'},
+	    {"http-per-ip", required_argument, NULL, 'P'},
+	    {"http-proxy", required_argument, NULL, 'X'},
 	    {"k", required_argument, NULL, 'K'},
 	    {"listen", required_argument, NULL, 'l'},
 	    {"http", required_argument, NULL, 'H'},
@@ -160,7 +180,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	    {"crl", required_argument, NULL, 'r'},
 	    {"handshake-timeout", required_argument, NULL, 'T'},
 	    {"max-conns", required_argument, NULL, 'C'},
-	    {"max-conns-per-addr", required_argument, NULL, 'A'},
+	    {"max-conns-per-addr", required_argument, NULL, 'Y'},
 	    {"max-busy", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -169,7 +189,35 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		/* A password in argv is every local user's (/proc). */
+		if ((ch == 'd' || ch == 'R' || ch == 'A' || ch == 'U') &&
+		    ibx_db_dsn_has_password(optarg)) {
+			fprintf(stderr,
+				"inbound-hub: a --db connection string holds "
+				"a password, which every local user can read "
+				"on the command line: put it in a passfile "
+				"(passfile=, PGPASSFILE, mode 0600) or a "
+				"service file (service=)\n");
+			return (-1);
+		}
 		switch (ch) {
+		case 'A':
+			c->db_api = optarg;
+			break;
+		case 'U':
+			c->db_audit = optarg;
+			break;
+		case 'P':
+			if (hub_query_long("--http-per-ip", optarg, 1, 10000,
+					   &c->http_per_ip, err,
+					   sizeof(err)) != IBX_OK) {
+				fprintf(stderr, "inbound-hub: %s\n", err);
+				return (-1);
+			}
+			break;
+		case 'X':
+			c->http_proxy = optarg;
+			break;
 		case 'd':
 			c->db = optarg;
 			break;
@@ -227,7 +275,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 			break;
 		case 'T':
 		case 'C':
-		case 'A':
+		case 'Y':
 		case 'B':
 			if (limit_option(ch, optarg, &c->limits) != 0)
 				return (-1);
@@ -443,7 +491,16 @@ run_serve(const struct hub_config *c)
 	void *args[WORKERS_MAX];
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
-	hub_api api = {NULL, NULL, c->web, (int)c->k, NULL};
+	hub_api api = {.web_root = c->web, .k_threshold = (int)c->k};
+	/* Behind a proxy every connection comes from its address: the
+	 * proxy limits per client (deploy/nginx), the hub only the total. */
+	hub_http_opts http_opts = {(unsigned)c->http_threads,
+				   (unsigned)(c->http_per_ip != 0
+						  ? c->http_per_ip
+					      : c->http_proxy != NULL ? 1000
+								      : 0),
+				   c->http_proxy};
+	const char *api_dsn, *audit_dsn;
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	struct crl_watch crl;
 	struct timespec look = {CRL_LOOK_S, 0};
@@ -514,21 +571,31 @@ run_serve(const struct hub_config *c)
 			 c->listen);
 		goto signals;
 	}
-	if (hub_dbpool_open(c->db_read != NULL ? c->db_read : c->db,
-			    (size_t)c->http_threads, &api.pool) != IBX_OK)
+	/* Each part connects as its own role (issue 14, finding 4): intake
+	 * with --db, the API's reads with --db-api (or --db-read), audit
+	 * entries with --db-audit. */
+	api_dsn = c->db_read != NULL  ? c->db_read
+		  : c->db_api != NULL ? c->db_api
+				      : c->db;
+	if (hub_dbpool_open(api_dsn, (size_t)c->http_threads, &api.pool) !=
+	    IBX_OK)
 		goto out;
-	/* A hot standby cannot write: audit entries go to the primary. */
-	if (c->db_read != NULL &&
-	    hub_dbpool_open(c->db, (size_t)c->http_threads, &api.write_pool) !=
-		IBX_OK)
+	/* A hot standby cannot write, and the API's role only reads: audit
+	 * entries then go to the primary, as --db-audit or else --db. */
+	audit_dsn = c->db_audit != NULL ? c->db_audit
+		    : api_dsn != c->db	? c->db
+					: NULL;
+	if (audit_dsn != NULL &&
+	    hub_dbpool_open(audit_dsn, (size_t)c->http_threads,
+			    &api.audit_pool) != IBX_OK)
 		goto out;
 	if (hub_dbpool_describe(api.pool, where, sizeof(where)) == IBX_OK)
 		IBX_INFO("API reads from %s", where);
 	if (ibx_rep_server_open(c->listen, &c->tls, (size_t)c->workers, args,
 				hub_intake_handle, &rep) != IBX_OK)
 		goto out;
-	if (hub_http_start(addr, port, (unsigned)c->http_threads,
-			   hub_api_handle, &api, &http) != IBX_OK)
+	if (hub_http_start(addr, port, &http_opts, hub_api_handle, &api,
+			   &http) != IBX_OK)
 		goto out;
 	IBX_INFO("serving spokes on %s and HTTP on http://%s:%d/", c->listen,
 		 addr, port);
@@ -553,6 +620,7 @@ out:
 	ibx_rep_server_close(rep);
 	hub_dbpool_close(api.pool);
 	hub_dbpool_close(api.write_pool);
+	hub_dbpool_close(api.audit_pool);
 	for (i = 0; i < c->workers; i++)
 		ibx_db_close(workers[i].db);
 	ibx_trust_free(verifier.trust);

@@ -238,22 +238,24 @@ route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
 	r->handler(c, arg, req, resp);
 }
 
-/* Record a call in the audit chain: on the read connection, or on one of
- * the primary's when reads go to a hot standby, which cannot write. */
+/* Record a call in the audit chain: as the audit writer (--db-audit) when
+ * it has its own connections, else on one of the primary's when reads go
+ * to a hot standby, which cannot write, else on the read connection. */
 static ibx_err
 audit(hub_api *api, const hub_api_call *c, const hub_http_request *req,
       int status, const char *params)
 {
+	hub_dbpool *pool =
+	    api->audit_pool != NULL ? api->audit_pool : api->write_pool;
 	ibx_db *db = c->db;
 	ibx_err rv;
 
-	if (api->write_pool != NULL &&
-	    (rv = hub_dbpool_take(api->write_pool, &db)) != IBX_OK)
+	if (pool != NULL && (rv = hub_dbpool_take(pool, &db)) != IBX_OK)
 		return (rv);
 	rv = hub_audit_append(db, &c->who, req->method, req->path, params,
-			      status, c->cells);
-	if (api->write_pool != NULL)
-		hub_dbpool_give(api->write_pool, db);
+			      status, c->cells, req->client);
+	if (pool != NULL)
+		hub_dbpool_give(pool, db);
 	return (rv);
 }
 
@@ -293,14 +295,50 @@ api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
 	hub_dbpool_give(api->pool, c.db);
 }
 
+/* A request refused before any route: answered with status and message,
+ * and audited with no principal (the token is not looked up). */
+static void
+refuse_audited(hub_api *api, const hub_http_request *req,
+	       hub_http_response *resp, int status, const char *message)
+{
+	hub_api_call c;
+	char *params = NULL;
+	ibx_err rv;
+
+	memset(&c, 0, sizeof(c));
+	c.api = api;
+	hub_api_error(resp, status, message);
+	if (api->audit_pool == NULL &&
+	    (rv = hub_dbpool_take(api->pool, &c.db)) != IBX_OK) {
+		hub_api_db_error(resp, rv);
+		return;
+	}
+	if ((params = params_text(req)) == NULL ||
+	    audit(api, &c, req, resp->status, params) != IBX_OK) {
+		IBX_ERROR("api: cannot write the audit entry for a refused "
+			  "request");
+		hub_api_error(resp, 503, "audit log unavailable: try again");
+	}
+	free(params);
+	if (c.db != NULL)
+		hub_dbpool_give(api->pool, c.db);
+}
+
 void
 hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
 {
 	hub_api *api = arg;
 
+	/* What the server could not pass on (a NUL, text not UTF-8, a body)
+	 * and other methods are refused, and audited (issue 14). */
+	if (req->refusal != NULL) {
+		refuse_audited(api, req, resp, req->refusal_status,
+			       req->refusal);
+		return;
+	}
 	if (strcmp(req->method, "GET") != 0 &&
 	    strcmp(req->method, "HEAD") != 0) {
-		hub_api_error(resp, 405, "only GET is served");
+		refuse_audited(api, req, resp, 405, "only GET is served");
 		return;
 	}
 	if (strcmp(req->path, "/healthz") == 0) {

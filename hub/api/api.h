@@ -57,6 +57,9 @@ typedef struct hub_api {
 	const char *web_root; /* hub/web pages, or NULL */
 	int k_threshold;      /* disclosure control: smallest count shown */
 	const hub_crl_health *crl; /* or NULL */
+	/* The audit writer's connections (--db-audit: a role that may only
+	 * append to the audit chain), or NULL to write with the above. */
+	hub_dbpool *audit_pool;
 } hub_api;
 
 /* One API call in progress: the connection it holds, who is calling, and

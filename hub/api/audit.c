@@ -6,23 +6,38 @@
 
 #include "audit.h"
 #include "crypto.h"
+#include "text.h"
 
 static const char SQL_APPEND[] =
-    "SELECT ibx_audit_append($1::bigint, $2, $3, $4, $5, $6, $7::integer, "
-    "$8::integer)";
-/* The same text the append function hashed, the stored hashes. */
+    "SELECT ibx_audit_record($1::bigint, $2, $3, $4, $5, $6, $7::integer, "
+    "$8::integer, $9)";
+/* The same text the append function hashed (by the entry's format), the
+ * stored hashes. */
 static const char SQL_CHAIN[] =
-    "SELECT id, ibx_audit_text(id, at, token_id, role, org_code, method, "
-    "path, params, status, cells), prev_hash, hash FROM audit_log "
+    "SELECT id, CASE format WHEN 1 THEN ibx_audit_text(id, at, token_id, "
+    "role, org_code, method, path, params, status, cells) ELSE "
+    "ibx_audit_text2(id, at, token_id, role, org_code, method, path, "
+    "params, status, cells, client) END, prev_hash, hash FROM audit_log "
     "ORDER BY id";
 static const char SQL_HEAD[] = "SELECT last_id, hash FROM audit_head";
 
 ibx_err
 hub_audit_append(ibx_db *db, const hub_principal *who, const char *method,
-		 const char *path, const char *params, int status, int cells)
+		 const char *path, const char *params, int status, int cells,
+		 const char *client)
 {
-	char token[24], st[12], nc[12];
-	const char *v[8];
+	char token[24], st[12], nc[12], m[24], cl[96];
+	char p[HUB_AUDIT_ANSWERED_MAX], q[HUB_AUDIT_ANSWERED_MAX];
+	size_t cap =
+	    status >= 400 ? HUB_AUDIT_REFUSED_MAX : HUB_AUDIT_ANSWERED_MAX;
+	const char *v[9];
+
+	/* At most cap - 1 bytes each, escapes and "..." included. */
+	ibx_text_escape(m, sizeof(m), method, strlen(method));
+	ibx_text_escape(p, cap, path, strlen(path));
+	ibx_text_escape(q, cap, params, strlen(params));
+	if (client != NULL)
+		ibx_text_escape(cl, sizeof(cl), client, strlen(client));
 
 	snprintf(token, sizeof(token), "%" PRId64, who->token_id);
 	snprintf(st, sizeof(st), "%d", status);
@@ -30,12 +45,13 @@ hub_audit_append(ibx_db *db, const hub_principal *who, const char *method,
 	v[0] = who->token_id > 0 ? token : NULL;
 	v[1] = who->role != HUB_ROLE_NONE ? hub_role_name(who->role) : NULL;
 	v[2] = who->org_code[0] != '\0' ? who->org_code : NULL;
-	v[3] = method;
-	v[4] = path;
-	v[5] = params;
+	v[3] = m;
+	v[4] = p;
+	v[5] = q;
 	v[6] = st;
 	v[7] = nc;
-	return (ibx_db_exec(db, SQL_APPEND, 8, v, NULL));
+	v[8] = client != NULL ? cl : NULL;
+	return (ibx_db_exec(db, SQL_APPEND, 9, v, NULL));
 }
 
 ibx_err

@@ -16,6 +16,13 @@
 
 #define HUB_TOKEN_LEN 68 /* "ibx_" + 64 hex digits */
 
+/* A token's lifetime: 90 days unless --expires says otherwise, and never
+ * more than 365 days, nor unbounded (issue 14, finding 6: a token that
+ * leaks keeps working only so long; NIST SP 800-63B section 7.1 bounds
+ * sessions the same way).  Renew with a new token. */
+#define HUB_TOKEN_LIFETIME_DEFAULT  "90d"
+#define HUB_TOKEN_LIFETIME_MAX_DAYS 365
+
 typedef enum hub_role {
 	HUB_ROLE_NONE = 0,
 	HUB_ROLE_MINISTRY,

@@ -1,29 +1,169 @@
 /* libmicrohttpd server; see http.h. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
 #include "http.h"
 #include "log.h"
+#include "text.h"
+
+/* The Content-Security-Policy of every answer: the pages' own policy
+ * (hub/web/index.html's meta tag) and frame-ancestors, which only a
+ * header can carry (CSP Level 2, section 7.7.3): no page of the hub is
+ * framed by another site (clickjacking). */
+#define HUB_HTTP_CSP                                                          \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src "   \
+	"'self' data:; connect-src 'self'; object-src 'none'; base-uri "      \
+	"'none'; form-action 'self'; frame-ancestors 'none'"
 
 struct hub_http {
 	struct MHD_Daemon *daemon;
 	hub_http_handler handler;
 	void *arg;
+	struct in_addr proxy; /* trusted reverse proxy */
+	int have_proxy;
 };
+
+/* One request's state, from its request line to its end: the raw URI's
+ * length (the query string undecoded) and whether the headers were seen. */
+struct req_state {
+	size_t uri_len;
+	int started;
+};
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct req_state *st = calloc(1, sizeof(*st));
+
+	(void)cls;
+	(void)conn;
+	if (st != NULL)
+		st->uri_len = uri != NULL ? strlen(uri) : 0;
+	return (st);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **state,
+	     enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	free(*state);
+	*state = NULL;
+}
+
+struct header_sum {
+	size_t bytes;
+};
+
+static enum MHD_Result
+sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
+	   size_t key_size, const char *value, size_t value_size)
+{
+	struct header_sum *hs = cls;
+
+	(void)kind;
+	(void)key;
+	(void)value;
+	hs->bytes += key_size + 2 + value_size + 2; /* "K: V\r\n" */
+	return (MHD_YES);
+}
+
+/* Whether libmicrohttpd saw more header bytes than it passes on: it cuts
+ * a header value at a NUL byte and drops the rest, so "Bearer <token>\0junk"
+ * reaches the handler as the bare token.  The request's header section is
+ * rebuilt as "METHOD URI VERSION\r\n", "Key: value\r\n" per header and
+ * "\r\n", and compared with the size libmicrohttpd read: more bytes read
+ * than rebuilt means a NUL cut something off, or whitespace beyond the
+ * single space clients (curl, browsers, nginx) write; either is refused.
+ * A header written without its space ("Key:value") counts a byte less, so
+ * a client doing so could hide one byte per such header; nginx in front
+ * (deploy/nginx) refuses NUL bytes in headers itself. */
+static int
+header_bytes_hidden(struct MHD_Connection *conn, const char *method,
+		    const char *version, const struct req_state *st)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct header_sum hs = {0};
+
+	ci = MHD_get_connection_info(conn,
+				     MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	if (ci == NULL)
+		return (0);
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, sum_header, &hs);
+	hs.bytes +=
+	    strlen(method) + 1 + st->uri_len + 1 + strlen(version) + 2 + 2;
+	return (ci->header_size > hs.bytes);
+}
 
 struct collect {
 	hub_http_request *req;
 	int overflow;
+	const char *bad; /* why an argument cannot be passed on, or NULL */
 };
+
+/* libmicrohttpd's own messages (an aborted connection, a timeout) at most
+ * once a minute, with how many were left out: a peer that opens and drops
+ * connections cannot fill the log. */
+static pthread_mutex_t mhd_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static time_t mhd_log_last;
+static unsigned long mhd_log_dropped;
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[256];
+	time_t now = time(NULL);
+	unsigned long dropped;
+	size_t n;
+
+	(void)cls;
+	pthread_mutex_lock(&mhd_log_lock);
+	if (mhd_log_last != 0 && now - mhd_log_last < 60) {
+		mhd_log_dropped++;
+		pthread_mutex_unlock(&mhd_log_lock);
+		return;
+	}
+	mhd_log_last = now;
+	dropped = mhd_log_dropped;
+	mhd_log_dropped = 0;
+	pthread_mutex_unlock(&mhd_log_lock);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	IBX_WARN("http: %s (%lu similar messages in the last minute not "
+		 "logged)",
+		 msg, dropped);
+}
+
+/* Whether len bytes at s pass on faithfully as a C string: no NUL inside,
+ * well-formed UTF-8 (tab allowed, other controls not). */
+static const char *
+text_problem(const char *s, size_t len)
+{
+	if (s == NULL)
+		return (NULL);
+	if (strlen(s) != len)
+		return ("contains a NUL byte");
+	if (!ibx_text_utf8_valid(s))
+		return ("is not UTF-8 text (or holds control characters)");
+	return (NULL);
+}
 
 static enum MHD_Result
 collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-	    const char *value)
+	    size_t key_size, const char *value, size_t value_size)
 {
 	struct collect *c = cls;
 
@@ -32,6 +172,10 @@ collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 		c->overflow = 1;
 		return (MHD_NO);
 	}
+	if (c->bad == NULL && (text_problem(key, key_size) != NULL ||
+			       text_problem(value, value_size) != NULL))
+		c->bad = "query: a parameter's name or value contains a NUL "
+			 "byte or is not UTF-8 text";
 	c->req->args[c->req->nargs].key = key;
 	c->req->args[c->req->nargs].value = value != NULL ? value : "";
 	c->req->nargs++;
@@ -63,6 +207,9 @@ send_response(struct MHD_Connection *conn, hub_http_response *r)
 					r->content_disposition);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Content-Security-Policy", HUB_HTTP_CSP);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	ret = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return (ret);
@@ -77,6 +224,57 @@ plain_error(hub_http_response *r, int status, const char *json)
 	r->content_type = "application/json";
 }
 
+/* The client's address as text: the peer's, or, when the peer is the
+ * trusted reverse proxy, the X-Real-IP it set (when that is an address;
+ * "via" the proxy is kept so a forged header is never taken alone). */
+static void
+client_address(struct hub_http *h, struct MHD_Connection *conn, char *out,
+	       size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+	const char *real;
+	char peer[INET6_ADDRSTRLEN] = "unknown";
+	unsigned char buf[sizeof(struct in6_addr)];
+	int from_proxy = 0;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	sa = ci != NULL ? ci->client_addr : NULL;
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, peer, sizeof(peer));
+		from_proxy =
+		    h->have_proxy && in->sin_addr.s_addr == h->proxy.s_addr;
+	} else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, peer,
+			  sizeof(peer));
+	real = from_proxy ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							"X-Real-IP")
+			  : NULL;
+	if (real != NULL && (inet_pton(AF_INET, real, buf) == 1 ||
+			     inet_pton(AF_INET6, real, buf) == 1))
+		snprintf(out, n, "%s via %s", real, peer);
+	else
+		snprintf(out, n, "%s", peer);
+}
+
+/* Whether the request announces a body (RFC 9112, section 6.3: a
+ * Transfer-Encoding, or a Content-Length other than 0). */
+static int
+has_body(struct MHD_Connection *conn)
+{
+	const char *cl = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					MHD_HTTP_HEADER_TRANSFER_ENCODING) !=
+	    NULL)
+		return (1);
+	return (cl != NULL && strspn(cl, "0 \t") != strlen(cl));
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -86,48 +284,87 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	hub_http_request req;
 	hub_http_response resp;
 	struct collect c;
-	static int first;
+	const char *auth = NULL;
+	size_t auth_len = 0;
+	char client[INET6_ADDRSTRLEN * 2 + 8];
+	struct req_state *st = *state;
 
-	(void)version;
 	(void)upload_data;
-	if (*state == NULL) {
-		/* First call for this request: headers only. */
-		*state = &first;
-		return (MHD_YES);
-	}
 	memset(&resp, 0, sizeof(resp));
-	if (*upload_size != 0) {
-		*upload_size = 0;
-		plain_error(&resp, 405,
-			    "{\"error\":\"request bodies are not accepted\"}");
+	memset(&req, 0, sizeof(req));
+	if (st == NULL) {
+		plain_error(&resp, 503, "{\"error\":\"out of memory\"}");
 		return (send_response(conn, &resp));
 	}
-	memset(&req, 0, sizeof(req));
+	if (!st->started) {
+		/* First call for this request: headers only.  A body is
+		 * refused now, before it is read; the connection is closed
+		 * after the answer. */
+		st->started = 1;
+		if (header_bytes_hidden(conn, method, version, st)) {
+			req.refusal_status = 400;
+			req.refusal = "request: a header holds a NUL byte or "
+				      "whitespace beyond one space";
+		} else if (has_body(conn)) {
+			req.refusal_status = 405;
+			req.refusal = "request bodies are not accepted";
+		} else
+			return (MHD_YES);
+	} else if (*upload_size != 0) {
+		/* Upload data follows only a body the headers announced,
+		 * refused above; should any come, it is dropped. */
+		*upload_size = 0;
+		return (MHD_YES);
+	}
 	req.method = method;
 	req.path = url;
 	c.req = &req;
 	c.overflow = 0;
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg,
-				  &c);
+	c.bad = NULL;
+	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg,
+				    &c);
 	if (c.overflow) {
 		plain_error(&resp, 400,
 			    "{\"error\":\"too many query parameters\"}");
 		return (send_response(conn, &resp));
 	}
-	req.authorization = MHD_lookup_connection_value(
-	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (MHD_lookup_connection_value_n(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION,
+		strlen(MHD_HTTP_HEADER_AUTHORIZATION), &auth,
+		&auth_len) != MHD_YES)
+		auth = NULL;
+	req.authorization = auth;
 	req.accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_ACCEPT);
+	client_address(h, conn, client, sizeof(client));
+	req.client = client;
+	if (req.refusal == NULL && c.bad != NULL) {
+		req.refusal_status = 400;
+		req.refusal = c.bad;
+	}
+	if (req.refusal == NULL && text_problem(url, strlen(url)) != NULL) {
+		req.refusal_status = 400;
+		req.refusal = "path: is not UTF-8 text";
+	}
+	if (req.refusal == NULL && auth != NULL && strlen(auth) != auth_len) {
+		/* A NUL would cut the token short of what was sent. */
+		req.authorization = NULL;
+		req.refusal_status = 400;
+		req.refusal = "authorization: the header contains a NUL byte";
+	}
 	h->handler(h->arg, &req, &resp);
 	return (send_response(conn, &resp));
 }
 
 ibx_err
-hub_http_start(const char *addr, int port, unsigned nthreads,
+hub_http_start(const char *addr, int port, const hub_http_opts *opts,
 	       hub_http_handler handler, void *arg, hub_http **out)
 {
 	struct sockaddr_in sa;
 	hub_http *h;
+	unsigned nthreads = opts->nthreads != 0 ? opts->nthreads : 4;
+	unsigned per_ip = opts->per_ip_limit != 0 ? opts->per_ip_limit
+						  : HUB_HTTP_PER_IP_DEFAULT;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
@@ -138,6 +375,16 @@ hub_http_start(const char *addr, int port, unsigned nthreads,
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return (IBX_ENOMEM);
+	if (opts->trusted_proxy != NULL) {
+		if (inet_pton(AF_INET, opts->trusted_proxy, &h->proxy) != 1) {
+			IBX_ERROR("http: trusted proxy %s is not an IPv4 "
+				  "address",
+				  opts->trusted_proxy);
+			free(h);
+			return (IBX_EINVAL);
+		}
+		h->have_proxy = 1;
+	}
 	h->handler = handler;
 	h->arg = arg;
 	h->daemon = MHD_start_daemon(
@@ -145,9 +392,13 @@ hub_http_start(const char *addr, int port, unsigned nthreads,
 		MHD_USE_ERROR_LOG,
 	    (uint16_t)port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, nthreads,
-	    MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_CONNECTION_TIMEOUT,
-	    30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-	    MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_LIMIT, 1000u,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		IBX_ERROR("http: cannot listen on %s:%d", addr, port);
 		free(h);

@@ -4,6 +4,15 @@
  * into a hub_http_request (method, path, decoded query arguments, the
  * headers the API reads) and sends back whatever the handler fills in.
  * Requests with a body are refused (405): the API is read-only so far.
+ *
+ * What the server cannot pass on faithfully it refuses, through the
+ * handler so that the refusal is audited (issue 14, finding 5): a query
+ * key or value or a path that is not UTF-8 or holds a NUL byte, or an
+ * Authorization header with a NUL (a NUL would cut the C string, and a
+ * token with "\0junk" appended would pass), is a 400; a body is a 405.
+ * Connections per client address are limited (MHD's per-IP limit), and
+ * libmicrohttpd's own messages (one per aborted connection) are rate
+ * limited to one line a minute with a count.
  */
 #ifndef HUB_HTTP_H
 #define HUB_HTTP_H
@@ -28,7 +37,25 @@ typedef struct hub_http_request {
 	size_t nargs;
 	const char *authorization; /* Authorization header or NULL */
 	const char *accept;	   /* Accept header or NULL */
+	const char *client;	   /* client address, "198.51.100.7" */
+	/* Set by the server when the request cannot be served as given: the
+	 * status (400, 405) and the reason the handler must answer and
+	 * audit; 0 and NULL otherwise. */
+	int refusal_status;
+	const char *refusal;
 } hub_http_request;
+
+/* Server options; zero values take the defaults. */
+typedef struct hub_http_opts {
+	unsigned nthreads;	   /* threads (4) */
+	unsigned per_ip_limit;	   /* connections per client address (32) */
+	const char *trusted_proxy; /* a reverse proxy's address (nginx on
+				      loopback) whose X-Real-IP names the
+				      client; NULL: none trusted */
+} hub_http_opts;
+
+/* Default connections per client address: a browser opens about six. */
+#define HUB_HTTP_PER_IP_DEFAULT 32
 
 /* What the handler answers: a status and a malloc'd body the server frees
  * (NULL for none), with its content type (a static string). */
@@ -47,9 +74,10 @@ typedef void (*hub_http_handler)(void *arg, const hub_http_request *req,
 typedef struct hub_http hub_http;
 
 /* hub_http_start: serve on addr (an IPv4 address, "127.0.0.1") and port
- * with nthreads threads; each request calls handler(arg, ...).  IBX_EIO when
+ * with the options of opts; each request calls handler(arg, ...).
+ * IBX_EINVAL for an address or trusted proxy that is not IPv4, IBX_EIO when
  * the address cannot be bound.  Stop with hub_http_stop. */
-ibx_err hub_http_start(const char *addr, int port, unsigned nthreads,
+ibx_err hub_http_start(const char *addr, int port, const hub_http_opts *opts,
 		       hub_http_handler handler, void *arg, hub_http **out);
 
 /* hub_http_stop: stop accepting, finish requests in progress, free; NULL is

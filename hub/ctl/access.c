@@ -13,13 +13,15 @@
 #include "listing.h"
 #include "series.h"
 
+/* No row when the expiry is past now + $6 days. */
 static const char SQL_TOKEN_CREATE[] =
     "INSERT INTO api_tokens (token_hash, role, org_code, label, expires_at)"
-    " VALUES ($1, $2, $3, $4, CASE"
-    "  WHEN $5::text IS NULL THEN NULL"
+    " SELECT $1, $2, $3, $4, e FROM (SELECT CASE"
     "  WHEN $5 ~ '^[0-9]+d$' THEN now() + left($5, -1)::integer"
     "   * interval '1 day'"
-    "  ELSE $5::date::timestamptz END) RETURNING id, expires_at";
+    "  ELSE $5::date::timestamptz END AS e) x"
+    " WHERE e <= now() + $6::integer * interval '1 day'"
+    " RETURNING id, expires_at";
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())"
     " WHERE id = $1::bigint OR token_hash = $2 RETURNING id";
@@ -49,9 +51,12 @@ ctl_token_create(const struct ctl_config *c, ibx_db *db)
 {
 	char token[HUB_TOKEN_LEN + 1];
 	uint8_t hash[IBX_SHA256_LEN];
-	ibx_db_param p[5];
+	ibx_db_param p[6];
 	ibx_db_result *res = NULL;
 	hub_role role = hub_role_parse(c->role);
+	const char *expires =
+	    c->expires != NULL ? c->expires : HUB_TOKEN_LIFETIME_DEFAULT;
+	char max_days[12];
 
 	if (role == HUB_ROLE_NONE) {
 		fprintf(stderr, "inboundctl: --role must be ministry, "
@@ -67,13 +72,16 @@ ctl_token_create(const struct ctl_config *c, ibx_db *db)
 		fprintf(stderr, "inboundctl: --org: 10 digits\n");
 		return (2);
 	}
-	if (c->expires != NULL && !expires_valid(c->expires)) {
-		fprintf(
-		    stderr,
-		    "inboundctl: --expires: YYYY-MM-DD or a number of days "
-		    "like 30d\n");
+	if (!expires_valid(expires)) {
+		fprintf(stderr,
+			"inboundctl: --expires: YYYY-MM-DD or a number of "
+			"days like 30d, at most %d days ahead (a token never "
+			"expiring is refused)\n",
+			HUB_TOKEN_LIFETIME_MAX_DAYS);
 		return (2);
 	}
+	snprintf(max_days, sizeof(max_days), "%d",
+		 HUB_TOKEN_LIFETIME_MAX_DAYS);
 	if (hub_token_new(token, hash) != IBX_OK) {
 		fprintf(stderr, "inboundctl: no randomness for a token\n");
 		return (1);
@@ -82,12 +90,21 @@ ctl_token_create(const struct ctl_config *c, ibx_db *db)
 	p[1] = (ibx_db_param){hub_role_name(role), 0, false};
 	p[2] = (ibx_db_param){c->org, 0, false};
 	p[3] = (ibx_db_param){c->label, 0, false};
-	p[4] = (ibx_db_param){c->expires, 0, false};
-	if (ibx_db_execp(db, SQL_TOKEN_CREATE, 5, p, &res) != IBX_OK) {
+	p[4] = (ibx_db_param){expires, 0, false};
+	p[5] = (ibx_db_param){max_days, 0, false};
+	if (ibx_db_execp(db, SQL_TOKEN_CREATE, 6, p, &res) != IBX_OK) {
 		fprintf(stderr, "inboundctl: token not created: %s\n",
 			ibx_db_last_error(db));
 		explicit_bzero(token, sizeof(token));
 		return (1);
+	}
+	if (ibx_db_result_rows(res) != 1) {
+		fprintf(stderr,
+			"inboundctl: --expires %s: at most %d days ahead\n",
+			expires, HUB_TOKEN_LIFETIME_MAX_DAYS);
+		ibx_db_result_free(res);
+		explicit_bzero(token, sizeof(token));
+		return (2);
 	}
 	/* The token itself is shown once and stored nowhere. */
 	printf("%s\n", token);

@@ -30,7 +30,8 @@ usage(FILE *f)
 	    "--message ID\n"
 	    "       inboundctl token create --role ministry|coordinator|"
 	    "hospital [--org CODE]\n"
-	    "                  [--expires YYYY-MM-DD|Nd] [--label TEXT]\n"
+	    "                  [--expires YYYY-MM-DD|Nd (default 90d, at most "
+	    "365d)] [--label TEXT]\n"
 	    "       inboundctl token revoke (--id N | --token TOKEN)\n"
 	    "       inboundctl token list\n"
 	    "       inboundctl audit verify\n"
@@ -73,6 +74,17 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
+			/* A password in argv is every local user's (/proc). */
+			if (ibx_db_dsn_has_password(optarg)) {
+				fprintf(
+				    stderr,
+				    "inboundctl: --db holds a password, "
+				    "which every local user can read on the "
+				    "command line: put it in a passfile "
+				    "(passfile=, PGPASSFILE, mode 0600) or a "
+				    "service file (service=)\n");
+				return (-1);
+			}
 			c->db = optarg;
 			break;
 		case 'a':

@@ -45,6 +45,22 @@ ibx_db_open(const char *dsn, ibx_db **out)
 	return (IBX_OK);
 }
 
+bool
+ibx_db_dsn_has_password(const char *dsn)
+{
+	PQconninfoOption *opts, *o;
+	bool found = false;
+
+	if (dsn == NULL || (opts = PQconninfoParse(dsn, NULL)) == NULL)
+		return (false);
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    o->val[0] != '\0')
+			found = true;
+	PQconninfoFree(opts);
+	return (found);
+}
+
 void
 ibx_db_close(ibx_db *db)
 {

@@ -28,6 +28,15 @@ typedef struct ibx_db_param {
  * the server cannot be reached.  On IBX_OK close *out with ibx_db_close. */
 ibx_err ibx_db_open(const char *dsn, ibx_db **out);
 
+/* ibx_db_dsn_has_password: true when the libpq connection string dsn
+ * (key=value or a postgresql:// URI) carries a password.  A password on a
+ * command line is readable by every local user in /proc/PID/cmdline (issue
+ * 14, finding 4): programs refuse such a --db and take the password from a
+ * passfile (passfile=, PGPASSFILE, mode 0600) or a service file
+ * (service=, PGSERVICEFILE) instead.  A dsn that does not parse is not
+ * said to hold one (connecting reports it). */
+bool ibx_db_dsn_has_password(const char *dsn);
+
 /* ibx_db_close: disconnect; NULL is fine. */
 void ibx_db_close(ibx_db *db);
 

@@ -231,7 +231,7 @@ intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack)
 	ibx_envelope env;
 	ibx_header h;
 	ibx_bytes raw = {(uint8_t *)req, len};
-	bool have_header = false;
+	bool have_header = false, verified = false;
 	char role[16] = "";
 
 	memset(ack, 0, sizeof(*ack));
@@ -264,6 +264,9 @@ intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack)
 				ack->error, sizeof(ack->error));
 	if (ack->status != IBX_ACK_ACCEPTED)
 		goto refused;
+	/* From here the header's sender is the verified certificate's
+	 * organisation (hub_verify_envelope compared them). */
+	verified = true;
 	switch (h.payload_type) {
 	case IBX_PAYLOAD_HOSPITAL_LISTING:
 		listing_intake(w, &hospital_kind, &h, &env, &raw, ack);
@@ -283,14 +286,24 @@ intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack)
 	if (ack->status == IBX_ACK_ACCEPTED)
 		goto out;
 refused:
-	IBX_INFO("intake: %s %s seq %llu: %s",
-		 ibx_ack_status_name(ack->status),
-		 have_header ? h.sender_id : "(unknown)",
-		 (unsigned long long)h.sequence, ack->error);
+	/* Every refusal is logged, under the verified organisation only: an
+	 * unverified header's sender is a claim, shown as one (ibx_log
+	 * escapes it, so a newline in it cannot forge a line). */
+	if (verified)
+		IBX_INFO("intake: %s from %s seq %llu: %s",
+			 ibx_ack_status_name(ack->status), h.sender_id,
+			 (unsigned long long)h.sequence, ack->error);
+	else
+		IBX_INFO("intake: %s from an unverified sender (claimed "
+			 "\"%s\") seq %llu: %s",
+			 ibx_ack_status_name(ack->status),
+			 have_header ? h.sender_id : "",
+			 (unsigned long long)h.sequence, ack->error);
 	if (w->db != NULL)
-		hub_store_refusal(w->db, have_header ? h.sender_id : NULL,
-				  h.sequence, (int)h.payload_type, req, len,
-				  ack->status, ack->error);
+		hub_store_refusal(w->db, verified ? h.sender_id : NULL,
+				  have_header ? h.sender_id : NULL,
+				  have_header, h.sequence, (int)h.payload_type,
+				  req, len, ack->status, ack->error);
 out:
 	ibx_bytes_fini(&h.cert);
 	ibx_envelope_fini(&env);

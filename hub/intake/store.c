@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "text.h"
 
 static const char SQL_STORE_LISTING[] =
     "SELECT ibx_store_hospital_listing($1, $2::jsonb, $3::bigint, $4, $5, "
@@ -15,9 +16,8 @@ static const char SQL_STORE_COORDINATOR[] =
 static const char SQL_ACCEPTED_VERSION[] =
     "SELECT ibx_accepted_version($1, $2::bigint, sha256($3))";
 static const char SQL_LOG_REFUSAL[] =
-    "INSERT INTO message_log (sender_id, sequence, payload_type, digest, "
-    "status, outcome, reason) VALUES ($1, $2::bigint, $3::integer, "
-    "sha256($4), $5::integer, $6, $7)";
+    "SELECT ibx_intake_log_refusal($1, $2::bigint, $3::integer, $4, "
+    "$5::integer, $6, $7)";
 
 /* After a replay refusal: was it this very envelope, accepted before? */
 static int
@@ -70,10 +70,41 @@ hub_store_translate(ibx_db *db, ibx_err rv, const char *code, const char *seq,
 		snprintf(err, n, "%s", ibx_db_last_error(db));
 		return (IBX_ACK_ROLE_FORBIDDEN);
 	}
+	if (rv == IBX_EDB && hub_store_error_final(state)) {
+		/* The same message would fail the same way every time: a
+		 * retried one would block its spoke's outbox for ever (issue
+		 * 14, finding 3). */
+		snprintf(err, n,
+			 "hub refused to store the message (SQLSTATE %s): %s",
+			 state, ibx_db_last_error(db));
+		return (IBX_ACK_INVALID);
+	}
 	snprintf(err, n,
 		 "hub could not store the message (%s): send it again later",
 		 ibx_strerror(rv));
 	return (IBX_ACK_RETRY_LATER);
+}
+
+bool
+hub_store_error_final(const char *sqlstate)
+{
+	/* Classes that depend on the server's state, not on the message
+	 * (PostgreSQL, Appendix A): connection (08), transaction rollback:
+	 * serialization failure, deadlock (40), insufficient resources:
+	 * disk full, out of memory (53), object not in prerequisite state:
+	 * lock not available (55), operator intervention: shutdown (57),
+	 * system error (58), internal error (XX), and access rules (42:
+	 * a missing grant is the operator's to fix; the message is fine). */
+	static const char *const transient[] = {"08", "40", "53", "55",
+						"57", "58", "XX", "42"};
+	size_t i;
+
+	if (sqlstate == NULL || strlen(sqlstate) != 5)
+		return (false);
+	for (i = 0; i < sizeof(transient) / sizeof(transient[0]); i++)
+		if (strncmp(sqlstate, transient[i], 2) == 0)
+			return (false);
+	return (true);
 }
 
 ibx_ack_status
@@ -132,24 +163,37 @@ hub_store_coordinator_listing(ibx_db *db, const char *code, const char *doc,
 }
 
 void
-hub_store_refusal(ibx_db *db, const char *sender, uint64_t sequence,
-		  int payload_type, const uint8_t *envelope, size_t len,
-		  ibx_ack_status status, const char *reason)
+hub_store_refusal(ibx_db *db, const char *sender, const char *claimed,
+		  bool have_header, uint64_t sequence, int payload_type,
+		  const uint8_t *envelope, size_t len, ibx_ack_status status,
+		  const char *reason)
 {
-	char seq[24], ptype[12], st[12];
+	char seq[24], ptype[12], st[12], why[1024], who[96], *text = NULL;
 	ibx_db_param p[7];
+	size_t tlen;
 
 	snprintf(seq, sizeof(seq), "%" PRIu64, sequence);
 	snprintf(ptype, sizeof(ptype), "%d", payload_type);
 	snprintf(st, sizeof(st), "%d", (int)status);
+	ibx_text_escape(why, sizeof(why), reason, strlen(reason));
+	if (sender == NULL && claimed != NULL) {
+		ibx_text_escape(who, sizeof(who), claimed, strlen(claimed));
+		tlen = strlen(why) + strlen(who) + 64;
+		if ((text = malloc(tlen)) != NULL)
+			snprintf(text, tlen,
+				 "%s (claimed sender \"%s\", not "
+				 "verified)",
+				 why, who);
+	}
 	p[0] = (ibx_db_param){sender, 0, false};
-	p[1] = (ibx_db_param){sender != NULL ? seq : NULL, 0, false};
-	p[2] = (ibx_db_param){sender != NULL ? ptype : NULL, 0, false};
+	p[1] = (ibx_db_param){have_header ? seq : NULL, 0, false};
+	p[2] = (ibx_db_param){have_header ? ptype : NULL, 0, false};
 	p[3] = (ibx_db_param){(const char *)envelope, (int)len, true};
 	p[4] = (ibx_db_param){st, 0, false};
 	p[5] = (ibx_db_param){ibx_ack_status_name(status), 0, false};
-	p[6] = (ibx_db_param){reason, 0, false};
+	p[6] = (ibx_db_param){text != NULL ? text : why, 0, false};
 	if (ibx_db_execp(db, SQL_LOG_REFUSAL, 7, p, NULL) != IBX_OK)
 		IBX_WARN("intake: could not log refusal of %s",
-			 sender ? sender : "(unknown sender)");
+			 sender ? sender : "(unverified sender)");
+	free(text);
 }

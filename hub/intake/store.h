@@ -54,17 +54,37 @@ ibx_ack_status hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
  * envelope (code, seq as decimal text) was accepted before (its listing
  * version, or 0, goes to *version when not NULL) and IBX_ACK_REPLAY
  * otherwise; an organisation not enrolled in the sender's role is
- * IBX_ACK_ROLE_FORBIDDEN; anything else IBX_ACK_RETRY_LATER.  The reason
- * goes to err.  Shared by the store_*.c files. */
+ * IBX_ACK_ROLE_FORBIDDEN; a deterministic database error (a value out of
+ * range, a constraint: hub_store_error_final) is IBX_ACK_INVALID, final,
+ * with its SQLSTATE and message; a lost connection or another transient
+ * error IBX_ACK_RETRY_LATER.  The reason goes to err.  Shared by the
+ * store_*.c files. */
 ibx_ack_status hub_store_translate(ibx_db *db, ibx_err rv, const char *code,
 				   const char *seq, const ibx_bytes *envelope,
 				   int32_t *version, char *err, size_t n);
 
-/* hub_store_refusal: log a refused envelope (sender and sequence as
- * claimed, or NULL/0 when unreadable) with its status and reason.  Best
- * effort: a failure is logged, not returned. */
-void hub_store_refusal(ibx_db *db, const char *sender, uint64_t sequence,
-		       int payload_type, const uint8_t *envelope, size_t len,
+/* hub_store_error_final: true when a statement that failed with sqlstate
+ * (5 characters) would fail again with the same message, so the message is
+ * refused for good: data exceptions such as numeric overflow (class 22),
+ * integrity constraints (23), raised exceptions (P0) and every class not
+ * known to be transient.  False for the transient classes (08 connection,
+ * 40 serialization and deadlock, 53 resources, 55 lock, 57 shutdown, 58
+ * system, XX internal) and 42 (grants: the operator's to fix), and for a
+ * missing or malformed sqlstate. */
+bool hub_store_error_final(const char *sqlstate);
+
+/* hub_store_refusal: log a refused envelope with its status and reason.
+ * sender is the organisation of the VERIFIED certificate, or NULL when the
+ * envelope was refused before its signer was verified; claimed is the
+ * header's sender_id (NULL when unreadable), kept in the reason only when
+ * it was not verified; sequence and payload_type as the header gives them
+ * (have_header false: not stored).  Every text is stored escaped
+ * (ibx_text_escape), so a non-UTF-8 or multi-line claim cannot make the log
+ * write fail or forge a line (issue 14, finding 5).  Best effort: a
+ * failure is logged, not returned. */
+void hub_store_refusal(ibx_db *db, const char *sender, const char *claimed,
+		       bool have_header, uint64_t sequence, int payload_type,
+		       const uint8_t *envelope, size_t len,
 		       ibx_ack_status status, const char *reason);
 
 #endif /* HUB_STORE_H */

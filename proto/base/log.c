@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "text.h"
 
 static const char *log_program = "inbound";
 static ibx_log_level log_min = IBX_LOG_INFO;
@@ -20,7 +21,7 @@ void
 ibx_log(ibx_log_level level, const char *fmt, ...)
 {
 	static const char *names[] = {"debug", "info", "warning", "error"};
-	char line[2048];
+	char line[2048], msg[2048];
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
@@ -38,11 +39,16 @@ ibx_log(ibx_log_level level, const char *fmt, ...)
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	va_start(ap, fmt);
-	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	m = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (m < 0)
 		return;
-	n += m;
+	if ((size_t)m >= sizeof(msg))
+		m = (int)sizeof(msg) - 1;
+	/* One event, one line: a newline or a non-UTF-8 byte in what a peer
+	 * sent cannot forge or hide a line (issue 14, finding 5). */
+	n += (int)ibx_text_escape(line + n, sizeof(line) - (size_t)n - 1, msg,
+				  (size_t)m);
 	if ((size_t)n > sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';

@@ -1,7 +1,9 @@
 /*
  * Logging for the hub and the spoke: one line per event on standard error,
  * "<time> <level> <program>: <message>", in PostgreSQL's message style
- * (lowercase, no full stop, context then cause).  Thread-safe: each line is
+ * (lowercase, no full stop, context then cause); control bytes and bytes
+ * outside UTF-8 in a message are written as \xNN, so a line is one event.
+ * Thread-safe: each line is
  * written with one write(2).
  */
 #ifndef IBX_LOG_H

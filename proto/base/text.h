@@ -18,4 +18,14 @@ bool ibx_text_utf8_valid(const char *s);
  * bytes. */
 void ibx_text_quote_short(char *out, size_t n, const char *s);
 
+/* ibx_text_escape: copy the len bytes of s into out (size n >= 4) so that
+ * the copy is one line of well-formed UTF-8: every control byte (newline
+ * and carriage return included, tab excepted), DEL, C1 control and byte
+ * outside well-formed UTF-8 (RFC 3629) becomes \xNN; well-formed
+ * characters are kept.  A NUL in s is escaped too (len, not strlen).  Cut
+ * with "..." when it does not fit.  Returns the length written (out is
+ * NUL-terminated).  For logs and the audit trail, where a raw newline
+ * would forge a line (issue 14, finding 5). */
+size_t ibx_text_escape(char *out, size_t n, const char *s, size_t len);
+
 #endif /* IBX_TEXT_H */

@@ -151,6 +151,16 @@ ibx_check_contact(ibx_problems *p, const char *prefix, const char *email,
 			 strchr(at + 1, '@') != NULL ||
 			 strpbrk(email, " \t\r\n<>\"") != NULL)
 			ibx_problems_add(p, efield, "is not an email address");
+		else if ((c = strpbrk(email, "?#%,;")) != NULL)
+			/* The pages make it a mailto: link, where "?bcc=",
+			 * "?body=", a second recipient after ',' or an
+			 * escape would act (RFC 6068, section 2). */
+			ibx_problems_add(
+			    p, efield,
+			    "must be one plain address: '%c' would "
+			    "add a query part (hidden recipients "
+			    "or headers) to its mailto: link",
+			    *c);
 		else if (!ibx_text_utf8_valid(email))
 			ibx_problems_add(p, efield, "is not valid UTF-8 text");
 	}

@@ -27,7 +27,9 @@ void ibx_check_codes(ibx_problems *p, const char *field, const ibx_strv *sv,
  * characters, at most 500 bytes. */
 void ibx_check_url(ibx_problems *p, const char *field, const char *url);
 
-/* ibx_check_contact: email (one '@', at most 200 bytes) and phone (digits,
+/* ibx_check_contact: email (one '@', at most 200 bytes, none of "?#%,;":
+ * no query part, escape or second recipient in its mailto: link, RFC 6068;
+ * issue 14, finding 5) and phone (digits,
  * spaces, + - ( ), at most 40 bytes), each NULL when absent; problems name
  * "<prefix>.email" and "<prefix>.phone". */
 void ibx_check_contact(ibx_problems *p, const char *prefix, const char *email,

@@ -3,6 +3,7 @@
  * statistics.h.  The vocabularies follow docs/case-records.md.
  */
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,8 +182,17 @@ check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
 	CELL_PATH("medical_stay_visa");
 	if (!ibx_code_valid(IBX_LIST_ANSWER, c->medical_stay_visa))
 		ibx_problems_add(p, path, "must be yes, no or unknown");
+	CELL_PATH("episodes");
+	if (c->episodes > IBX_STAT_EPISODES_MAX)
+		ibx_problems_add(p, path, "%lld is above the bound %lld",
+				 (long long)c->episodes,
+				 (long long)IBX_STAT_EPISODES_MAX);
 	CELL_PATH("patients");
-	if (c->patients < 1 || c->patients > c->episodes)
+	if (c->patients > IBX_STAT_PATIENTS_MAX)
+		ibx_problems_add(p, path, "%lld is above the bound %lld",
+				 (long long)c->patients,
+				 (long long)IBX_STAT_PATIENTS_MAX);
+	else if (c->patients < 1 || c->patients > c->episodes)
 		ibx_problems_add(
 		    p, path, "%lld must be from 1 to the episodes (%lld)",
 		    (long long)c->patients, (long long)c->episodes);
@@ -194,6 +204,10 @@ check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
 	CELL_PATH("inpatient_days");
 	if (c->inpatient_days < 0)
 		ibx_problems_add(p, path, "must not be negative");
+	else if (c->inpatient_days > IBX_STAT_INPATIENT_DAYS_MAX)
+		ibx_problems_add(p, path, "%lld is above the bound %lld",
+				 (long long)c->inpatient_days,
+				 (long long)IBX_STAT_INPATIENT_DAYS_MAX);
 	else if (c->inpatient_days > 0 && c->inpatient_episodes == 0)
 		ibx_problems_add(p, path,
 				 "%lld days without an inpatient episode",
@@ -204,10 +218,63 @@ check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
 	CELL_PATH("outpatient_visits");
 	if (c->outpatient_visits < 0)
 		ibx_problems_add(p, path, "must not be negative");
+	else if (c->outpatient_visits > IBX_STAT_VISITS_MAX)
+		ibx_problems_add(p, path, "%lld is above the bound %lld",
+				 (long long)c->outpatient_visits,
+				 (long long)IBX_STAT_VISITS_MAX);
 	CELL_PATH("charge_jpy");
 	if (c->charge_jpy < 0)
 		ibx_problems_add(p, path, "must not be negative");
+	else if (c->charge_jpy > IBX_STAT_CHARGE_JPY_MAX)
+		ibx_problems_add(p, path, "%lld is above the bound %lld",
+				 (long long)c->charge_jpy,
+				 (long long)IBX_STAT_CHARGE_JPY_MAX);
 #undef CELL_PATH
+}
+
+/* The measures' sums over the submission, each at most its bound.  Cells
+ * are checked first: a cell out of its own bound is reported there, and
+ * with every cell in bounds no sum can overflow (see statistics.h). */
+static void
+check_sums(ibx_problems *p, const ibx_case_statistics *s)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+		long long max;
+	} measures[] = {
+	    {"patients", offsetof(ibx_stat_cell, patients),
+	     IBX_STAT_PATIENTS_MAX},
+	    {"episodes", offsetof(ibx_stat_cell, episodes),
+	     IBX_STAT_EPISODES_MAX},
+	    {"outpatient_visits", offsetof(ibx_stat_cell, outpatient_visits),
+	     IBX_STAT_VISITS_MAX},
+	    {"inpatient_days", offsetof(ibx_stat_cell, inpatient_days),
+	     IBX_STAT_INPATIENT_DAYS_MAX},
+	    {"charge_jpy", offsetof(ibx_stat_cell, charge_jpy),
+	     IBX_STAT_CHARGE_JPY_MAX},
+	};
+	size_t i, m;
+
+	for (m = 0; m < sizeof(measures) / sizeof(measures[0]); m++) {
+		int64_t sum = 0, v;
+
+		for (i = 0; i < s->n_cells; i++) {
+			memcpy(&v,
+			       (const char *)&s->cells[i] + measures[m].offset,
+			       sizeof(v));
+			if (v < 0 || v > measures[m].max)
+				return; /* reported on the cell */
+			sum += v;
+		}
+		if (sum > measures[m].max)
+			ibx_problems_add(
+			    p, "cells",
+			    "sum of %s over the submission %lld is above the "
+			    "bound %lld",
+			    measures[m].name, (long long)sum,
+			    (long long)measures[m].max);
+	}
 }
 
 static void
@@ -262,6 +329,7 @@ ibx_statistics_check(const ibx_case_statistics *s, const char *now_period,
 		    "no cells: send an explicit nil report instead");
 	for (i = 0; i < s->n_cells; i++)
 		check_cell(p, s, i);
+	check_sums(p, s);
 	check_repeats(p, s);
 	return (ibx_problems_count(p) > before ? IBX_EINVAL : IBX_OK);
 }

@@ -48,6 +48,40 @@ typedef struct ibx_case_statistics {
 /* Most cells one submission may carry. */
 #define IBX_STATISTICS_MAX_CELLS 20000
 
+/*
+ * Upper bounds on the measures, per cell and on their sum over one
+ * submission (one hospital, one month); the spoke checks them before it
+ * sends and the hub on receipt (issue 14, finding 3: an unbounded
+ * charge_jpy let one hospital overflow its roll-up shard).  Each bound is
+ * far above what one hospital can do in a month, so no real submission
+ * meets it:
+ *
+ *  - patients, episodes: 1,000,000.  Japan's largest hospital has about
+ *    1,400 beds and sees about 4,000 outpatients a day (Fujita Health
+ *    University Hospital; MHLW hospital reports), some 130,000 patient
+ *    contacts a month; all inbound medical-stay visas issued in a year are
+ *    a few thousand (MOFA visa statistics).
+ *  - outpatient_visits: 10,000,000, a hospital's outpatient visits in a
+ *    month seventy times over.
+ *  - inpatient_days: 10,000,000.  The spoke attributes a stay's days (at
+ *    most 36,600, cases_row.h) to the episode's month; 10 million days is
+ *    27,000 bed-years, twenty times the largest hospital's beds for a year.
+ *  - charge_jpy: 10^13 JPY (10 trillion yen).  Japan's whole national
+ *    medical expenditure is about 4.5 x 10^13 JPY a year (MHLW, national
+ *    medical care expenditure FY2021: 45.0 trillion yen); the spoke caps
+ *    one episode at 10^11 JPY (cases_row.h).
+ *
+ * With IBX_STATISTICS_MAX_CELLS cells the sums of a submission stay below
+ * 2^63 whatever the cells hold (20,000 x 10^13 = 2 x 10^17), so they are
+ * computed in int64_t without overflow.  The hub's roll-ups add many
+ * submissions and are numeric (deploy/sql/025_statistics_bounds.sql).
+ */
+#define IBX_STAT_PATIENTS_MAX	    1000000LL
+#define IBX_STAT_EPISODES_MAX	    1000000LL
+#define IBX_STAT_VISITS_MAX	    10000000LL
+#define IBX_STAT_INPATIENT_DAYS_MAX 10000000LL
+#define IBX_STAT_CHARGE_JPY_MAX	    10000000000000LL
+
 /* ibx_statistics_new: an empty submission (icd10_level "chapter").  Free
  * with ibx_statistics_free (NULL is fine). */
 ibx_case_statistics *ibx_statistics_new(void);
@@ -74,7 +108,9 @@ int ibx_period_index(const char *period);
  * above); a referral_org only with the coordinator channel and then 10
  * digits; counts and sums not negative; patients >= 1 and patients <=
  * episodes; inpatient_episodes <= episodes; inpatient days only with
- * inpatient episodes; no two cells with the same keys.  Returns IBX_OK or
+ * inpatient episodes; each measure at most its IBX_STAT_*_MAX, and so is its
+ * sum over the submission's cells (reported on the field "cells", "sum of
+ * charge_jpy ..."); no two cells with the same keys.  Returns IBX_OK or
  * IBX_EINVAL. */
 ibx_err ibx_statistics_check(const ibx_case_statistics *s,
 			     const char *now_period, ibx_problems *problems);

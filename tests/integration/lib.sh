@@ -18,9 +18,20 @@ TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/ibx-$TEST_NAME.XXXXXX")
 DB_NAME=$(echo "t_${TEST_NAME}_$$" | tr -c 'a-z0-9_\n' '_')
 OPENAPI_LOG=$WORK/openapi/responses.jsonl
-export PGPASSWORD
-PGPASSWORD=$(cat "$(dirname "$IBX_PG_DATA")/superuser.pass")
-DSN=$(ibx_pg_dsn "$IBX_PG_DATA" "$IBX_PG_PORT" "$DB_NAME")
+# Passwords come from the cluster's passfile, never a command line (issue
+# 14): psql as the superuser finds it through PGPASSFILE.  PGPASSWORD is
+# not set, or libpq would try it for every role.
+unset PGPASSWORD
+export PGPASSFILE
+PGPASSFILE=$(ibx_pg_passfile "$IBX_PG_DATA")
+# DSN: the migration owner (migrations, inboundctl).  The hub connects as
+# the intake, the API reader and the audit writer (HUB_DB_ARGS).
+DSN=$(ibx_pg_dsn "$IBX_PG_DATA" "$IBX_PG_PORT" "$DB_NAME" ibx_owner)
+INTAKE_DSN=$(ibx_pg_dsn "$IBX_PG_DATA" "$IBX_PG_PORT" "$DB_NAME" ibx_intake)
+READER_DSN=$(ibx_pg_dsn "$IBX_PG_DATA" "$IBX_PG_PORT" "$DB_NAME" ibx_api)
+AUDIT_DSN=$(ibx_pg_dsn "$IBX_PG_DATA" "$IBX_PG_PORT" "$DB_NAME" ibx_audit)
+HUB_DB_ARGS=(--db "$INTAKE_DSN" --db-api "$READER_DSN" --db-audit "$AUDIT_DSN")
+LIB_DSN=$DSN
 HUB_PIDS=()
 FAILURES=0
 
@@ -75,7 +86,7 @@ sql() {
 PKI=$WORK/pki
 db_create() {
 	psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d postgres -qc \
-		"CREATE DATABASE $DB_NAME" >/dev/null
+		"CREATE DATABASE $DB_NAME OWNER ibx_owner" >/dev/null
 	"$HUB_BIN" migrate --db "$DSN" >/dev/null
 	"$IBX_SOURCE/deploy/pki/ca-init.sh" "$PKI" >/dev/null
 	TOKEN=$("$CTL_BIN" token create --db "$DSN" --role ministry --label tests 2>/dev/null)
@@ -102,8 +113,11 @@ identity() {
 # binding (tests run in parallel) is retried with others.  Sets NNG_URL,
 # NNG_PORT, API, HTTP_PORT, HUB_PID.
 hub_launch() {
-	local mode=$1 attempt i listen_args
+	local mode=$1 attempt i listen_args db_args
 	shift
+	# A test with a cluster of its own sets DSN itself: the hub uses it.
+	db_args=("${HUB_DB_ARGS[@]}")
+	[ "$DSN" = "$LIB_DSN" ] || db_args=(--db "$DSN")
 	for attempt in 1 2 3 4 5; do
 		NNG_PORT=$(ibx_free_port)
 		HTTP_PORT=$(ibx_free_port)
@@ -115,7 +129,7 @@ hub_launch() {
 			NNG_URL=tcp://127.0.0.1:$NNG_PORT
 			listen_args=(--insecure-tcp)
 		fi
-		"$HUB_BIN" serve --db "$DSN" --listen "$NNG_URL" "${listen_args[@]}" \
+		"$HUB_BIN" serve "${db_args[@]}" --listen "$NNG_URL" "${listen_args[@]}" \
 			--http "127.0.0.1:$HTTP_PORT" --ca "$PKI/ca.pem" --crl "$PKI/crl.pem" \
 			--web "$IBX_SOURCE/hub/web" "$@" 2>>"$WORK/hub.log" &
 		HUB_PID=$!

@@ -28,6 +28,8 @@ start)
 		[ "$attempt" -lt 5 ] || exit 1
 		echo "port $port was taken; trying another" >&2
 	done
+	# The hub's login roles (none a superuser) and the passfile.
+	ibx_pg_roles "$tmp/data" "$port"
 	cat >"$state/env" <<ENV
 IBX_PG_TMP=$tmp
 IBX_PG_DATA=$tmp/data

@@ -12,7 +12,8 @@ api_role=$(echo "api_$DB_NAME" | cut -c1-60)
 api_pass=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 sql "CREATE ROLE $api_role LOGIN PASSWORD '$api_pass' IN ROLE inbound_api" >/dev/null
 trap 'sql "DROP OWNED BY $api_role" >/dev/null 2>&1; psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d postgres -qc "DROP ROLE IF EXISTS $api_role" >/dev/null 2>&1; ibx_cleanup' EXIT
-API_DSN="host=127.0.0.1 port=$IBX_PG_PORT dbname=$DB_NAME user=$api_role password=$api_pass"
+(umask 077 && printf '*:*:*:%s:%s\n' "$api_role" "$api_pass" >"$WORK/api.pgpass")
+API_DSN="host=127.0.0.1 port=$IBX_PG_PORT dbname=$DB_NAME user=$api_role passfile=$WORK/api.pgpass"
 hub_start --db-read "$API_DSN"
 publish "$EXAMPLE" >/dev/null
 

@@ -953,10 +953,31 @@ test_invalid_utf8_url_and_email(void **state)
 		      "UTF-8 text");
 }
 
+/* Issue 14: "a@b?bcc=c@d" became a mailto: link with a hidden recipient.
+ * No query part, escape or second recipient (RFC 6068). */
+static void
+test_email_no_mailto_query(void **state)
+{
+	ibx_listing *l = *state;
+
+	fixture_set(&l->contact_email,
+		    "intl@example.jp?bcc=spy%40evil.example");
+	expect_one(l, "field \"international_contact.email\": must be one "
+		      "plain address: '?' would add a query part (hidden "
+		      "recipients or headers) to its mailto: link");
+	fixture_set(&l->contact_email, "intl@example.jp%3Fbody=x");
+	expect_one(l, "field \"international_contact.email\": must be one "
+		      "plain address: '%' would add a query part (hidden "
+		      "recipients or headers) to its mailto: link");
+	fixture_set(&l->contact_email, "intl+jp@example.jp");
+	expect_ok(l);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    EXAMPLE_TEST(test_email_no_mailto_query),
 	    EXAMPLE_TEST(test_example_is_valid),
 	    cmocka_unit_test(test_minimal_is_valid),
 	    EXAMPLE_TEST(test_check_appends_to_problems),

@@ -318,6 +318,44 @@ test_problems_exactly_max(void **state)
 	ibx_problems_fini(&p);
 }
 
+/* ibx_text_escape: one line of well-formed UTF-8 whatever the input (issue
+ * 14: a newline in a peer's field forged a log line). */
+static void
+test_escape(void **state)
+{
+	char out[64];
+	size_t n;
+
+	(void)state;
+	n = ibx_text_escape(out, sizeof(out), "a\nb\r", 4);
+	assert_string_equal(out, "a\\x0ab\\x0d");
+	assert_int_equal(n, strlen(out));
+	/* Well-formed UTF-8 and tab kept; a lone byte, NUL and DEL escaped. */
+	ibx_text_escape(out, sizeof(out), "\xe6\x97\xa5\t\xff\0x\x7f", 8);
+	assert_string_equal(out, "\xe6\x97\xa5\t\\xff\\x00x\\x7f");
+	/* A character cut at the end is escaped byte by byte. */
+	ibx_text_escape(out, sizeof(out), "\xe6\x97", 2);
+	assert_string_equal(out, "\\xe6\\x97");
+	/* C1 controls (U+0085 NEL) are line breaks to some readers. */
+	ibx_text_escape(out, sizeof(out), "\xc2\x85", 2);
+	assert_string_equal(out, "\\xc2\\x85");
+}
+
+static void
+test_escape_truncates(void **state)
+{
+	char out[12];
+	size_t n;
+
+	(void)state;
+	n = ibx_text_escape(out, sizeof(out), "0123456789abcdef", 16);
+	assert_string_equal(out, "01234567...");
+	assert_int_equal(n, 11);
+	/* An escape never splits: \xNN whole or not at all. */
+	ibx_text_escape(out, sizeof(out), "012345\n\n", 8);
+	assert_string_equal(out, "012345...");
+}
+
 int
 main(void)
 {
@@ -332,6 +370,8 @@ main(void)
 	    cmocka_unit_test(test_problems_add_and_join),
 	    cmocka_unit_test(test_problems_over_max),
 	    cmocka_unit_test(test_problems_exactly_max),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_escape_truncates),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
