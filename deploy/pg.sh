@@ -97,10 +97,11 @@ ibx_pg_passfile() {
 		{ [ -f "$base/roles.pass" ] && [ "$base/roles.pass" -nt "$f" ]; }; then
 		(
 			umask 077
-			printf '*:*:*:inbound:%s\n' "$(cat "$base/superuser.pass")" >"$f.tmp"
+			# A file of its own, renamed into place: callers may race.
+			printf '*:*:*:inbound:%s\n' "$(cat "$base/superuser.pass")" >"$f.$$"
 			[ ! -f "$base/roles.pass" ] ||
-				sed 's/^\([a-z_]*\) \(.*\)$/*:*:*:\1:\2/' "$base/roles.pass" >>"$f.tmp"
-			mv "$f.tmp" "$f"
+				sed 's/^\([a-z_]*\) \(.*\)$/*:*:*:\1:\2/' "$base/roles.pass" >>"$f.$$"
+			mv "$f.$$" "$f"
 		)
 	fi
 	printf '%s' "$f"
