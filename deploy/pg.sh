@@ -152,6 +152,7 @@ ibx_pg_roles() {
 		# The password goes to the server in the SQL text on stdin, not
 		# on psql's command line.
 		ibx_pg_psql_stdin "$data" "$port" postgres <<SQL >/dev/null
+SET client_min_messages = warning;
 DO \$\$ BEGIN
 	CREATE ROLE $role LOGIN;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$\$;
