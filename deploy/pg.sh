@@ -97,10 +97,11 @@ ibx_pg_passfile() {
 		{ [ -f "$base/roles.pass" ] && [ "$base/roles.pass" -nt "$f" ]; }; then
 		(
 			umask 077
-			printf '*:*:*:inbound:%s\n' "$(cat "$base/superuser.pass")" >"$f.tmp"
+			# A file of its own, renamed into place: callers may race.
+			printf '*:*:*:inbound:%s\n' "$(cat "$base/superuser.pass")" >"$f.$$"
 			[ ! -f "$base/roles.pass" ] ||
-				sed 's/^\([a-z_]*\) \(.*\)$/*:*:*:\1:\2/' "$base/roles.pass" >>"$f.tmp"
-			mv "$f.tmp" "$f"
+				sed 's/^\([a-z_]*\) \(.*\)$/*:*:*:\1:\2/' "$base/roles.pass" >>"$f.$$"
+			mv "$f.$$" "$f"
 		)
 	fi
 	printf '%s' "$f"
@@ -151,6 +152,7 @@ ibx_pg_roles() {
 		# The password goes to the server in the SQL text on stdin, not
 		# on psql's command line.
 		ibx_pg_psql_stdin "$data" "$port" postgres <<SQL >/dev/null
+SET client_min_messages = warning;
 DO \$\$ BEGIN
 	CREATE ROLE $role LOGIN;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$\$;

@@ -1,0 +1,153 @@
+/*
+ * Unit tests of the statistics rules' bounds (proto/domain/statistics.c,
+ * issue 14, finding 3): every measure bounded per cell and summed over the
+ * submission, each refusal naming the field; and of the hub's reading of a
+ * database error as final or transient (hub/intake/store.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "statistics.h"
+#include "store.h"
+
+/* A valid one-cell submission for 2024-03. */
+static ibx_case_statistics *
+submission(int64_t charge, int64_t charge2)
+{
+	ibx_case_statistics *s = ibx_statistics_new();
+	ibx_stat_cell c;
+
+	assert_non_null(s);
+	snprintf(s->organisation_code, sizeof(s->organisation_code),
+		 "3910118128");
+	snprintf(s->period, sizeof(s->period), "2024-03");
+	memset(&c, 0, sizeof(c));
+	snprintf(c.nationality, sizeof(c.nationality), "CN");
+	snprintf(c.purpose, sizeof(c.purpose), "treatment");
+	snprintf(c.icd10, sizeof(c.icd10), "2");
+	snprintf(c.age_band, sizeof(c.age_band), "50-59");
+	snprintf(c.sex, sizeof(c.sex), "female");
+	snprintf(c.referral_channel, sizeof(c.referral_channel), "direct");
+	snprintf(c.remote_second_opinion_first,
+		 sizeof(c.remote_second_opinion_first), "no");
+	snprintf(c.medical_stay_visa, sizeof(c.medical_stay_visa), "yes");
+	c.patients = 1;
+	c.episodes = 1;
+	c.inpatient_episodes = 1;
+	c.outpatient_visits = 2;
+	c.inpatient_days = 3;
+	c.charge_jpy = charge;
+	assert_int_equal(ibx_statistics_add_cell(s, &c), IBX_OK);
+	if (charge2 >= 0) {
+		snprintf(c.nationality, sizeof(c.nationality), "VN");
+		c.charge_jpy = charge2;
+		assert_int_equal(ibx_statistics_add_cell(s, &c), IBX_OK);
+	}
+	return (s);
+}
+
+/* The check's only problem, or "" when it passes. */
+static void
+expect_problem(const ibx_case_statistics *s, const char *problem)
+{
+	ibx_problems p;
+
+	ibx_problems_init(&p);
+	(void)ibx_statistics_check(s, "2024-12", &p);
+	if (problem[0] == '\0')
+		assert_int_equal(ibx_problems_count(&p), 0);
+	else {
+		assert_int_equal(ibx_problems_count(&p), 1);
+		assert_string_equal(p.items[0], problem);
+	}
+	ibx_problems_fini(&p);
+}
+
+static void
+test_charge_at_and_above_bound(void **state)
+{
+	ibx_case_statistics *s;
+
+	(void)state;
+	s = submission(IBX_STAT_CHARGE_JPY_MAX, -1);
+	expect_problem(s, "");
+	ibx_statistics_free(s);
+	s = submission(INT64_MAX, -1);
+	expect_problem(s, "field \"cells[0].charge_jpy\": 9223372036854775807 "
+			  "is above the bound 10000000000000");
+	ibx_statistics_free(s);
+}
+
+static void
+test_sum_above_bound(void **state)
+{
+	ibx_case_statistics *s;
+
+	(void)state;
+	s = submission(IBX_STAT_CHARGE_JPY_MAX / 2,
+		       IBX_STAT_CHARGE_JPY_MAX / 2);
+	expect_problem(s, "");
+	ibx_statistics_free(s);
+	s = submission(IBX_STAT_CHARGE_JPY_MAX, 1);
+	expect_problem(s, "field \"cells\": sum of charge_jpy over the "
+			  "submission 10000000000001 is above the bound "
+			  "10000000000000");
+	ibx_statistics_free(s);
+}
+
+static void
+test_counts_bounded(void **state)
+{
+	ibx_case_statistics *s = submission(1, -1);
+
+	(void)state;
+	s->cells[0].episodes = IBX_STAT_EPISODES_MAX + 1;
+	expect_problem(s, "field \"cells[0].episodes\": 1000001 is above the "
+			  "bound 1000000");
+	s->cells[0].episodes = 1;
+	s->cells[0].outpatient_visits = INT64_MAX;
+	expect_problem(s, "field \"cells[0].outpatient_visits\": "
+			  "9223372036854775807 is above the bound 10000000");
+	s->cells[0].outpatient_visits = 0;
+	s->cells[0].inpatient_days = IBX_STAT_INPATIENT_DAYS_MAX + 1;
+	expect_problem(s, "field \"cells[0].inpatient_days\": 10000001 is "
+			  "above the bound 10000000");
+	ibx_statistics_free(s);
+}
+
+static void
+test_error_final(void **state)
+{
+	(void)state;
+	assert_true(hub_store_error_final("22003"));  /* numeric overflow */
+	assert_true(hub_store_error_final("23514"));  /* check violation */
+	assert_true(hub_store_error_final("P0001"));  /* raise exception */
+	assert_false(hub_store_error_final("08006")); /* connection lost */
+	assert_false(hub_store_error_final("40001")); /* serialization */
+	assert_false(hub_store_error_final("40P01")); /* deadlock */
+	assert_false(hub_store_error_final("57P01")); /* shutdown */
+	assert_false(hub_store_error_final("53100")); /* disk full */
+	assert_false(hub_store_error_final("42501")); /* a grant missing */
+	assert_false(hub_store_error_final(""));
+	assert_false(hub_store_error_final(NULL));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_charge_at_and_above_bound),
+	    cmocka_unit_test(test_sum_above_bound),
+	    cmocka_unit_test(test_counts_bounded),
+	    cmocka_unit_test(test_error_final),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
