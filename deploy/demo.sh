@@ -233,11 +233,15 @@ for pref in $(seq -w 1 47); do
 done
 printf '  total         %5d\n' "$total"
 
-q="treatment=health_checkup_premium&language=zh&nationality=CN&purpose=health_checkup&near=35.772,140.393&limit=5"
-say "sample coordinator search (ranked; near Narita): GET /api/v1/hospitals?$q"
+q="treatment=health_checkup_premium&nationality=CN&purpose=health_checkup&near=NRT&within_km=50&limit=5"
+say "sample coordinator search (ranked; within 50 km of Narita): GET /api/v1/hospitals?$q"
 curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?$q" |
 	jq -r '"\(.total) hospitals match; first \(.hospitals | length):",
-	(.hospitals[] | "  #\(.rank) \(.organisation_code)  \(.name.ja)  \(.name.en // "")  score \(.score)\n      experience \(.experience.display); \(.reasons | join("; "))")'
+	(.hospitals[] | "  #\(.rank) \(.organisation_code)  \(.name.ja)  \(.name.en // "")  \(.distance_km) km" +
+	 "  score \(.score.total) = \([.score.components[] | "\(.name) \(.value)/\(.weight)"] | join(" + "))" +
+	 "\n      nearest airport \(.nearest_airport.iata // "-") \(.nearest_airport.km // "-") km;" +
+	 " price \(if .price then "\(.price.service) \(.price.min_jpy)-\(.price.max_jpy) JPY" else "none listed" end);" +
+	 " experience \(.experience.display)")'
 
 say "tokens for the web pages and the API (shown once; only their SHA-256 is stored)"
 ministry=$(./build/hub/inboundctl token create --db "$dsn" --role ministry --label demo --expires 1d 2>/dev/null)

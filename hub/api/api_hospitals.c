@@ -101,7 +101,7 @@ static const char SQL_MATCH_CURRENT[] =
     " END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"
     " (SELECT value::integer FROM settings"
     "  WHERE name = 'listing_stale_days'),"
-    " pb.s, pb.lo, pb.hi"
+    " pb.s, pb.lo, pb.hi, m.lat, m.lon"
     " FROM m LEFT JOIN e USING (org_code)"
     /* The price shown: the band of the asked service ($15), else the
      * lowest listed; max_price_jpy ($16) keeps the bands starting within
@@ -127,21 +127,19 @@ static const char SQL_AIRPORTS[] =
     " prefecture, 'municipality', municipality) ORDER BY iata),"
     " '[]')::text FROM airports";
 
-/* Step 2: the page's listings, in the order given, each with its nearest
- * scheduled airport and the distance to it. */
+/* Step 2: the page's listings, in the order given. */
 static const char SQL_PAGE[] =
-    "SELECT (v.doc || jsonb_build_object('version', v.version))::text,"
-    " a.iata, a.km"
+    "SELECT (v.doc || jsonb_build_object('version', v.version))::text"
     " FROM unnest($1::text[]) WITH ORDINALITY AS p(code, i)"
     " JOIN listing_versions v ON v.org_code = p.code"
     " AND (($2::date IS NULL AND v.valid_to IS NULL) OR ($2::date IS NOT"
     " NULL AND v.valid_from < $2::date + 1 AND (v.valid_to IS NULL OR"
-    " v.valid_to >= $2::date + 1)))"
-    " LEFT JOIN LATERAL (SELECT iata, ibx_haversine_km("
-    "  (v.doc->'location'->>'lat')::float8,"
-    "  (v.doc->'location'->>'lon')::float8, lat, lon) km FROM airports"
-    "  ORDER BY 2, 1 LIMIT 1) a ON (v.doc->'location'->>'lat') IS NOT NULL"
-    " ORDER BY p.i";
+    " v.valid_to >= $2::date + 1))) ORDER BY p.i";
+
+/* The airports, for each result's nearest (computed here: 82 airports
+ * times a page of up to 5000 rows is cheap in C, slow in SQL). */
+static const char SQL_AIRPORT_POINTS[] =
+    "SELECT iata, lat, lon FROM airports ORDER BY iata";
 
 static const char SQL_GET[] =
     "SELECT json_build_object("
@@ -320,13 +318,85 @@ score_json(const hub_rank_result *r)
 			  "components", comps));
 }
 
+/* A scheduled airport (SQL_AIRPORT_POINTS). */
+struct airport {
+	char iata[4];
+	double lat, lon; /* WGS 84 degrees */
+};
+
+/* Great-circle distance in km (haversine, mean Earth radius 6371.0088 km,
+ * as ibx_haversine_km in deploy/sql/030_airports.sql). */
+static double
+haversine_km(double lat1, double lon1, double lat2, double lon2)
+{
+	double r = M_PI / 180.0, a;
+
+	a = pow(sin((lat2 - lat1) * r / 2), 2) +
+	    cos(lat1 * r) * cos(lat2 * r) * pow(sin((lon2 - lon1) * r / 2), 2);
+	return (2 * 6371.0088 * asin(fmin(1.0, sqrt(a))));
+}
+
+/* The airports, malloc'd into *out (*n of them); a database error, or
+ * IBX_ENOMEM. */
+static ibx_err
+load_airports(hub_api_call *c, struct airport **out, size_t *n)
+{
+	ibx_db_result *res = NULL;
+	ibx_err rv;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if ((rv = ibx_db_exec(c->db, SQL_AIRPORT_POINTS, 0, NULL, &res)) !=
+	    IBX_OK)
+		return (rv);
+	*n = (size_t)ibx_db_result_rows(res);
+	if ((*out = calloc(*n + 1, sizeof(**out))) == NULL) {
+		ibx_db_result_free(res);
+		*n = 0;
+		return (IBX_ENOMEM);
+	}
+	for (i = 0; i < *n; i++) {
+		snprintf((*out)[i].iata, sizeof((*out)[i].iata), "%s",
+			 ibx_db_result_value(res, (int)i, 0));
+		(*out)[i].lat = atof(ibx_db_result_value(res, (int)i, 1));
+		(*out)[i].lon = atof(ibx_db_result_value(res, (int)i, 2));
+	}
+	ibx_db_result_free(res);
+	return (IBX_OK);
+}
+
+/* {"iata", "km"} of the airport nearest to step 1 row's location (the
+ * first by IATA code on a tie); JSON null without a location. */
+static json_t *
+nearest_airport(ibx_db_result *res, int row, const struct airport *ap,
+		size_t nap)
+{
+	double lat, lon, km, best = HUGE_VAL;
+	size_t i, at = 0;
+
+	if (nap == 0 || ibx_db_result_isnull(res, row, 13) ||
+	    ibx_db_result_isnull(res, row, 14))
+		return (json_null());
+	lat = atof(ibx_db_result_value(res, row, 13));
+	lon = atof(ibx_db_result_value(res, row, 14));
+	for (i = 0; i < nap; i++)
+		if ((km = haversine_km(lat, lon, ap[i].lat, ap[i].lon)) <
+		    best) {
+			best = km;
+			at = i;
+		}
+	return (json_pack("{s:s,s:f}", "iata", ap[at].iata, "km",
+			  round(best * 10) / 10.0));
+}
+
 /* The fields search adds to a listing (rank, score with its components,
  * reasons, flags, stale, distance_km, nearest_airport, price, experience),
- * as a JSON object.  page is the step 2 result, prow its row. */
+ * as a JSON object.  ap: the nap airports. */
 static json_t *
 ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	      ibx_db_result *res, const struct ranked *rk, size_t rank,
-	      ibx_db_result *page, int prow)
+	      const struct airport *ap, size_t nap)
 {
 	hub_rank_input in;
 	hub_rank_result r;
@@ -342,14 +412,8 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	flags = json_array();
 	for (i = 0; i < r.nflags; i++)
 		json_array_append_new(flags, json_string(r.flags[i]));
-	if (!ibx_db_result_isnull(page, prow, 2)) {
-		json_decref(airport);
-		airport = json_pack(
-		    "{s:s,s:f}", "iata", ibx_db_result_value(page, prow, 1),
-		    "km",
-		    round(atof(ibx_db_result_value(page, prow, 2)) * 10) /
-			10.0);
-	}
+	json_decref(airport);
+	airport = nearest_airport(res, rk->row, ap, nap);
 	if (rk->price != LLONG_MAX) {
 		json_decref(price);
 		price = json_pack("{s:s,s:I,s:I}", "service",
@@ -390,11 +454,12 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 static int
 page_json(FILE *f, const hub_api_call *c, const hub_hospital_query *q,
 	  ibx_db_result *res, const struct ranked *rk, size_t rank,
-	  ibx_db_result *page, int prow, bool first)
+	  ibx_db_result *page, int prow, const struct airport *ap, size_t nap,
+	  bool first)
 {
 	const char *doc = ibx_db_result_value(page, prow, 0);
 	size_t len = (size_t)ibx_db_result_length(page, prow, 0);
-	json_t *h = ranked_fields(c, q, res, rk, rank, page, prow);
+	json_t *h = ranked_fields(c, q, res, rk, rank, ap, nap);
 	char *extra = NULL;
 	int rv = -1;
 
@@ -457,12 +522,12 @@ csv_number(FILE *f, bool has, int digits, double v)
 static int
 page_csv(FILE *f, const hub_api_call *c, const hub_hospital_query *q,
 	 ibx_db_result *res, const struct ranked *rk, size_t rank,
-	 ibx_db_result *page, int prow)
+	 ibx_db_result *page, int prow, const struct airport *ap, size_t nap)
 {
 	json_t *doc =
 	    json_loadb(ibx_db_result_value(page, prow, 0),
 		       (size_t)ibx_db_result_length(page, prow, 0), 0, NULL);
-	json_t *h = NULL, *ap, *pr, *fl, *x;
+	json_t *h = NULL, *air, *pr, *fl, *x;
 	char buf[32], *flags = NULL;
 	size_t flen = 0, i;
 	FILE *ff = NULL;
@@ -472,7 +537,7 @@ page_csv(FILE *f, const hub_api_call *c, const hub_hospital_query *q,
 		rv = doc == NULL ? -1 : 0;
 		goto out;
 	}
-	if ((h = ranked_fields(c, q, res, rk, rank, page, prow)) == NULL ||
+	if ((h = ranked_fields(c, q, res, rk, rank, ap, nap)) == NULL ||
 	    (ff = open_memstream(&flags, &flen)) == NULL)
 		goto out;
 	json_array_foreach(json_object_get(h, "flags"), i, fl)
@@ -499,10 +564,10 @@ page_csv(FILE *f, const hub_api_call *c, const hub_hospital_query *q,
 		  false);
 	x = json_object_get(h, "distance_km");
 	csv_number(f, json_is_number(x), 1, json_number_value(x));
-	ap = json_object_get(h, "nearest_airport");
-	csv_field(f, json_string_value(json_object_get(ap, "iata")), false,
+	air = json_object_get(h, "nearest_airport");
+	csv_field(f, json_string_value(json_object_get(air, "iata")), false,
 		  false);
-	x = json_object_get(ap, "km");
+	x = json_object_get(air, "km");
 	csv_number(f, json_is_number(x), 1, json_number_value(x));
 	pr = json_object_get(h, "price");
 	csv_field(f, json_string_value(json_object_get(pr, "service")), false,
@@ -590,8 +655,9 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	const char *v[16];
 	ibx_db_result *res = NULL, *page = NULL;
 	struct ranked *rk = NULL;
+	struct airport *ap = NULL;
 	FILE *f = NULL;
-	size_t n, from, to, i, blen = 0;
+	size_t n, from, to, i, blen = 0, nap = 0;
 	bool first = true;
 	ibx_err rv;
 
@@ -657,6 +723,13 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 			goto out;
 		}
 		c->cells = (int)(to - from);
+		if ((rv = load_airports(c, &ap, &nap)) != IBX_OK) {
+			if (rv == IBX_ENOMEM)
+				hub_api_error(resp, 500, "out of memory");
+			else
+				hub_api_db_error(resp, rv);
+			goto out;
+		}
 	}
 	if ((f = open_memstream(&body, &blen)) == NULL ||
 	    (q.as_of != NULL && (asof = json_text(q.as_of)) == NULL) ||
@@ -676,9 +749,10 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	for (i = 0; page != NULL && i < (size_t)ibx_db_result_rows(page);
 	     i++) {
 		int w = q.csv ? page_csv(f, c, &q, res, &rk[from + i],
-					 from + i + 1, page, (int)i)
+					 from + i + 1, page, (int)i, ap, nap)
 			      : page_json(f, c, &q, res, &rk[from + i],
-					  from + i + 1, page, (int)i, first);
+					  from + i + 1, page, (int)i, ap, nap,
+					  first);
 
 		if (w < 0) {
 			hub_api_error(resp, 500, "out of memory");
@@ -715,6 +789,7 @@ out:
 	free(near);
 	free(codes);
 	free(rk);
+	free(ap);
 	ibx_db_result_free(page);
 	ibx_db_result_free(res);
 }

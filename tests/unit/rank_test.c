@@ -1,0 +1,128 @@
+/*
+ * Unit tests of hub/api/rank.c: the score is the sum of its components,
+ * each within its weight, with the weights rank.h documents; distance falls
+ * to 0 at the search radius; hub_rank_sort_key and hub_rank_experience
+ * agree with the explained score.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rank.h"
+
+static void
+base(hub_rank_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->age_days = 73;
+	in->stale_days = 365;
+	in->accreditations = "JMIP:2030-03-31";
+	in->today = "2026-12-07";
+	in->remote = true;
+	in->has_distance = true;
+	in->km = 25;
+	in->radius_km = 50;
+	in->experience = 40;
+	in->cell_key = 12345;
+	in->k = 10;
+	in->nationality = "CN";
+	in->purpose = "treatment";
+}
+
+static void
+test_components_sum(void **state)
+{
+	static const char *const names[] = {
+	    "experience", "freshness", "accreditation",
+	    "remote_second_opinion", "distance"};
+	static const double weights[] = {40, 20, 15, 10, 15};
+	hub_rank_input in;
+	hub_rank_result r;
+	double sum = 0;
+	int i;
+
+	(void)state;
+	base(&in);
+	hub_rank_score(&in, &r);
+	assert_int_equal(r.ncomponents, HUB_RANK_COMPONENTS);
+	for (i = 0; i < r.ncomponents; i++) {
+		assert_string_equal(r.components[i].name, names[i]);
+		assert_true(r.components[i].weight == weights[i]);
+		assert_true(r.components[i].value >= 0 &&
+			    r.components[i].value <= weights[i]);
+		assert_true(r.components[i].reason[0] != '\0');
+		sum += r.components[i].value;
+	}
+	assert_true(fabs(sum - r.score) < 1e-9);
+	assert_true(fabs(r.sort_key - hub_rank_sort_key(&in)) < 1e-9);
+	/* 16 of 20 for freshness (73 of 365 days), 15, 10, half of 15. */
+	assert_true(fabs(r.components[1].value - 16.0) < 1e-9);
+	assert_true(fabs(r.components[2].value - 15.0) < 1e-9);
+	assert_true(fabs(r.components[3].value - 10.0) < 1e-9);
+	assert_true(fabs(r.components[4].value - 7.5) < 1e-9);
+	assert_true(fabs(r.components[0].value - hub_rank_experience(&in)) <
+		    1e-9);
+	assert_non_null(
+	    strstr(r.components[0].reason, "from CN for treatment"));
+	assert_non_null(strstr(r.components[4].reason, "25 km"));
+}
+
+static void
+test_nothing_applies(void **state)
+{
+	hub_rank_input in;
+	hub_rank_result r;
+
+	(void)state;
+	base(&in);
+	in.accreditations = "JMIP:2020-01-01";
+	in.remote = false;
+	in.has_distance = false;
+	in.experience = 0;
+	in.age_days = 400;
+	hub_rank_score(&in, &r);
+	assert_true(r.score == 0);
+	assert_string_equal(r.components[2].reason, "no valid accreditation");
+	assert_string_equal(r.components[3].reason,
+			    "no remote second opinion");
+	assert_string_equal(r.components[4].reason, "no point given");
+	assert_true(r.stale);
+	assert_true(hub_rank_experience(&in) == 0);
+}
+
+static void
+test_distance_radius(void **state)
+{
+	hub_rank_input in;
+	hub_rank_result r;
+
+	(void)state;
+	base(&in);
+	in.km = 50;
+	hub_rank_score(&in, &r);
+	assert_true(r.components[4].value == 0);
+	in.km = 0;
+	hub_rank_score(&in, &r);
+	assert_true(r.components[4].value == 15);
+	/* No radius: falls to 0 at HUB_RANK_DISTANCE_ZERO_KM. */
+	in.radius_km = 0;
+	in.km = HUB_RANK_DISTANCE_ZERO_KM / 2;
+	hub_rank_score(&in, &r);
+	assert_true(fabs(r.components[4].value - 7.5) < 1e-9);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_components_sum),
+	    cmocka_unit_test(test_nothing_applies),
+	    cmocka_unit_test(test_distance_radius),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
