@@ -15,7 +15,7 @@
 
 #include "api.h"
 #include "crypto.h"
-#include "disclosure.h"
+#include "stat_table.h"
 #include "dbpool.h"
 #include "http.h"
 #include "intake.h"
@@ -109,7 +109,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 			c->db_read = optarg;
 			break;
 		case 'K':
-			if (hub_query_long("--k", optarg, HUB_SDC_K_MIN, 1000,
+			if (hub_query_long("--k", optarg, HUB_STAT_K_MIN, 1000,
 					   &c->k, err,
 					   sizeof(err)) != IBX_OK) {
 				fprintf(stderr, "inbound-hub: %s\n", err);
@@ -328,7 +328,7 @@ main(int argc, char **argv)
 	c.sql_dir = IBX_SQL_DIR;
 	c.web = IBX_WEB_DIR;
 	c.workers = 8;
-	c.k = HUB_SDC_K_DEFAULT;
+	c.k = HUB_STAT_K_DEFAULT;
 	c.http_threads = 4;
 	if (argc > 1 && strcmp(argv[1], "migrate") == 0) {
 		migrate = 1;
