@@ -42,6 +42,9 @@
 /* Cells one patient may fall in within a hospital's month. */
 #define HUB_RELEASE_CELLS_PER_PATIENT 2
 
+/* The referral_org key of a coordinator not registered at the hub. */
+#define HUB_RELEASE_REFERRAL_OTHER "unregistered"
+
 /* Charges are measured in units of this many yen. */
 #define HUB_RELEASE_JPY_UNIT 10000
 
