@@ -22,7 +22,7 @@
  *  - Budget: rho = 1/6 per month, so 2 per calendar year over everything
  *    released (Bun and Steinke 2016: zCDP composes by adding rho; a query
  *    of L2 sensitivity D with discrete Gaussian noise of variance s^2
- *    costs D^2 / (2 s^2), Canonne, Kamath and Steinke 2020, Thm 4).
+ *    costs D^2 / (2 s^2), Canonne, Kamath and Steinke 2020).
  *    Each query gets a fixed share (per mille) of the month's rho.
  */
 #ifndef HUB_RELEASE_H
