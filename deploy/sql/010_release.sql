@@ -63,3 +63,6 @@ $$;
 -- The clock of the release rule, for tests and demos (YYYY-MM-DD; absent:
 -- current_date).  inboundctl release --now overrides it.
 -- INSERT INTO settings VALUES ('release_now', '2025-01-20');
+
+-- The API reads the release (never writes it: only inboundctl release does).
+GRANT SELECT ON release_months, release_queries, release_values TO inbound_api;

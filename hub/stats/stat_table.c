@@ -243,6 +243,15 @@ hub_stat_query_parse(const hub_stat_viewer *who, const hub_stat_arg *args,
 				 "month=YYYY-MM",
 				 k);
 			return (-1);
+		} else if (strcmp(k, "exclude_purpose") == 0) {
+			if (!filter_valid(HUB_REL_D_PURPOSE, v)) {
+				snprintf(err, n,
+					 "parameter \"exclude_purpose\": "
+					 "unknown value \"%.40s\"",
+					 v);
+				return (-1);
+			}
+			q->exclude_purpose = v;
 		} else if (strcmp(k, "format") == 0) {
 			if (strcmp(v, "csv") != 0 && strcmp(v, "json") != 0) {
 				snprintf(err, n,
@@ -353,6 +362,8 @@ choose_marginal(const hub_stat_query *q, int pos[HUB_REL_NDIMS])
 	for (d = 0; d < HUB_REL_NDIMS; d++)
 		if (q->filters[d] != NULL)
 			need[d] = true;
+	if (q->exclude_purpose != NULL)
+		need[HUB_REL_D_PURPOSE] = true;
 	for (i = 0; i < nw; i++) {
 		bool has[HUB_REL_NDIMS] = {false};
 
@@ -432,6 +443,8 @@ build_sql(const hub_stat_query *q, const int pos[HUB_REL_NDIMS])
 		for (d = 0; d < HUB_REL_NDIMS; d++)
 			fprintf(f, " AND ($%d::text IS NULL OR %s = $%d)",
 				d + 3, cell_dims[d], d + 3);
+		fprintf(f, " AND ($%d::text IS NULL OR c.purpose <> $%d)",
+			HUB_REL_NDIMS + 3, HUB_REL_NDIMS + 3);
 	} else
 		fputs("coalesce(sum(v.value) FILTER (WHERE v.measure = $3),"
 		      " 0), coalesce(sum(v.value) FILTER (WHERE v.measure ="
@@ -443,6 +456,8 @@ build_sql(const hub_stat_query *q, const int pos[HUB_REL_NDIMS])
 		      " AND ($5::text IS NULL OR v.key1 = $5)"
 		      " AND ($6::text IS NULL OR v.key2 = $6)",
 		      f);
+	if (!q->own && q->exclude_purpose != NULL)
+		fprintf(f, " AND v.key%d <> $7", pos[HUB_REL_D_PURPOSE] + 1);
 	for (i = 0; i < q->ndims; i++)
 		fprintf(f, "%s%zu", i == 0 ? " GROUP BY " : ", ", i + 1);
 	for (i = 0; i < q->ndims; i++)
@@ -482,7 +497,7 @@ ibx_err
 hub_stat_table_load(ibx_db *db, int k, const hub_stat_query *q,
 		    hub_stat_table *t, char *err, size_t n)
 {
-	const char *v[HUB_REL_NDIMS + 3];
+	const char *v[HUB_REL_NDIMS + 4];
 	int pos[HUB_REL_NDIMS] = {0}, qi = -1, d;
 	const hub_release_query *w;
 	char dims[64], list[400];
@@ -515,7 +530,8 @@ hub_stat_table_load(ibx_db *db, int k, const hub_stat_query *q,
 	if (q->own) {
 		for (d = 0; d < HUB_REL_NDIMS; d++)
 			v[2 + d] = q->filters[d];
-		nv = 2 + HUB_REL_NDIMS;
+		v[2 + HUB_REL_NDIMS] = q->exclude_purpose;
+		nv = 3 + HUB_REL_NDIMS;
 	} else {
 		v[2] = hub_release_measure_name(q->measure);
 		v[3] = dims;
@@ -524,6 +540,8 @@ hub_stat_table_load(ibx_db *db, int k, const hub_stat_query *q,
 			if (q->filters[d] != NULL)
 				v[4 + pos[d]] = q->filters[d];
 		nv = 6;
+		if (q->exclude_purpose != NULL)
+			v[nv++] = q->exclude_purpose;
 	}
 	if ((rv = ibx_db_exec(db, sql, nv, v, &t->res)) != IBX_OK)
 		goto out;

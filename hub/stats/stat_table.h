@@ -46,6 +46,9 @@ typedef struct hub_stat_query {
 	size_t ndims;
 	int dims[HUB_STAT_MAX_DIMS]; /* release dims or HUB_STAT_D_PERIOD */
 	const char *filters[HUB_REL_NDIMS]; /* by release dim, or NULL */
+	const char *exclude_purpose;	    /* leave this purpose out (national
+					       programme figures without
+					       travel_emergency), or NULL */
 	int year;			    /* the year asked, or 0 */
 	char month[8];			    /* the month asked, or "" */
 	char from[11], to[11]; /* window [from, to) of months, or "" */
@@ -96,7 +99,8 @@ typedef struct hub_stat_arg {
 } hub_stat_arg;
 
 /* hub_stat_query_parse: a query from nargs decoded parameters (measure,
- * by, period, year, month, format and the filters), checked against who
+ * by, period, year, month, exclude_purpose, format and the filters),
+ * checked against who
  * may ask it.  from and to are refused: time is asked in calendar grains
  * only.  q's strings point into args.  0, or -1 with err (n bytes)
  * naming the parameter (400), or -2 for a right the viewer lacks (403).

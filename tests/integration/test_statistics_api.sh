@@ -110,6 +110,14 @@ assert_eq "$(echo "$BODY" | jq -r '.cells[] | select(.medical_stay_visa == "yes"
 get "/api/v1/statistics?measure=patients&by=referral_org"
 assert_eq "$STATUS" 200 "by referral_org"
 
+# National programme figures can leave a purpose out (travel_emergency in
+# practice): the sum over nationality x purpose without it.
+get "/api/v1/statistics?measure=patients&by=nationality&exclude_purpose=health_checkup"
+assert_eq "$STATUS" 200 "exclude_purpose"
+rel=$(sql "SELECT string_agg(key1 || '|' || s, ',' ORDER BY key1) FROM (SELECT key1, sum(value) s FROM release_values
+	WHERE measure = 'patients' AND dims = 'nationality,purpose' AND key2 <> 'health_checkup' GROUP BY 1) x WHERE s >= 10")
+assert_eq "$(echo "$BODY" | jq -r '[.cells[] | "\(.nationality)|\(.value)"] | join(",")')" "$rel" "a purpose left out of every nationality"
+
 # A resubmission of a measured month changes no released value.
 code=${codes[0]}
 jq -n --arg c "$code" --arg p "$Y-03" '{organisation_code:$c, period:$p, cells:[{nationality:"CN", purpose:"treatment",
