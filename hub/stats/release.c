@@ -194,7 +194,9 @@ struct run {
 	ibx_db *db;
 	ibx_dp *dp;
 	struct domain dom[HUB_REL_NDIMS];
-	ibx_db_result *orgs, *coords;
+	ibx_db_result *orgs, *coords, *listed;
+	bool *structural_zero; /* prefecture domain index: no hospital
+				  listed there, so no patient (public) */
 	char chapters[22][3];
 	char prefectures[47][3];
 	struct qdata {
@@ -206,6 +208,8 @@ struct run {
 
 static const char SQL_HOSPITALS[] =
     "SELECT code FROM organisations WHERE role = 'hospital' ORDER BY code";
+static const char SQL_LISTED_PREFECTURES[] =
+    "SELECT DISTINCT prefecture FROM hospital_listings ORDER BY 1";
 static const char SQL_COORDINATORS[] =
     "SELECT code FROM organisations WHERE role = 'coordinator'"
     " ORDER BY code";
@@ -278,6 +282,24 @@ domains_load(struct run *r)
 		d->v[d->n++] = ibx_db_result_value(r->coords, (int)i, 0);
 	for (k = 0; k < HUB_REL_NDIMS; k++)
 		qsort(r->dom[k].v, r->dom[k].n, sizeof(*r->dom[k].v), cmp_str);
+	/* Prefectures where no hospital is listed: a cell's prefecture is its
+	 * hospital's listing's, so they hold no patient.  Public knowledge,
+	 * used by the post-processing only. */
+	if ((rv = ibx_db_exec(r->db, SQL_LISTED_PREFECTURES, 0, NULL,
+			      &r->listed)) != IBX_OK)
+		return (rv);
+	d = &r->dom[HUB_REL_D_PREFECTURE];
+	if ((r->structural_zero = calloc(d->n, sizeof(bool))) == NULL)
+		return (IBX_ENOMEM);
+	for (i = 0; i < d->n; i++) {
+		int row;
+
+		r->structural_zero[i] = d->v[i][0] != '\0';
+		for (row = 0; row < ibx_db_result_rows(r->listed); row++)
+			if (strcmp(d->v[i], ibx_db_result_value(r->listed, row,
+								0)) == 0)
+				r->structural_zero[i] = false;
+	}
 	return (IBX_OK);
 }
 
@@ -295,6 +317,8 @@ run_fini(struct run *r)
 	}
 	ibx_db_result_free(r->orgs);
 	ibx_db_result_free(r->coords);
+	ibx_db_result_free(r->listed);
+	free(r->structural_zero);
 	ibx_dp_free(r->dp);
 }
 
@@ -469,8 +493,8 @@ out:
 /* Post-processing of one month (docs/disclosure-control.md, section 4):
  * per measure, the total as the inverse-variance weighted mean of its
  * direct measurement and the sums of its 1-D marginals; each 1-D marginal
- * projected onto it; each 2-D marginal's rows projected onto their
- * parent's values. */
+ * projected onto it (prefectures without a listed hospital held at 0);
+ * each 2-D marginal's rows projected onto their parent's values. */
 static ibx_err
 postprocess(struct run *r)
 {
@@ -506,6 +530,11 @@ postprocess(struct run *r)
 			continue;
 		for (i = 0; i < r->q[j].n; i++)
 			x[i] = (double)r->q[j].noisy[i];
+		/* A structural zero stays 0: far below any lambda. */
+		if (workload[j].dims[0] == HUB_REL_D_PREFECTURE)
+			for (i = 0; i < r->q[j].n; i++)
+				if (r->structural_zero[i])
+					x[i] = -1e18;
 		if ((rv = hub_release_project(
 			 x, r->q[j].n, r->q[workload[j].parent].value[0],
 			 r->q[j].value)) != IBX_OK)

@@ -328,7 +328,7 @@ export function reasonText(s) {
     return lang === 'ja'
       ? `過去12か月の受入れ報告なし${who(m[1], m[2]).length ? `（${who(m[1], m[2]).join('・')}）` : ''}`
       : `no patients${m[1] ? ` from ${countryName(m[1])}` : ''}${m[2] ? ` for ${purposeName(m[2]).toLowerCase()}` : ''} reported in the last 12 months`;
-  if ((m = /^(fewer than \d+|\d+) patients(?: from ([A-Z]{2}))?(?: for (\w+))? in the last 12 months$/.exec(s)))
+  if ((m = /^(fewer than \d+|\d+) patients(?: from ([A-Z]{2}))?(?: for (\w+))? in the last 12 (?:released )?months$/.exec(s)))
     return lang === 'ja'
       ? `過去12か月の受入れ：${experienceText(m[1])}${who(m[2], m[3]).length ? `（${who(m[2], m[3]).join('・')}）` : ''}`
       : `${m[1]} patients${m[2] ? ` from ${countryName(m[2])}` : ''}${m[3] ? ` for ${purposeName(m[3]).toLowerCase()}` : ''} in the last 12 months`;
