@@ -215,6 +215,9 @@ end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" -v n="$(find "$var/listings" -name '*.json' | wc -l)" \
 	'BEGIN { printf "12 monthly submissions from each of %d hospitals in %.1f s\n", n, e - s }'
 
+say "the protected release: every closed month measured once (docs/disclosure-control.md)"
+./build/hub/inboundctl release --db "$dsn" --until "$last"
+
 say "reference series: medical stay visas issued 2011-2024 (deploy/data)"
 ./build/hub/inboundctl series import --db "$dsn" --name medical_stay_visas \
 	--file deploy/data/medical_stay_visa_issuance_2011-2024_transcribed.csv \

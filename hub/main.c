@@ -18,7 +18,7 @@
 
 #include "api.h"
 #include "crypto.h"
-#include "disclosure.h"
+#include "stat_table.h"
 #include "dbpool.h"
 #include "http.h"
 #include "install.h"
@@ -225,7 +225,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 			c->db_read = optarg;
 			break;
 		case 'K':
-			if (hub_query_long("--k", optarg, HUB_SDC_K_MIN, 1000,
+			if (hub_query_long("--k", optarg, HUB_STAT_K_MIN, 1000,
 					   &c->k, err,
 					   sizeof(err)) != IBX_OK) {
 				fprintf(stderr, "inbound-hub: %s\n", err);
@@ -646,7 +646,7 @@ main(int argc, char **argv)
 	c.listen = "tls+tcp://127.0.0.1:7400";
 	c.http = http_default;
 	c.workers = 8;
-	c.k = HUB_SDC_K_DEFAULT;
+	c.k = HUB_STAT_K_DEFAULT;
 	c.http_threads = 4;
 	c.limits.handshake_timeout_ms = IBX_TRANSPORT_HANDSHAKE_MS;
 	c.limits.max_conns = IBX_TRANSPORT_MAX_CONNS;

@@ -7,8 +7,9 @@
  * explains the page shown; the second query fetches the listings of that
  * page only, whose text goes out as PostgreSQL gives it with the ranking
  * fields appended.
- * Experience comes from the statistics and is shown under disclosure
- * control (a count under k as "fewer than k").
+ * Experience comes from the protected release (hospital and hospital x
+ * purpose marginals, docs/disclosure-control.md): a released count under
+ * k, zero included, shows as "fewer than k".
  *
  * near= (an airport's IATA code, looked up in the airports table, or a
  * point) filters to within_km (HUB_QUERY_NEAR_KM by default) of it: a
@@ -29,7 +30,6 @@
 #include <jansson.h>
 
 #include "api.h"
-#include "disclosure.h"
 #include "log.h"
 #include "query.h"
 #include "rank.h"
@@ -77,15 +77,20 @@ static const char SQL_MATCH_CURRENT[] =
     " AND org_code IN (SELECT code FROM organisations"
     "  WHERE role = 'hospital')"
     " AND (valid_to IS NULL OR valid_to >= $13::date + 1)" SQL_MATCH_COMMON
-    "), e AS (SELECT c.org_code, sum(c.patients) p,"
-    " sum(c.record_key) % 4294967296 k FROM statistics_cells c"
-    " WHERE c.current AND c.period >= date_trunc('month',"
+    /* Experience from the release: the hospital's released patients
+     * (hospital x purpose when $12 is given) over the last 12 released
+     * months before as_of's month.  $11, the nationality, is not released
+     * per hospital: experience counts every nationality. */
+    "), e AS (SELECT v.key1 AS org_code, sum(v.value) p"
+    " FROM release_values v WHERE v.measure = 'patients'"
+    " AND v.dims = CASE WHEN $12::text IS NULL THEN 'hospital'"
+    "  ELSE 'hospital,purpose' END"
+    " AND ($12::text IS NULL OR v.key2 = $12)"
+    " AND coalesce($11::text, '') IS NOT NULL"
+    " AND v.period >= date_trunc('month',"
     " coalesce($13::date, current_date)) - interval '12 months'"
-    " AND c.period < date_trunc('month', coalesce($13::date, current_date))"
-    " + interval '1 month'"
-    " AND ($11::text IS NULL OR c.nationality = $11)"
-    " AND ($12::text IS NULL OR c.purpose = $12)"
-    " AND c.org_code IN (SELECT org_code FROM m) GROUP BY 1)"
+    " AND v.period < date_trunc('month', coalesce($13::date, current_date))"
+    " AND v.key1 IN (SELECT org_code FROM m) GROUP BY 1)"
     " SELECT m.org_code,"
     " coalesce($13::date, current_date) - coalesce((m.doc->>'confirmed_at')"
     "  ::date, m.updated_at::date),"
@@ -94,7 +99,7 @@ static const char SQL_MATCH_CURRENT[] =
     "  jsonb_array_elements(m.doc->'accreditations') a), ''),"
     " coalesce((m.doc->>'remote_second_opinion')::boolean, false),"
     " ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon),"
-    " coalesce(e.p, 0), coalesce(e.k, 0),"
+    " coalesce(e.p, 0), 0,"
     " CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("
     "  similarity(m.doc->'name'->>'ja', $8),"
     "  similarity(lower(coalesce(m.doc->'name'->>'en', '')), lower($8)))"
@@ -219,8 +224,6 @@ row_input(const hub_api_call *c, const hub_hospital_query *q,
 	in->has_distance = !ibx_db_result_isnull(res, row, 4);
 	in->km = atof(ibx_db_result_value(res, row, 4));
 	in->experience = strtoll(ibx_db_result_value(res, row, 5), NULL, 10);
-	in->cell_key =
-	    (uint32_t)strtoull(ibx_db_result_value(res, row, 6), NULL, 10);
 	in->name_match = atof(ibx_db_result_value(res, row, 7));
 	in->today = ibx_db_result_value(res, row, 8);
 	in->k = c->api->k_threshold;

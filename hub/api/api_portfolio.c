@@ -1,8 +1,10 @@
 /*
  * Portfolio metrics for the ministry (GET /api/v1/portfolio) and reference
  * series (GET /api/v1/portfolio/series/{name}).  Figures from the
- * statistics go through stat_table.c and so through disclosure control;
- * figures about listings are public already.
+ * statistics are read from the protected release (stat_table.c); figures
+ * about listings are public already.  Each section is one query (two for
+ * supply and demand: the release and the listings); a section that fails
+ * fails the call with 503 naming it, never an empty figure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,19 +41,19 @@ static const char SQL_LISTED[] =
     "   WHERE a->>'expires' IS NULL OR (a->>'expires')::date >= current_date"
     "   GROUP BY 1) x))::text";
 
-/* Hospitals able to receive a nationality: listing its language and its
- * country. */
+/* Hospitals able to receive each nationality $2[i]: listing its language
+ * $1[i] and its country, in the order given. */
 static const char SQL_SUPPLY[] =
-    "SELECT count(*) FROM hospital_listings"
-    " WHERE languages @> ARRAY[$1::text] AND accepts_countries @> "
-    "ARRAY[$2::text]";
+    "SELECT (SELECT count(*) FROM hospital_listings"
+    "  WHERE languages @> ARRAY[u.lang] AND accepts_countries @>"
+    "  ARRAY[u.country]) FROM unnest($1::text[], $2::text[])"
+    " WITH ORDINALITY AS u(lang, country, i) ORDER BY u.i";
 
 static const char SQL_COMPLETENESS_SERIES[] =
     "SELECT coalesce(json_agg(json_build_object('period', to_char(p, "
-    "'YYYY-MM'), 'listed', listed, 'reported', reported, 'nil_reports', "
-    "nil, 'on_time', on_time) ORDER BY p), '[]')::text FROM ("
+    "'YYYY-MM'), 'listed', listed, 'reported', reported, "
+    "'on_time', on_time) ORDER BY p), '[]')::text FROM ("
     " SELECT p, count(*) listed, count(*) FILTER (WHERE reported) reported,"
-    "  count(*) FILTER (WHERE nil_report) nil,"
     "  count(*) FILTER (WHERE on_time) on_time"
     " FROM generate_series(date_trunc('month', now())::date - interval "
     "'12 months', date_trunc('month', now())::date - interval '1 month', "
@@ -89,186 +91,332 @@ language_of(const char *country)
 }
 
 static json_t *
-published(const hub_sdc_cell *cell)
+shown(const hub_stat_cell *cell)
 {
-	return (cell->suppressed ? json_null()
-				 : json_integer(cell->published));
+	return (cell->shown ? json_integer(cell->value) : json_null());
 }
 
-/* A controlled table as JSON rows {dim: key, ..., "value": v}. */
-static json_t *
+/* A released table of measure by dimensions (grain), optionally filtered
+ * on one dimension; IBX_EINVAL for a table the release does not hold. */
+static ibx_err
+load(hub_api_call *c, const char *measure, const char *by, const char *grain,
+     const char *fdim, const char *fval, hub_stat_query *q, hub_stat_table *t)
+{
+	char err[512];
+	ibx_err rv;
+
+	memset(t, 0, sizeof(*t));
+	if ((rv = hub_stat_query_set(q, measure, by, grain)) != IBX_OK)
+		return (rv);
+	if (fdim != NULL &&
+	    (rv = hub_stat_query_filter(q, fdim, fval)) != IBX_OK)
+		return (rv);
+	return (hub_stat_table_load(c->db, c->api->k_threshold, q, t, err,
+				    sizeof(err)));
+}
+
+/* A released table as JSON rows {dim: key, ..., "value": v}: only the
+ * published rows (the NDB rule). */
+static ibx_err
 table_rows(hub_api_call *c, const char *measure, const char *by,
-	   const char *grain, const char *remote_first, int *cells)
+	   const char *grain, int *cells, json_t **out)
 {
 	hub_stat_query q;
 	hub_stat_table t;
-	json_t *rows = json_array();
+	json_t *rows;
 	size_t i, d;
+	ibx_err rv;
 
-	hub_stat_query_set(&q, measure, by, grain);
-	q.filters[HUB_STAT_F_REMOTE_FIRST] = remote_first;
-	if (hub_stat_table_load(c->db, c->api->k_threshold, &q, &t) == IBX_OK)
-		for (i = 0; i < t.n; i++) {
-			json_t *r = json_object();
-
-			for (d = 0; d < q.ndims; d++)
-				json_object_set_new(
-				    r, hub_stat_dimension_name(q.dims[d]),
-				    json_string(t.cells[i].keys[d]));
-			json_object_set_new(r, "value",
-					    published(&t.cells[i]));
-			json_array_append_new(rows, r);
-			*cells += !t.cells[i].suppressed;
-		}
-	hub_stat_table_fini(&t);
-	return (rows);
-}
-
-/* Charge per patient by purpose: two controlled tables divided. */
-static json_t *
-charge_per_patient(hub_api_call *c, int *cells)
-{
-	hub_stat_query qc, qp;
-	hub_stat_table tc, tp;
-	json_t *rows = json_array();
-	size_t i;
-
-	hub_stat_query_set(&qc, "charge_jpy", "purpose", "year");
-	hub_stat_query_set(&qp, "patients", "purpose", "year");
-	if (hub_stat_table_load(c->db, c->api->k_threshold, &qc, &tc) ==
-		IBX_OK &&
-	    hub_stat_table_load(c->db, c->api->k_threshold, &qp, &tp) ==
-		IBX_OK &&
-	    tc.n == tp.n)
-		for (i = 0; i < tc.n; i++) {
-			json_t *v = json_null();
-
-			if (!tc.cells[i].suppressed &&
-			    !tp.cells[i].suppressed &&
-			    tp.cells[i].published > 0)
-				v = json_integer(tc.cells[i].published /
-						 tp.cells[i].published);
-			json_array_append_new(
-			    rows, json_pack("{s:s,s:o}", "purpose",
-					    tc.cells[i].keys[0],
-					    "charge_jpy_per_patient", v));
-			*cells += !json_is_null(v);
-		}
-	hub_stat_table_fini(&tc);
-	hub_stat_table_fini(&tp);
-	return (rows);
-}
-
-/* Demand (treatment patients of a nationality) against supply (hospitals
- * listing its language and country). */
-static json_t *
-supply_demand(hub_api_call *c, int *cells)
-{
-	hub_stat_query q;
-	hub_stat_table t;
-	ibx_db_result *res = NULL;
-	json_t *rows = json_array();
-	size_t i;
-
-	hub_stat_query_set(&q, "patients", "nationality", "year");
-	q.filters[HUB_STAT_F_PURPOSE] = "treatment";
-	if (hub_stat_table_load(c->db, c->api->k_threshold, &q, &t) == IBX_OK)
-		for (i = 0; i < t.n; i++) {
-			const char *lang = language_of(t.cells[i].keys[0]);
-			const char *v[2] = {lang, t.cells[i].keys[0]};
-			long supply = 0;
-
-			if (ibx_db_exec(c->db, SQL_SUPPLY, 2, v, &res) ==
-			    IBX_OK)
-				supply = atol(ibx_db_result_value(res, 0, 0));
-			ibx_db_result_free(res);
-			res = NULL;
-			json_array_append_new(
-			    rows,
-			    json_pack(
-				"{s:s,s:s,s:o,s:i,s:o}", "nationality",
-				t.cells[i].keys[0], "language", lang,
-				"treatment_patients", published(&t.cells[i]),
-				"hospitals_able", (int)supply,
-				"patients_per_hospital",
-				t.cells[i].suppressed || supply == 0
-				    ? json_null()
-				    : json_real((double)t.cells[i].published /
-						(double)supply)));
-			*cells += !t.cells[i].suppressed;
-		}
-	hub_stat_table_fini(&t);
-	return (rows);
-}
-
-/* Patients reported through the exchange per year against the medical
- * stay visas issued that year (the series "medical_stay_visas"). */
-static json_t *
-visa_coverage(hub_api_call *c, int *cells)
-{
-	hub_stat_query q;
-	hub_stat_table t;
-	ibx_db_result *res = NULL;
-	json_t *rows = json_array();
-	size_t i;
-	int r;
-
-	hub_stat_query_set(&q, "patients", "period", "year");
-	if (hub_stat_table_load(c->db, c->api->k_threshold, &q, &t) ==
-	    IBX_OK) {
-		const char *v[4] = {"medical_stay_visas", NULL, NULL, NULL};
-
-		if (ibx_db_exec(c->db, SQL_SERIES, 4, v, &res) != IBX_OK)
-			res = NULL;
-		for (i = 0; i < t.n; i++) {
-			json_t *visas = json_null(), *ratio = json_null();
-
-			for (r = 0; res != NULL && r < ibx_db_result_rows(res);
-			     r++)
-				if (strcmp(ibx_db_result_value(res, r, 0),
-					   t.cells[i].keys[0]) == 0) {
-					double vv = atof(
-					    ibx_db_result_value(res, r, 1));
-
-					visas = json_real(vv);
-					if (!t.cells[i].suppressed && vv > 0)
-						ratio = json_real(
-						    (double)t.cells[i]
-							.published /
-						    vv);
-				}
-			json_array_append_new(
-			    rows,
-			    json_pack("{s:s,s:o,s:o,s:o}", "year",
-				      t.cells[i].keys[0], "patients_reported",
-				      published(&t.cells[i]), "visas_issued",
-				      visas, "coverage_ratio", ratio));
-			*cells += !t.cells[i].suppressed;
-		}
+	if ((rv = load(c, measure, by, grain, NULL, NULL, &q, &t)) != IBX_OK) {
+		hub_stat_table_fini(&t);
+		return (rv);
 	}
+	rows = json_array();
+	for (i = 0; i < t.n; i++) {
+		json_t *r;
+
+		if (!t.cells[i].shown)
+			continue;
+		r = json_object();
+		for (d = 0; d < q.ndims; d++)
+			json_object_set_new(r,
+					    hub_stat_dimension_name(q.dims[d]),
+					    json_string(t.cells[i].keys[d]));
+		json_object_set_new(r, "value", shown(&t.cells[i]));
+		if (t.cells[i].partial)
+			json_object_set_new(r, "partial", json_true());
+		json_array_append_new(rows, r);
+		(*cells)++;
+	}
+	hub_stat_table_fini(&t);
+	*out = rows;
+	return (IBX_OK);
+}
+
+/* Charge per patient by purpose: the released charges and the released
+ * patients behind them, from one table. */
+static ibx_err
+charge_per_patient(hub_api_call *c, int *cells, json_t **out)
+{
+	hub_stat_query q;
+	hub_stat_table t;
+	json_t *rows;
+	size_t i;
+	ibx_err rv;
+
+	if ((rv = load(c, "charge_jpy", "purpose", "year", NULL, NULL, &q,
+		       &t)) != IBX_OK) {
+		hub_stat_table_fini(&t);
+		return (rv);
+	}
+	rows = json_array();
+	for (i = 0; i < t.n; i++) {
+		if (!t.cells[i].shown || t.cells[i].patients <= 0)
+			continue;
+		json_array_append_new(
+		    rows, json_pack("{s:s,s:I}", "purpose", t.cells[i].keys[0],
+				    "charge_jpy_per_patient",
+				    (json_int_t)(t.cells[i].value /
+						 t.cells[i].patients)));
+		(*cells)++;
+	}
+	hub_stat_table_fini(&t);
+	*out = rows;
+	return (IBX_OK);
+}
+
+/* Demand (released treatment patients of a nationality) against supply
+ * (hospitals listing its language and country), each one query. */
+static ibx_err
+supply_demand(hub_api_call *c, int *cells, json_t **out)
+{
+	hub_stat_query q;
+	hub_stat_table t;
+	ibx_db_result *res = NULL;
+	char *langs = NULL, *countries = NULL;
+	size_t ll = 0, lc = 0, i, k = 0;
+	FILE *fl = NULL, *fc = NULL;
+	json_t *rows = NULL;
+	const char *v[2];
+	ibx_err rv;
+
+	if ((rv = load(c, "patients", "nationality", "year", "purpose",
+		       "treatment", &q, &t)) != IBX_OK)
+		goto out;
+	if ((fl = open_memstream(&langs, &ll)) == NULL ||
+	    (fc = open_memstream(&countries, &lc)) == NULL) {
+		rv = IBX_ENOMEM;
+		goto out;
+	}
+	fputc('{', fl);
+	fputc('{', fc);
+	for (i = 0; i < t.n; i++) {
+		if (!t.cells[i].shown)
+			continue;
+		fprintf(fl, "%s%s", k ? "," : "",
+			language_of(t.cells[i].keys[0]));
+		fprintf(fc, "%s%s", k ? "," : "", t.cells[i].keys[0]);
+		k++;
+	}
+	fputc('}', fl);
+	fputc('}', fc);
+	rv = fclose(fl) == 0 ? IBX_OK : IBX_ENOMEM;
+	fl = NULL;
+	if (fclose(fc) != 0)
+		rv = IBX_ENOMEM;
+	fc = NULL;
+	if (rv != IBX_OK)
+		goto out;
+	v[0] = langs;
+	v[1] = countries;
+	if ((rv = ibx_db_exec(c->db, SQL_SUPPLY, 2, v, &res)) != IBX_OK)
+		goto out;
+	rows = json_array();
+	for (i = 0, k = 0; i < t.n; i++) {
+		long supply;
+
+		if (!t.cells[i].shown)
+			continue;
+		supply = atol(ibx_db_result_value(res, (int)k++, 0));
+		json_array_append_new(
+		    rows, json_pack("{s:s,s:s,s:o,s:i,s:o}", "nationality",
+				    t.cells[i].keys[0], "language",
+				    language_of(t.cells[i].keys[0]),
+				    "treatment_patients", shown(&t.cells[i]),
+				    "hospitals_able", (int)supply,
+				    "patients_per_hospital",
+				    supply == 0
+					? json_null()
+					: json_real((double)t.cells[i].value /
+						    (double)supply)));
+		(*cells)++;
+	}
+	*out = rows;
+out:
+	if (fl != NULL)
+		fclose(fl);
+	if (fc != NULL)
+		fclose(fc);
+	free(langs);
+	free(countries);
 	ibx_db_result_free(res);
 	hub_stat_table_fini(&t);
-	return (rows);
+	return (rv);
 }
 
-static json_t *
-json_from_sql(hub_api_call *c, const char *sql)
+/* Patients with a medical stay visa (their cells say
+ * medical_stay_visa = yes) per year against the medical stay visas issued
+ * that year (series "medical_stay_visas"), with the share whose visa is
+ * unknown shown apart: one released table by year and visa, one series. */
+static ibx_err
+visa_coverage(hub_api_call *c, int *cells, json_t **out)
+{
+	hub_stat_query q;
+	hub_stat_table t;
+	ibx_db_result *res = NULL;
+	const char *sv[4] = {"medical_stay_visas", NULL, NULL, NULL};
+	json_t *rows = NULL;
+	size_t i, j;
+	int r;
+	ibx_err rv;
+
+	if ((rv = load(c, "patients", "period,medical_stay_visa", "year", NULL,
+		       NULL, &q, &t)) != IBX_OK)
+		goto out;
+	if ((rv = ibx_db_exec(c->db, SQL_SERIES, 4, sv, &res)) != IBX_OK)
+		goto out;
+	rows = json_array();
+	/* Rows come ordered by year, then visa: one group per year. */
+	for (i = 0; i < t.n; i = j) {
+		const hub_stat_cell *yes = NULL, *unknown = NULL;
+		int64_t total = 0;
+		bool partial = t.cells[i].partial;
+		json_t *visas = json_null(), *ratio = json_null();
+		json_t *share = json_null();
+
+		for (j = i; j < t.n && strcmp(t.cells[j].keys[0],
+					      t.cells[i].keys[0]) == 0;
+		     j++) {
+			total += t.cells[j].value;
+			if (strcmp(t.cells[j].keys[1], "yes") == 0)
+				yes = &t.cells[j];
+			else if (strcmp(t.cells[j].keys[1], "unknown") == 0)
+				unknown = &t.cells[j];
+		}
+		for (r = 0; r < ibx_db_result_rows(res); r++)
+			if (strcmp(ibx_db_result_value(res, r, 0),
+				   t.cells[i].keys[0]) == 0) {
+				double vv =
+				    atof(ibx_db_result_value(res, r, 1));
+
+				visas = json_real(vv);
+				if (yes != NULL && yes->shown && vv > 0)
+					ratio =
+					    json_real((double)yes->value / vv);
+			}
+		/* The unknown share, when the total is published (10 or
+		 * more) and so is the unknown count. */
+		if (total >= c->api->k_threshold && unknown != NULL &&
+		    unknown->shown)
+			share =
+			    json_real((double)unknown->value / (double)total);
+		else if (total >= c->api->k_threshold)
+			share = json_real(0);
+		json_array_append_new(
+		    rows, json_pack("{s:s,s:o,s:o,s:o,s:o,s:b}", "year",
+				    t.cells[i].keys[0], "patients_with_visa",
+				    yes != NULL ? shown(yes) : json_null(),
+				    "visas_issued", visas, "coverage_ratio",
+				    ratio, "visa_unknown_share", share,
+				    "partial", partial));
+		(*cells)++;
+	}
+	*out = rows;
+out:
+	ibx_db_result_free(res);
+	hub_stat_table_fini(&t);
+	return (rv);
+}
+
+static ibx_err
+json_from_sql(hub_api_call *c, const char *sql, json_t **out)
 {
 	ibx_db_result *res = NULL;
-	json_t *j = NULL;
+	ibx_err rv;
 
-	if (ibx_db_exec(c->db, sql, 0, NULL, &res) == IBX_OK)
-		j = json_loads(ibx_db_result_value(res, 0, 0), 0, NULL);
+	if ((rv = ibx_db_exec(c->db, sql, 0, NULL, &res)) != IBX_OK)
+		return (rv);
+	*out = json_loads(ibx_db_result_value(res, 0, 0), 0, NULL);
 	ibx_db_result_free(res);
-	return (j != NULL ? j : json_null());
+	return (*out != NULL ? IBX_OK : IBX_EDB);
 }
+
+static ibx_err
+sec_listed(hub_api_call *c, int *cells, json_t **out)
+{
+	(void)cells;
+	return (json_from_sql(c, SQL_LISTED, out));
+}
+
+static ibx_err
+sec_nationality(hub_api_call *c, int *cells, json_t **out)
+{
+	return (table_rows(c, "patients", "nationality,period", "year", cells,
+			   out));
+}
+
+static ibx_err
+sec_purpose(hub_api_call *c, int *cells, json_t **out)
+{
+	return (
+	    table_rows(c, "patients", "purpose,period", "year", cells, out));
+}
+
+static ibx_err
+sec_channel(hub_api_call *c, int *cells, json_t **out)
+{
+	return (
+	    table_rows(c, "patients", "referral_channel", "year", cells, out));
+}
+
+static ibx_err
+sec_referral_org(hub_api_call *c, int *cells, json_t **out)
+{
+	return (table_rows(c, "patients", "referral_org", "year", cells, out));
+}
+
+static ibx_err
+sec_completeness(hub_api_call *c, int *cells, json_t **out)
+{
+	(void)cells;
+	return (json_from_sql(c, SQL_COMPLETENESS_SERIES, out));
+}
+
+/* The sections, in the order of the answer. */
+static const struct {
+	const char *name;
+	ibx_err (*load)(hub_api_call *c, int *cells, json_t **out);
+} sections[] = {
+    {"hospitals_listed", sec_listed},
+    {"patients_by_nationality", sec_nationality},
+    {"patients_by_purpose", sec_purpose},
+    {"charge_per_patient_by_purpose", charge_per_patient},
+    {"patients_by_referral_channel", sec_channel},
+    {"patients_by_referral_org", sec_referral_org},
+    {"supply_demand", supply_demand},
+    {"reporting_completeness", sec_completeness},
+    {"visa_coverage", visa_coverage},
+};
 
 void
 hub_api_portfolio(hub_api_call *c, const char *arg,
 		  const hub_http_request *req, hub_http_response *resp)
 {
-	json_t *o;
+	char msg[160];
+	json_t *o, *sec = NULL;
+	size_t i;
 	int cells = 0;
+	ibx_err rv;
 
 	(void)arg;
 	if (req->nargs > 0) {
@@ -276,26 +424,21 @@ hub_api_portfolio(hub_api_call *c, const char *arg,
 		return;
 	}
 	o = json_object();
-	json_object_set_new(o, "hospitals_listed",
-			    json_from_sql(c, SQL_LISTED));
-	json_object_set_new(o, "patients_by_nationality",
-			    table_rows(c, "patients", "nationality,period",
-				       "year", NULL, &cells));
-	json_object_set_new(
-	    o, "patients_by_purpose",
-	    table_rows(c, "patients", "purpose,period", "year", NULL, &cells));
-	json_object_set_new(o, "charge_per_patient_by_purpose",
-			    charge_per_patient(c, &cells));
-	json_object_set_new(o, "patients_by_referral_channel",
-			    table_rows(c, "patients", "referral_channel",
-				       "year", NULL, &cells));
-	json_object_set_new(
-	    o, "remote_second_opinion_then_visit",
-	    table_rows(c, "patients", "purpose", "year", "yes", &cells));
-	json_object_set_new(o, "supply_demand", supply_demand(c, &cells));
-	json_object_set_new(o, "reporting_completeness",
-			    json_from_sql(c, SQL_COMPLETENESS_SERIES));
-	json_object_set_new(o, "visa_coverage", visa_coverage(c, &cells));
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		sec = NULL;
+		if ((rv = sections[i].load(c, &cells, &sec)) != IBX_OK) {
+			snprintf(msg, sizeof(msg),
+				 "portfolio section \"%s\" failed: %s",
+				 sections[i].name, ibx_strerror(rv));
+			hub_api_error(resp,
+				      rv == IBX_EDBDOWN || rv == IBX_EDB ? 503
+									 : 500,
+				      msg);
+			json_decref(o);
+			return;
+		}
+		json_object_set_new(o, sections[i].name, sec);
+	}
 	c->cells = cells;
 	hub_api_json(resp, 200,
 		     json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER));

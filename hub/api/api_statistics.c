@@ -2,8 +2,10 @@
  * National statistics (GET /api/v1/statistics and /statistics/growth) and
  * reporting completeness (GET /api/v1/completeness).
  *
- * The tables themselves, and their disclosure control, are stat_table.c's;
- * this file turns them into JSON or CSV and adds growth.
+ * The tables are stat_table.c's, read from the protected release; this
+ * file turns them into JSON or CSV and adds growth.  Completeness says
+ * whether and when each hospital reported, never what it held (no cell
+ * counts, no nil reports: both are patient counts).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +19,9 @@
 #include "statistics.h"
 
 static json_t *
-value_json(const hub_sdc_cell *cell)
+value_json(const hub_stat_cell *cell)
 {
-	return (cell->suppressed ? json_null()
-				 : json_integer(cell->published));
+	return (cell->shown ? json_integer(cell->value) : json_null());
 }
 
 static char *
@@ -33,69 +34,105 @@ table_json(hub_api_call *c, const hub_stat_query *q, const hub_stat_table *t)
 	for (d = 0; d < q->ndims; d++)
 		json_array_append_new(
 		    by, json_string(hub_stat_dimension_name(q->dims[d])));
+	/* Only published rows: a value from 1 to k-1 and a zero are both
+	 * left out (the NDB rule), so the rows listed say nothing more. */
 	for (i = 0; i < t->n; i++) {
-		json_t *cell = json_object();
+		json_t *cell;
 
+		if (!t->cells[i].shown)
+			continue;
+		cell = json_object();
 		for (d = 0; d < q->ndims; d++)
 			json_object_set_new(
 			    cell, hub_stat_dimension_name(q->dims[d]),
 			    json_string(t->cells[i].keys[d]));
 		json_object_set_new(cell, "value", value_json(&t->cells[i]));
-		json_object_set_new(cell, "suppressed",
-				    json_boolean(t->cells[i].suppressed));
+		if (t->cells[i].partial)
+			json_object_set_new(cell, "partial", json_true());
 		json_array_append_new(cells, cell);
 	}
 	json_object_set_new(o, "measure",
-			    json_string(hub_stat_measure_name(q->measure)));
+			    json_string(hub_release_measure_name(q->measure)));
 	json_object_set_new(o, "period",
 			    json_string(hub_stat_grain_name(q->grain)));
+	if (q->year != 0)
+		json_object_set_new(o, "year", json_integer(q->year));
+	if (q->month[0] != '\0')
+		json_object_set_new(o, "month", json_string(q->month));
 	json_object_set_new(o, "by", by);
 	json_object_set_new(o, "cells", cells);
 	json_object_set_new(o, "totals",
 			    json_pack("{s:o,s:b}", "value",
 				      value_json(&t->total), "suppressed",
-				      t->total.suppressed));
+				      !t->total.shown));
+	json_object_set_new(o, "months_released", json_integer(t->months));
+	json_object_set_new(o, "partial", json_boolean(t->partial));
 	json_object_set_new(
 	    o, "disclosure_control",
-	    q->own
-		? json_pack("{s:s}", "applied", "none: your own figures")
-		: json_pack("{s:s,s:i,s:i,s:s}", "applied",
-			    "primary and complementary suppression, cell-key "
-			    "perturbation",
-			    "k", c->api->k_threshold, "min_hospitals",
-			    HUB_SDC_MIN_HOSPITALS, "documentation",
-			    "docs/disclosure-control.md"));
+	    q->own ? json_pack("{s:s}", "applied", "none: your own figures")
+		   : json_pack("{s:s,s:i,s:s,s:s}", "applied",
+			       "release: each closed month measured once "
+			       "with discrete Gaussian noise under zCDP, "
+			       "post-processed; values under k and zeros "
+			       "omitted",
+			       "k", c->api->k_threshold, "privacy_loss",
+			       "rho = 1/6 per month, 2 per calendar year "
+			       "(zCDP), about epsilon 15 at delta 1e-10",
+			       "documentation", "docs/disclosure-control.md"));
 	out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	return (out);
 }
 
-/* CSV for spreadsheets: UTF-8 with a BOM, one row per cell. */
-static char *
-table_csv(const hub_stat_query *q, const hub_stat_table *t)
+/* One CSV field: keys are codes and names from allow-lists, quoted when
+ * they hold a comma, a quote or a line break (RFC 4180). */
+static void
+csv_field(FILE *f, const char *s)
 {
-	size_t cap = 256 + t->n * 160, len = 0, i, d;
-	char *out = malloc(cap);
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
 
-	if (out == NULL)
+/* CSV for spreadsheets: UTF-8 with a BOM, one row per published cell,
+ * written through open_memstream (no size guessed).  NULL when out of
+ * memory. */
+static char *
+table_csv(const hub_stat_query *q, const hub_stat_table *t, size_t *len)
+{
+	char *out = NULL;
+	FILE *f = open_memstream(&out, len);
+	size_t i, d;
+
+	if (f == NULL)
 		return (NULL);
-	len += (size_t)snprintf(out + len, cap - len, "\xEF\xBB\xBF");
-	for (d = 0; d < q->ndims; d++)
-		len += (size_t)snprintf(out + len, cap - len, "%s,",
-					hub_stat_dimension_name(q->dims[d]));
-	len += (size_t)snprintf(out + len, cap - len, "%s,suppressed\r\n",
-				hub_stat_measure_name(q->measure));
+	fputs("\xEF\xBB\xBF", f);
+	for (d = 0; d < q->ndims; d++) {
+		csv_field(f, hub_stat_dimension_name(q->dims[d]));
+		fputc(',', f);
+	}
+	fprintf(f, "%s,partial\r\n", hub_release_measure_name(q->measure));
 	for (i = 0; i < t->n; i++) {
-		for (d = 0; d < q->ndims; d++)
-			len += (size_t)snprintf(out + len, cap - len, "%.60s,",
-						t->cells[i].keys[d]);
-		if (t->cells[i].suppressed)
-			len += (size_t)snprintf(out + len, cap - len,
-						",true\r\n");
-		else
-			len += (size_t)snprintf(
-			    out + len, cap - len, "%lld,false\r\n",
-			    (long long)t->cells[i].published);
+		if (!t->cells[i].shown)
+			continue;
+		for (d = 0; d < q->ndims; d++) {
+			csv_field(f, t->cells[i].keys[d]);
+			fputc(',', f);
+		}
+		fprintf(f, "%lld,%s\r\n", (long long)t->cells[i].value,
+			t->cells[i].partial ? "true" : "false");
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return (NULL);
 	}
 	return (out);
 }
@@ -107,7 +144,7 @@ table_cells_shown(const hub_stat_table *t)
 	int n = 0;
 
 	for (i = 0; i < t->n; i++)
-		n += !t->cells[i].suppressed;
+		n += t->cells[i].shown;
 	return (n);
 }
 
@@ -144,7 +181,8 @@ hub_api_statistics(hub_api_call *c, const char *arg,
 {
 	hub_stat_query q;
 	hub_stat_table t;
-	char err[256], *body;
+	char err[512], *body;
+	size_t len;
 	int pr;
 	ibx_err rv;
 
@@ -154,20 +192,23 @@ hub_api_statistics(hub_api_call *c, const char *arg,
 		hub_api_error(resp, pr == -2 ? 403 : 400, err);
 		return;
 	}
-	if ((rv = hub_stat_table_load(c->db, c->api->k_threshold, &q, &t)) !=
-	    IBX_OK) {
-		hub_api_db_error(resp, rv);
+	if ((rv = hub_stat_table_load(c->db, c->api->k_threshold, &q, &t, err,
+				      sizeof(err))) != IBX_OK) {
+		if (rv == IBX_EINVAL)
+			hub_api_error(resp, 400, err);
+		else
+			hub_api_db_error(resp, rv);
 		hub_stat_table_fini(&t);
 		return;
 	}
 	c->cells = table_cells_shown(&t);
 	if (q.csv) {
-		if ((body = table_csv(&q, &t)) == NULL)
+		if ((body = table_csv(&q, &t, &len)) == NULL)
 			hub_api_error(resp, 500, "out of memory");
 		else {
 			resp->status = 200;
 			resp->body = body;
-			resp->len = strlen(body);
+			resp->len = len;
 			resp->content_type = "text/csv; charset=utf-8";
 			resp->content_disposition =
 			    "attachment; filename=\"statistics.csv\"";
@@ -181,14 +222,12 @@ static const char SQL_COMPLETENESS[] =
     "SELECT json_build_object('period', to_char($1::date, 'YYYY-MM'),"
     " 'deadline', min(deadline), 'listed', count(*),"
     " 'reported', count(*) FILTER (WHERE reported),"
-    " 'nil_reports', count(*) FILTER (WHERE nil_report),"
     " 'on_time', count(*) FILTER (WHERE on_time),"
     " 'late', count(*) FILTER (WHERE reported AND NOT on_time),"
     " 'missing', count(*) FILTER (WHERE NOT reported),"
     " 'hospitals', coalesce(json_agg(json_build_object("
     "  'organisation_code', org_code, 'name', name_ja,"
     "  'prefecture', prefecture, 'reported', reported,"
-    "  'nil_report', nil_report, 'cells', n_cells,"
     "  'first_received', first_received, 'on_time', coalesce(on_time, false))"
     "  ORDER BY org_code), '[]'))::text"
     " FROM ibx_completeness($1::date)";
@@ -259,11 +298,12 @@ hub_api_statistics_growth(hub_api_call *c, const char *arg,
 	hub_stat_query q;
 	hub_stat_table t;
 	json_t *o, *years;
-	char err[256];
+	char err[512];
 	long from, to;
 	size_t i;
 	int pr, ok;
-	const hub_sdc_cell *first = NULL, *last = NULL, *prev = NULL;
+	ibx_err rv;
+	const hub_stat_cell *first = NULL, *last = NULL, *prev = NULL;
 
 	(void)arg;
 	if (parse_year(hub_http_arg_get(req, "from"), &from) != 0 ||
@@ -287,37 +327,41 @@ hub_api_statistics_growth(hub_api_call *c, const char *arg,
 		hub_api_error(resp, pr == -2 ? 403 : 400, err);
 		return;
 	}
+	/* Whole calendar years: a calendar grain, not a window. */
 	snprintf(q.from, sizeof(q.from), "%04u-01-01",
 		 (unsigned)(from % 10000));
-	snprintf(q.to, sizeof(q.to), "%04u-12-01", (unsigned)(to % 10000));
-	if (hub_stat_table_load(c->db, c->api->k_threshold, &q, &t) !=
-	    IBX_OK) {
-		hub_api_error(resp, 503, "database unavailable: try again");
+	snprintf(q.to, sizeof(q.to), "%04u-01-01",
+		 (unsigned)((to + 1) % 10000));
+	if ((rv = hub_stat_table_load(c->db, c->api->k_threshold, &q, &t, err,
+				      sizeof(err))) != IBX_OK) {
+		if (rv == IBX_EINVAL)
+			hub_api_error(resp, 400, err);
+		else
+			hub_api_db_error(resp, rv);
 		hub_stat_table_fini(&t);
 		return;
 	}
 	years = json_array();
 	for (i = 0; i < t.n; i++) {
-		const hub_sdc_cell *cell = &t.cells[i];
-		json_t *y =
-		    json_pack("{s:s,s:o,s:b}", "year", cell->keys[0], "value",
-			      cell->suppressed ? json_null()
-					       : json_integer(cell->published),
-			      "suppressed", cell->suppressed);
+		const hub_stat_cell *cell = &t.cells[i];
+		json_t *y = json_pack(
+		    "{s:s,s:o,s:b,s:b}", "year", cell->keys[0], "value",
+		    cell->shown ? json_integer(cell->value) : json_null(),
+		    "suppressed", !cell->shown, "partial", cell->partial);
 
 		/* Year-over-year change against the previous year, when both
-		 * are published and consecutive. */
-		if (prev != NULL && !prev->suppressed && !cell->suppressed &&
+		 * are published, whole and consecutive. */
+		if (prev != NULL && prev->shown && cell->shown &&
+		    !prev->partial && !cell->partial &&
 		    atol(cell->keys[0]) == atol(prev->keys[0]) + 1 &&
-		    prev->published > 0)
+		    prev->value > 0)
 			json_object_set_new(
 			    y, "yoy_pct",
-			    json_real(
-				100.0 *
-				(double)(cell->published - prev->published) /
-				(double)prev->published));
+			    json_real(100.0 *
+				      (double)(cell->value - prev->value) /
+				      (double)prev->value));
 		json_array_append_new(years, y);
-		if (!cell->suppressed) {
+		if (cell->shown && !cell->partial) {
 			if (first == NULL)
 				first = cell;
 			last = cell;
@@ -326,11 +370,11 @@ hub_api_statistics_growth(hub_api_call *c, const char *arg,
 	}
 	c->cells = (int)t.n;
 	o = json_pack("{s:s,s:i,s:i,s:o}", "measure",
-		      hub_stat_measure_name(q.measure), "from", (int)from,
+		      hub_release_measure_name(q.measure), "from", (int)from,
 		      "to", (int)to, "years", years);
 	if (first != NULL && last != NULL && first != last) {
 		double cagr = hub_growth_cagr(
-		    (double)first->published, (double)last->published,
+		    (double)first->value, (double)last->value,
 		    (double)(atol(last->keys[0]) - atol(first->keys[0])), &ok);
 
 		if (ok)

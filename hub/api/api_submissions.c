@@ -2,6 +2,12 @@
  * A hospital's statistics submissions and their import summaries
  * (GET /api/v1/submissions): a hospital sees its own, the ministry any
  * hospital's (hospital=CODE) or all.  Newest first, at most 200.
+ *
+ * Only the submitting hospital sees what a submission held (nil report,
+ * cells, imported, updated, unchanged, deleted): cells are stored at
+ * near-patient grain, so their counts are patient counts
+ * (docs/disclosure-control.md).  Anyone else sees that a hospital
+ * submitted, for which month, and when.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,11 +18,13 @@
 
 static const char SQL_SUBMISSIONS[] =
     "SELECT json_build_object('submissions', coalesce(json_agg("
-    " json_build_object('organisation_code', org_code,"
+    " jsonb_build_object('organisation_code', org_code,"
     "  'period', to_char(period, 'YYYY-MM'), 'received_at', received_at,"
+    "  'superseded_at', superseded_at)"
+    "  || CASE WHEN $3::boolean THEN jsonb_build_object("
     "  'nil_report', nil_report, 'cells', n_cells, 'imported', imported,"
-    "  'updated', updated, 'unchanged', unchanged, 'deleted', deleted,"
-    "  'superseded_at', superseded_at) ORDER BY received_at DESC, id DESC),"
+    "  'updated', updated, 'unchanged', unchanged, 'deleted', deleted)"
+    "  ELSE '{}'::jsonb END ORDER BY received_at DESC, id DESC),"
     " '[]'))::text FROM (SELECT * FROM statistics_submissions"
     " WHERE ($1::text IS NULL OR org_code = $1)"
     " AND ($2::date IS NULL OR period = $2::date)"
@@ -29,7 +37,7 @@ hub_api_submissions(hub_api_call *c, const char *arg,
 	const char *hospital = hub_http_arg_get(req, "hospital");
 	const char *period = hub_http_arg_get(req, "period");
 	char first[11];
-	const char *v[2];
+	const char *v[3];
 	ibx_db_result *res = NULL;
 	size_t i;
 	ibx_err rv;
@@ -68,7 +76,8 @@ hub_api_submissions(hub_api_call *c, const char *arg,
 		snprintf(first, sizeof(first), "%s-01", period);
 	v[0] = hospital;
 	v[1] = period != NULL ? first : NULL;
-	if ((rv = ibx_db_exec(c->db, SQL_SUBMISSIONS, 2, v, &res)) != IBX_OK) {
+	v[2] = c->who.role == HUB_ROLE_HOSPITAL ? "true" : "false";
+	if ((rv = ibx_db_exec(c->db, SQL_SUBMISSIONS, 3, v, &res)) != IBX_OK) {
 		hub_api_db_error(resp, rv);
 		return;
 	}

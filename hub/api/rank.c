@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "disclosure.h"
 #include "rank.h"
 
 #define W_EXPERIENCE	40.0
@@ -69,58 +68,41 @@ accreditations(const hub_rank_input *in, hub_rank_result *r)
 	return (points);
 }
 
+/* Experience from the released count: under k, zero included, it shows
+ * as "fewer than k" and counts as k/2, so a zero and a small count rank
+ * and read alike (the NDB rule). */
 static double
 experience(const hub_rank_input *in, hub_rank_result *r)
 {
 	char what[64];
-	int64_t shown = 0;
-	double n = 0;
+	double n;
+	bool small = in->experience < in->k;
 
-	if (in->experience == 0) {
-		if (r == NULL)
-			return (0);
-		r->experience = 0;
-		snprintf(r->experience_display, sizeof(r->experience_display),
-			 "0");
-	} else if (in->experience < in->k) {
-		n = in->k / 2.0;
-		shown = -1;
-	} else {
-		shown =
-		    hub_sdc_perturb_count(in->experience, in->cell_key, in->k);
-		n = (double)shown;
-	}
+	n = small ? in->k / 2.0 : (double)in->experience;
 	if (r != NULL) {
-		snprintf(what, sizeof(what), "%s%s%s%s",
-			 in->nationality != NULL ? "from " : "",
-			 in->nationality != NULL ? in->nationality : "",
+		snprintf(what, sizeof(what), "%s%s",
 			 in->purpose != NULL ? " for " : "",
 			 in->purpose != NULL ? in->purpose : "");
-		if (in->experience == 0)
-			reason(r,
-			       "no foreign patients%s%s reported in the last "
-			       "12 months",
-			       what[0] ? " " : "", what);
-		else if (shown < 0) {
+		if (small) {
 			r->experience = -1;
 			snprintf(r->experience_display,
 				 sizeof(r->experience_display),
 				 "fewer than %d", in->k);
 			reason(r,
-			       "fewer than %d patients%s%s in the last 12 "
-			       "months",
-			       in->k, what[0] ? " " : "", what);
+			       "fewer than %d patients%s in the last 12 "
+			       "released months",
+			       in->k, what);
 		} else {
-			r->experience = shown;
+			r->experience = in->experience;
 			snprintf(r->experience_display,
 				 sizeof(r->experience_display), "%lld",
-				 (long long)shown);
-			reason(r, "%lld patients%s%s in the last 12 months",
-			       (long long)shown, what[0] ? " " : "", what);
+				 (long long)in->experience);
+			reason(r,
+			       "%lld patients%s in the last 12 released "
+			       "months",
+			       (long long)in->experience, what);
 		}
 	}
-	if (in->experience == 0)
-		return (0);
 	return (W_EXPERIENCE * fmin(1.0, log10(1.0 + n) / log10(101.0)));
 }
 

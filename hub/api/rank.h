@@ -3,10 +3,11 @@
  * which hospitals match; this decides their order, from facts only (never
  * from anything a hospital pays for), and says why:
  *
- *   experience   40  patients of the requested nationality and purpose in
- *                    the last 12 months, on a log scale up to 100 patients,
- *                    as published under disclosure control (a count under
- *                    k shows as "fewer than k" and counts as k/2)
+ *   experience   40  patients (of the requested purpose) in the last 12
+ *                    released months, on a log scale up to 100 patients,
+ *                    as released (hub/stats/release.h: every nationality;
+ *                    a count under k, zero included, shows as "fewer than
+ *                    k" and counts as k/2)
  *   freshness    20  days since the listing was last confirmed, falling to
  *                    0 at the stale limit (and the listing flagged stale)
  *   accreditation 15 a JMIP, JIH or JCI accreditation valid today; an
@@ -42,9 +43,8 @@ typedef struct hub_rank_input {
 	double km;
 	double radius_km;   /* distance scores 0 here; 0:
 			       HUB_RANK_DISTANCE_ZERO_KM */
-	int64_t experience; /* patients, last 12 months, before control */
-	uint32_t cell_key;  /* of those cells (disclosure.c) */
-	int k;		    /* disclosure threshold */
+	int64_t experience; /* released patients, last 12 released months */
+	int k;		    /* the NDB threshold */
 	const char *nationality, *purpose; /* asked, or NULL */
 	double name_match;		   /* 0..1 */
 } hub_rank_input;

@@ -38,11 +38,15 @@ usage(FILE *f)
 	    "       inboundctl series import --name NAME --file F.csv "
 	    "[--period-column C]\n"
 	    "                  [--nationality-column C] [--value-column C]\n"
+	    "       inboundctl release [--until YYYY-MM] [--now YYYY-MM-DD]\n"
 	    "\n"
 	    "--db defaults to $IBX_DB.  enrol registers each organisation "
 	    "named by a\n"
 	    "certificate of the national CA (CN: organisation code, OU: "
-	    "role).\n");
+	    "role).\n"
+	    "release measures every closed month not measured yet, once, "
+	    "and prints\n"
+	    "the privacy loss spent (docs/disclosure-control.md).\n");
 }
 
 static int
@@ -66,6 +70,8 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 	    {"period-column", required_argument, NULL, 'P'},
 	    {"nationality-column", required_argument, NULL, 'N'},
 	    {"value-column", required_argument, NULL, 'V'},
+	    {"until", required_argument, NULL, 'U'},
+	    {"now", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -141,6 +147,12 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 			break;
 		case 'V':
 			c->value_column = optarg;
+			break;
+		case 'U':
+			c->until = optarg;
+			break;
+		case 'W':
+			c->now = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -314,6 +326,8 @@ main(int argc, char **argv)
 		status = ctl_audit_verify(&c, db);
 	else if (strcmp(cmd, "series import") == 0)
 		status = ctl_series_import(&c, db);
+	else if (strcmp(cmd, "release") == 0)
+		status = ctl_release(&c, db);
 	else {
 		fprintf(stderr, "inboundctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);

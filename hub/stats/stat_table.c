@@ -1,4 +1,4 @@
-/* Statistics tables with disclosure control; see stat_table.h. */
+/* Statistics tables from the protected release; see stat_table.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,252 +8,250 @@
 #include "stat_table.h"
 #include "statistics.h"
 
-#define SQL_MAX 4096
-
-struct dimension {
-	const char *name;
-	const char *expr; /* SQL over c (cells) and hl (listings) */
-};
-
-/* The period dimension's expression depends on the grain. */
-static const struct dimension dimensions[] = {
-    {"period", NULL},
-    {"nationality", "c.nationality"},
-    {"purpose", "c.purpose"},
-    {"icd10_chapter", "c.icd10_chapter::text"},
-    {"age_band", "c.age_band"},
-    {"sex", "c.sex"},
-    {"referral_channel", "c.referral_channel"},
-    {"prefecture", "coalesce(hl.prefecture, '')"},
-    {"hospital", "c.org_code"},
-};
-#define NDIMENSIONS  (sizeof(dimensions) / sizeof(dimensions[0]))
-#define DIM_HOSPITAL 8
-
-static const struct {
-	const char *grain;
-	const char *expr;
-} grains[] = {
-    {"month", "to_char(c.period, 'YYYY-MM')"},
-    {"quarter", "to_char(c.period, 'YYYY-\"Q\"Q')"},
-    {"year", "to_char(c.period, 'YYYY')"},
-};
-
-/* expr over the cells (c), rollup over the roll-ups (r). */
 static const struct {
 	const char *name;
-	const char *expr;
-	const char *rollup;
-	bool is_count;
-} measures[] = {
-    {"patients", "c.patients", "r.patients", true},
-    {"episodes", "c.episodes", "r.episodes", true},
-    {"visits", "c.outpatient_visits", "r.outpatient_visits", false},
-    {"inpatient_days", "c.inpatient_days", "r.inpatient_days", false},
-    {"charge_jpy", "c.charge_jpy", "r.charge_jpy", false},
+	const char *release; /* over the release's months, v.period */
+	const char *cells;   /* over the cells, c.period */
+	int months;	     /* months in one period of the grain */
+} grains[HUB_STAT_NGRAINS] = {
+    [HUB_STAT_G_MONTH] = {"month", "to_char(v.period, 'YYYY-MM')",
+			  "to_char(c.period, 'YYYY-MM')", 1},
+    [HUB_STAT_G_QUARTER] = {"quarter", "to_char(v.period, 'YYYY-\"Q\"Q')",
+			    "to_char(c.period, 'YYYY-\"Q\"Q')", 3},
+    /* The Japanese fiscal year: April to March, named by its start. */
+    [HUB_STAT_G_FISCAL_YEAR] =
+	{"fiscal_year",
+	 "'FY' || to_char(v.period - interval '3 months', 'YYYY')",
+	 "'FY' || to_char(c.period - interval '3 months', 'YYYY')", 12},
+    [HUB_STAT_G_YEAR] = {"year", "to_char(v.period, 'YYYY')",
+			 "to_char(c.period, 'YYYY')", 12},
 };
 
-/* Roll-ups (deploy/sql/007): the dimensions they keep, as the bit
- * (1 << dimension index) of the set's mask, and their columns. */
-#define ROLLUP_DIMS ((1 << 1) | (1 << 2)) /* nationality, purpose */
-static const char *const rollup_dim_expr[] = {"r.pkey", "r.nationality",
-					      "r.purpose"};
+/* A hospital's own figures: each dimension and measure over its cells. */
+static const char *const cell_dims[HUB_REL_NDIMS] = {
+    [HUB_REL_D_NATIONALITY] = "c.nationality",
+    [HUB_REL_D_PURPOSE] = "c.purpose",
+    [HUB_REL_D_ICD10_CHAPTER] = "c.icd10_chapter::text",
+    [HUB_REL_D_AGE_BAND] = "c.age_band",
+    [HUB_REL_D_SEX] = "c.sex",
+    [HUB_REL_D_REFERRAL_CHANNEL] = "c.referral_channel",
+    [HUB_REL_D_MEDICAL_STAY_VISA] = "c.medical_stay_visa",
+    [HUB_REL_D_REFERRAL_ORG] = "c.referral_org",
+    [HUB_REL_D_PREFECTURE] = "coalesce(hl.prefecture, '')",
+    [HUB_REL_D_HOSPITAL] = "c.org_code",
+};
+static const char *const cell_measures[HUB_REL_NMEASURES] = {
+    [HUB_REL_M_PATIENTS] = "c.patients",
+    [HUB_REL_M_EPISODES] = "c.episodes",
+    [HUB_REL_M_VISITS] = "c.outpatient_visits",
+    [HUB_REL_M_INPATIENT_DAYS] = "c.inpatient_days",
+    [HUB_REL_M_CHARGE_JPY] = "c.charge_jpy",
+};
 
-/* The roll-up sets that answer a query: its grain and mask, the grand
- * total's (grain all, the filtered dimensions), and whether roll-ups are
- * switched on (settings.statistics_rollups). */
-static const char SQL_ROLLUP_SETS[] =
-    "SELECT (SELECT id FROM statistics_rollup_sets"
-    "  WHERE grain = $1 AND dims = $2::integer),"
-    " (SELECT id FROM statistics_rollup_sets"
-    "  WHERE grain = 'all' AND dims = $3::integer),"
-    " (SELECT value FROM settings WHERE name = 'statistics_rollups')";
+const char *
+hub_stat_dimension_name(int d)
+{
+	return (d == HUB_STAT_D_PERIOD ? "period" : hub_release_dim_name(d));
+}
 
-/* The WHERE of a roll-up query: the set, keys with cells, the filters on
- * the dimensions it keeps. */
-static const char SQL_ROLLUP_FROM[] =
-    " FROM statistics_rollup r"
-    " WHERE r.set_id = $1::smallint AND r.hospitals > 0"
-    " AND ($2::text IS NULL OR r.nationality = $2)"
-    " AND ($3::text IS NULL OR r.purpose = $3)";
-
-/* Filters: parameter name, SQL condition on its parameter number. */
-static const char SQL_FROM[] =
-    " FROM statistics_cells c"
-    " LEFT JOIN hospital_listings hl ON hl.org_code = c.org_code"
-    " WHERE c.current"
-    " AND ($1::date IS NULL OR c.period >= $1::date)"
-    " AND ($2::date IS NULL OR c.period <= $2::date)"
-    " AND ($3::text IS NULL OR c.nationality = $3)"
-    " AND ($4::text IS NULL OR c.purpose = $4)"
-    " AND ($5::smallint IS NULL OR c.icd10_chapter = $5::smallint)"
-    " AND ($6::text IS NULL OR c.age_band = $6)"
-    " AND ($7::text IS NULL OR c.sex = $7)"
-    " AND ($8::text IS NULL OR c.referral_channel = $8)"
-    " AND ($9::text IS NULL OR hl.prefecture = $9)"
-    " AND ($10::text IS NULL OR c.org_code = $10)"
-    " AND ($11::text IS NULL OR c.remote_second_opinion_first = $11)";
-static const char *const filter_names[HUB_STAT_NFILTERS] = {
-    "nationality", "purpose",	       "icd10_chapter", "age_band",
-    "sex",	   "referral_channel", "prefecture",	"hospital"};
-
-static const char *const purposes[] = {"treatment",	 "health_checkup",
-				       "second_opinion", "follow_up",
-				       "other",		 NULL};
-static const char *const age_bands[] = {"0-9",	 "10-19", "20-29",   "30-39",
-					"40-49", "50-59", "60-69",   "70-79",
-					"80-89", "90+",	  "unknown", NULL};
-static const char *const sexes[] = {"male", "female", "unknown", NULL};
-static const char *const channels[] = {"coordinator", "hospital", "doctor",
-				       "direct", NULL};
+const char *
+hub_stat_grain_name(int g)
+{
+	return (g >= 0 && g < HUB_STAT_NGRAINS ? grains[g].name : "");
+}
 
 static bool
-in_list(const char *s, const char *const *list)
+in_vocabulary(const char *dim, const char *v)
 {
-	for (; *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
+	const char *const *list;
+	size_t n, i;
+
+	if ((list = ibx_stat_vocabulary(dim, &n)) == NULL)
+		return (false);
+	for (i = 0; i < n; i++)
+		if (strcmp(v, list[i]) == 0)
 			return (true);
 	return (false);
 }
 
 static bool
-filter_valid(size_t f, const char *v)
+filter_valid(int d, const char *v)
 {
 	long ch;
 	char *end;
 
-	switch (f) {
-	case 0:
-		return (ibx_code_country(v));
-	case 1:
-		return (in_list(v, purposes));
-	case 2:
+	switch (d) {
+	case HUB_REL_D_ICD10_CHAPTER:
 		ch = strtol(v, &end, 10);
 		return (*v != '\0' && *end == '\0' && ch >= 1 && ch <= 22);
-	case 3:
-		return (in_list(v, age_bands));
-	case 4:
-		return (in_list(v, sexes));
-	case 5:
-		return (in_list(v, channels));
-	case 6:
+	case HUB_REL_D_PREFECTURE:
 		return (ibx_code_prefecture_name(v) != NULL);
-	case 7:
+	case HUB_REL_D_REFERRAL_ORG:
+	case HUB_REL_D_HOSPITAL:
 		return (ibx_digits(v, 10));
+	default:
+		return (in_vocabulary(hub_release_dim_name(d), v));
 	}
-	return (false);
 }
 
 static int
 parse_by(const char *by, hub_stat_query *q, char *err, size_t n)
 {
-	char buf[256], *tok, *save = NULL;
-	size_t i, j;
+	const char *p = by, *comma;
+	char tok[48];
+	size_t len, j;
+	int d;
 
-	if (strlen(by) >= sizeof(buf)) {
-		snprintf(err, n, "parameter \"by\": too long");
-		return (-1);
-	}
-	strcpy(buf, by);
-	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < NDIMENSIONS; i++)
-			if (strcmp(tok, dimensions[i].name) == 0)
-				break;
-		if (i == NDIMENSIONS) {
-			snprintf(
-			    err, n,
-			    "parameter \"by\": unknown dimension \"%.40s\" "
-			    "(period, nationality, purpose, icd10_chapter, "
-			    "age_band, sex, referral_channel, prefecture, "
-			    "hospital)",
-			    tok);
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (len == 0 || len >= sizeof(tok)) {
+			snprintf(err, n,
+				 "parameter \"by\": empty or overlong "
+				 "dimension");
+			return (-1);
+		}
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		d = strcmp(tok, "period") == 0 ? HUB_STAT_D_PERIOD
+					       : hub_release_dim_find(tok);
+		if (d < 0) {
+			snprintf(err, n,
+				 "parameter \"by\": unknown dimension "
+				 "\"%.40s\"",
+				 tok);
 			return (-1);
 		}
 		for (j = 0; j < q->ndims; j++)
-			if (q->dims[j] == (int)i) {
+			if (q->dims[j] == d) {
 				snprintf(
 				    err, n,
 				    "parameter \"by\": \"%s\" given twice",
 				    tok);
 				return (-1);
 			}
-		if (q->ndims == HUB_SDC_MAX_DIMS) {
+		if (q->ndims == HUB_STAT_MAX_DIMS) {
 			snprintf(err, n,
 				 "parameter \"by\": at most %d dimensions",
-				 HUB_SDC_MAX_DIMS);
+				 HUB_STAT_MAX_DIMS);
 			return (-1);
 		}
-		q->dims[q->ndims++] = (int)i;
+		q->dims[q->ndims++] = d;
+		p += len;
+		if (*p == ',')
+			p++;
 	}
 	return (0);
 }
 
 static int
-parse_month(const char *name, const char *v, char out[11], char *err, size_t n)
+find_grain(const char *v)
 {
-	if (!ibx_period_valid(v)) {
-		snprintf(err, n, "parameter \"%s\": must be YYYY-MM", name);
-		return (-1);
-	}
-	snprintf(out, 11, "%s-01", v);
-	return (0);
+	int g;
+
+	for (g = 0; g < HUB_STAT_NGRAINS; g++)
+		if (strcmp(v, grains[g].name) == 0)
+			return (g);
+	return (-1);
 }
 
-/* Parse and check every parameter; -1 with err naming the parameter
- * (status 400), -2 for a right the role lacks (403). */
+/* The window [from, to) of the year or month asked (years 2000-9998). */
+static void
+set_window(hub_stat_query *q)
+{
+	unsigned y = (unsigned)q->year % 10000u, first, idx;
+
+	first = q->grain == HUB_STAT_G_FISCAL_YEAR ? 4u : 1u;
+	if (q->month[0] != '\0') {
+		idx = (unsigned)ibx_period_index(q->month) + 1u;
+		snprintf(q->from, sizeof(q->from), "%.7s-01", q->month);
+		snprintf(q->to, sizeof(q->to), "%04u-%02u-01",
+			 (idx / 12u) % 10000u, idx % 12u + 1u);
+	} else if (y != 0) {
+		snprintf(q->from, sizeof(q->from), "%04u-%02u-01", y,
+			 first % 13u);
+		snprintf(q->to, sizeof(q->to), "%04u-%02u-01",
+			 (y + 1u) % 10000u, first % 13u);
+	}
+}
+
 int
 hub_stat_query_parse(const hub_stat_viewer *who, const hub_stat_arg *args,
 		     size_t nargs, hub_stat_query *q, char *err, size_t n)
 {
-	size_t i, j, f;
+	size_t i, j;
+	int d;
 
 	memset(q, 0, sizeof(*q));
+	q->grain = HUB_STAT_G_MONTH;
 	for (i = 0; i < nargs; i++) {
 		const char *k = args[i].key, *v = args[i].value;
 
 		for (j = 0; j < i; j++)
-			if (strcmp(args[j].key, k) == 0)
-				break;
-		if (j < i) {
-			snprintf(err, n,
-				 "parameter \"%.40s\": given more "
-				 "than once",
-				 k);
-			return (-1);
-		}
-		if (strcmp(k, "measure") == 0) {
-			for (f = 0; f < sizeof(measures) / sizeof(measures[0]);
-			     f++)
-				if (strcmp(v, measures[f].name) == 0)
-					break;
-			if (f == sizeof(measures) / sizeof(measures[0])) {
-				snprintf(
-				    err, n,
-				    "parameter \"measure\": unknown measure "
-				    "(patients, episodes, visits, "
-				    "inpatient_days, charge_jpy)");
+			if (strcmp(args[j].key, k) == 0) {
+				snprintf(err, n,
+					 "parameter \"%.40s\": given more "
+					 "than once",
+					 k);
 				return (-1);
 			}
-			q->measure = (int)f;
+		if (strcmp(k, "measure") == 0) {
+			if ((q->measure = hub_release_measure_find(v)) < 0) {
+				snprintf(err, n,
+					 "parameter \"measure\": unknown "
+					 "measure \"%.40s\" (patients, "
+					 "episodes, visits, inpatient_days, "
+					 "charge_jpy)",
+					 v);
+				return (-1);
+			}
 		} else if (strcmp(k, "period") == 0) {
-			for (f = 0; f < 3; f++)
-				if (strcmp(v, grains[f].grain) == 0)
-					break;
-			if (f == 3) {
+			if ((q->grain = find_grain(v)) < 0) {
 				snprintf(err, n,
 					 "parameter \"period\": must be "
-					 "month, quarter or year");
+					 "month, quarter, fiscal_year or "
+					 "year");
 				return (-1);
 			}
-			q->grain = (int)f;
 		} else if (strcmp(k, "by") == 0) {
 			if (parse_by(v, q, err, n) != 0)
 				return (-1);
-		} else if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0) {
-			if (parse_month(k, v, k[0] == 'f' ? q->from : q->to,
-					err, n) != 0)
+		} else if (strcmp(k, "year") == 0) {
+			char *end;
+			long y = strtol(v, &end, 10);
+
+			if (strlen(v) != 4 || *end != '\0' || y < 2000) {
+				snprintf(err, n,
+					 "parameter \"year\": must be YYYY "
+					 "from 2000");
 				return (-1);
+			}
+			q->year = (int)y;
+		} else if (strcmp(k, "month") == 0) {
+			if (!ibx_period_valid(v)) {
+				snprintf(err, n,
+					 "parameter \"month\": must be "
+					 "YYYY-MM");
+				return (-1);
+			}
+			snprintf(q->month, sizeof(q->month), "%s", v);
+		} else if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0) {
+			snprintf(err, n,
+				 "parameter \"%s\": arbitrary windows are not "
+				 "answered; ask period=month|quarter|"
+				 "fiscal_year|year with year=YYYY or "
+				 "month=YYYY-MM",
+				 k);
+			return (-1);
+		} else if (strcmp(k, "exclude_purpose") == 0) {
+			if (!filter_valid(HUB_REL_D_PURPOSE, v)) {
+				snprintf(err, n,
+					 "parameter \"exclude_purpose\": "
+					 "unknown value \"%.40s\"",
+					 v);
+				return (-1);
+			}
+			q->exclude_purpose = v;
 		} else if (strcmp(k, "format") == 0) {
 			if (strcmp(v, "csv") != 0 && strcmp(v, "json") != 0) {
 				snprintf(err, n,
@@ -263,286 +261,340 @@ hub_stat_query_parse(const hub_stat_viewer *who, const hub_stat_arg *args,
 			}
 			q->csv = strcmp(v, "csv") == 0;
 		} else {
-			for (f = 0; f < HUB_STAT_NFILTERS; f++)
-				if (strcmp(k, filter_names[f]) == 0)
-					break;
-			if (f == HUB_STAT_NFILTERS) {
+			if ((d = hub_release_dim_find(k)) < 0) {
 				snprintf(
 				    err, n,
 				    "parameter \"%.40s\": unknown parameter",
 				    k);
 				return (-1);
 			}
-			if (!filter_valid(f, v)) {
+			if (!filter_valid(d, v)) {
 				snprintf(err, n,
 					 "parameter \"%s\": unknown value "
 					 "\"%.40s\"",
 					 k, v);
 				return (-1);
 			}
-			q->filters[f] = v;
+			q->filters[d] = v;
 		}
 	}
-	if (q->from[0] != '\0' && q->to[0] != '\0' &&
-	    strcmp(q->from, q->to) > 0) {
-		snprintf(err, n, "parameter \"from\": after \"to\"");
+	if (q->year != 0 && q->month[0] != '\0') {
+		snprintf(err, n,
+			 "parameter \"month\": give year or month, not both");
 		return (-1);
 	}
+	if (q->month[0] != '\0' && q->grain != HUB_STAT_G_MONTH) {
+		snprintf(err, n,
+			 "parameter \"month\": only with period=month");
+		return (-1);
+	}
+	set_window(q);
 	/* Roles: only the ministry sees hospitals; a hospital sees only its
-	 * own figures, unsuppressed. */
+	 * own figures, exactly. */
 	for (i = 0; i < q->ndims; i++)
-		if (q->dims[i] == DIM_HOSPITAL &&
+		if (q->dims[i] == HUB_REL_D_HOSPITAL &&
 		    who->role == HUB_STAT_VIEWER_COORDINATOR) {
 			snprintf(err, n,
 				 "dimension \"hospital\": for the "
 				 "ministry only");
 			return (-2);
 		}
-	if (q->filters[7] != NULL &&
+	if (q->filters[HUB_REL_D_HOSPITAL] != NULL &&
 	    who->role == HUB_STAT_VIEWER_COORDINATOR) {
 		snprintf(err, n,
 			 "parameter \"hospital\": for the ministry only");
 		return (-2);
 	}
 	if (who->role == HUB_STAT_VIEWER_HOSPITAL) {
-		if (q->filters[7] != NULL &&
-		    strcmp(q->filters[7], who->org_code) != 0) {
+		if (q->filters[HUB_REL_D_HOSPITAL] != NULL &&
+		    strcmp(q->filters[HUB_REL_D_HOSPITAL], who->org_code) !=
+			0) {
 			snprintf(err, n,
 				 "parameter \"hospital\": a hospital "
 				 "sees only its own figures");
 			return (-2);
 		}
-		q->filters[7] = who->org_code;
+		q->filters[HUB_REL_D_HOSPITAL] = who->org_code;
 		q->own = true;
 	}
 	return (0);
 }
 
-const char *
-hub_stat_dimension_name(int d)
-{
-	return (dimensions[d].name);
-}
-
-const char *
-hub_stat_measure_name(int m)
-{
-	return (measures[m].name);
-}
-
-const char *
-hub_stat_grain_name(int g)
-{
-	return (grains[g].grain);
-}
-
-int
+ibx_err
 hub_stat_query_set(hub_stat_query *q, const char *measure, const char *by,
 		   const char *grain)
 {
-	char err[256];
-	size_t i;
+	char err[160];
 
 	memset(q, 0, sizeof(*q));
-	for (i = 0; i < sizeof(measures) / sizeof(measures[0]); i++)
-		if (strcmp(measure, measures[i].name) == 0)
-			q->measure = (int)i;
-	for (i = 0; i < 3; i++)
-		if (strcmp(grain, grains[i].grain) == 0)
-			q->grain = (int)i;
-	return (*by == '\0' ? 0 : parse_by(by, q, err, sizeof(err)));
+	if ((q->measure = hub_release_measure_find(measure)) < 0 ||
+	    (q->grain = find_grain(grain)) < 0)
+		return (IBX_EINVAL);
+	return (parse_by(by, q, err, sizeof(err)) == 0 ? IBX_OK : IBX_EINVAL);
 }
 
-static void
-append(char *sql, const char *s)
+ibx_err
+hub_stat_query_filter(hub_stat_query *q, const char *dim, const char *value)
 {
-	strncat(sql, s, SQL_MAX - strlen(sql) - 1);
-}
+	int d = hub_release_dim_find(dim);
 
-/* The SELECT of a table: the dimensions, the measure, the patients and
- * hospitals behind each cell, its cell key.  Built only from the constant
- * expressions above. */
-static void
-build_sql(const hub_stat_query *q, bool grouped, bool rollup, char *sql)
-{
-	char pos[32];
-	size_t i;
-
-	sql[0] = '\0';
-	append(sql, "SELECT ");
-	if (grouped)
-		for (i = 0; i < q->ndims; i++) {
-			if (rollup)
-				append(sql, rollup_dim_expr[q->dims[i]]);
-			else
-				append(sql, q->dims[i] == 0
-						? grains[q->grain].expr
-						: dimensions[q->dims[i]].expr);
-			append(sql, ", ");
-		}
-	append(sql, "coalesce(sum(");
-	append(sql, rollup ? measures[q->measure].rollup
-			   : measures[q->measure].expr);
-	if (rollup)
-		append(sql, "), 0), coalesce(sum(r.patients), 0),"
-			    " coalesce(sum(r.hospitals), 0),"
-			    " coalesce(sum(r.record_keys) % 4294967296, 0)");
-	else
-		append(sql, "), 0), coalesce(sum(c.patients), 0),"
-			    " count(DISTINCT c.org_code),"
-			    " coalesce(sum(c.record_key) % 4294967296, 0)");
-	append(sql, rollup ? SQL_ROLLUP_FROM : SQL_FROM);
-	if (grouped && q->ndims > 0) {
-		append(sql, " GROUP BY ");
-		for (i = 0; i < q->ndims; i++) {
-			snprintf(pos, sizeof(pos), "%s%zu", i ? ", " : "",
-				 i + 1);
-			append(sql, pos);
-		}
-		append(sql, " ORDER BY ");
-		for (i = 0; i < q->ndims; i++) {
-			snprintf(pos, sizeof(pos), "%s%zu", i ? ", " : "",
-				 i + 1);
-			append(sql, pos);
-		}
-	}
-}
-
-static void
-fill_cell(hub_sdc_cell *cell, ibx_db_result *res, int row, size_t ndims)
-{
-	size_t i;
-
-	memset(cell, 0, sizeof(*cell));
-	for (i = 0; i < ndims; i++)
-		cell->keys[i] = ibx_db_result_value(res, row, (int)i);
-	cell->value =
-	    strtoll(ibx_db_result_value(res, row, (int)ndims), NULL, 10);
-	cell->patients =
-	    strtoll(ibx_db_result_value(res, row, (int)ndims + 1), NULL, 10);
-	cell->hospitals =
-	    strtoll(ibx_db_result_value(res, row, (int)ndims + 2), NULL, 10);
-	cell->cell_key = (uint32_t)strtoull(
-	    ibx_db_result_value(res, row, (int)ndims + 3), NULL, 10);
-	cell->published = cell->value;
-}
-
-/* Whether roll-ups can answer q exactly, and with which sets: no period
- * range, dimensions and filters among those the roll-ups keep, and a set
- * with exactly the query's grain and the dimensions it groups or filters
- * by, because distinct hospitals do not add up over other keys.  Sets
- * set[0] (the table) and set[1] (its grand total) as text. */
-static ibx_err
-rollup_sets(ibx_db *db, const hub_stat_query *q, char set[2][12], bool *use)
-{
-	const char *v[3];
-	char mask[12], fmask[12];
-	unsigned m = 0, fm = 0;
-	bool by_period = false;
-	ibx_db_result *res = NULL;
-	size_t i;
-	ibx_err rv;
-
-	*use = false;
-	if (q->from[0] != '\0' || q->to[0] != '\0')
-		return (IBX_OK);
-	for (i = 2; i <= HUB_STAT_NFILTERS; i++)
-		if (q->filters[i] != NULL)
-			return (IBX_OK);
-	if (q->filters[HUB_STAT_F_NATIONALITY] != NULL)
-		fm |= 1u << 1;
-	if (q->filters[HUB_STAT_F_PURPOSE] != NULL)
-		fm |= 1u << 2;
-	for (i = 0; i < q->ndims; i++) {
-		if (q->dims[i] == 0)
-			by_period = true;
-		else if (((1u << q->dims[i]) & ROLLUP_DIMS) == 0)
-			return (IBX_OK);
-		else
-			m |= 1u << q->dims[i];
-	}
-	m |= fm;
-	snprintf(mask, sizeof(mask), "%u", m);
-	snprintf(fmask, sizeof(fmask), "%u", fm);
-	v[0] = by_period ? grains[q->grain].grain : "all";
-	v[1] = mask;
-	v[2] = fmask;
-	if ((rv = ibx_db_exec(db, SQL_ROLLUP_SETS, 3, v, &res)) != IBX_OK)
-		return (rv);
-	if (!ibx_db_result_isnull(res, 0, 0) &&
-	    !ibx_db_result_isnull(res, 0, 1) &&
-	    strcmp(ibx_db_result_value(res, 0, 2), "on") == 0) {
-		snprintf(set[0], 12, "%s", ibx_db_result_value(res, 0, 0));
-		snprintf(set[1], 12, "%s", ibx_db_result_value(res, 0, 1));
-		*use = true;
-	}
-	ibx_db_result_free(res);
+	if (d < 0)
+		return (IBX_EINVAL);
+	q->filters[d] = value;
 	return (IBX_OK);
 }
+
+/* The smallest released query of q's measure whose dimensions hold every
+ * dimension q groups or filters by; -1 when none.  pos[d] is 0 or 1: the
+ * key column (key1, key2) of dimension d. */
+static int
+choose_marginal(const hub_stat_query *q, int pos[HUB_REL_NDIMS])
+{
+	const hub_release_query *w;
+	bool need[HUB_REL_NDIMS] = {false};
+	size_t nw, i;
+	int d, best = -1, j;
+
+	w = hub_release_workload(&nw);
+	for (i = 0; i < q->ndims; i++)
+		if (q->dims[i] != HUB_STAT_D_PERIOD)
+			need[q->dims[i]] = true;
+	for (d = 0; d < HUB_REL_NDIMS; d++)
+		if (q->filters[d] != NULL)
+			need[d] = true;
+	if (q->exclude_purpose != NULL)
+		need[HUB_REL_D_PURPOSE] = true;
+	for (i = 0; i < nw; i++) {
+		bool has[HUB_REL_NDIMS] = {false};
+
+		if (w[i].measure != q->measure)
+			continue;
+		for (j = 0; j < w[i].ndims; j++)
+			has[w[i].dims[j]] = true;
+		for (d = 0; d < HUB_REL_NDIMS; d++)
+			if (need[d] && !has[d])
+				break;
+		if (d < HUB_REL_NDIMS)
+			continue;
+		if (best < 0 || w[i].ndims < w[best].ndims)
+			best = (int)i;
+	}
+	if (best >= 0)
+		for (j = 0; j < w[best].ndims; j++)
+			pos[w[best].dims[j]] = j;
+	return (best);
+}
+
+/* The released tables of measure m, for the refusal's message. */
+static void
+released_list(int m, char *out, size_t n)
+{
+	const hub_release_query *w;
+	size_t nw, i, len = 0;
+	char dims[64];
+
+	w = hub_release_workload(&nw);
+	out[0] = '\0';
+	for (i = 0; i < nw && len < n; i++) {
+		if (w[i].measure != m || w[i].ndims == 0)
+			continue;
+		hub_release_dims_text(&w[i], dims, sizeof(dims));
+		len += (size_t)snprintf(out + len, n - len, "%s%s",
+					len ? "; " : "", dims);
+	}
+}
+
+/* The SQL of q over the release (marginal dims) or, q->own, over the
+ * hospital's cells, assembled in memory from the constant expressions
+ * above: every group expression, the measure, the patients behind it,
+ * the months behind it. */
+static char *
+build_sql(const hub_stat_query *q, const int pos[HUB_REL_NDIMS])
+{
+	char *sql = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&sql, &len);
+	int d;
+
+	if (f == NULL)
+		return (NULL);
+	fputs("SELECT ", f);
+	for (i = 0; i < q->ndims; i++) {
+		d = q->dims[i];
+		if (d == HUB_STAT_D_PERIOD)
+			fputs(q->own ? grains[q->grain].cells
+				     : grains[q->grain].release,
+			      f);
+		else if (q->own)
+			fputs(cell_dims[d], f);
+		else
+			fputs(pos[d] == 0 ? "v.key1" : "v.key2", f);
+		fputs(", ", f);
+	}
+	if (q->own) {
+		fprintf(f,
+			"coalesce(sum(%s), 0), coalesce(sum(c.patients), 0),"
+			" count(DISTINCT c.period)"
+			" FROM statistics_cells c LEFT JOIN hospital_listings"
+			" hl ON hl.org_code = c.org_code WHERE c.current"
+			" AND ($1::date IS NULL OR c.period >= $1::date)"
+			" AND ($2::date IS NULL OR c.period < $2::date)",
+			cell_measures[q->measure]);
+		for (d = 0; d < HUB_REL_NDIMS; d++)
+			fprintf(f, " AND ($%d::text IS NULL OR %s = $%d)",
+				d + 3, cell_dims[d], d + 3);
+		fprintf(f, " AND ($%d::text IS NULL OR c.purpose <> $%d)",
+			HUB_REL_NDIMS + 3, HUB_REL_NDIMS + 3);
+	} else
+		fputs("coalesce(sum(v.value) FILTER (WHERE v.measure = $3),"
+		      " 0), coalesce(sum(v.value) FILTER (WHERE v.measure ="
+		      " 'patients'), 0), count(DISTINCT v.period)"
+		      " FROM release_values v"
+		      " WHERE v.measure IN ($3, 'patients') AND v.dims = $4"
+		      " AND ($1::date IS NULL OR v.period >= $1::date)"
+		      " AND ($2::date IS NULL OR v.period < $2::date)"
+		      " AND ($5::text IS NULL OR v.key1 = $5)"
+		      " AND ($6::text IS NULL OR v.key2 = $6)",
+		      f);
+	if (!q->own && q->exclude_purpose != NULL)
+		fprintf(f, " AND v.key%d <> $7", pos[HUB_REL_D_PURPOSE] + 1);
+	for (i = 0; i < q->ndims; i++)
+		fprintf(f, "%s%zu", i == 0 ? " GROUP BY " : ", ", i + 1);
+	for (i = 0; i < q->ndims; i++)
+		fprintf(f, "%s%zu", i == 0 ? " ORDER BY " : ", ", i + 1);
+	if (fclose(f) != 0) {
+		free(sql);
+		return (NULL);
+	}
+	return (sql);
+}
+
+static const char SQL_MONTHS[] =
+    "SELECT count(*) FROM release_months"
+    " WHERE ($1::date IS NULL OR period >= $1::date)"
+    " AND ($2::date IS NULL OR period < $2::date)";
 
 void
 hub_stat_table_fini(hub_stat_table *t)
 {
+	if (t == NULL)
+		return;
 	ibx_db_result_free(t->res);
-	ibx_db_result_free(t->tot);
 	free(t->cells);
+	t->res = NULL;
+	t->cells = NULL;
+}
+
+/* The NDB rule on a released row: a count (or a sum's patients) from 1
+ * to k-1 is not published, and neither is 0, so the two look the same. */
+static bool
+ndb_shown(int64_t patients, int k)
+{
+	return (patients >= k);
 }
 
 ibx_err
-hub_stat_table_load(ibx_db *db, int k_threshold, const hub_stat_query *q,
-		    hub_stat_table *t)
+hub_stat_table_load(ibx_db *db, int k, const hub_stat_query *q,
+		    hub_stat_table *t, char *err, size_t n)
 {
-	const char *v[11];
-	char sql[SQL_MAX], set[2][12];
-	hub_sdc_params p;
-	bool rollup;
-	size_t i;
-	ibx_err rv;
+	const char *v[HUB_REL_NDIMS + 4];
+	int pos[HUB_REL_NDIMS] = {0}, qi = -1, d;
+	const hub_release_query *w;
+	char dims[64], list[400];
+	ibx_db_result *months = NULL;
+	int64_t scale, patients, tp = 0;
+	char *sql = NULL;
+	size_t nw, i, c;
+	int nv;
+	ibx_err rv = IBX_OK;
 
 	memset(t, 0, sizeof(*t));
-	if ((rv = rollup_sets(db, q, set, &rollup)) != IBX_OK)
-		return (rv);
-	if (rollup) {
-		v[0] = set[0];
-		v[1] = q->filters[HUB_STAT_F_NATIONALITY];
-		v[2] = q->filters[HUB_STAT_F_PURPOSE];
-		build_sql(q, true, true, sql);
-		if ((rv = ibx_db_exec(db, sql, 3, v, &t->res)) != IBX_OK)
-			return (rv);
-		v[0] = set[1];
-		build_sql(q, false, true, sql);
-		if ((rv = ibx_db_exec(db, sql, 3, v, &t->tot)) != IBX_OK)
-			return (rv);
-	} else {
-		v[0] = q->from[0] ? q->from : NULL;
-		v[1] = q->to[0] ? q->to : NULL;
-		for (i = 0; i <= HUB_STAT_NFILTERS; i++)
-			v[2 + i] = q->filters[i];
-		build_sql(q, true, false, sql);
-		if ((rv = ibx_db_exec(db, sql, 11, v, &t->res)) != IBX_OK)
-			return (rv);
-		build_sql(q, false, false, sql);
-		if ((rv = ibx_db_exec(db, sql, 11, v, &t->tot)) != IBX_OK)
-			return (rv);
+	err[0] = '\0';
+	w = hub_release_workload(&nw);
+	if (!q->own) {
+		if ((qi = choose_marginal(q, pos)) < 0) {
+			released_list(q->measure, list, sizeof(list));
+			snprintf(err, n,
+				 "parameter \"by\": the release has no table "
+				 "of %s by these dimensions and filters "
+				 "(released: %s)",
+				 hub_release_measure_name(q->measure), list);
+			return (IBX_EINVAL);
+		}
+		hub_release_dims_text(&w[qi], dims, sizeof(dims));
 	}
-	t->n = (size_t)ibx_db_result_rows(t->res);
-	if ((t->cells = calloc(t->n + 1, sizeof(*t->cells))) == NULL)
+	if ((sql = build_sql(q, pos)) == NULL)
 		return (IBX_ENOMEM);
-	for (i = 0; i < t->n; i++)
-		fill_cell(&t->cells[i], t->res, (int)i, q->ndims);
-	fill_cell(&t->total, t->tot, 0, 0);
-	if (q->own)
-		return (IBX_OK);
-	p.k = k_threshold;
-	p.is_count = measures[q->measure].is_count;
-	/* Asked per hospital (the ministry only), a cell is one hospital by
-	 * design: the k threshold and perturbation still apply. */
-	p.min_hospitals = HUB_SDC_MIN_HOSPITALS;
-	for (i = 0; i < q->ndims; i++)
-		if (q->dims[i] == DIM_HOSPITAL)
-			p.min_hospitals = 1;
-	if (q->filters[7] != NULL)
-		p.min_hospitals = 1;
-	hub_sdc_apply(t->cells, t->n, q->ndims, &t->total, &p);
-	return (IBX_OK);
+	v[0] = q->from[0] != '\0' ? q->from : NULL;
+	v[1] = q->to[0] != '\0' ? q->to : NULL;
+	if (q->own) {
+		for (d = 0; d < HUB_REL_NDIMS; d++)
+			v[2 + d] = q->filters[d];
+		v[2 + HUB_REL_NDIMS] = q->exclude_purpose;
+		nv = 3 + HUB_REL_NDIMS;
+	} else {
+		v[2] = hub_release_measure_name(q->measure);
+		v[3] = dims;
+		v[4] = v[5] = NULL;
+		for (d = 0; d < HUB_REL_NDIMS; d++)
+			if (q->filters[d] != NULL)
+				v[4 + pos[d]] = q->filters[d];
+		nv = 6;
+		if (q->exclude_purpose != NULL)
+			v[nv++] = q->exclude_purpose;
+	}
+	if ((rv = ibx_db_exec(db, sql, nv, v, &t->res)) != IBX_OK)
+		goto out;
+	if ((rv = ibx_db_exec(db, SQL_MONTHS, 2, v, &months)) != IBX_OK)
+		goto out;
+	t->months = atoi(ibx_db_result_value(months, 0, 0));
+	if (q->month[0] != '\0')
+		t->partial = t->months < 1;
+	else if (q->year != 0)
+		t->partial = t->months < 12;
+	/* Charges are released in units of HUB_RELEASE_JPY_UNIT yen. */
+	scale = !q->own && q->measure == HUB_REL_M_CHARGE_JPY
+		    ? HUB_RELEASE_JPY_UNIT
+		    : 1;
+	t->n = q->ndims > 0 ? (size_t)ibx_db_result_rows(t->res) : 0;
+	if ((t->cells = calloc(t->n + 1, sizeof(*t->cells))) == NULL) {
+		rv = IBX_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < (q->ndims > 0 ? t->n : 1); i++) {
+		hub_stat_cell *cell = q->ndims > 0 ? &t->cells[i] : &t->total;
+
+		for (c = 0; c < q->ndims; c++)
+			cell->keys[c] =
+			    ibx_db_result_value(t->res, (int)i, (int)c);
+		cell->value =
+		    scale *
+		    strtoll(ibx_db_result_value(t->res, (int)i, (int)c), NULL,
+			    10);
+		patients = strtoll(
+		    ibx_db_result_value(t->res, (int)i, (int)c + 1), NULL, 10);
+		cell->patients = patients;
+		cell->months =
+		    atoi(ibx_db_result_value(t->res, (int)i, (int)c + 2));
+		cell->shown = q->own || ndb_shown(patients, k);
+		for (c = 0; c < q->ndims; c++)
+			if (q->dims[c] == HUB_STAT_D_PERIOD)
+				cell->partial =
+				    cell->months < grains[q->grain].months;
+		if (q->ndims > 0) {
+			t->total.value += cell->value;
+			tp += patients;
+		}
+	}
+	if (q->ndims > 0) {
+		t->total.shown = q->own || ndb_shown(tp, k);
+		t->total.patients = tp;
+	}
+	t->total.months = t->months;
+out:
+	free(sql);
+	ibx_db_result_free(months);
+	if (rv != IBX_OK && err[0] == '\0')
+		snprintf(err, n, "statistics: %s", ibx_strerror(rv));
+	return (rv);
 }

@@ -1,68 +1,88 @@
 /*
- * Statistics tables: a GROUP BY over the current statistics cells with
- * dimensions, measure and filters taken only from allow-lists, every value
- * a parameter, and disclosure control (disclosure.c) applied before the
- * table leaves the hub, except for a hospital's own figures.  Shared by
- * the statistics, growth and portfolio handlers.
+ * Statistics tables, answered from the protected release (release.h,
+ * deploy/sql/010): sums of released, post-processed monthly values over
+ * calendar grains (month, quarter, fiscal year April-March, calendar
+ * year), never a fresh query of the cells.  Japan's NDB rule is applied
+ * last: a count from 1 to 9 is never published, and a zero looks the
+ * same (a table omits both; a total shows both as null).  Only a
+ * hospital's query for its own figures reads the cells, exactly.
  *
- * Patients are distinct within a stored cell; a sum over cells, months or
- * hospitals counts a patient once per cell, as DHIS2 aggregates do.
- *
- * A query without from/to whose dimensions and filters are among period,
- * nationality and purpose is answered from the roll-ups (deploy/sql/007,
- * kept in each submission's transaction) when a roll-up set has exactly
- * its grain and dimensions, and the grand total's; otherwise from the
- * cells.  Both give the same table, disclosure control included
- * (tests/integration/test_statistics_rollups.sh); settings
- * statistics_rollups = 'off' forces the cells.
+ * Dimensions and measures come only from allow-lists (release.h); a
+ * question is answered from the smallest released marginal holding every
+ * dimension it groups or filters by, or refused.
  */
 #ifndef HUB_STAT_TABLE_H
 #define HUB_STAT_TABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db.h"
-#include "disclosure.h"
+#include "release.h"
 
-#define HUB_STAT_NFILTERS 8
+/* The period as a dimension of "by", after the release's dimensions. */
+#define HUB_STAT_D_PERIOD HUB_REL_NDIMS
+#define HUB_STAT_MAX_DIMS 3
 
-/* Filter indexes (also the query parameter names). */
-enum hub_stat_filter {
-	HUB_STAT_F_NATIONALITY = 0,
-	HUB_STAT_F_PURPOSE,
-	HUB_STAT_F_ICD10_CHAPTER,
-	HUB_STAT_F_AGE_BAND,
-	HUB_STAT_F_SEX,
-	HUB_STAT_F_REFERRAL_CHANNEL,
-	HUB_STAT_F_PREFECTURE,
-	HUB_STAT_F_HOSPITAL,
-	HUB_STAT_F_REMOTE_FIRST, /* not a public parameter */
+/* The NDB rule: the smallest count published (MHLW, NDB third-party
+ * provision guidelines). */
+#define HUB_STAT_K_DEFAULT 10
+#define HUB_STAT_K_MIN	   3
+
+/* Calendar grains. */
+enum hub_stat_grain {
+	HUB_STAT_G_MONTH,
+	HUB_STAT_G_QUARTER,
+	HUB_STAT_G_FISCAL_YEAR,
+	HUB_STAT_G_YEAR,
+	HUB_STAT_NGRAINS
 };
 
 /* A statistics request. */
 typedef struct hub_stat_query {
-	int measure; /* index into the measures: patients, episodes, visits,
-			inpatient_days, charge_jpy */
-	int grain;   /* month, quarter, year */
+	int measure; /* enum hub_release_measure */
+	int grain;   /* enum hub_stat_grain */
 	size_t ndims;
-	int dims[HUB_SDC_MAX_DIMS]; /* index into the dimensions */
-	const char *filters[HUB_STAT_NFILTERS + 1];
-	char from[11], to[11]; /* YYYY-MM-01, or "" */
+	int dims[HUB_STAT_MAX_DIMS]; /* release dims or HUB_STAT_D_PERIOD */
+	const char *filters[HUB_REL_NDIMS]; /* by release dim, or NULL */
+	const char *exclude_purpose;	    /* leave this purpose out (national
+					       programme figures without
+					       travel_emergency), or NULL */
+	int year;			    /* the year asked, or 0 */
+	char month[8];			    /* the month asked, or "" */
+	char from[11], to[11]; /* window [from, to) of months, or "" */
 	bool csv;
-	bool own; /* a hospital's own figures: no disclosure control */
+	bool own; /* a hospital's own figures: the cells, exact */
 } hub_stat_query;
 
-/* A controlled table: its cells (keys point into res), its grand total. */
+/* One row of a table: its keys (one per dimension, pointing into the
+ * table's result), its value, whether the NDB rule lets it out, and
+ * whether its period (by=period) holds fewer released months than the
+ * grain's. */
+typedef struct hub_stat_cell {
+	const char *keys[HUB_STAT_MAX_DIMS];
+	int64_t value;
+	int64_t
+	    patients; /* released patients behind the row (its NDB basis) */
+	bool shown;
+	bool partial;
+	int months; /* released months behind the row */
+} hub_stat_cell;
+
+/* A table: its rows (all of them; the caller publishes the shown ones),
+ * its grand total (the sum of the rows), the released months behind it. */
 typedef struct hub_stat_table {
-	ibx_db_result *res, *tot;
-	hub_sdc_cell *cells;
+	ibx_db_result *res;
+	hub_stat_cell *cells;
 	size_t n;
-	hub_sdc_cell total;
+	hub_stat_cell total;
+	int months;
+	bool partial; /* year or month asked and not every month released */
 } hub_stat_table;
 
 /* Who asks, as far as statistics care: the ministry and coordinators get
- * the controlled release; a hospital only its own figures (org_code). */
+ * the release; a hospital only its own figures (org_code). */
 typedef struct hub_stat_viewer {
 	enum {
 		HUB_STAT_VIEWER_MINISTRY,
@@ -79,30 +99,38 @@ typedef struct hub_stat_arg {
 } hub_stat_arg;
 
 /* hub_stat_query_parse: a query from nargs decoded parameters (measure,
- * by, period, from, to, format and the filters), checked against who may
- * ask it.  q's strings point into args.  0, or -1 with err (n bytes)
+ * by, period, year, month, exclude_purpose, format and the filters),
+ * checked against who
+ * may ask it.  from and to are refused: time is asked in calendar grains
+ * only.  q's strings point into args.  0, or -1 with err (n bytes)
  * naming the parameter (400), or -2 for a right the viewer lacks (403).
- * q->csv is left false; the caller sets it from the Accept header. */
+ * q->csv is left false unless format=csv. */
 int hub_stat_query_parse(const hub_stat_viewer *who, const hub_stat_arg *args,
 			 size_t nargs, hub_stat_query *q, char *err, size_t n);
 
 /* hub_stat_query_set: a query built in code: measure and dimension names
- * (comma-separated, "" for none) and grain.  The caller's role rules of
- * hub_stat_query_parse are not applied; set own for a hospital. */
-int hub_stat_query_set(hub_stat_query *q, const char *measure, const char *by,
-		       const char *grain);
+ * (comma-separated, "" for none) and grain name.  IBX_EINVAL for an
+ * unknown name (never a silent default). */
+ibx_err hub_stat_query_set(hub_stat_query *q, const char *measure,
+			   const char *by, const char *grain);
 
-/* hub_stat_table_load: run q on db and apply disclosure control (smallest
- * count shown: k_threshold) unless q->own.  Free t with
+/* hub_stat_query_filter: set filter dim (release dim name) to value (the
+ * caller's string).  IBX_EINVAL for an unknown dimension. */
+ibx_err hub_stat_query_filter(hub_stat_query *q, const char *dim,
+			      const char *value);
+
+/* hub_stat_table_load: answer q from the release (or, q->own, from the
+ * hospital's cells) with the NDB threshold k.  IBX_EINVAL with err (n
+ * bytes) naming the parameter when the release holds no marginal for the
+ * question; database errors as ibx_db_exec.  Free t with
  * hub_stat_table_fini, also after an error. */
-ibx_err hub_stat_table_load(ibx_db *db, int k_threshold,
-			    const hub_stat_query *q, hub_stat_table *t);
+ibx_err hub_stat_table_load(ibx_db *db, int k, const hub_stat_query *q,
+			    hub_stat_table *t, char *err, size_t n);
 void hub_stat_table_fini(hub_stat_table *t);
 
-/* hub_stat_dimension_name / hub_stat_measure_name / hub_stat_grain_name:
- * the public names (static strings). */
+/* hub_stat_dimension_name / hub_stat_grain_name: the public names
+ * (static strings); measures are release.h's. */
 const char *hub_stat_dimension_name(int d);
-const char *hub_stat_measure_name(int m);
 const char *hub_stat_grain_name(int g);
 
 #endif /* HUB_STAT_TABLE_H */

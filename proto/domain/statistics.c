@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "codes.h"
+#include "codes_table.h"
 #include "listing.h"
 #include "statistics.h"
 
@@ -332,4 +333,35 @@ ibx_statistics_check(const ibx_case_statistics *s, const char *now_period,
 	check_sums(p, s);
 	check_repeats(p, s);
 	return (ibx_problems_count(p) > before ? IBX_EINVAL : IBX_OK);
+}
+
+const char *const *
+ibx_stat_vocabulary(const char *key, size_t *n)
+{
+	static const struct {
+		const char *key;
+		const char *const *list;
+		size_t n;
+	} lists[] = {
+#define VOCAB(k, l) {k, l, sizeof(l) / sizeof(l[0]) - 1}
+	    VOCAB("purpose", purposes),
+	    VOCAB("age_band", age_bands),
+	    VOCAB("sex", sexes),
+	    VOCAB("referral_channel", channels),
+	    VOCAB("medical_stay_visa", yes_no_unknown),
+#undef VOCAB
+	};
+	size_t i;
+
+	if (strcmp(key, "nationality") == 0) {
+		*n = ibx_iso3166_alpha2_len;
+		return (ibx_iso3166_alpha2);
+	}
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (strcmp(key, lists[i].key) == 0) {
+			*n = lists[i].n;
+			return (lists[i].list);
+		}
+	*n = 0;
+	return (NULL);
 }

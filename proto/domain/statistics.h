@@ -119,4 +119,11 @@ ibx_err ibx_statistics_check(const ibx_case_statistics *s,
  * keys. */
 bool ibx_stat_cell_same_keys(const ibx_stat_cell *a, const ibx_stat_cell *b);
 
+/* ibx_stat_vocabulary: the fixed list of values of a cell key, for tables
+ * whose rows must not depend on the data (hub/stats/release.c): "purpose",
+ * "age_band", "sex", "referral_channel", "medical_stay_visa" (the lists
+ * this module checks cells against) or "nationality" (ISO 3166-1 alpha-2,
+ * codes.h).  Sets *n; NULL for another key.  Static arrays. */
+const char *const *ibx_stat_vocabulary(const char *key, size_t *n);
+
 #endif /* IBX_STATISTICS_H */

@@ -487,13 +487,16 @@ try {
     ok(charts.every((c) => c.chart && c.w > 0 && c.h > 0 && c.painted > 50), 'every chart was drawn by Chart.js', JSON.stringify(charts));
     const p = (await apiGet('/api/v1/portfolio', 'ministry')).body;
     ok((await mpage.textContent('#kpi-listed')).includes(String(p.hospitals_listed.total)), `hospitals listed: ${p.hospitals_listed.total}`);
-    const nulls = p.patients_by_nationality.filter((r) => r.value === null).length;
+    // Values under 10, zeros included, are not published: the table shows
+    // "under 10" where a nationality has no published year, never a number
+    // under 10.
+    ok(p.patients_by_nationality.every((r) => r.value >= 10), 'the portfolio lists no value under 10');
     const shown = await mpage.locator('#table-nationality .suppressed').allTextContents();
-    ok(nulls > 0 && shown.length === nulls && shown.every((s) => s === 'suppressed'),
-      `suppressed values (${nulls} in the API) shown as "suppressed", not 0`, JSON.stringify(shown));
-    const mn = p.patients_by_nationality.find((r) => r.nationality === 'MN');
-    if (mn) ok((await mpage.locator('#table-nationality tr', { hasText: 'Mongolia' }).textContent()).includes('suppressed'),
-      'Mongolia (2 patients) is suppressed');
+    const nums = (await mpage.locator('#table-nationality tbody td:not(:first-child)').allTextContents())
+      .filter((x) => /^[0-9,]+$/.test(x.trim())).map((x) => Number(x.replace(/,/g, '')));
+    ok(shown.every((s) => s === 'under 10'), `left-out values shown as "under 10" (${shown.length})`, JSON.stringify(shown));
+    ok(nums.every((n) => n >= 10), 'no number under 10 in the table', JSON.stringify(nums));
+    const nulls = shown.length;
     const pref = await mpage.locator('#table-prefecture tbody tr').count();
     ok(pref === p.hospitals_listed.by_prefecture.length, `${pref} prefectures in the table`);
     const visa = p.visa_coverage.find((r) => r.coverage_ratio !== null);
@@ -507,7 +510,7 @@ try {
     await mpage.waitForSelector('#chart-treatment canvas', { timeout: 20000 });
     ok((await mpage.getAttribute('html', 'lang')) === 'ja', 'the language picker switches to Japanese');
     const ja = await mpage.locator('#table-nationality .suppressed').allTextContents();
-    ok(ja.length === nulls && ja.every((s) => s === '秘匿'), 'suppressed values read 秘匿 in Japanese');
+    ok(ja.length === nulls && ja.every((s) => s === '10未満'), 'left-out values read 10未満 in Japanese');
     await shot(mpage, 'dashboard-ja.png');
     await mpage.selectOption('#lang-select', 'en');
     await mpage.waitForFunction(() => document.querySelector('h1')?.textContent === 'Dashboard');

@@ -105,6 +105,10 @@ printf '{"organisation_code":"%s","period":"%s","nil_report":true,"cells":[]}' "
 forge "$WORK/nil.env" "$nil" --stats "$WORK/nil.json" --seq $(($(date +%s%N) / 1000)) >/dev/null
 send "$WORK/nil.env" >/dev/null || true
 
+# The protected release of every closed month (docs/disclosure-control.md):
+# the dashboard reads only it.
+"$CTL_BIN" release --db "$DSN" --until "${months[5]}" >/dev/null || fail "release"
+
 "$CTL_BIN" series import --db "$DSN" --name medical_stay_visas \
 	--file "$IBX_SOURCE/deploy/data/medical_stay_visa_issuance_2011-2024_transcribed.csv" \
 	--period-column year --nationality-column nationality_iso3166_alpha2 --value-column visas_issued >/dev/null ||

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The attacker suite: over the demo's year of statistics (every real
-# hospital, a year of synthetic case records sent through real spokes), a
-# coordinator tries to learn a count from 1 to 9 by reading tables, margin
-# arithmetic, differencing (all but one, one split two ways, a period range
-# minus a shorter one) and repeating queries.  The suite knows the truth
-# (it reads the database) and asserts that none is ever pinned, and that
-# totals stay within the documented error (docs/disclosure-control.md).
+# Attacks on the protected release: over the demo's year of statistics
+# (every real hospital, a year of synthetic case records sent through real
+# spokes), measured once by inboundctl release, a coordinator reads every
+# table it may ask, repeats questions, tries arbitrary windows and counts
+# listed rows.  The suite knows the truth (it reads the database) and
+# asserts that every answer is post-processing of the stored release (so
+# the zCDP guarantee of docs/disclosure-control.md covers it), that no
+# count from 1 to 9 is listed, that windows are refused, that small counts
+# are hit no better than a stated bound, and that the national total stays
+# within the documented error.  tests/disclosure/ holds the full suite.
 . "$(dirname "$0")/lib.sh"
 db_create
 hub_start
@@ -28,111 +31,84 @@ cells=$(sql "SELECT count(*) FROM statistics_cells WHERE current")
 small=$(sql "SELECT count(*) FROM statistics_cells WHERE current AND patients < 10")
 pass "$cells cells stored, $small of them with 1 to 9 patients"
 
+out=$("$CTL_BIN" release --db "$DSN" --until "$Y-12")
+assert_contains "$out" "rho spent: 12 x 1/6 = 2.0000" "the year released at rho = 2"
 coord=$(token coordinator)
-q() { curl -sS -H "Authorization: Bearer $coord" "$API/api/v1/statistics?measure=patients&from=$Y-01&to=$Y-12&$1"; }
-pinned=0 tables=0 published=0 max_err=0 noisy=0
+q() { curl -sS -H "Authorization: Bearer $coord" "$API/api/v1/statistics?measure=patients&year=$Y&$1"; }
+tables=0 listed=0 noisy=0
 
-# 1 and 2: every table by one or two dimensions: nothing from 1 to 9 shown,
-# no lone suppressed cell in any line, every published value within 2 of
-# the truth (checked against the database).
-dims=(nationality purpose icd10_chapter age_band sex referral_channel prefecture period)
-expr() {
-	case "$1" in
-	period) echo "to_char(period, 'YYYY-MM')" ;;
-	icd10_chapter) echo "icd10_chapter::text" ;;
-	prefecture) echo "(SELECT prefecture FROM hospital_listings h WHERE h.org_code = c.org_code)" ;;
-	*) echo "$1" ;;
-	esac
-}
-check_table() { # BY (comma-separated dims)
-	local by=$1 body sel key truth
+# 1: every table a coordinator may ask for the year: nothing under 10
+# listed, every listed value the sum of the stored release (post-
+# processing only), and the noise is there (values differ from the truth).
+check_table() { # BY [MARGINAL KEY-EXPR]: a table and the released marginal it sums
+	local by=$1 dims=${2:-$1} key=${3:-} body k1 k2
 	body=$(q "by=$by")
 	tables=$((tables + 1))
-	[ "$(echo "$body" | jq '[.cells[] | select(.suppressed | not) | select(.value < 10)] | length')" = 0 ] ||
-		fail "by=$by shows a value under 10"
-	[ "$(echo "$body" | jq --arg by "$by" '($by | split(",")) as $d |
-		[ $d[] as $x | .cells | group_by([ $d[] | select(. != $x) ] as $o | [ .[$o[]] ]) []
-		  | select((map(select(.suppressed)) | length) == 1 and length > 1) ] | length')" = 0 ] ||
-		fail "by=$by has a line with a lone suppressed cell"
-	# Published against the truth.
-	sel=$(echo "$by" | tr ',' '\n' | while read -r d; do printf '%s, ' "$(expr "$d")"; done)
-	key=$(echo "$by" | tr ',' '\n' | awk '{ printf "%s\"\\(.%s)\"", (NR > 1 ? "+\"|\"+" : ""), $1 }')
-	sql "SELECT concat_ws('|', ${sel%, }), sum(patients) FROM statistics_cells c
-	     WHERE current AND period BETWEEN '$Y-01-01' AND '$Y-12-01' GROUP BY ${sel%, }" |
-		awk -F'|' '{ v = $NF; NF--; k = $1; for (i = 2; i <= NF; i++) k = k "|" $i; print k "\t" v }' OFS='|' >"$WORK/truth.tsv"
-	echo "$body" | jq -r ".cells[] | select(.suppressed | not) | [($key), .value] | @tsv" >"$WORK/pub.tsv"
-	awk -F'\t' 'NR == FNR { t[$1] = $2; next }
-		{ d = $2 - t[$1]; if (d < 0) d = -d; if (d > m) m = d; if (d > 0) nz++; n++ }
-		END { printf "%d %d %d\n", n, m, nz }' "$WORK/truth.tsv" "$WORK/pub.tsv" >"$WORK/err.txt"
-	read -r n e nz <"$WORK/err.txt"
-	[ "$e" -le 2 ] || fail "by=$by: a published value is $e from the truth (bound 2)"
-	published=$((published + n)); noisy=$((noisy + nz))
-	[ "$e" -gt "$max_err" ] && max_err=$e
-	return 0
+	[ "$(echo "$body" | jq '[.cells[] | select(.value < 10)] | length')" = 0 ] || fail "by=$by lists a value under 10"
+	k1=${by%%,*}; k2=${by#*,}; [ "$k2" = "$by" ] && k2=
+	[ -n "$key" ] || key="CASE WHEN '$k2' = '' THEN key1 ELSE key1 || E'\\t' || key2 END"
+	sql "SELECT k || '|' || sum(value) FROM (SELECT $key AS k, value FROM release_values
+	     WHERE measure = 'patients' AND dims = '$dims' AND period BETWEEN '$Y-01-01' AND '$Y-12-01') x
+	     GROUP BY k HAVING sum(value) >= 10" >"$WORK/rel.txt"
+	echo "$body" | jq -r --arg a "$k1" --arg b "$k2" '.cells[] | ([.[$a], (if $b == "" then empty else .[$b] end)] | join("\t")) + "|" + (.value | tostring)' |
+		sort >"$WORK/pub.txt"
+	LC_ALL=C sort "$WORK/rel.txt" | cmp -s - <(LC_ALL=C sort "$WORK/pub.txt") || fail "by=$by: the answer is not the release's sums"
+	listed=$((listed + $(wc -l <"$WORK/pub.txt")))
 }
-for d in "${dims[@]}"; do check_table "$d"; done
-for pair in nationality,purpose nationality,period purpose,age_band nationality,sex prefecture,purpose nationality,icd10_chapter; do
-	check_table "$pair"
+for d in nationality purpose icd10_chapter age_band sex referral_channel referral_org prefecture \
+	nationality,purpose nationality,medical_stay_visa; do
+	check_table "$d"
 done
-pass "$tables tables: no value under 10 shown, no lone suppressed cell, $published published values within $max_err of the truth"
-[ "$noisy" -gt $((published / 3)) ] || fail "only $noisy of $published published values are perturbed"
-pass "$noisy of $published published values differ from the truth (the noise is there)"
-
-# 3: repeating a question, or asking it another way, gives the same answer.
-a=$(q "by=nationality"); b=$(q "by=nationality")
-[ "$a" = "$b" ] || fail "a repeated query got another answer"
-pass "a repeated query gets the same answer (nothing to average)"
-
-# 4: differencing.  For every nationality and month whose true count is 1
-# to 9, difference the year's total and the total of the year less that
-# month (both filtered to the nationality); the attacker knows each
-# published total is within 2 of the truth, so the month lies in
-# [diff - 4, diff + 4]: it is pinned when that holds exactly one value from
-# 1 to 9 and nothing else (0 included).
-sql "SELECT nationality, to_char(period, 'MM'), sum(patients) FROM statistics_cells
-     WHERE current AND period BETWEEN '$Y-01-01' AND '$Y-12-01'
-     GROUP BY 1, 2 HAVING sum(patients) < 10 ORDER BY 1, 2 LIMIT 60" >"$WORK/targets.txt"
-tried=0 hits=0
-while IFS='|' read -r nat mm truth; do
-	[ "$mm" = 01 ] && continue   # "a year less January" is not a range
-	full=$(q "nationality=$nat" | jq '.totals.value')
-	prev=$(printf '%02d' $((10#$mm - 1)))
-	part=$(curl -sS -H "Authorization: Bearer $coord" \
-		"$API/api/v1/statistics?measure=patients&from=$Y-01&to=$Y-$prev&nationality=$nat" | jq '.totals.value')
-	month=$(q "nationality=$nat&by=period" | jq --arg p "$Y-$mm" '.cells[] | select(.period == $p) | .value')
-	[ -z "$month" ] || [ "$month" = null ] || fail "$nat $Y-$mm: true $truth published as $month"
-	# The attack needs the rest of the year after this month to be zero
-	# for "year to date" minus "year to last month" to be this month:
-	# use the running totals instead, which hold for any month.
-	[ "$full" = null ] || [ "$part" = null ] && continue
-	tried=$((tried + 1))
-	after=$(sql "SELECT coalesce(sum(patients), 0) FROM statistics_cells WHERE current AND nationality = '$nat'
-	             AND period > '$Y-$mm-01' AND period <= '$Y-12-01'")
-	diff=$((full - part - after))
-	lo=$((diff - 4)); hi=$((diff + 4)); [ $lo -lt 0 ] && lo=0
-	cands=$((hi - lo + 1))
-	[ "$cands" -le 0 ] && continue
-	if [ "$cands" -eq 1 ] && [ "$lo" -ge 1 ] && [ "$lo" -le 9 ]; then
-		pinned=$((pinned + 1))
-	fi
-	[ "$diff" -eq "$truth" ] && hits=$((hits + 1))
-done <"$WORK/targets.txt"
-pass "period differencing: $tried small monthly counts attacked, $hits guesses happened to be exact, none could be told from its neighbours"
-assert_eq "$pinned" 0 "no count from 1 to 9 pinned by differencing"
-[ "$tried" -gt 0 ] || fail "the differencing attack found nothing to attack"
-
-# 5: all but one: a nationality's small total from the grand total and the
-# published others is never pinned: complementary suppression leaves at
-# least two unknowns, each line's sum perturbed.
+check_table medical_stay_visa nationality,medical_stay_visa key2
+pass "$tables tables: $listed values listed, none under 10, each the sum of released months"
+truth_n=$(sql "SELECT count(*) FROM (SELECT nationality FROM statistics_cells WHERE current AND period BETWEEN '$Y-01-01' AND '$Y-12-01' GROUP BY 1 HAVING sum(patients) >= 10) x")
 body=$(q "by=nationality")
-supp=$(echo "$body" | jq '[.cells[] | select(.suppressed)] | length')
-[ "$supp" -ne 1 ] || fail "exactly one nationality suppressed: it follows from the total"
-pass "all-but-one: $supp nationalities suppressed together"
+same=$(sql "SELECT count(*) FROM (SELECT nationality, sum(patients) s FROM statistics_cells WHERE current
+	AND period BETWEEN '$Y-01-01' AND '$Y-12-01' GROUP BY 1) t" )
+echo "$body" | jq -r '.cells[] | "\(.nationality)|\(.value)"' >"$WORK/pub_nat.txt"
+sql "SELECT nationality || '|' || sum(patients) FROM statistics_cells WHERE current AND period BETWEEN '$Y-01-01' AND '$Y-12-01' GROUP BY nationality" >"$WORK/true_nat.txt"
+noisy=$(grep -cvxFf "$WORK/true_nat.txt" "$WORK/pub_nat.txt" || true)
+[ "$noisy" -gt 0 ] || fail "every yearly nationality figure equals the truth: no noise"
+pass "$noisy of $(wc -l <"$WORK/pub_nat.txt") yearly nationality figures differ from the truth ($truth_n true ones of 10 or more, $same nationalities with patients)"
 
-# 6: national totals stay within the documented error.
+# 2: asking again gives the stored answer: nothing to average.
+[ "$(q "by=nationality")" = "$body" ] || fail "a repeated query got another answer"
+pass "a repeated query gets the same answer"
+
+# 3: arbitrary and overlapping windows are refused: no system of windows
+# to solve.
+for w in "from=$Y-01&to=$Y-06" "from=$Y-02" "to=$Y-11"; do
+	st=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $coord" "$API/api/v1/statistics?measure=patients&$w")
+	assert_eq "$st" 400 "window $w refused"
+done
+
+# 4: small monthly counts.  For every nationality-month whose true count is
+# 1 to 9: it is never listed, and the release's own value (which an
+# attacker could at best recover) equals the truth no more often than the
+# stated bound (25 %; a uniform guess over 1..9 is 11 %).
+sql "SELECT c.nationality, to_char(c.period, 'YYYY-MM'), sum(c.patients), max(v.value)
+     FROM statistics_cells c JOIN release_values v ON v.measure = 'patients' AND v.dims = 'nationality'
+      AND v.period = c.period AND v.key1 = c.nationality
+     WHERE c.current AND c.period BETWEEN '$Y-01-01' AND '$Y-12-01'
+     GROUP BY 1, 2 HAVING sum(c.patients) < 10" >"$WORK/small.txt"
+small=$(wc -l <"$WORK/small.txt")
+hits=$(awk -F'|' '$3 == $4' "$WORK/small.txt" | wc -l)
+[ "$small" -gt 0 ] || fail "no small nationality-month to attack"
+for m in 01 06 12; do
+	mb=$(curl -sS -H "Authorization: Bearer $coord" "$API/api/v1/statistics?measure=patients&by=nationality&period=month&month=$Y-$m")
+	while IFS='|' read -r nat per t r; do
+		[ "$per" = "$Y-$m" ] || continue
+		v=$(echo "$mb" | jq --arg n "$nat" '.cells[] | select(.nationality == $n) | .value')
+		[ -z "$v" ] || [ "$v" -ge 10 ] || fail "$nat $per: true $t listed as $v"
+	done <"$WORK/small.txt"
+done
+pass "$small small nationality-months: none listed under 10; the release's value equals the truth for $hits"
+[ $((hits * 100)) -le $((small * 25)) ] || fail "exact-hit rate $hits/$small above 25 %"
+
+# 5: the national total within 4 standard deviations of its own yearly
+# noise (sqrt(12 x 12000/150) = 31 patients; docs/disclosure-control.md).
 t=$(q "" | jq '.totals.value')
 truth=$(sql "SELECT sum(patients) FROM statistics_cells WHERE current AND period BETWEEN '$Y-01-01' AND '$Y-12-01'")
 d=$((t - truth)); d=${d#-}
-[ "$d" -le 2 ] || fail "national total $t against $truth"
-pass "national total $t against the true $truth (error $d, bound 2)"
-assert_eq "$pinned" 0 "zero counts from 1 to 9 derivable"
+[ "$d" -le 124 ] || fail "national total $t against $truth"
+pass "national total $t against the true $truth (error $d, bound 124)"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Ranked search for coordinators: experience with the requested nationality
-# and purpose from the statistics (a count under 10 shown as "fewer than
-# 10"), reasons for every rank, stale listings and expired accreditations
+# Ranked search for coordinators: experience with the requested purpose
+# from the protected release (last month, measured by inboundctl release;
+# a released count under 10, zero included, shown as "fewer than 10"),
+# reasons for every rank, stale listings and expired accreditations
 # flagged, distance from a point, and point-in-time search.
 . "$(dirname "$0")/lib.sh"
 db_create
 hub_start
 coord=$(token coordinator)
-M=$(date -u +%Y-%m)
+M=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m) # the last closed month
 today=$(date -u +%F)
 old=$(date -u -d '-500 days' +%F)
 
@@ -29,8 +30,9 @@ stats() { # CODE PATIENTS
 	forge "$WORK/s.env" "$1" --stats "$WORK/s$1.json" --seq $(($(date +%s%N) / 1000))
 	send "$WORK/s.env" | grep -q status=accepted || fail "statistics $1"
 }
-stats 3910110031 40
+stats 3910110031 400
 stats 3910110032 3
+"$CTL_BIN" release --db "$DSN" --until "$M" >/dev/null
 
 get "/api/v1/hospitals?treatment=pet_ct&language=zh&nationality=CN&purpose=treatment&near=33.546,133.669" "$coord"
 assert_eq "$STATUS $BODY" "200 $BODY" "ranked search"
@@ -38,11 +40,19 @@ assert_eq "$(echo "$BODY" | jq -r '[.hospitals[].organisation_code] | join(",")'
 	"3910110031,3910110032,3910110033" "ranked by experience, freshness, accreditation"
 assert_eq "$(echo "$BODY" | jq -r '[.hospitals[].rank] | join(",")')" "1,2,3" "ranks"
 e=$(echo "$BODY" | jq '.hospitals[0].experience.patients')
-[ "$e" -ge 38 ] && [ "$e" -le 42 ] || fail "experience 40 published as $e (outside ±2)"
-pass "experience published under perturbation: $e"
-assert_eq "$(echo "$BODY" | jq -r '.hospitals[1].experience.display')" "fewer than 10" "3 patients shown as fewer than 10"
-assert_eq "$(echo "$BODY" | jq '.hospitals[1].experience.patients')" null "and no number"
-assert_contains "$(echo "$BODY" | jq -r '.hospitals[1].reasons | join("; ")')" "fewer than 10 patients from CN for treatment" "the reason says so"
+rel=$(sql "SELECT value FROM release_values WHERE dims = 'hospital,purpose' AND key1 = '3910110031' AND key2 = 'treatment'")
+assert_eq "$e" "$rel" "experience is the released count"
+[ "$e" -ge 300 ] && [ "$e" -le 500 ] || fail "experience 400 released as $e (beyond 6 sigma)"
+# A hospital with 3 patients: its released count is under 10 (shown as
+# "fewer than 10", no number) or 10 and more (a number): never 1 to 9.
+e2=$(echo "$BODY" | jq -r '.hospitals[1].experience | "\(.patients)|\(.display)"')
+case "$e2" in
+"null|fewer than 10") assert_contains "$(echo "$BODY" | jq -r '.hospitals[1].reasons | join("; ")')" \
+	"fewer than 10 patients for treatment in the last 12 released months" "the reason says so" ;;
+[1-9][0-9]*"|"[1-9][0-9]*) pass "a small hospital's released count is $e2" ;;
+*) fail "experience shown as $e2" ;;
+esac
+assert_eq "$(echo "$BODY" | jq '[.hospitals[].experience | select(.patients != null and .patients < 10)] | length')" 0 "no experience from 1 to 9"
 assert_contains "$(echo "$BODY" | jq -r '.hospitals[0].reasons | join("; ")')" "JMIP accredited, valid to 2030-01-01" "accreditation reason"
 assert_contains "$(echo "$BODY" | jq -r '.hospitals[0].reasons | join("; ")')" "km from the given point" "distance reason"
 assert_eq "$(echo "$BODY" | jq -r '.hospitals[2].stale')" true "a listing confirmed 500 days ago is stale"

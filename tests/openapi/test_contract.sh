@@ -67,6 +67,9 @@ for f in "$WORK"/coord/*.json; do
 	publish "$f" >/dev/null || fail "coordinator listing $f"
 done
 
+# The protected release of the closed months: statistics answer from it.
+"$CTL_BIN" release --db "$DSN" --until "$Y2-04" >/dev/null || fail "release"
+
 coord=$(token coordinator)
 hosp=$(token hospital --org "$H")
 expect() { # STATUS PATH [TOKEN]
@@ -139,15 +142,21 @@ done
 
 # Statistics.
 expect 200 "/api/v1/statistics"
-expect 200 "/api/v1/statistics?measure=patients&by=period,nationality,purpose,icd10_chapter&period=quarter" "$coord"
-expect 200 "/api/v1/statistics?measure=episodes&by=age_band,sex,referral_channel,prefecture&period=year"
-expect 200 "/api/v1/statistics?measure=charge_jpy&by=hospital,period&from=$Y2-01&to=$Y2-12"
-expect 200 "/api/v1/statistics?measure=visits&by=nationality&nationality=CN&purpose=treatment&icd10_chapter=2&age_band=50-59&sex=male&referral_channel=direct&prefecture=39&hospital=$H"
+expect 200 "/api/v1/statistics?measure=patients&by=period,nationality,purpose&period=quarter" "$coord"
+expect 200 "/api/v1/statistics?measure=patients&by=period,nationality,medical_stay_visa&period=fiscal_year&year=$Y2"
+expect 200 "/api/v1/statistics?measure=episodes&by=purpose,period&period=year"
+expect 200 "/api/v1/statistics?measure=charge_jpy&by=nationality,period&period=month&year=$Y2"
+expect 200 "/api/v1/statistics?measure=patients&by=hospital,purpose&period=month&month=$Y2-03"
+expect 200 "/api/v1/statistics?measure=patients&by=referral_org"
+expect 200 "/api/v1/statistics?measure=patients&by=nationality&exclude_purpose=other"
+expect 200 "/api/v1/statistics?measure=visits&by=nationality&nationality=CN"
+expect 200 "/api/v1/statistics?measure=patients&by=purpose&hospital=$H&icd10_chapter=2&age_band=50-59&sex=male&referral_channel=direct&prefecture=39" "$hosp"
 expect 200 "/api/v1/statistics?measure=inpatient_days&by=period&format=json" "$hosp"
 expect 200 "/api/v1/statistics?by=purpose&format=csv"
 expect 200 "/api/v1/statistics?by=period,purpose&format=csv" "$hosp"
-for q in measure=heads by=colour by=nationality,nationality by=period,nationality,purpose,sex,age_band \
-	from=2024-13 "from=$Y2-05&to=$Y2-01" period=week format=xml icd10_chapter=23 hospital=12 colour=red; do
+for q in measure=heads by=colour by=nationality,nationality by=period,nationality,purpose,sex \
+	from=2024-13 "from=$Y2-01&to=$Y2-05" to=$Y2-01 period=week format=xml icd10_chapter=23 hospital=12 colour=red \
+	by=age_band,sex "measure=visits&by=nationality&purpose=treatment" year=20 "period=quarter&month=$Y2-01"; do
 	expect 400 "/api/v1/statistics?$q"
 done
 expect 403 "/api/v1/statistics?by=hospital" "$coord"

@@ -36,11 +36,11 @@ const DICT = {
   error: ['エラー', 'Error'],
   not_available: ['このハブではまだ提供されていません。', 'Not available on this hub yet.'],
   forbidden: ['この役割では表示できません。', 'Your role may not see this.'],
-  suppressed: ['秘匿', 'suppressed'],
-  suppressed_title: ['開示制御により非表示（10人未満、またはそれを推計できる値）',
-    'Hidden by disclosure control (fewer than 10, or a value that would reveal one)'],
-  suppressed_note: ['「秘匿」は開示制御で非表示の値です（0ではありません）。グラフでは空白になります。',
-    '"suppressed" marks a value hidden by disclosure control (it is not 0); charts leave a gap.'],
+  suppressed: ['10未満', 'under 10'],
+  suppressed_title: ['公表されない値（0から9：NDBの公表基準。0と少数は区別しない）',
+    'Not published: 0 to 9 (the NDB rule; a zero and a small count look the same)'],
+  suppressed_note: ['「10未満」は0から9の値です（0と少数は区別しません）。グラフでは空白になります。',
+    '"under 10" marks a value from 0 to 9 (zero and small counts look the same); charts leave a gap.'],
   charts_unavailable: ['グラフ用ライブラリがありません（deploy/install-web.sh を実行してください）。表は下にあります。',
     'The charting library is missing (run deploy/install-web.sh); the tables below have the figures.'],
   none: ['なし', 'none'],
@@ -162,7 +162,10 @@ const DICT = {
   charge_per_patient: ['患者1人あたりの診療費（目的別）', 'Charge per patient by purpose'],
   referral: ['紹介経路別の患者数', 'Patients by referral channel'],
   share: ['割合', 'Share'],
-  remote_then_visit: ['遠隔セカンドオピニオン後に来日した患者', 'Patients who came after a remote second opinion'],
+  referral_org: ['紹介した認証コーディネーター', 'Referring certified coordinator'],
+  partial: ['一部', 'partial'],
+  patients_with_visa: ['医療滞在ビザの患者数', 'Patients with a medical stay visa'],
+  visa_unknown_share: ['ビザ不明の割合', 'Visa unknown (share)'],
   supply_demand: ['需要と供給（治療目的の患者と対応可能な医療機関）', 'Demand and supply (treatment patients and hospitals able to receive them)'],
   treatment_patients: ['治療目的の患者', 'Treatment patients'],
   hospitals_able: ['対応可能な医療機関', 'Hospitals able'],
@@ -264,6 +267,7 @@ const DICT = {
   exp_n: ['{n}人', '{n}'],
   disc_applied: ['一次秘匿・補完秘匿・セルキー法による攪乱', 'primary and complementary suppression, cell-key perturbation'],
   disc_own: ['なし（自院の数値）', 'none: your own figures'],
+  disc_release: ['公表用データ：締めた月ごとに一度だけ離散ガウス雑音で測定（zCDP）、後処理済み。10未満と0は非公表', 'released figures: each closed month measured once with discrete Gaussian noise (zCDP), post-processed; under 10 and zero are not shown'],
   transliterated: ['（ローマ字表記）', '(transliterated)'],
 };
 
@@ -438,7 +442,7 @@ export function reasonText(s) {
   if (s.includes('; ')) return s.split('; ').map(reasonText).join('; ');
   if ((m = /^no foreign patients(?: from ([A-Z]{2}))?(?: for (\w+))? reported in the last 12 months$/.exec(s)))
     return t('r_no_patients') + who(m[1], m[2]);
-  if ((m = /^(fewer than \d+|\d+) patients(?: from ([A-Z]{2}))?(?: for (\w+))? in the last 12 months$/.exec(s)))
+  if ((m = /^(fewer than \d+|\d+) patients(?: from ([A-Z]{2}))?(?: for (\w+))? in the last 12 (?:released )?months$/.exec(s)))
     return t('r_patients', { n: experienceText(m[1]) }) + who(m[2], m[3]);
   if ((m = /^listing last confirmed (\d+) days ago \(stale after (\d+)\)$/.exec(s)))
     return t('r_stale', { d: num(m[1]), s: num(m[2]) });
@@ -455,7 +459,7 @@ export function reasonText(s) {
 
 // disclosure_control.applied as the hub words it.
 export function disclosureText(s) {
-  if (/^primary and complementary suppression, cell-key perturbation$/.test(s)) return t('disc_applied');
+  if (/^release: /.test(s)) return t('disc_release');
   if (/^none: your own figures$/.test(s)) return t('disc_own');
   return s;
 }

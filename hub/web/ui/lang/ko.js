@@ -229,6 +229,7 @@ export default {
   exp_fewer: '{n}명 미만',
   exp_n: '{n}명',
   disc_applied: '1차 비공개·보완 비공개·셀 키 교란',
+  disc_release: '공표 자료: 마감된 달마다 이산 가우스 잡음으로 한 번만 측정(zCDP), 후처리됨; 10 미만과 0은 공표하지 않음',
   disc_own: '없음(우리 병원 수치)',
   transliterated: '(로마자 표기)',
 };

@@ -229,6 +229,7 @@ export default {
   exp_fewer: 'dưới {n}',
   exp_n: '{n}',
   disc_applied: 'ẩn sơ cấp, ẩn bổ sung, nhiễu theo khóa ô',
+  disc_release: 'số liệu công bố: mỗi tháng đã khóa được đo một lần với nhiễu Gauss rời rạc (zCDP), đã hậu xử lý; dưới 10 và số 0 không hiển thị',
   disc_own: 'không (số liệu của bệnh viện bạn)',
   transliterated: '(phiên âm La-tinh)',
 };

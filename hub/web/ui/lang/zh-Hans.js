@@ -229,6 +229,7 @@ export default {
   exp_fewer: '少于{n}人',
   exp_n: '{n}人',
   disc_applied: '一次隐去·补充隐去·单元键扰动',
+  disc_release: '公布数据：每个已结束的月份仅用离散高斯噪声测量一次（zCDP），经后处理；小于10和0不公布',
   disc_own: '无（本院数字）',
   transliterated: '（罗马字转写）',
 };

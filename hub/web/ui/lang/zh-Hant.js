@@ -229,6 +229,7 @@ export default {
   exp_fewer: '少於{n}人',
   exp_n: '{n}人',
   disc_applied: '初級隱藏·互補隱藏·儲存格鍵擾動',
+  disc_release: '公布資料：每個已結束的月份僅以離散高斯雜訊測量一次（zCDP），經後處理；小於10與0不公布',
   disc_own: '無（本院數字）',
   transliterated: '（羅馬字轉寫）',
 };

@@ -1,8 +1,10 @@
 // The ministry's dashboard: patients by nationality over time, by purpose,
 // by prefecture, the portfolio metrics, reporting completeness and the
-// coverage of medical stay visas.  Every figure from the statistics has
-// been through disclosure control at the hub: a withheld value is shown as
-// "suppressed" (秘匿), never as 0, and charts leave a gap for it.
+// coverage of medical stay visas.  Every figure from the statistics comes
+// from the hub's protected release (docs/disclosure-control.md): a value
+// under 10, zero included, is not published and is shown as "under 10"
+// (10未満), never as 0, and charts leave a gap for it.  Partial years
+// (not every month released yet) are marked.
 import { api } from '../api.js';
 import { PALETTE, chart } from '../charts.js';
 import { section } from '../common.js';
@@ -17,14 +19,11 @@ const TOP_NATIONALITIES = 6;
 
 const uniq = (xs) => [...new Set(xs)];
 
-// The month n months before this one, YYYY-MM.
-function monthsAgo(n) {
-  const d = new Date();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() - n);
-  return d.toISOString().slice(0, 7);
-}
+// The last months shown on the monthly chart.
+const MONTHS_SHOWN = 24;
 const published = (v) => (v === null || v === undefined ? null : Number(v));
+// A year, marked when not every month of it is released yet.
+const yearLabel = (y, partial) => (partial ? `${y} (${t('partial')})` : y);
 
 function kpi(label, content, id) {
   return h('div', { class: 'kpi', id }, h('div', { class: 'kpi-value' }, content), h('div', { class: 'kpi-label' }, label));
@@ -34,12 +33,14 @@ function kpis(p) {
   const listed = p.hospitals_listed?.total;
   const visa = p.visa_coverage || [];
   const lastYear = visa[visa.length - 1];
+  const purposeRows = (p.patients_by_purpose || []).filter((r) => lastYear && r.period === lastYear.year);
+  const yearTotal = purposeRows.reduce((n, r) => n + published(r.value), 0);
   const covered = [...visa].reverse().find((r) => r.coverage_ratio !== null && r.coverage_ratio !== undefined);
   const comp = p.reporting_completeness || [];
   const lastComp = comp[comp.length - 1];
   return h('div', { class: 'kpis' },
     kpi(t('kpi_listed'), num(listed), 'kpi-listed'),
-    lastYear ? kpi(t('kpi_patients', { y: lastYear.year }), value(lastYear.patients_reported), 'kpi-patients') : null,
+    lastYear ? kpi(t('kpi_patients', { y: yearLabel(lastYear.year, lastYear.partial) }), purposeRows.length ? num(yearTotal) : value(null), 'kpi-patients') : null,
     covered ? kpi(t('kpi_coverage', { y: covered.year }), pct(covered.coverage_ratio), 'kpi-coverage') : null,
     lastComp ? kpi(t('kpi_reporting', { p: lastComp.period }),
       lastComp.listed ? pct(lastComp.reported / lastComp.listed) : '—', 'kpi-reporting') : null);
@@ -48,8 +49,8 @@ function kpis(p) {
 // Patients by nationality: a line per leading nationality over the months,
 // and the yearly table with every nationality.
 async function nationalitySection(body, p, monthly) {
-  const cells = monthly.cells || [];
-  const periods = uniq(cells.map((c) => c.period)).sort();
+  const periods = uniq((monthly.cells || []).map((c) => c.period)).sort().slice(-MONTHS_SHOWN);
+  const cells = (monthly.cells || []).filter((c) => periods.includes(c.period));
   const totals = {};
   for (const c of cells) totals[c.nationality] = (totals[c.nationality] || 0) + (published(c.value) || 0);
   const nats = Object.keys(totals).sort((a, b) => totals[b] - totals[a] || a.localeCompare(b));
@@ -83,13 +84,14 @@ async function nationalitySection(body, p, monthly) {
   const lastY = years[years.length - 1];
   const order = Object.keys(byNat).sort((a, b) =>
     (published(byNat[b][lastY]?.value) ?? -1) - (published(byNat[a][lastY]?.value) ?? -1) || a.localeCompare(b));
-  body.append(table([t('nationality'), ...years],
-    order.map((n) => [h('span', { title: n }, countryName(n)), ...years.map((y) => (byNat[n][y] ? value(byNat[n][y].value) : '—'))]),
+  const partialYears = new Set(rows.filter((r) => r.partial).map((r) => r.period));
+  body.append(table([t('nationality'), ...years.map((y) => yearLabel(y, partialYears.has(y)))],
+    order.map((n) => [h('span', { title: n }, countryName(n)), ...years.map((y) => (byNat[n][y] ? value(byNat[n][y].value) : value(null)))]),
     { caption: t('by_nationality_year'), className: 'numeric', id: 'table-nationality' }));
   // The monthly figures behind the chart.
   body.append(h('details', {}, h('summary', {}, t('monthly_table')),
     table([t('nationality'), ...periods], nats.map((n) => [countryName(n),
-      ...periods.map((per) => (at[`${n}|${per}`] ? value(at[`${n}|${per}`].value, at[`${n}|${per}`].suppressed) : '—'))]),
+      ...periods.map((per) => value(at[`${n}|${per}`]?.value ?? null))]),
     { className: 'numeric' })));
 }
 
@@ -116,7 +118,7 @@ async function purposeSection(body, p) {
     options: { plugins: { legend: { position: 'bottom' } }, scales: { y: { beginAtZero: true } } },
   }, t('by_purpose'), 240);
   body.append(table([t('purpose'), ...years],
-    purposes.map((x) => [purposeName(x), ...years.map((y) => (at[`${x}|${y}`] ? value(at[`${x}|${y}`].value) : '—'))]),
+    purposes.map((x) => [purposeName(x), ...years.map((y) => value(at[`${x}|${y}`]?.value ?? null))]),
     { className: 'numeric' }));
 }
 
@@ -126,7 +128,7 @@ async function prefectureSection(body, p, byPref) {
   for (const r of p.hospitals_listed?.by_prefecture || []) listed[r.prefecture] = r.hospitals;
   const pat = {};
   for (const c of cells) pat[c.prefecture] = c;
-  const shown = cells.filter((c) => !c.suppressed && c.value !== null).sort((a, b) => b.value - a.value);
+  const shown = cells.filter((c) => c.value !== null).sort((a, b) => b.value - a.value);
   if (shown.length) {
     const box = h('div', { class: 'chart', id: 'chart-prefecture' });
     body.append(box);
@@ -141,7 +143,7 @@ async function prefectureSection(body, p, byPref) {
   } else body.append(h('p', { class: 'empty' }, t('no_data')));
   const prefs = uniq([...Object.keys(listed), ...Object.keys(pat)]).filter((x) => x !== '').sort();
   body.append(table([t('prefecture'), t('hospitals'), t('patients')],
-    prefs.map((x) => [prefectureName(x), num(listed[x] ?? 0), pat[x] ? value(pat[x].value, pat[x].suppressed) : '—']),
+    prefs.map((x) => [prefectureName(x), num(listed[x] ?? 0), value(pat[x]?.value ?? null)]),
     { caption: t('by_prefecture_table'), className: 'numeric', id: 'table-prefecture' }));
 }
 
@@ -163,7 +165,7 @@ async function portfolioSection(body, p) {
     h('div', {}, h('h3', {}, t('listed_by_accreditation')), table([t('accreditation'), t('hospitals')],
       (l.by_accreditation || []).map((r) => [accreditationName(r.accreditation), num(r.hospitals)]), { className: 'numeric' })),
     h('div', {}, h('h3', {}, t('charge_per_patient')), table([t('purpose'), t('charge')],
-      (p.charge_per_patient_by_purpose || []).map((r) => [purposeName(r.purpose), value(r.charge_jpy_per_patient, r.charge_jpy_per_patient === null, yen)]),
+      (p.charge_per_patient_by_purpose || []).map((r) => [purposeName(r.purpose), value(r.charge_jpy_per_patient, false, yen)]),
       { className: 'numeric' })));
   const ref = p.patients_by_referral_channel || [];
   const refTotal = ref.reduce((s, r) => s + (published(r.value) || 0), 0);
@@ -171,12 +173,13 @@ async function portfolioSection(body, p) {
     h('div', {}, h('h3', {}, t('referral')), table([t('referral_channel'), t('patients'), t('share')],
       ref.map((r) => [channelName(r.referral_channel), value(r.value), r.value === null || !refTotal ? value(null) : pct(r.value / refTotal)]),
       { className: 'numeric' })),
-    h('div', {}, h('h3', {}, t('remote_then_visit')), table([t('purpose'), t('patients')],
-      (p.remote_second_opinion_then_visit || []).map((r) => [purposeName(r.purpose), value(r.value)]), { className: 'numeric' })),
+    h('div', {}, h('h3', {}, t('referral_org')), table([t('referral_org'), t('patients')],
+      (p.patients_by_referral_org || []).filter((r) => r.referral_org !== '').map((r) => [r.referral_org, value(r.value)]),
+      { className: 'numeric' })),
     h('div', { class: 'wide' }, h('h3', {}, t('supply_demand')), table(
       [t('nationality'), t('language'), t('treatment_patients'), t('hospitals_able'), t('patients_per_hospital')],
       (p.supply_demand || []).map((r) => [countryName(r.nationality), languageName(r.language), value(r.treatment_patients),
-        num(r.hospitals_able), r.treatment_patients === null ? value(null) : num(r.patients_per_hospital, 1)]),
+        num(r.hospitals_able), r.patients_per_hospital === null ? '—' : num(r.patients_per_hospital, 1)]),
       { className: 'numeric' })));
 }
 
@@ -200,8 +203,8 @@ async function completenessSection(body, p) {
     },
     options: { plugins: { legend: { position: 'bottom' } }, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
   }, t('completeness'), 240);
-  body.append(table([t('period'), t('listed'), t('reported'), t('nil_reports'), t('on_time'), t('reported_pct')],
-    rows.map((r) => [r.period, num(r.listed), num(r.reported), num(r.nil_reports), num(r.on_time), r.listed ? pct(r.reported / r.listed) : '—']),
+  body.append(table([t('period'), t('listed'), t('reported'), t('on_time'), t('reported_pct')],
+    rows.map((r) => [r.period, num(r.listed), num(r.reported), num(r.on_time), r.listed ? pct(r.reported / r.listed) : '—']),
     { className: 'numeric' }));
 }
 
@@ -216,17 +219,17 @@ async function visaSection(body, p) {
   await chart(box, {
     type: 'bar',
     data: {
-      labels: rows.map((r) => r.year),
+      labels: rows.map((r) => yearLabel(r.year, r.partial)),
       datasets: [
-        { label: t('patients_reported'), data: rows.map((r) => published(r.patients_reported)), backgroundColor: PALETTE[0] },
+        { label: t('patients_with_visa'), data: rows.map((r) => published(r.patients_with_visa)), backgroundColor: PALETTE[0] },
         { label: t('visas_issued'), data: rows.map((r) => published(r.visas_issued)), backgroundColor: PALETTE[1] },
       ],
     },
     options: { plugins: { legend: { position: 'bottom' } }, scales: { y: { beginAtZero: true } } },
   }, t('visa_coverage'), 220);
-  body.append(table([t('year'), t('patients_reported'), t('visas_issued'), t('coverage_ratio')],
-    rows.map((r) => [r.year, value(r.patients_reported), r.visas_issued === null ? '—' : num(r.visas_issued),
-      r.coverage_ratio === null ? '—' : pct(r.coverage_ratio)]),
+  body.append(table([t('year'), t('patients_with_visa'), t('visas_issued'), t('coverage_ratio'), t('visa_unknown_share')],
+    rows.map((r) => [yearLabel(r.year, r.partial), value(r.patients_with_visa), r.visas_issued === null ? '—' : num(r.visas_issued),
+      r.coverage_ratio === null ? '—' : pct(r.coverage_ratio), r.visa_unknown_share === null ? '—' : pct(r.visa_unknown_share)]),
     { className: 'numeric', id: 'table-visa' }));
 }
 
@@ -236,7 +239,7 @@ export async function dashboardPage(ctx) {
   ctx.root.append(status);
   const [p, monthly, byPref] = await Promise.all([
     api('/api/v1/portfolio'),
-    api('/api/v1/statistics', { measure: 'patients', by: 'period,nationality', period: 'month', from: monthsAgo(23) }),
+    api('/api/v1/statistics', { measure: 'patients', by: 'period,nationality', period: 'month' }),
     api('/api/v1/statistics', { measure: 'patients', by: 'prefecture' }),
   ]);
   if (!ctx.current()) return;

@@ -1,0 +1,862 @@
+/*
+ * The protected statistics release: measure each closed month once with
+ * discrete Gaussian noise, post-process, store; see release.h and
+ * docs/disclosure-control.md.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codes.h"
+#include "dp.h"
+#include "log.h"
+#include "release.h"
+#include "statistics.h"
+
+static const char *const dim_names[HUB_REL_NDIMS] = {
+    [HUB_REL_D_NATIONALITY] = "nationality",
+    [HUB_REL_D_PURPOSE] = "purpose",
+    [HUB_REL_D_ICD10_CHAPTER] = "icd10_chapter",
+    [HUB_REL_D_AGE_BAND] = "age_band",
+    [HUB_REL_D_SEX] = "sex",
+    [HUB_REL_D_REFERRAL_CHANNEL] = "referral_channel",
+    [HUB_REL_D_MEDICAL_STAY_VISA] = "medical_stay_visa",
+    [HUB_REL_D_REFERRAL_ORG] = "referral_org",
+    [HUB_REL_D_PREFECTURE] = "prefecture",
+    [HUB_REL_D_HOSPITAL] = "hospital",
+};
+
+/* Per measure: its name and what one patient may add to one cell (the
+ * clip applied to every cell: at most bound x patients). */
+static const struct {
+	const char *name;
+	int64_t bound;
+} measures[HUB_REL_NMEASURES] = {
+    [HUB_REL_M_PATIENTS] = {"patients", 1},
+    [HUB_REL_M_EPISODES] = {"episodes", 2},
+    [HUB_REL_M_VISITS] = {"visits", 16},
+    [HUB_REL_M_INPATIENT_DAYS] = {"inpatient_days", 31},
+    /* 3,000,000 JPY per patient and cell, in units of 10,000 JPY */
+    [HUB_REL_M_CHARGE_JPY] = {"charge_jpy", 300},
+};
+
+#define P  HUB_REL_M_PATIENTS
+#define NA HUB_REL_D_NATIONALITY
+#define PU HUB_REL_D_PURPOSE
+#define HO HUB_REL_D_HOSPITAL
+
+/* The workload: the questions ministry staff ask, and search experience
+ * (hospital x purpose).  Shares add up to 1000; a 2-D query's parent is
+ * the 1-D query of its first dimension, a 1-D query's the total of its
+ * measure (index 0 of each measure's block). */
+static const hub_release_query workload[] = {
+    /* 0 */ {P, 0, {0, 0}, 150, -1},
+    /* 1 */ {P, 1, {NA, 0}, 250, 0},
+    /* 2 */ {P, 1, {PU, 0}, 30, 0},
+    /* 3 */ {P, 1, {HUB_REL_D_ICD10_CHAPTER, 0}, 25, 0},
+    /* 4 */ {P, 1, {HUB_REL_D_AGE_BAND, 0}, 25, 0},
+    /* 5 */ {P, 1, {HUB_REL_D_SEX, 0}, 15, 0},
+    /* 6 */ {P, 1, {HUB_REL_D_REFERRAL_CHANNEL, 0}, 15, 0},
+    /* 7 */ {P, 1, {HUB_REL_D_REFERRAL_ORG, 0}, 25, 0},
+    /* 8 */ {P, 1, {HUB_REL_D_PREFECTURE, 0}, 25, 0},
+    /* 9 */ {P, 1, {HO, 0}, 50, 0},
+    /* 10 */ {P, 2, {NA, PU}, 120, 1},
+    /* 11 */ {P, 2, {NA, HUB_REL_D_MEDICAL_STAY_VISA}, 50, 1},
+    /* 12 */ {P, 2, {HO, PU}, 20, 9},
+    /* 13 */ {HUB_REL_M_EPISODES, 0, {0, 0}, 20, -1},
+    /* 14 */ {HUB_REL_M_EPISODES, 1, {NA, 0}, 20, 13},
+    /* 15 */ {HUB_REL_M_EPISODES, 1, {PU, 0}, 10, 13},
+    /* 16 */ {HUB_REL_M_VISITS, 0, {0, 0}, 15, -1},
+    /* 17 */ {HUB_REL_M_VISITS, 1, {NA, 0}, 15, 16},
+    /* 18 */ {HUB_REL_M_VISITS, 1, {PU, 0}, 10, 16},
+    /* 19 */ {HUB_REL_M_INPATIENT_DAYS, 0, {0, 0}, 15, -1},
+    /* 20 */ {HUB_REL_M_INPATIENT_DAYS, 1, {NA, 0}, 15, 19},
+    /* 21 */ {HUB_REL_M_INPATIENT_DAYS, 1, {PU, 0}, 10, 19},
+    /* 22 */ {HUB_REL_M_CHARGE_JPY, 0, {0, 0}, 30, -1},
+    /* 23 */ {HUB_REL_M_CHARGE_JPY, 1, {NA, 0}, 30, 22},
+    /* 24 */ {HUB_REL_M_CHARGE_JPY, 1, {PU, 0}, 10, 22},
+};
+#define NQUERIES (sizeof(workload) / sizeof(workload[0]))
+
+#undef P
+#undef NA
+#undef PU
+#undef HO
+
+const hub_release_query *
+hub_release_workload(size_t *n)
+{
+	*n = NQUERIES;
+	return (workload);
+}
+
+const char *
+hub_release_dim_name(int d)
+{
+	return (d >= 0 && d < HUB_REL_NDIMS ? dim_names[d] : "");
+}
+
+const char *
+hub_release_measure_name(int m)
+{
+	return (m >= 0 && m < HUB_REL_NMEASURES ? measures[m].name : "");
+}
+
+int
+hub_release_dim_find(const char *name)
+{
+	int d;
+
+	for (d = 0; d < HUB_REL_NDIMS; d++)
+		if (strcmp(name, dim_names[d]) == 0)
+			return (d);
+	return (-1);
+}
+
+int
+hub_release_measure_find(const char *name)
+{
+	int m;
+
+	for (m = 0; m < HUB_REL_NMEASURES; m++)
+		if (strcmp(name, measures[m].name) == 0)
+			return (m);
+	return (-1);
+}
+
+void
+hub_release_dims_text(const hub_release_query *q, char *out, size_t n)
+{
+	snprintf(out, n, "%s%s%s", q->ndims > 0 ? dim_names[q->dims[0]] : "",
+		 q->ndims > 1 ? "," : "",
+		 q->ndims > 1 ? dim_names[q->dims[1]] : "");
+}
+
+int64_t
+hub_release_sensitivity(const hub_release_query *q)
+{
+	/* A patient in up to CELLS_PER_PATIENT cells, each clipped to the
+	 * measure's bound: at worst all in one cell of the marginal, so the
+	 * L2 (and L1) sensitivity is CELLS_PER_PATIENT x bound. */
+	return (HUB_RELEASE_CELLS_PER_PATIENT * measures[q->measure].bound);
+}
+
+static uint64_t
+gcd(uint64_t a, uint64_t b)
+{
+	while (b != 0) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return (a);
+}
+
+void
+hub_release_sigma2(const hub_release_query *q, uint64_t *num, uint64_t *den)
+{
+	/* rho_q = D^2 / (2 sigma^2) = share/1000 * RHO_NUM/RHO_DEN, so
+	 * sigma^2 = D^2 * 1000 * RHO_DEN / (2 * RHO_NUM * share). */
+	uint64_t d = (uint64_t)hub_release_sensitivity(q);
+	uint64_t a = d * d * 1000 * HUB_RELEASE_RHO_DEN;
+	uint64_t b = 2 * (uint64_t)HUB_RELEASE_RHO_NUM * (uint64_t)q->share;
+	uint64_t g = gcd(a, b);
+
+	*num = a / g;
+	*den = b / g;
+}
+
+/* A dimension's fixed domain, sorted (strcmp), for bsearch. */
+struct domain {
+	const char **v;
+	size_t n;
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+static long
+domain_index(const struct domain *d, const char *s)
+{
+	const char **hit = bsearch(&s, d->v, d->n, sizeof(*d->v), cmp_str);
+
+	return (hit == NULL ? -1 : (long)(hit - d->v));
+}
+
+/* One run: the domains, the sampler, the month's queries. */
+struct run {
+	ibx_db *db;
+	ibx_dp *dp;
+	struct domain dom[HUB_REL_NDIMS];
+	ibx_db_result *orgs, *coords, *listed;
+	bool *structural_zero; /* prefecture domain index: no hospital
+				  listed there, so no patient (public) */
+	char chapters[22][3];
+	char prefectures[47][3];
+	struct qdata {
+		size_t n;
+		int64_t *truth, *noisy, *value;
+		double var;
+	} q[NQUERIES];
+};
+
+static const char SQL_HOSPITALS[] =
+    "SELECT code FROM organisations WHERE role = 'hospital' ORDER BY code";
+static const char SQL_LISTED_PREFECTURES[] =
+    "SELECT DISTINCT prefecture FROM hospital_listings ORDER BY 1";
+static const char SQL_COORDINATORS[] =
+    "SELECT code FROM organisations WHERE role = 'coordinator'"
+    " ORDER BY code";
+
+/* The fixed domains: vocabularies (proto/domain), chapters 1-22, the
+ * JIS X 0401 prefectures and "" (no listing), the registered hospitals
+ * and coordinators ("" for none, REFERRAL_OTHER for a code not registered
+ * when the month is measured, so every marginal covers every cell and
+ * sums to the same total).  Registration is public; the cells are not
+ * read here. */
+static ibx_err
+domains_load(struct run *r)
+{
+	static const int vocab[] = {
+	    HUB_REL_D_NATIONALITY,	HUB_REL_D_PURPOSE,
+	    HUB_REL_D_AGE_BAND,		HUB_REL_D_SEX,
+	    HUB_REL_D_REFERRAL_CHANNEL, HUB_REL_D_MEDICAL_STAY_VISA,
+	};
+	const char *const *list;
+	struct domain *d;
+	size_t i, k, n;
+	ibx_err rv;
+
+	for (k = 0; k < sizeof(vocab) / sizeof(vocab[0]); k++) {
+		d = &r->dom[vocab[k]];
+		if ((list = ibx_stat_vocabulary(dim_names[vocab[k]], &n)) ==
+		    NULL)
+			return (IBX_EINVAL);
+		if ((d->v = calloc(n, sizeof(*d->v))) == NULL)
+			return (IBX_ENOMEM);
+		for (i = 0; i < n; i++)
+			d->v[i] = list[i];
+		d->n = n;
+	}
+	d = &r->dom[HUB_REL_D_ICD10_CHAPTER];
+	if ((d->v = calloc(22, sizeof(*d->v))) == NULL)
+		return (IBX_ENOMEM);
+	for (i = 0; i < 22; i++) {
+		snprintf(r->chapters[i], 3, "%zu", i + 1);
+		d->v[d->n++] = r->chapters[i];
+	}
+	d = &r->dom[HUB_REL_D_PREFECTURE];
+	if ((d->v = calloc(48, sizeof(*d->v))) == NULL)
+		return (IBX_ENOMEM);
+	d->v[d->n++] = "";
+	for (i = 0; i < 47; i++) {
+		snprintf(r->prefectures[i], 3, "%02zu", i + 1);
+		if (ibx_code_prefecture_name(r->prefectures[i]) != NULL)
+			d->v[d->n++] = r->prefectures[i];
+	}
+	if ((rv = ibx_db_exec(r->db, SQL_HOSPITALS, 0, NULL, &r->orgs)) !=
+	    IBX_OK)
+		return (rv);
+	if ((rv = ibx_db_exec(r->db, SQL_COORDINATORS, 0, NULL, &r->coords)) !=
+	    IBX_OK)
+		return (rv);
+	d = &r->dom[HUB_REL_D_HOSPITAL];
+	n = (size_t)ibx_db_result_rows(r->orgs);
+	if ((d->v = calloc(n + 1, sizeof(*d->v))) == NULL)
+		return (IBX_ENOMEM);
+	for (i = 0; i < n; i++)
+		d->v[d->n++] = ibx_db_result_value(r->orgs, (int)i, 0);
+	d = &r->dom[HUB_REL_D_REFERRAL_ORG];
+	n = (size_t)ibx_db_result_rows(r->coords);
+	if ((d->v = calloc(n + 2, sizeof(*d->v))) == NULL)
+		return (IBX_ENOMEM);
+	d->v[d->n++] = "";
+	d->v[d->n++] = HUB_RELEASE_REFERRAL_OTHER;
+	for (i = 0; i < n; i++)
+		d->v[d->n++] = ibx_db_result_value(r->coords, (int)i, 0);
+	for (k = 0; k < HUB_REL_NDIMS; k++)
+		qsort(r->dom[k].v, r->dom[k].n, sizeof(*r->dom[k].v), cmp_str);
+	/* Prefectures where no hospital is listed: a cell's prefecture is its
+	 * hospital's listing's, so they hold no patient.  Public knowledge,
+	 * used by the post-processing only. */
+	if ((rv = ibx_db_exec(r->db, SQL_LISTED_PREFECTURES, 0, NULL,
+			      &r->listed)) != IBX_OK)
+		return (rv);
+	d = &r->dom[HUB_REL_D_PREFECTURE];
+	if ((r->structural_zero = calloc(d->n, sizeof(bool))) == NULL)
+		return (IBX_ENOMEM);
+	for (i = 0; i < d->n; i++) {
+		int row;
+
+		r->structural_zero[i] = d->v[i][0] != '\0';
+		for (row = 0; row < ibx_db_result_rows(r->listed); row++)
+			if (strcmp(d->v[i], ibx_db_result_value(r->listed, row,
+								0)) == 0)
+				r->structural_zero[i] = false;
+	}
+	return (IBX_OK);
+}
+
+static void
+run_fini(struct run *r)
+{
+	size_t k;
+
+	for (k = 0; k < HUB_REL_NDIMS; k++)
+		free(r->dom[k].v);
+	for (k = 0; k < NQUERIES; k++) {
+		free(r->q[k].truth);
+		free(r->q[k].noisy);
+		free(r->q[k].value);
+	}
+	ibx_db_result_free(r->orgs);
+	ibx_db_result_free(r->coords);
+	ibx_db_result_free(r->listed);
+	free(r->structural_zero);
+	ibx_dp_free(r->dp);
+}
+
+static size_t
+query_cells(const struct run *r, const hub_release_query *q)
+{
+	size_t n = 1;
+	int i;
+
+	for (i = 0; i < q->ndims; i++)
+		n *= r->dom[q->dims[i]].n;
+	return (n);
+}
+
+/* The month's cells, one column per dimension in enum order, then the
+ * measures in enum order, each clipped to bound x patients
+ * ($2..$5; charges in units of $6 yen, rounded). */
+static const char SQL_CELLS[] =
+    "SELECT c.nationality, c.purpose, c.icd10_chapter::text, c.age_band,"
+    " c.sex, c.referral_channel, c.medical_stay_visa, c.referral_org,"
+    " coalesce(hl.prefecture, ''), c.org_code, c.patients,"
+    " least(c.episodes, $2::bigint * c.patients),"
+    " least(c.outpatient_visits, $3::bigint * c.patients),"
+    " least(c.inpatient_days, $4::bigint * c.patients),"
+    " least(round(c.charge_jpy / $6::numeric)::bigint,"
+    "  $5::bigint * c.patients)"
+    " FROM statistics_cells c"
+    " LEFT JOIN hospital_listings hl ON hl.org_code = c.org_code"
+    " WHERE c.current AND c.period = $1::date";
+#define CELLS_MEASURE0 HUB_REL_NDIMS
+
+/* The true answers of every query over the month's cells. */
+static ibx_err
+measure_truth(struct run *r, const char *period)
+{
+	char b[HUB_REL_NMEASURES][24], first[11];
+	const char *v[6];
+	ibx_db_result *res = NULL;
+	long idx[HUB_REL_NDIMS];
+	size_t k, rows, i;
+	int d, m;
+	ibx_err rv;
+
+	snprintf(first, sizeof(first), "%s-01", period);
+	v[0] = first;
+	for (m = 1; m < HUB_REL_NMEASURES; m++) {
+		snprintf(b[m], sizeof(b[m]), "%lld",
+			 (long long)measures[m].bound);
+		v[m] = b[m];
+	}
+	snprintf(b[0], sizeof(b[0]), "%d", HUB_RELEASE_JPY_UNIT);
+	v[5] = b[0];
+	if ((rv = ibx_db_exec(r->db, SQL_CELLS, 6, v, &res)) != IBX_OK)
+		return (rv);
+	rows = (size_t)ibx_db_result_rows(res);
+	for (i = 0; i < rows; i++) {
+		for (d = 0; d < HUB_REL_NDIMS; d++)
+			idx[d] = domain_index(
+			    &r->dom[d], ibx_db_result_value(res, (int)i, d));
+		if (idx[HUB_REL_D_REFERRAL_ORG] < 0)
+			idx[HUB_REL_D_REFERRAL_ORG] =
+			    domain_index(&r->dom[HUB_REL_D_REFERRAL_ORG],
+					 HUB_RELEASE_REFERRAL_OTHER);
+		for (k = 0; k < NQUERIES; k++) {
+			const hub_release_query *q = &workload[k];
+			long at = 0;
+			int j;
+
+			for (j = 0; j < q->ndims; j++) {
+				if (idx[q->dims[j]] < 0)
+					break;
+				at = at * (long)r->dom[q->dims[j]].n +
+				     idx[q->dims[j]];
+			}
+			if (j < q->ndims) {
+				/* Outside the fixed domain (a programming
+				 * error: intake checks every code): counted
+				 * nowhere, and said. */
+				ibx_log(IBX_LOG_WARN,
+					"release %s: a cell outside the "
+					"domain of query %zu",
+					period, k);
+				continue;
+			}
+			r->q[k].truth[at] += strtoll(
+			    ibx_db_result_value(res, (int)i,
+						CELLS_MEASURE0 + q->measure),
+			    NULL, 10);
+		}
+	}
+	ibx_db_result_free(res);
+	return (IBX_OK);
+}
+
+struct ranked {
+	double frac;
+	size_t i;
+};
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y ? 1 : x > y ? -1 : 0);
+}
+
+static int
+cmp_frac(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->frac != y->frac)
+		return (x->frac < y->frac ? 1 : -1);
+	return (x->i < y->i ? -1 : 1);
+}
+
+ibx_err
+hub_release_project(const double *x, size_t n, int64_t total, int64_t *y)
+{
+	double *u = NULL, sum = 0, lambda = 0, t;
+	struct ranked *fr = NULL;
+	int64_t rest;
+	size_t i, k;
+	ibx_err rv = IBX_OK;
+
+	if (n == 0)
+		return (IBX_OK);
+	if (total <= 0) {
+		memset(y, 0, n * sizeof(*y));
+		return (IBX_OK);
+	}
+	if ((u = malloc(n * sizeof(*u))) == NULL ||
+	    (fr = malloc(n * sizeof(*fr))) == NULL) {
+		rv = IBX_ENOMEM;
+		goto out;
+	}
+	/* Euclidean projection onto {y >= 0, sum y = total} (Duchi et al.,
+	 * ICML 2008): y = max(x - lambda, 0), lambda from the sorted x. */
+	memcpy(u, x, n * sizeof(*u));
+	qsort(u, n, sizeof(*u), cmp_desc);
+	for (k = 0; k < n; k++) {
+		sum += u[k];
+		t = (sum - (double)total) / (double)(k + 1);
+		if (u[k] - t > 0)
+			lambda = t;
+	}
+	/* Integers with the same sum: floors, then one more to the
+	 * largest fractional parts (ties: the earlier cell). */
+	rest = total;
+	for (i = 0; i < n; i++) {
+		double v = fmax(x[i] - lambda, 0);
+
+		y[i] = (int64_t)floor(v);
+		fr[i].frac = v - floor(v);
+		fr[i].i = i;
+		rest -= y[i];
+	}
+	qsort(fr, n, sizeof(*fr), cmp_frac);
+	for (k = 0; rest > 0 && k < n; k++, rest--)
+		y[fr[k].i]++;
+	/* Rounding error of the doubles: take the excess from the largest. */
+	for (k = 0; rest < 0 && k < n; k++)
+		for (; rest < 0 && y[fr[k].i] > 0; rest++)
+			y[fr[k].i]--;
+out:
+	free(u);
+	free(fr);
+	return (rv);
+}
+
+/* Post-processing of one month (docs/disclosure-control.md, section 4):
+ * per measure, the total as the inverse-variance weighted mean of its
+ * direct measurement and the sums of its 1-D marginals; each 1-D marginal
+ * projected onto it (prefectures without a listed hospital held at 0);
+ * each 2-D marginal's rows projected onto their parent's values. */
+static ibx_err
+postprocess(struct run *r)
+{
+	double *x = NULL, num, den;
+	size_t k, j, i, nc, maxn = 0;
+	ibx_err rv = IBX_OK;
+
+	for (k = 0; k < NQUERIES; k++)
+		if (r->q[k].n > maxn)
+			maxn = r->q[k].n;
+	if ((x = malloc(maxn * sizeof(*x))) == NULL)
+		return (IBX_ENOMEM);
+	for (k = 0; k < NQUERIES; k++) {
+		if (workload[k].ndims != 0)
+			continue;
+		num = (double)r->q[k].noisy[0] / r->q[k].var;
+		den = 1 / r->q[k].var;
+		for (j = 0; j < NQUERIES; j++) {
+			double s = 0, v;
+
+			if (workload[j].parent != (int)k)
+				continue;
+			for (i = 0; i < r->q[j].n; i++)
+				s += (double)r->q[j].noisy[i];
+			v = (double)r->q[j].n * r->q[j].var;
+			num += s / v;
+			den += 1 / v;
+		}
+		r->q[k].value[0] = (int64_t)llround(fmax(0, num / den));
+	}
+	for (j = 0; j < NQUERIES; j++) {
+		if (workload[j].ndims != 1)
+			continue;
+		for (i = 0; i < r->q[j].n; i++)
+			x[i] = (double)r->q[j].noisy[i];
+		/* A structural zero stays 0: far below any lambda. */
+		if (workload[j].dims[0] == HUB_REL_D_PREFECTURE)
+			for (i = 0; i < r->q[j].n; i++)
+				if (r->structural_zero[i])
+					x[i] = -1e18;
+		if ((rv = hub_release_project(
+			 x, r->q[j].n, r->q[workload[j].parent].value[0],
+			 r->q[j].value)) != IBX_OK)
+			goto out;
+	}
+	for (j = 0; j < NQUERIES; j++) {
+		const struct qdata *p;
+
+		if (workload[j].ndims != 2)
+			continue;
+		p = &r->q[workload[j].parent];
+		nc = r->dom[workload[j].dims[1]].n;
+		for (i = 0; i < p->n; i++) {
+			size_t c;
+
+			for (c = 0; c < nc; c++)
+				x[c] = (double)r->q[j].noisy[i * nc + c];
+			if ((rv = hub_release_project(
+				 x, nc, p->value[i],
+				 &r->q[j].value[i * nc])) != IBX_OK)
+				goto out;
+		}
+	}
+out:
+	free(x);
+	return (rv);
+}
+
+static const char SQL_MONTH_CLAIM[] =
+    "INSERT INTO release_months (period, measured_now, rho_num, rho_den,"
+    " hospitals, coordinators) VALUES ($1::date, $2::date, $3, $4, $5, $6)"
+    " ON CONFLICT (period) DO NOTHING RETURNING period";
+
+static const char SQL_QUERY_ROW[] =
+    "INSERT INTO release_queries (period, measure, dims, sensitivity,"
+    " sigma2_num, sigma2_den, share_permille, cells)"
+    " VALUES ($1::date, $2, $3, $4, $5, $6, $7, $8)";
+
+static const char SQL_VALUES[] =
+    "INSERT INTO release_values (period, measure, dims, key1, key2, noisy,"
+    " value) SELECT $1::date, $2, $3, k1, k2, n, v FROM unnest($4::text[],"
+    " $5::text[], $6::bigint[], $7::bigint[]) AS u(k1, k2, n, v)";
+
+/* Query k's rows: its keys, measurements and values as array literals
+ * (keys are codes: no quote or backslash), then one INSERT. */
+static ibx_err
+store_query(struct run *r, const char *first, size_t k, long long *rows)
+{
+	const hub_release_query *q = &workload[k];
+	const struct qdata *d = &r->q[k];
+	char *buf[4] = {NULL, NULL, NULL, NULL}, dims[64], s[5][24];
+	size_t len[4], i, n1 = q->ndims > 1 ? r->dom[q->dims[1]].n : 1;
+	FILE *f[4] = {NULL, NULL, NULL, NULL};
+	const char *v[8];
+	uint64_t num, den;
+	int a;
+	ibx_err rv = IBX_OK;
+
+	hub_release_dims_text(q, dims, sizeof(dims));
+	hub_release_sigma2(q, &num, &den);
+	snprintf(s[0], sizeof(s[0]), "%lld",
+		 (long long)hub_release_sensitivity(q));
+	snprintf(s[1], sizeof(s[1]), "%llu", (unsigned long long)num);
+	snprintf(s[2], sizeof(s[2]), "%llu", (unsigned long long)den);
+	snprintf(s[3], sizeof(s[3]), "%d", q->share);
+	snprintf(s[4], sizeof(s[4]), "%zu", d->n);
+	v[0] = first;
+	v[1] = measures[q->measure].name;
+	v[2] = dims;
+	for (a = 0; a < 5; a++)
+		v[3 + a] = s[a];
+	if ((rv = ibx_db_exec(r->db, SQL_QUERY_ROW, 8, v, NULL)) != IBX_OK)
+		return (rv);
+	for (a = 0; a < 4; a++)
+		if ((f[a] = open_memstream(&buf[a], &len[a])) == NULL) {
+			rv = IBX_ENOMEM;
+			goto out;
+		}
+	for (a = 0; a < 4; a++)
+		fputc('{', f[a]);
+	for (i = 0; i < d->n; i++) {
+		const char *k1 = "", *k2 = "";
+
+		if (q->ndims > 0)
+			k1 = r->dom[q->dims[0]].v[i / n1];
+		if (q->ndims > 1)
+			k2 = r->dom[q->dims[1]].v[i % n1];
+		fprintf(f[0], "%s\"%s\"", i ? "," : "", k1);
+		fprintf(f[1], "%s\"%s\"", i ? "," : "", k2);
+		fprintf(f[2], "%s%lld", i ? "," : "", (long long)d->noisy[i]);
+		fprintf(f[3], "%s%lld", i ? "," : "", (long long)d->value[i]);
+	}
+	for (a = 0; a < 4; a++) {
+		fputc('}', f[a]);
+		if (fclose(f[a]) != 0) {
+			f[a] = NULL;
+			rv = IBX_ENOMEM;
+			goto out;
+		}
+		f[a] = NULL;
+	}
+	for (a = 0; a < 4; a++)
+		v[3 + a] = buf[a];
+	if ((rv = ibx_db_exec(r->db, SQL_VALUES, 7, v, NULL)) == IBX_OK)
+		*rows += (long long)d->n;
+out:
+	for (a = 0; a < 4; a++) {
+		if (f[a] != NULL)
+			fclose(f[a]);
+		free(buf[a]);
+	}
+	return (rv);
+}
+
+/* Measure one month in its own transaction; *done false when another run
+ * measured it first. */
+static ibx_err
+measure_month(struct run *r, const char *period, const char *now,
+	      long long *rows, bool *done)
+{
+	char first[11], hs[24], cs[24], rn[24], rd[24];
+	const char *v[6];
+	ibx_db_result *res = NULL;
+	uint64_t num, den;
+	size_t k, i;
+	ibx_err rv;
+
+	*done = false;
+	snprintf(first, sizeof(first), "%s-01", period);
+	snprintf(hs, sizeof(hs), "%zu", r->dom[HUB_REL_D_HOSPITAL].n);
+	snprintf(cs, sizeof(cs), "%zu", r->dom[HUB_REL_D_REFERRAL_ORG].n - 2);
+	snprintf(rn, sizeof(rn), "%d", HUB_RELEASE_RHO_NUM);
+	snprintf(rd, sizeof(rd), "%d", HUB_RELEASE_RHO_DEN);
+	v[0] = first;
+	v[1] = now;
+	v[2] = rn;
+	v[3] = rd;
+	v[4] = hs;
+	v[5] = cs;
+	if ((rv = ibx_db_script(r->db, "BEGIN")) != IBX_OK)
+		return (rv);
+	if ((rv = ibx_db_exec(r->db, SQL_MONTH_CLAIM, 6, v, &res)) != IBX_OK)
+		goto out;
+	if (ibx_db_result_rows(res) == 0)
+		goto out; /* measured already: never twice */
+	for (k = 0; k < NQUERIES; k++) {
+		memset(r->q[k].truth, 0, r->q[k].n * sizeof(int64_t));
+		memset(r->q[k].value, 0, r->q[k].n * sizeof(int64_t));
+	}
+	if ((rv = measure_truth(r, period)) != IBX_OK)
+		goto out;
+	for (k = 0; k < NQUERIES; k++) {
+		hub_release_sigma2(&workload[k], &num, &den);
+		for (i = 0; i < r->q[k].n; i++) {
+			int64_t z;
+
+			if ((rv = ibx_dp_gaussian(r->dp, num, den, &z)) !=
+			    IBX_OK)
+				goto out;
+			r->q[k].noisy[i] = r->q[k].truth[i] + z;
+		}
+		/* The truth is not kept past the noise. */
+		memset(r->q[k].truth, 0, r->q[k].n * sizeof(int64_t));
+	}
+	if ((rv = postprocess(r)) != IBX_OK)
+		goto out;
+	for (k = 0; k < NQUERIES; k++)
+		if ((rv = store_query(r, first, k, rows)) != IBX_OK)
+			goto out;
+	*done = true;
+out:
+	ibx_db_result_free(res);
+	if (rv == IBX_OK && *done)
+		rv = ibx_db_script(r->db, "COMMIT");
+	else
+		ibx_db_script(r->db, "ROLLBACK");
+	return (rv);
+}
+
+/* The clock and the months: now, the last closed month, the last month
+ * whose deadline has passed, and the months from the first submitted
+ * one up to $2 (or that last due month) not measured yet. */
+static const char SQL_CLOCK[] =
+    "WITH n AS (SELECT coalesce($1::date, (SELECT value::date FROM settings"
+    "  WHERE name = 'release_now'), current_date) AS now,"
+    " coalesce((SELECT value::integer FROM settings"
+    "  WHERE name = 'reporting_deadline_day'), 15) AS dd)"
+    " SELECT to_char(now, 'YYYY-MM-DD'),"
+    " to_char(date_trunc('month', now) - interval '1 month', 'YYYY-MM'),"
+    " to_char(date_trunc('month', now) - CASE WHEN now >"
+    "  date_trunc('month', now) + (dd - 1) * interval '1 day'"
+    "  THEN interval '1 month' ELSE interval '2 months' END, 'YYYY-MM')"
+    " FROM n";
+
+static const char SQL_TODO[] =
+    "SELECT to_char(g, 'YYYY-MM') FROM generate_series("
+    " (SELECT min(period) FROM statistics_submissions),"
+    " $1::date, interval '1 month') g"
+    " WHERE NOT EXISTS (SELECT 1 FROM release_months m"
+    "  WHERE m.period = g) ORDER BY 1";
+
+static const char SQL_YEAR_MONTHS[] =
+    "SELECT count(*) FROM release_months"
+    " WHERE period >= date_trunc('year', $1::date)"
+    " AND period < date_trunc('year', $1::date) + interval '1 year'";
+
+/* YYYY-MM-DD with a valid YYYY-MM and a day 01..31 (PostgreSQL checks
+ * the rest). */
+static bool
+date_valid(const char *s)
+{
+	char month[8];
+
+	if (strlen(s) != 10 || s[7] != '-' || s[8] < '0' || s[8] > '3' ||
+	    s[9] < '0' || s[9] > '9')
+		return (false);
+	memcpy(month, s, 7);
+	month[7] = '\0';
+	return (ibx_period_valid(month));
+}
+
+ibx_err
+hub_release_run(ibx_db *db, const char *until, const char *now,
+		hub_release_report *report, char *err, size_t n)
+{
+	struct run r;
+	ibx_db_result *clock = NULL, *todo = NULL, *yr = NULL;
+	const char *v[1];
+	char last[11];
+	struct timespec t0, t1;
+	size_t k, i, rows;
+	bool done;
+	ibx_err rv;
+
+	memset(&r, 0, sizeof(r));
+	memset(report, 0, sizeof(*report));
+	r.db = db;
+	err[0] = '\0';
+	if (now != NULL && !date_valid(now)) {
+		snprintf(err, n, "parameter \"now\": must be YYYY-MM-DD");
+		return (IBX_EINVAL);
+	}
+	if (until != NULL && !ibx_period_valid(until)) {
+		snprintf(err, n, "parameter \"until\": must be YYYY-MM");
+		return (IBX_EINVAL);
+	}
+	v[0] = now;
+	if ((rv = ibx_db_exec(db, SQL_CLOCK, 1, v, &clock)) != IBX_OK)
+		goto out;
+	snprintf(report->now, sizeof(report->now), "%s",
+		 ibx_db_result_value(clock, 0, 0));
+	if (until != NULL &&
+	    strcmp(until, ibx_db_result_value(clock, 0, 1)) > 0) {
+		snprintf(err, n,
+			 "parameter \"until\": %s is not closed (now is %s; "
+			 "a month is closed once it is over)",
+			 until, report->now);
+		rv = IBX_EINVAL;
+		goto out;
+	}
+	snprintf(report->until, sizeof(report->until), "%s",
+		 until != NULL ? until : ibx_db_result_value(clock, 0, 2));
+	snprintf(last, sizeof(last), "%s-01", report->until);
+	v[0] = last;
+	if ((rv = ibx_db_exec(db, SQL_TODO, 1, v, &todo)) != IBX_OK)
+		goto out;
+	rows = (size_t)ibx_db_result_rows(todo);
+	if (rows == 0)
+		goto out;
+	if ((rv = ibx_dp_new(&r.dp)) != IBX_OK ||
+	    (rv = domains_load(&r)) != IBX_OK)
+		goto out;
+	for (k = 0; k < NQUERIES; k++) {
+		uint64_t num, den;
+
+		r.q[k].n = query_cells(&r, &workload[k]);
+		hub_release_sigma2(&workload[k], &num, &den);
+		r.q[k].var = (double)num / (double)den;
+		if ((r.q[k].truth = calloc(r.q[k].n, sizeof(int64_t))) ==
+			NULL ||
+		    (r.q[k].noisy = calloc(r.q[k].n, sizeof(int64_t))) ==
+			NULL ||
+		    (r.q[k].value = calloc(r.q[k].n, sizeof(int64_t))) ==
+			NULL) {
+			rv = IBX_ENOMEM;
+			goto out;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < rows; i++) {
+		const char *p = ibx_db_result_value(todo, (int)i, 0);
+
+		if ((rv = measure_month(&r, p, report->now, &report->values,
+					&done)) != IBX_OK) {
+			snprintf(err, n, "month %s: not measured: %s", p,
+				 ibx_strerror(rv));
+			goto out;
+		}
+		if (!done)
+			continue;
+		if (report->months++ == 0)
+			snprintf(report->first, sizeof(report->first), "%s",
+				 p);
+		snprintf(report->last, sizeof(report->last), "%s", p);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	report->seconds = (double)(t1.tv_sec - t0.tv_sec) +
+			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (report->months > 0) {
+		snprintf(last, sizeof(last), "%s-01", report->last);
+		v[0] = last;
+		if ((rv = ibx_db_exec(db, SQL_YEAR_MONTHS, 1, v, &yr)) !=
+		    IBX_OK)
+			goto out;
+		report->measured_year = atoi(ibx_db_result_value(yr, 0, 0));
+	}
+out:
+	if (rv != IBX_OK && rv != IBX_EINVAL && err[0] == '\0')
+		snprintf(err, n, "release failed: %s", ibx_strerror(rv));
+	ibx_db_result_free(clock);
+	ibx_db_result_free(todo);
+	ibx_db_result_free(yr);
+	run_fini(&r);
+	return (rv);
+}

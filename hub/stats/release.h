@@ -1,0 +1,135 @@
+/*
+ * The protected statistics release: every closed reporting month is
+ * measured once, with discrete Gaussian noise (proto/crypto/dp.h) under a
+ * zero-concentrated differential privacy (zCDP) budget, then post-
+ * processed into consistent, non-negative integers (deploy/sql/010).
+ * Every statistic that leaves the hub, a hospital's own figures apart, is
+ * read from these values (stat_table.c); docs/disclosure-control.md states
+ * the guarantee and its accounting.
+ *
+ * The rules, with their sources:
+ *  - Closed: a month is closed when it is before the month of "now"
+ *    (settings.release_now, or today); an open month is never measured.
+ *    Without --until, a run measures the closed months whose reporting
+ *    deadline (settings.reporting_deadline_day of the next month) has
+ *    passed.  A measured month is final: late or resubmitted cells are
+ *    stored for the hospital's own figures but never measured again.
+ *  - Unit of privacy: one patient as a hospital counts patients, in one
+ *    month.  Each patient is assumed to fall in at most
+ *    HUB_RELEASE_CELLS_PER_PATIENT cells of the hospital's month (the cap
+ *    on episodes per patient per period), and every cell's sums are
+ *    clipped to the per-patient bounds below times its patients.
+ *  - Budget: rho = 1/6 per month, so 2 per calendar year over everything
+ *    released (Bun and Steinke 2016: zCDP composes by adding rho; a query
+ *    of L2 sensitivity D with discrete Gaussian noise of variance s^2
+ *    costs D^2 / (2 s^2), Canonne, Kamath and Steinke 2020).
+ *    Each query gets a fixed share (per mille) of the month's rho.
+ */
+#ifndef HUB_RELEASE_H
+#define HUB_RELEASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "err.h"
+
+/* The month's budget rho = NUM/DEN, and the calendar year's (12 months). */
+#define HUB_RELEASE_RHO_NUM 1
+#define HUB_RELEASE_RHO_DEN 6
+
+/* Cells one patient may fall in within a hospital's month. */
+#define HUB_RELEASE_CELLS_PER_PATIENT 2
+
+/* The referral_org key of a coordinator not registered at the hub. */
+#define HUB_RELEASE_REFERRAL_OTHER "unregistered"
+
+/* Charges are measured in units of this many yen. */
+#define HUB_RELEASE_JPY_UNIT 10000
+
+/* The dimensions of the release. */
+enum hub_release_dim {
+	HUB_REL_D_NATIONALITY,
+	HUB_REL_D_PURPOSE,
+	HUB_REL_D_ICD10_CHAPTER,
+	HUB_REL_D_AGE_BAND,
+	HUB_REL_D_SEX,
+	HUB_REL_D_REFERRAL_CHANNEL,
+	HUB_REL_D_MEDICAL_STAY_VISA,
+	HUB_REL_D_REFERRAL_ORG,
+	HUB_REL_D_PREFECTURE,
+	HUB_REL_D_HOSPITAL,
+	HUB_REL_NDIMS
+};
+
+/* The measures. */
+enum hub_release_measure {
+	HUB_REL_M_PATIENTS,
+	HUB_REL_M_EPISODES,
+	HUB_REL_M_VISITS,
+	HUB_REL_M_INPATIENT_DAYS,
+	HUB_REL_M_CHARGE_JPY,
+	HUB_REL_NMEASURES
+};
+
+/* One query of the workload: a measure over the marginal of 0, 1 or 2
+ * dimensions, its share of the month's rho (per mille), and its parent in
+ * the consistency hierarchy (-1 for a total). */
+typedef struct hub_release_query {
+	int measure;
+	int ndims;
+	int dims[2];
+	int share; /* per mille of the month's rho */
+	int parent;
+} hub_release_query;
+
+/* hub_release_workload: the fixed workload (static), *n queries. */
+const hub_release_query *hub_release_workload(size_t *n);
+
+/* hub_release_sigma2: the noise's sigma^2 of query q as num/den:
+ * D^2 * 1000 * RHO_DEN / (2 * RHO_NUM * share), D its L2 sensitivity
+ * (hub_release_sensitivity). */
+void hub_release_sigma2(const hub_release_query *q, uint64_t *num,
+			uint64_t *den);
+int64_t hub_release_sensitivity(const hub_release_query *q);
+
+/* hub_release_dim_name, hub_release_measure_name: the public names
+ * (static), and their inverses (-1 when unknown). */
+const char *hub_release_dim_name(int d);
+const char *hub_release_measure_name(int m);
+int hub_release_dim_find(const char *name);
+int hub_release_measure_find(const char *name);
+
+/* hub_release_dims_text: "nationality,purpose" for query q into out. */
+void hub_release_dims_text(const hub_release_query *q, char *out, size_t n);
+
+/* What a run did. */
+typedef struct hub_release_report {
+	int months;	   /* months measured by this run */
+	char first[8];	   /* YYYY-MM, or "" */
+	char last[8];	   /* YYYY-MM, or "" */
+	long long values;  /* release_values rows written */
+	double seconds;	   /* wall time of the measurements */
+	char until[8];	   /* the last month considered */
+	char now[11];	   /* the clock used, YYYY-MM-DD */
+	int measured_year; /* for the year of last: months measured in all */
+} hub_release_report;
+
+/* hub_release_run: measure every closed month up to until (YYYY-MM, or
+ * NULL: the last closed month whose reporting deadline has passed) that
+ * is not measured yet, from the earliest month with cells, each in its own
+ * transaction.  now: YYYY-MM-DD, or NULL for settings.release_now or
+ * today.  IBX_EINVAL with err (n bytes) naming the parameter when until is
+ * not a closed month; database errors as ibx_db_exec. */
+ibx_err hub_release_run(ibx_db *db, const char *until, const char *now,
+			hub_release_report *report, char *err, size_t n);
+
+/* hub_release_project: the post-processing step (exposed for its unit
+ * test): the integers y[0..n-1] >= 0 with sum total that are nearest to
+ * x in least squares, rounded so the sum stays total (floors, then +1 to
+ * the largest fractional parts).  IBX_ENOMEM. */
+ibx_err hub_release_project(const double *x, size_t n, int64_t total,
+			    int64_t *y);
+
+#endif /* HUB_RELEASE_H */
