@@ -340,28 +340,20 @@ ibx_stat_vocabulary(const char *key, size_t *n)
 {
 	static const struct {
 		const char *key;
-		const char *const *list;
-		size_t n;
+		ibx_code_list_id list;
 	} lists[] = {
-#define VOCAB(k, l) {k, l, sizeof(l) / sizeof(l[0]) - 1}
-	    VOCAB("purpose", purposes),
-	    VOCAB("age_band", age_bands),
-	    VOCAB("sex", sexes),
-	    VOCAB("referral_channel", channels),
-	    VOCAB("medical_stay_visa", yes_no_unknown),
-#undef VOCAB
+	    {"purpose", IBX_LIST_PURPOSE},
+	    {"age_band", IBX_LIST_AGE_BAND},
+	    {"sex", IBX_LIST_SEX},
+	    {"referral_channel", IBX_LIST_REFERRAL_CHANNEL},
+	    {"medical_stay_visa", IBX_LIST_ANSWER},
+	    {"nationality", IBX_LIST_COUNTRY},
 	};
 	size_t i;
 
-	if (strcmp(key, "nationality") == 0) {
-		*n = ibx_iso3166_alpha2_len;
-		return (ibx_iso3166_alpha2);
-	}
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-		if (strcmp(key, lists[i].key) == 0) {
-			*n = lists[i].n;
-			return (lists[i].list);
-		}
+		if (strcmp(key, lists[i].key) == 0)
+			return (ibx_code_list(lists[i].list, n));
 	*n = 0;
 	return (NULL);
 }

@@ -27,7 +27,6 @@ base(hub_rank_input *in)
 	in->km = 25;
 	in->radius_km = 50;
 	in->experience = 40;
-	in->cell_key = 12345;
 	in->k = 10;
 	in->nationality = "CN";
 	in->purpose = "treatment";
