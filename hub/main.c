@@ -45,6 +45,9 @@ struct hub_config {
 	long http_threads;
 	int insecure_tcp;
 	int no_db;
+	long session_idle;
+	long session_max;
+	long signin_lock;
 	ibx_transport_opts tls;
 };
 
@@ -72,7 +75,12 @@ usage(FILE *f)
 	    "connection (8)\n"
 	    "  --http-threads N  HTTP threads and API connections (4)\n"
 	    "  --db-read DSN     the API's reads from this server (a hot "
-	    "standby)\n");
+	    "standby)\n"
+	    "  --session-idle S  end a person's session after S seconds "
+	    "unused (1800)\n"
+	    "  --session-max S   and S seconds after sign-in (43200)\n"
+	    "  --signin-lock S   first lock after 5 failed sign-ins, "
+	    "doubled after each (60)\n");
 }
 
 static int
@@ -94,6 +102,9 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	    {"key", required_argument, NULL, 'k'},
 	    {"ca", required_argument, NULL, 'a'},
 	    {"crl", required_argument, NULL, 'r'},
+	    {"session-idle", required_argument, NULL, 'I'},
+	    {"session-max", required_argument, NULL, 'M'},
+	    {"signin-lock", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -135,6 +146,21 @@ parse_args(int argc, char **argv, struct hub_config *c)
 				optarg, 1, WORKERS_MAX,
 				ch == 'w' ? &c->workers : &c->http_threads,
 				err, sizeof(err)) != IBX_OK) {
+				fprintf(stderr, "inbound-hub: %s\n", err);
+				return (-1);
+			}
+			break;
+		case 'I':
+		case 'M':
+		case 'L':
+			if (hub_query_long(ch == 'I'   ? "--session-idle"
+					   : ch == 'M' ? "--session-max"
+						       : "--signin-lock",
+					   optarg, 1, 7 * 86400,
+					   ch == 'I'   ? &c->session_idle
+					   : ch == 'M' ? &c->session_max
+						       : &c->signin_lock,
+					   err, sizeof(err)) != IBX_OK) {
 				fprintf(stderr, "inbound-hub: %s\n", err);
 				return (-1);
 			}
@@ -220,7 +246,13 @@ run_serve(const struct hub_config *c)
 	void *args[WORKERS_MAX];
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
-	hub_api api = {NULL, NULL, c->web, (int)c->k};
+	hub_api api = {NULL,
+		       NULL,
+		       c->web,
+		       (int)c->k,
+		       (int)c->session_idle,
+		       (int)c->session_max,
+		       (int)c->signin_lock};
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	sigset_t sigs;
 	char addr[64], where[160];

@@ -1,5 +1,6 @@
 /* libmicrohttpd server; see http.h. */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,14 @@ struct hub_http {
 	struct MHD_Daemon *daemon;
 	hub_http_handler handler;
 	void *arg;
+};
+
+/* One request's state between libmicrohttpd's calls: the body read so far
+ * (a POST, PUT or DELETE), and whether it grew past HUB_HTTP_MAX_BODY. */
+struct request_state {
+	char *body;
+	size_t len;
+	int too_big;
 };
 
 struct collect {
@@ -49,6 +58,8 @@ send_response(struct MHD_Connection *conn, hub_http_response *r)
 	    r->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL) {
 		free(r->body);
+		free(r->set_cookie[0]);
+		free(r->set_cookie[1]);
 		return (MHD_NO);
 	}
 	if (r->content_type != NULL)
@@ -61,6 +72,22 @@ send_response(struct MHD_Connection *conn, hub_http_response *r)
 		MHD_add_response_header(resp,
 					MHD_HTTP_HEADER_CONTENT_DISPOSITION,
 					r->content_disposition);
+	for (size_t i = 0; i < 2; i++)
+		if (r->set_cookie[i] != NULL) {
+			MHD_add_response_header(resp,
+						MHD_HTTP_HEADER_SET_COOKIE,
+						r->set_cookie[i]);
+			free(r->set_cookie[i]);
+			r->set_cookie[i] = NULL;
+		}
+	if (r->allow != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->retry_after > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%d", r->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	ret = MHD_queue_response(conn, (unsigned)r->status, resp);
@@ -77,29 +104,100 @@ plain_error(hub_http_response *r, int status, const char *json)
 	r->content_type = "application/json";
 }
 
+/* Methods whose body is read. */
+static int
+takes_body(const char *method)
+{
+	return (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+		strcmp(method, "DELETE") == 0);
+}
+
+/* The peer's address as text into out (n bytes), "" when unknown. */
+static void
+client_address(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+	out[0] = '\0';
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)n);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **state,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct request_state *st = *state;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (st == NULL)
+		return;
+	/* A body may hold a password: wiped before it is freed. */
+	if (st->body != NULL)
+		explicit_bzero(st->body, st->len);
+	free(st->body);
+	free(st);
+	*state = NULL;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
 	   size_t *upload_size, void **state)
 {
 	struct hub_http *h = cls;
+	struct request_state *st = *state;
 	hub_http_request req;
 	hub_http_response resp;
 	struct collect c;
-	static int first;
+	char *grown;
 
 	(void)version;
-	(void)upload_data;
-	if (*state == NULL) {
+	if (st == NULL) {
 		/* First call for this request: headers only. */
-		*state = &first;
+		if ((st = calloc(1, sizeof(*st))) == NULL)
+			return (MHD_NO);
+		*state = st;
 		return (MHD_YES);
 	}
 	memset(&resp, 0, sizeof(resp));
-	if (*upload_size != 0) {
+	if (*upload_size != 0 && !takes_body(method)) {
 		*upload_size = 0;
 		plain_error(&resp, 405,
 			    "{\"error\":\"request bodies are not accepted\"}");
+		return (send_response(conn, &resp));
+	}
+	if (*upload_size != 0) {
+		/* More of the body: kept up to the limit, the rest dropped. */
+		if (st->too_big ||
+		    st->len + *upload_size > HUB_HTTP_MAX_BODY) {
+			st->too_big = 1;
+		} else if ((grown = realloc(st->body, st->len + *upload_size +
+							  1)) == NULL) {
+			st->too_big = 1;
+		} else {
+			st->body = grown;
+			memcpy(st->body + st->len, upload_data, *upload_size);
+			st->len += *upload_size;
+			st->body[st->len] = '\0';
+		}
+		*upload_size = 0;
+		return (MHD_YES);
+	}
+	if (st->too_big) {
+		plain_error(&resp, 413,
+			    "{\"error\":\"body: larger than 8192 bytes\"}");
 		return (send_response(conn, &resp));
 	}
 	memset(&req, 0, sizeof(req));
@@ -118,6 +216,19 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	req.accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_ACCEPT);
+	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_COOKIE);
+	req.origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_ORIGIN);
+	req.host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					       MHD_HTTP_HEADER_HOST);
+	req.csrf_token =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	req.content_type = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	client_address(conn, req.client, sizeof(req.client));
+	req.body = st->body;
+	req.body_len = st->len;
 	h->handler(h->arg, &req, &resp);
 	return (send_response(conn, &resp));
 }
@@ -147,7 +258,7 @@ hub_http_start(const char *addr, int port, unsigned nthreads,
 	    (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, nthreads,
 	    MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_CONNECTION_TIMEOUT,
 	    30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-	    MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		IBX_ERROR("http: cannot listen on %s:%d", addr, port);
 		free(h);

@@ -3,7 +3,8 @@
  * binds to one address (loopback unless told otherwise), turns each request
  * into a hub_http_request (method, path, decoded query arguments, the
  * headers the API reads) and sends back whatever the handler fills in.
- * Requests with a body are refused (405): the API is read-only so far.
+ * A body is read only for POST, PUT and DELETE, up to HUB_HTTP_MAX_BODY
+ * bytes (413 beyond); GET and HEAD with a body are refused (405).
  */
 #ifndef HUB_HTTP_H
 #define HUB_HTTP_H
@@ -13,6 +14,7 @@
 #include "err.h"
 
 #define HUB_HTTP_MAX_ARGS 32
+#define HUB_HTTP_MAX_BODY 8192 /* bytes: a sign-in or a shortlist change */
 
 typedef struct hub_http_arg {
 	const char *key;
@@ -28,6 +30,19 @@ typedef struct hub_http_request {
 	size_t nargs;
 	const char *authorization; /* Authorization header or NULL */
 	const char *accept;	   /* Accept header or NULL */
+	/* For sessions (issue 17): the Cookie, Origin, Host, X-CSRF-Token and
+	 * Content-Type headers (or NULL), the client's address ("" when
+	 * unknown; the socket's peer, not X-Forwarded-For), and the body of a
+	 * POST, PUT or DELETE (NUL-terminated, body_len bytes before the NUL;
+	 * NULL when there is none). */
+	const char *cookie;
+	const char *origin;
+	const char *host;
+	const char *csrf_token;
+	const char *content_type;
+	char client[64];
+	const char *body;
+	size_t body_len;
 } hub_http_request;
 
 /* What the handler answers: a status and a malloc'd body the server frees
@@ -39,6 +54,11 @@ typedef struct hub_http_response {
 	const char *content_type;
 	const char *www_authenticate;	 /* static, or NULL */
 	const char *content_disposition; /* static, or NULL */
+	/* Set-Cookie headers: malloc'd strings the server sends and frees
+	 * (NULL for none). */
+	char *set_cookie[2];
+	const char *allow; /* Allow header of a 405, static, or NULL */
+	int retry_after;   /* Retry-After header in seconds, or 0 */
 } hub_http_response;
 
 typedef void (*hub_http_handler)(void *arg, const hub_http_request *req,

@@ -33,6 +33,9 @@ struct ctl_config {
 	const char *period_column;
 	const char *nationality_column;
 	const char *value_column;
+	/* accounts */
+	const char *login;
+	const char *password_file;
 };
 
 int ctl_token_create(const struct ctl_config *c, ibx_db *db);
@@ -40,5 +43,10 @@ int ctl_token_revoke(const struct ctl_config *c, ibx_db *db);
 int ctl_token_list(const struct ctl_config *c, ibx_db *db);
 int ctl_audit_verify(const struct ctl_config *c, ibx_db *db);
 int ctl_series_import(const struct ctl_config *c, ibx_db *db);
+/* users.c: people's accounts (issue 17). */
+int ctl_user_create(const struct ctl_config *c, ibx_db *db);
+int ctl_user_disable(const struct ctl_config *c, ibx_db *db);
+int ctl_user_reset(const struct ctl_config *c, ibx_db *db);
+int ctl_user_list(const struct ctl_config *c, ibx_db *db);
 
 #endif /* HUB_CTL_H */
