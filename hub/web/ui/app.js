@@ -47,6 +47,10 @@ const MENUS = {
 
 let seq = 0;
 let drawing = false;
+// The address whose page is on screen: a scroll seen after the address
+// changed but before its page is drawn (the browser clamping the old,
+// shorter page) belongs to no page.
+let drawnHash = null;
 
 // Scroll positions by address, for this tab.
 const SCROLL_KEY = 'ibx.scroll';
@@ -58,7 +62,7 @@ function scrollMap() {
   }
 }
 function saveScroll() {
-  if (drawing) return;
+  if (drawing || window.location.hash !== drawnHash) return;
   const m = scrollMap();
   m[window.location.hash] = Math.round(window.scrollY);
   const keys = Object.keys(m);
@@ -102,6 +106,7 @@ export async function render() {
   } finally {
     if (my === seq) {
       drawing = false;
+      drawnHash = window.location.hash;
       const y = scrollMap()[window.location.hash];
       window.scrollTo(0, y > 0 ? y : 0);
     }
@@ -171,6 +176,9 @@ function start() {
   window.addEventListener('hashchange', () => {
     render().then(() => document.getElementById('main').focus({ preventScroll: true }));
   });
+  // Positions are restored here, once the page is drawn, not by the
+  // browser on the page before.
+  if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual';
   let pending = false;
   window.addEventListener('scroll', () => {
     if (pending) return;
