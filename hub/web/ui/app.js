@@ -91,9 +91,9 @@ function header(s, navKey) {
       h('a', { href, 'aria-current': key === navKey ? 'page' : null }, ta(key)))))] : []));
   const who = document.getElementById('who');
   who.replaceChildren(...(s ? [t('signed_in_as'), h('strong', { 'data-role': s.role }, t(`role_${s.role}`)),
-    s.org ? ` ${s.org}` : ''] : []));
+    s.org ? ` ${s.org}` : '', s.login ? h('span', { class: 'login-name' }, ` (${s.login})`) : ''] : []));
   const logout = document.getElementById('logout');
-  logout.textContent = t('logout');
+  logout.textContent = ta('logout');
   logout.hidden = !s;
 }
 
