@@ -297,7 +297,11 @@ try {
       for (let i = 1; i <= 5; i++) {
         await lpage.fill('#password', `wrong-${i}-password`);
         await lpage.fill('#totp', '123456');
-        await lpage.evaluate(() => { document.getElementById('signin-status').textContent = ''; });
+        await lpage.evaluate(() => {
+          const st = document.getElementById('signin-status');
+          st.textContent = '';
+          st.className = '';
+        });
         await lpage.click('#signin-button');
         await lpage.waitForFunction(() => document.getElementById('signin-status').className === 'error');
       }
@@ -306,9 +310,13 @@ try {
       await shot(lpage, `${lang}-lock-1-five-failures`);
       await lpage.fill('#password', PASSWORD);
       await lpage.fill('#totp', totp(LOCK_KEY[lang]));
-      await lpage.evaluate(() => { document.getElementById('signin-status').textContent = ''; });
+      await lpage.evaluate(() => {
+        const st = document.getElementById('signin-status');
+        st.textContent = '';
+        st.className = '';
+      });
       await lpage.click('#signin-button');
-      await lpage.waitForFunction(() => document.getElementById('signin-status').textContent !== '');
+      await lpage.waitForFunction(() => document.getElementById('signin-status').className === 'error');
       const sixth = await lpage.textContent('#signin-status');
       ok(sixth.includes(say.locked) && /\d/.test(sixth) && lpage.url().includes('#/login'),
         `${lang}: the sixth attempt, right password and code, is refused while locked`, sixth);
