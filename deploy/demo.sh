@@ -254,6 +254,27 @@ hospital=$(./build/hub/inboundctl token create --db "$dsn" --role hospital --org
 	--label demo --expires 1d 2>/dev/null)
 printf '  ministry     %s\n  coordinator  %s\n  hospital     %s  (%s)\n' \
 	"$ministry" "$coordinator" "$hospital" "$hosp_code"
+
+# People's accounts (issue 17, docs/accounts.md): a random password each,
+# in a 0600 file (never in argv), and a one-time enrolment code; the first
+# sign-in shows the TOTP QR code once.  A rerun resets them.
+say "accounts for signing in with a password and a TOTP code (docs/accounts.md)"
+coord_code=$(basename "$(ls "$var"/coordinators/*.json | head -1)" .json)
+(umask 077 && : >"$var/demo-passwords")
+for spec in "demo.ministry ministry" "demo.coordinator coordinator $coord_code" "demo.hospital hospital $hosp_code"; do
+	read -r login role org <<<"$spec"
+	(umask 077 && head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$var/pw.tmp")
+	printf '%s %s\n' "$login" "$(cat "$var/pw.tmp")" >>"$var/demo-passwords"
+	if ./build/hub/inboundctl user list --db "$dsn" | grep -q " $login "; then
+		code=$(./build/hub/inboundctl user reset --db "$dsn" --login "$login" --password-file "$var/pw.tmp" 2>/dev/null)
+	else
+		code=$(./build/hub/inboundctl user create --db "$dsn" --login "$login" --role "$role" \
+			${org:+--org "$org"} --password-file "$var/pw.tmp" 2>/dev/null)
+	fi
+	printf '  %-17s %-12s enrolment code %s\n' "$login" "$role" "$code"
+done
+rm -f "$var/pw.tmp"
+echo "  passwords: $var/demo-passwords (mode 0600)"
 replayed
 
 say "national statistics: patients by nationality, $first to $last (disclosure-controlled)"
@@ -285,5 +306,5 @@ if [ "$once" -eq 1 ]; then
 	say "done (--once)"
 	exit 0
 fi
-say "serving $api until Ctrl-C: open $api/ and sign in with a token above"
+say "serving $api until Ctrl-C: open $api/ and sign in with an account or a token above"
 wait "$hub_pid"

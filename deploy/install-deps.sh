@@ -11,6 +11,7 @@ packages=(
 	libpq-dev postgresql-15
 	libssl-dev openssl
 	libmicrohttpd-dev libjansson-dev libcsv-dev libcmocka-dev
+	libsodium-dev liboath-dev libqrencode-dev oathtool
 	curl jq ca-certificates
 	nginx
 )

@@ -62,6 +62,9 @@ struct hub_config {
 	long http_threads;
 	int insecure_tcp;
 	int no_db;
+	long session_idle;
+	long session_max;
+	long signin_lock;
 	ibx_transport_opts tls;
 	ibx_transport_limits limits; /* of the tls+tcp:// port */
 };
@@ -110,6 +113,11 @@ usage(FILE *f)
 	    "  --max-busy N             connections with a request in "
 	    "flight (32; each may\n"
 	    "                           hold a 4 MiB partial frame)\n"
+	    "  --session-idle S  end a person's session after S seconds "
+	    "unused (1800)\n"
+	    "  --session-max S   and S seconds after sign-in (43200)\n"
+	    "  --signin-lock S   first lock after 5 failed sign-ins, "
+	    "doubled after each (60)\n"
 	    "\n"
 	    "A DSN on the command line must not hold a password: use "
 	    "passfile= (mode 0600),\n"
@@ -182,6 +190,9 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	    {"max-conns", required_argument, NULL, 'C'},
 	    {"max-conns-per-addr", required_argument, NULL, 'Y'},
 	    {"max-busy", required_argument, NULL, 'B'},
+	    {"session-idle", required_argument, NULL, 'I'},
+	    {"session-max", required_argument, NULL, 'M'},
+	    {"signin-lock", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -251,6 +262,21 @@ parse_args(int argc, char **argv, struct hub_config *c)
 				optarg, 1, WORKERS_MAX,
 				ch == 'w' ? &c->workers : &c->http_threads,
 				err, sizeof(err)) != IBX_OK) {
+				fprintf(stderr, "inbound-hub: %s\n", err);
+				return (-1);
+			}
+			break;
+		case 'I':
+		case 'M':
+		case 'L':
+			if (hub_query_long(ch == 'I'   ? "--session-idle"
+					   : ch == 'M' ? "--session-max"
+						       : "--signin-lock",
+					   optarg, 1, 7 * 86400,
+					   ch == 'I'   ? &c->session_idle
+					   : ch == 'M' ? &c->session_max
+						       : &c->signin_lock,
+					   err, sizeof(err)) != IBX_OK) {
 				fprintf(stderr, "inbound-hub: %s\n", err);
 				return (-1);
 			}
@@ -491,7 +517,11 @@ run_serve(const struct hub_config *c)
 	void *args[WORKERS_MAX];
 	ibx_rep_server *rep = NULL;
 	hub_http *http = NULL;
-	hub_api api = {.web_root = c->web, .k_threshold = (int)c->k};
+	hub_api api = {.web_root = c->web,
+		       .k_threshold = (int)c->k,
+		       .session_idle = (int)c->session_idle,
+		       .session_max = (int)c->session_max,
+		       .signin_lock = (int)c->signin_lock};
 	/* Behind a proxy every connection comes from its address: the
 	 * proxy limits per client (deploy/nginx), the hub only the total. */
 	hub_http_opts http_opts = {(unsigned)c->http_threads,

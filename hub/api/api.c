@@ -131,19 +131,22 @@ params_text(const hub_http_request *req)
 	return (s);
 }
 
-/* GET /api/v1/me: who the token says the caller is. */
+/* GET /api/v1/me: who the token or session says the caller is; for a
+ * person signed in, the account's name and organisation too. */
 void
 hub_api_me(hub_api_call *c, const char *arg, const hub_http_request *req,
 	   hub_http_response *resp)
 {
 	(void)arg;
 	(void)req;
-	json_t *o =
-	    json_pack("{s:s,s:o}", "role", hub_role_name(c->who.role),
-		      "organisation_code",
-		      c->who.org_code[0] != '\0' ? json_string(c->who.org_code)
-						 : json_null());
+	const char *org =
+	    c->who.account_id > 0 ? c->who.account_org : c->who.org_code;
+	json_t *o = json_pack("{s:s,s:o}", "role", hub_role_name(c->who.role),
+			      "organisation_code",
+			      org[0] != '\0' ? json_string(org) : json_null());
 
+	if (o != NULL && c->who.account_id > 0)
+		json_object_set_new(o, "login", json_string(c->who.login));
 	hub_api_json(resp, 200,
 		     o != NULL ? json_dumps(o, JSON_COMPACT) : NULL);
 	json_decref(o);
@@ -154,6 +157,8 @@ hub_api_me(hub_api_call *c, const char *arg, const hub_http_request *req,
 #define ANY_ROLE                                                              \
 	(ROLES(HUB_ROLE_MINISTRY) | ROLES(HUB_ROLE_COORDINATOR) |             \
 	 ROLES(HUB_ROLE_HOSPITAL))
+/* A route anyone may call, without a token or session (sign-in). */
+#define PUBLIC ROLES(HUB_ROLE_NONE)
 
 /* A path parameter's rule: none, an organisation code, or a name. */
 enum route_param {
@@ -162,72 +167,124 @@ enum route_param {
 	PARAM_NAME,	/* the rest of the path, checked by the handler */
 };
 
-/* The routes under /api/v1, matched in order: a path, or a prefix that a
- * parameter completes ({code}, {name}); the roles that may call it, and
- * what the others are told (403). */
+/* The routes under /api/v1, matched in order: a method (GET also answers
+ * HEAD), a path, or a prefix that a parameter completes ({code}, {name});
+ * the roles that may call it, and what the others are told (403). */
 static const struct route {
+	const char *method;
 	const char *path;
 	enum route_param param;
 	hub_api_handler handler;
 	unsigned roles;
 	const char *forbidden;
 } routes[] = {
-    {"/api/v1/me", PARAM_NONE, hub_api_me, ANY_ROLE, NULL},
-    {"/api/v1/hospitals", PARAM_NONE, hub_api_hospitals_search, ANY_ROLE,
-     NULL},
-    {"/api/v1/hospitals/", PARAM_ORG_CODE, hub_api_hospitals_get, ANY_ROLE,
-     NULL},
-    {"/api/v1/airports", PARAM_NONE, hub_api_airports, ANY_ROLE, NULL},
-    {"/api/v1/statistics", PARAM_NONE, hub_api_statistics, ANY_ROLE,
+    {"GET", "/api/v1/me", PARAM_NONE, hub_api_me, ANY_ROLE, NULL},
+    {"GET", "/api/v1/hospitals", PARAM_NONE, hub_api_hospitals_search,
+     ANY_ROLE, NULL},
+    {"GET", "/api/v1/hospitals/", PARAM_ORG_CODE, hub_api_hospitals_get,
+     ANY_ROLE, NULL},
+    {"GET", "/api/v1/airports", PARAM_NONE, hub_api_airports, ANY_ROLE, NULL},
+    {"GET", "/api/v1/statistics", PARAM_NONE, hub_api_statistics, ANY_ROLE,
      "role: may not read statistics"},
-    {"/api/v1/statistics/growth", PARAM_NONE, hub_api_statistics_growth,
+    {"GET", "/api/v1/statistics/growth", PARAM_NONE, hub_api_statistics_growth,
      ANY_ROLE, "role: may not read statistics"},
-    {"/api/v1/portfolio", PARAM_NONE, hub_api_portfolio,
+    {"GET", "/api/v1/portfolio", PARAM_NONE, hub_api_portfolio,
      ROLES(HUB_ROLE_MINISTRY), "role: the portfolio is for the ministry"},
-    {"/api/v1/portfolio/series/", PARAM_NAME, hub_api_series,
+    {"GET", "/api/v1/portfolio/series/", PARAM_NAME, hub_api_series,
      ROLES(HUB_ROLE_MINISTRY), "role: series are for the ministry"},
-    {"/api/v1/coordinators", PARAM_NONE, hub_api_coordinators, ANY_ROLE, NULL},
-    {"/api/v1/submissions", PARAM_NONE, hub_api_submissions,
+    {"GET", "/api/v1/coordinators", PARAM_NONE, hub_api_coordinators, ANY_ROLE,
+     NULL},
+    {"GET", "/api/v1/submissions", PARAM_NONE, hub_api_submissions,
      ROLES(HUB_ROLE_MINISTRY) | ROLES(HUB_ROLE_HOSPITAL),
      "role: submissions are for hospitals and the ministry"},
-    {"/api/v1/completeness", PARAM_NONE, hub_api_completeness,
+    {"GET", "/api/v1/completeness", PARAM_NONE, hub_api_completeness,
      ROLES(HUB_ROLE_MINISTRY), "role: completeness is for the ministry"},
+    {"POST", "/api/v1/session", PARAM_NONE, hub_api_session_create, PUBLIC,
+     NULL},
+    {"DELETE", "/api/v1/session", PARAM_NONE, hub_api_session_delete, ANY_ROLE,
+     NULL},
+    {"GET", "/api/v1/shortlist", PARAM_NONE, hub_api_shortlist_get, ANY_ROLE,
+     NULL},
+    {"PUT", "/api/v1/shortlist/", PARAM_ORG_CODE, hub_api_shortlist_put,
+     ANY_ROLE, NULL},
+    {"DELETE", "/api/v1/shortlist/", PARAM_ORG_CODE, hub_api_shortlist_delete,
+     ANY_ROLE, NULL},
 };
 
-/* The route for path, and its parameter in *arg ("" for none); NULL when
- * no route matches. */
+static int
+path_matches(const struct route *r, const char *path)
+{
+	return (r->param == PARAM_NONE
+		    ? strcmp(path, r->path) == 0
+		    : strncmp(path, r->path, strlen(r->path)) == 0);
+}
+
+/* The route for method and path, and its parameter in *arg ("" for none);
+ * NULL when none matches, with *other set when the path has routes for
+ * other methods only (405). */
 static const struct route *
-route_find(const char *path, const char **arg)
+route_find(const char *method, const char *path, const char **arg, int *other)
 {
 	const struct route *r;
-	size_t i, n;
+	size_t i;
 
+	*other = 0;
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		r = &routes[i];
-		n = strlen(r->path);
-		if (r->param == PARAM_NONE ? strcmp(path, r->path) == 0
-					   : strncmp(path, r->path, n) == 0) {
-			*arg = r->param == PARAM_NONE ? "" : path + n;
-			return (r);
+		if (!path_matches(r, path))
+			continue;
+		if (strcmp(method, r->method) != 0) {
+			*other = 1;
+			continue;
 		}
+		*arg = r->param == PARAM_NONE ? "" : path + strlen(r->path);
+		return (r);
 	}
 	return (NULL);
 }
 
-static void
-route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
+/* The methods a path is served with, for a 405's Allow header. */
+static const char *
+allowed(const char *path)
 {
-	const struct route *r;
-	const char *arg = "";
+	size_t i;
+	int get = 0, post = 0, put = 0, del = 0;
 
-	if ((r = route_find(req->path, &arg)) == NULL) {
-		hub_api_error(resp, 404, "no such resource");
-		return;
-	}
-	if ((r->roles & ROLES(c->who.role)) == 0) {
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (path_matches(&routes[i], path)) {
+			get |= strcmp(routes[i].method, "GET") == 0;
+			post |= strcmp(routes[i].method, "POST") == 0;
+			put |= strcmp(routes[i].method, "PUT") == 0;
+			del |= strcmp(routes[i].method, "DELETE") == 0;
+		}
+	if (post && del)
+		return ("POST, DELETE");
+	if (get && put && del)
+		return ("GET, HEAD, PUT, DELETE");
+	if (put && del)
+		return ("PUT, DELETE");
+	return ("GET, HEAD");
+}
+
+static void
+route(hub_api_call *c, const struct route *r, const char *arg,
+      const hub_http_request *req, hub_http_response *resp)
+{
+	const char *why = NULL;
+
+	if (r->roles != PUBLIC && (r->roles & ROLES(c->who.role)) == 0) {
 		hub_api_error(resp, 403,
 			      r->forbidden != NULL ? r->forbidden
 						   : "role: not allowed");
+		return;
+	}
+	/* A session's state-changing call must be the page's own (CSRF);
+	 * a bearer token is never sent by a browser on its own. */
+	if (c->who.account_id > 0 && strcmp(r->method, "GET") != 0 &&
+	    !hub_session_csrf_ok(&c->who, req, &why)) {
+		hub_api_error(resp, 403, why);
 		return;
 	}
 	if (r->param == PARAM_ORG_CODE && !ibx_digits(arg, 10)) {
@@ -236,6 +293,23 @@ route(hub_api_call *c, const hub_http_request *req, hub_http_response *resp)
 		return;
 	}
 	r->handler(c, arg, req, resp);
+}
+
+/* Who is calling: a bearer token when an Authorization header is sent,
+ * else a session cookie (looked up on the primary: it records the use). */
+static ibx_err
+identify(hub_api_call *c, const hub_http_request *req)
+{
+	ibx_db *db = NULL;
+	ibx_err rv;
+
+	if (req->authorization != NULL || req->cookie == NULL)
+		return (hub_auth_identify(c->db, req->authorization, &c->who));
+	if ((rv = hub_api_write_db(c, &db)) != IBX_OK)
+		return (rv);
+	rv = hub_session_identify(c->api, db, req, &c->who);
+	hub_api_write_db_give(c, db != c->db ? db : NULL);
+	return (rv);
 }
 
 /* Record a call in the audit chain: as the audit writer (--db-audit) when
@@ -263,8 +337,11 @@ audit(hub_api *api, const hub_api_call *c, const hub_http_request *req,
 static void
 api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
 {
+	const struct route *r;
+	const char *arg = "";
 	hub_api_call c;
-	char *params = NULL;
+	char *params = NULL, *full = NULL;
+	int other = 0;
 	ibx_err rv;
 
 	memset(&c, 0, sizeof(c));
@@ -273,24 +350,43 @@ api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
 		hub_api_db_error(resp, rv);
 		return;
 	}
-	rv = hub_auth_identify(c.db, req->authorization, &c.who);
+	r = route_find(req->method, req->path, &arg, &other);
+	rv = r != NULL && r->roles == PUBLIC ? IBX_OK : identify(&c, req);
 	if (rv == IBX_ENOTFOUND) {
-		hub_api_error(
-		    resp, 401,
-		    "authorization: a valid bearer token is required");
+		hub_api_error(resp, 401,
+			      "authorization: a valid bearer token or "
+			      "session is required");
 		resp->www_authenticate = "Bearer realm=\"inbound-exchange\"";
 	} else if (rv != IBX_OK)
 		hub_api_db_error(resp, rv);
+	else if (r == NULL && other) {
+		hub_api_error(resp, 405, "method: not served on this path");
+		resp->allow = allowed(req->path);
+	} else if (r == NULL)
+		hub_api_error(resp, 404, "no such resource");
 	else
-		route(&c, req, resp);
+		route(&c, r, arg, req, resp);
+	/* A person's name goes with the call (no token id to name them). */
+	if (c.who.account_id > 0 && c.audit_note[0] == '\0')
+		snprintf(c.audit_note, sizeof(c.audit_note), "account=%s",
+			 c.who.login);
 	/* Every call is recorded, refused ones too; an answer whose call
 	 * cannot be recorded is not given. */
-	if ((params = params_text(req)) == NULL ||
-	    audit(api, &c, req, resp->status, params) != IBX_OK) {
+	if ((params = params_text(req)) != NULL && c.audit_note[0] != '\0' &&
+	    (full = malloc(strlen(params) + strlen(c.audit_note) + 2)) != NULL)
+		sprintf(full, "%s%s%s", c.audit_note,
+			params[0] != '\0' ? "&" : "", params);
+	if (params == NULL || (c.audit_note[0] != '\0' && full == NULL) ||
+	    audit(api, &c, req, resp->status, full != NULL ? full : params) !=
+		IBX_OK) {
 		IBX_ERROR("api: cannot write the audit entry for %s",
 			  req->path);
+		free(resp->set_cookie[0]);
+		free(resp->set_cookie[1]);
+		resp->set_cookie[0] = resp->set_cookie[1] = NULL;
 		hub_api_error(resp, 503, "audit log unavailable: try again");
 	}
+	free(full);
 	free(params);
 	hub_dbpool_give(api->pool, c.db);
 }
@@ -329,16 +425,24 @@ hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
 {
 	hub_api *api = arg;
 
-	/* What the server could not pass on (a NUL, text not UTF-8, a body)
-	 * and other methods are refused, and audited (issue 14). */
+	/* What the server could not pass on (a NUL, text not UTF-8, a body
+	 * where none is read) is refused, and audited (issue 14). */
 	if (req->refusal != NULL) {
 		refuse_audited(api, req, resp, req->refusal_status,
 			       req->refusal);
 		return;
 	}
+	/* Under /api/v1 the route table says which methods each path takes;
+	 * everything else is GET only. */
+	if (strncmp(req->path, "/api/v1/", 8) == 0 &&
+	    strcmp(req->path, "/api/v1/openapi.json") != 0) {
+		api_call(api, req, resp);
+		return;
+	}
 	if (strcmp(req->method, "GET") != 0 &&
 	    strcmp(req->method, "HEAD") != 0) {
 		refuse_audited(api, req, resp, 405, "only GET is served");
+		resp->allow = "GET, HEAD";
 		return;
 	}
 	if (strcmp(req->path, "/healthz") == 0) {
@@ -347,10 +451,6 @@ hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
 	}
 	if (strcmp(req->path, "/api/v1/openapi.json") == 0) {
 		hub_static_serve(api->web_root, "/openapi.json", resp);
-		return;
-	}
-	if (strncmp(req->path, "/api/v1/", 8) == 0) {
-		api_call(api, req, resp);
 		return;
 	}
 	if (strcmp(req->path, "/") == 0 ||

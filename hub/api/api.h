@@ -21,6 +21,15 @@
  *   GET /api/v1/coordinators             every role (api_coordinators.c)
  *   GET /api/v1/portfolio                ministry (api_portfolio.c)
  *   GET /api/v1/portfolio/series/{name}  ministry (api_portfolio.c)
+ *   POST /api/v1/session                 sign in: password and TOTP, no
+ *                                        token (api_session.c)
+ *   DELETE /api/v1/session               sign out (a session cookie)
+ *   GET /api/v1/shortlist                a signed-in person's shortlist
+ *   PUT, DELETE /api/v1/shortlist/{code} add, remove (api_shortlist.c)
+ *
+ * A call with a session cookie instead of a bearer token that changes
+ * state (any method but GET and HEAD) must carry the session's CSRF token
+ * in X-CSRF-Token, and its Origin, when sent, must name this host.
  */
 #ifndef HUB_API_H
 #define HUB_API_H
@@ -60,6 +69,13 @@ typedef struct hub_api {
 	/* The audit writer's connections (--db-audit: a role that may only
 	 * append to the audit chain), or NULL to write with the above. */
 	hub_dbpool *audit_pool;
+	/* Sessions (api_session.c; 0 takes the default in brackets):
+	 * seconds of inactivity [1800] and of age [43200] after which a
+	 * session ends; the first lock's length after failed sign-ins [60],
+	 * doubled at each further failure. */
+	int session_idle;
+	int session_max;
+	int signin_lock;
 } hub_api;
 
 /* One API call in progress: the connection it holds, who is calling, and
@@ -69,6 +85,9 @@ typedef struct hub_api_call {
 	ibx_db *db;
 	hub_principal who;
 	int cells;
+	/* What the audit adds to the call's parameters ("login=...&outcome=
+	 * ..." for a sign-in); never a secret. */
+	char audit_note[256];
 } hub_api_call;
 
 /* hub_api_stat_query_parse: a statistics query from req's parameters,
@@ -133,5 +152,46 @@ void hub_api_submissions(hub_api_call *c, const char *arg,
 void hub_api_completeness(hub_api_call *c, const char *arg,
 			  const hub_http_request *req,
 			  hub_http_response *resp);
+void hub_api_session_create(hub_api_call *c, const char *arg,
+			    const hub_http_request *req,
+			    hub_http_response *resp);
+void hub_api_session_delete(hub_api_call *c, const char *arg,
+			    const hub_http_request *req,
+			    hub_http_response *resp);
+void hub_api_shortlist_get(hub_api_call *c, const char *arg,
+			   const hub_http_request *req,
+			   hub_http_response *resp);
+void hub_api_shortlist_put(hub_api_call *c, const char *arg,
+			   const hub_http_request *req,
+			   hub_http_response *resp);
+void hub_api_shortlist_delete(hub_api_call *c, const char *arg,
+			      const hub_http_request *req,
+			      hub_http_response *resp);
+
+/* hub_session_identify: the person behind req's session cookie
+ * (ibx_session=64 hex digits), when its session is live under api's
+ * time-outs; its last use moves to now.  IBX_ENOTFOUND when there is no
+ * such cookie or session (ended, idle, too old, or the account disabled),
+ * IBX_EDBDOWN or IBX_EDB when the database cannot say.  db must be the
+ * primary (the lookup writes). */
+ibx_err hub_session_identify(const hub_api *api, ibx_db *db,
+			     const hub_http_request *req, hub_principal *out);
+
+/* hub_session_csrf_ok: whether a state-changing call from a session is
+ * the page's own: X-CSRF-Token's SHA-256 is the session's, and Origin,
+ * when sent, is this host (http:// or https:// and the Host header).  A
+ * refusal's reason goes to why (static). */
+int hub_session_csrf_ok(const hub_principal *who, const hub_http_request *req,
+			const char **why);
+
+/* hub_session_origin_ok: whether req's Origin, when sent, names the host
+ * it was sent to. */
+int hub_session_origin_ok(const hub_http_request *req);
+
+/* hub_api_write_db: the primary's connection for a call that writes
+ * (c->db, or one from the write pool when reads go to a standby); give it
+ * back with hub_api_write_db_give. */
+ibx_err hub_api_write_db(hub_api_call *c, ibx_db **db);
+void hub_api_write_db_give(hub_api_call *c, ibx_db *db);
 
 #endif /* HUB_API_H */

@@ -34,6 +34,14 @@ typedef struct hub_principal {
 	int64_t token_id; /* 0 when anonymous */
 	hub_role role;
 	char org_code[11]; /* a hospital's own organisation, else "" */
+	/* A person signed in with a session cookie (api_session.c): the
+	 * account, its name and organisation (a coordinator's firm too), and
+	 * the SHA-256 of the session's CSRF token; account_id is 0 for a
+	 * bearer token. */
+	int64_t account_id;
+	char login[65];
+	char account_org[11];
+	uint8_t csrf_hash[32];
 } hub_principal;
 
 /* hub_auth_identify: the principal behind an Authorization header value

@@ -1,5 +1,6 @@
 /* libmicrohttpd server; see http.h. */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -33,10 +34,15 @@ struct hub_http {
 };
 
 /* One request's state, from its request line to its end: the raw URI's
- * length (the query string undecoded) and whether the headers were seen. */
+ * length (the query string undecoded), whether the headers were seen, and
+ * the body read so far (a POST, PUT or DELETE) and whether it grew past
+ * HUB_HTTP_MAX_BODY. */
 struct req_state {
 	size_t uri_len;
 	int started;
+	char *body;
+	size_t len;
+	int too_big;
 };
 
 static void *
@@ -55,10 +61,18 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	     enum MHD_RequestTerminationCode toe)
 {
+	struct req_state *st = *state;
+
 	(void)cls;
 	(void)conn;
 	(void)toe;
-	free(*state);
+	if (st == NULL)
+		return;
+	/* A body may hold a password: wiped before it is freed. */
+	if (st->body != NULL)
+		explicit_bzero(st->body, st->len);
+	free(st->body);
+	free(st);
 	*state = NULL;
 }
 
@@ -193,6 +207,8 @@ send_response(struct MHD_Connection *conn, hub_http_response *r)
 	    r->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL) {
 		free(r->body);
+		free(r->set_cookie[0]);
+		free(r->set_cookie[1]);
 		return (MHD_NO);
 	}
 	if (r->content_type != NULL)
@@ -205,6 +221,22 @@ send_response(struct MHD_Connection *conn, hub_http_response *r)
 		MHD_add_response_header(resp,
 					MHD_HTTP_HEADER_CONTENT_DISPOSITION,
 					r->content_disposition);
+	for (size_t i = 0; i < 2; i++)
+		if (r->set_cookie[i] != NULL) {
+			MHD_add_response_header(resp,
+						MHD_HTTP_HEADER_SET_COOKIE,
+						r->set_cookie[i]);
+			free(r->set_cookie[i]);
+			r->set_cookie[i] = NULL;
+		}
+	if (r->allow != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->retry_after > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%d", r->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "Content-Security-Policy", HUB_HTTP_CSP);
@@ -275,21 +307,28 @@ has_body(struct MHD_Connection *conn)
 	return (cl != NULL && strspn(cl, "0 \t") != strlen(cl));
 }
 
+/* Methods whose body is read. */
+static int
+takes_body(const char *method)
+{
+	return (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+		strcmp(method, "DELETE") == 0);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
 	   size_t *upload_size, void **state)
 {
 	struct hub_http *h = cls;
+	struct req_state *st = *state;
 	hub_http_request req;
 	hub_http_response resp;
 	struct collect c;
 	const char *auth = NULL;
 	size_t auth_len = 0;
-	char client[INET6_ADDRSTRLEN * 2 + 8];
-	struct req_state *st = *state;
+	char *grown;
 
-	(void)upload_data;
 	memset(&resp, 0, sizeof(resp));
 	memset(&req, 0, sizeof(req));
 	if (st == NULL) {
@@ -297,24 +336,40 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return (send_response(conn, &resp));
 	}
 	if (!st->started) {
-		/* First call for this request: headers only.  A body is
-		 * refused now, before it is read; the connection is closed
-		 * after the answer. */
+		/* First call for this request: headers only.  A body where
+		 * none is read (GET, HEAD) is refused now, before it is read;
+		 * the connection is closed after the answer. */
 		st->started = 1;
 		if (header_bytes_hidden(conn, method, version, st)) {
 			req.refusal_status = 400;
 			req.refusal = "request: a header holds a NUL byte or "
 				      "whitespace beyond one space";
-		} else if (has_body(conn)) {
+		} else if (has_body(conn) && !takes_body(method)) {
 			req.refusal_status = 405;
 			req.refusal = "request bodies are not accepted";
 		} else
 			return (MHD_YES);
 	} else if (*upload_size != 0) {
-		/* Upload data follows only a body the headers announced,
-		 * refused above; should any come, it is dropped. */
+		/* More of a body: kept up to the limit, the rest dropped
+		 * (and a body where none is read was refused above). */
+		if (!takes_body(method) || st->too_big ||
+		    st->len + *upload_size > HUB_HTTP_MAX_BODY) {
+			st->too_big = takes_body(method);
+		} else if ((grown = realloc(st->body, st->len + *upload_size +
+							  1)) == NULL) {
+			st->too_big = 1;
+		} else {
+			st->body = grown;
+			memcpy(st->body + st->len, upload_data, *upload_size);
+			st->len += *upload_size;
+			st->body[st->len] = '\0';
+		}
 		*upload_size = 0;
 		return (MHD_YES);
+	} else if (st->too_big) {
+		plain_error(&resp, 413,
+			    "{\"error\":\"body: larger than 8192 bytes\"}");
+		return (send_response(conn, &resp));
 	}
 	req.method = method;
 	req.path = url;
@@ -336,8 +391,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	req.authorization = auth;
 	req.accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_ACCEPT);
-	client_address(h, conn, client, sizeof(client));
-	req.client = client;
+	client_address(h, conn, req.client, sizeof(req.client));
 	if (req.refusal == NULL && c.bad != NULL) {
 		req.refusal_status = 400;
 		req.refusal = c.bad;
@@ -352,6 +406,18 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req.refusal_status = 400;
 		req.refusal = "authorization: the header contains a NUL byte";
 	}
+	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_COOKIE);
+	req.origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_ORIGIN);
+	req.host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					       MHD_HTTP_HEADER_HOST);
+	req.csrf_token =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	req.content_type = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	req.body = st->body;
+	req.body_len = st->len;
 	h->handler(h->arg, &req, &resp);
 	return (send_response(conn, &resp));
 }

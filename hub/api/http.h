@@ -3,7 +3,8 @@
  * binds to one address (loopback unless told otherwise), turns each request
  * into a hub_http_request (method, path, decoded query arguments, the
  * headers the API reads) and sends back whatever the handler fills in.
- * Requests with a body are refused (405): the API is read-only so far.
+ * A body is read only for POST, PUT and DELETE, up to HUB_HTTP_MAX_BODY
+ * bytes (413 beyond); GET and HEAD with a body are refused (405).
  *
  * What the server cannot pass on faithfully it refuses, through the
  * handler so that the refusal is audited (issue 14, finding 5): a query
@@ -22,6 +23,7 @@
 #include "err.h"
 
 #define HUB_HTTP_MAX_ARGS 32
+#define HUB_HTTP_MAX_BODY 8192 /* bytes: a sign-in or a shortlist change */
 
 typedef struct hub_http_arg {
 	const char *key;
@@ -37,12 +39,25 @@ typedef struct hub_http_request {
 	size_t nargs;
 	const char *authorization; /* Authorization header or NULL */
 	const char *accept;	   /* Accept header or NULL */
-	const char *client;	   /* client address, "198.51.100.7" */
 	/* Set by the server when the request cannot be served as given: the
 	 * status (400, 405) and the reason the handler must answer and
 	 * audit; 0 and NULL otherwise. */
 	int refusal_status;
 	const char *refusal;
+	/* For sessions (issue 17): the Cookie, Origin, Host, X-CSRF-Token and
+	 * Content-Type headers (or NULL), the client's address
+	 * ("198.51.100.7", or behind the trusted proxy "REAL via PROXY";
+	 * "unknown" when not known), and the body of a POST, PUT or DELETE
+	 * (NUL-terminated, body_len bytes before the NUL; NULL when there is
+	 * none). */
+	const char *cookie;
+	const char *origin;
+	const char *host;
+	const char *csrf_token;
+	const char *content_type;
+	char client[112];
+	const char *body;
+	size_t body_len;
 } hub_http_request;
 
 /* Server options; zero values take the defaults. */
@@ -66,6 +81,11 @@ typedef struct hub_http_response {
 	const char *content_type;
 	const char *www_authenticate;	 /* static, or NULL */
 	const char *content_disposition; /* static, or NULL */
+	/* Set-Cookie headers: malloc'd strings the server sends and frees
+	 * (NULL for none). */
+	char *set_cookie[2];
+	const char *allow; /* Allow header of a 405, static, or NULL */
+	int retry_after;   /* Retry-After header in seconds, or 0 */
 } hub_http_response;
 
 typedef void (*hub_http_handler)(void *arg, const hub_http_request *req,

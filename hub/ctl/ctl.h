@@ -36,6 +36,9 @@ struct ctl_config {
 	/* release */
 	const char *until; /* YYYY-MM */
 	const char *now;   /* YYYY-MM-DD */
+	/* accounts */
+	const char *login;
+	const char *password_file;
 };
 
 int ctl_token_create(const struct ctl_config *c, ibx_db *db);
@@ -44,5 +47,10 @@ int ctl_token_list(const struct ctl_config *c, ibx_db *db);
 int ctl_audit_verify(const struct ctl_config *c, ibx_db *db);
 int ctl_series_import(const struct ctl_config *c, ibx_db *db);
 int ctl_release(const struct ctl_config *c, ibx_db *db);
+/* users.c: people's accounts (issue 17). */
+int ctl_user_create(const struct ctl_config *c, ibx_db *db);
+int ctl_user_disable(const struct ctl_config *c, ibx_db *db);
+int ctl_user_reset(const struct ctl_config *c, ibx_db *db);
+int ctl_user_list(const struct ctl_config *c, ibx_db *db);
 
 #endif /* HUB_CTL_H */

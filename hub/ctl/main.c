@@ -35,6 +35,13 @@ usage(FILE *f)
 	    "       inboundctl token revoke (--id N | --token TOKEN)\n"
 	    "       inboundctl token list\n"
 	    "       inboundctl audit verify\n"
+	    "       inboundctl user create --login NAME --role ministry|"
+	    "coordinator|hospital\n"
+	    "                  [--org CODE] [--label NAME] [--password-file "
+	    "F (0600), else stdin]\n"
+	    "       inboundctl user reset --login NAME [--password-file F]\n"
+	    "       inboundctl user disable --login NAME\n"
+	    "       inboundctl user list\n"
 	    "       inboundctl series import --name NAME --file F.csv "
 	    "[--period-column C]\n"
 	    "                  [--nationality-column C] [--value-column C]\n"
@@ -72,6 +79,8 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 	    {"value-column", required_argument, NULL, 'V'},
 	    {"until", required_argument, NULL, 'U'},
 	    {"now", required_argument, NULL, 'W'},
+	    {"login", required_argument, NULL, 'g'},
+	    {"password-file", required_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -153,6 +162,12 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 			break;
 		case 'W':
 			c->now = optarg;
+			break;
+		case 'g':
+			c->login = optarg;
+			break;
+		case 'p':
+			c->password_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -300,7 +315,7 @@ main(int argc, char **argv)
 	/* Two-word commands: "token create", "audit verify", ... */
 	if (argc > 2 && argv[2][0] != '-' &&
 	    (strcmp(cmd, "token") == 0 || strcmp(cmd, "audit") == 0 ||
-	     strcmp(cmd, "series") == 0)) {
+	     strcmp(cmd, "series") == 0 || strcmp(cmd, "user") == 0)) {
 		snprintf(two, sizeof(two), "%s %s", argv[1], argv[2]);
 		cmd = two;
 		argv++;
@@ -328,6 +343,14 @@ main(int argc, char **argv)
 		status = ctl_series_import(&c, db);
 	else if (strcmp(cmd, "release") == 0)
 		status = ctl_release(&c, db);
+	else if (strcmp(cmd, "user create") == 0)
+		status = ctl_user_create(&c, db);
+	else if (strcmp(cmd, "user disable") == 0)
+		status = ctl_user_disable(&c, db);
+	else if (strcmp(cmd, "user reset") == 0)
+		status = ctl_user_reset(&c, db);
+	else if (strcmp(cmd, "user list") == 0)
+		status = ctl_user_list(&c, db);
 	else {
 		fprintf(stderr, "inboundctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);

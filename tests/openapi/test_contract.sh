@@ -203,6 +203,46 @@ for q in "x=1" "nationality=XX" "from=15"; do
 done
 expect 403 /api/v1/portfolio/series/medical_stay_visas "$coord"
 
+# Accounts (issue 17): sign-in refusals and success, the shortlist and
+# sign-out, each answer checked against the document.
+call() { # STATUS METHOD PATH [curl args]: a call with cookies or a body
+	local want=$1 m=$2 p=$3 out
+	shift 3
+	out=$(curl -sS -X "$m" -w '\n%{content_type}\n%{http_code}' "$@" "$API$p")
+	STATUS=${out##*$'\n'}
+	out=${out%$'\n'*}
+	CONTENT_TYPE=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+	openapi_log "$m" "$p" "$STATUS" "$CONTENT_TYPE" "$BODY"
+	assert_eq "$STATUS" "$want" "$m $p"
+}
+APW='contract test password'
+enrol=$(printf '%s\n' "$APW" | "$CTL_BIN" user create --db "$DSN" --login contract.min --role ministry 2>/dev/null)
+signin() { # STATUS JSON
+	call "$1" POST /api/v1/session -H 'Content-Type: application/json' --data-binary "$2" -D "$WORK/sh"
+}
+signin 400 '{"login": "contract.min"}'
+signin 401 "{\"login\": \"contract.min\", \"password\": \"$APW\"}"
+signin 200 "{\"login\": \"contract.min\", \"password\": \"$APW\", \"enrolment_code\": \"$enrol\"}"
+key=$(echo "$BODY" | jq -r .secret)
+signin 401 "{\"login\": \"contract.min\", \"password\": \"$APW\"}"
+signin 200 "{\"login\": \"contract.min\", \"password\": \"$APW\", \"totp\": \"$(oathtool --totp -b "$key")\"}"
+sid=$(tr -d '\r' <"$WORK/sh" | sed -n 's/^Set-Cookie: ibx_session=\([^;]*\).*/\1/p')
+csrf=$(echo "$BODY" | jq -r .csrf_token)
+for i in 1 2 3 4 5; do signin 401 '{"login": "contract.locked", "password": "wrong password"}'; done
+signin 429 '{"login": "contract.locked", "password": "wrong password"}'
+call 200 GET /api/v1/shortlist -H "Cookie: ibx_session=$sid"
+call 403 GET /api/v1/shortlist -H "Authorization: Bearer $TOKEN"
+call 200 PUT "/api/v1/shortlist/$H" -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+call 403 PUT "/api/v1/shortlist/$H" -H "Cookie: ibx_session=$sid"
+call 404 PUT /api/v1/shortlist/3910119999 -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+call 400 PUT /api/v1/shortlist/12 -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+call 200 DELETE "/api/v1/shortlist/$H" -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+call 200 GET /api/v1/me -H "Cookie: ibx_session=$sid"
+call 400 DELETE /api/v1/session -H "Authorization: Bearer $TOKEN"
+call 200 DELETE /api/v1/session -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+call 401 DELETE /api/v1/session -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+
 # A hub without its web directory has no contract to serve.
 hub_start --web "$WORK/no-web"
 expect 404 /api/v1/openapi.json none

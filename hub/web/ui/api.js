@@ -1,6 +1,11 @@
-// The hub's JSON API, called with the bearer token of this browser tab's
-// session (sessionStorage: gone when the tab closes).
+// The hub's JSON API.  A person signed in with a password and a TOTP code
+// holds an HttpOnly session cookie that every tab sends (issue 17); the
+// page learns who it is from /api/v1/me and sends the session's CSRF token
+// (the readable ibx_csrf cookie) with every change.  An API client or a
+// test may still sign in with a bearer token, kept for this tab only
+// (sessionStorage: gone when the tab closes).
 const KEY = 'ibx.session';
+let person = null;
 
 export class ApiError extends Error {
   constructor(status, message, body) {
@@ -12,10 +17,36 @@ export class ApiError extends Error {
 
 export function session() {
   try {
-    return JSON.parse(sessionStorage.getItem(KEY) || 'null');
+    return JSON.parse(sessionStorage.getItem(KEY) || 'null') || person;
   } catch {
-    return null;
+    return person;
   }
+}
+
+// setPerson(p): the signed-in person ({role, org, login, cookie: true}).
+export function setPerson(p) {
+  person = p;
+}
+
+// loadSession(): ask the hub whether this browser's cookie is a live
+// session (a new tab starts here); nothing when a token is in use.
+export async function loadSession() {
+  if (sessionStorage.getItem(KEY)) return;
+  try {
+    const r = await fetch('/api/v1/me', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    if (!r.ok) {
+      person = null;
+      return;
+    }
+    const me = await r.json();
+    person = { role: me.role, org: me.organisation_code || null, login: me.login || null, cookie: true };
+  } catch {
+    person = null;
+  }
+}
+
+function csrfToken() {
+  return /(?:^|;\s*)ibx_csrf=([0-9a-f]{64})/.exec(document.cookie)?.[1] || '';
 }
 
 export function saveSession(s) {
@@ -24,6 +55,56 @@ export function saveSession(s) {
 
 export function clearSession() {
   sessionStorage.removeItem(KEY);
+  person = null;
+}
+
+async function answer(r) {
+  let body = null;
+  try {
+    body = await r.json();
+  } catch {
+    body = null;
+  }
+  if (!r.ok) {
+    const e = new ApiError(r.status, body?.error || `HTTP ${r.status}`, body);
+    e.retryAfter = Number(r.headers.get('Retry-After')) || 0;
+    throw e;
+  }
+  return body;
+}
+
+// apiSend(method, path, body): a change (POST, PUT, DELETE) with the
+// session's CSRF token; body, when given, is sent as JSON.
+export async function apiSend(method, path, body) {
+  let r;
+  try {
+    r = await fetch(new URL(path, window.location.origin), {
+      method,
+      headers: {
+        Accept: 'application/json',
+        'X-CSRF-Token': csrfToken(),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError(0, `network: ${e.message}`);
+  }
+  return answer(r);
+}
+
+// signOut(): end the person's session at the hub (the cookie is cleared
+// there), or forget this tab's token.
+export async function signOut() {
+  if (person?.cookie) {
+    try {
+      await apiSend('DELETE', '/api/v1/session');
+    } catch {
+      // Signed out locally whatever the hub says.
+    }
+  }
+  clearSession();
 }
 
 // api(path, params, token): the decoded JSON answer; an ApiError (with the
@@ -42,14 +123,7 @@ export async function api(path, params = {}, token = session()?.token) {
   } catch (e) {
     throw new ApiError(0, `network: ${e.message}`);
   }
-  let body = null;
-  try {
-    body = await r.json();
-  } catch {
-    body = null;
-  }
-  if (!r.ok) throw new ApiError(r.status, body?.error || `HTTP ${r.status}`, body);
-  return body;
+  return answer(r);
 }
 
 // apiDownload(path, params, filename): fetch a non-JSON answer (CSV) with

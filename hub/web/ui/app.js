@@ -1,17 +1,26 @@
 // The single-page app: a hash router (the hub serves only / and /ui/...),
 // the header with the role and the language picker, and the pages.
 //
-//   #/login                sign in with a token
+//   #/login                sign in: password and TOTP (or a token)
 //   #/search?...           hospital search (coordinators; every role)
 //   #/hospital/CODE        one hospital's listing and its history
 //   #/coordinators?...     coordinator search
 //   #/dashboard            national figures (ministry)
 //   #/mine                 a hospital's own page (hospital)
-import { ApiError, clearSession, session } from './api.js';
+//   #/shortlist            a person's shortlist (kept at the hub)
+//   #/compare?codes=A,B,.. 2 to 4 hospitals side by side
+//
+// A person's session is a cookie every tab sends: a new tab asks the hub
+// who it is (loadSession) before drawing.  Each address's scroll position
+// is remembered for this tab, so Back returns to the same place in a list.
+import { ApiError, clearSession, loadSession, session, signOut } from './api.js';
 import { errorBox, homeFor } from './common.js';
 import { destroyCharts } from './charts.js';
 import { h } from './dom.js';
 import { LANGS, getLang, setLang, t } from './i18n.js';
+import { ta } from './i18n_account.js';
+import { comparePage } from './pages/compare.js';
+import { shortlistPage } from './pages/shortlist.js';
 import { coordinatorsPage } from './pages/coordinators.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { hospitalPage } from './pages/hospital.js';
@@ -26,15 +35,40 @@ const ROUTES = [
   [/^\/coordinators$/, coordinatorsPage, 'nav_coordinators'],
   [/^\/dashboard$/, dashboardPage, 'nav_dashboard'],
   [/^\/mine$/, minePage, 'nav_mine'],
+  [/^\/shortlist$/, shortlistPage, 'nav_shortlist'],
+  [/^\/compare$/, comparePage, 'nav_shortlist'],
 ];
 
 const MENUS = {
   ministry: [['#/dashboard', 'nav_dashboard'], ['#/search', 'nav_search'], ['#/coordinators', 'nav_coordinators']],
-  coordinator: [['#/search', 'nav_search'], ['#/coordinators', 'nav_coordinators']],
+  coordinator: [['#/search', 'nav_search'], ['#/shortlist', 'nav_shortlist'], ['#/coordinators', 'nav_coordinators']],
   hospital: [['#/mine', 'nav_mine'], ['#/search', 'nav_search'], ['#/coordinators', 'nav_coordinators']],
 };
 
 let seq = 0;
+let drawing = false;
+// The address whose page is on screen: a scroll seen after the address
+// changed but before its page is drawn (the browser clamping the old,
+// shorter page) belongs to no page.
+let drawnHash = null;
+
+// Scroll positions by address, for this tab.
+const SCROLL_KEY = 'ibx.scroll';
+function scrollMap() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SCROLL_KEY) || '{}');
+  } catch {
+    return {};
+  }
+}
+function saveScroll() {
+  if (drawing || window.location.hash !== drawnHash) return;
+  const m = scrollMap();
+  m[window.location.hash] = Math.round(window.scrollY);
+  const keys = Object.keys(m);
+  if (keys.length > 50) delete m[keys[0]];
+  sessionStorage.setItem(SCROLL_KEY, JSON.stringify(m));
+}
 
 function parseHash() {
   const raw = window.location.hash.replace(/^#/, '') || '/';
@@ -56,19 +90,33 @@ function header(s, navKey) {
   const nav = document.getElementById('nav');
   nav.setAttribute('aria-label', t('nav'));
   nav.replaceChildren(...(s ? [h('ul', {},
-    (MENUS[s.role] || MENUS.coordinator).map(([href, key]) => h('li', {},
-      h('a', { href, 'aria-current': key === navKey ? 'page' : null }, t(key)))))] : []));
+    (MENUS[s.role] || MENUS.coordinator).filter(([href]) => href !== '#/shortlist' || s.cookie).map(([href, key]) => h('li', {},
+      h('a', { href, 'aria-current': key === navKey ? 'page' : null }, ta(key)))))] : []));
   const who = document.getElementById('who');
   who.replaceChildren(...(s ? [t('signed_in_as'), h('strong', { 'data-role': s.role }, t(`role_${s.role}`)),
-    s.org ? ` ${s.org}` : ''] : []));
+    s.org ? ` ${s.org}` : '', s.login ? h('span', { class: 'login-name' }, ` (${s.login})`) : ''] : []));
   const logout = document.getElementById('logout');
-  logout.textContent = t('logout');
+  logout.textContent = ta('logout');
   logout.hidden = !s;
 }
 
 // render(): draw the page the address names.
 export async function render() {
   const my = ++seq;
+  drawing = true;
+  try {
+    await draw(my);
+  } finally {
+    if (my === seq) {
+      drawing = false;
+      drawnHash = window.location.hash;
+      const y = scrollMap()[window.location.hash];
+      window.scrollTo(0, y > 0 ? y : 0);
+    }
+  }
+}
+
+async function draw(my) {
   const { path, params } = parseHash();
   const s = session();
   if (!s && path !== '/login') {
@@ -106,6 +154,7 @@ export async function render() {
     if (e instanceof ApiError && e.status === 401) {
       clearSession();
       sessionStorage.setItem('ibx.notice', 'session_ended');
+      ctx.root.replaceChildren();
       window.location.replace('#/login');
       return;
     }
@@ -122,15 +171,27 @@ function start() {
     setLang(ev.target.value);
     render();
   });
-  document.getElementById('logout').addEventListener('click', () => {
-    clearSession();
+  document.getElementById('logout').addEventListener('click', async () => {
+    await signOut();
     window.location.hash = '#/login';
     render();
   });
   window.addEventListener('hashchange', () => {
     render().then(() => document.getElementById('main').focus({ preventScroll: true }));
   });
-  render();
+  // Positions are restored here, once the page is drawn, not by the
+  // browser on the page before.
+  if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual';
+  let pending = false;
+  window.addEventListener('scroll', () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      saveScroll();
+    });
+  }, { passive: true });
+  loadSession().then(render);
 }
 
 start();

@@ -5,7 +5,12 @@
 // under 10, zero included, is not published and is shown as "under 10"
 // (10未満), never as 0, and charts leave a gap for it.  Partial years
 // (not every month released yet) are marked.
-import { api } from '../api.js';
+//
+// Each panel loads on its own (issue 17): it asks for the API answers it
+// needs (each asked once for the page, however many panels need it), and
+// a failed answer shows in that panel only, in the user's language, with a
+// Retry button that asks again; the other panels load as usual.
+import { ApiError, api } from '../api.js';
 import { PALETTE, chart } from '../charts.js';
 import { section } from '../common.js';
 import { PURPOSES } from '../codes.js';
@@ -14,6 +19,7 @@ import {
   accreditationName, channelName, countryName, disclosureText, languageName, num, pct, prefectureName, purposeName, t,
   treatmentName, value, yen,
 } from '../i18n.js';
+import { reasonOf, ta } from '../i18n_account.js';
 
 const TOP_NATIONALITIES = 6;
 
@@ -233,37 +239,83 @@ async function visaSection(body, p) {
     { className: 'numeric', id: 'table-visa' }));
 }
 
+// once(f): f's promise, asked for at most once until it fails.
+function once(f) {
+  let p = null;
+  return () => (p ||= f().catch((e) => {
+    p = null;
+    throw e;
+  }));
+}
+
+// panelError(e, retry): the failure said in the user's language, with a
+// button that loads the panel again.
+function panelError(e, retry) {
+  return h('div', { class: 'error panel-error', role: 'alert' },
+    h('p', {}, ta('panel_failed', { reason: reasonOf(e) })),
+    h('button', { type: 'button', class: 'button retry', onclick: retry }, ta('retry')));
+}
+
 export async function dashboardPage(ctx) {
   ctx.root.append(h('h1', {}, t('dashboard_title')), h('p', { class: 'intro' }, t('dashboard_intro')));
-  const status = h('p', { class: 'loading', role: 'status' }, t('loading'));
-  ctx.root.append(status);
-  const [p, monthly, byPref] = await Promise.all([
-    api('/api/v1/portfolio'),
-    api('/api/v1/statistics', { measure: 'patients', by: 'period,nationality', period: 'month' }),
-    api('/api/v1/statistics', { measure: 'patients', by: 'prefecture' }),
-  ]);
-  if (!ctx.current()) return;
-  const dc = monthly.disclosure_control;
-  status.replaceWith(
-    kpis(p),
-    h('p', { class: 'hint' }, h('span', { class: 'suppressed' }, t('suppressed')), ' — ', t('suppressed_note'),
-      dc?.applied ? ` ${t('disclosure', { x: `${disclosureText(dc.applied)}${dc.k ? `, k = ${dc.k}` : ''}` })}` : ''));
+  const src = {
+    portfolio: once(() => api('/api/v1/portfolio')),
+    monthly: once(() => api('/api/v1/statistics', { measure: 'patients', by: 'period,nationality', period: 'month' })),
+    byPref: once(() => api('/api/v1/statistics', { measure: 'patients', by: 'prefecture' })),
+  };
+  const kpiBox = h('div', { class: 'panel', id: 'panel-kpis', 'data-panel': 'kpis' });
+  const noteBox = h('div', { class: 'panel', id: 'panel-note', 'data-panel': 'note' });
   const grid = h('div', { class: 'dash-grid' });
-  ctx.root.append(grid);
-  // Each section is on the page before it is drawn (a chart sizes itself
-  // from its box).
-  const sections = [
-    ['by_nationality', (b) => nationalitySection(b, p, monthly)],
-    ['by_purpose', (b) => purposeSection(b, p)],
-    ['by_prefecture', (b) => prefectureSection(b, p, byPref)],
-    ['completeness', (b) => completenessSection(b, p)],
-    ['visa_coverage', (b) => visaSection(b, p)],
-    ['portfolio', (b) => portfolioSection(b, p)],
+  ctx.root.append(kpiBox, noteBox, grid);
+  // [id, title key (none for the figures at the top), answers needed,
+  // drawing].
+  const panels = [
+    ['kpis', null, ['portfolio'], (b, d) => b.append(kpis(d.portfolio))],
+    ['note', null, ['monthly'], (b, d) => {
+      const dc = d.monthly.disclosure_control;
+      b.append(h('p', { class: 'hint' }, h('span', { class: 'suppressed' }, t('suppressed')), ' — ', t('suppressed_note'),
+        dc?.applied ? ` ${t('disclosure', { x: `${disclosureText(dc.applied)}${dc.k ? `, k = ${dc.k}` : ''}` })}` : ''));
+    }],
+    ['nationality', 'by_nationality', ['portfolio', 'monthly'], (b, d) => nationalitySection(b, d.portfolio, d.monthly)],
+    ['purpose', 'by_purpose', ['portfolio'], (b, d) => purposeSection(b, d.portfolio)],
+    ['prefecture', 'by_prefecture', ['portfolio', 'byPref'], (b, d) => prefectureSection(b, d.portfolio, d.byPref)],
+    ['completeness', 'completeness', ['portfolio'], (b, d) => completenessSection(b, d.portfolio)],
+    ['visa', 'visa_coverage', ['portfolio'], (b, d) => visaSection(b, d.portfolio)],
+    ['portfolio', 'portfolio', ['portfolio'], (b, d) => portfolioSection(b, d.portfolio)],
   ];
-  for (const [key, draw] of sections) {
-    const b = h('div');
-    grid.append(section(t(key), b));
-    await draw(b).catch((e) => b.append(h('div', { class: 'error', role: 'alert' }, `${t('error')}: ${e.message}`)));
-    if (!ctx.current()) return;
-  }
+  const loads = panels.map(([id, title, needs, draw]) => {
+    let b = id === 'kpis' ? kpiBox : id === 'note' ? noteBox : null;
+    if (!b) {
+      b = h('div', { class: 'panel', id: `panel-${id}`, 'data-panel': id });
+      const sec = section(t(title), b);
+      sec.dataset.panel = id;
+      grid.append(sec);
+    }
+    const load = async () => {
+      b.setAttribute('aria-busy', 'true');
+      b.dataset.state = 'loading';
+      b.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('loading')));
+      try {
+        const d = {};
+        for (const k of needs) d[k] = await src[k]();
+        if (!ctx.current()) return;
+        b.replaceChildren();
+        // A section is on the page before it is drawn (a chart sizes
+        // itself from its box).
+        await draw(b, d);
+        b.dataset.state = 'ready';
+      } catch (e) {
+        if (!ctx.current()) return;
+        if (e instanceof ApiError && e.status === 401) throw e;
+        b.dataset.state = 'failed';
+        b.replaceChildren(panelError(e, () => load().catch(() => {})));
+      } finally {
+        b.setAttribute('aria-busy', 'false');
+      }
+    };
+    return load();
+  });
+  // An ended session sends the user to sign in (the router's 401).
+  const ended = (await Promise.allSettled(loads)).find((r) => r.status === 'rejected');
+  if (ended) throw ended.reason;
 }

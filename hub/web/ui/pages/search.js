@@ -12,6 +12,7 @@ import {
 } from '../i18n.js';
 import { drawMap } from '../map.js';
 import { hospitalName } from './listing.js';
+import { shortlistButton, shortlistLink, shortlistLoad } from './shortlist.js';
 
 const PAGE = 20;
 const FIELDS = ['q', 'treatment', 'department', 'language', 'nationality', 'accepts', 'purpose', 'prefecture',
@@ -179,7 +180,8 @@ function resultCard(x, index, params) {
         ' ', h('strong', { class: 'experience-value' }, experienceText(exp.display ?? exp.patients ?? '—'))) : null,
       (x.reasons || []).length ? h('div', { class: 'reasons' },
         h('span', { class: 'label' }, `${t('why')}:`),
-        h('ul', {}, x.reasons.map((r) => h('li', {}, reasonText(r))))) : null)));
+        h('ul', {}, x.reasons.map((r) => h('li', {}, reasonText(r))))) : null,
+      shortlistButton(x.organisation_code))));
 }
 
 // Why a hospital has its score: each component's points out of its weight,
@@ -253,9 +255,11 @@ export async function searchPage(ctx) {
   for (const k of [...ctx.params.keys()]) if (!FIELDS.includes(k)) ctx.params.delete(k);
   const out = h('section', { class: 'results-area', 'aria-live': 'polite', 'aria-busy': 'true', 'aria-label': t('results') }, loading());
   const airportList = await airports();
+  // A person's shortlist (issue 17): a toggle on each result.
+  await shortlistLoad().catch(() => null);
   ctx.root.append(
     h('h1', {}, t('search_title')),
-    h('p', { class: 'intro' }, t('search_intro')),
+    h('p', { class: 'intro' }, t('search_intro'), ' ', shortlistLink()),
     form(ctx, airportList),
     out);
   await fill(out, results(ctx));
