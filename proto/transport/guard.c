@@ -412,8 +412,16 @@ accept_all(ibx_guard *g)
 
 	for (;;) {
 		len = sizeof(ss);
-		if ((fd = accept(g->lfd, (struct sockaddr *)&ss, &len)) < 0)
+		if ((fd = accept(g->lfd, (struct sockaddr *)&ss, &len)) < 0) {
+			/* Out of descriptors: the listener stays readable,
+			 * so pause rather than spin (the sweep still runs). */
+			if (errno == EMFILE || errno == ENFILE) {
+				g->refused_total++;
+				nanosleep(&(struct timespec){0, 50000000L},
+					  NULL);
+			}
 			return;
+		}
 		if (fcntl(fd, F_SETFL, O_NONBLOCK) != 0 ||
 		    fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
 			close(fd);

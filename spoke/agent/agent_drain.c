@@ -174,8 +174,7 @@ set_aside(spoke_outbox *ob, uint64_t seq, const char *reason,
  * pending/, with a line in DIR/superseded.log (appended and fsynced
  * first), rather than filed as a refusal. */
 static ibx_err
-drop_superseded(spoke_outbox *ob, uint64_t seq, const char *reason,
-		spoke_agent_status *st)
+drop_superseded(spoke_outbox *ob, uint64_t seq, const char *reason)
 {
 	char path[4096];
 	FILE *f;
@@ -195,7 +194,6 @@ drop_superseded(spoke_outbox *ob, uint64_t seq, const char *reason,
 	    rv != IBX_ENOTFOUND)
 		return (rv);
 	IBX_INFO("envelope %" PRIu64 " dropped: %s", seq, reason);
-	(void)st;
 	return (IBX_OK);
 }
 
@@ -347,7 +345,7 @@ requeue(spoke_outbox *ob, spoke_drain_retry *r, struct held *h,
 				 "one later",
 				 seqs[j], kind);
 			held_drop(r, seq);
-			return (drop_superseded(ob, seq, reason, st));
+			return (drop_superseded(ob, seq, reason));
 		}
 	}
 	if ((rv = reseal(ob, r->id, seq, &fresh)) != IBX_OK) {

@@ -1,9 +1,13 @@
 /* Sending with retries; see send.h. */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <time.h>
 
 #include "log.h"
 #include "send.h"
+
+/* Said once per process, not once per envelope. */
+static atomic_bool warned_unverified;
 
 static void
 sleep_ms(long ms)
@@ -28,7 +32,7 @@ spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack)
 	    (rv = spoke_hub_id_open(&o->tls, o->hubs, o->nhubs, o->hub_pin,
 				    &hid)) != IBX_OK)
 		return (rv);
-	if (hid == NULL)
+	if (hid == NULL && !atomic_exchange(&warned_unverified, true))
 		IBX_WARN(
 		    "no --ca: the hub's answers cannot be verified (plain "
 		    "tcp:// for tests only)");
