@@ -31,10 +31,17 @@ fi
 pass "programs, SQL, web pages (with the vendored chart library) and units installed"
 [ -z "$(find "$PREFIX" -name node_modules -o -name package-lock.json)" ] || fail "node_modules or npm files installed"
 pass "no node_modules installed"
-for b in "$PREFIX"/bin/inbound-hub "$PREFIX"/bin/inbound-spoke "$PREFIX"/bin/inboundctl; do
-	n=$(grep -a -c -F -e "$IBX_SOURCE" -e "$IBX_BUILD" "$b" || true)
-	assert_eq "$n" 0 "$(basename "$b"): source or build paths in the binary"
-done
+# A sanitized build keeps each object's source path in the sanitizer's own
+# metadata (GCC's ASan module names ignore -ffile-prefix-map); it is never
+# shipped, so the check is for the others.
+if grep -q '^IBX_SANITIZER:STRING=.' "$IBX_BUILD/CMakeCache.txt" 2>/dev/null; then
+	echo "note: $IBX_BUILD is a sanitized build; source-path check left to the others"
+else
+	for b in "$PREFIX"/bin/inbound-hub "$PREFIX"/bin/inbound-spoke "$PREFIX"/bin/inboundctl; do
+		n=$(grep -a -c -F -e "$IBX_SOURCE" -e "$IBX_BUILD" "$b" || true)
+		assert_eq "$n" 0 "$(basename "$b"): source or build paths in the binary"
+	done
+fi
 
 # A program copied away from its data names the folder it looked for and
 # the flag to use, and exits 2.
