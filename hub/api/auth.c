@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "auth.h"
 #include "crypto.h"
 
@@ -88,14 +89,12 @@ ibx_err
 hub_token_new(char token[HUB_TOKEN_LEN + 1], uint8_t hash[32])
 {
 	uint8_t raw[32];
-	size_t i;
 	ibx_err rv;
 
 	if ((rv = ibx_random(raw, sizeof(raw))) != IBX_OK)
 		return (rv);
 	memcpy(token, "ibx_", 4);
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(token + 4 + 2 * i, 3, "%02x", raw[i]);
+	ibx_hex_encode(raw, sizeof(raw), token + 4);
 	ibx_sha256((const uint8_t *)token, HUB_TOKEN_LEN, hash);
 	explicit_bzero(raw, sizeof(raw));
 	return (IBX_OK);

@@ -22,15 +22,26 @@ static const char SQL_TOKEN_CREATE[] =
     "  ELSE $5::date::timestamptz END AS e) x"
     " WHERE e <= now() + $6::integer * interval '1 day'"
     " RETURNING id, expires_at";
+enum { CREATED_ID, CREATED_EXPIRES };
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())"
     " WHERE id = $1::bigint OR token_hash = $2 RETURNING id";
+enum { REVOKED_ID };
 static const char SQL_TOKEN_LIST[] =
     "SELECT id, role, coalesce(org_code, '-'), coalesce(label, '-'),"
     " created_at::date, coalesce(expires_at::text, '-'),"
     " CASE WHEN revoked_at IS NOT NULL THEN 'revoked'"
     "  WHEN expires_at <= now() THEN 'expired' ELSE 'valid' END"
     " FROM api_tokens ORDER BY id";
+enum {
+	LIST_ID,
+	LIST_ROLE,
+	LIST_ORG,
+	LIST_LABEL,
+	LIST_CREATED,
+	LIST_EXPIRES,
+	LIST_STATE
+};
 
 static int
 expires_valid(const char *s)
@@ -109,11 +120,11 @@ ctl_token_create(const struct ctl_config *c, ibx_db *db)
 	/* The token itself is shown once and stored nowhere. */
 	printf("%s\n", token);
 	fprintf(stderr, "token %s: role %s%s%s, expires %s\n",
-		ibx_db_result_value(res, 0, 0), hub_role_name(role),
+		ibx_db_result_value(res, 0, CREATED_ID), hub_role_name(role),
 		c->org ? ", organisation " : "", c->org ? c->org : "",
-		ibx_db_result_isnull(res, 0, 1)
+		ibx_db_result_isnull(res, 0, CREATED_EXPIRES)
 		    ? "never"
-		    : ibx_db_result_value(res, 0, 1));
+		    : ibx_db_result_value(res, 0, CREATED_EXPIRES));
 	explicit_bzero(token, sizeof(token));
 	ibx_db_result_free(res);
 	return (0);
@@ -147,7 +158,8 @@ ctl_token_revoke(const struct ctl_config *c, ibx_db *db)
 		fprintf(stderr, "inboundctl: no such token\n");
 		status = 1;
 	} else {
-		printf("token %s revoked\n", ibx_db_result_value(res, 0, 0));
+		printf("token %s revoked\n",
+		       ibx_db_result_value(res, 0, REVOKED_ID));
 		status = 0;
 	}
 	ibx_db_result_free(res);
@@ -167,13 +179,13 @@ ctl_token_list(const struct ctl_config *c, ibx_db *db)
 	       "label", "created", "expires", "state");
 	for (i = 0; i < ibx_db_result_rows(res); i++)
 		printf("%-6s %-12s %-11s %-20.20s %-11s %-30s %s\n",
-		       ibx_db_result_value(res, i, 0),
-		       ibx_db_result_value(res, i, 1),
-		       ibx_db_result_value(res, i, 2),
-		       ibx_db_result_value(res, i, 3),
-		       ibx_db_result_value(res, i, 4),
-		       ibx_db_result_value(res, i, 5),
-		       ibx_db_result_value(res, i, 6));
+		       ibx_db_result_value(res, i, LIST_ID),
+		       ibx_db_result_value(res, i, LIST_ROLE),
+		       ibx_db_result_value(res, i, LIST_ORG),
+		       ibx_db_result_value(res, i, LIST_LABEL),
+		       ibx_db_result_value(res, i, LIST_CREATED),
+		       ibx_db_result_value(res, i, LIST_EXPIRES),
+		       ibx_db_result_value(res, i, LIST_STATE));
 	ibx_db_result_free(res);
 	return (0);
 }

@@ -9,6 +9,7 @@ static const char SQL_DESCRIBE[] =
     "SELECT coalesce(host(inet_server_addr()), 'local'), "
     "coalesce(inet_server_port()::text, ''), current_database(), "
     "CASE WHEN pg_is_in_recovery() THEN 'hot standby' ELSE 'primary' END";
+enum { DESCRIBE_HOST, DESCRIBE_PORT, DESCRIBE_DATABASE, DESCRIBE_ROLE };
 
 struct hub_dbpool {
 	pthread_mutex_t mu;
@@ -100,10 +101,11 @@ hub_dbpool_describe(hub_dbpool *p, char *buf, size_t n)
 		return (rv);
 	if ((rv = ibx_db_exec(db, SQL_DESCRIBE, 0, NULL, &res)) != IBX_OK)
 		goto out;
-	snprintf(
-	    buf, n, "%s:%s database %s, %s", ibx_db_result_value(res, 0, 0),
-	    ibx_db_result_value(res, 0, 1), ibx_db_result_value(res, 0, 2),
-	    ibx_db_result_value(res, 0, 3));
+	snprintf(buf, n, "%s:%s database %s, %s",
+		 ibx_db_result_value(res, 0, DESCRIBE_HOST),
+		 ibx_db_result_value(res, 0, DESCRIBE_PORT),
+		 ibx_db_result_value(res, 0, DESCRIBE_DATABASE),
+		 ibx_db_result_value(res, 0, DESCRIBE_ROLE));
 out:
 	ibx_db_result_free(res);
 	hub_dbpool_give(p, db);

@@ -102,13 +102,21 @@ static ibx_err
 read_sql(const char *dir, const char *name, char **out)
 {
 	char path[4096];
+	ibx_err rv;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    sizeof(path)) {
 		IBX_ERROR("migrate: path %s/%s too long", dir, name);
 		return (IBX_EIO);
 	}
-	return (ibx_file_read(path, MIGRATION_MAX_BYTES, out, NULL));
+	if ((rv = ibx_file_read(path, MIGRATION_MAX_BYTES, out, NULL)) ==
+	    IBX_EIO)
+		IBX_ERROR("migrate: cannot read %s: %s", path,
+			  strerror(errno));
+	else if (rv == IBX_ETOOBIG)
+		IBX_ERROR("migrate: %s is over %d bytes", path,
+			  MIGRATION_MAX_BYTES);
+	return (rv);
 }
 
 /*

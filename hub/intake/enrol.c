@@ -10,6 +10,7 @@ static const char SQL_ENROL[] =
     " ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code"
     " RETURNING role)"
     " SELECT role FROM o";
+enum { ENROL_ROLE };
 static const char SQL_CERT[] =
     "INSERT INTO certificates (fingerprint, org_code, der, not_before,"
     " not_after) VALUES ($1, $2, $3, to_timestamp($4::bigint),"
@@ -18,6 +19,7 @@ static const char SQL_REVOKE[] =
     "WITH u AS (UPDATE certificates SET revoked_at ="
     " coalesce(revoked_at, now()) WHERE fingerprint = $1 RETURNING 1)"
     " SELECT count(*) FROM u";
+enum { REVOKE_COUNT };
 
 ibx_err
 hub_enrol_cert(ibx_db *db, ibx_trust *trust, const ibx_cert *cert, char *err,
@@ -54,10 +56,10 @@ hub_enrol_cert(ibx_db *db, ibx_trust *trust, const ibx_cert *cert, char *err,
 	p[1] = (ibx_db_param){role, 0, false};
 	if ((rv = ibx_db_execp(db, SQL_ENROL, 2, p, &res)) != IBX_OK)
 		goto out;
-	if (strcmp(ibx_db_result_value(res, 0, 0), role) != 0) {
+	if (strcmp(ibx_db_result_value(res, 0, ENROL_ROLE), role) != 0) {
 		snprintf(err, n,
 			 "organisation %s is enrolled as a %s, not a %s", code,
-			 ibx_db_result_value(res, 0, 0), role);
+			 ibx_db_result_value(res, 0, ENROL_ROLE), role);
 		rv = IBX_EINVAL;
 		goto out;
 	}
@@ -90,7 +92,8 @@ hub_revoke_cert(ibx_db *db, const ibx_cert *cert)
 	ibx_cert_fingerprint(cert, fp);
 	p = (ibx_db_param){(const char *)fp, IBX_SHA256_LEN, true};
 	rv = ibx_db_execp(db, SQL_REVOKE, 1, &p, &res);
-	if (rv == IBX_OK && strcmp(ibx_db_result_value(res, 0, 0), "0") == 0)
+	if (rv == IBX_OK &&
+	    strcmp(ibx_db_result_value(res, 0, REVOKE_COUNT), "0") == 0)
 		rv = IBX_ENOTFOUND;
 	ibx_db_result_free(res);
 	return (rv);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "civil.h"
 #include "intake.h"
 #include "listing_json.h"
 #include "log.h"
@@ -169,17 +170,6 @@ out:
 		k->release(l);
 }
 
-/* The reporting period now (UTC): later periods are refused. */
-static void
-period_now(char out[8])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 8, "%Y-%m", &tm);
-}
-
 static void
 intake_statistics(hub_intake_worker *w, const ibx_header *h,
 		  const ibx_envelope *env, const ibx_bytes *raw, ibx_ack *ack)
@@ -195,7 +185,7 @@ intake_statistics(hub_intake_worker *w, const ibx_header *h,
 		       "payload: not a CaseStatistics (or a field too long)");
 		goto out;
 	}
-	period_now(now);
+	ibx_period_now(now);
 	if (ibx_statistics_check(s, now, &problems) != IBX_OK) {
 		joined = ibx_problems_join(&problems, "; ");
 		refuse(ack, IBX_ACK_INVALID, "statistics refused: %s",

@@ -9,8 +9,10 @@
 static const char SQL_MESSAGE[] =
     "SELECT (extract(epoch FROM received_at) * 1000)::bigint, outcome"
     " FROM message_log WHERE id = $1 AND envelope IS NOT NULL";
+enum { MESSAGE_RECEIVED_MS, MESSAGE_OUTCOME };
 static const char SQL_ENVELOPE[] =
     "SELECT envelope FROM message_log WHERE id = $1::bigint";
+enum { ENVELOPE_BYTES };
 
 ibx_err
 hub_reverify_message(const hub_verifier *v, ibx_db *db, int64_t id,
@@ -36,10 +38,12 @@ hub_reverify_message(const hub_verifier *v, ibx_db *db, int64_t id,
 		rv = IBX_ENOTFOUND;
 		goto out;
 	}
-	received_ms = strtoll(ibx_db_result_value(res, 0, 0), NULL, 10);
+	received_ms = strtoll(ibx_db_result_value(res, 0, MESSAGE_RECEIVED_MS),
+			      NULL, 10);
 	if (ibx_envelope_decode(
-		(const uint8_t *)ibx_db_result_value(bin, 0, 0),
-		(size_t)ibx_db_result_length(bin, 0, 0), &env) != IBX_OK ||
+		(const uint8_t *)ibx_db_result_value(bin, 0, ENVELOPE_BYTES),
+		(size_t)ibx_db_result_length(bin, 0, ENVELOPE_BYTES),
+		&env) != IBX_OK ||
 	    ibx_header_decode(env.header.data, env.header.len, &h) != IBX_OK) {
 		snprintf(report, n, "message %s: envelope does not decode",
 			 idtext);
@@ -55,7 +59,7 @@ hub_reverify_message(const hub_verifier *v, ibx_db *db, int64_t id,
 		    ": signature and certificate verify (outcome at receipt: "
 		    "%s)",
 		    idtext, h.sender_id, role, h.sequence,
-		    ibx_db_result_value(res, 0, 1));
+		    ibx_db_result_value(res, 0, MESSAGE_OUTCOME));
 		rv = IBX_OK;
 	} else {
 		snprintf(report, n, "message %s from %s: does not verify: %s",

@@ -13,8 +13,11 @@ static const char SQL_STORE_LISTING[] =
     "$6, $7)";
 static const char SQL_STORE_COORDINATOR[] =
     "SELECT ibx_store_coordinator_listing($1, $2::jsonb, $3::bigint, $4)";
+/* Both store statements answer one column, the listing version. */
+enum { STORE_VERSION };
 static const char SQL_ACCEPTED_VERSION[] =
     "SELECT ibx_accepted_version($1, $2::bigint, sha256($3))";
+enum { ACCEPTED_VERSION };
 static const char SQL_LOG_REFUSAL[] =
     "SELECT ibx_intake_log_refusal($1, $2::bigint, $3::integer, $4, "
     "$5::integer, $6, $7)";
@@ -33,9 +36,10 @@ accepted_before(ibx_db *db, const char *code, const char *seq,
 	p[2] = (ibx_db_param){(const char *)envelope->data, (int)envelope->len,
 			      true};
 	if (ibx_db_execp(db, SQL_ACCEPTED_VERSION, 3, p, &res) == IBX_OK &&
-	    ibx_db_result_rows(res) == 1 && !ibx_db_result_isnull(res, 0, 0)) {
-		*version =
-		    (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
+	    ibx_db_result_rows(res) == 1 &&
+	    !ibx_db_result_isnull(res, 0, ACCEPTED_VERSION)) {
+		*version = (int32_t)strtol(
+		    ibx_db_result_value(res, 0, ACCEPTED_VERSION), NULL, 10);
 		found = 1;
 	}
 	ibx_db_result_free(res);
@@ -132,7 +136,8 @@ hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 	if (rv != IBX_OK)
 		return (hub_store_translate(db, rv, code, seq, envelope,
 					    version, err, n));
-	*version = (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
+	*version = (int32_t)strtol(ibx_db_result_value(res, 0, STORE_VERSION),
+				   NULL, 10);
 	ibx_db_result_free(res);
 	return (IBX_ACK_ACCEPTED);
 }
@@ -157,7 +162,8 @@ hub_store_coordinator_listing(ibx_db *db, const char *code, const char *doc,
 	    IBX_OK)
 		return (hub_store_translate(db, rv, code, seq, envelope,
 					    version, err, n));
-	*version = (int32_t)strtol(ibx_db_result_value(res, 0, 0), NULL, 10);
+	*version = (int32_t)strtol(ibx_db_result_value(res, 0, STORE_VERSION),
+				   NULL, 10);
 	ibx_db_result_free(res);
 	return (IBX_ACK_ACCEPTED);
 }

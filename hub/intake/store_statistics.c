@@ -22,6 +22,7 @@ static const char SQL_STORE_STATISTICS[] =
     "$13::text[], $14::smallint[], $15::bigint[], $16::bigint[], "
     "$17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], "
     "$21::bigint, $22)";
+enum { SUMMARY_IMPORTED, SUMMARY_UPDATED, SUMMARY_UNCHANGED, SUMMARY_DELETED };
 
 #define TEXT_COLUMNS   9
 #define NUMBER_COLUMNS 7
@@ -189,11 +190,14 @@ hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 	rv = ibx_db_execp(db, SQL_STORE_STATISTICS, 22, p, &res);
 	if (rv == IBX_OK) {
 		memset(sum, 0, sizeof(*sum));
-		sum->imported = (uint32_t)atol(ibx_db_result_value(res, 0, 0));
-		sum->updated = (uint32_t)atol(ibx_db_result_value(res, 0, 1));
-		sum->unchanged =
-		    (uint32_t)atol(ibx_db_result_value(res, 0, 2));
-		sum->deleted = (uint32_t)atol(ibx_db_result_value(res, 0, 3));
+		sum->imported = (uint32_t)atol(
+		    ibx_db_result_value(res, 0, SUMMARY_IMPORTED));
+		sum->updated = (uint32_t)atol(
+		    ibx_db_result_value(res, 0, SUMMARY_UPDATED));
+		sum->unchanged = (uint32_t)atol(
+		    ibx_db_result_value(res, 0, SUMMARY_UNCHANGED));
+		sum->deleted = (uint32_t)atol(
+		    ibx_db_result_value(res, 0, SUMMARY_DELETED));
 		st = IBX_ACK_ACCEPTED;
 	} else
 		st = hub_store_translate(db, rv, s->organisation_code, seq,

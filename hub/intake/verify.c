@@ -9,8 +9,10 @@
  * (deploy/sql/027_roles.sql). */
 static const char SQL_CERT_BY_FINGERPRINT[] =
     "SELECT der FROM ibx_intake_certificate($1)";
+enum { CERT_DER };
 static const char SQL_ENROLMENT[] =
     "SELECT org_code, revoked, role FROM ibx_intake_enrolment($1)";
+enum { ENROLMENT_ORG, ENROLMENT_REVOKED, ENROLMENT_ROLE };
 
 int
 hub_verify_role_allows(const char *role, ibx_payload_type t)
@@ -92,8 +94,9 @@ open_cert(const hub_verifier *v, ibx_db *db, const ibx_header *h,
 		} else if (ibx_db_result_rows(res) == 0) {
 			der = NULL;
 		} else {
-			der = (const uint8_t *)ibx_db_result_value(res, 0, 0);
-			len = (size_t)ibx_db_result_length(res, 0, 0);
+			der = (const uint8_t *)ibx_db_result_value(res, 0,
+								   CERT_DER);
+			len = (size_t)ibx_db_result_length(res, 0, CERT_DER);
 		}
 	}
 	if (der == NULL ||
@@ -140,19 +143,22 @@ check_enrolment(ibx_db *db, const ibx_cert *c, const char *code,
 		snprintf(err, n, "certificate: %s is not enrolled at the hub",
 			 code);
 		st = IBX_ACK_BAD_CERTIFICATE;
-	} else if (strcmp(ibx_db_result_value(res, 0, 0), code) != 0) {
+	} else if (strcmp(ibx_db_result_value(res, 0, ENROLMENT_ORG), code) !=
+		   0) {
 		snprintf(err, n,
 			 "certificate: enrolled to another "
 			 "organisation");
 		st = IBX_ACK_SENDER_MISMATCH;
-	} else if (strcmp(ibx_db_result_value(res, 0, 1), "t") == 0) {
+	} else if (strcmp(ibx_db_result_value(res, 0, ENROLMENT_REVOKED),
+			  "t") == 0) {
 		snprintf(err, n, "certificate: revoked at the hub");
 		st = IBX_ACK_CERT_REVOKED;
-	} else if (strcmp(ibx_db_result_value(res, 0, 2), role) != 0) {
+	} else if (strcmp(ibx_db_result_value(res, 0, ENROLMENT_ROLE), role) !=
+		   0) {
 		snprintf(err, n,
 			 "certificate: role %s differs from the "
 			 "enrolled role %s",
-			 role, ibx_db_result_value(res, 0, 2));
+			 role, ibx_db_result_value(res, 0, ENROLMENT_ROLE));
 		st = IBX_ACK_ROLE_FORBIDDEN;
 	}
 	ibx_db_result_free(res);

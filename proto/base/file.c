@@ -7,31 +7,35 @@
 #include <string.h>
 
 #include "file.h"
-#include "log.h"
 
 ibx_err
 ibx_file_read(const char *path, size_t max, char **out, size_t *len)
 {
-	FILE *f = NULL;
+	FILE *f;
 	char *buf = NULL, *nb;
 	size_t cap = 0, n = 0, want, got;
 	ibx_err rv = IBX_OK;
+	int e = 0;
 
 	assert(max < SIZE_MAX / 2);
-	if ((f = fopen(path, "rb")) == NULL) {
-		IBX_ERROR("cannot open %s: %s", path, strerror(errno));
-		return (IBX_EIO);
-	}
+	if ((f = fopen(path, "rb")) == NULL)
+		return (IBX_EIO); /* errno from fopen */
 	for (;;) {
 		if (cap - n <= 1) {
 			/* One byte past max tells a file of max bytes from a
-			 * longer one; one more for the NUL. */
+			 * longer one; one more for the NUL.  Grown by copy,
+			 * the old buffer wiped: the file may be a key. */
 			cap = cap == 0 ? 4096 : cap * 2;
 			if (cap > max + 2)
 				cap = max + 2;
-			if ((nb = realloc(buf, cap)) == NULL) {
+			if ((nb = malloc(cap)) == NULL) {
 				rv = IBX_ENOMEM;
 				goto out;
+			}
+			if (buf != NULL) {
+				memcpy(nb, buf, n);
+				explicit_bzero(buf, n);
+				free(buf);
 			}
 			buf = nb;
 		}
@@ -39,14 +43,12 @@ ibx_file_read(const char *path, size_t max, char **out, size_t *len)
 		got = fread(buf + n, 1, want, f);
 		n += got;
 		if (n > max) {
-			IBX_ERROR("cannot read %s: over %zu bytes", path, max);
 			rv = IBX_ETOOBIG;
 			goto out;
 		}
 		if (got < want) {
 			if (ferror(f)) {
-				IBX_ERROR("cannot read %s: %s", path,
-					  strerror(errno));
+				e = errno;
 				rv = IBX_EIO;
 				goto out;
 			}
@@ -59,7 +61,12 @@ ibx_file_read(const char *path, size_t max, char **out, size_t *len)
 	if (len != NULL)
 		*len = n;
 out:
-	free(buf);
+	if (buf != NULL) {
+		explicit_bzero(buf, n);
+		free(buf);
+	}
 	fclose(f);
+	if (e != 0)
+		errno = e;
 	return (rv);
 }

@@ -16,6 +16,7 @@
 #include <nng/protocol/reqrep0/req.h>
 #include <nng/supplemental/tls/tls.h>
 
+#include "file.h"
 #include "guard.h"
 #include "log.h"
 #include "transport.h"
@@ -76,21 +77,14 @@ ibx_transport_url_host(const char *url, char *out, size_t n)
 static int
 read_text(const char *path, char **out)
 {
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (f == NULL)
-		return (NNG_ENOENT);
-	if ((buf = malloc(1024 * 1024 + 1)) == NULL) {
-		fclose(f);
+	switch (ibx_file_read(path, 1024 * 1024, out, NULL)) {
+	case IBX_OK:
+		return (0);
+	case IBX_ENOMEM:
 		return (NNG_ENOMEM);
+	default:
+		return (NNG_ENOENT);
 	}
-	n = fread(buf, 1, 1024 * 1024, f);
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	return (0);
 }
 
 /* Free a buffer that held a private key, wiping it first. */

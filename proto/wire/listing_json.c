@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "file.h"
 #include "coordinator.h"
 #include "listing_json.h"
 #include "text.h"
@@ -383,32 +384,19 @@ parse_object(const char *text, size_t len, ibx_problems *p, json_t **out)
 	return (IBX_OK);
 }
 
-/* Read a whole listing file (at most IBX_LISTING_JSON_MAX bytes + 1, so an
- * oversize file is seen as such). */
+/* Read a whole listing file (at most IBX_LISTING_JSON_MAX bytes); the
+ * problems name the file and the cause. */
 static ibx_err
 read_file(const char *path, ibx_problems *p, char **buf, size_t *len)
 {
-	FILE *f;
-	ibx_err rv = IBX_OK;
+	ibx_err rv = ibx_file_read(path, IBX_LISTING_JSON_MAX, buf, len);
 
-	if ((f = fopen(path, "rb")) == NULL) {
+	if (rv == IBX_EIO)
 		ibx_problems_add(p, "(file)", "cannot open %s: %s", path,
 				 strerror(errno));
-		return (IBX_EIO);
-	}
-	if ((*buf = malloc(IBX_LISTING_JSON_MAX + 1)) == NULL) {
-		fclose(f);
-		return (IBX_ENOMEM);
-	}
-	*len = fread(*buf, 1, IBX_LISTING_JSON_MAX + 1, f);
-	if (ferror(f)) {
-		ibx_problems_add(p, "(file)", "cannot read %s: %s", path,
-				 strerror(errno));
-		free(*buf);
-		*buf = NULL;
-		rv = IBX_EIO;
-	}
-	fclose(f);
+	else if (rv == IBX_ETOOBIG)
+		ibx_problems_add(p, "(file)", "larger than %d bytes",
+				 IBX_LISTING_JSON_MAX);
 	return (rv);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "civil.h"
 #include "listing_file.h"
 #include "agent_periods.h"
 #include "agent_scan.h"
@@ -228,7 +229,7 @@ scan_case_file(const spoke_agent_sources *src, const spoke_identity *id,
 	}
 	/* Periods after this month are export errors the rows' check
 	 * reports; they are not sent. */
-	spoke_cases_now_period(now);
+	ibx_period_now(now);
 	while (n > 0 && strcmp(periods[n - 1].s, now) > 0)
 		n--;
 	if ((subs = calloc(n > 0 ? n : 1, sizeof(*subs))) == NULL) {

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "agent_status.h"
 #include "log.h"
 
@@ -20,36 +21,6 @@ spoke_agent_now_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-/* Unix ms as 2024-05-01T10:00:00.123Z into out. */
-static void
-format_time(int64_t ms, char out[32])
-{
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-	char buf[24];
-
-	gmtime_r(&s, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, 32, "%s.%03dZ", buf, (int)(ms % 1000));
-}
-
-/* The inverse of format_time; 0 for anything else. */
-static int64_t
-parse_time(const char *s)
-{
-	struct tm tm;
-	int ms = 0;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
-		return (0);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return ((int64_t)timegm(&tm) * 1000 + ms);
-}
-
 /* A time as a JSON string, or null for 0. */
 static json_t *
 time_json(int64_t ms)
@@ -58,7 +29,7 @@ time_json(int64_t ms)
 
 	if (ms == 0)
 		return (json_null());
-	format_time(ms, buf);
+	ibx_time_format_ms(ms, buf);
 	return (json_string(buf));
 }
 
@@ -92,16 +63,16 @@ spoke_agent_status_load(const char *dir, spoke_agent_status *st)
 		    json_object_get(ack, "sequence"));
 		st->ack_status = status_by_name(
 		    json_string_value(json_object_get(ack, "status")));
-		st->ack_ms = parse_time(
+		st->ack_ms = ibx_time_parse_ms(
 		    json_string_value(json_object_get(ack, "time")));
 	}
-	st->send_ms =
-	    parse_time(json_string_value(json_object_get(root, "last_send")));
+	st->send_ms = ibx_time_parse_ms(
+	    json_string_value(json_object_get(root, "last_send")));
 	if ((err = json_object_get(root, "last_error")) != NULL &&
 	    json_is_object(err) &&
 	    (s = json_string_value(json_object_get(err, "message"))) != NULL) {
 		snprintf(st->error, sizeof(st->error), "%s", s);
-		st->error_ms = parse_time(
+		st->error_ms = ibx_time_parse_ms(
 		    json_string_value(json_object_get(err, "time")));
 	}
 	json_decref(root);
@@ -263,19 +234,19 @@ spoke_agent_status_print(FILE *f, const char *dir)
 	fprintf(f, "outbox: %s\npending: %zu\nrejected: %zu\n", dir, npending,
 		nrejected);
 	if (st.ack_sequence != 0) {
-		format_time(st.ack_ms, when);
+		ibx_time_format_ms(st.ack_ms, when);
 		fprintf(f, "last ack: sequence %" PRIu64 " %s at %s\n",
 			st.ack_sequence, ibx_ack_status_name(st.ack_status),
 			when);
 	} else
 		fprintf(f, "last ack: none\n");
 	if (st.send_ms != 0) {
-		format_time(st.send_ms, when);
+		ibx_time_format_ms(st.send_ms, when);
 		fprintf(f, "last send: %s\n", when);
 	} else
 		fprintf(f, "last send: never\n");
 	if (st.error_ms != 0) {
-		format_time(st.error_ms, when);
+		ibx_time_format_ms(st.error_ms, when);
 		fprintf(f, "last error: %s: %s\n", when, st.error);
 	} else
 		fprintf(f, "last error: none\n");
@@ -286,9 +257,9 @@ spoke_agent_status_print(FILE *f, const char *dir)
 			 SPOKE_OUTBOX_PENDING, pending[i]);
 		if (stat(path, &sb) != 0)
 			continue; /* sent meanwhile */
-		format_time((int64_t)sb.st_mtim.tv_sec * 1000 +
-				sb.st_mtim.tv_nsec / 1000000,
-			    when);
+		ibx_time_format_ms((int64_t)sb.st_mtim.tv_sec * 1000 +
+				       sb.st_mtim.tv_nsec / 1000000,
+				   when);
 		fprintf(f, "  %020" PRIu64 ".env  %lld bytes, sealed %s\n",
 			pending[i], (long long)sb.st_size, when);
 	}

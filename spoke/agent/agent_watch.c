@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "agent_watch.h"
 #include "crypto.h"
 #include "log.h"
@@ -204,7 +205,7 @@ spoke_agent_fingerprint_content(const char *path, size_t max_bytes,
 {
 	uint8_t digest[IBX_SHA256_LEN], *buf = NULL;
 	struct stat st;
-	size_t have = 0, i;
+	size_t have = 0;
 	ssize_t got;
 	ibx_err rv = IBX_EIO;
 	int fd, e;
@@ -246,8 +247,7 @@ spoke_agent_fingerprint_content(const char *path, size_t max_bytes,
 	}
 	ibx_sha256(buf, have, digest);
 	memcpy(out, "sha256:", 7);
-	for (i = 0; i < IBX_SHA256_LEN; i++)
-		snprintf(out + 7 + 2 * i, 3, "%02x", digest[i]);
+	ibx_hex_encode(digest, IBX_SHA256_LEN, out + 7);
 	rv = IBX_OK;
 out:
 	free(buf);

@@ -1,25 +1,10 @@
 /*
- * Date arithmetic for case records; see cases_date.h.  Day numbers follow
- * Howard Hinnant's days_from_civil ("chrono-compatible low-level date
- * algorithms"), as tools/datagen/dates.c does; parsing is by hand because
- * it runs for every date of a million-row file.
+ * Date arithmetic for case records; see cases_date.h.  Day numbers are
+ * proto/base's (civil.h, after Howard Hinnant's days_from_civil); parsing
+ * is by hand because it runs for every date of a million-row file.
  */
+#include "civil.h"
 #include "cases_date.h"
-
-/* Days since 1970-01-01 of year y, month m (1-12), day d. */
-static int32_t
-days_from_civil(int y, unsigned m, unsigned d)
-{
-	int era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return ((int32_t)(era * 146097 + (int)doe - 719468));
-}
 
 static bool
 leap(int y)
@@ -60,7 +45,7 @@ spoke_date_parse(const char *s, size_t len, spoke_date *out)
 	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 ||
 	    d > mdays[m] + (unsigned)(m == 2 && leap((int)y)))
 		return (false);
-	out->days = days_from_civil((int)y, m, d);
+	out->days = (int32_t)ibx_days_from_civil(y, m, d);
 	out->year = (int16_t)y;
 	out->month = (int8_t)m;
 	out->day = (int8_t)d;

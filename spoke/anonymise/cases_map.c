@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "cases_map.h"
 #include "text.h"
 
@@ -165,36 +166,25 @@ spoke_cases_map_load(const char *path, spoke_cases_map *m,
 		     spoke_msgs *problems)
 {
 	char *buf = NULL;
-	FILE *f = NULL;
 	size_t n;
 	ibx_err rv;
 
-	if ((buf = malloc(SPOKE_MAP_FILE_MAX + 1)) == NULL)
-		return (IBX_ENOMEM);
-	if ((f = fopen(path, "rb")) == NULL) {
+	rv = ibx_file_read(path, SPOKE_MAP_FILE_MAX, &buf, &n);
+	if (rv == IBX_EIO) {
 		spoke_msgs_add(problems, "%s: cannot open the column map: %s",
 			       path, strerror(errno));
-		rv = IBX_EIO;
 		goto out;
 	}
-	n = fread(buf, 1, SPOKE_MAP_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		spoke_msgs_add(problems, "%s: cannot read the column map: %s",
-			       path, strerror(errno));
-		rv = IBX_EIO;
-		goto out;
-	}
-	if (n > SPOKE_MAP_FILE_MAX) {
+	if (rv == IBX_ETOOBIG) {
 		spoke_msgs_add(problems,
 			       "%s: the column map is larger than %d bytes",
 			       path, SPOKE_MAP_FILE_MAX);
-		rv = IBX_ETOOBIG;
 		goto out;
 	}
+	if (rv != IBX_OK)
+		goto out;
 	rv = spoke_cases_map_parse(buf, n, path, m, problems);
 out:
-	if (f != NULL)
-		fclose(f);
 	free(buf);
 	return (rv);
 }

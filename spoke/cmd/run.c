@@ -9,8 +9,6 @@
 #include "agent_status.h"
 #include "outbox.h"
 
-#define HUBS_MAX 8
-
 /* Every option but the hubs' checks; 0 or -1 (reported). */
 static int
 parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
@@ -39,15 +37,18 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct spoke_config net;
+	int ch, rv, insecure;
 	long v;
-	int ch, insecure = 0;
 	size_t i;
+
+	memset(&net, 0, sizeof(net));
+	net.outbox = o->outbox;
+	net.timeout_ms = o->timeout_ms;
+	net.attempts = o->attempts;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'O':
-			o->outbox = optarg;
-			break;
 		case 'l':
 			o->src.listing = optarg;
 			break;
@@ -72,55 +73,10 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 		case 'S':
 			o->src.skip_bad_rows = true;
 			break;
-		case 'H':
-			if (o->nhubs == HUBS_MAX) {
-				fprintf(stderr,
-					"inbound-spoke: at most %d --hub\n",
-					HUBS_MAX);
-				return (-1);
-			}
-			hubs[o->nhubs++] = optarg;
-			break;
-		case 'c':
-			o->tls.cert_file = optarg;
-			break;
-		case 'k':
-			o->tls.key_file = optarg;
-			break;
-		case 'a':
-			o->tls.ca_file = optarg;
-			break;
-		case 'r':
-			o->tls.crl_file = optarg;
-			break;
-		case 'F':
-			o->cert_hash = true;
-			break;
-		case 'A':
-			o->tls.server_name = optarg;
-			break;
-		case 'P':
-			o->hub_pin = optarg;
-			break;
-		case 'i':
-			insecure = 1;
-			break;
 		case 'I':
 			if (spoke_parse_long("--interval", optarg, 1, 86400,
 					     &o->interval_s) != 0)
 				return (-1);
-			break;
-		case 't':
-			if (spoke_parse_long("--timeout", optarg, 10, 600000,
-					     &v) != 0)
-				return (-1);
-			o->timeout_ms = (int)v;
-			break;
-		case 'n':
-			if (spoke_parse_long("--attempts", optarg, 1, 1000,
-					     &v) != 0)
-				return (-1);
-			o->attempts = (int)v;
 			break;
 		case '1':
 			o->once = true;
@@ -135,10 +91,24 @@ parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 			spoke_cmd_help(stdout, argv[0]);
 			exit(0);
 		default:
-			spoke_cmd_usage(stderr, argv[0]);
+			if ((rv = spoke_net_option(ch, optarg, &net)) == 1)
+				break;
+			if (rv == 0)
+				spoke_cmd_usage(stderr, argv[0]);
 			return (-1);
 		}
 	}
+	/* The options every sending command shares (options.c). */
+	for (i = 0; i < net.nhubs; i++)
+		hubs[i] = net.hubs[i];
+	o->nhubs = net.nhubs;
+	o->tls = net.tls;
+	o->hub_pin = net.hub_pin;
+	o->cert_hash = net.cert_hash != 0;
+	o->timeout_ms = (int)net.timeout_ms;
+	o->attempts = (int)net.attempts;
+	o->outbox = net.outbox;
+	insecure = net.insecure_tcp;
 	if (optind < argc) {
 		fprintf(stderr, "inbound-spoke: run: unexpected \"%s\"\n",
 			argv[optind]);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "agent_drain.h"
 #include "cases_file.h"
 #include "cases_print.h"
@@ -183,7 +184,7 @@ stats_check(const ibx_case_statistics *s, const char *what)
 	int status = 0;
 
 	ibx_problems_init(&problems);
-	spoke_cases_now_period(now);
+	ibx_period_now(now);
 	if (spoke_cases_check(s, now, &problems) != IBX_OK) {
 		for (i = 0; i < problems.n; i++)
 			fprintf(stderr, "%s: statistics refused: %s\n", what,

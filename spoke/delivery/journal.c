@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "crypto.h"
 #include "journal.h"
 #include "log.h"
@@ -108,7 +109,6 @@ spoke_journal_append(const char *dir, uint64_t seq, const ibx_ack *ack,
 	char path[4096] = "", line[512], hex[2 * IBX_SHA256_LEN + 1], last;
 	struct stat st;
 	int fd = -1, n;
-	size_t i;
 	ibx_err rv = IBX_EIO;
 
 	if (ack->status != IBX_ACK_ACCEPTED &&
@@ -116,8 +116,7 @@ spoke_journal_append(const char *dir, uint64_t seq, const ibx_ack *ack,
 		return (IBX_EINVAL);
 	payload_facts(envelope, &f);
 	ibx_sha256(envelope->data, envelope->len, digest);
-	for (i = 0; i < IBX_SHA256_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	ibx_hex_encode(digest, IBX_SHA256_LEN, hex);
 	n = snprintf(line, sizeof(line),
 		     "%" PRIu64 "\t%s\t%s\t%s\t%" PRIu64 "\t%" PRId64
 		     "\t%" PRId64 "\t%" PRId32 "\t%s\t%" PRId64 "\n",

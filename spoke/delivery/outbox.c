@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "log.h"
 #include "outbox.h"
 
@@ -55,19 +56,6 @@ parse_name(const char *name, uint64_t *seq)
 	}
 	*seq = v;
 	return (0);
-}
-
-/* Unix time in ms as 2024-05-01T10:00:00.123Z into out. */
-static void
-format_time(int64_t ms, char out[32])
-{
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-	char buf[24];
-
-	gmtime_r(&s, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, 32, "%s.%03dZ", buf, (int)(ms % 1000));
 }
 
 /* fsync directory fd dfd (named sub under the outbox, for messages). */
@@ -642,7 +630,8 @@ spoke_outbox_reject(spoke_outbox *ob, uint64_t seq, const ibx_ack *ack)
 	snprintf(reason_name, sizeof(reason_name), "%020" PRIu64 ".reason",
 		 seq);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	format_time((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, when);
+	ibx_time_format_ms((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+			   when);
 	n = snprintf(text, sizeof(text),
 		     "sequence: %" PRIu64 "\nstatus: %s\ncode: %d\ntime: "
 		     "%s\nerror: %.*s\n",

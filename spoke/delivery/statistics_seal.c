@@ -5,16 +5,6 @@
 
 #include "statistics_seal.h"
 
-void
-spoke_cases_now_period(char out[8])
-{
-	struct tm tm;
-	time_t now = time(NULL);
-
-	gmtime_r(&now, &tm);
-	strftime(out, 8, "%Y-%m", &tm);
-}
-
 ibx_err
 spoke_cases_check(const ibx_case_statistics *s, const char *now_period,
 		  ibx_problems *problems)

@@ -13,10 +13,6 @@
 #include "statistics.h"
 #include "wire.h"
 
-/* spoke_cases_now_period: the current reporting period in UTC, YYYY-MM,
- * into out. */
-void spoke_cases_now_period(char out[8]);
-
 /* spoke_cases_check: add to problems every rule s breaks:
  * ibx_statistics_check with now_period (YYYY-MM), and at most
  * IBX_STATISTICS_MAX_CELLS cells.  An empty organisation code (a dry run
