@@ -248,17 +248,23 @@ on_record(ibx_guard *g, struct conn *c, int type, int from_server)
 	}
 }
 
-/* Set the epoll interest of both ends of c from its buffers and state: a
- * connection past its handshake that is not busy may start a request only
- * while a busy slot is free. */
+/* May the next client record start a request that no busy slot is free
+ * for?  A connection that is not busy, past its SP header, at a record
+ * boundary, waits then: the next record header could be a request. */
+static bool
+gated(const ibx_guard *g, const struct conn *c)
+{
+	return (!c->busy && c->crec.app_records >= 1 &&
+		c->crec.body_left == 0 && g->nbusy >= g->lim.max_busy);
+}
+
+/* Set the epoll interest of both ends of c from its buffers and state. */
 static void
 conn_arm(ibx_guard *g, struct conn *c)
 {
 	struct epoll_event ev;
-	bool read_client = c->c2b_len < BUF_SIZE;
+	bool read_client = c->c2b_len < BUF_SIZE && !gated(g, c);
 
-	if (c->ready && !c->busy && g->nbusy >= g->lim.max_busy)
-		read_client = false;
 	c->paused = c->c2b_len < BUF_SIZE && !read_client;
 	memset(&ev, 0, sizeof(ev));
 	ev.events =
@@ -308,6 +314,7 @@ backend_connect(ibx_guard *g, struct conn *c)
 static void
 client_readable(ibx_guard *g, struct conn *c)
 {
+	size_t want = BUF_SIZE - c->c2b_len;
 	ssize_t n;
 
 	if (c->c2b == NULL && ((c->c2b = malloc(BUF_SIZE)) == NULL ||
@@ -315,7 +322,19 @@ client_readable(ibx_guard *g, struct conn *c)
 		conn_close(g, c);
 		return;
 	}
-	n = read(c->client.fd, c->c2b + c->c2b_len, BUF_SIZE - c->c2b_len);
+	/* Not busy: one record header or body at a time, so that the header
+	 * of a request is read only when a busy slot is free (gated). */
+	if (!c->busy) {
+		size_t left = c->crec.body_left > 0
+				  ? c->crec.body_left
+				  : sizeof(c->crec.hdr) - c->crec.hdr_got;
+
+		if (gated(g, c))
+			return;
+		if (left < want)
+			want = left;
+	}
+	n = read(c->client.fd, c->c2b + c->c2b_len, want);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -488,7 +507,7 @@ sweep(ibx_guard *g, int64_t now)
 			   now - c->busy_ms > g->lim.stall_timeout_ms) {
 			g->shed_stall++;
 			conn_close(g, c);
-		} else if (c->paused && g->nbusy < g->lim.max_busy)
+		} else if (c->paused && !gated(g, c))
 			conn_arm(g, c);
 	}
 	if (now - g->reported_ms < REPORT_MS)
@@ -535,8 +554,11 @@ guard_main(void *arg)
 			if (c->dead)
 				continue;
 			if (e == &c->client) {
-				if (evs[i].events &
-				    (EPOLLIN | EPOLLHUP | EPOLLERR))
+				/* The spoke is gone (a gated connection is
+				 * not read, so it would not be seen there). */
+				if (evs[i].events & (EPOLLHUP | EPOLLERR))
+					conn_close(g, c);
+				else if (evs[i].events & EPOLLIN)
 					client_readable(g, c);
 				if (!c->dead && (evs[i].events & EPOLLOUT))
 					client_writable(g, c);
