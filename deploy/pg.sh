@@ -124,7 +124,7 @@ ibx_pg_dsn() {
 #   ibx_audit   member of inbound_audit: appends to the audit chain only
 # Each has a random password, kept in DATADIR/../roles.pass (mode 600)
 # and the cluster's passfile (ibx_pg_passfile).  The grants themselves are
-# in the migrations (deploy/sql/027_roles.sql).  Idempotent.
+# in the migrations (deploy/sql/migrations/027_roles.sql).  Idempotent.
 ibx_pg_roles() {
 	local data=$1 port=$2 base role group pass
 	base=$(dirname "$data")

@@ -14,7 +14,7 @@
  * near= (an airport's IATA code, looked up in the airports table, or a
  * point) filters to within_km (HUB_QUERY_NEAR_KM by default) of it: a
  * bounding box the (lat, lon) index answers, then the exact great-circle
- * distance (ibx_haversine_km, deploy/sql/030_airports.sql).  Results carry
+ * distance (deploy/sql/functions/ibx_haversine_km.sql).  Results carry
  * the score's components, the distance, the nearest scheduled airport and
  * the price of the asked service; format=csv (or Accept: text/csv) sends the
  * same rows as CSV.
@@ -328,7 +328,7 @@ struct airport {
 };
 
 /* Great-circle distance in km (haversine, mean Earth radius 6371.0088 km,
- * as ibx_haversine_km in deploy/sql/030_airports.sql). */
+ * as deploy/sql/functions/ibx_haversine_km.sql). */
 static double
 haversine_km(double lat1, double lon1, double lat2, double lon2)
 {

@@ -17,8 +17,8 @@
  * - Failed sign-ins (a wrong password, a wrong or replayed code) count
  *   against the name and the client address; five for a name (twenty for
  *   an address) lock it for --signin-lock seconds, doubled at each further
- *   failure (deploy/sql/060_accounts.sql).  While locked, even the right
- *   password is refused (429) with the time left.  Every attempt is in the
+ *   failure (deploy/sql/migrations/060_accounts.sql).  While locked, even the
+ * right password is refused (429) with the time left.  Every attempt is in the
  *   audit chain with the name, the address and the outcome, never the
  *   password or the code.
  * - A first sign-in takes the one-time enrolment code from inboundctl user

@@ -2,7 +2,7 @@
  * A signed-in person's shortlist of hospitals (issue 17): kept at the hub
  * per account, so it follows the person from tab to tab and from day to
  * day.  Only people have one: a bearer token is refused (403).  At most 50
- * hospitals, each listed when added (deploy/sql/060_accounts.sql).
+ * hospitals, each listed when added (deploy/sql/migrations/060_accounts.sql).
  */
 #include <stdio.h>
 #include <stdlib.h>

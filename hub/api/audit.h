@@ -21,14 +21,14 @@
 #define HUB_AUDIT_ANSWERED_MAX 4096
 
 /* hub_audit_append: record one call in the chain's format 2
- * (deploy/sql/026_audit_v2.sql: fields length-prefixed in the hash, the
- * client's address kept).  params is the query string as received
- * (decoded arguments joined with '&'); path and params are escaped
- * (ibx_text_escape: a NUL, a control or a non-UTF-8 byte as \xNN) and cut
- * at HUB_AUDIT_REFUSED_MAX or HUB_AUDIT_ANSWERED_MAX bytes by status;
- * client is the caller's address (or NULL); cells the number of statistics
- * cells or listings answered.  Errors are returned so the caller can refuse
- * to answer when the call cannot be recorded. */
+ * (deploy/sql/migrations/026_audit_v2.sql: fields length-prefixed in the hash,
+ * the client's address kept).  params is the query string as received (decoded
+ * arguments joined with '&'); path and params are escaped (ibx_text_escape: a
+ * NUL, a control or a non-UTF-8 byte as \xNN) and cut at HUB_AUDIT_REFUSED_MAX
+ * or HUB_AUDIT_ANSWERED_MAX bytes by status; client is the caller's address
+ * (or NULL); cells the number of statistics cells or listings answered. Errors
+ * are returned so the caller can refuse to answer when the call cannot be
+ * recorded. */
 ibx_err hub_audit_append(ibx_db *db, const hub_principal *who,
 			 const char *method, const char *path,
 			 const char *params, int status, int cells,

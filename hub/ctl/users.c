@@ -1,6 +1,6 @@
 /*
  * inboundctl user create|disable|reset|list: people's accounts at the hub
- * (issue 17; deploy/sql/060_accounts.sql, docs/accounts.md).
+ * (issue 17; deploy/sql/migrations/060_accounts.sql, docs/accounts.md).
  *
  * No secret is ever in argv or a log: the initial password is read from
  * --password-file (which must be a regular file of mode 0600 or stricter)

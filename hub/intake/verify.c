@@ -6,7 +6,7 @@
 #include "verify.h"
 
 /* Through functions: the intake's role may call nothing else
- * (deploy/sql/027_roles.sql). */
+ * (deploy/sql/migrations/027_roles.sql). */
 static const char SQL_CERT_BY_FINGERPRINT[] =
     "SELECT der FROM ibx_intake_certificate($1)";
 enum { CERT_DER };

@@ -74,7 +74,8 @@ typedef struct ibx_case_statistics {
  * With IBX_STATISTICS_MAX_CELLS cells the sums of a submission stay below
  * 2^63 whatever the cells hold (20,000 x 10^13 = 2 x 10^17), so they are
  * computed in int64_t without overflow.  The hub's roll-ups add many
- * submissions and are numeric (deploy/sql/025_statistics_bounds.sql).
+ * submissions and are numeric
+ * (deploy/sql/migrations/025_statistics_bounds.sql).
  */
 #define IBX_STAT_PATIENTS_MAX	    1000000LL
 #define IBX_STAT_EPISODES_MAX	    1000000LL

@@ -4,7 +4,7 @@
 -- same envelope again (its Ack was lost): the listing version it produced.
 CREATE OR REPLACE FUNCTION ibx_accepted_version(p_code text, p_sequence bigint, p_digest bytea)
 RETURNS integer
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
 	SELECT coalesce(
 		(SELECT v.version FROM listing_versions v WHERE v.message_id = m.id),
 		substring(m.reason FROM 'unchanged: version ([0-9]+)')::integer, 0)
@@ -13,3 +13,7 @@ LANGUAGE sql STABLE AS $$
 	  AND m.digest = p_digest AND m.status = 1
 	ORDER BY m.id LIMIT 1
 $$;
+
+-- The intake role only (027): SECURITY DEFINER, search_path pinned.
+REVOKE ALL ON FUNCTION ibx_accepted_version(text, bigint, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ibx_accepted_version(text, bigint, bytea) TO inbound_intake;

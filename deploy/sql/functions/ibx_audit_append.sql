@@ -26,5 +26,5 @@ BEGIN
 END
 $$;
 
-GRANT EXECUTE ON FUNCTION ibx_audit_append(bigint, text, text, text, text, text, integer, integer)
-	TO inbound_api;
+-- Format 1 is written no more (026): only its verification stays.
+REVOKE ALL ON FUNCTION ibx_audit_append(bigint, text, text, text, text, text, integer, integer) FROM PUBLIC, inbound_api;

@@ -3,7 +3,7 @@
 CREATE OR REPLACE FUNCTION ibx_store_coordinator_listing(p_code text, p_doc jsonb,
 	p_sequence bigint, p_envelope bytea)
 RETURNS integer
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	v record;
 BEGIN
@@ -30,3 +30,7 @@ BEGIN
 	RETURN v.version;
 END
 $$;
+
+-- The intake role only (027): SECURITY DEFINER, search_path pinned.
+REVOKE ALL ON FUNCTION ibx_store_coordinator_listing(text, jsonb, bigint, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ibx_store_coordinator_listing(text, jsonb, bigint, bytea) TO inbound_intake;

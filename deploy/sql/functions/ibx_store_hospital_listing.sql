@@ -8,7 +8,7 @@ CREATE OR REPLACE FUNCTION ibx_store_hospital_listing(
 	p_code text, p_doc jsonb, p_sequence bigint, p_payload_type integer,
 	p_envelope bytea, p_status integer, p_outcome text)
 RETURNS integer
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	v record;
 BEGIN
@@ -47,3 +47,7 @@ BEGIN
 	RETURN v.version;
 END
 $$;
+
+-- The intake role only (027): SECURITY DEFINER, search_path pinned.
+REVOKE ALL ON FUNCTION ibx_store_hospital_listing(text, jsonb, bigint, integer, bytea, integer, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ibx_store_hospital_listing(text, jsonb, bigint, integer, bytea, integer, text) TO inbound_intake;

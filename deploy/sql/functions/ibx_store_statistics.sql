@@ -14,7 +14,7 @@ CREATE OR REPLACE FUNCTION ibx_store_statistics(
 	p_sequence bigint, p_envelope bytea,
 	OUT imported integer, OUT updated integer, OUT unchanged integer,
 	OUT deleted integer)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	v_period date := to_date(p_period || '-01', 'YYYY-MM-DD');
 	v_msg bigint;
@@ -108,3 +108,7 @@ BEGIN
 	UPDATE message_log SET reason = 'submission ' || v_sub WHERE id = v_msg;
 END
 $$;
+
+-- The intake role only (027): SECURITY DEFINER, search_path pinned.
+REVOKE ALL ON FUNCTION ibx_store_statistics(text, text, boolean, text, text[], text[], text[], text[], text[], text[], text[], text[], text[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ibx_store_statistics(text, text, boolean, text, text[], text[], text[], text[], text[], text[], text[], text[], text[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint, bytea) TO inbound_intake;

@@ -9,4 +9,5 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
 	  AND (expires_at IS NULL OR expires_at > now())
 $$;
 
+REVOKE ALL ON FUNCTION ibx_token_lookup(bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ibx_token_lookup(bytea) TO inbound_api;

@@ -1,0 +1,13 @@
+-- ibx_intake_enrolment (first defined by migration 027).
+
+CREATE OR REPLACE FUNCTION ibx_intake_enrolment(p_fingerprint bytea)
+RETURNS TABLE (org_code text, revoked boolean, role text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT c.org_code, c.revoked_at IS NOT NULL, o.role
+	FROM certificates c JOIN organisations o ON o.code = c.org_code
+	WHERE c.fingerprint = p_fingerprint
+$$;
+
+-- The intake role only (027): SECURITY DEFINER, search_path pinned.
+REVOKE ALL ON FUNCTION ibx_intake_enrolment(bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ibx_intake_enrolment(bytea) TO inbound_intake;
