@@ -12,6 +12,7 @@ packages=(
 	libssl-dev openssl
 	libmicrohttpd-dev libjansson-dev libcsv-dev libcmocka-dev
 	curl jq ca-certificates
+	python3 python3-numpy python3-scipy
 )
 # Extra sets asked for by name: browser tests need Chromium and Node.
 for extra in "$@"; do
