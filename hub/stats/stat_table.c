@@ -97,9 +97,10 @@ static const char *const filter_names[HUB_STAT_NFILTERS] = {
     "nationality", "purpose",	       "icd10_chapter", "age_band",
     "sex",	   "referral_channel", "prefecture",	"hospital"};
 
-static const char *const purposes[] = {"treatment",	 "health_checkup",
-				       "second_opinion", "follow_up",
-				       "other",		 NULL};
+static const char *const purposes[] = {
+    "treatment", "health_checkup", "second_opinion",
+    "follow_up", "other",	   "travel_emergency",
+    NULL};
 static const char *const age_bands[] = {"0-9",	 "10-19", "20-29",   "30-39",
 					"40-49", "50-59", "60-69",   "70-79",
 					"80-89", "90+",	  "unknown", NULL};

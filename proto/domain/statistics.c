@@ -10,9 +10,10 @@
 #include "listing.h"
 #include "statistics.h"
 
-static const char *const purposes[] = {"treatment",	 "health_checkup",
-				       "second_opinion", "follow_up",
-				       "other",		 NULL};
+static const char *const purposes[] = {
+    "treatment", "health_checkup", "second_opinion",
+    "follow_up", "other",	   "travel_emergency",
+    NULL};
 static const char *const age_bands[] = {"0-9",	 "10-19", "20-29",   "30-39",
 					"40-49", "50-59", "60-69",   "70-79",
 					"80-89", "90+",	  "unknown", NULL};

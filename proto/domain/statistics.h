@@ -19,8 +19,9 @@
 /* The disaggregation keys and the measures of one cell. */
 typedef struct ibx_stat_cell {
 	char nationality[3];	   /* ISO 3166-1 alpha-2, "CN" */
-	char purpose[16];	   /* treatment, health_checkup,
-				      second_opinion, follow_up, other */
+	char purpose[20];	   /* treatment, health_checkup,
+				      second_opinion, follow_up, other,
+				      travel_emergency */
 	char icd10[4];		   /* chapter "2" or category "C16" */
 	char age_band[8];	   /* "0-9" .. "80-89", "90+", "unknown" */
 	char sex[8];		   /* male, female, unknown */

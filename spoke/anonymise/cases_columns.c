@@ -29,7 +29,8 @@ static const char *const columns[SPOKE_COL_COUNT] = {
 static const char *const sexes[SPOKE_SEX_COUNT] = {"male", "female",
 						   "unknown"};
 static const char *const purposes[SPOKE_PURPOSE_COUNT] = {
-    "treatment", "health_checkup", "second_opinion", "follow_up", "other"};
+    "treatment", "health_checkup", "second_opinion",
+    "follow_up", "other",	   "travel_emergency"};
 static const char *const channels[SPOKE_CHANNEL_COUNT] = {
     "coordinator", "hospital", "doctor", "direct"};
 static const char *const ynu[SPOKE_YNU_COUNT] = {"yes", "no", "unknown"};

@@ -35,6 +35,9 @@ static const struct word purpose_words[] = {
     {"second_opinion", 14, SPOKE_PURPOSE_SECOND_OPINION},
     {"follow_up", 9, SPOKE_PURPOSE_FOLLOW_UP},
     {"other", 5, SPOKE_PURPOSE_OTHER},
+    {"travel_emergency", 16, SPOKE_PURPOSE_TRAVEL_EMERGENCY},
+    /* what hospital systems call it: 訪日旅行中の傷病, an emergency */
+    {"emergency", 9, SPOKE_PURPOSE_TRAVEL_EMERGENCY},
 };
 static const struct word channel_words[] = {
     {"coordinator", 11, SPOKE_CHANNEL_COORDINATOR},
@@ -334,8 +337,8 @@ p_purpose(spoke_case_row *r, const char *s, size_t len)
 	r->seen |= BIT(SPOKE_COL_PURPOSE);
 	parse_word(r, SPOKE_COL_PURPOSE, s, len, purpose_words,
 		   NWORDS(purpose_words),
-		   "treatment, health_checkup, second_opinion, follow_up or "
-		   "other",
+		   "treatment, health_checkup, second_opinion, follow_up, "
+		   "other or travel_emergency (emergency accepted)",
 		   &r->purpose);
 }
 

@@ -52,6 +52,7 @@ CHANNELS = ["coordinator", "hospital", "doctor", "direct"]
 AGES = ["0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69",
         "70-79", "80-89", "90+", "unknown"]
 ABSENT = "absent"
+NDB = {"published_1_to_9": 0, "suppressed_listed": 0, "tables": 0}
 
 
 class Budget(Exception):
@@ -123,11 +124,29 @@ class Mechanism:
 
     def __init__(self, table):
         dc = (table or {}).get("disclosure_control") or {}
+        NDB["tables"] += 1
         applied = str(dc.get("applied", ""))
         self.k = int(dc.get("k", 10) or 10)
         self.cell_key = "cell-key" in applied
         self.own = applied.startswith("none")
         self.noise = 2 if self.cell_key else (0 if self.own else None)
+        # Japan's NDB rule, checked on every table read: no published
+        # count from 1 to 9, and a suppressed cell shown no differently
+        # from an empty one (both left out, or both shown alike).
+        if not self.own and table:
+            cells = table.get("cells") or []
+            for c in cells:
+                v = c.get("value")
+                if not c.get("suppressed") and isinstance(v, int) and 1 <= v <= 9:
+                    NDB["published_1_to_9"] += 1
+            # Suppressed cells shown while some combination of the keys
+            # the table uses is left out: a zero looks unlike them.
+            dims = table.get("by") or []
+            full = 1
+            for d in dims:
+                full *= len({c.get(d) for c in cells})
+            if dims and len(cells) < full:
+                NDB["suppressed_listed"] += sum(1 for c in cells if c.get("suppressed"))
         cells = (table or {}).get("cells") or []
         # Suppressed cells listed beside published ones, and no published
         # zero: the listed combinations are the non-empty ones.
@@ -223,7 +242,7 @@ def window_constraints(obs, mech, index, offset=None):
         if not coef:
             continue
         off = sum(offset.get(m, 0) for m in mw) if offset else 0
-        if v is ABSENT:
+        if v == ABSENT:
             if mech and mech.lists_nonempty:
                 cons.append((coef, 0 - off, 0 - off))
             elif mech and mech.noise is not None:
@@ -594,7 +613,7 @@ def cmd_run(a):
     results["tracker"] = timed("tracker", attack_tracker, api, hospitals, a.year, wn, lower)
     results["all"] = merge(*[results[k] for k in ("reconstruct", "tracker", "cells", "rows", "windows")])
     meta = {"queries": api.n, "queries_by_attack": api.by_attack, "seconds": times,
-            "window_mode": mode, "mechanism": {"cell_key": bool(wn.mech and wn.mech.cell_key),
+            "window_mode": mode, "ndb": NDB, "mechanism": {"cell_key": bool(wn.mech and wn.mech.cell_key),
                                                "noise_bound": wn.mech.noise if wn.mech else None,
                                                "lists_nonempty": bool(wn.mech and wn.mech.lists_nonempty)}}
     json.dump({"meta": meta, "attacks": results}, open(a.out, "w"))
@@ -604,56 +623,55 @@ def cmd_run(a):
 
 
 def cmd_snapshot(a):
-    """One resubmission round: the national tables by month and the
-    hospital's own figures."""
+    """One resubmission round: every window of the national table by
+    nationality (fresh record keys give fresh noise to each) and the
+    hospital's own exact figures."""
     api = Api(a.api, a.budget)
     org, tok = a.hospital[0].split("=", 1)
-    snap = {"national": {}, "own": {}}
-    st, t = api.get(a.coordinator, "/api/v1/statistics", {"by": "period,nationality"})
-    if st == 200:
-        mech = Mechanism(t)
-        snap["noise"] = mech.noise
-        for c in t.get("cells", []):
-            if period_months(c.get("period"), a.year) and c.get("period", "").count("-") == 1:
-                snap["national"]["%s|%s" % (c["nationality"], c["period"])] = \
-                    None if c.get("suppressed") else c.get("value")
-    for (nat,), d in own_figures(api, tok, a.year).items():
-        for m, v in d.items():
-            snap["own"]["%s|%s" % (nat, m)] = v
+    w, mode = fetch_windows(api, a.coordinator, a.year, ["nationality"])
+    m = w.mech
+    snap = {"mode": mode,
+            "mech": {"k": m.k, "noise": m.noise, "cell_key": m.cell_key,
+                     "lists_nonempty": m.lists_nonempty} if m else None,
+            "obs": {key[0]: [[list(mw), v] for mw, v in obs] for key, obs in w.obs.items()},
+            "own": {nat: d for (nat,), d in own_figures(api, tok, a.year).items()}}
     json.dump(snap, open(a.out, "w"))
 
 
+class _Mech:
+    def __init__(self, d):
+        self.__dict__.update(d)
+
+
 def cmd_resub(a):
-    """Resubmission: the same month resubmitted N times, each time with
-    fresh record keys; average what comes back, intersect the bounds,
-    subtract the hospital's own exact figures."""
+    """Resubmission: the year resubmitted N times, each time with fresh
+    record keys, so that every window of every round is a fresh noisy
+    answer: the system of all of them at once, less the hospital's own
+    exact figures."""
     snaps = [json.load(open(f)) for f in a.rounds]
-    out = {}
-    keys = set()
+    w = Windows()
+    w.mech = _Mech(snaps[0]["mech"]) if snaps[0]["mech"] else None
     for s in snaps:
-        keys |= set(s["national"]) | set(s["own"])
-    if a.month:
-        keys = {k for k in keys if k.endswith("|" + a.month)}
-    for key in keys:
-        vals = [s["national"].get(key) for s in snaps if s["national"].get(key) is not None]
-        own = snaps[-1]["own"].get(key, 0)
-        noise = snaps[-1].get("noise")
-        lo = hi = None
-        if noise is not None and vals:
-            lo = max(v - noise for v in vals) - own
-            hi = min(v + noise for v in vals) - own
-            lo = max(lo, 0)
-        e = (sum(vals) / len(vals) - own) if vals else None
-        out["%s|%s" % (a.org, key)] = guess(e, lo, hi) if lo is None or hi is None or lo <= hi \
-            else guess(e, None, None)
+        for nat, obs in s["obs"].items():
+            for mw, v in obs:
+                w.add((nat,), mw, v)
+    own = snaps[-1]["own"]
+    offset = {(nat,): own.get(nat, {}) for (nat,) in w.obs}
+    out = {}
+    for (nat,), r in monthly_system(w, a.year, None, offset).items():
+        for m, g in r.items():
+            if m != "year" and (a.month is None or m == a.month):
+                out["%s|%s|%s" % (a.org, nat, m)] = g
     attacks = {"resubmission": {"others": out}}
     if a.prior:
         # With what the tracker already proved from the windows.
         prior = json.load(open(a.prior))["attacks"].get("tracker", {}).get("others", {})
         mine = {k: v for k, v in prior.items() if k.startswith(a.org + "|")}
+        attacks["tracker-same"] = {"others": mine}
         attacks["resub+tracker"] = merge({"others": out}, {"others": mine})
     json.dump({"meta": {"rounds": len(snaps)}, "attacks": attacks}, open(a.out, "w"))
-    print("resubmission: %d rounds of %s averaged" % (len(snaps), a.org))
+    print("resubmission: %d rounds of %s, %d answers in all" % (
+        len(snaps), a.org, sum(len(o) for o in w.obs.values())))
 
 
 def main():
@@ -672,7 +690,7 @@ def main():
     s.add_argument("--year", type=int, required=True)
     s.add_argument("--coordinator", required=True)
     s.add_argument("--hospital", action="append", required=True)
-    s.add_argument("--budget", type=int, default=50)
+    s.add_argument("--budget", type=int, default=300)
     s.add_argument("--out", required=True)
     q = sub.add_parser("resub")
     q.add_argument("--year", type=int, required=True)

@@ -73,6 +73,15 @@ def main():
         "attack", "class", "targets", "pinned", "hits", "rate", "baseline", "bound", "verdict"))
     for path in a.guesses:
         g = json.load(open(path))
+        ndb = g.get("meta", {}).get("ndb")
+        if ndb:
+            print("NDB rule over %d tables read: %d published counts from 1 to 9, %d suppressed cells "
+                  "listed while empty ones are left out" % (
+                      ndb["tables"], ndb["published_1_to_9"], ndb["suppressed_listed"]))
+            if ndb["published_1_to_9"]:
+                failed.append("ndb/published-1-to-9")
+            if ndb["suppressed_listed"]:
+                failed.append("ndb/suppressed-told-from-zero")
         for attack, classes in g["attacks"].items():
             for cls in ("hm", "hy", "nm", "npm", "others"):
                 if cls not in classes:
@@ -82,7 +91,7 @@ def main():
                 if cls == "others":
                     orgs = {k.split("|")[0] for k in guesses}
                     targets = {k: v for k, v in targets.items() if k.split("|")[0] in orgs}
-                if attack.startswith("resub"):
+                if attack.startswith("resub") or attack == "tracker-same":
                     months = {k.split("|")[2] for k in guesses}
                     targets = {k: v for k, v in targets.items() if k.split("|")[2] in months}
                 n = len(targets)

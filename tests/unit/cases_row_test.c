@@ -146,7 +146,8 @@ test_refused_values(void **state)
 	assert_string_equal(problem(SPOKE_COL_PURPOSE, "surgery"),
 			    "column \"purpose\": \"surgery\" is not "
 			    "treatment, health_checkup, second_opinion, "
-			    "follow_up or other");
+			    "follow_up, other or travel_emergency "
+			    "(emergency accepted)");
 	assert_string_equal(problem(SPOKE_COL_ICD10, "C1"),
 			    "column \"icd10\": \"C1\" is not an ICD-10 code "
 			    "(a letter, a digit, a digit or letter, then up "

@@ -30,8 +30,9 @@ enum {
 	NF
 };
 
-static const char *const purposes[] = {"treatment", "health_checkup",
-				       "second_opinion", "follow_up", "other"};
+static const char *const purposes[] = {"treatment",	 "health_checkup",
+				       "second_opinion", "follow_up",
+				       "other",		 "travel_emergency"};
 static const char *const channels[] = {"coordinator", "hospital", "doctor",
 				       "direct"};
 static const char *const visas[] = {"yes", "no", "unknown"};

@@ -67,6 +67,7 @@ export const PURPOSES = [
   ['second_opinion', 'セカンドオピニオン', 'Second opinion'],
   ['follow_up', 'フォローアップ', 'Follow-up'],
   ['other', 'その他', 'Other'],
+  ['travel_emergency', '訪日旅行中の傷病', 'Illness or injury during a trip'],
 ];
 
 export const REFERRAL_CHANNELS = [
