@@ -170,10 +170,13 @@ done
 	{ tail "$var/publish-coordinators.log" >&2; exit 1; }
 echo "published $(grep -c ' accepted ' "$var/publish-coordinators.log") coordinator listings"
 
-# The last twelve complete months, from the years they fall in.
+# History from January 2019 (IBX_DEMO_FROM) to the last closed month, so
+# that the statistics overlap the real visa series (2019-2024) and coverage
+# has real years; each year's volume and mix follow that year's visas
+# (docs/case-records.md, "Generated case records").
 last=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m)
-first=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
-say "a year of anonymised case statistics ($first to $last) from every hospital (synthetic case records)"
+first=${IBX_DEMO_FROM:-2019-01}
+say "anonymised case statistics $first to $last from every hospital (synthetic case records)"
 rm -rf "$var/cases"
 for y in $(seq "${first%-*}" "${last%-*}"); do
 	./build/tools/datagen/inbound-datagen cases --data deploy/data --listings "$var/listings" --out "$var/cases" \
@@ -202,7 +205,12 @@ find "$var/listings" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
 }
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" -v n="$(find "$var/listings" -name '*.json' | wc -l)" \
-	'BEGIN { printf "12 monthly submissions from each of %d hospitals in %.1f s\n", n, e - s }'
+	-v m="$(( (${last%-*} - ${first%-*}) * 12 + 10#${last#*-} - 10#${first#*-} + 1 ))" \
+	'BEGIN { printf "%d monthly submissions from each of %d hospitals in %.1f s\n", m, n, e - s }'
+# The monthly release of the closed months (issue 13), when this build has it.
+if ./build/hub/inboundctl --help 2>&1 | grep -q 'inboundctl release'; then
+	./build/hub/inboundctl release --db "$dsn" --until "$last"
+fi
 
 say "reference series: medical stay visas issued 2011-2024 (deploy/data)"
 ./build/hub/inboundctl series import --db "$dsn" --name medical_stay_visas \
