@@ -306,8 +306,10 @@ def solve(n, cons, est, targets, lo=None, hi=None, refine=True):
                 feasible = False
             elif r1.status == 0:
                 tlo = math.ceil(r1.fun - 1e-6)
-                r2 = linprog(-c, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs")
-                thi = math.floor(-r2.fun + 1e-6) if r2.status == 0 else None
+                # Not a small count: its upper bound pins nothing.
+                r2 = linprog(-c, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs") \
+                    if tlo <= 9 else None
+                thi = math.floor(-r2.fun + 1e-6) if r2 is not None and r2.status == 0 else None
                 if refine and thi is not None and thi - tlo <= 3 and tlo <= 9:
                     cons_m = [LinearConstraint(A, blo, bhi)]
                     integ = np.ones(n)
