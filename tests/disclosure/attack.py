@@ -128,7 +128,7 @@ class Mechanism:
         applied = str(dc.get("applied", ""))
         self.k = int(dc.get("k", 10) or 10)
         self.cell_key = "cell-key" in applied
-        self.own = applied.startswith("none")
+        self.own = applied.startswith("none") or "your own" in applied
         self.noise = 2 if self.cell_key else (0 if self.own else None)
         # Japan's NDB rule, checked on every table read: no published
         # count from 1 to 9, and a suppressed cell shown no differently

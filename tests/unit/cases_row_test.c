@@ -116,6 +116,12 @@ test_vocabularies(void **state)
 	assert_int_equal(r.purpose, SPOKE_PURPOSE_FOLLOW_UP);
 	row_with(&r, SPOKE_COL_PURPOSE, "other");
 	assert_int_equal(r.purpose, SPOKE_PURPOSE_OTHER);
+	/* 訪日旅行中の傷病: its own word, and what hospital systems say. */
+	row_with(&r, SPOKE_COL_PURPOSE, "travel_emergency");
+	assert_int_equal(r.purpose, SPOKE_PURPOSE_TRAVEL_EMERGENCY);
+	assert_string_equal(spoke_purpose_name(r.purpose), "travel_emergency");
+	row_with(&r, SPOKE_COL_PURPOSE, "Emergency");
+	assert_int_equal(r.purpose, SPOKE_PURPOSE_TRAVEL_EMERGENCY);
 	row_with(&r, SPOKE_COL_REFERRAL_CHANNEL, "DIRECT");
 	assert_int_equal(r.channel, SPOKE_CHANNEL_DIRECT);
 	assert_true(spoke_case_row_ok(&r));
