@@ -430,9 +430,13 @@ def attack_rows(api, coord, ministry, year):
     return out, lower
 
 
-def monthly_system(w, year, lower=None, offset=None, refine=True):
+def monthly_system(w, year, lower=None, offset=None, refine=False):
     """One group per key of the windows w: 12 monthly unknowns; targets the
-    months and the year.  lower[key][month] is a proven lower bound."""
+    months and the year.  lower[key][month] is a proven lower bound.  Every
+    window is a run of consecutive months, so the constraint matrix is an
+    interval matrix, totally unimodular: with integer bounds the linear
+    programme's optima are integers already, and integer programming
+    (refine) would find the same bounds."""
     months = months_of(year)
     idx = {m: i for i, m in enumerate(months)}
     res = {}
