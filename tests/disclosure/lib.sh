@@ -56,6 +56,12 @@ disclosure_release() {
 		return 0
 	fi
 	out=$("$CTL_BIN" release --db "$DSN" --until "$Y-12" 2>&1) || rc=$?
+	# The first release must work; a later one (after a resubmission,
+	# every month already released) may have nothing to do.
+	if [ "$rc" -ne 0 ] && [ -n "${RELEASE_NOTED:-}" ]; then
+		echo "note: inboundctl release --until $Y-12 again: $out" | head -3
+		return 0
+	fi
 	[ "$rc" -eq 0 ] || fail "inboundctl release --until $Y-12: $out"
 	[ -n "${RELEASE_NOTED:-}" ] || echo "release: $out" | head -5
 	RELEASE_NOTED=1
