@@ -14,6 +14,7 @@ packages=(
 	libsodium-dev liboath-dev libqrencode-dev oathtool
 	curl jq ca-certificates
 	nginx
+	python3 python3-numpy python3-scipy
 )
 # Extra sets asked for by name: browser tests need Chromium and Node.
 for extra in "$@"; do

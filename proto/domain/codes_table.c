@@ -18,6 +18,9 @@ static const char *const list_purpose[] = {
     "follow_up", "travel_emergency", "other",
     NULL,
 };
+static const char *const alias_purpose[] = {
+    NULL, NULL, NULL, NULL, "emergency", NULL, NULL,
+};
 
 static const char *const list_age_band[] = {
     "0-9",   "10-19", "20-29", "30-39", "40-49",   "50-59",
@@ -175,7 +178,7 @@ const char *const ibx_department_codes[] = {
 const size_t ibx_department_codes_len = 127;
 
 const struct ibx_code_list_def ibx_code_lists[IBX_LIST_COUNT] = {
-    [IBX_LIST_PURPOSE] = {"purpose", list_purpose, 6, false, NULL},
+    [IBX_LIST_PURPOSE] = {"purpose", list_purpose, 6, false, alias_purpose},
     [IBX_LIST_AGE_BAND] = {"age_band", list_age_band, 11, false, NULL},
     [IBX_LIST_SEX] = {"sex", list_sex, 3, false, alias_sex},
     [IBX_LIST_REFERRAL_CHANNEL] = {"referral_channel", list_referral_channel,

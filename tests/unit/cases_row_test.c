@@ -120,6 +120,9 @@ test_vocabularies(void **state)
 	assert_int_equal(r.purpose, SPOKE_PURPOSE_TRAVEL_EMERGENCY);
 	row_with(&r, SPOKE_COL_SEX, "u");
 	assert_int_equal(r.sex, SPOKE_SEX_UNKNOWN);
+	/* 訪日旅行中の傷病: what hospital systems say for it. */
+	row_with(&r, SPOKE_COL_PURPOSE, "Emergency");
+	assert_int_equal(r.purpose, SPOKE_PURPOSE_TRAVEL_EMERGENCY);
 	row_with(&r, SPOKE_COL_REFERRAL_CHANNEL, "DIRECT");
 	assert_int_equal(r.channel, SPOKE_CHANNEL_DIRECT);
 	assert_true(spoke_case_row_ok(&r));
@@ -150,7 +153,8 @@ test_refused_values(void **state)
 	assert_string_equal(problem(SPOKE_COL_PURPOSE, "surgery"),
 			    "column \"purpose\": \"surgery\" is not "
 			    "treatment, health_checkup, second_opinion, "
-			    "follow_up, travel_emergency or other");
+			    "follow_up, travel_emergency or other (emergency "
+			    "accepted)");
 	/* remote_second_opinion_first: yes or no, not unknown */
 	assert_string_equal(
 	    problem(SPOKE_COL_REMOTE_SECOND_OPINION_FIRST, "unknown"),

@@ -61,6 +61,7 @@ purposes = labelled("ibx_purposes.csv")
 age_bands = labelled("ibx_age_bands.csv")
 sexes = labelled("ibx_sexes.csv")
 sex_aliases = [r["alias"] for r in rows("ibx_sexes.csv")]
+purpose_aliases = [r["alias"] for r in rows("ibx_purposes.csv")]
 channels = labelled("ibx_referral_channels.csv")
 answers = labelled("ibx_answers.csv")
 treatments = labelled("ibx_treatments.csv")
@@ -79,7 +80,7 @@ for c in ui_countries:
 # (id, C name, index prefix, codes, sorted, aliases): the order of
 # ibx_code_list_id in codes.h.
 LISTS = [
-    ("IBX_LIST_PURPOSE", "purpose", "IBX_PURPOSE", [c for c, _, _ in purposes], None),
+    ("IBX_LIST_PURPOSE", "purpose", "IBX_PURPOSE", [c for c, _, _ in purposes], purpose_aliases),
     ("IBX_LIST_AGE_BAND", "age_band", "IBX_AGE_BAND", [c for c, _, _ in age_bands], None),
     ("IBX_LIST_SEX", "sex", "IBX_SEX", [c for c, _, _ in sexes], sex_aliases),
     ("IBX_LIST_REFERRAL_CHANNEL", "referral_channel", "IBX_CHANNEL", [c for c, _, _ in channels], None),

@@ -140,6 +140,12 @@ dg_mix_load(const char *data_dir, int year, dg_mix *out)
 	}
 	out->year = year;
 	out->source_year = src;
+	for (y = FIRST + YEARS - 1; y >= FIRST; y--)
+		if (vr->total[y - FIRST] > 0) {
+			out->latest_year = y;
+			out->visas_latest = vr->total[y - FIRST];
+			break;
+		}
 	out->visas_total = year >= FIRST && year < FIRST + YEARS
 			       ? vr->total[year - FIRST]
 			       : 0;
@@ -164,6 +170,15 @@ dg_mix_load(const char *data_dir, int year, dg_mix *out)
 out:
 	free(vr);
 	return (rv);
+}
+
+double
+dg_mix_volume(const dg_mix *m)
+{
+	if (m->visas_total <= 0 || m->visas_latest <= 0 ||
+	    m->year > m->latest_year)
+		return (1);
+	return ((double)m->visas_total / (double)m->visas_latest);
 }
 
 int
@@ -193,6 +208,7 @@ dg_mix_print(const dg_mix *m)
 				      m->v[i].code, 100 * m->v[i].weight);
 	fprintf(stderr,
 		"%s: nationality mix from medical stay visas %d (%ld issued "
-		"in %d): %s\n",
-		DG_PROG, m->source_year, m->visas_total, m->year, line);
+		"in %d, volume x%.2f of %d): %s\n",
+		DG_PROG, m->source_year, m->visas_total, m->year,
+		dg_mix_volume(m), m->latest_year, line);
 }

@@ -15,9 +15,11 @@
 #define DG_MIX_MAX 32
 
 typedef struct dg_mix {
-	int year;	  /* the --year asked for */
-	int source_year;  /* the year whose breakdown was used */
-	long visas_total; /* visas issued in year (TOTAL row) */
+	int year;	   /* the --year asked for */
+	int source_year;   /* the year whose breakdown was used */
+	long visas_total;  /* visas issued in year (TOTAL row) */
+	int latest_year;   /* the last year with a TOTAL row */
+	long visas_latest; /* visas issued in latest_year */
 	struct {
 		char code[3];	 /* ISO 3166-1 alpha-2 */
 		double weight;	 /* share of patients, sums to 1 */
@@ -41,6 +43,16 @@ dg_err dg_mix_load(const char *data_dir, int year, dg_mix *out);
 /* Share of patients from visa-exempt countries (judgement; see
  * docs/case-records.md). */
 #define DG_MIX_EXEMPT_SHARE 0.15
+
+/*
+ * dg_mix_volume returns the factor by which the year's patients differ
+ * from the volume model's (which is sized on the latest year of the visa
+ * series): visas issued in the year over visas issued in the latest year,
+ * so that generated patients rise and fall with the medical stay visas
+ * (2020: 622 of 2024's 1,603, a factor of 0.39). 1 for a year after the
+ * series or without a TOTAL row.
+ */
+double dg_mix_volume(const dg_mix *m);
 
 /* dg_mix_draw returns the index in m->v of one patient's nationality. */
 int dg_mix_draw(const dg_mix *m, dg_rng *r);

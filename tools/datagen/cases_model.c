@@ -50,6 +50,14 @@ static const struct weighted elsewhere[] = {
     {"J30.9", 0.25, -1},
 };
 
+/* Visitors who fall ill or are injured during a trip: injuries, acute
+ * infections, heart attacks and strokes, appendicitis, kidney stones. */
+static const struct weighted emergencies[] = {
+    {"S72.00", 0.14, -1}, {"S06.0", 0.10, -1},	{"S52.50", 0.10, -1},
+    {"S82.60", 0.08, -1}, {"J18.9", 0.14, -1},	{"A08.4", 0.12, -1},
+    {"I21.9", 0.08, -1},  {"I63.9", 0.06, -1},	{"K35.80", 0.08, -1},
+    {"N20.0", 0.06, -1},  {"T78.40", 0.04, -1},
+};
 static const char *const notes[] = {
     "interpreter: zh",
     "companion: 1 family member",
@@ -121,9 +129,102 @@ charge(dg_rng *r, double median, double sigma)
 	return (llround(median * exp(sigma * dg_rng_normal(r))));
 }
 
+/* Price-band services by what they are for (docs/listing-format.md,
+ * "Treatment vocabulary"): checkups, and everything else a hospital lists
+ * but the consultation and the second opinion, which is treatment. */
+static const char *const checkup_services[] = {
+    "health_checkup_standard", "health_checkup_premium", "cancer_screening",
+    "brain_dock", "pet_ct"};
+
+static int
+is_checkup(const char *service)
+{
+	size_t i;
+
+	for (i = 0; i < N(checkup_services); i++)
+		if (strcmp(service, checkup_services[i]) == 0)
+			return (1);
+	return (0);
+}
+
+/* The band the episode's service falls in, drawn uniformly among the
+ * site's bands of that kind: "checkup", "treatment", or one service by
+ * name; NULL when the listing has none. */
+static const dg_site_band *
+band(const dg_case_ctx *ctx, dg_rng *r, const char *kind)
+{
+	const dg_site_band *fit[DG_SITE_BANDS];
+	int i, n = 0;
+	const char *s;
+
+	if (ctx->site == NULL)
+		return (NULL);
+	for (i = 0; i < ctx->site->nbands; i++) {
+		s = ctx->site->bands[i].service;
+		if (strcmp(kind, "checkup") == 0 ? is_checkup(s)
+		    : strcmp(kind, "treatment") == 0
+			? !is_checkup(s) && strcmp(s, "consultation") != 0 &&
+			      strcmp(s, "second_opinion") != 0
+			: strcmp(s, kind) == 0)
+			fit[n++] = &ctx->site->bands[i];
+	}
+	return (n ? fit[dg_rng_range(r, 0, n - 1)] : NULL);
+}
+
+/* A price uniform in the band [min, max], JPY. */
+static long long
+in_band(dg_rng *r, const dg_site_band *b)
+{
+	return (b->min_jpy +
+		(long long)(dg_rng_unit(r) *
+			    (double)(b->max_jpy - b->min_jpy + 1)));
+}
+
+/* The episode's charge: from the hospital's price band for the service
+ * when its listing has one (a consultation band is per outpatient visit),
+ * else the typical price. */
+static void
+price(const dg_case_ctx *ctx, dg_rng *r, dg_case *e, int cancer)
+{
+	const dg_site_band *b = NULL;
+	int visits = e->outpatient_visits > 0 ? e->outpatient_visits : 1;
+
+	switch (e->purpose) {
+	case DG_PURPOSE_CHECKUP:
+		b = band(ctx, r, "checkup");
+		e->charge_jpy = b ? in_band(r, b) : charge(r, 300000, 0.25);
+		return;
+	case DG_PURPOSE_TREATMENT:
+		b = band(ctx, r, "treatment");
+		e->charge_jpy = b	 ? in_band(r, b)
+				: cancer ? charge(r, 4500000, 0.3)
+					 : charge(r, 2500000, 0.5);
+		return;
+	case DG_PURPOSE_SECOND_OPINION:
+		b = band(ctx, r, "second_opinion");
+		e->charge_jpy = b ? in_band(r, b) : charge(r, 200000, 0.4);
+		return;
+	case DG_PURPOSE_TRAVEL_EMERGENCY:
+		/* Emergency care at insurance-scale prices, often more
+		 * for visitors: lognormal around 150,000 JPY a visit. */
+		e->charge_jpy = charge(r, 150000, 0.5) * visits +
+				30000LL * e->inpatient_days;
+		return;
+	default:
+		b = band(ctx, r, "consultation");
+		e->charge_jpy =
+		    b ? in_band(r, b) * visits
+		      : charge(r,
+			       e->purpose == DG_PURPOSE_FOLLOW_UP ? 600000
+								  : 800000,
+			       0.6);
+		return;
+	}
+}
+
 /* Visits, stay and charge of episode e by its purpose and diagnosis. */
 static void
-stay(dg_rng *r, dg_case *e, int cancer)
+stay(const dg_case_ctx *ctx, dg_rng *r, dg_case *e, int cancer)
 {
 	int inpatient = 0, before;
 
@@ -132,7 +233,6 @@ stay(dg_rng *r, dg_case *e, int cancer)
 		e->outpatient_visits = (int)dg_rng_range(r, 1, 2);
 		if (dg_rng_chance(r, 0.10))
 			inpatient = 2; /* a one-night premium checkup */
-		e->charge_jpy = charge(r, 1500000, 0.35);
 		break;
 	case DG_PURPOSE_TREATMENT:
 		if (cancer) {
@@ -141,27 +241,29 @@ stay(dg_rng *r, dg_case *e, int cancer)
 			e->outpatient_visits =
 			    (int)(inpatient ? dg_rng_range(r, 2, 10)
 					    : dg_rng_range(r, 4, 15));
-			e->charge_jpy = charge(r, 4500000, 0.3);
 		} else {
 			if (dg_rng_chance(r, 0.5))
 				inpatient = (int)dg_rng_range(r, 3, 20);
 			e->outpatient_visits = (int)dg_rng_range(r, 1, 6);
-			e->charge_jpy = charge(r, 2500000, 0.5);
 		}
 		break;
 	case DG_PURPOSE_SECOND_OPINION:
 		e->outpatient_visits = (int)dg_rng_range(r, 1, 2);
-		e->charge_jpy = charge(r, 200000, 0.4);
 		break;
 	case DG_PURPOSE_FOLLOW_UP:
 		if (dg_rng_chance(r, 0.15))
 			inpatient = (int)dg_rng_range(r, 2, 10);
 		e->outpatient_visits = (int)dg_rng_range(r, 1, 4);
-		e->charge_jpy = charge(r, 600000, 0.6);
+		break;
+	case DG_PURPOSE_TRAVEL_EMERGENCY:
+		/* Most are seen and sent back to their trip; one in five
+		 * is admitted (a fracture, pneumonia, a heart attack). */
+		if (dg_rng_chance(r, 0.2))
+			inpatient = (int)dg_rng_range(r, 2, 21);
+		e->outpatient_visits = (int)dg_rng_range(r, 1, 3);
 		break;
 	default:
 		e->outpatient_visits = (int)dg_rng_range(r, 1, 5);
-		e->charge_jpy = charge(r, 800000, 0.6);
 		break;
 	}
 	e->inpatient_days = inpatient;
@@ -173,6 +275,7 @@ stay(dg_rng *r, dg_case *e, int cancer)
 		e->discharge = e->first_visit + before + inpatient - 1;
 	} else
 		e->discharge = -1;
+	price(ctx, r, e, cancer);
 }
 
 /* The chance of a medical stay visa by purpose, for nationals who need
@@ -181,6 +284,8 @@ static double
 p_visa(int purpose)
 {
 	switch (purpose) {
+	case DG_PURPOSE_TRAVEL_EMERGENCY:
+		return (0); /* came as a tourist, not for medical stay */
 	case DG_PURPOSE_TREATMENT:
 		return (0.65);
 	case DG_PURPOSE_CHECKUP:
@@ -215,12 +320,12 @@ dg_case_patient(const dg_case_ctx *ctx, dg_rng *r, unsigned serial,
 	nat = dg_mix_draw(ctx->mix, r);
 	memcpy(e->nationality, ctx->mix->v[nat].code, 3);
 	e->first_visit = dg_rng_range(r, ctx->from, ctx->to);
-	if (u < 0.50) {
+	if (u < 0.47) {
 		e->purpose = DG_PURPOSE_CHECKUP;
 		dx = pick(r, checkups, N(checkups));
 		years = age(r, 52, 12, 20, 92);
 		follow = dg_rng_chance(r, 0.08);
-	} else if (u < 0.83) {
+	} else if (u < 0.78) {
 		e->purpose = DG_PURPOSE_TREATMENT;
 		cancer = dg_rng_chance(r, 0.65);
 		dx = cancer ? pick(r, cancers, N(cancers))
@@ -229,17 +334,23 @@ dg_case_patient(const dg_case_ctx *ctx, dg_rng *r, unsigned serial,
 		    cancer ? age(r, 62, 12, 18, 98) : age(r, 55, 18, 0, 99);
 		follow =
 		    dg_rng_chance(r, 0.5) ? (int)dg_rng_range(r, 1, 3) : 0;
-	} else if (u < 0.92) {
+	} else if (u < 0.87) {
 		e->purpose = DG_PURPOSE_SECOND_OPINION;
 		cancer = dg_rng_chance(r, 0.8);
 		dx = cancer ? pick(r, cancers, N(cancers))
 			    : pick(r, others, N(others));
 		years = age(r, 60, 14, 1, 95);
 		follow = dg_rng_chance(r, 0.25);
-	} else {
+	} else if (u < 0.94) {
 		e->purpose = DG_PURPOSE_OTHER;
 		dx = pick(r, elsewhere, N(elsewhere));
 		years = age(r, 38, 15, 5, 90);
+		follow = dg_rng_chance(r, 0.1);
+	} else {
+		/* 6 %: a tourist or business visitor taken ill or hurt. */
+		e->purpose = DG_PURPOSE_TRAVEL_EMERGENCY;
+		dx = pick(r, emergencies, N(emergencies));
+		years = age(r, 45, 18, 1, 95);
 		follow = dg_rng_chance(r, 0.1);
 	}
 	e->icd10 = dx->code;
@@ -250,6 +361,11 @@ dg_case_patient(const dg_case_ctx *ctx, dg_rng *r, unsigned serial,
 	e->birth = e->first_visit - (long)(years * 365.2425) -
 		   dg_rng_range(r, 0, 364);
 	k = (int)dg_rng_range(r, 0, 99);
+	/* A visitor taken ill comes by ambulance or on foot (direct), sent
+	 * by a clinic (hospital), or through a travel-assistance firm that
+	 * coordinates (coordinator, 5 %). */
+	if (e->purpose == DG_PURPOSE_TRAVEL_EMERGENCY)
+		k = k < 5 ? 0 : k < 30 ? 65 : 90;
 	e->channel = k < 60   ? DG_CHANNEL_COORDINATOR
 		     : k < 70 ? DG_CHANNEL_HOSPITAL
 		     : k < 82 ? DG_CHANNEL_DOCTOR
@@ -269,10 +385,15 @@ dg_case_patient(const dg_case_ctx *ctx, dg_rng *r, unsigned serial,
 		e->visa = dg_rng_chance(r, p_visa(e->purpose)) ? DG_VISA_YES
 							       : DG_VISA_NO;
 	else
-		e->visa = dg_rng_chance(r, 0.03) ? DG_VISA_YES : DG_VISA_NO;
+		e->visa =
+		    dg_rng_chance(r, e->purpose == DG_PURPOSE_TRAVEL_EMERGENCY
+					 ? 0
+					 : 0.03)
+			? DG_VISA_YES
+			: DG_VISA_NO;
 	if (dg_rng_chance(r, 0.03))
 		e->note = notes[dg_rng_range(r, 0, (long)N(notes) - 1)];
-	stay(r, e, cancer);
+	stay(ctx, r, e, cancer);
 
 	/* Returns: the same patient, keys and referral; a new purpose. */
 	for (k = 0; k < follow && n < DG_CASE_EPISODES_MAX; k++) {
@@ -294,7 +415,7 @@ dg_case_patient(const dg_case_ctx *ctx, dg_rng *r, unsigned serial,
 		if (out[0].purpose == DG_PURPOSE_CHECKUP)
 			next->icd10 = pick(r, findings, N(findings))->code;
 		next->remote_second_opinion_first = 0;
-		stay(r, next, cancer);
+		stay(ctx, r, next, cancer);
 		n++;
 	}
 	return (n);

@@ -3,16 +3,21 @@
  * hospital's export would list them (docs/case-records.md). One patient
  * comes for a health checkup, treatment, a second opinion or something
  * else, and may come back: follow-ups after treatment, treatment after a
- * second opinion, a follow-up after a checkup finding. The figures (shares
- * of purposes, diagnoses, ages, stays, charges) are judgement aimed at the
- * national picture: checkups and cancer treatment dominate, a checkup trip
- * costs about 1.5 million JPY and advanced cancer treatment 4 to 5
- * million. Nothing here is a real patient.
+ * second opinion, a follow-up after a checkup finding. A visitor who falls
+ * ill or is injured during a trip (訪日旅行中の傷病) is a purpose of its
+ * own, travel_emergency. The figures (shares of purposes, diagnoses, ages,
+ * stays) are judgement aimed at the national picture: checkups and cancer
+ * treatment dominate. An episode's charge comes from the hospital's own
+ * listed price band for the service when the listing has one, else from
+ * a lognormal around a typical price (a checkup about 300,000 JPY, as
+ * listed checkups cost 240,000 to 350,000). Nothing here is a real
+ * patient.
  */
 #ifndef DG_CASES_MODEL_H
 #define DG_CASES_MODEL_H
 
 #include "cases_mix.h"
+#include "cases_sites.h"
 #include "codes.h"
 #include "prng.h"
 
@@ -23,7 +28,9 @@ enum {
 	DG_PURPOSE_CHECKUP = IBX_PURPOSE_HEALTH_CHECKUP,
 	DG_PURPOSE_SECOND_OPINION = IBX_PURPOSE_SECOND_OPINION,
 	DG_PURPOSE_FOLLOW_UP = IBX_PURPOSE_FOLLOW_UP,
-	DG_PURPOSE_OTHER = IBX_PURPOSE_OTHER
+	DG_PURPOSE_OTHER = IBX_PURPOSE_OTHER,
+	DG_PURPOSE_TRAVEL_EMERGENCY =
+	    IBX_PURPOSE_TRAVEL_EMERGENCY /* fell ill or was injured on a trip */
 };
 enum {
 	DG_CHANNEL_COORDINATOR = IBX_CHANNEL_COORDINATOR,
@@ -63,6 +70,7 @@ typedef struct dg_case_ctx {
 	int short_gaps;		  /* returns within days (one-month files) */
 	char coordinators[4][11]; /* the coordinators it works with */
 	int ncoordinators;	  /* 1 to 4 */
+	const dg_site *site;	  /* its price bands; NULL: none */
 } dg_case_ctx;
 
 /*

@@ -1,8 +1,9 @@
 /*
  * cases_sites.c - hospitals and their yearly foreign patients. Listing
  * files are read with jansson (the listing format of
- * docs/listing-format.md); only organisation_code, beds and accreditations
- * are looked at, and a coordinator listing (it has services) is skipped.
+ * docs/listing-format.md); only organisation_code, beds, accreditations
+ * and price_bands are looked at, and a coordinator listing (it has
+ * services) is skipped.
  */
 #include <dirent.h>
 #include <jansson.h>
@@ -50,8 +51,8 @@ static dg_err
 read_listing(const char *path, dg_site_list *l)
 {
 	json_error_t jerr;
-	json_t *doc, *code, *beds, *accr, *a;
-	const char *scheme;
+	json_t *doc, *code, *beds, *accr, *a, *bands;
+	const char *scheme, *service;
 	int k;
 	dg_site *s;
 	size_t i;
@@ -85,6 +86,27 @@ read_listing(const char *path, dg_site_list *l)
 		k = ibx_code_index(IBX_LIST_ACCREDITATION, scheme);
 		if (k == IBX_ACCREDITATION_JMIP || k == IBX_ACCREDITATION_JIH)
 			s->accredited = 1;
+	}
+	/* The price bands, as the listing states them (the listing checks
+	 * min <= max); charges are drawn from them (cases_model.c). */
+	bands = json_object_get(doc, "price_bands");
+	json_array_foreach(bands, i, a)
+	{
+		json_t *lo = json_object_get(a, "min_jpy"),
+		       *hi = json_object_get(a, "max_jpy");
+
+		service = json_string_value(json_object_get(a, "service"));
+		if (service == NULL || strlen(service) >= 32 ||
+		    !json_is_integer(lo) || !json_is_integer(hi) ||
+		    json_integer_value(lo) < 0 ||
+		    json_integer_value(hi) < json_integer_value(lo) ||
+		    s->nbands == DG_SITE_BANDS)
+			continue;
+		snprintf(s->bands[s->nbands].service,
+			 sizeof(s->bands[s->nbands].service), "%s", service);
+		s->bands[s->nbands].min_jpy = json_integer_value(lo);
+		s->bands[s->nbands].max_jpy = json_integer_value(hi);
+		s->nbands++;
 	}
 out:
 	json_decref(doc);

@@ -15,12 +15,25 @@
 
 #include "datagen.h"
 
+/* Most price bands kept per hospital. */
+#define DG_SITE_BANDS 16
+
+/* One price band of a listing (docs/listing-format.md, price_bands[]). */
+typedef struct dg_site_band {
+	char
+	    service[32]; /* a treatment code, consultation or second_opinion */
+	long long min_jpy; /* 0 <= min_jpy <= max_jpy */
+	long long max_jpy;
+} dg_site_band;
+
 typedef struct dg_site {
 	char code[11];	 /* organisation code */
 	int beds;	 /* -1 when the listing gives none */
 	int accredited;	 /* holds JMIP or JIH */
 	double patients; /* expected foreign patients a year */
 	uint64_t rows;	 /* rows to write when fixed (--rows), else 0 */
+	dg_site_band bands[DG_SITE_BANDS]; /* the listing's price bands */
+	int nbands;
 } dg_site;
 
 typedef struct dg_site_list {

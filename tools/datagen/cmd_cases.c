@@ -115,6 +115,7 @@ write_site(const dg_cases_opts *o, const dg_mix *mix, const dg_site *s,
 	dg_case_format_draw(&fmt, &r);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.mix = mix;
+	ctx.site = s;
 	ctx.short_gaps = o->month != 0;
 	window(o, &ctx.from, &ctx.to);
 	ctx.ncoordinators = (int)dg_rng_range(&r, 1, 4);
@@ -223,6 +224,9 @@ dg_cases_run(const dg_cases_opts *o)
 	if (rv != DG_OK)
 		goto out;
 	dg_sites_volume(&sites, o->seed);
+	/* Calibrated to the year's visas (cases_mix.h, dg_mix_volume). */
+	for (i = 0; i < sites.n; i++)
+		sites.v[i].patients *= dg_mix_volume(&mix);
 	if (o->rows_fixed)
 		dg_sites_rows(&sites, o->rows);
 	if ((rv = dg_emit_prepare(o->out_dir)) != DG_OK ||
