@@ -351,7 +351,11 @@ api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
 		return;
 	}
 	r = route_find(req->method, req->path, &arg, &other);
-	rv = r != NULL && r->roles == PUBLIC ? IBX_OK : identify(&c, req);
+	/* A method the path does not take is refused before the caller is
+	 * looked up: the routes are public (the OpenAPI contract). */
+	rv = r == NULL && other		       ? IBX_OK
+	     : r != NULL && r->roles == PUBLIC ? IBX_OK
+					       : identify(&c, req);
 	if (rv == IBX_ENOTFOUND) {
 		hub_api_error(resp, 401,
 			      "authorization: a valid bearer token or "

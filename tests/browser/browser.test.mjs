@@ -134,10 +134,10 @@ async function chartsDrawn(page, selector) {
 async function labelTables(page) {
   return page.evaluate(async (langs) => {
     const m = await import('/ui/i18n.js');
-    const c = await import('/ui/i18n_codes.js');
+    const c = await import('/ui/codes.js');
     const labels = {};
     for (const l of langs) labels[l] = Object.fromEntries(m.KEYS.map((k) => [k, m.label(k, l)]));
-    return { keys: m.KEYS, labels, codes: c.CODE_NAMES, order: c.LANGS };
+    return { keys: m.KEYS, labels, codes: c.CODE_NAMES, order: c.NAME_LANGS };
   }, LANGS);
 }
 

@@ -101,7 +101,7 @@ echo "$BODY" | jq -e '[.hospitals[].score.total] | . == (sort | reverse)' >/dev/
 	fail "sort=rank (default) is not by total: $(echo "$BODY" | jq -c '[.hospitals[].score.total]')"
 pass "the components sum to the total, and the default order is by total"
 assert_contains "$(echo "$BODY" | jq -r '.hospitals[] | select(.organisation_code == "1210000002") |
-	.score.components[0].reason')" "patients in the last 12 months" "the experience component says why"
+	.score.components[0].reason')" "patients in the last 12 released months" "the experience component says why"
 
 # Kansai airport, 30 km: the Osaka prefecture hospitals there (and the one
 # across the border in Wakayama), not Osaka city 38 km away.

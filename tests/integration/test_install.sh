@@ -20,7 +20,8 @@ for f in bin/inbound-hub bin/inbound-spoke bin/inboundctl \
 	share/inbound-exchange/sql/functions/ibx_store_hospital_listing.sql \
 	share/inbound-exchange/web/index.html share/inbound-exchange/web/openapi.json \
 	share/inbound-exchange/web/ui/app.js \
-	lib/systemd/system/inbound-hub.service lib/systemd/system/inbound-spoke.service; do
+	lib/systemd/system/inbound-hub.service lib/systemd/system/inbound-hub-migrate.service \
+	lib/systemd/system/inbound-spoke.service; do
 	[ -e "$PREFIX/$f" ] || fail "not installed: $f"
 done
 # The chart library the page loads, when deploy/install-web.sh has put it
@@ -88,20 +89,29 @@ cp "$PKI/ca.pem" "$PKI/crl.pem" "$ETC/inbound-hub/"
 NNG_PORT=$(ibx_free_port)
 HTTP_PORT=$(ibx_free_port)
 cat >"$ETC/inbound-hub/hub.env" <<ENV
-IBX_DB=$DSN
 IBX_LISTEN=tls+tcp://127.0.0.1:$NNG_PORT
 IBX_HTTP=127.0.0.1:$HTTP_PORT
 ENV
+# The database roles, each a service of the unit's service file (the
+# passwords in the cluster's passfile, as in production).
+for role in ibx_owner ibx_intake ibx_api ibx_audit; do
+	printf '[%s]\nhost=127.0.0.1\nport=%s\ndbname=%s\nuser=%s\npassfile=%s\n' \
+		"$role" "$IBX_PG_PORT" "$DB_NAME" "$role" "$PGPASSFILE"
+done >"$ETC/inbound-hub/pg_service.conf"
 [ "$(unit_line "$UNIT" EnvironmentFile)" = "$ETC/inbound-hub/hub.env" ] || fail "hub unit's EnvironmentFile"
-psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d postgres -qc "CREATE DATABASE $DB_NAME" >/dev/null
-pre=$(unit_line "$UNIT" ExecStartPre)
+[ "$(unit_line "$UNIT" Environment)" = "PGSERVICEFILE=$ETC/inbound-hub/pg_service.conf" ] || fail "hub unit's service file"
+export PGSERVICEFILE=$ETC/inbound-hub/pg_service.conf
+psql -h 127.0.0.1 -p "$IBX_PG_PORT" -U inbound -d postgres -qc \
+	"CREATE DATABASE $DB_NAME OWNER ibx_owner" >/dev/null
+MIGRATE_UNIT=$PREFIX/lib/systemd/system/inbound-hub-migrate.service
+pre=$(unit_line "$MIGRATE_UNIT" ExecStart)
 start=$(unit_line "$UNIT" ExecStart)
-assert_contains "$pre" "$PREFIX/bin/inbound-hub migrate" "ExecStartPre migrates"
-out=$(unit_env "$ETC/inbound-hub/hub.env"; unit_run "$pre" 2>"$WORK/migrate.log") || {
+assert_contains "$pre" "$PREFIX/bin/inbound-hub migrate --db service=ibx_owner" "the migrate unit migrates as the owner"
+out=$(unit_run "$pre" 2>"$WORK/migrate.log") || {
 	cat "$WORK/migrate.log" >&2
-	fail "ExecStartPre: $pre"
+	fail "migrate unit: $pre"
 }
-assert_eq "$out" "migrations applied: $(ls "$SHARE"/sql/migrations/*.sql | wc -l)" "ExecStartPre migrated from the installed SQL folder"
+assert_eq "$out" "migrations applied: $(ls "$SHARE"/sql/migrations/*.sql | wc -l)" "the migrate unit migrated from the installed SQL folder"
 (unit_env "$ETC/inbound-hub/hub.env"; unit_run "exec $start") 2>>"$WORK/hub.log" &
 HUB_PID=$!
 HUB_PIDS+=("$HUB_PID")

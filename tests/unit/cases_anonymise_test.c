@@ -371,7 +371,7 @@ test_refused_rows(void **state)
 	    {4, "surgery",
 	     "column \"purpose\": \"surgery\" is not treatment, "
 	     "health_checkup, second_opinion, follow_up, travel_emergency or "
-	     "other (emergency accepted)"},
+	     "other (EMERGENCY accepted)"},
 	    {5, "C1",
 	     "column \"icd10\": \"C1\" is not an ICD-10 code (a letter, a "
 	     "digit, a digit or letter, then up to 4 more: C16, C16.9)"},

@@ -153,7 +153,7 @@ test_refused_values(void **state)
 	assert_string_equal(problem(SPOKE_COL_PURPOSE, "surgery"),
 			    "column \"purpose\": \"surgery\" is not "
 			    "treatment, health_checkup, second_opinion, "
-			    "follow_up, travel_emergency or other (emergency "
+			    "follow_up, travel_emergency or other (EMERGENCY "
 			    "accepted)");
 	/* remote_second_opinion_first: yes or no, not unknown */
 	assert_string_equal(

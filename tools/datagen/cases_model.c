@@ -132,19 +132,32 @@ charge(dg_rng *r, double median, double sigma)
 /* Price-band services by what they are for (docs/listing-format.md,
  * "Treatment vocabulary"): checkups, and everything else a hospital lists
  * but the consultation and the second opinion, which is treatment. */
-static const char *const checkup_services[] = {
-    "health_checkup_standard", "health_checkup_premium", "cancer_screening",
-    "brain_dock", "pet_ct"};
+static const int checkup_services[] = {
+    IBX_TREATMENT_HEALTH_CHECKUP_STANDARD,
+    IBX_TREATMENT_HEALTH_CHECKUP_PREMIUM, IBX_TREATMENT_CANCER_SCREENING,
+    IBX_TREATMENT_BRAIN_DOCK, IBX_TREATMENT_PET_CT};
 
 static int
 is_checkup(const char *service)
 {
+	int t = ibx_code_index(IBX_LIST_TREATMENT, service);
 	size_t i;
 
 	for (i = 0; i < N(checkup_services); i++)
-		if (strcmp(service, checkup_services[i]) == 0)
+		if (t == checkup_services[i])
 			return (1);
 	return (0);
+}
+
+/* Whether a band's service is a consultation or a second opinion, the
+ * price-band services that are not treatments. */
+static int
+is_visit(const char *service)
+{
+	int v = ibx_code_index(IBX_LIST_PRICE_SERVICE, service);
+
+	return (v == IBX_PRICE_SERVICE_CONSULTATION ||
+		v == IBX_PRICE_SERVICE_SECOND_OPINION);
 }
 
 /* The band the episode's service falls in, drawn uniformly among the
@@ -163,8 +176,7 @@ band(const dg_case_ctx *ctx, dg_rng *r, const char *kind)
 		s = ctx->site->bands[i].service;
 		if (strcmp(kind, "checkup") == 0 ? is_checkup(s)
 		    : strcmp(kind, "treatment") == 0
-			? !is_checkup(s) && strcmp(s, "consultation") != 0 &&
-			      strcmp(s, "second_opinion") != 0
+			? !is_checkup(s) && !is_visit(s)
 			: strcmp(s, kind) == 0)
 			fit[n++] = &ctx->site->bands[i];
 	}

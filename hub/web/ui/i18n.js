@@ -3,14 +3,14 @@
 // Russian in lang/*.js (one object per language, the same keys).  Code
 // lists (treatments, departments, purposes, prefectures, countries,
 // languages, ...) come from deploy/data/i18n/*.csv through the generated
-// i18n_codes.js.  The language is the one picked (kept in localStorage),
+// codes.js.  The language is the one picked (kept in localStorage),
 // else the browser's preferred one when it is one of the seven, else English.
 import {
   ACCREDITATIONS, AIRPORTS, COORDINATOR_SERVICES, DEPARTMENTS, PREFECTURES, PURPOSES,
   REFERRAL_CHANNELS, SERVICES_EXTRA, SEXES, TREATMENTS,
 } from './codes.js';
 import { h } from './dom.js';
-import { CODE_NAMES } from './i18n_codes.js';
+import { CODE_NAMES } from './codes.js';
 import ZH_HANS from './lang/zh-Hans.js';
 import ZH_HANT from './lang/zh-Hant.js';
 import KO from './lang/ko.js';

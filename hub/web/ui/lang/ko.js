@@ -232,4 +232,8 @@ export default {
   disc_release: '공표 자료: 마감된 달마다 이산 가우스 잡음으로 한 번만 측정(zCDP), 후처리됨; 10 미만과 0은 공표하지 않음',
   disc_own: '없음(우리 병원 수치)',
   transliterated: '(로마자 표기)',
+  referral_org: '소개한 인증 코디네이터',
+  partial: '일부',
+  patients_with_visa: '의료체류 비자 환자 수',
+  visa_unknown_share: '비자 불명 비율',
 };

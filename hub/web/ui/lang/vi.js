@@ -232,4 +232,8 @@ export default {
   disc_release: 'số liệu công bố: mỗi tháng đã khóa được đo một lần với nhiễu Gauss rời rạc (zCDP), đã hậu xử lý; dưới 10 và số 0 không hiển thị',
   disc_own: 'không (số liệu của bệnh viện bạn)',
   transliterated: '(phiên âm La-tinh)',
+  referral_org: 'Đơn vị điều phối được chứng nhận đã giới thiệu',
+  partial: 'chưa đủ',
+  patients_with_visa: 'Bệnh nhân có thị thực lưu trú y tế',
+  visa_unknown_share: 'Tỷ lệ không rõ thị thực',
 };

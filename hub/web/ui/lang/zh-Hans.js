@@ -232,4 +232,8 @@ export default {
   disc_release: '公布数据：每个已结束的月份仅用离散高斯噪声测量一次（zCDP），经后处理；小于10和0不公布',
   disc_own: '无（本院数字）',
   transliterated: '（罗马字转写）',
+  referral_org: '转介的认证协调机构',
+  partial: '不完整',
+  patients_with_visa: '持医疗滞留签证的患者',
+  visa_unknown_share: '签证不明的比例',
 };

@@ -232,4 +232,8 @@ export default {
   disc_release: '公布資料：每個已結束的月份僅以離散高斯雜訊測量一次（zCDP），經後處理；小於10與0不公布',
   disc_own: '無（本院數字）',
   transliterated: '（羅馬字轉寫）',
+  referral_org: '轉介的認證協調機構',
+  partial: '不完整',
+  patients_with_visa: '持醫療滯留簽證的患者',
+  visa_unknown_share: '簽證不明的比例',
 };
