@@ -44,16 +44,20 @@ mk 2710000010 27 34.7000 135.5000 "Umeda Hospital" 150000 250000     # ~38 km
 # Far away.
 mk 0110000011 01 43.0600 141.3500 "Sapporo Hospital" 90000 100000    # ~810 km from NRT
 
+# Statistics of last month: the current month is never released.
+P=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m)
 stats() { # CODE PATIENTS
-	jq -n --arg c "$1" --arg p "$M" --argjson n "$2" '{organisation_code:$c, period:$p, cells:[
+	jq -n --arg c "$1" --arg p "$P" --argjson n "$2" '{organisation_code:$c, period:$p, cells:[
 	  {nationality:"CN", purpose:"treatment", icd10:"2", age_band:"50-59", sex:"male", referral_channel:"direct",
 	   referral_org:"", remote_second_opinion_first:"no", medical_stay_visa:"yes", patients:$n, episodes:$n,
 	   inpatient_episodes:0, outpatient_visits:$n, inpatient_days:0, charge_jpy:($n * 4000000)}]}' >"$WORK/s$1.json"
 	forge "$WORK/s.env" "$1" --stats "$WORK/s$1.json" --seq $(($(date +%s%N) / 1000))
 	send "$WORK/s.env" | grep -q status=accepted || fail "statistics $1"
 }
-stats 1210000002 60
-stats 0810000004 20
+stats 1210000002 400
+stats 0810000004 150
+# Experience comes from the protected release of the closed months.
+"$CTL_BIN" release --db "$DSN" --until "$P" >/dev/null || fail "inboundctl release"
 
 # km_check LAT,LON LIMIT: every hospital of BODY has a distance_km that our
 # own haversine (from the listing's location) confirms within 0.1 km, and
