@@ -23,7 +23,10 @@
 #include "query.h"
 #include "rank.h"
 
-/* Filters on a listing document; $13 is as_of (NULL: today). */
+/* Filters on a listing document; $13 is as_of (NULL: today); $14
+ * registered (NULL: either).  q ($8) also matches the names in every
+ * language, the romaji readings and the address (ibx_listing_search_text,
+ * deploy/sql/040_register.sql). */
 #define SQL_MATCH_COMMON                                                      \
 	" AND ($1::text IS NULL OR doc->'treatments' ? $1)"                   \
 	" AND ($2::text IS NULL OR doc->'departments' ? $2)"                  \
@@ -38,8 +41,12 @@
 	"  coalesce((doc->>'remote_second_opinion')::boolean, false) = $7)"   \
 	" AND ($8::text IS NULL OR strpos(doc->'name'->>'ja', $8) > 0"        \
 	"  OR strpos(lower(doc->'name'->>'en'), lower($8)) > 0"               \
+	"  OR strpos(ibx_listing_search_text(doc), lower($8)) > 0"            \
 	"  OR (doc->'name'->>'ja') % $8"                                      \
-	"  OR lower(doc->'name'->>'en') % lower($8))"
+	"  OR lower(doc->'name'->>'en') % lower($8))"                         \
+	" AND ($14::boolean IS NULL OR EXISTS (SELECT 1 FROM"                 \
+	"  institution_register r WHERE r.org_code ="                         \
+	"  doc->>'organisation_code') = $14)"
 
 /* Step 1 over the current listings; the array columns' GIN indexes
  * narrow the candidates before the exact document conditions. */
@@ -85,8 +92,13 @@ static const char SQL_MATCH_CURRENT[] =
     "  similarity(lower(coalesce(m.doc->'name'->>'en', '')), lower($8)))"
     " END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"
     " (SELECT value::integer FROM settings"
-    "  WHERE name = 'listing_stale_days')"
+    "  WHERE name = 'listing_stale_days'),"
+    " EXISTS (SELECT 1 FROM institution_register r"
+    "  WHERE r.org_code = m.org_code)"
     " FROM m LEFT JOIN e USING (org_code)";
+
+/* Step 1's column: the organisation is in the institution-code register. */
+#define COL_REGISTERED 10
 
 /* Step 2: the page's listings, in the order given. */
 static const char SQL_PAGE[] =
@@ -101,6 +113,8 @@ static const char SQL_GET[] =
     "SELECT json_build_object("
     " 'organisation_code', h.org_code, 'version', h.version,"
     " 'updated_at', h.updated_at, 'listing', h.doc,"
+    " 'registered', EXISTS (SELECT 1 FROM institution_register r"
+    "  WHERE r.org_code = h.org_code),"
     /* Per field: when its value last changed (the first version of the
      * current run of equal values) and when the listing holding it was
      * last confirmed by the hospital. */
@@ -207,7 +221,9 @@ json_text(const char *s)
 }
 
 /* The fields search adds to a listing (rank, score, reasons, flags,
- * stale, distance_km, experience), as a JSON object. */
+ * stale, registered, distance_km, experience), as a JSON object.  A
+ * listing whose code is not in the institution-code register is flagged
+ * "unregistered". */
 static json_t *
 ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	      ibx_db_result *res, const struct ranked *rk, size_t rank)
@@ -215,6 +231,7 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	hub_rank_input in;
 	hub_rank_result r;
 	json_t *h, *reasons, *flags;
+	bool registered;
 	int i;
 
 	row_input(c, q, res, rk->row, &in);
@@ -225,6 +242,10 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	flags = json_array();
 	for (i = 0; i < r.nflags; i++)
 		json_array_append_new(flags, json_string(r.flags[i]));
+	registered = strcmp(ibx_db_result_value(res, rk->row, COL_REGISTERED),
+			    "t") == 0;
+	if (!registered)
+		json_array_append_new(flags, json_string("unregistered"));
 	h = json_object();
 	json_object_set_new(h, "rank", json_integer((json_int_t)rank));
 	json_object_set_new(h, "score",
@@ -232,6 +253,7 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	json_object_set_new(h, "reasons", reasons);
 	json_object_set_new(h, "flags", flags);
 	json_object_set_new(h, "stale", json_boolean(r.stale));
+	json_object_set_new(h, "registered", json_boolean(registered));
 	json_object_set_new(h, "distance_km",
 			    in.has_distance
 				? json_real(((int)(in.km * 10 + 0.5)) / 10.0)
@@ -286,7 +308,7 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	hub_hospital_query q;
 	char err[256], lat[32], lon[32], *codes = NULL, *body = NULL;
 	char *asof = NULL;
-	const char *v[13];
+	const char *v[14];
 	ibx_db_result *res = NULL, *page = NULL;
 	struct ranked *rk = NULL;
 	FILE *f = NULL;
@@ -314,7 +336,8 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	v[10] = q.nationality;
 	v[11] = q.purpose;
 	v[12] = q.as_of;
-	if ((rv = ibx_db_exec(c->db, SQL_MATCH_CURRENT, 13, v, &res)) !=
+	v[13] = q.registered;
+	if ((rv = ibx_db_exec(c->db, SQL_MATCH_CURRENT, 14, v, &res)) !=
 	    IBX_OK) {
 		hub_api_db_error(resp, rv);
 		return;

@@ -33,6 +33,9 @@ struct ctl_config {
 	const char *period_column;
 	const char *nationality_column;
 	const char *value_column;
+	/* register import: every --file given */
+	const char *files[CTL_CERTS_MAX];
+	size_t nfiles;
 };
 
 int ctl_token_create(const struct ctl_config *c, ibx_db *db);
@@ -40,5 +43,6 @@ int ctl_token_revoke(const struct ctl_config *c, ibx_db *db);
 int ctl_token_list(const struct ctl_config *c, ibx_db *db);
 int ctl_audit_verify(const struct ctl_config *c, ibx_db *db);
 int ctl_series_import(const struct ctl_config *c, ibx_db *db);
+int ctl_register_import(const struct ctl_config *c, ibx_db *db);
 
 #endif /* HUB_CTL_H */

@@ -37,6 +37,8 @@ usage(FILE *f)
 	    "       inboundctl series import --name NAME --file F.csv "
 	    "[--period-column C]\n"
 	    "                  [--nationality-column C] [--value-column C]\n"
+	    "       inboundctl register import --file F.csv [--file F.csv "
+	    "...]\n"
 	    "\n"
 	    "--db defaults to $IBX_DB.  enrol registers each organisation "
 	    "named by a\n"
@@ -120,6 +122,13 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 			break;
 		case 'f':
 			c->file = optarg;
+			if (c->nfiles == CTL_CERTS_MAX) {
+				fprintf(stderr,
+					"inboundctl: at most %d --file\n",
+					CTL_CERTS_MAX);
+				return (-1);
+			}
+			c->files[c->nfiles++] = optarg;
 			break;
 		case 'P':
 			c->period_column = optarg;
@@ -276,7 +285,7 @@ main(int argc, char **argv)
 	/* Two-word commands: "token create", "audit verify", ... */
 	if (argc > 2 && argv[2][0] != '-' &&
 	    (strcmp(cmd, "token") == 0 || strcmp(cmd, "audit") == 0 ||
-	     strcmp(cmd, "series") == 0)) {
+	     strcmp(cmd, "series") == 0 || strcmp(cmd, "register") == 0)) {
 		snprintf(two, sizeof(two), "%s %s", argv[1], argv[2]);
 		cmd = two;
 		argv++;
@@ -302,6 +311,8 @@ main(int argc, char **argv)
 		status = ctl_audit_verify(&c, db);
 	else if (strcmp(cmd, "series import") == 0)
 		status = ctl_series_import(&c, db);
+	else if (strcmp(cmd, "register import") == 0)
+		status = ctl_register_import(&c, db);
 	else {
 		fprintf(stderr, "inboundctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);
