@@ -36,6 +36,17 @@ var=$root/var
 mkdir -p "$var"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Where the main job's time goes: "timing STEP" after each step; the
+# summary prints the table (seconds since the previous mark).
+timings=()
+mark=$(date +%s.%N)
+job_start=$mark
+timing() {
+	local now
+	now=$(date +%s.%N)
+	timings+=("$(awk -v a="$mark" -v b="$now" -v s="$1" 'BEGIN { printf "%-44s %6.1f s", s, b - a }')")
+	mark=$now
+}
 
 say "installing missing packages"
 ./deploy/install-deps.sh
@@ -44,6 +55,8 @@ say "installing missing packages"
 say "building (build/)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DIBX_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
+mark=$(date +%s.%N)
+job_start=$mark
 
 . deploy/pg.sh
 # As root, the postgres user must reach ./var; when the clone sits where it
@@ -104,12 +117,19 @@ fi
 
 say "migrations"
 ./build/hub/inbound-hub migrate --db "$dsn"
+timing "PostgreSQL and migrations"
 
-say "generating listings from the real hospital data (deploy/data)"
+say "the institution-code register (deploy/data; repeated rows merged)"
+./build/hub/inboundctl register import --db "$dsn" \
+	$(printf -- '--file %s ' deploy/data/jp_medical_institution_codes_2025-08_pref*.csv)
+timing "register import"
+
+say "the national list: every hospital of the code register and the three detailed sources, geocoded, read in romaji (deploy/data)"
 rm -rf "$var/listings"
 ./build/tools/datagen/inbound-datagen listings --data deploy/data \
-	--out "$var/listings" --seed 42 2>"$var/datagen.log"
-tail -n 5 "$var/datagen.log"
+	--out "$var/listings" --set national --seed 42 2>"$var/datagen.log"
+grep -E 'register:|national list:|geocode levels:|foreign patients|ours vs official|wrote' "$var/datagen.log"
+timing "listing generation (datagen --set national)"
 
 say "national CA and one spoke identity per hospital (var/pki)"
 pki=$var/pki
@@ -122,8 +142,10 @@ if [ ! -f "$pki/hub/hub.pem" ]; then
 fi
 ./deploy/spokes.sh issue --pki "$pki" --listings "$var/listings"
 ./deploy/pki/crl.sh "$pki"
+timing "certificates (deploy/pki/issue-bulk.sh)"
 ./build/hub/inboundctl enrol --db "$dsn" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
 	--cert-dir "$pki/issued"
+timing "enrolment (inboundctl enrol)"
 
 hub_url=tls+tcp://127.0.0.1:$nng_port
 say "starting inbound-hub (spokes: $hub_url with mutual TLS, HTTP: 127.0.0.1:$http_port)"
@@ -140,12 +162,13 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 curl -fsS "$api/healthz" >/dev/null
+timing "hub start"
 [ "$replica" -eq 0 ] || sed -n 's/.*\(API reads from .*\)/hub: \1/p' "$var/hub.log"
 
 n=$(find "$var/listings" -name '*.json' | wc -l)
 say "publishing $n hospital listings, one spoke per hospital, each signed with its own key"
 start=$(date +%s.%N)
-./deploy/spokes.sh publish --pki "$pki" --listings "$var/listings" --bin build/spoke -- \
+./deploy/spokes.sh publish --pki "$pki" --listings "$var/listings" --bin build/spoke --jobs 6 -- \
 	--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" >"$var/publish.log" 2>&1 || {
 	grep -v ' accepted ' "$var/publish.log" | head -20 >&2
 	echo "demo.sh: some listings were not accepted (see var/publish.log)" >&2
@@ -154,6 +177,7 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 awk -v n="$(grep -c ' accepted ' "$var/publish.log")" -v s="$start" -v e="$end" \
 	'BEGIN { printf "accepted %d listings in %.1f s\n", n, e - s }'
+timing "publishing the listings (one spoke each)"
 
 say "coordinators: generated listings, each published by its own spoke"
 rm -rf "$var/coordinators"
@@ -169,14 +193,21 @@ done
 	--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" >"$var/publish-coordinators.log" 2>&1 ||
 	{ tail "$var/publish-coordinators.log" >&2; exit 1; }
 echo "published $(grep -c ' accepted ' "$var/publish-coordinators.log") coordinator listings"
+timing "coordinators"
 
 # The last twelve complete months, from the years they fall in.
 last=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m)
 first=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
 say "a year of anonymised case statistics ($first to $last) from every hospital (synthetic case records)"
-rm -rf "$var/cases"
+rm -rf "$var/cases" "$var/listings-foreign"
+# Only hospitals that receive foreign patients have foreign patients' cases
+# (receives_foreign_patients, generated at the real share).
+mkdir -p "$var/listings-foreign"
+jq -r 'select(.receives_foreign_patients != false) | input_filename' "$var"/listings/*.json |
+	xargs -r ln -t "$var/listings-foreign"
+echo "$(find "$var/listings-foreign" -name '*.json' | wc -l) of $(find "$var/listings" -name '*.json' | wc -l) hospitals receive foreign patients"
 for y in $(seq "${first%-*}" "${last%-*}"); do
-	./build/tools/datagen/inbound-datagen cases --data deploy/data --listings "$var/listings" --out "$var/cases" \
+	./build/tools/datagen/inbound-datagen cases --data deploy/data --listings "$var/listings-foreign" --out "$var/cases" \
 		--year "$y" --seed "$y" 2>>"$var/datagen.log"
 	tail -n 1 "$var/datagen.log"
 done
@@ -194,33 +225,45 @@ stats_one() { # CODE: its monthly submissions (nil when empty), one spoke run pe
 }
 export -f stats_one
 export var first last hub_url pki
-find "$var/listings" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
+timing "case records (datagen cases)"
+find "$var/listings-foreign" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
 	xargs -P 8 -I{} bash -c 'stats_one {}' >"$var/stats.log" 2>&1 || {
 	grep -iv 'accepted' "$var/stats.log" | head -20 >&2
 	echo "demo.sh: some statistics were not accepted (see var/stats.log)" >&2
 	exit 1
 }
 end=$(date +%s.%N)
-awk -v s="$start" -v e="$end" -v n="$(find "$var/listings" -name '*.json' | wc -l)" \
+awk -v s="$start" -v e="$end" -v n="$(find "$var/listings-foreign" -name '*.json' | wc -l)" \
 	'BEGIN { printf "12 monthly submissions from each of %d hospitals in %.1f s\n", n, e - s }'
+timing "statistics (one spoke per hospital and year)"
 
 say "reference series: medical stay visas issued 2011-2024 (deploy/data)"
 ./build/hub/inboundctl series import --db "$dsn" --name medical_stay_visas \
 	--file deploy/data/medical_stay_visa_issuance_2011-2024_transcribed.csv \
 	--period-column year --nationality-column nationality_iso3166_alpha2 \
 	--value-column visas_issued
+timing "reference series"
 
 say "national hospital list: hospitals listed by prefecture"
-total=0
 summary_token=$(./build/hub/inboundctl token create --db "$dsn" --role ministry --label demo-summary --expires 1d 2>/dev/null)
 replayed
+hosp() { curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?$1"; }
+total=$(hosp 'limit=1' | jq .total)
 for pref in $(seq -w 1 47); do
-	t=$(curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?prefecture=$pref&limit=1" | jq .total)
-	[ "$t" -gt 0 ] || continue
-	printf '  %s  %-10s %5d\n' "$pref" "$(grep "^$pref," deploy/data/jp_prefectures_jisx0401.csv | cut -d, -f2)" "$t"
-	total=$((total + t))
+	t=$(hosp "prefecture=$pref&limit=1" | jq .total)
+	printf '  %s %-6s %4d' "$pref" "$(grep "^$pref," deploy/data/jp_prefectures_jisx0401.csv | cut -d, -f2)" "$t"
+	[ $((10#$pref % 4)) -eq 0 ] && echo
 done
-printf '  total         %5d\n' "$total"
+printf '\n  GET /api/v1/hospitals?limit=1 -> total %s (want >= 7,500); Tokyo %s (want > 500); prefectures without hospitals: %s\n' \
+	"$total" "$(hosp 'prefecture=13&limit=1' | jq .total)" \
+	"$(for p in $(seq -w 1 47); do [ "$(hosp "prefecture=$p&limit=1" | jq .total)" -gt 0 ] || printf '%s ' "$p"; done)"
+echo "  geocoding (our own geocoder, inbound-datagen):"
+sed -n 's/^inbound-datagen: \(geocode levels:.*\)/    \1/p; s/^inbound-datagen: \(.*ours vs official.*\)/    \1/p' "$var/datagen.log"
+printf '  romaji: q=Sapporo finds %s hospitals, e.g. %s\n' "$(hosp 'q=Sapporo&limit=1' | jq .total)" \
+	"$(hosp 'q=Sapporo&limit=1' | jq -r '.hospitals[0] | "\(.name.ja) (\(.name.en), \(.address))"')"
+printf '  register: %s listings match an organisation of the institution-code register, %s are unregistered\n' \
+	"$(hosp 'registered=true&limit=1' | jq .total)" "$(hosp 'registered=false&limit=1' | jq .total)"
+timing "summary queries"
 
 q="treatment=health_checkup_premium&language=zh&nationality=CN&purpose=health_checkup&near=35.772,140.393&limit=5"
 say "sample coordinator search (ranked; near Narita): GET /api/v1/hospitals?$q"
@@ -262,6 +305,10 @@ if [ "$replica" -eq 1 ]; then
 	printf '  API:      GET /api/v1/hospitals?limit=1 -> total %s (read on the standby)\n' \
 		"$(curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?limit=1" | jq .total)"
 fi
+
+say "where the main job's time went (after the build)"
+for t in "${timings[@]}"; do echo "  $t"; done
+awk -v a="$job_start" -v b="$(date +%s.%N)" 'BEGIN { printf "  %-44s %6.1f s\n", "total", b - a }'
 
 if [ "$once" -eq 1 ]; then
 	say "done (--once)"

@@ -11,6 +11,7 @@ packages=(
 	libpq-dev postgresql-15
 	libssl-dev openssl
 	libmicrohttpd-dev libjansson-dev libcsv-dev libcmocka-dev
+	zlib1g-dev kakasi
 	curl jq ca-certificates
 )
 # Extra sets asked for by name: browser tests need Chromium and Node.

@@ -148,6 +148,9 @@ dg_address_canon(const char *in, char **out)
 					continue;
 				}
 			}
+			/* 丁 or 番 written: the 丁目 is known already. */
+			if (cp == 0x4E01 || cp == 0x756A)
+				done_chome = 1;
 			w += put_utf8(buf + w, cp);
 			continue;
 		}

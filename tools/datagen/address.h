@@ -23,7 +23,8 @@
  *     (二十三 -> 23, 十 -> 10, 百五 -> 105), on both sides of a match, so
  *     that names that merely contain a numeral (四日市) stay equal;
  *   - the first "N-" after a non-digit (the 街区 form 3-3-10) becomes
- *     "N丁目" (3丁目3-10), the way 住居表示 addresses are read.
+ *     "N丁目" (3丁目3-10), the way 住居表示 addresses are read, unless a
+ *     丁 or 番 came before it (4丁目16-1 stays).
  * Returns DG_OK or DG_ERR_NOMEM.
  */
 dg_err dg_address_canon(const char *in, char **out);
