@@ -133,6 +133,8 @@ timing "listing generation (datagen --set national)"
 
 say "national CA and one spoke identity per hospital (var/pki)"
 pki=$var/pki
+# Thousands of certificates in one process (tools/pki, deploy/pki/issue-bulk.sh).
+export IBX_CA_BULK=$root/build/tools/pki/ibx-ca-bulk
 ./deploy/pki/ca-init.sh "$pki" >/dev/null
 if [ ! -f "$pki/hub/hub.pem" ]; then
 	./deploy/pki/issue.sh "$pki" 0000000000 hub

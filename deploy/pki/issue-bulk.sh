@@ -6,8 +6,12 @@
 # and DIR/issued/CODE.pem for each code that has no certificate yet (a key
 # left without its certificate by a failed run is made again).
 #
-# How: keys and requests are made in parallel (one openssl req per code,
-# --jobs at a time, default the number of cores), then ONE openssl ca run
+# How: with IBX_CA_BULK naming tools/pki's ibx-ca-bulk, that one process
+# makes every key and certificate (proto/crypto/ca.c: the CA section and
+# profile of openssl.cnf, the same index and serial file). Otherwise, with
+# the openssl command only: keys and requests are made in parallel (one
+# openssl req per code, --jobs at a time, default the number of cores),
+# then ONE openssl ca run
 # signs them all with openssl.cnf's CA section (its x509_extensions profile,
 # the one issue.sh uses) and records them in the CA index, so revoke.sh and
 # crl.sh work on them as on any other. openssl ca -infiles writes each
@@ -47,41 +51,54 @@ done | sort -u >"$work/codes"
 n=$(wc -l <"$work/codes")
 [ "$n" -gt 0 ] || { echo "issue-bulk.sh: nothing to issue" >&2; exit 0; }
 
-# Keys and requests, in parallel: P-256 keys, subject as issue.sh's.
-export role work out
-xargs -P "$jobs" -n 64 bash -c '
-	umask 077
-	for code; do
-		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-			-noenc -keyout "$out/$code.key" -out "$work/$code.csr" \
-			-subj "/C=JP/O=Inbound Exchange/OU=$role/CN=$code" 2>/dev/null ||
-			{ echo "issue-bulk.sh: key or request for $code failed" >&2; exit 255; }
-	done' _ <"$work/codes"
-t1=$(ms)
+if [ -n "${IBX_CA_BULK:-}" ]; then
+	# ibx-ca-bulk (tools/pki, OpenSSL in proto/crypto/ca.c): keys, signing
+	# and the CA index in one process, the same profile from openssl.cnf.
+	[ -x "$IBX_CA_BULK" ] || { echo "issue-bulk.sh: IBX_CA_BULK=$IBX_CA_BULK is not a program" >&2; exit 2; }
+	t1=$(ms)
+	(
+		flock 9
+		"$IBX_CA_BULK" --cnf "$here/openssl.cnf" --role "$role" --days "$days" <"$work/codes"
+	) 9>"$IBX_PKI/.lock" 2>"$work/ca.log" || { cat "$work/ca.log" >&2; exit 1; }
+	t2=$(ms)
+else
+	# Keys and requests, in parallel: P-256 keys, subject as issue.sh's.
+	export role work out
+	xargs -P "$jobs" -n 64 bash -c '
+		umask 077
+		for code; do
+			openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+				-noenc -keyout "$out/$code.key" -out "$work/$code.csr" \
+				-subj "/C=JP/O=Inbound Exchange/OU=$role/CN=$code" 2>/dev/null ||
+				{ echo "issue-bulk.sh: key or request for $code failed" >&2; exit 255; }
+		done' _ <"$work/codes"
+	t1=$(ms)
 
-# One signing run for them all, under issue.sh's lock on the CA index.
-before=$(wc -l <"$IBX_PKI/index.txt")
-(
-	flock 9
-	sed "s|^|$work/|; s|\$|.csr|" "$work/codes" | xargs openssl ca -batch \
-		-config "$here/openssl.cnf" -days "$days" -notext \
-		-out "$work/last.pem" -infiles 2>"$work/ca.log"
-) 9>"$IBX_PKI/.lock" || { tail -5 "$work/ca.log" >&2; exit 1; }
-t2=$(ms)
+	# One signing run for them all, under issue.sh's lock on the CA index.
+	before=$(wc -l <"$IBX_PKI/index.txt")
+	(
+		flock 9
+		sed "s|^|$work/|; s|\$|.csr|" "$work/codes" | xargs openssl ca -batch \
+			-config "$here/openssl.cnf" -days "$days" -notext \
+			-out "$work/last.pem" -infiles 2>"$work/ca.log"
+	) 9>"$IBX_PKI/.lock" || { tail -5 "$work/ca.log" >&2; exit 1; }
+	t2=$(ms)
 
-# Serial -> code from the new index lines; one awk copies every new
-# certificate to issued/CODE.pem (no process per certificate).
-tail -n +"$((before + 1))" "$IBX_PKI/index.txt" |
-	awk -F'\t' -v role="$role" -v nc="$IBX_PKI/newcerts" -v out="$out" '
-	$6 ~ ("/OU=" role "/CN=[0-9]+$") {
-		code = $6; sub(/.*CN=/, "", code)
-		src = nc "/" $4 ".pem"; dst = out "/" code ".pem"
-		while ((getline line <src) > 0) print line >dst
-		close(src); close(dst)
-	}'
+	# Serial -> code from the new index lines; one awk copies every new
+	# certificate to issued/CODE.pem (no process per certificate).
+	tail -n +"$((before + 1))" "$IBX_PKI/index.txt" |
+		awk -F'\t' -v role="$role" -v nc="$IBX_PKI/newcerts" -v out="$out" '
+		$6 ~ ("/OU=" role "/CN=[0-9]+$") {
+			code = $6; sub(/.*CN=/, "", code)
+			src = nc "/" $4 ".pem"; dst = out "/" code ".pem"
+			while ((getline line <src) > 0) print line >dst
+			close(src); close(dst)
+		}'
+fi
 t3=$(ms)
 issued=$(comm -12 <(sort "$work/codes") <(ls "$out" | sed -n 's/\.pem$//p' | sort) | wc -l)
 [ "$issued" -eq "$n" ] || { echo "issue-bulk.sh: $issued of $n certificates issued" >&2; exit 1; }
-awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v j="$jobs" 'BEGIN {
-	printf "issue-bulk: %d certificates in %.1f s: keys and requests %.1f s (%d jobs), signing %.1f s (one openssl ca), filing %.1f s\n",
-		n, (d - a) / 1000, (b - a) / 1000, j, (c - b) / 1000, (d - c) / 1000 }' >&2
+awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v j="$jobs" -v tool="${IBX_CA_BULK:+1}" 'BEGIN {
+	printf "issue-bulk: %d certificates in %.1f s: keys and requests %.1f s (%s), signing %.1f s (%s), filing %.1f s\n",
+		n, (d - a) / 1000, (b - a) / 1000, tool ? "in ibx-ca-bulk" : j " jobs", (c - b) / 1000,
+		tool ? "ibx-ca-bulk" : "one openssl ca", (d - c) / 1000 }' >&2
