@@ -72,23 +72,39 @@ assert_eq "$(sql 'SELECT count(*) FROM institution_register WHERE strpos(name_ja
 assert_eq "$(sql 'SELECT count(*) FROM institution_register WHERE rows > 1 AND strpos(name_ja, $$病院$$) > 0')" 310 \
 	"310 hospitals' repeated rows merged"
 
+# A bad register file is refused whole, naming the file, line and column,
+# and the register stays as it was.
+printf '%s\n' '医療機関コード(9桁),医療機関コード(7桁),医療機関名称,郵便番号,住所' \
+	'390110001,0110001,テスト病院,7800000,高知市' '39011000X,011000X,壊れた病院,7800000,高知市' >"$WORK/bad.csv"
+if "$CTL_BIN" register import --db "$DSN" --file "$WORK/bad.csv" 2>"$WORK/bad.err"; then
+	fail "a register file with a bad code was imported"
+fi
+assert_contains "$(cat "$WORK/bad.err")" 'bad.csv: line 3, column "医療機関コード(9桁)": "39011000X" is not a prefecture code and the 7-digit code' \
+	"the refusal names the file, line and column"
+printf '%s\n' '医療機関コード(9桁),医療機関名称,郵便番号,住所' '390110001,テスト病院,7800000,高知市' >"$WORK/nocol.csv"
+"$CTL_BIN" register import --db "$DSN" --file "$WORK/nocol.csv" 2>"$WORK/nocol.err" && fail "a register file without a column was imported"
+assert_contains "$(cat "$WORK/nocol.err")" 'the header lacks a column "医療機関コード(7桁)"' "a missing column is named"
+assert_eq "$(sql 'SELECT count(*) FROM institution_register WHERE strpos(name_ja, $$病院$$) > 0')" 7737 \
+	"nothing of the refused files was stored"
+
 # 3. A few hundred listings through their own spokes.
 mkdir -p "$WORK/pub"
 for f in $(jq -r 'select(.prefecture == "39") | input_filename' "$WORK"/all/*.json) \
 	$(jq -r 'select(.address // "" | startswith("札幌市")) | input_filename' "$WORK"/all/*.json) \
-	$(jq -r 'select(.prefecture == "13") | input_filename' "$WORK"/all/*.json | head -60); do
+	$(jq -r 'select(.prefecture == "13") | input_filename' "$WORK"/all/*.json | sed -n 1,60p); do
 	cp "$f" "$WORK/pub/"
 done
 # A stray: a Kochi listing under a code the register does not hold.
 stray=3919999990
 [ "$(sql "SELECT count(*) FROM institution_register WHERE org_code = '$stray'")" = 0 ] || fail "$stray is in the register"
-first=$(ls "$WORK/pub"/39*.json | head -1)
+kochi_files=("$WORK"/pub/39*.json)
+first=${kochi_files[0]}
 jq --arg c "$stray" '.organisation_code = $c' "$first" >"$WORK/pub/$stray.json"
 n=$(ls "$WORK/pub" | wc -l)
 # The bulk CA tool (the other tests use issue-bulk.sh's openssl path).
 ls "$WORK/pub" | sed 's/\.json$//' |
 	IBX_CA_BULK=$IBX_BUILD/tools/pki/ibx-ca-bulk "$IBX_SOURCE/deploy/pki/issue-bulk.sh" "$PKI" hospital
-for f in $(ls "$PKI"/issued/*.pem | head -50); do
+for f in $(ls "$PKI"/issued/*.pem | sed -n 1,50p); do
 	openssl verify -CAfile "$PKI/ca.pem" "$f" >/dev/null || fail "$f does not verify against the CA"
 done
 pass "ibx-ca-bulk certificates verify against the national CA (50 checked)"
