@@ -25,8 +25,8 @@ extern char **environ;
 
 /*
  * Cleans one line of kakasi output in place: drops the katakana long-vowel
- * mark (^) and non-ASCII bytes, writes long vowels single (ou, oo, uu), and
- * squeezes spaces.
+ * mark (^) and non-ASCII bytes, writes long vowels single (ou, oo, uu),
+ * capitalises every word and squeezes spaces.
  */
 static void
 clean(char *s)
@@ -41,6 +41,9 @@ clean(char *s)
 			continue;
 		if (c == ' ' && (w == s || w[-1] == ' '))
 			continue;
+		/* kakasi -C leaves words read from kana in lower case */
+		if (c >= 'a' && c <= 'z' && (w == s || w[-1] == ' '))
+			c = (char)(c - 'a' + 'A');
 		*w++ = c;
 		if ((c == 'o' || c == 'O') && (n == 'u' || n == 'o'))
 			p++;
