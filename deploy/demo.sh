@@ -43,8 +43,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # hub's connections; short-lived ones are not counted). The machine is
 # shared, so the CPU columns say what the step costs and wall what it took.
 timings=()
-cpu_children() { # user+sys of every child this shell has waited for
-	times >"$var/.times"
+# user+sys of every child this shell has waited for: "times" must run in
+# this shell (in a $(...) subshell it counts the subshell's children).
+cpu_children() {
 	awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.2f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$var/.times"
 }
 cpu_of() { # PID...: their user+sys seconds
@@ -59,11 +60,12 @@ cpu_pg() {
 	pm=$(head -1 "${pgdata:-/nonexistent}/postmaster.pid" 2>/dev/null) || { echo 0; return; }
 	cpu_of "$pm" $(pgrep -P "$pm" || true)
 }
-mark_all() { mark=$(date +%s.%N); mark_cpu=$(cpu_children); mark_hub=$(cpu_of ${hub_pid:-}); mark_pg=$(cpu_pg); }
+mark_all() { times >"$var/.times"; mark=$(date +%s.%N); mark_cpu=$(cpu_children); mark_hub=$(cpu_of ${hub_pid:-}); mark_pg=$(cpu_pg); }
 mark=$(date +%s.%N) mark_cpu=0 mark_hub=0 mark_pg=0
 job_start=$mark
 timing() {
 	local now c h p
+	times >"$var/.times"
 	now=$(date +%s.%N) c=$(cpu_children) h=$(cpu_of ${hub_pid:-}) p=$(cpu_pg)
 	timings+=("$(awk -v a="$mark" -v b="$now" -v s="$1" -v c="$c" -v c0="$mark_cpu" -v h="$h" -v h0="$mark_hub" \
 		-v p="$p" -v p0="$mark_pg" 'BEGIN { printf "%-44s %7.1f %7.1f %6.1f %6.1f", s, b - a, c - c0, h - h0, p - p0 }')")
@@ -338,6 +340,7 @@ fi
 say "where the main job's time went (after the build; seconds)"
 printf '  %-44s %7s %7s %6s %6s\n' step wall "CPU" hub PG
 for t in "${timings[@]}"; do echo "  $t"; done
+times >"$var/.times"
 awk -v a="$job_start" -v b="$(date +%s.%N)" -v c="$(cpu_children)" -v c0="$job_cpu" -v h="$(cpu_of "$hub_pid")" \
 	-v p="$(cpu_pg)" -v n="$(nproc)" -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
 	printf "  %-44s %7.1f %7.1f %6.1f %6.1f\n", "total", b - a, c - c0, h, p
