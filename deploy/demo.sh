@@ -36,6 +36,41 @@ var=$root/var
 mkdir -p "$var"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Where the main job's time goes: "timing STEP" after each step; the
+# summary prints the table: wall seconds since the previous mark, and the
+# CPU seconds spent meanwhile by this script's children (datagen, spokes,
+# openssl...), by the hub, and by PostgreSQL (its live processes: the
+# hub's connections; short-lived ones are not counted). The machine is
+# shared, so the CPU columns say what the step costs and wall what it took.
+timings=()
+# user+sys of every child this shell has waited for: "times" must run in
+# this shell (in a $(...) subshell it counts the subshell's children).
+cpu_children() {
+	awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.2f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$var/.times"
+}
+cpu_of() { # PID...: their user+sys seconds
+	local t=0 p
+	for p in "$@"; do
+		[ -r "/proc/$p/stat" ] && t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	awk -v t="$t" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+cpu_pg() {
+	local pm
+	pm=$(head -1 "${pgdata:-/nonexistent}/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+	cpu_of "$pm" $(pgrep -P "$pm" || true)
+}
+mark_all() { times >"$var/.times"; mark=$(date +%s.%N); mark_cpu=$(cpu_children); mark_hub=$(cpu_of ${hub_pid:-}); mark_pg=$(cpu_pg); }
+mark=$(date +%s.%N) mark_cpu=0 mark_hub=0 mark_pg=0
+job_start=$mark
+timing() {
+	local now c h p
+	times >"$var/.times"
+	now=$(date +%s.%N) c=$(cpu_children) h=$(cpu_of ${hub_pid:-}) p=$(cpu_pg)
+	timings+=("$(awk -v a="$mark" -v b="$now" -v s="$1" -v c="$c" -v c0="$mark_cpu" -v h="$h" -v h0="$mark_hub" \
+		-v p="$p" -v p0="$mark_pg" 'BEGIN { printf "%-44s %7.1f %7.1f %6.1f %6.1f", s, b - a, c - c0, h - h0, p - p0 }')")
+	mark=$now mark_cpu=$c mark_hub=$h mark_pg=$p
+}
 
 say "installing missing packages"
 ./deploy/install-deps.sh
@@ -44,6 +79,9 @@ say "installing missing packages"
 say "building (build/)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DIBX_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
+mark_all
+job_start=$mark
+job_cpu=$mark_cpu
 
 . deploy/pg.sh
 # As root, the postgres user must reach ./var; when the clone sits where it
@@ -109,15 +147,24 @@ fi
 
 say "migrations"
 ./build/hub/inbound-hub migrate --db "$dsn"
+timing "PostgreSQL and migrations"
 
-say "generating listings from the real hospital data (deploy/data)"
+say "the institution-code register (deploy/data; repeated rows merged)"
+./build/hub/inboundctl register import --db "$dsn" \
+	$(printf -- '--file %s ' deploy/data/jp_medical_institution_codes_2025-08_pref*.csv)
+timing "register import"
+
+say "the national list: every hospital of the code register and the three detailed sources, geocoded, read in romaji (deploy/data)"
 rm -rf "$var/listings"
 ./build/tools/datagen/inbound-datagen listings --data deploy/data \
-	--out "$var/listings" --seed 42 2>"$var/datagen.log"
-tail -n 5 "$var/datagen.log"
+	--out "$var/listings" --set national --seed 42 2>"$var/datagen.log"
+grep -E 'register:|national list:|geocode levels:|foreign patients|ours vs official|wrote' "$var/datagen.log"
+timing "listing generation (datagen --set national)"
 
 say "national CA and one spoke identity per hospital (var/pki)"
 pki=$var/pki
+# Thousands of certificates in one process (tools/pki, deploy/pki/issue-bulk.sh).
+export IBX_CA_BULK=$root/build/tools/pki/ibx-ca-bulk
 ./deploy/pki/ca-init.sh "$pki" >/dev/null
 # The hub's profile (issue 14): a certificate from before it, without the
 # hub's names in subjectAltName, is issued again.
@@ -133,8 +180,10 @@ if [ ! -f "$pki/hub/hub.pem" ]; then
 fi
 ./deploy/spokes.sh issue --pki "$pki" --listings "$var/listings"
 ./deploy/pki/crl.sh "$pki"
+timing "certificates (deploy/pki/issue-bulk.sh)"
 ./build/hub/inboundctl enrol --db "$dsn" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
 	--cert-dir "$pki/issued"
+timing "enrolment (inboundctl enrol)"
 
 hub_url=tls+tcp://127.0.0.1:$nng_port
 say "starting inbound-hub (spokes: $hub_url with mutual TLS, HTTP: 127.0.0.1:$http_port)"
@@ -151,12 +200,13 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 curl -fsS "$api/healthz" >/dev/null
+timing "hub start"
 [ "$replica" -eq 0 ] || sed -n 's/.*\(API reads from .*\)/hub: \1/p' "$var/hub.log"
 
 n=$(find "$var/listings" -name '*.json' | wc -l)
 say "publishing $n hospital listings, one spoke per hospital, each signed with its own key"
 start=$(date +%s.%N)
-./deploy/spokes.sh publish --pki "$pki" --listings "$var/listings" --bin build/spoke -- \
+./deploy/spokes.sh publish --pki "$pki" --listings "$var/listings" --bin build/spoke --jobs 6 -- \
 	--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" >"$var/publish.log" 2>&1 || {
 	grep -v ' accepted ' "$var/publish.log" | head -20 >&2
 	echo "demo.sh: some listings were not accepted (see var/publish.log)" >&2
@@ -165,6 +215,7 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 awk -v n="$(grep -c ' accepted ' "$var/publish.log")" -v s="$start" -v e="$end" \
 	'BEGIN { printf "accepted %d listings in %.1f s\n", n, e - s }'
+timing "publishing the listings (one spoke each)"
 
 say "coordinators: generated listings, each published by its own spoke"
 rm -rf "$var/coordinators"
@@ -180,6 +231,7 @@ done
 	--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" >"$var/publish-coordinators.log" 2>&1 ||
 	{ tail "$var/publish-coordinators.log" >&2; exit 1; }
 echo "published $(grep -c ' accepted ' "$var/publish-coordinators.log") coordinator listings"
+timing "coordinators"
 
 # History from January 2019 (IBX_DEMO_FROM) to the last closed month, so
 # that the statistics overlap the real visa series (2019-2024) and coverage
@@ -187,17 +239,24 @@ echo "published $(grep -c ' accepted ' "$var/publish-coordinators.log") coordina
 # (docs/case-records.md, "Generated case records").
 last=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m)
 first=${IBX_DEMO_FROM:-2019-01}
-say "anonymised case statistics $first to $last from every hospital (synthetic case records)"
-rm -rf "$var/cases"
+say "anonymised case statistics $first to $last from every hospital that receives foreign patients (synthetic case records)"
+rm -rf "$var/cases" "$var/listings-foreign"
+# Only hospitals that receive foreign patients have foreign patients' cases
+# (receives_foreign_patients, generated at the real share).
+mkdir -p "$var/listings-foreign"
+jq -r 'select(.receives_foreign_patients != false) | input_filename' "$var"/listings/*.json |
+	xargs -r ln -t "$var/listings-foreign"
+echo "$(find "$var/listings-foreign" -name '*.json' | wc -l) of $(find "$var/listings" -name '*.json' | wc -l) hospitals receive foreign patients"
 for y in $(seq "${first%-*}" "${last%-*}"); do
-	./build/tools/datagen/inbound-datagen cases --data deploy/data --listings "$var/listings" --out "$var/cases" \
+	./build/tools/datagen/inbound-datagen cases --data deploy/data --listings "$var/listings-foreign" --out "$var/cases" \
 		--year "$y" --seed "$y" 2>>"$var/datagen.log"
 	tail -n 1 "$var/datagen.log"
 done
+timing "case records (datagen cases)"
 start=$(date +%s.%N)
 # Nil reports for the last twelve months only: a hospital without foreign
-# patients in an earlier year sends nothing for it (most of the 782 have
-# none, and 57,000 nil reports would triple the demo's time).
+# patients in an earlier year sends nothing for it.  One spoke run per
+# hospital and calendar year, each sending its months over one connection.
 recent=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
 stats_one() { # CODE: its monthly submissions (nil when empty), one spoke run per year
 	local y from to f
@@ -214,42 +273,50 @@ stats_one() { # CODE: its monthly submissions (nil when empty), one spoke run pe
 }
 export -f stats_one
 export var first last recent hub_url pki
-find "$var/listings" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
+find "$var/listings-foreign" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
 	xargs -P 8 -I{} bash -c 'stats_one {}' >"$var/stats.log" 2>&1 || {
 	grep -iv 'accepted' "$var/stats.log" | head -20 >&2
 	echo "demo.sh: some statistics were not accepted (see var/stats.log)" >&2
 	exit 1
 }
 end=$(date +%s.%N)
-awk -v s="$start" -v e="$end" -v n="$(find "$var/listings" -name '*.json' | wc -l)" \
+awk -v s="$start" -v e="$end" -v n="$(find "$var/listings-foreign" -name '*.json' | wc -l)" \
 	-v m="$(( (${last%-*} - ${first%-*}) * 12 + 10#${last#*-} - 10#${first#*-} + 1 ))" \
 	-v sent="$(grep -c 'accepted' "$var/stats.log")" \
 	'BEGIN { printf "%d months from %d hospitals (%d submissions) in %.1f s\n", m, n, sent, e - s }'
-# The monthly release of the closed months (issue 13), when this build has it.
-if ./build/hub/inboundctl --help 2>&1 | grep -q 'inboundctl release'; then
-	./build/hub/inboundctl release --db "$dsn" --until "$last"
-fi
+timing "statistics (one spoke per hospital and year)"
 
 say "the protected release: every closed month measured once (docs/disclosure-control.md)"
 ./build/hub/inboundctl release --db "$dsn" --until "$last"
+timing "release"
 
 say "reference series: medical stay visas issued 2011-2024 (deploy/data)"
 ./build/hub/inboundctl series import --db "$dsn" --name medical_stay_visas \
 	--file deploy/data/medical_stay_visa_issuance_2011-2024_transcribed.csv \
 	--period-column year --nationality-column nationality_iso3166_alpha2 \
 	--value-column visas_issued
+timing "reference series"
 
 say "national hospital list: hospitals listed by prefecture"
-total=0
 summary_token=$(./build/hub/inboundctl token create --db "$dsn" --role ministry --label demo-summary --expires 1d 2>/dev/null)
 replayed
+hosp() { curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?$1"; }
+total=$(hosp 'limit=1' | jq .total)
 for pref in $(seq -w 1 47); do
-	t=$(curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?prefecture=$pref&limit=1" | jq .total)
-	[ "$t" -gt 0 ] || continue
-	printf '  %s  %-10s %5d\n' "$pref" "$(grep "^$pref," deploy/data/jp_prefectures_jisx0401.csv | cut -d, -f2)" "$t"
-	total=$((total + t))
+	t=$(hosp "prefecture=$pref&limit=1" | jq .total)
+	printf '  %s %-6s %4d' "$pref" "$(grep "^$pref," deploy/data/jp_prefectures_jisx0401.csv | cut -d, -f2)" "$t"
+	[ $((10#$pref % 4)) -eq 0 ] && echo
 done
-printf '  total         %5d\n' "$total"
+printf '\n  GET /api/v1/hospitals?limit=1 -> total %s (want >= 7,500); Tokyo %s (want > 500); prefectures without hospitals: %s\n' \
+	"$total" "$(hosp 'prefecture=13&limit=1' | jq .total)" \
+	"$(for p in $(seq -w 1 47); do [ "$(hosp "prefecture=$p&limit=1" | jq .total)" -gt 0 ] || printf '%s ' "$p"; done)"
+echo "  geocoding (our own geocoder, inbound-datagen):"
+sed -n 's/^inbound-datagen: \(geocode levels:.*\)/    \1/p; s/^inbound-datagen: \(.*ours vs official.*\)/    \1/p' "$var/datagen.log"
+printf '  romaji: q=Sapporo finds %s hospitals, e.g. %s\n' "$(hosp 'q=Sapporo&limit=1' | jq .total)" \
+	"$(hosp 'q=Sapporo&limit=1' | jq -r '.hospitals[0] | "\(.name.ja) (\(.name.en), \(.address))"')"
+printf '  register: %s listings match an organisation of the institution-code register, %s are unregistered\n' \
+	"$(hosp 'registered=true&limit=1' | jq .total)" "$(hosp 'registered=false&limit=1' | jq .total)"
+timing "summary queries"
 
 q="treatment=health_checkup_premium&nationality=CN&purpose=health_checkup&near=NRT&within_km=50&limit=5"
 say "sample coordinator search (ranked; within 50 km of Narita): GET /api/v1/hospitals?$q"
@@ -316,6 +383,16 @@ if [ "$replica" -eq 1 ]; then
 	printf '  API:      GET /api/v1/hospitals?limit=1 -> total %s (read on the standby)\n' \
 		"$(curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?limit=1" | jq .total)"
 fi
+
+say "where the main job's time went (after the build; seconds)"
+printf '  %-44s %7s %7s %6s %6s\n' step wall "CPU" hub PG
+for t in "${timings[@]}"; do echo "  $t"; done
+times >"$var/.times"
+awk -v a="$job_start" -v b="$(date +%s.%N)" -v c="$(cpu_children)" -v c0="$job_cpu" -v h="$(cpu_of "$hub_pid")" \
+	-v p="$(cpu_pg)" -v n="$(nproc)" -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+	printf "  %-44s %7.1f %7.1f %6.1f %6.1f\n", "total", b - a, c - c0, h, p
+	printf "  CPU in all %.1f s: at least %.1f s on %d idle cores; the wall time above ran at load average %s\n",
+		c - c0 + h + p, (c - c0 + h + p) / n, n, l }'
 
 if [ "$once" -eq 1 ]; then
 	say "done (--once)"

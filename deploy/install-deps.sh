@@ -12,6 +12,7 @@ packages=(
 	libssl-dev openssl
 	libmicrohttpd-dev libjansson-dev libcsv-dev libcmocka-dev
 	libsodium-dev liboath-dev libqrencode-dev oathtool
+	zlib1g-dev kakasi
 	curl jq ca-certificates
 	nginx
 	python3 python3-numpy python3-scipy

@@ -6,8 +6,9 @@
 #       a certificate from the national CA for each listing that has none
 #       (DIR/issued/<organisation code>.pem and .key)
 #   deploy/spokes.sh publish --pki DIR --listings DIR --bin DIR -- HUB-OPTIONS...
-#       run inbound-spoke publish for each listing, 8 at a time, signed with
-#       its own key; HUB-OPTIONS are passed on (--hub URL, --ca, --insecure-tcp)
+#       run inbound-spoke publish for each listing, 8 (--jobs) at a time,
+#       signed with its own key; HUB-OPTIONS are passed on (--hub URL, --ca,
+#       --insecure-tcp)
 #
 # Exit status: 0 when every listing was accepted; the spokes' output goes to
 # standard output, one line per listing.
@@ -29,41 +30,24 @@ done
 : "${pki:?--pki}" "${listings:?--listings}"
 
 failed=0
-# Run at most $jobs commands at once; count failures.
-throttle() {
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
-		wait -n || failed=$((failed + 1))
-	done
-}
-drain() {
-	while [ "$(jobs -rp | wc -l)" -gt 0 ]; do
-		wait -n || failed=$((failed + 1))
-	done
-}
 
 case "$cmd" in
 issue)
-	for f in "$listings"/*.json; do
-		code=$(basename "$f" .json)
-		[ -f "$pki/issued/$code.pem" ] && continue
-		throttle
-		"$here/pki/issue.sh" "$pki" "$code" hospital &
-	done
-	drain
+	# One bulk run (pki/issue-bulk.sh): the same certificates as issue.sh
+	# makes one at a time, thousands in seconds.
+	find "$listings" -maxdepth 1 -name '*.json' -printf '%f\n' | sed 's/\.json$//' |
+		"$here/pki/issue-bulk.sh" "$pki" hospital || failed=1
 	;;
 publish)
 	: "${bin:?--bin}"
-	for f in "$listings"/*.json; do
-		code=$(basename "$f" .json)
-		throttle
-		"$bin/inbound-spoke" publish --listing "$f" --cert "$pki/issued/$code.pem" \
-			--key "$pki/issued/$code.key" "$@" 2>&1 &
-	done
-	drain
+	# xargs -P runs the spokes $jobs at a time with no shell per spoke.
+	find "$listings" -maxdepth 1 -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
+		xargs -P "$jobs" -I{} "$bin/inbound-spoke" publish --listing "$listings/{}.json" \
+			--cert "$pki/issued/{}.pem" --key "$pki/issued/{}.key" "$@" 2>&1 || failed=1
 	;;
 *)
 	echo "spokes.sh: unknown command $cmd" >&2
 	exit 2
 	;;
 esac
-[ "$failed" -eq 0 ] || { echo "spokes.sh: $failed failed" >&2; exit 1; }
+[ "$failed" -eq 0 ] || { echo "spokes.sh: $cmd: some failed (see above)" >&2; exit 1; }

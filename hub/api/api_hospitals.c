@@ -34,7 +34,10 @@
 #include "query.h"
 #include "rank.h"
 
-/* Filters on a listing document; $13 is as_of (NULL: today). */
+/* Filters on a listing document; $13 is as_of (NULL: today); $17
+ * registered (NULL: either).  q ($8) also matches the names in every
+ * language, the romaji readings and the address (ibx_listing_search_text,
+ * deploy/sql/migrations/040_register.sql). */
 #define SQL_MATCH_COMMON                                                      \
 	" AND ($1::text IS NULL OR doc->'treatments' ? $1)"                   \
 	" AND ($2::text IS NULL OR doc->'departments' ? $2)"                  \
@@ -49,8 +52,12 @@
 	"  coalesce((doc->>'remote_second_opinion')::boolean, false) = $7)"   \
 	" AND ($8::text IS NULL OR strpos(doc->'name'->>'ja', $8) > 0"        \
 	"  OR strpos(lower(doc->'name'->>'en'), lower($8)) > 0"               \
+	"  OR strpos(ibx_listing_search_text(doc), lower($8)) > 0"            \
 	"  OR (doc->'name'->>'ja') % $8"                                      \
-	"  OR lower(doc->'name'->>'en') % lower($8))"
+	"  OR lower(doc->'name'->>'en') % lower($8))"                         \
+	" AND ($17::boolean IS NULL OR EXISTS (SELECT 1 FROM"                 \
+	"  institution_register r WHERE r.org_code ="                         \
+	"  doc->>'organisation_code') = $17)"
 
 /* Step 1 over the current listings; the array columns' GIN indexes
  * narrow the candidates before the exact document conditions. */
@@ -106,7 +113,9 @@ static const char SQL_MATCH_CURRENT[] =
     " END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"
     " (SELECT value::integer FROM settings"
     "  WHERE name = 'listing_stale_days'),"
-    " pb.s, pb.lo, pb.hi, m.lat, m.lon"
+    " pb.s, pb.lo, pb.hi, m.lat, m.lon,"
+    " EXISTS (SELECT 1 FROM institution_register r"
+    "  WHERE r.org_code = m.org_code)"
     " FROM m LEFT JOIN e USING (org_code)"
     /* The price shown: the band of the asked service ($15), else the
      * lowest listed; max_price_jpy ($16) keeps the bands starting within
@@ -132,6 +141,9 @@ static const char SQL_AIRPORTS[] =
     " prefecture, 'municipality', municipality) ORDER BY iata),"
     " '[]')::text FROM airports";
 
+/* Step 1's column: the organisation is in the institution-code register. */
+#define COL_REGISTERED 15
+
 /* Step 2: the page's listings, in the order given. */
 static const char SQL_PAGE[] =
     "SELECT (v.doc || jsonb_build_object('version', v.version))::text"
@@ -150,6 +162,8 @@ static const char SQL_GET[] =
     "SELECT json_build_object("
     " 'organisation_code', h.org_code, 'version', h.version,"
     " 'updated_at', h.updated_at, 'listing', h.doc,"
+    " 'registered', EXISTS (SELECT 1 FROM institution_register r"
+    "  WHERE r.org_code = h.org_code),"
     /* Per field: when its value last changed (the first version of the
      * current run of equal values) and when the listing holding it was
      * last confirmed by the hospital. */
@@ -394,8 +408,10 @@ nearest_airport(ibx_db_result *res, int row, const struct airport *ap,
 }
 
 /* The fields search adds to a listing (rank, score with its components,
- * reasons, flags, stale, distance_km, nearest_airport, price, experience),
- * as a JSON object.  ap: the nap airports. */
+ * reasons, flags, stale, registered, distance_km, nearest_airport, price,
+ * experience), as a JSON object.  ap: the nap airports.  A listing whose
+ * code is not in the institution-code register is flagged
+ * "unregistered". */
 static json_t *
 ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	      ibx_db_result *res, const struct ranked *rk, size_t rank,
@@ -405,6 +421,7 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	hub_rank_result r;
 	json_t *h, *reasons, *flags, *airport = json_null(),
 				     *price = json_null();
+	bool registered;
 	int i;
 
 	row_input(c, q, res, rk->row, &in);
@@ -424,12 +441,17 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 				  "min_jpy", (json_int_t)rk->price, "max_jpy",
 				  (json_int_t)rk->price_hi);
 	}
+	registered = strcmp(ibx_db_result_value(res, rk->row, COL_REGISTERED),
+			    "t") == 0;
+	if (!registered)
+		json_array_append_new(flags, json_string("unregistered"));
 	h = json_object();
 	json_object_set_new(h, "rank", json_integer((json_int_t)rank));
 	json_object_set_new(h, "score", score_json(&r));
 	json_object_set_new(h, "reasons", reasons);
 	json_object_set_new(h, "flags", flags);
 	json_object_set_new(h, "stale", json_boolean(r.stale));
+	json_object_set_new(h, "registered", json_boolean(registered));
 	json_object_set_new(h, "distance_km",
 			    in.has_distance
 				? json_real(round(in.km * 10) / 10.0)
@@ -655,7 +677,7 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	hub_hospital_query q;
 	char err[256], lat[32], lon[32], within[32], maxp[32], *codes = NULL;
 	char *body = NULL, *asof = NULL, *near = NULL, airport[128] = "";
-	const char *v[16];
+	const char *v[17];
 	ibx_db_result *res = NULL, *page = NULL;
 	struct ranked *rk = NULL;
 	struct airport *ap = NULL;
@@ -698,7 +720,8 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	v[13] = q.has_near ? within : NULL;
 	v[14] = q.service != NULL ? q.service : q.treatment;
 	v[15] = q.max_price_jpy >= 0 ? maxp : NULL;
-	if ((rv = ibx_db_exec(c->db, SQL_MATCH_CURRENT, 16, v, &res)) !=
+	v[16] = q.registered;
+	if ((rv = ibx_db_exec(c->db, SQL_MATCH_CURRENT, 17, v, &res)) !=
 	    IBX_OK) {
 		hub_api_db_error(resp, rv);
 		return;

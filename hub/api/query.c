@@ -91,6 +91,16 @@ parse_one(hub_http_request const *req, size_t i, hub_hospital_query *q,
 		q->remote_second_opinion = 1;
 		return (IBX_OK);
 	}
+	if (strcmp(key, "registered") == 0) {
+		if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0) {
+			snprintf(err, errlen,
+				 "parameter \"registered\": must be true or "
+				 "false");
+			return (IBX_EINVAL);
+		}
+		q->registered = val;
+		return (IBX_OK);
+	}
 	if (strcmp(key, "q") == 0) {
 		if (*val == '\0' || strlen(val) > HUB_QUERY_TEXT_MAX ||
 		    !ibx_text_utf8_valid(val)) {

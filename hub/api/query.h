@@ -40,7 +40,8 @@ typedef struct hub_hospital_query {
 	const char *prefecture;	   /* JIS X 0401 */
 	const char *accreditation; /* JMIP, JIH, JCI */
 	const char *accepts;	   /* ISO 3166-1 alpha-2 */
-	const char *q;		   /* name, Japanese or English */
+	const char *q;		/* name in any language, reading or address */
+	const char *registered; /* "true"/"false": in the code register */
 	int remote_second_opinion; /* 1: only remote, 0: no filter */
 	const char *nationality;   /* ranking: experience with this country */
 	const char *purpose;	   /* ranking: experience with this purpose */

@@ -39,6 +39,9 @@ struct ctl_config {
 	/* accounts */
 	const char *login;
 	const char *password_file;
+	/* register import: every --file given */
+	const char *files[CTL_CERTS_MAX];
+	size_t nfiles;
 };
 
 int ctl_token_create(const struct ctl_config *c, ibx_db *db);
@@ -52,5 +55,6 @@ int ctl_user_create(const struct ctl_config *c, ibx_db *db);
 int ctl_user_disable(const struct ctl_config *c, ibx_db *db);
 int ctl_user_reset(const struct ctl_config *c, ibx_db *db);
 int ctl_user_list(const struct ctl_config *c, ibx_db *db);
+int ctl_register_import(const struct ctl_config *c, ibx_db *db);
 
 #endif /* HUB_CTL_H */

@@ -46,6 +46,8 @@ usage(FILE *f)
 	    "[--period-column C]\n"
 	    "                  [--nationality-column C] [--value-column C]\n"
 	    "       inboundctl release [--until YYYY-MM] [--now YYYY-MM-DD]\n"
+	    "       inboundctl register import --file F.csv [--file F.csv "
+	    "...]\n"
 	    "\n"
 	    "--db defaults to $IBX_DB.  enrol registers each organisation "
 	    "named by a\n"
@@ -147,6 +149,13 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 			break;
 		case 'f':
 			c->file = optarg;
+			if (c->nfiles == CTL_CERTS_MAX) {
+				fprintf(stderr,
+					"inboundctl: at most %d --file\n",
+					CTL_CERTS_MAX);
+				return (-1);
+			}
+			c->files[c->nfiles++] = optarg;
 			break;
 		case 'P':
 			c->period_column = optarg;
@@ -220,6 +229,11 @@ run_enrol(const struct ctl_config *c, ibx_db *db)
 	}
 	if (ibx_trust_load(c->ca, c->crl, &trust) != IBX_OK)
 		return (1);
+	/* A directory of thousands (the national list): one WAL flush per
+	 * enrolment would dominate. Enrolment is idempotent, so what a crash
+	 * loses of the last moment's commits is enrolled again by a re-run. */
+	if (c->cert_dir != NULL)
+		(void)ibx_db_script(db, "SET synchronous_commit = off");
 	for (i = 0; i < c->ncerts; i++) {
 		if (enrol_one(db, trust, c->certs[i]) == 0)
 			done++;
@@ -315,7 +329,8 @@ main(int argc, char **argv)
 	/* Two-word commands: "token create", "audit verify", ... */
 	if (argc > 2 && argv[2][0] != '-' &&
 	    (strcmp(cmd, "token") == 0 || strcmp(cmd, "audit") == 0 ||
-	     strcmp(cmd, "series") == 0 || strcmp(cmd, "user") == 0)) {
+	     strcmp(cmd, "series") == 0 || strcmp(cmd, "user") == 0 ||
+	     strcmp(cmd, "register") == 0)) {
 		snprintf(two, sizeof(two), "%s %s", argv[1], argv[2]);
 		cmd = two;
 		argv++;
@@ -351,6 +366,8 @@ main(int argc, char **argv)
 		status = ctl_user_reset(&c, db);
 	else if (strcmp(cmd, "user list") == 0)
 		status = ctl_user_list(&c, db);
+	else if (strcmp(cmd, "register import") == 0)
+		status = ctl_register_import(&c, db);
 	else {
 		fprintf(stderr, "inboundctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);

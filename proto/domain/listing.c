@@ -10,8 +10,10 @@ ibx_listing_new(void)
 {
 	ibx_listing *l = calloc(1, sizeof(*l));
 
-	if (l != NULL)
+	if (l != NULL) {
 		l->beds = -1;
+		l->receives_foreign_patients = -1;
+	}
 	return (l);
 }
 
@@ -45,6 +47,11 @@ ibx_listing_free(ibx_listing *l)
 	free(l->contact_phone);
 	free(l->confirmed_at);
 	ibx_strv_fini(&l->synthetic);
+	for (i = 0; i < IBX_NAME_NLANGS; i++)
+		free(l->names[i]);
+	free(l->address_latn);
+	free(l->name_en_source);
+	free(l->geocode_level);
 	free(l);
 }
 

@@ -16,6 +16,9 @@
 #include "err.h"
 #include "problems.h"
 
+/* Names besides ja and en: zh-Hans, zh-Hant, ko, vi, ru, ja-Latn. */
+#define IBX_NAME_NLANGS 6
+
 /* A vector of owned strings. */
 typedef struct ibx_strv {
 	char **v;
@@ -59,7 +62,26 @@ typedef struct ibx_listing {
 	char *contact_phone;
 	char *confirmed_at; /* YYYY-MM-DD */
 	ibx_strv synthetic;
+	/* The national list (listing_names.c); all optional. */
+	char *names[IBX_NAME_NLANGS];  /* name.<ibx_name_langs[i]> or NULL */
+	char *address_latn;	       /* the address read in romaji */
+	char *name_en_source;	       /* "registered", "transliteration" */
+	char *geocode_level;	       /* "official", "town", "municipality" */
+	int receives_foreign_patients; /* -1 not given, 0 no, 1 yes */
 } ibx_listing;
+
+/* The languages a name may carry besides ja and en, as BCP 47 tags, in the
+ * order of ibx_listing.names. */
+extern const char *const ibx_name_langs[IBX_NAME_NLANGS];
+
+/* ibx_listing_check_national: the rules of the national-list fields
+ * (names in other languages, readings, name_en_source, geocode_level),
+ * each broken one added to 'problems' with its field path.  Called by
+ * ibx_listing_check. */
+void ibx_listing_check_national(const ibx_listing *l, ibx_problems *problems);
+
+/* ibx_name_lang_index: the index in ibx_name_langs of a tag, or -1. */
+int ibx_name_lang_index(const char *tag);
 
 /* ibx_listing_new: an empty listing (beds -1); NULL when out of memory.
  * The caller frees it with ibx_listing_free. */

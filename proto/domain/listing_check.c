@@ -36,7 +36,9 @@ static const char *const listing_fields[] = {"organisation_code",
 					     "remote_second_opinion",
 					     "website",
 					     "international_contact",
-					     "confirmed_at"};
+					     "confirmed_at",
+					     "receives_foreign_patients",
+					     "geocode_level"};
 
 static void
 check_codes(ibx_problems *p, const char *field, const ibx_strv *sv,
@@ -178,5 +180,6 @@ ibx_listing_check(const ibx_listing *l, ibx_problems *p)
 				 "is not a YYYY-MM-DD date");
 	check_codes(p, "synthetic", &l->synthetic, field_known,
 		    "listing field");
+	ibx_listing_check_national(l, p);
 	return (ibx_problems_count(p) > before ? IBX_EINVAL : IBX_OK);
 }

@@ -289,7 +289,17 @@ ibx_listing_encode(const ibx_listing *l, ibx_bytes *out)
 	m.organisation_code = ibx_codec_wstr(l->organisation_code);
 	name.ja = ibx_codec_wstr(l->name_ja);
 	name.en = ibx_codec_wstr(l->name_en);
+	name.zh_hans = ibx_codec_wstr(l->names[0]);
+	name.zh_hant = ibx_codec_wstr(l->names[1]);
+	name.ko = ibx_codec_wstr(l->names[2]);
+	name.vi = ibx_codec_wstr(l->names[3]);
+	name.ru = ibx_codec_wstr(l->names[4]);
+	name.ja_latn = ibx_codec_wstr(l->names[5]);
 	m.name = &name;
+	m.address_latn = ibx_codec_wstr(l->address_latn);
+	m.name_en_source = ibx_codec_wstr(l->name_en_source);
+	m.geocode_level = ibx_codec_wstr(l->geocode_level);
+	m.receives_foreign_patients = l->receives_foreign_patients + 1;
 	m.prefecture = ibx_codec_wstr(l->prefecture);
 	m.postal_code = ibx_codec_wstr(l->postal_code);
 	m.address = ibx_codec_wstr(l->address);
@@ -359,8 +369,23 @@ listing_copy(const Inbound__V1__HospitalListing *m, ibx_listing *l)
 		return (rv);
 	if (m->name != NULL &&
 	    ((rv = ibx_codec_dstr(m->name->ja, &l->name_ja)) ||
-	     (rv = ibx_codec_dstr(m->name->en, &l->name_en))))
+	     (rv = ibx_codec_dstr(m->name->en, &l->name_en)) ||
+	     (rv = ibx_codec_dstr(m->name->zh_hans, &l->names[0])) ||
+	     (rv = ibx_codec_dstr(m->name->zh_hant, &l->names[1])) ||
+	     (rv = ibx_codec_dstr(m->name->ko, &l->names[2])) ||
+	     (rv = ibx_codec_dstr(m->name->vi, &l->names[3])) ||
+	     (rv = ibx_codec_dstr(m->name->ru, &l->names[4])) ||
+	     (rv = ibx_codec_dstr(m->name->ja_latn, &l->names[5]))))
 		return (rv);
+	if ((rv = ibx_codec_dstr(m->address_latn, &l->address_latn)) ||
+	    (rv = ibx_codec_dstr(m->name_en_source, &l->name_en_source)) ||
+	    (rv = ibx_codec_dstr(m->geocode_level, &l->geocode_level)))
+		return (rv);
+	/* Out of range values read as "not given"; 1 no, 2 yes. */
+	l->receives_foreign_patients = m->receives_foreign_patients == 1 ? 0
+				       : m->receives_foreign_patients == 2
+					   ? 1
+					   : -1;
 	if (m->has_location && m->location != NULL) {
 		l->has_location = true;
 		l->lat = m->location->lat;

@@ -33,7 +33,11 @@ static const char *const top_fields[] = {"schema_version",
 					 "website",
 					 "international_contact",
 					 "confirmed_at",
-					 "synthetic"};
+					 "synthetic",
+					 "address_latn",
+					 "name_en_source",
+					 "geocode_level",
+					 "receives_foreign_patients"};
 
 /* Read an optional string member; a wrong type is a problem. */
 static ibx_err
@@ -131,6 +135,37 @@ read_name(json_t *root, char **ja, char **en, ibx_problems *p)
 	if ((rv = get_str(name, "ja", "name.ja", p, ja)) != IBX_OK)
 		return (rv);
 	return (get_str(name, "en", "name.en", p, en));
+}
+
+/* A hospital's name object: ja, en and the tags of ibx_name_langs. */
+static ibx_err
+read_listing_name(json_t *root, ibx_listing *l, ibx_problems *p)
+{
+	const char *keys[2 + IBX_NAME_NLANGS] = {"ja", "en"};
+	json_t *name = json_object_get(root, "name");
+	char path[32];
+	ibx_err rv;
+	int i;
+
+	if (name == NULL || json_is_null(name))
+		return (IBX_OK);
+	if (!json_is_object(name)) {
+		ibx_problems_add(p, "name", "must be an object {ja, en}");
+		return (IBX_OK);
+	}
+	for (i = 0; i < IBX_NAME_NLANGS; i++)
+		keys[2 + i] = ibx_name_langs[i];
+	check_object_keys(name, "name", keys, 2 + IBX_NAME_NLANGS, p);
+	if ((rv = get_str(name, "ja", "name.ja", p, &l->name_ja)) != IBX_OK ||
+	    (rv = get_str(name, "en", "name.en", p, &l->name_en)) != IBX_OK)
+		return (rv);
+	for (i = 0; i < IBX_NAME_NLANGS; i++) {
+		snprintf(path, sizeof(path), "name.%s", ibx_name_langs[i]);
+		if ((rv = get_str(name, ibx_name_langs[i], path, p,
+				  &l->names[i])) != IBX_OK)
+			return (rv);
+	}
+	return (IBX_OK);
 }
 
 static void
@@ -305,6 +340,14 @@ read_scalars(json_t *root, ibx_listing *l, ibx_problems *p)
 		else
 			l->remote_second_opinion = json_is_true(v);
 	}
+	v = json_object_get(root, "receives_foreign_patients");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_boolean(v))
+			ibx_problems_add(p, "receives_foreign_patients",
+					 "must be true or false");
+		else
+			l->receives_foreign_patients = json_is_true(v) ? 1 : 0;
+	}
 }
 
 static ibx_err
@@ -320,6 +363,9 @@ read_listing(json_t *root, ibx_listing *l, ibx_problems *p)
 	    {"address", &l->address},
 	    {"website", &l->website},
 	    {"confirmed_at", &l->confirmed_at},
+	    {"address_latn", &l->address_latn},
+	    {"name_en_source", &l->name_en_source},
+	    {"geocode_level", &l->geocode_level},
 	};
 	struct {
 		const char *key;
@@ -346,7 +392,7 @@ read_listing(json_t *root, ibx_listing *l, ibx_problems *p)
 			return (rv);
 	read_scalars(root, l, p);
 	read_location(root, l, p);
-	if ((rv = read_name(root, &l->name_ja, &l->name_en, p)) != IBX_OK ||
+	if ((rv = read_listing_name(root, l, p)) != IBX_OK ||
 	    (rv = read_accreditations(root, l, p)) != IBX_OK ||
 	    (rv = read_price_bands(root, l, p)) != IBX_OK ||
 	    (rv = read_contact(root, "international_contact",
@@ -481,10 +527,19 @@ listing_object(const ibx_listing *l)
 	name = json_object();
 	bad |= set_str(name, "ja", l->name_ja);
 	bad |= set_str(name, "en", l->name_en);
+	for (i = 0; i < IBX_NAME_NLANGS; i++)
+		bad |= set_str(name, ibx_name_langs[i], l->names[i]);
 	bad |= json_object_set_new(o, "name", name);
+	bad |= set_str(o, "name_en_source", l->name_en_source);
 	bad |= set_str(o, "prefecture", l->prefecture);
 	bad |= set_str(o, "postal_code", l->postal_code);
 	bad |= set_str(o, "address", l->address);
+	bad |= set_str(o, "address_latn", l->address_latn);
+	bad |= set_str(o, "geocode_level", l->geocode_level);
+	if (l->receives_foreign_patients >= 0)
+		bad |= json_object_set_new(
+		    o, "receives_foreign_patients",
+		    json_boolean(l->receives_foreign_patients));
 	if (l->has_location)
 		bad |= json_object_set_new(
 		    o, "location",

@@ -67,6 +67,11 @@ test_listing_round_trip_example(void **state)
 	fixture_add_price_band(l, "consultation", 0, 1000000000);
 	l->remote_second_opinion = false;
 	expect_listing_round_trip(l);
+	/* The national list's fields, and an old listing without them. */
+	fixture_national(l);
+	expect_listing_round_trip(l);
+	l->receives_foreign_patients = 1;
+	expect_listing_round_trip(l);
 	ibx_listing_free(l);
 }
 

@@ -210,6 +210,32 @@ assert_listing_equal(const ibx_listing *a, const ibx_listing *b)
 			  b->contact_phone);
 	fixture_str_equal("confirmed_at", a->confirmed_at, b->confirmed_at);
 	fixture_strv_equal("synthetic", &a->synthetic, &b->synthetic);
+	for (i = 0; i < IBX_NAME_NLANGS; i++)
+		fixture_str_equal(ibx_name_langs[i], a->names[i], b->names[i]);
+	fixture_str_equal("address_latn", a->address_latn, b->address_latn);
+	fixture_str_equal("name_en_source", a->name_en_source,
+			  b->name_en_source);
+	fixture_str_equal("geocode_level", a->geocode_level, b->geocode_level);
+	if (a->receives_foreign_patients != b->receives_foreign_patients)
+		fail_msg("receives_foreign_patients differs: %d vs %d",
+			 a->receives_foreign_patients,
+			 b->receives_foreign_patients);
+}
+
+/* fixture_national: the fields of the national list set on l. */
+static inline void
+fixture_national(ibx_listing *l)
+{
+	fixture_set(&l->names[0], "高知医疗中心");
+	fixture_set(&l->names[1], "高知醫療中心");
+	fixture_set(&l->names[2], "고치 의료 센터");
+	fixture_set(&l->names[3], "Trung tâm Y tế Kochi");
+	fixture_set(&l->names[4], "Медицинский центр Коти");
+	fixture_set(&l->names[5], "Kochi Kenritsu Kochi Iryo Senta");
+	fixture_set(&l->address_latn, "Kochishi Ike 2125 Banchi 1");
+	fixture_set(&l->name_en_source, "registered");
+	fixture_set(&l->geocode_level, "official");
+	l->receives_foreign_patients = 0;
 }
 
 #endif /* IBX_TEST_LISTING_FIXTURE_H */

@@ -536,6 +536,51 @@ test_round_trip_unicode_and_escapes(void **state)
 	ibx_listing_free(l);
 }
 
+/* The national list's fields: names in six more languages, readings,
+ * name_en_source, geocode_level, receives_foreign_patients (false too). */
+static void
+test_round_trip_national(void **state)
+{
+	ibx_listing *l = fixture_example();
+
+	(void)state;
+	fixture_national(l);
+	round_trip(l);
+	l->receives_foreign_patients = 1;
+	round_trip(l);
+	ibx_listing_free(l);
+}
+
+/* A listing written before the national fields reads as "not given"; a
+ * name language outside the list and a non-boolean answer are refused. */
+static void
+test_national_fields_shapes(void **state)
+{
+	ibx_listing *l;
+
+	(void)state;
+	l = parse_ok("{\"organisation_code\": \"3910118128\", \"name\": "
+		     "{\"ja\": \"高知\"}, \"prefecture\": \"39\"}");
+	assert_int_equal(l->receives_foreign_patients, -1);
+	assert_null(l->names[5]);
+	assert_null(l->geocode_level);
+	ibx_listing_free(l);
+	l = parse_ok("{\"name\": {\"ja\": \"高知\", \"ja-Latn\": "
+		     "\"Kochi\", \"zh-Hans\": \"高知\"}, "
+		     "\"receives_foreign_patients\": false}");
+	assert_string_equal(l->names[5], "Kochi");
+	assert_string_equal(l->names[0], "高知");
+	assert_int_equal(l->receives_foreign_patients, 0);
+	ibx_listing_free(l);
+	expect_refused("{\"name\": {\"ja\": \"高知\", \"zh\": \"高知\"}}",
+		       "field \"name.zh\": unknown field");
+	expect_refused("{\"receives_foreign_patients\": \"yes\"}",
+		       "field \"receives_foreign_patients\": must be true or "
+		       "false");
+	expect_refused("{\"geocode_level\": 3}",
+		       "field \"geocode_level\": must be a string");
+}
+
 /* Written JSON is compact, in documented field order, and leaves absent
  * optional fields out. */
 static void
@@ -615,6 +660,8 @@ main(void)
 	    cmocka_unit_test(test_absent_and_null_fields),
 	    cmocka_unit_test(test_wrong_types),
 	    cmocka_unit_test(test_unknown_fields),
+	    cmocka_unit_test(test_round_trip_national),
+	    cmocka_unit_test(test_national_fields_shapes),
 	    cmocka_unit_test(test_all_problems_reported),
 	    cmocka_unit_test(test_duplicate_keys),
 	    cmocka_unit_test(test_not_json),

@@ -973,12 +973,47 @@ test_email_no_mailto_query(void **state)
 	expect_ok(l);
 }
 
+/* The national list's fields: valid when set, each rule with its own
+ * message (field path and the allowed values). */
+static void
+test_national_fields(void **state)
+{
+	ibx_listing *l = *state;
+	char long_name[202];
+
+	fixture_national(l);
+	expect_ok(l);
+	fixture_set(&l->geocode_level, "street");
+	expect_one(l, "field \"geocode_level\": must be one of official, "
+		      "town, municipality");
+	fixture_set(&l->geocode_level, "town");
+	l->has_location = false;
+	expect_one(l, "field \"geocode_level\": is given but location is not");
+	l->has_location = true;
+	fixture_set(&l->name_en_source, "machine");
+	expect_one(l, "field \"name_en_source\": must be one of registered, "
+		      "transliteration");
+	fixture_set(&l->name_en_source, "transliteration");
+	fixture_set(&l->name_en, NULL);
+	expect_one(l, "field \"name_en_source\": is given but name.en is not");
+	fixture_set(&l->name_en_source, NULL);
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	fixture_set(&l->names[2], long_name);
+	expect_one_prefix(l, "field \"name.ko\": ");
+	fixture_set(&l->names[2], NULL);
+	ibx_strv_fini(&l->synthetic);
+	fixture_push(&l->synthetic, "receives_foreign_patients");
+	expect_ok(l);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    EXAMPLE_TEST(test_email_no_mailto_query),
 	    EXAMPLE_TEST(test_example_is_valid),
+	    EXAMPLE_TEST(test_national_fields),
 	    cmocka_unit_test(test_minimal_is_valid),
 	    EXAMPLE_TEST(test_check_appends_to_problems),
 	    EXAMPLE_TEST(test_organisation_code),

@@ -2,16 +2,21 @@
  * cmd_listings.c - "inbound-datagen listings": open hospital data in,
  * listing JSON files out. Order of work: reference lists, department codes,
  * the chosen source sets, organisation codes (all sets at once, so codes
- * stay unique across them), then per hospital generate, check, write; the
- * report goes to stderr last.
+ * stay unique across them), with --set register the rest of the code
+ * register (national.c), then the geocoder and the romaji readings over the
+ * whole list, then per hospital generate, check, write; the report goes to
+ * stderr last.
  */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "orgcodes.h"
 #include "commands.h"
 #include "depts.h"
 #include "emit.h"
+#include "geocode.h"
+#include "national.h"
 #include "refdata.h"
 #include "report.h"
 #include "sources.h"
@@ -51,6 +56,8 @@ dg_listings_run(const dg_listings_opts *o)
 	dg_codes *codes = NULL;
 	dg_hospital_list list = {NULL, 0, 0};
 	dg_set_report reports[NSETS] = {{0}};
+	dg_national_report nat;
+	dg_geocoder *geo = NULL;
 	const char *prefs[NSETS];
 	int chosen[NSETS];
 	size_t i, nprefs = 0, written = 0;
@@ -59,6 +66,7 @@ dg_listings_run(const dg_listings_opts *o)
 	double start = now();
 	int s;
 
+	memset(&nat, 0, sizeof(nat));
 	chosen[KOCHI] = o->kochi;
 	chosen[HOKKAIDO] = o->hokkaido;
 	chosen[KUMAMOTO] = o->kumamoto;
@@ -79,14 +87,24 @@ dg_listings_run(const dg_listings_opts *o)
 	}
 	if ((rv = dg_codes_load(o->data_dir, ref, prefs, nprefs, &codes)) !=
 		DG_OK ||
-	    (rv = dg_codes_assign(codes, &list, o->verbose)) != DG_OK ||
+	    (rv = dg_codes_assign(codes, &list, o->verbose)) != DG_OK)
+		goto out;
+	if (o->national &&
+	    (rv = dg_register_load(o->data_dir, &list, &nat)) != DG_OK)
+		goto out;
+	if ((rv = dg_geocoder_load(o->data_dir, ref, &geo)) != DG_OK ||
+	    (rv = dg_national_geocode(geo, &list, &nat)) != DG_OK ||
+	    (rv = dg_national_romaji(&list)) != DG_OK ||
 	    (rv = dg_emit_prepare(o->out_dir)) != DG_OK)
 		goto out;
 	for (i = 0; i < list.n; i++) {
 		if ((rv = dg_synth_hospital(&list.v[i], o->seed, ref, &cap)) !=
-			DG_OK ||
-		    (rv = dg_emit_hospital(o->out_dir, &list.v[i], &cap)) !=
-			DG_OK)
+		    DG_OK)
+			goto out;
+		dg_national_foreign(&list.v[i], o->seed, &cap, &nat);
+		dg_national_count(&list.v[i], &nat);
+		if ((rv = dg_emit_hospital(o->out_dir, &list.v[i], &cap)) !=
+		    DG_OK)
 			goto out;
 		written++;
 	}
@@ -96,12 +114,15 @@ dg_listings_run(const dg_listings_opts *o)
 		dg_report_count(&reports[s], &list);
 		dg_report_print(&reports[s], stderr);
 	}
+	dg_national_print(&nat, stderr);
 	fprintf(stderr, "%s: wrote %zu listings to %s in %.2f s (seed %llu)\n",
 		DG_PROG, written, o->out_dir, now() - start,
 		(unsigned long long)o->seed);
 out:
 	for (s = 0; s < NSETS; s++)
 		dg_report_free(&reports[s]);
+	dg_national_free(&nat);
+	dg_geocoder_free(geo);
 	dg_hospital_list_free(&list);
 	dg_codes_free(codes);
 	dg_depts_free(depts);

@@ -15,7 +15,8 @@ typedef struct dg_listings_opts {
 	const char *out_dir;	       /* created when missing */
 	uint64_t seed;		       /* generator seed (default 42) */
 	int kochi, hokkaido, kumamoto; /* which source sets to convert */
-	int verbose;		       /* print every non-exact code match */
+	int national; /* also every other hospital of the code register */
+	int verbose;  /* print every non-exact code match */
 } dg_listings_opts;
 
 /* Options of "inbound-datagen coordinators". */

@@ -16,6 +16,7 @@
 
 #include "coordinator.h"
 #include "emit.h"
+#include "geocode.h"
 #include "listing.h"
 #include "listing_json.h"
 
@@ -44,6 +45,21 @@ strings(const char *const *v, size_t n)
 		}
 	}
 	return (a);
+}
+
+/* {"ja": ..., "en": ..., "ja-Latn": ...} without the NULL ones. */
+static json_t *
+names_latn(const char *ja, const char *en, const char *latn)
+{
+	json_t *o = json_object();
+
+	if (o == NULL || set(o, "ja", json_string(ja)) != 0 ||
+	    (en != NULL && set(o, "en", json_string(en)) != 0) ||
+	    (latn != NULL && set(o, "ja-Latn", json_string(latn)) != 0)) {
+		json_decref(o);
+		return (NULL);
+	}
+	return (o);
 }
 
 /* {"ja": ..., "en": ...} with en left out when NULL. */
@@ -245,6 +261,7 @@ dg_emit_hospital(const char *out_dir, const dg_hospital *h,
 	    "remote_second_opinion",
 	    "international_contact",
 	    "confirmed_at",
+	    "receives_foreign_patients",
 	};
 	const char *synthetic[1 + sizeof(generated) / sizeof(generated[0])];
 	const char *depts[DG_MAX_DEPTS];
@@ -261,13 +278,23 @@ dg_emit_hospital(const char *out_dir, const dg_hospital *h,
 	if ((doc = json_object()) == NULL ||
 	    set(doc, "schema_version", json_integer(1)) != 0 ||
 	    set(doc, "organisation_code", json_string(h->org_code)) != 0 ||
-	    set(doc, "name", names(h->name_ja, h->name_en)) != 0 ||
+	    set(doc, "name",
+		names_latn(h->name_ja, h->name_en, h->name_latn)) != 0 ||
+	    (h->name_en != NULL &&
+	     set(doc, "name_en_source",
+		 json_string(h->name_en_translit ? "transliteration"
+						 : "registered")) != 0) ||
 	    set(doc, "prefecture", json_string(h->prefecture)) != 0 ||
 	    (h->postal[0] != '\0' &&
 	     set(doc, "postal_code", json_string(h->postal)) != 0) ||
 	    (h->address != NULL &&
 	     set(doc, "address", json_string(h->address)) != 0) ||
+	    (h->address_latn != NULL && h->address_latn[0] != '\0' &&
+	     set(doc, "address_latn", json_string(h->address_latn)) != 0) ||
 	    (h->has_location && set(doc, "location", location(h)) != 0) ||
+	    (h->has_location && set(doc, "geocode_level",
+				    json_string(dg_geo_level_name(
+					(dg_geo_level)h->geo_level))) != 0) ||
 	    (h->beds >= 0 && set(doc, "beds", json_integer(h->beds)) != 0) ||
 	    (h->ndepts > 0 &&
 	     set(doc, "departments", strings(depts, h->ndepts)) != 0) ||
@@ -283,8 +310,10 @@ dg_emit_hospital(const char *out_dir, const dg_hospital *h,
 		json_boolean(cap->remote_second_opinion)) != 0 ||
 	    (h->website != NULL &&
 	     set(doc, "website", json_string(h->website)) != 0) ||
-	    set(doc, "international_contact", contact(cap->email, NULL)) !=
-		0 ||
+	    (h->receives_foreign && set(doc, "international_contact",
+					contact(cap->email, NULL)) != 0) ||
+	    set(doc, "receives_foreign_patients",
+		json_boolean(h->receives_foreign)) != 0 ||
 	    set(doc, "confirmed_at", json_string(cap->confirmed_at)) != 0 ||
 	    set(doc, "synthetic", strings(synthetic, nsynth)) != 0) {
 		dg_error("listing %s: out of memory", h->org_code);

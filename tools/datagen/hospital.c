@@ -58,6 +58,8 @@ dg_hospital_list_free(dg_hospital_list *l)
 		free(l->v[i].name_ja);
 		free(l->v[i].name_en);
 		free(l->v[i].address);
+		free(l->v[i].name_latn);
+		free(l->v[i].address_latn);
 		free(l->v[i].website);
 	}
 	free(l->v);

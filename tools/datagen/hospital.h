@@ -20,6 +20,7 @@ typedef enum dg_match {
 	DG_MATCH_KEY,	   /* same name without legal-form words */
 	DG_MATCH_POSTAL,   /* same postal code, one name contains the other */
 	DG_MATCH_ADDRESS, /* same address and a shared distinctive name part */
+	DG_MATCH_REGISTER, /* read from the code register itself */
 	DG_MATCH_NKINDS
 } dg_match;
 
@@ -41,6 +42,12 @@ typedef struct dg_hospital {
 	char *website;	   /* http(s) URL or NULL */
 	char org_code[11]; /* 10-digit organisation code */
 	dg_match match;	   /* how org_code was found */
+	/* The national list (national.c): */
+	int geo_level;	      /* dg_geo_level the location came from */
+	char *name_latn;      /* romaji reading of name_ja (ja-Latn) or NULL */
+	char *address_latn;   /* romaji reading of address or NULL */
+	int name_en_translit; /* name_en was transliterated, not registered */
+	int receives_foreign; /* generated: receives foreign patients */
 } dg_hospital;
 
 /* A growable array of hospitals; dg_hospital_list_free releases all. */

@@ -3,7 +3,8 @@
  * cmd_listings.c, cmd_coordinators.c and cmd_cases.c.
  *
  *   inbound-datagen listings --data DIR --out DIR [--seed N]
- *                            [--set kochi,hokkaido,kumamoto] [--verbose]
+ *                            [--set kochi,hokkaido,kumamoto,register]
+ *                            [--set national] [--verbose]
  *   inbound-datagen coordinators --out DIR [--seed N] [--count N]
  *                                [--data DIR]
  *   inbound-datagen cases --listings DIR|--hospital CODE --out DIR
@@ -29,7 +30,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s listings --data DIR --out DIR [--seed N]\n"
-		"           [--set kochi,hokkaido,kumamoto] [--verbose]\n"
+		"           [--set kochi,hokkaido,kumamoto,register|national] "
+		"[--verbose]\n"
 		"       %s coordinators --out DIR [--seed N] [--count N] "
 		"[--data DIR]\n"
 		"       %s cases --listings DIR|--hospital CODE --out DIR "
@@ -89,7 +91,7 @@ parse_sets(const char *list, dg_listings_opts *o)
 	if (strlen(list) >= sizeof(buf))
 		return (0);
 	strcpy(buf, list);
-	o->kochi = o->hokkaido = o->kumamoto = 0;
+	o->kochi = o->hokkaido = o->kumamoto = o->national = 0;
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "kochi") == 0)
@@ -98,12 +100,16 @@ parse_sets(const char *list, dg_listings_opts *o)
 			o->hokkaido = 1;
 		else if (strcmp(tok, "kumamoto") == 0)
 			o->kumamoto = 1;
+		else if (strcmp(tok, "register") == 0)
+			o->national = 1;
+		else if (strcmp(tok, "national") == 0)
+			o->kochi = o->hokkaido = o->kumamoto = o->national = 1;
 		else {
 			dg_error("--set: unknown set \"%s\"", tok);
 			return (0);
 		}
 	}
-	return (o->kochi || o->hokkaido || o->kumamoto);
+	return (o->kochi || o->hokkaido || o->kumamoto || o->national);
 }
 
 /* Parses the arguments of "listings" into o. */

@@ -388,6 +388,8 @@ dg_match_name(dg_match m)
 		return ("postal code + name containment");
 	case DG_MATCH_ADDRESS:
 		return ("address + shared name part");
+	case DG_MATCH_REGISTER:
+		return ("the code register itself");
 	case DG_MATCH_NONE:
 	case DG_MATCH_NKINDS:
 		break;
@@ -529,6 +531,7 @@ candidate(const struct entry *e, const dg_hospital *h, const struct probe *p,
 			return (0);
 		return (shares_distinct_part(p->name_sp, e->name_sp, p->addr,
 					     e->addr));
+	case DG_MATCH_REGISTER: /* not a matching rule */
 	case DG_MATCH_NONE:
 	case DG_MATCH_NKINDS:
 		break;
