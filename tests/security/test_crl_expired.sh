@@ -69,12 +69,12 @@ hport=$(ibx_free_port)
 	--key "$PKI/hub/hub.key" --ca "$PKI/ca.pem" --crl "$PKI/crl.pem" --http "127.0.0.1:$hport" \
 	2>"$WORK/hub2.log" &
 HUB_PIDS+=($!)
-for i in $(seq 1 100); do
+for i in $(seq 1 300); do
 	grep -q "EXPIRED at" "$WORK/hub2.log" && break
 	sleep 0.1
 done
 assert_contains "$(cat "$WORK/hub2.log")" "EXPIRED at" "a hub started with a stale CRL says so at once"
-for i in $(seq 1 100); do
+for i in $(seq 1 300); do
 	code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hport/healthz" || true)
 	[ "$code" = 000 ] || break
 	sleep 0.1
