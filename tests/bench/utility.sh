@@ -135,18 +135,21 @@ run_set() {
 	psqlb -c "SELECT to_char(period, 'YYYY'), sum(patients) FROM statistics_cells
 	          WHERE current GROUP BY 1" >"$work/truth-$name/y.txt"
 	# The release: one month alone (timed), then the rest.
-	if "$CTL" --help 2>&1 | grep -q 'inboundctl release'; then
-		t0=$(date +%s.%N)
-		"$CTL" release --db "$dsn" --until "$y0-01" >"$work/release-$name.log" 2>&1 ||
-			{ tail -3 "$work/release-$name.log"; exit 1; }
-		echo "  release of one month ($y0-01, $n hospitals): $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"
-		t0=$(date +%s.%N)
-		"$CTL" release --db "$dsn" --until "$y1-12" >>"$work/release-$name.log" 2>&1 ||
-			{ tail -3 "$work/release-$name.log"; exit 1; }
-		echo "  release of the other months up to $y1-12: $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
-	else
-		echo "  note: inboundctl has no \"release\" command in this build: the API answers from the raw cells (today's mechanism); no release time"
-	fi
+	t0=$(date +%s.%N)
+	"$CTL" release --db "$dsn" --until "$y0-01" --now "$((y1 + 1))-01-20" >"$work/release-$name.log" 2>&1 ||
+		{ tail -3 "$work/release-$name.log"; exit 1; }
+	echo "  release of one month ($y0-01, $n hospitals): $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"
+	t0=$(date +%s.%N)
+	"$CTL" release --db "$dsn" --until "$y1-12" --now "$((y1 + 1))-01-20" >>"$work/release-$name.log" 2>&1 ||
+		{ tail -3 "$work/release-$name.log"; exit 1; }
+	echo "  release of the other months and the closed years up to $y1-12: $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
+	grep -E '^(release|rho)' "$work/release-$name.log" | sed 's/^/    /'
+	# The months add up to the year's consistent figures (post-processing).
+	echo "  yearly figures (release_year_values) that their months' released values do not add up to:" \
+		"$(psqlb -c "SELECT count(*) FROM release_year_values y JOIN (SELECT extract(year FROM period)::int yr,
+			dims, key1, key2, sum(value) s FROM release_values WHERE measure = 'patients' GROUP BY 1, 2, 3, 4) m
+			ON m.yr = y.year AND m.dims = y.dims AND m.key1 = y.key1 AND m.key2 = y.key2
+			WHERE y.measure = 'patients' AND m.s <> y.value") of $(psqlb -c "SELECT count(*) FROM release_year_values")"
 	# A hub to read the API from.
 	local http_port nng_port attempt token
 	for attempt in 1 2 3 4 5; do
