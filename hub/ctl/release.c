@@ -19,7 +19,7 @@ ctl_release(const struct ctl_config *c, ibx_db *db)
 		fprintf(stderr, "inboundctl: release: %s\n", err);
 		return (rv == IBX_EINVAL ? 2 : 1);
 	}
-	if (rep.months == 0 && rep.years == 0) {
+	if (rep.months == 0 && rep.years == 0 && rep.years_no_budget == 0) {
 		printf("release: nothing to measure up to %s (now %s); rho "
 		       "spent 0\n",
 		       rep.until, rep.now);
