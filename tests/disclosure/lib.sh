@@ -49,7 +49,7 @@ disclosure_data() {
 disclosure_release() {
 	local out rc=0
 	# The usage names every command; before issue 13 it has no release.
-	if ! "$CTL_BIN" --help 2>&1 | grep -q 'inboundctl release'; then
+	if ! "$CTL_BIN" release --help 2>&1 | grep -q 'inboundctl release'; then
 		[ -n "${RELEASE_NOTED:-}" ] ||
 			echo "note: inboundctl has no \"release\" command in this build: the API answers from the raw cells (today's mechanism)"
 		RELEASE_NOTED=1

@@ -32,7 +32,7 @@ small=$(sql "SELECT count(*) FROM statistics_cells WHERE current AND patients < 
 pass "$cells cells stored, $small of them with 1 to 9 patients"
 
 out=$("$CTL_BIN" release --db "$DSN" --until "$Y-12")
-assert_contains "$out" "rho spent: 12 x 1/6 = 2.0000" "the year released at rho = 2"
+assert_contains "$out" "rho spent: 12 x 1/12 + 1 x 1/1 = 2.0000" "the year released at rho = 2: twelve months and the year"
 coord=$(token coordinator)
 q() { curl -sS -H "Authorization: Bearer $coord" "$API/api/v1/statistics?measure=patients&year=$Y&$1"; }
 tables=0 listed=0 noisy=0
