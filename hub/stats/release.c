@@ -1056,7 +1056,7 @@ adjust_months(struct run *r, const char *year, const struct qdata *yq,
 	struct month_table t[NQUERIES];
 	ibx_db_result *res = NULL;
 	char dims[NQUERIES][64], *buf[5] = {NULL};
-	size_t len[5], rows, i, j, c, c0, c1;
+	size_t len[5], rows, i, j, c, c0, c1, cap[NQUERIES] = {0};
 	FILE *f[5] = {NULL};
 	const char *v[6];
 	int64_t rowsum[12], *colsum = NULL;
@@ -1074,6 +1074,17 @@ adjust_months(struct run *r, const char *year, const struct qdata *yq,
 	    IBX_OK)
 		return (rv);
 	rows = (size_t)ibx_db_result_rows(res);
+	/* Rows per query: room for each query's keys. */
+	for (i = 0; i < rows; i++) {
+		const char *d = ibx_db_result_value(res, (int)i, 0);
+
+		for (j = 0; j < NQUERIES; j++)
+			if (workload[j].measure == HUB_REL_M_PATIENTS &&
+			    strcmp(d, dims[j]) == 0) {
+				cap[j]++;
+				break;
+			}
+	}
 	/* Each query's keys: the rows come ordered by query, key, month. */
 	for (i = 0; i < rows; i++) {
 		const char *d = ibx_db_result_value(res, (int)i, 0);
@@ -1090,14 +1101,14 @@ adjust_months(struct run *r, const char *year, const struct qdata *yq,
 			continue;
 		mt = &t[j];
 		if (mt->old == NULL) {
-			size_t cap = rows; /* at most every row */
-
-			if ((mt->key1 = calloc(cap, sizeof(char *))) == NULL ||
-			    (mt->key2 = calloc(cap, sizeof(char *))) == NULL ||
-			    (mt->old = malloc(cap * 12 * sizeof(int64_t))) ==
+			if ((mt->key1 = calloc(cap[j], sizeof(char *))) ==
 				NULL ||
-			    (mt->now = malloc(cap * 12 * sizeof(int64_t))) ==
-				NULL) {
+			    (mt->key2 = calloc(cap[j], sizeof(char *))) ==
+				NULL ||
+			    (mt->old = malloc(cap[j] * 12 *
+					      sizeof(int64_t))) == NULL ||
+			    (mt->now = malloc(cap[j] * 12 *
+					      sizeof(int64_t))) == NULL) {
 				rv = IBX_ENOMEM;
 				goto out;
 			}

@@ -26,6 +26,8 @@
 #     nationalities with 100 or more patients a year (target <= 5 %);
 #   - yearly national totals: the largest relative error (target <= 1 %);
 #   - the share of true monthly cells of 10 or more that stay published;
+#   - what the release spent, and the yearly figures (release_year_values)
+#     that their released months do not add up to (0 expected);
 #   - the time to build one month's release (the first month alone), and
 #     the whole history.
 # Needs PostgreSQL 15 (deploy/pg.sh), python3 (Debian's), jq.  About 10
