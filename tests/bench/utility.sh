@@ -68,8 +68,14 @@ Y=$(($(date -u +%Y) - 1))
 
 echo "== PostgreSQL on loopback"
 ibx_pg_init "$work/pg/data" >/dev/null
-pg_port=$(ibx_free_port)
-ibx_pg_start "$work/pg/data" "$pg_port" >/dev/null
+# A free port may be taken before PostgreSQL binds it (the machine is
+# shared): a few tries.
+for attempt in 1 2 3 4 5; do
+	pg_port=$(ibx_free_port)
+	ibx_pg_start "$work/pg/data" "$pg_port" >/dev/null 2>&1 && break
+	[ "$attempt" -lt 5 ] || { echo "utility.sh: PostgreSQL did not start" >&2; exit 1; }
+	sleep 1
+done
 export PGPASSWORD
 PGPASSWORD=$(cat "$work/pg/superuser.pass")
 "$DATAGEN" listings --data "$root/deploy/data" --out "$work/listings" --seed 42 2>/dev/null
