@@ -76,9 +76,8 @@ table_json(hub_api_call *c, const hub_stat_query *q, const hub_stat_table *t)
 			       "post-processed; values under k and zeros "
 			       "omitted",
 			       "k", c->api->k_threshold, "privacy_loss",
-			       "rho = 1/6 per month, 2 per calendar year "
-			       "(zCDP), about epsilon 15 at delta 1e-10",
-			       "documentation", "docs/disclosure-control.md"));
+			       HUB_RELEASE_BUDGET_TEXT, "documentation",
+			       "docs/disclosure-control.md"));
 	out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	return (out);

@@ -19,24 +19,32 @@ ctl_release(const struct ctl_config *c, ibx_db *db)
 		fprintf(stderr, "inboundctl: release: %s\n", err);
 		return (rv == IBX_EINVAL ? 2 : 1);
 	}
-	if (rep.months == 0) {
+	if (rep.months == 0 && rep.years == 0 && rep.years_no_budget == 0) {
 		printf("release: nothing to measure up to %s (now %s); rho "
 		       "spent 0\n",
 		       rep.until, rep.now);
 		return (0);
 	}
-	/* Each month costs RHO_NUM/RHO_DEN; a year holds twelve. */
-	printf("release: measured %d months %s..%s (now %s) in %.2f s, "
-	       "%lld values\n",
-	       rep.months, rep.first, rep.last, rep.now, rep.seconds,
-	       rep.values);
-	printf("rho spent: %d x %d/%d = %.4f (zCDP); rho per calendar year "
-	       "at most %.4f; year %.4s: %d months measured, rho %.4f\n",
-	       rep.months, HUB_RELEASE_RHO_NUM, HUB_RELEASE_RHO_DEN,
-	       (double)rep.months * HUB_RELEASE_RHO_NUM / HUB_RELEASE_RHO_DEN,
-	       12.0 * HUB_RELEASE_RHO_NUM / HUB_RELEASE_RHO_DEN, rep.last,
-	       rep.measured_year,
-	       (double)rep.measured_year * HUB_RELEASE_RHO_NUM /
-		   HUB_RELEASE_RHO_DEN);
+	/* Each month costs RHO_NUM/RHO_DEN, each closed year YEAR_RHO once
+	 * more: at most CAP_RHO per calendar year. */
+	printf("release: measured %d months %s..%s and %d years %s..%s "
+	       "(now %s) in %.2f s, %lld values, %lld monthly values "
+	       "adjusted to their years\n",
+	       rep.months, rep.first, rep.last, rep.years, rep.year_first,
+	       rep.year_last, rep.now, rep.seconds, rep.values, rep.adjusted);
+	printf("rho spent: %d x %d/%d + %d x %d/%d = %.4f (zCDP); rho per "
+	       "calendar year at most %d (12 months + the year); year %.4s: "
+	       "%d months measured, rho %.4f\n",
+	       rep.months, HUB_RELEASE_RHO_NUM, HUB_RELEASE_RHO_DEN, rep.years,
+	       HUB_RELEASE_YEAR_RHO_NUM, HUB_RELEASE_YEAR_RHO_DEN,
+	       (double)rep.months * HUB_RELEASE_RHO_NUM / HUB_RELEASE_RHO_DEN +
+		   (double)rep.years * HUB_RELEASE_YEAR_RHO_NUM /
+		       HUB_RELEASE_YEAR_RHO_DEN,
+	       HUB_RELEASE_CAP_RHO, rep.months > 0 ? rep.last : rep.year_last,
+	       rep.measured_year, rep.year_rho);
+	if (rep.years_no_budget > 0)
+		printf("note: %d closed years not measured: their months had "
+		       "spent the cap\n",
+		       rep.years_no_budget);
 	return (0);
 }

@@ -80,6 +80,19 @@ static const hub_release_query workload[] = {
 };
 #define NQUERIES (sizeof(workload) / sizeof(workload[0]))
 
+/* The yearly workload (docs/disclosure-control.md, section 3): what a
+ * year's figures are asked by, patients only.  Shares of the year's rho
+ * add up to 1000; parents index this table.  Every query here has a
+ * monthly counterpart of the same dimensions (year_counterpart). */
+static const hub_release_query year_workload[] = {
+    /* 0 */ {P, 0, {0, 0}, 100, -1},
+    /* 1 */ {P, 1, {NA, 0}, 400, 0},
+    /* 2 */ {P, 1, {PU, 0}, 100, 0},
+    /* 3 */ {P, 1, {HO, 0}, 100, 0},
+    /* 4 */ {P, 2, {NA, PU}, 300, 1},
+};
+#define NYEAR (sizeof(year_workload) / sizeof(year_workload[0]))
+
 #undef P
 #undef NA
 #undef PU
@@ -90,6 +103,13 @@ hub_release_workload(size_t *n)
 {
 	*n = NQUERIES;
 	return (workload);
+}
+
+const hub_release_query *
+hub_release_year_workload(size_t *n)
+{
+	*n = NYEAR;
+	return (year_workload);
 }
 
 const char *
@@ -155,18 +175,44 @@ gcd(uint64_t a, uint64_t b)
 	return (a);
 }
 
-void
-hub_release_sigma2(const hub_release_query *q, uint64_t *num, uint64_t *den)
+/* rho_q = D^2 / (2 sigma^2) = share/1000 * rho_num/rho_den, so
+ * sigma^2 = D^2 * 1000 * rho_den / (2 * rho_num * share), reduced. */
+static void
+sigma2_of(uint64_t d, int share, uint64_t rho_num, uint64_t rho_den,
+	  uint64_t *num, uint64_t *den)
 {
-	/* rho_q = D^2 / (2 sigma^2) = share/1000 * RHO_NUM/RHO_DEN, so
-	 * sigma^2 = D^2 * 1000 * RHO_DEN / (2 * RHO_NUM * share). */
-	uint64_t d = (uint64_t)hub_release_sensitivity(q);
-	uint64_t a = d * d * 1000 * HUB_RELEASE_RHO_DEN;
-	uint64_t b = 2 * (uint64_t)HUB_RELEASE_RHO_NUM * (uint64_t)q->share;
+	uint64_t a = d * d * 1000 * rho_den;
+	uint64_t b = 2 * rho_num * (uint64_t)share;
 	uint64_t g = gcd(a, b);
 
 	*num = a / g;
 	*den = b / g;
+}
+
+void
+hub_release_sigma2(const hub_release_query *q, uint64_t *num, uint64_t *den)
+{
+	sigma2_of((uint64_t)hub_release_sensitivity(q), q->share,
+		  HUB_RELEASE_RHO_NUM, HUB_RELEASE_RHO_DEN, num, den);
+}
+
+int64_t
+hub_release_year_sensitivity(const hub_release_query *q)
+{
+	/* A patient in up to CELLS_PER_PATIENT_YEAR cells of a hospital's
+	 * year (its months together), each adding at most the bound: at
+	 * worst all in one cell of the yearly marginal. */
+	return (HUB_RELEASE_CELLS_PER_PATIENT_YEAR *
+		measures[q->measure].bound);
+}
+
+void
+hub_release_year_sigma2(const hub_release_query *q, uint64_t *num,
+			uint64_t *den)
+{
+	sigma2_of((uint64_t)hub_release_year_sensitivity(q), q->share,
+		  HUB_RELEASE_YEAR_RHO_NUM, HUB_RELEASE_YEAR_RHO_DEN, num,
+		  den);
 }
 
 /* A dimension's fixed domain, sorted (strcmp), for bsearch. */
@@ -578,13 +624,24 @@ static const char SQL_VALUES[] =
     " value) SELECT $1::date, $2, $3, k1, k2, n, v FROM unnest($4::text[],"
     " $5::text[], $6::bigint[], $7::bigint[]) AS u(k1, k2, n, v)";
 
-/* Query k's rows: its keys, measurements and values as array literals
- * (keys are codes: no quote or backslash), then one INSERT. */
+static const char SQL_YEAR_QUERY_ROW[] =
+    "INSERT INTO release_year_queries (year, measure, dims, sensitivity,"
+    " sigma2_num, sigma2_den, share_permille, cells)"
+    " VALUES ($1::integer, $2, $3, $4, $5, $6, $7, $8)";
+
+static const char SQL_YEAR_VALUES[] =
+    "INSERT INTO release_year_values (year, measure, dims, key1, key2, noisy,"
+    " value) SELECT $1::integer, $2, $3, k1, k2, n, v FROM unnest($4::text[],"
+    " $5::text[], $6::bigint[], $7::bigint[]) AS u(k1, k2, n, v)";
+
+/* Query q's rows (d): its accounting row, then its keys, measurements and
+ * values as array literals (keys are codes: no quote or backslash), in
+ * one INSERT.  first: the month (YYYY-MM-01), or the year (YYYY) of a
+ * yearly query (year true). */
 static ibx_err
-store_query(struct run *r, const char *first, size_t k, long long *rows)
+store_query(struct run *r, const char *first, const hub_release_query *q,
+	    const struct qdata *d, bool year, long long *rows)
 {
-	const hub_release_query *q = &workload[k];
-	const struct qdata *d = &r->q[k];
 	char *buf[4] = {NULL, NULL, NULL, NULL}, dims[64], s[5][24];
 	size_t len[4], i, n1 = q->ndims > 1 ? r->dom[q->dims[1]].n : 1;
 	FILE *f[4] = {NULL, NULL, NULL, NULL};
@@ -594,9 +651,13 @@ store_query(struct run *r, const char *first, size_t k, long long *rows)
 	ibx_err rv = IBX_OK;
 
 	hub_release_dims_text(q, dims, sizeof(dims));
-	hub_release_sigma2(q, &num, &den);
+	if (year)
+		hub_release_year_sigma2(q, &num, &den);
+	else
+		hub_release_sigma2(q, &num, &den);
 	snprintf(s[0], sizeof(s[0]), "%lld",
-		 (long long)hub_release_sensitivity(q));
+		 (long long)(year ? hub_release_year_sensitivity(q)
+				  : hub_release_sensitivity(q)));
 	snprintf(s[1], sizeof(s[1]), "%llu", (unsigned long long)num);
 	snprintf(s[2], sizeof(s[2]), "%llu", (unsigned long long)den);
 	snprintf(s[3], sizeof(s[3]), "%d", q->share);
@@ -606,7 +667,8 @@ store_query(struct run *r, const char *first, size_t k, long long *rows)
 	v[2] = dims;
 	for (a = 0; a < 5; a++)
 		v[3 + a] = s[a];
-	if ((rv = ibx_db_exec(r->db, SQL_QUERY_ROW, 8, v, NULL)) != IBX_OK)
+	if ((rv = ibx_db_exec(r->db, year ? SQL_YEAR_QUERY_ROW : SQL_QUERY_ROW,
+			      8, v, NULL)) != IBX_OK)
 		return (rv);
 	for (a = 0; a < 4; a++)
 		if ((f[a] = open_memstream(&buf[a], &len[a])) == NULL) {
@@ -638,7 +700,8 @@ store_query(struct run *r, const char *first, size_t k, long long *rows)
 	}
 	for (a = 0; a < 4; a++)
 		v[3 + a] = buf[a];
-	if ((rv = ibx_db_exec(r->db, SQL_VALUES, 7, v, NULL)) == IBX_OK)
+	if ((rv = ibx_db_exec(r->db, year ? SQL_YEAR_VALUES : SQL_VALUES, 7, v,
+			      NULL)) == IBX_OK)
 		*rows += (long long)d->n;
 out:
 	for (a = 0; a < 4; a++) {
@@ -702,12 +765,814 @@ measure_month(struct run *r, const char *period, const char *now,
 	if ((rv = postprocess(r)) != IBX_OK)
 		goto out;
 	for (k = 0; k < NQUERIES; k++)
-		if ((rv = store_query(r, first, k, rows)) != IBX_OK)
+		if ((rv = store_query(r, first, &workload[k], &r->q[k], false,
+				      rows)) != IBX_OK)
 			goto out;
 	*done = true;
 out:
 	ibx_db_result_free(res);
 	if (rv == IBX_OK && *done)
+		rv = ibx_db_script(r->db, "COMMIT");
+	else
+		ibx_db_script(r->db, "ROLLBACK");
+	return (rv);
+}
+
+/* ---- The calendar year (docs/disclosure-control.md, sections 3 and 5).
+ * Once a year's December is measured, the year is measured once over the
+ * yearly workload, combined with the sum of its months, made consistent,
+ * and its months' released patients adjusted to add up to it. */
+
+static const char SQL_YEARS_DUE[] =
+    "SELECT to_char(m.period, 'YYYY') FROM release_months m"
+    " WHERE extract(month FROM m.period) = 12 AND NOT EXISTS (SELECT 1"
+    "  FROM release_years y WHERE y.year = extract(year FROM m.period))"
+    " ORDER BY 1";
+
+static const char SQL_YEAR_RHO[] =
+    "SELECT rho_num, rho_den FROM release_months"
+    " WHERE period >= make_date($1::integer, 1, 1)"
+    " AND period < make_date($1::integer + 1, 1, 1)";
+
+static const char SQL_YEAR_CLAIM[] =
+    "INSERT INTO release_years (year, measured_now, rho_num, rho_den,"
+    " months) VALUES ($1::integer, $2::date, $3, $4, $5)"
+    " ON CONFLICT (year) DO NOTHING RETURNING year";
+
+/* The year's true patients, over the months measured (the cells current
+ * when the year is measured). */
+static const char SQL_YEAR_CELLS[] =
+    "SELECT c.nationality, c.purpose, c.org_code, sum(c.patients)"
+    " FROM statistics_cells c WHERE c.current AND c.period IN (SELECT"
+    "  period FROM release_months WHERE period >= make_date($1::integer,"
+    "  1, 1) AND period < make_date($1::integer + 1, 1, 1))"
+    " GROUP BY 1, 2, 3";
+
+/* The months' noisy patients of a key summed over the year, with the sum
+ * of their variances. */
+static const char SQL_YEAR_MONTHS_NOISY[] =
+    "SELECT v.dims, v.key1, v.key2, sum(v.noisy),"
+    " sum(q.sigma2_num::float8 / q.sigma2_den)"
+    " FROM release_values v JOIN release_queries q"
+    "  USING (period, measure, dims)"
+    " WHERE v.measure = 'patients' AND v.period >= make_date($1::integer,"
+    "  1, 1) AND v.period < make_date($1::integer + 1, 1, 1)"
+    " GROUP BY 1, 2, 3";
+
+/* The months' released patients, by query, key and month. */
+static const char SQL_YEAR_MONTH_VALUES[] =
+    "SELECT v.dims, v.key1, v.key2, extract(month FROM v.period)::integer,"
+    " v.value FROM release_values v WHERE v.measure = 'patients'"
+    " AND v.period >= make_date($1::integer, 1, 1)"
+    " AND v.period < make_date($1::integer + 1, 1, 1)"
+    " ORDER BY v.dims COLLATE \"C\", v.key1 COLLATE \"C\","
+    " v.key2 COLLATE \"C\", 4";
+
+static const char SQL_YEAR_ADJUST[] =
+    "UPDATE release_values v SET value = u.val FROM unnest($2::text[],"
+    " $3::text[], $4::text[], $5::integer[], $6::bigint[])"
+    " AS u(dims, k1, k2, mon, val) WHERE v.measure = 'patients'"
+    " AND v.dims = u.dims AND v.key1 = u.k1 AND v.key2 = u.k2"
+    " AND v.period = make_date($1::integer, u.mon, 1)";
+
+/* A value that is never a cell: far below any projection's lambda. */
+#define NOT_A_CELL (-1e18)
+
+/* fit2: the months (rows, 12) x keys (columns, nc) of one group, old[c *
+ * 12 + m] their released values (-1: no such row), adjusted so that each
+ * month adds up to rowsum[m] exactly and each key, as nearly as integers
+ * allow (exactly in practice), to colsum[c]: proportional fitting from
+ * the old values (plus 1/2, so a month at 0 can take some), then each
+ * month rounded by hub_release_project, then single units moved between
+ * two keys of one month until the columns add up.  out as old; -1 kept.
+ * IBX_ENOMEM. */
+static ibx_err
+fit2(size_t nc, const int64_t *old, const int64_t rowsum[12],
+     const int64_t *colsum, int64_t *out)
+{
+	double *x = NULL, *row = NULL, s, f;
+	int64_t *y = NULL, *sur = NULL;
+	size_t c, j, it;
+	int m, best;
+	ibx_err rv = IBX_OK;
+
+	if (nc == 0)
+		return (IBX_OK);
+	if ((x = calloc(nc * 12, sizeof(*x))) == NULL ||
+	    (row = calloc(nc, sizeof(*row))) == NULL ||
+	    (y = calloc(nc, sizeof(*y))) == NULL ||
+	    (sur = calloc(nc, sizeof(*sur))) == NULL) {
+		rv = IBX_ENOMEM;
+		goto out;
+	}
+	for (c = 0; c < nc * 12; c++)
+		x[c] = old[c] >= 0 ? (double)old[c] + 0.5 : 0;
+	for (it = 0; it < 60; it++) {
+		for (c = 0; c < nc; c++) {
+			for (s = 0, m = 0; m < 12; m++)
+				s += x[c * 12 + (size_t)m];
+			f = s > 0 ? (double)colsum[c] / s : 0;
+			for (m = 0; m < 12; m++)
+				x[c * 12 + (size_t)m] *= f;
+		}
+		for (m = 0; m < 12; m++) {
+			size_t live = 0;
+
+			for (s = 0, c = 0; c < nc; c++) {
+				s += x[c * 12 + (size_t)m];
+				live += old[c * 12 + (size_t)m] >= 0;
+			}
+			for (c = 0; c < nc; c++) {
+				double *v = &x[c * 12 + (size_t)m];
+
+				if (old[c * 12 + (size_t)m] < 0)
+					continue;
+				if (s > 0)
+					*v *= (double)rowsum[m] / s;
+				else
+					*v = (double)rowsum[m] / (double)live;
+			}
+		}
+	}
+	for (m = 0; m < 12; m++) {
+		size_t live = 0;
+
+		for (c = 0; c < nc; c++) {
+			live += old[c * 12 + (size_t)m] >= 0;
+			row[c] = old[c * 12 + (size_t)m] >= 0
+				     ? x[c * 12 + (size_t)m]
+				     : NOT_A_CELL;
+		}
+		if (live == 0) {
+			for (c = 0; c < nc; c++)
+				out[c * 12 + (size_t)m] = -1;
+			continue;
+		}
+		if ((rv = hub_release_project(row, nc, rowsum[m], y)) !=
+		    IBX_OK)
+			goto out;
+		for (c = 0; c < nc; c++)
+			out[c * 12 + (size_t)m] =
+			    old[c * 12 + (size_t)m] >= 0 ? y[c] : -1;
+	}
+	for (c = 0; c < nc; c++) {
+		sur[c] = -colsum[c];
+		for (m = 0; m < 12; m++)
+			if (out[c * 12 + (size_t)m] > 0)
+				sur[c] += out[c * 12 + (size_t)m];
+	}
+	/* A key over its year gives one unit, in one month, to a key under
+	 * it: the month's sum stays; the month chosen is the one where the
+	 * rounding strayed most. */
+	for (c = 0; c < nc; c++)
+		while (sur[c] > 0) {
+			bool moved = false;
+
+			for (j = 0; j < nc && !moved; j++) {
+				double bs = 0;
+
+				if (sur[j] >= 0)
+					continue;
+				best = -1;
+				for (m = 0; m < 12; m++) {
+					size_t a = c * 12 + (size_t)m,
+					       b = j * 12 + (size_t)m;
+					double sc;
+
+					if (out[a] < 1 || out[b] < 0)
+						continue;
+					sc = ((double)out[a] - x[a]) +
+					     (x[b] - (double)out[b]);
+					if (best < 0 || sc > bs) {
+						best = m;
+						bs = sc;
+					}
+				}
+				if (best < 0)
+					continue;
+				out[c * 12 + (size_t)best]--;
+				out[j * 12 + (size_t)best]++;
+				sur[c]--;
+				sur[j]++;
+				moved = true;
+			}
+			if (!moved)
+				break;
+		}
+out:
+	free(x);
+	free(row);
+	free(y);
+	free(sur);
+	return (rv);
+}
+
+/* The year's released monthly patients: per monthly query of patients,
+ * its keys (in the order of SQL_YEAR_MONTH_VALUES) and their values by
+ * month (-1: no row). */
+struct month_table {
+	size_t n;
+	const char **key1, **key2;
+	int64_t *old, *now; /* [key * 12 + month - 1] */
+};
+
+static long
+month_table_find(const struct month_table *t, const char *k1)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(t->key1[mid], k1);
+
+		if (c == 0)
+			return ((long)mid);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (-1);
+}
+
+/* The index of the yearly query with monthly query j's dimensions, or
+ * -1. */
+static int
+year_counterpart(size_t j)
+{
+	size_t y;
+
+	for (y = 0; y < NYEAR; y++)
+		if (year_workload[y].measure == workload[j].measure &&
+		    year_workload[y].ndims == workload[j].ndims &&
+		    (year_workload[y].ndims < 1 ||
+		     year_workload[y].dims[0] == workload[j].dims[0]) &&
+		    (year_workload[y].ndims < 2 ||
+		     year_workload[y].dims[1] == workload[j].dims[1]))
+			return ((int)y);
+	return (-1);
+}
+
+/* The released value of yearly query yi for a month table's key (the
+ * months' own sum when the key is outside the yearly domain). */
+static int64_t
+year_value(const struct run *r, const struct qdata *yq, int yi,
+	   const struct month_table *t, size_t c)
+{
+	const hub_release_query *q = &year_workload[yi];
+	long i1 = 0, i2 = 0;
+	int64_t s = 0;
+	int m;
+
+	if (q->ndims > 0)
+		i1 = domain_index(&r->dom[q->dims[0]], t->key1[c]);
+	if (q->ndims > 1)
+		i2 = domain_index(&r->dom[q->dims[1]], t->key2[c]);
+	if (i1 >= 0 && i2 >= 0) {
+		size_t at = (size_t)i1;
+
+		if (q->ndims > 1)
+			at = at * r->dom[q->dims[1]].n + (size_t)i2;
+		return (yq[yi].value[at]);
+	}
+	for (m = 0; m < 12; m++)
+		if (t->old[c * 12 + (size_t)m] > 0)
+			s += t->old[c * 12 + (size_t)m];
+	return (s);
+}
+
+/* Adjust the year's released monthly patients to the yearly values yq
+ * (post-processing: only released values are read), top-down through the
+ * monthly hierarchy: the months' totals projected onto the year's total;
+ * each child query's group (a 1-D marginal, or one row of a 2-D one) fit
+ * to its parent's new monthly values and, when the year measured the same
+ * query, to the yearly values (fit2); otherwise projected month by month
+ * onto the parent (prefectures without a listed hospital held at 0).
+ * Writes the changed values; *changed counts them. */
+static ibx_err
+adjust_months(struct run *r, const char *year, const struct qdata *yq,
+	      long long *changed)
+{
+	struct month_table t[NQUERIES];
+	ibx_db_result *res = NULL;
+	char dims[NQUERIES][64], *buf[5] = {NULL};
+	size_t len[5], rows, i, j, c, c0, c1, cap[NQUERIES] = {0};
+	FILE *f[5] = {NULL};
+	const char *v[6];
+	int64_t rowsum[12], *colsum = NULL;
+	double *x = NULL;
+	int64_t *y = NULL;
+	int a, m;
+	long long nch = 0;
+	ibx_err rv = IBX_OK;
+
+	memset(t, 0, sizeof(t));
+	for (j = 0; j < NQUERIES; j++)
+		hub_release_dims_text(&workload[j], dims[j], sizeof(dims[j]));
+	v[0] = year;
+	if ((rv = ibx_db_exec(r->db, SQL_YEAR_MONTH_VALUES, 1, v, &res)) !=
+	    IBX_OK)
+		return (rv);
+	rows = (size_t)ibx_db_result_rows(res);
+	/* Rows per query: room for each query's keys. */
+	for (i = 0; i < rows; i++) {
+		const char *d = ibx_db_result_value(res, (int)i, 0);
+
+		for (j = 0; j < NQUERIES; j++)
+			if (workload[j].measure == HUB_REL_M_PATIENTS &&
+			    strcmp(d, dims[j]) == 0) {
+				cap[j]++;
+				break;
+			}
+	}
+	/* Each query's keys: the rows come ordered by query, key, month. */
+	for (i = 0; i < rows; i++) {
+		const char *d = ibx_db_result_value(res, (int)i, 0);
+		const char *k1 = ibx_db_result_value(res, (int)i, 1);
+		const char *k2 = ibx_db_result_value(res, (int)i, 2);
+		int mon = atoi(ibx_db_result_value(res, (int)i, 3));
+		struct month_table *mt;
+
+		for (j = 0; j < NQUERIES; j++)
+			if (workload[j].measure == HUB_REL_M_PATIENTS &&
+			    strcmp(d, dims[j]) == 0)
+				break;
+		if (j == NQUERIES || mon < 1 || mon > 12)
+			continue;
+		mt = &t[j];
+		if (mt->old == NULL) {
+			if ((mt->key1 = calloc(cap[j], sizeof(char *))) ==
+				NULL ||
+			    (mt->key2 = calloc(cap[j], sizeof(char *))) ==
+				NULL ||
+			    (mt->old = malloc(cap[j] * 12 *
+					      sizeof(int64_t))) == NULL ||
+			    (mt->now = malloc(cap[j] * 12 *
+					      sizeof(int64_t))) == NULL) {
+				rv = IBX_ENOMEM;
+				goto out;
+			}
+		}
+		if (mt->n == 0 || strcmp(mt->key1[mt->n - 1], k1) != 0 ||
+		    strcmp(mt->key2[mt->n - 1], k2) != 0) {
+			mt->key1[mt->n] = k1;
+			mt->key2[mt->n] = k2;
+			for (m = 0; m < 12; m++)
+				mt->old[mt->n * 12 + (size_t)m] = -1;
+			mt->n++;
+		}
+		mt->old[(mt->n - 1) * 12 + (size_t)(mon - 1)] =
+		    strtoll(ibx_db_result_value(res, (int)i, 4), NULL, 10);
+	}
+	for (j = 0; j < NQUERIES; j++)
+		if (t[j].old != NULL)
+			memcpy(t[j].now, t[j].old,
+			       t[j].n * 12 * sizeof(int64_t));
+	if ((colsum = calloc(rows + 1, sizeof(*colsum))) == NULL ||
+	    (x = calloc(rows + 12, sizeof(*x))) == NULL ||
+	    (y = calloc(rows + 12, sizeof(*y))) == NULL) {
+		rv = IBX_ENOMEM;
+		goto out;
+	}
+	/* The months' totals onto the year's. */
+	if (t[0].n == 1 && workload[0].ndims == 0) {
+		for (m = 0; m < 12; m++)
+			x[m] = t[0].old[m] >= 0 ? (double)t[0].old[m]
+						: NOT_A_CELL;
+		if ((rv = hub_release_project(x, 12, yq[0].value[0], y)) !=
+		    IBX_OK)
+			goto out;
+		for (m = 0; m < 12; m++)
+			if (t[0].old[m] >= 0)
+				t[0].now[m] = y[m];
+	}
+	for (j = 1; j < NQUERIES; j++) {
+		const struct month_table *pt;
+		int yi = year_counterpart(j);
+
+		if (workload[j].measure != HUB_REL_M_PATIENTS || t[j].n == 0)
+			continue;
+		pt = &t[workload[j].parent];
+		for (c0 = 0; c0 < t[j].n; c0 = c1) {
+			long pc = 0;
+
+			/* The group: every key (1-D), or the keys of one
+			 * key1 (a row of a 2-D marginal). */
+			for (c1 = c0 + 1;
+			     c1 < t[j].n &&
+			     (workload[j].ndims < 2 ||
+			      strcmp(t[j].key1[c1], t[j].key1[c0]) == 0);
+			     c1++)
+				;
+			if (workload[j].ndims == 2)
+				pc = month_table_find(pt, t[j].key1[c0]);
+			for (m = 0; m < 12; m++) {
+				rowsum[m] = 0;
+				if (pc >= 0 && pt->now != NULL &&
+				    pt->now[(size_t)pc * 12 + (size_t)m] > 0)
+					rowsum[m] = pt->now[(size_t)pc * 12 +
+							    (size_t)m];
+				if (pc < 0)
+					for (c = c0; c < c1; c++)
+						if (t[j].old[c * 12 +
+							     (size_t)m] > 0)
+							rowsum[m] +=
+							    t[j].old[c * 12 +
+								     (size_t)
+									 m];
+			}
+			if (yi >= 0) {
+				for (c = c0; c < c1; c++)
+					colsum[c - c0] =
+					    year_value(r, yq, yi, &t[j], c);
+				if ((rv = fit2(c1 - c0, &t[j].old[c0 * 12],
+					       rowsum, colsum,
+					       &t[j].now[c0 * 12])) != IBX_OK)
+					goto out;
+				continue;
+			}
+			for (m = 0; m < 12; m++) {
+				bool live = false;
+
+				for (c = c0; c < c1; c++) {
+					int64_t o =
+					    t[j].old[c * 12 + (size_t)m];
+					long pi;
+
+					x[c - c0] =
+					    o >= 0 ? (double)o : NOT_A_CELL;
+					live |= o >= 0;
+					if (o >= 0 && workload[j].ndims == 1 &&
+					    workload[j].dims[0] ==
+						HUB_REL_D_PREFECTURE &&
+					    (pi = domain_index(
+						 &r->dom[HUB_REL_D_PREFECTURE],
+						 t[j].key1[c])) >= 0 &&
+					    r->structural_zero[pi])
+						x[c - c0] = NOT_A_CELL;
+				}
+				if (!live)
+					continue;
+				if ((rv = hub_release_project(
+					 x, c1 - c0, rowsum[m], y)) != IBX_OK)
+					goto out;
+				for (c = c0; c < c1; c++)
+					if (t[j].old[c * 12 + (size_t)m] >= 0)
+						t[j].now[c * 12 + (size_t)m] =
+						    y[c - c0];
+			}
+		}
+	}
+	/* The changed values, in one UPDATE. */
+	for (a = 0; a < 5; a++) {
+		if ((f[a] = open_memstream(&buf[a], &len[a])) == NULL) {
+			rv = IBX_ENOMEM;
+			goto out;
+		}
+		fputc('{', f[a]);
+	}
+	for (j = 0; j < NQUERIES; j++)
+		for (c = 0; c < t[j].n; c++)
+			for (m = 0; m < 12; m++) {
+				size_t at = c * 12 + (size_t)m;
+				const char *sep = nch ? "," : "";
+
+				if (t[j].old[at] < 0 ||
+				    t[j].old[at] == t[j].now[at])
+					continue;
+				fprintf(f[0], "%s\"%s\"", sep, dims[j]);
+				fprintf(f[1], "%s\"%s\"", sep, t[j].key1[c]);
+				fprintf(f[2], "%s\"%s\"", sep, t[j].key2[c]);
+				fprintf(f[3], "%s%d", sep, m + 1);
+				fprintf(f[4], "%s%lld", sep,
+					(long long)t[j].now[at]);
+				nch++;
+			}
+	for (a = 0; a < 5; a++) {
+		fputc('}', f[a]);
+		if (fclose(f[a]) != 0) {
+			f[a] = NULL;
+			rv = IBX_ENOMEM;
+			goto out;
+		}
+		f[a] = NULL;
+	}
+	if (nch > 0) {
+		for (a = 0; a < 5; a++)
+			v[1 + a] = buf[a];
+		if ((rv = ibx_db_exec(r->db, SQL_YEAR_ADJUST, 6, v, NULL)) !=
+		    IBX_OK)
+			goto out;
+	}
+	*changed += nch;
+out:
+	for (a = 0; a < 5; a++) {
+		if (f[a] != NULL)
+			fclose(f[a]);
+		free(buf[a]);
+	}
+	for (j = 0; j < NQUERIES; j++) {
+		free(t[j].key1);
+		free(t[j].key2);
+		free(t[j].old);
+		free(t[j].now);
+	}
+	free(colsum);
+	free(x);
+	free(y);
+	ibx_db_result_free(res);
+	return (rv);
+}
+
+/* The yearly truth over the year's measured months. */
+static ibx_err
+year_truth(struct run *r, const char *year, struct qdata *yq)
+{
+	ibx_db_result *res = NULL;
+	const char *v[1] = {year};
+	size_t i, k, rows;
+	ibx_err rv;
+
+	if ((rv = ibx_db_exec(r->db, SQL_YEAR_CELLS, 1, v, &res)) != IBX_OK)
+		return (rv);
+	rows = (size_t)ibx_db_result_rows(res);
+	for (i = 0; i < rows; i++) {
+		long idx[HUB_REL_NDIMS];
+		int64_t p =
+		    strtoll(ibx_db_result_value(res, (int)i, 3), NULL, 10);
+
+		idx[HUB_REL_D_NATIONALITY] =
+		    domain_index(&r->dom[HUB_REL_D_NATIONALITY],
+				 ibx_db_result_value(res, (int)i, 0));
+		idx[HUB_REL_D_PURPOSE] =
+		    domain_index(&r->dom[HUB_REL_D_PURPOSE],
+				 ibx_db_result_value(res, (int)i, 1));
+		idx[HUB_REL_D_HOSPITAL] =
+		    domain_index(&r->dom[HUB_REL_D_HOSPITAL],
+				 ibx_db_result_value(res, (int)i, 2));
+		for (k = 0; k < NYEAR; k++) {
+			const hub_release_query *q = &year_workload[k];
+			long at = 0;
+			int j;
+
+			for (j = 0; j < q->ndims; j++) {
+				if (idx[q->dims[j]] < 0)
+					break;
+				at = at * (long)r->dom[q->dims[j]].n +
+				     idx[q->dims[j]];
+			}
+			if (j < q->ndims) {
+				ibx_log(IBX_LOG_WARN,
+					"release %s: a cell outside the "
+					"domain of yearly query %zu",
+					year, k);
+				continue;
+			}
+			yq[k].truth[at] += p;
+		}
+	}
+	ibx_db_result_free(res);
+	return (IBX_OK);
+}
+
+/* The yearly post-processing: each cell the inverse-variance weighted
+ * mean of the yearly measurement and the sum of its months' measurements
+ * (z, variance zv); the total also weighted with the sums of the 1-D
+ * marginals; 1-D marginals projected onto the total, 2-D rows onto their
+ * parent, as postprocess does for a month. */
+static ibx_err
+year_combine(struct run *r, const char *year, struct qdata *yq, double **z,
+	     double **zv)
+{
+	ibx_db_result *res = NULL;
+	const char *v[1] = {year};
+	char dims[NYEAR][64];
+	size_t i, k, rows, maxn = 0, nc;
+	double *x = NULL, num, den;
+	ibx_err rv;
+
+	for (k = 0; k < NYEAR; k++) {
+		hub_release_dims_text(&year_workload[k], dims[k],
+				      sizeof(dims[k]));
+		for (i = 0; i < yq[k].n; i++) {
+			z[k][i] = (double)yq[k].noisy[i];
+			zv[k][i] = yq[k].var;
+		}
+		if (yq[k].n > maxn)
+			maxn = yq[k].n;
+	}
+	if ((rv = ibx_db_exec(r->db, SQL_YEAR_MONTHS_NOISY, 1, v, &res)) !=
+	    IBX_OK)
+		return (rv);
+	rows = (size_t)ibx_db_result_rows(res);
+	for (i = 0; i < rows; i++) {
+		const char *d = ibx_db_result_value(res, (int)i, 0);
+		double s = strtod(ibx_db_result_value(res, (int)i, 3), NULL);
+		double sv = strtod(ibx_db_result_value(res, (int)i, 4), NULL);
+
+		for (k = 0; k < NYEAR; k++) {
+			const hub_release_query *q = &year_workload[k];
+			long i1 = 0, i2 = 0;
+			size_t at;
+
+			if (strcmp(d, dims[k]) != 0)
+				continue;
+			if (q->ndims > 0)
+				i1 = domain_index(
+				    &r->dom[q->dims[0]],
+				    ibx_db_result_value(res, (int)i, 1));
+			if (q->ndims > 1)
+				i2 = domain_index(
+				    &r->dom[q->dims[1]],
+				    ibx_db_result_value(res, (int)i, 2));
+			if (i1 < 0 || i2 < 0 || sv <= 0)
+				break;
+			at = (size_t)i1;
+			if (q->ndims > 1)
+				at = at * r->dom[q->dims[1]].n + (size_t)i2;
+			num = z[k][at] / zv[k][at] + s / sv;
+			den = 1 / zv[k][at] + 1 / sv;
+			z[k][at] = num / den;
+			zv[k][at] = 1 / den;
+			break;
+		}
+	}
+	ibx_db_result_free(res);
+	if ((x = malloc((maxn + 1) * sizeof(*x))) == NULL)
+		return (IBX_ENOMEM);
+	/* The total. */
+	num = z[0][0] / zv[0][0];
+	den = 1 / zv[0][0];
+	for (k = 1; k < NYEAR; k++) {
+		double s = 0, sv = 0;
+
+		if (year_workload[k].parent != 0)
+			continue;
+		for (i = 0; i < yq[k].n; i++) {
+			s += z[k][i];
+			sv += zv[k][i];
+		}
+		num += s / sv;
+		den += 1 / sv;
+	}
+	yq[0].value[0] = (int64_t)llround(fmax(0, num / den));
+	for (k = 1; k < NYEAR; k++) {
+		const struct qdata *p = &yq[year_workload[k].parent];
+
+		if (year_workload[k].ndims == 1) {
+			if ((rv = hub_release_project(z[k], yq[k].n,
+						      p->value[0],
+						      yq[k].value)) != IBX_OK)
+				goto out;
+			continue;
+		}
+		nc = r->dom[year_workload[k].dims[1]].n;
+		for (i = 0; i < p->n; i++)
+			if ((rv = hub_release_project(
+				 &z[k][i * nc], nc, p->value[i],
+				 &yq[k].value[i * nc])) != IBX_OK)
+				goto out;
+	}
+out:
+	free(x);
+	return (rv);
+}
+
+/* rho spent by the months of a year, as a reduced fraction a/b. */
+static ibx_err
+year_months_rho(ibx_db *db, const char *year, uint64_t *a, uint64_t *b,
+		int *months)
+{
+	ibx_db_result *res = NULL;
+	const char *v[1] = {year};
+	uint64_t g;
+	int i;
+	ibx_err rv;
+
+	*a = 0;
+	*b = 1;
+	if ((rv = ibx_db_exec(db, SQL_YEAR_RHO, 1, v, &res)) != IBX_OK)
+		return (rv);
+	*months = ibx_db_result_rows(res);
+	for (i = 0; i < *months; i++) {
+		uint64_t n =
+		    strtoull(ibx_db_result_value(res, i, 0), NULL, 10);
+		uint64_t d =
+		    strtoull(ibx_db_result_value(res, i, 1), NULL, 10);
+
+		*a = *a * d + n * *b;
+		*b = *b * d;
+		g = gcd(*a, *b);
+		*a /= g;
+		*b /= g;
+	}
+	ibx_db_result_free(res);
+	return (IBX_OK);
+}
+
+/* Measure calendar year `year` (YYYY) once, in its own transaction:
+ * claim it (release_years), and when its months left the budget for it
+ * (months + YEAR_RHO <= CAP_RHO), measure the yearly workload with
+ * discrete Gaussian noise, combine, store (release_year_queries,
+ * release_year_values) and adjust the months.  *done: measured;
+ * *no_budget: claimed but left unmeasured. */
+static ibx_err
+measure_year(struct run *r, const char *year, const char *now,
+	     long long *values, long long *changed, bool *done,
+	     bool *no_budget)
+{
+	struct qdata yq[NYEAR];
+	double *z[NYEAR] = {NULL}, *zv[NYEAR] = {NULL};
+	char rn[24], rd[24], ms[8];
+	const char *v[5];
+	ibx_db_result *res = NULL;
+	uint64_t a, b, num, den;
+	int months;
+	size_t k, i;
+	ibx_err rv;
+
+	*done = *no_budget = false;
+	memset(yq, 0, sizeof(yq));
+	if ((rv = ibx_db_script(r->db, "BEGIN")) != IBX_OK)
+		return (rv);
+	if ((rv = year_months_rho(r->db, year, &a, &b, &months)) != IBX_OK)
+		goto out;
+	/* months a/b + YEAR_NUM/YEAR_DEN <= CAP, exactly. */
+	*no_budget =
+	    a * HUB_RELEASE_YEAR_RHO_DEN +
+		(uint64_t)HUB_RELEASE_YEAR_RHO_NUM * b >
+	    (uint64_t)HUB_RELEASE_CAP_RHO * b * HUB_RELEASE_YEAR_RHO_DEN;
+	snprintf(rn, sizeof(rn), "%d",
+		 *no_budget ? 0 : HUB_RELEASE_YEAR_RHO_NUM);
+	snprintf(rd, sizeof(rd), "%d", HUB_RELEASE_YEAR_RHO_DEN);
+	snprintf(ms, sizeof(ms), "%d", months);
+	v[0] = year;
+	v[1] = now;
+	v[2] = rn;
+	v[3] = rd;
+	v[4] = ms;
+	if ((rv = ibx_db_exec(r->db, SQL_YEAR_CLAIM, 5, v, &res)) != IBX_OK)
+		goto out;
+	if (ibx_db_result_rows(res) == 0) {
+		*no_budget = false;
+		goto out; /* measured already: never twice */
+	}
+	if (*no_budget) {
+		ibx_log(IBX_LOG_WARN,
+			"release %s: the year is not measured: its months "
+			"spent rho %llu/%llu, no room for %d/%d under %d",
+			year, (unsigned long long)a, (unsigned long long)b,
+			HUB_RELEASE_YEAR_RHO_NUM, HUB_RELEASE_YEAR_RHO_DEN,
+			HUB_RELEASE_CAP_RHO);
+		goto out;
+	}
+	for (k = 0; k < NYEAR; k++) {
+		yq[k].n = query_cells(r, &year_workload[k]);
+		hub_release_year_sigma2(&year_workload[k], &num, &den);
+		yq[k].var = (double)num / (double)den;
+		if ((yq[k].truth = calloc(yq[k].n, sizeof(int64_t))) == NULL ||
+		    (yq[k].noisy = calloc(yq[k].n, sizeof(int64_t))) == NULL ||
+		    (yq[k].value = calloc(yq[k].n, sizeof(int64_t))) == NULL ||
+		    (z[k] = calloc(yq[k].n, sizeof(double))) == NULL ||
+		    (zv[k] = calloc(yq[k].n, sizeof(double))) == NULL) {
+			rv = IBX_ENOMEM;
+			goto out;
+		}
+	}
+	if ((rv = year_truth(r, year, yq)) != IBX_OK)
+		goto out;
+	for (k = 0; k < NYEAR; k++) {
+		hub_release_year_sigma2(&year_workload[k], &num, &den);
+		for (i = 0; i < yq[k].n; i++) {
+			int64_t e;
+
+			if ((rv = ibx_dp_gaussian(r->dp, num, den, &e)) !=
+			    IBX_OK)
+				goto out;
+			yq[k].noisy[i] = yq[k].truth[i] + e;
+		}
+		/* The truth is not kept past the noise. */
+		memset(yq[k].truth, 0, yq[k].n * sizeof(int64_t));
+	}
+	if ((rv = year_combine(r, year, yq, z, zv)) != IBX_OK)
+		goto out;
+	for (k = 0; k < NYEAR; k++)
+		if ((rv = store_query(r, year, &year_workload[k], &yq[k], true,
+				      values)) != IBX_OK)
+			goto out;
+	if ((rv = adjust_months(r, year, yq, changed)) != IBX_OK)
+		goto out;
+	*done = true;
+out:
+	ibx_db_result_free(res);
+	for (k = 0; k < NYEAR; k++) {
+		free(yq[k].truth);
+		free(yq[k].noisy);
+		free(yq[k].value);
+		free(z[k]);
+		free(zv[k]);
+	}
+	if (rv == IBX_OK && (*done || *no_budget))
 		rv = ibx_db_script(r->db, "COMMIT");
 	else
 		ibx_db_script(r->db, "ROLLBACK");
@@ -736,6 +1601,10 @@ static const char SQL_TODO[] =
     " WHERE NOT EXISTS (SELECT 1 FROM release_months m"
     "  WHERE m.period = g) ORDER BY 1";
 
+static const char SQL_YEAR_SPENT[] =
+    "SELECT rho_num::float8 / rho_den FROM release_years"
+    " WHERE year = $1::integer";
+
 static const char SQL_YEAR_MONTHS[] =
     "SELECT count(*) FROM release_months"
     " WHERE period >= date_trunc('year', $1::date)"
@@ -761,7 +1630,8 @@ hub_release_run(ibx_db *db, const char *until, const char *now,
 		hub_release_report *report, char *err, size_t n)
 {
 	struct run r;
-	ibx_db_result *clock = NULL, *todo = NULL, *yr = NULL;
+	ibx_db_result *clock = NULL, *todo = NULL, *yr = NULL, *years = NULL,
+		      *ys = NULL;
 	const char *v[1];
 	char last[11];
 	struct timespec t0, t1;
@@ -802,7 +1672,9 @@ hub_release_run(ibx_db *db, const char *until, const char *now,
 	if ((rv = ibx_db_exec(db, SQL_TODO, 1, v, &todo)) != IBX_OK)
 		goto out;
 	rows = (size_t)ibx_db_result_rows(todo);
-	if (rows == 0)
+	if ((rv = ibx_db_exec(db, SQL_YEARS_DUE, 0, NULL, &years)) != IBX_OK)
+		goto out;
+	if (rows == 0 && ibx_db_result_rows(years) == 0)
 		goto out;
 	if ((rv = ibx_dp_new(&r.dp)) != IBX_OK ||
 	    (rv = domains_load(&r)) != IBX_OK)
@@ -851,12 +1723,62 @@ hub_release_run(ibx_db *db, const char *until, const char *now,
 			goto out;
 		report->measured_year = atoi(ibx_db_result_value(yr, 0, 0));
 	}
+	/* The years whose December is measured now, each once. */
+	ibx_db_result_free(years);
+	if ((rv = ibx_db_exec(db, SQL_YEARS_DUE, 0, NULL, &years)) != IBX_OK)
+		goto out;
+	for (i = 0; i < (size_t)ibx_db_result_rows(years); i++) {
+		const char *y = ibx_db_result_value(years, (int)i, 0);
+		bool no_budget;
+
+		if ((rv = measure_year(&r, y, report->now, &report->values,
+				       &report->adjusted, &done,
+				       &no_budget)) != IBX_OK) {
+			snprintf(err, n, "year %s: not measured: %s", y,
+				 ibx_strerror(rv));
+			goto out;
+		}
+		report->years_no_budget += no_budget;
+		if (!done)
+			continue;
+		if (report->years++ == 0)
+			snprintf(report->year_first,
+				 sizeof(report->year_first), "%s", y);
+		snprintf(report->year_last, sizeof(report->year_last), "%s",
+			 y);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	report->seconds = (double)(t1.tv_sec - t0.tv_sec) +
+			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* What the year of the last month (or year) measured has spent. */
+	if (report->months > 0 || report->years > 0) {
+		char y[5];
+		uint64_t a, b;
+		int months;
+
+		snprintf(y, sizeof(y), "%.4s",
+			 report->months > 0 ? report->last
+					    : report->year_last);
+		if ((rv = year_months_rho(db, y, &a, &b, &months)) != IBX_OK)
+			goto out;
+		report->year_rho = (double)a / (double)b;
+		report->measured_year = months;
+		v[0] = y;
+		if ((rv = ibx_db_exec(db, SQL_YEAR_SPENT, 1, v, &ys)) !=
+		    IBX_OK)
+			goto out;
+		if (ibx_db_result_rows(ys) > 0)
+			report->year_rho +=
+			    strtod(ibx_db_result_value(ys, 0, 0), NULL);
+	}
 out:
 	if (rv != IBX_OK && rv != IBX_EINVAL && err[0] == '\0')
 		snprintf(err, n, "release failed: %s", ibx_strerror(rv));
 	ibx_db_result_free(clock);
 	ibx_db_result_free(todo);
 	ibx_db_result_free(yr);
+	ibx_db_result_free(years);
+	ibx_db_result_free(ys);
 	run_fini(&r);
 	return (rv);
 }

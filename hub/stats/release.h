@@ -19,11 +19,18 @@
  *    HUB_RELEASE_CELLS_PER_PATIENT cells of the hospital's month (the cap
  *    on episodes per patient per period), and every cell's sums are
  *    clipped to the per-patient bounds below times its patients.
- *  - Budget: rho = 1/6 per month, so 2 per calendar year over everything
- *    released (Bun and Steinke 2016: zCDP composes by adding rho; a query
- *    of L2 sensitivity D with discrete Gaussian noise of variance s^2
- *    costs D^2 / (2 s^2), Canonne, Kamath and Steinke 2020).
- *    Each query gets a fixed share (per mille) of the month's rho.
+ *  - Budget: rho = 1/12 per month and 1 for the calendar year's own
+ *    measurement (taken once, when its December is measured), so 2 per
+ *    calendar year over everything released (Bun and Steinke 2016: zCDP
+ *    composes by adding rho; a query of L2 sensitivity D with discrete
+ *    Gaussian noise of variance s^2 costs D^2 / (2 s^2), Canonne, Kamath
+ *    and Steinke 2020).  Each query gets a fixed share (per mille) of
+ *    its period's rho.
+ *  - The year: its figures are the inverse-variance weighted mean of the
+ *    yearly measurement and the sum of its months, made consistent, and
+ *    the months' released values are then adjusted (post-processing) so
+ *    that they add up to it: a year, quarter or fiscal year stays the sum
+ *    of its released months.
  */
 #ifndef HUB_RELEASE_H
 #define HUB_RELEASE_H
@@ -35,12 +42,27 @@
 #include "db.h"
 #include "err.h"
 
-/* The month's budget rho = NUM/DEN, and the calendar year's (12 months). */
+/* The month's budget rho = NUM/DEN: 12 months spend 1. */
 #define HUB_RELEASE_RHO_NUM 1
-#define HUB_RELEASE_RHO_DEN 6
+#define HUB_RELEASE_RHO_DEN 12
 
-/* Cells one patient may fall in within a hospital's month. */
-#define HUB_RELEASE_CELLS_PER_PATIENT 2
+/* The calendar year's own measurement, once its December is measured:
+ * rho = YEAR_NUM/YEAR_DEN.  12 months + the year = 2 (the cap of
+ * issue 13: at most rho 2 per calendar year over everything released). */
+#define HUB_RELEASE_YEAR_RHO_NUM 1
+#define HUB_RELEASE_YEAR_RHO_DEN 1
+#define HUB_RELEASE_CAP_RHO	 2
+
+/* The budget as the API states it. */
+#define HUB_RELEASE_BUDGET_TEXT                                               \
+	"rho = 1/12 per month and 1 for the closed calendar year, 2 per "     \
+	"calendar year (zCDP), about epsilon 15 at delta 1e-10"
+
+/* Cells one patient may fall in within a hospital's month, and within
+ * its calendar year (the cap of the yearly measurement; spokes are
+ * trusted to keep both, docs/disclosure-control.md section 2). */
+#define HUB_RELEASE_CELLS_PER_PATIENT	   2
+#define HUB_RELEASE_CELLS_PER_PATIENT_YEAR 2
 
 /* The referral_org key of a coordinator not registered at the hub. */
 #define HUB_RELEASE_REFERRAL_OTHER "unregistered"
@@ -87,12 +109,24 @@ typedef struct hub_release_query {
 /* hub_release_workload: the fixed workload (static), *n queries. */
 const hub_release_query *hub_release_workload(size_t *n);
 
-/* hub_release_sigma2: the noise's sigma^2 of query q as num/den:
+/* hub_release_sigma2: the noise's sigma^2 of monthly query q as num/den:
  * D^2 * 1000 * RHO_DEN / (2 * RHO_NUM * share), D its L2 sensitivity
- * (hub_release_sensitivity). */
+ * (hub_release_sensitivity: CELLS_PER_PATIENT x the measure's bound). */
 void hub_release_sigma2(const hub_release_query *q, uint64_t *num,
 			uint64_t *den);
 int64_t hub_release_sensitivity(const hub_release_query *q);
+
+/* hub_release_year_workload: the yearly workload (static, patients only),
+ * *n queries; shares per mille of the year's rho, parents as in the
+ * monthly workload but indexing this one. */
+const hub_release_query *hub_release_year_workload(size_t *n);
+
+/* hub_release_year_sigma2 / hub_release_year_sensitivity: as above for a
+ * yearly query: D = CELLS_PER_PATIENT_YEAR x the measure's bound, sigma^2
+ * = D^2 * 1000 * YEAR_RHO_DEN / (2 * YEAR_RHO_NUM * share). */
+void hub_release_year_sigma2(const hub_release_query *q, uint64_t *num,
+			     uint64_t *den);
+int64_t hub_release_year_sensitivity(const hub_release_query *q);
 
 /* hub_release_dim_name, hub_release_measure_name: the public names
  * (static), and their inverses (-1 when unknown). */
@@ -114,14 +148,24 @@ typedef struct hub_release_report {
 	char until[8];	   /* the last month considered */
 	char now[11];	   /* the clock used, YYYY-MM-DD */
 	int measured_year; /* for the year of last: months measured in all */
+	int years;	   /* calendar years measured by this run */
+	char year_first[5], year_last[5]; /* YYYY, or "" */
+	int years_no_budget; /* closed years left unmeasured: their months
+				had spent the cap already (rho 1/6 each) */
+	double year_rho;    /* rho spent on the year of last (months + year) */
+	long long adjusted; /* monthly values adjusted to their years */
 } hub_release_report;
 
 /* hub_release_run: measure every closed month up to until (YYYY-MM, or
  * NULL: the last closed month whose reporting deadline has passed) that
  * is not measured yet, from the earliest month with cells, each in its own
- * transaction.  now: YYYY-MM-DD, or NULL for settings.release_now or
- * today.  IBX_EINVAL with err (n bytes) naming the parameter when until is
- * not a closed month; database errors as ibx_db_exec. */
+ * transaction; then every calendar year whose December is measured and
+ * the year not yet (once, in its own transaction, when its months left it
+ * the budget: months + year <= HUB_RELEASE_CAP_RHO), adjusting the
+ * year's released monthly patients to add up to it.  now: YYYY-MM-DD, or NULL
+ * for settings.release_now or today.  IBX_EINVAL with err (n bytes) naming the
+ * parameter when until is not a closed month; database errors as ibx_db_exec.
+ */
 ibx_err hub_release_run(ibx_db *db, const char *until, const char *now,
 			hub_release_report *report, char *err, size_t n);
 

@@ -26,6 +26,8 @@
 #     nationalities with 100 or more patients a year (target <= 5 %);
 #   - yearly national totals: the largest relative error (target <= 1 %);
 #   - the share of true monthly cells of 10 or more that stay published;
+#   - what the release spent, and the yearly figures (release_year_values)
+#     that their released months do not add up to (0 expected);
 #   - the time to build one month's release (the first month alone), and
 #     the whole history.
 # Needs PostgreSQL 15 (deploy/pg.sh), python3 (Debian's), jq.  About 10
@@ -66,8 +68,14 @@ Y=$(($(date -u +%Y) - 1))
 
 echo "== PostgreSQL on loopback"
 ibx_pg_init "$work/pg/data" >/dev/null
-pg_port=$(ibx_free_port)
-ibx_pg_start "$work/pg/data" "$pg_port" >/dev/null
+# A free port may be taken before PostgreSQL binds it (the machine is
+# shared): a few tries.
+for attempt in 1 2 3 4 5; do
+	pg_port=$(ibx_free_port)
+	ibx_pg_start "$work/pg/data" "$pg_port" >/dev/null 2>&1 && break
+	[ "$attempt" -lt 5 ] || { echo "utility.sh: PostgreSQL did not start" >&2; exit 1; }
+	sleep 1
+done
 export PGPASSWORD
 PGPASSWORD=$(cat "$work/pg/superuser.pass")
 "$DATAGEN" listings --data "$root/deploy/data" --out "$work/listings" --seed 42 2>/dev/null
@@ -135,18 +143,21 @@ run_set() {
 	psqlb -c "SELECT to_char(period, 'YYYY'), sum(patients) FROM statistics_cells
 	          WHERE current GROUP BY 1" >"$work/truth-$name/y.txt"
 	# The release: one month alone (timed), then the rest.
-	if "$CTL" --help 2>&1 | grep -q 'inboundctl release'; then
-		t0=$(date +%s.%N)
-		"$CTL" release --db "$dsn" --until "$y0-01" >"$work/release-$name.log" 2>&1 ||
-			{ tail -3 "$work/release-$name.log"; exit 1; }
-		echo "  release of one month ($y0-01, $n hospitals): $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"
-		t0=$(date +%s.%N)
-		"$CTL" release --db "$dsn" --until "$y1-12" >>"$work/release-$name.log" 2>&1 ||
-			{ tail -3 "$work/release-$name.log"; exit 1; }
-		echo "  release of the other months up to $y1-12: $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
-	else
-		echo "  note: inboundctl has no \"release\" command in this build: the API answers from the raw cells (today's mechanism); no release time"
-	fi
+	t0=$(date +%s.%N)
+	"$CTL" release --db "$dsn" --until "$y0-01" --now "$((y1 + 1))-01-20" >"$work/release-$name.log" 2>&1 ||
+		{ tail -3 "$work/release-$name.log"; exit 1; }
+	echo "  release of one month ($y0-01, $n hospitals): $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"
+	t0=$(date +%s.%N)
+	"$CTL" release --db "$dsn" --until "$y1-12" --now "$((y1 + 1))-01-20" >>"$work/release-$name.log" 2>&1 ||
+		{ tail -3 "$work/release-$name.log"; exit 1; }
+	echo "  release of the other months and the closed years up to $y1-12: $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
+	grep -E '^(release|rho)' "$work/release-$name.log" | sed 's/^/    /'
+	# The months add up to the year's consistent figures (post-processing).
+	echo "  yearly figures (release_year_values) that their months' released values do not add up to:" \
+		"$(psqlb -c "SELECT count(*) FROM release_year_values y JOIN (SELECT extract(year FROM period)::int yr,
+			dims, key1, key2, sum(value) s FROM release_values WHERE measure = 'patients' GROUP BY 1, 2, 3, 4) m
+			ON m.yr = y.year AND m.dims = y.dims AND m.key1 = y.key1 AND m.key2 = y.key2
+			WHERE y.measure = 'patients' AND m.s <> y.value") of $(psqlb -c "SELECT count(*) FROM release_year_values")"
 	# A hub to read the API from.
 	local http_port nng_port attempt token
 	for attempt in 1 2 3 4 5; do

@@ -32,7 +32,7 @@ small=$(sql "SELECT count(*) FROM statistics_cells WHERE current AND patients < 
 pass "$cells cells stored, $small of them with 1 to 9 patients"
 
 out=$("$CTL_BIN" release --db "$DSN" --until "$Y-12")
-assert_contains "$out" "rho spent: 12 x 1/6 = 2.0000" "the year released at rho = 2"
+assert_contains "$out" "rho spent: 12 x 1/12 + 1 x 1/1 = 2.0000" "the year released at rho = 2: twelve months and the year"
 coord=$(token coordinator)
 q() { curl -sS -H "Authorization: Bearer $coord" "$API/api/v1/statistics?measure=patients&year=$Y&$1"; }
 tables=0 listed=0 noisy=0
@@ -105,10 +105,21 @@ done
 pass "$small small nationality-months: none listed under 10; the release's value equals the truth for $hits"
 [ $((hits * 100)) -le $((small * 25)) ] || fail "exact-hit rate $hits/$small above 25 %"
 
-# 5: the national total within 4 standard deviations of its own yearly
-# noise (sqrt(12 x 12000/150) = 31 patients; docs/disclosure-control.md).
+# 5: the national total within 4 standard deviations of the year's own
+# measurement alone (sigma^2 = 2^2 x 1000 / (2 x 100) = 20, so 4.5
+# patients; combined with the months it is smaller still;
+# docs/disclosure-control.md), where twelve noisy months alone would give
+# sqrt(12 x 24000/150) = 44.
 t=$(q "" | jq '.totals.value')
 truth=$(sql "SELECT sum(patients) FROM statistics_cells WHERE current AND period BETWEEN '$Y-01-01' AND '$Y-12-01'")
 d=$((t - truth)); d=${d#-}
-[ "$d" -le 124 ] || fail "national total $t against $truth"
-pass "national total $t against the true $truth (error $d, bound 124)"
+[ "$d" -le 18 ] || fail "national total $t against $truth"
+pass "national total $t against the true $truth (error $d, bound 18)"
+
+# 6: the year is measured once and its months add up to it: every yearly
+# figure (release_year_values) is the sum of its released months.
+assert_eq "$(sql "SELECT count(*), min(rho_num)::text || '/' || min(rho_den) FROM release_years WHERE year = $Y")" "1|1/1" "the year measured once, rho 1"
+bad=$(sql "SELECT count(*) FROM release_year_values y LEFT JOIN (SELECT dims, key1, key2, sum(value) s FROM release_values
+	WHERE measure = 'patients' AND period BETWEEN '$Y-01-01' AND '$Y-12-01' GROUP BY 1, 2, 3) m USING (dims, key1, key2)
+	WHERE y.year = $Y AND coalesce(m.s, 0) <> y.value")
+assert_eq "$bad" 0 "every yearly figure is the sum of its released months"

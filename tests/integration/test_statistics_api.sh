@@ -53,8 +53,9 @@ done >/dev/null
 # The release: every closed month measured once, its cost printed.
 out=$("$CTL_BIN" release --db "$DSN" --until "$Y-04")
 assert_contains "$out" "measured 2 months $Y-03..$Y-04" "release measures the two closed months"
-assert_contains "$out" "rho spent: 2 x 1/6 = 0.3333" "and prints the privacy loss spent"
-assert_eq "$(sql "SELECT count(*), sum(rho_num)::text || '/' || min(rho_den) FROM release_months")" "2|2/6" "two months, rho 1/6 each"
+assert_contains "$out" "rho spent: 2 x 1/12 + 0 x 1/1 = 0.1667" "and prints the privacy loss spent"
+assert_eq "$(sql "SELECT count(*), sum(rho_num)::text || '/' || min(rho_den) FROM release_months")" "2|2/12" "two months, rho 1/12 each"
+assert_eq "$(sql "SELECT count(*) FROM release_years")" 0 "no year measured before its December"
 assert_eq "$(sql "SELECT sum(share_permille) FROM release_queries WHERE period = '$Y-03-01'")" 1000 "the month's budget split over its queries"
 assert_contains "$("$CTL_BIN" release --db "$DSN" --until "$Y-04")" "nothing to measure" "a measured month is never measured again"
 if "$CTL_BIN" release --db "$DSN" --until "$(date -u +%Y-%m)" 2>"$WORK/err"; then fail "the open month was measured"; fi
@@ -202,3 +203,51 @@ get "/api/v1/submissions" "$(token hospital --org "$code")"
 assert_eq "$(echo "$BODY" | jq '[.submissions[] | select(has("cells") and has("imported"))] | length > 0')" true "the hospital sees its own"
 get "/api/v1/completeness?period=$Y-03"
 assert_eq "$(echo "$BODY" | jq '[.hospitals[] | select(has("cells") or has("nil_report"))] | length')" 0 "completeness: whether and when, not how many"
+
+# The calendar year: once its December is measured, the year is measured
+# once more over the yearly workload (rho 1; 12 x 1/12 + 1 = 2 a year),
+# combined with its months, and the months' released patients adjusted to
+# add up to it (post-processing; docs/disclosure-control.md sections 3, 5).
+out=$("$CTL_BIN" release --db "$DSN" --until "$Y-12")
+assert_contains "$out" "measured 8 months $Y-05..$Y-12 and 1 years $Y..$Y" "December closes the year: the year measured"
+assert_contains "$out" "year $Y: 10 months measured, rho 1.8333" "the year's rho: 10 months x 1/12 + 1 (January and February had no data)"
+assert_eq "$(sql "SELECT year, rho_num, rho_den, months FROM release_years")" "$Y|1|1|10" "release_years: the year's own rho"
+assert_eq "$(sql "SELECT count(*), sum(share_permille), min(sensitivity), max(sensitivity) FROM release_year_queries WHERE year = $Y")" "5|1000|2|2" \
+	"five yearly queries sharing the year's rho, L2 sensitivity 2 (the cap of 2 cells per patient a year)"
+bad=$(sql "SELECT count(*) FROM release_year_values y LEFT JOIN (SELECT dims, key1, key2, sum(value) s FROM release_values
+	WHERE measure = 'patients' AND period >= '$Y-01-01' AND period < '$((Y + 1))-01-01' GROUP BY 1, 2, 3) m USING (dims, key1, key2)
+	WHERE y.year = $Y AND coalesce(m.s, 0) <> y.value")
+assert_eq "$bad" 0 "every yearly figure is the sum of its released months"
+assert_eq "$(sql "SELECT count(*) FROM release_values WHERE value < 0")" 0 "no negative value after the adjustment"
+bad=$(sql "WITH t AS (SELECT period, value FROM release_values WHERE measure = 'patients' AND dims = '')
+	SELECT count(*) FROM (SELECT period, dims, sum(value) s FROM release_values WHERE measure = 'patients'
+	AND dims NOT LIKE '%,%' AND dims <> '' GROUP BY 1, 2) x JOIN t USING (period) WHERE x.s <> t.value")
+assert_eq "$bad" 0 "every month's one-way tables still sum to its total"
+bad=$(sql "SELECT count(*) FROM (SELECT period, dims, key1, sum(value) s FROM release_values WHERE measure = 'patients'
+	AND dims LIKE '%,%' GROUP BY 1, 2, 3) c JOIN release_values p ON p.period = c.period AND p.measure = 'patients'
+	AND p.dims = split_part(c.dims, ',', 1) AND p.key1 = c.key1 WHERE c.s <> p.value")
+assert_eq "$bad" 0 "and every two-way row its parent (nationality x purpose, x visa, hospital x purpose)"
+get "/api/v1/statistics?measure=patients&by=nationality&period=year&year=$Y"
+rel=$(sql "SELECT string_agg(key1 || '|' || value, ',' ORDER BY key1) FROM release_year_values
+	WHERE year = $Y AND dims = 'nationality' AND value >= 10")
+assert_eq "$(echo "$BODY" | jq -r '[.cells[] | "\(.nationality)|\(.value)"] | join(",")')" "$rel" "the API's year is the combined yearly figure"
+get "/api/v1/statistics?measure=patients&period=year&year=$Y"
+assert_eq "$(echo "$BODY" | jq '.totals.value')" "$(sql "SELECT value FROM release_year_values WHERE year = $Y AND dims = ''")" "and its total"
+ysnap() { sql "SELECT md5(string_agg(concat_ws('|', dims, key1, key2, noisy, value), ',' ORDER BY dims, key1, key2)) FROM release_year_values"; }
+ybefore=$(ysnap) before=$(snapshot)
+assert_contains "$("$CTL_BIN" release --db "$DSN" --until "$Y-12")" "nothing to measure" "a measured year is never measured again"
+jq '.cells[0].patients = 600 | .cells[0].episodes = 600' "$WORK/late.json" >"$WORK/late2.json"
+forge "$WORK/late2.env" "$code" --stats "$WORK/late2.json" --seq $(($(date +%s%N) / 1000))
+assert_contains "$(send "$WORK/late2.env")" "status=accepted" "a resubmission after the year is stored"
+"$CTL_BIN" release --db "$DSN" --until "$Y-12" >/dev/null
+assert_eq "$(ysnap)|$(snapshot)" "$ybefore|$before" "a resubmission after the year changes neither the year nor its months"
+
+# The accounting holds across the change of budget: a year whose months
+# were measured at 1/6 each (before the yearly measurement existed) has
+# spent its 2 and is never measured.
+sql "INSERT INTO release_months (period, measured_now, rho_num, rho_den, hospitals, coordinators)
+	SELECT g, '2002-01-20', 1, 6, 0, 0 FROM generate_series('2001-01-01'::date, '2001-12-01', interval '1 month') g" >/dev/null
+out=$("$CTL_BIN" release --db "$DSN" --until "$Y-12")
+assert_contains "$out" "1 closed years not measured" "a year without budget left is not measured"
+assert_eq "$(sql "SELECT rho_num, months FROM release_years WHERE year = 2001")" "0|12" "and recorded at rho 0"
+assert_eq "$(sql "SELECT count(*) FROM release_year_queries WHERE year = 2001")" 0 "with no measurement"

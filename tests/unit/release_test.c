@@ -7,6 +7,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,9 +47,63 @@ test_budget_adds_up(void **state)
 			assert_int_equal(w[w[i].parent].measure, w[i].measure);
 	}
 	assert_int_equal(shares, 1000);
-	/* rho per month 1/6: 2 per calendar year. */
-	assert_true(fabs(rho - 1.0 / 6.0) < 1e-9);
-	assert_true(fabs(12 * rho - 2.0) < 1e-9);
+	/* rho per month 1/12: 1 for the twelve months of a year. */
+	assert_true(fabs(rho - 1.0 / 12.0) < 1e-9);
+	assert_true(fabs(12 * rho - 1.0) < 1e-9);
+}
+
+/* The yearly workload: patients only, D = CELLS_PER_PATIENT_YEAR, its
+ * shares add up to the year's rho (1), and 12 months + the year = 2. */
+static void
+test_year_budget_adds_up(void **state)
+{
+	const hub_release_query *w, *mw;
+	size_t n, nm, i, j;
+	double rho = 0, month = 0;
+	int shares = 0;
+
+	(void)state;
+	w = hub_release_year_workload(&n);
+	mw = hub_release_workload(&nm);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		uint64_t num, den;
+		double d = (double)hub_release_year_sensitivity(&w[i]);
+		bool twin = false;
+
+		assert_int_equal(w[i].measure, HUB_REL_M_PATIENTS);
+		assert_int_equal(hub_release_year_sensitivity(&w[i]),
+				 HUB_RELEASE_CELLS_PER_PATIENT_YEAR);
+		hub_release_year_sigma2(&w[i], &num, &den);
+		assert_true(num <= IBX_DP_MAX && den <= IBX_DP_MAX_DEN);
+		rho += d * d / (2.0 * (double)num / (double)den);
+		shares += w[i].share;
+		if (w[i].parent >= 0)
+			assert_int_equal(w[w[i].parent].ndims, w[i].ndims - 1);
+		/* Every yearly query has a monthly twin: the months it is
+		 * combined with. */
+		for (j = 0; j < nm; j++)
+			twin |=
+			    mw[j].measure == w[i].measure &&
+			    mw[j].ndims == w[i].ndims &&
+			    (w[i].ndims < 1 ||
+			     mw[j].dims[0] == w[i].dims[0]) &&
+			    (w[i].ndims < 2 || mw[j].dims[1] == w[i].dims[1]);
+		assert_true(twin);
+	}
+	for (j = 0; j < nm; j++) {
+		uint64_t num, den;
+		double d = (double)hub_release_sensitivity(&mw[j]);
+
+		hub_release_sigma2(&mw[j], &num, &den);
+		month += d * d / (2.0 * (double)num / (double)den);
+	}
+	assert_int_equal(shares, 1000);
+	assert_true(fabs(rho - (double)HUB_RELEASE_YEAR_RHO_NUM /
+				   HUB_RELEASE_YEAR_RHO_DEN) < 1e-9);
+	/* The cap of issue 13: rho <= 2 per calendar year. */
+	assert_true(12 * month + rho <= HUB_RELEASE_CAP_RHO + 1e-9);
+	assert_true(fabs(12 * month + rho - 2.0) < 1e-9);
 }
 
 static int64_t
@@ -114,6 +169,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_budget_adds_up),
+	    cmocka_unit_test(test_year_budget_adds_up),
 	    cmocka_unit_test(test_project),
 	    cmocka_unit_test(test_project_large),
 	};
