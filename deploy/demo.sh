@@ -359,10 +359,14 @@ rm -f "$var/pw.tmp"
 echo "  passwords: $var/demo-passwords (mode 0600)"
 replayed
 
-say "national statistics: patients by nationality, $first to $last (disclosure-controlled)"
+# The last whole calendar year: statistics leave the hub in calendar grains
+# only, from the protected release (docs/disclosure-control.md).
+year=$((${last%-*} - 1))
+[ "${last#*-}" = 12 ] && year=${last%-*}
+say "national statistics: patients by nationality in $year (the protected release)"
 curl -fsS -H "Authorization: Bearer $ministry" \
-	"$api/api/v1/statistics?measure=patients&by=nationality&from=$first&to=$last" |
-	jq -r '.cells[] | "  \(.nationality)  \(if .suppressed then "suppressed" else .value end)"' | head -12
+	"$api/api/v1/statistics?measure=patients&by=nationality&period=year&year=$year" |
+	jq -r '.cells[] | "  \(.nationality)  \(if .suppressed then "under 10" else .value end)"' | head -12
 
 if [ "$replica" -eq 1 ]; then
 	say "replication: the API above was served by the hot standby on 127.0.0.1:$standby_port"
