@@ -509,6 +509,12 @@ try {
     await mpage.waitForFunction(() => document.querySelector('h1')?.textContent === 'ダッシュボード');
     await mpage.waitForSelector('#chart-treatment canvas', { timeout: 20000 });
     ok((await mpage.getAttribute('html', 'lang')) === 'ja', 'the language picker switches to Japanese');
+    // Each panel loads on its own: wait for the nationality table to be
+    // drawn again in Japanese before reading it.
+    await mpage.waitForFunction((n) => {
+      const s = [...document.querySelectorAll('#table-nationality .suppressed')];
+      return s.length === n && s.every((e) => e.textContent === '10未満');
+    }, nulls, { timeout: 20000 }).catch(() => null);
     const ja = await mpage.locator('#table-nationality .suppressed').allTextContents();
     ok(ja.length === nulls && ja.every((s) => s === '10未満'), 'left-out values read 10未満 in Japanese');
     await shot(mpage, 'dashboard-ja.png');
