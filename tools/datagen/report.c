@@ -1,23 +1,10 @@
 /*
- * report.c - the stderr report of a conversion run and dg_error.
+ * report.c - the stderr report of a conversion run.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "orgcodes.h"
 #include "report.h"
-
-void
-dg_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", DG_PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 void
 dg_report_count(dg_set_report *r, const dg_hospital_list *l)
