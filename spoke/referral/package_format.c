@@ -129,19 +129,33 @@ pkg_rename_new(const char *from, const char *to, char *err, size_t n)
 	return (IBX_OK);
 }
 
-ibx_err
-pkg_sync_fs(const char *path, char *err, size_t n)
+static int
+sync_dir(const char *path, const struct stat *sb, int flag, struct FTW *f)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd;
 
-	if (fd < 0 || syncfs(fd) != 0) {
-		snprintf(err, n, "cannot sync \"%s\": %s", path,
-			 strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return (IBX_EIO);
+	(void)sb;
+	(void)f;
+	if (flag != FTW_D)
+		return (0);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return (-1);
+	if (fsync(fd) != 0) {
+		close(fd);
+		return (-1);
 	}
 	close(fd);
+	return (0);
+}
+
+ibx_err
+pkg_sync_dirs(const char *path, char *err, size_t n)
+{
+	if (nftw(path, sync_dir, 16, FTW_PHYS) != 0) {
+		snprintf(err, n, "cannot sync \"%s\": %s", path,
+			 strerror(errno));
+		return (IBX_EIO);
+	}
 	return (IBX_OK);
 }
 

@@ -32,9 +32,10 @@ void pkg_remove_tree(const char *path);
  * when to exists, IBX_EIO (errno in err). */
 ibx_err pkg_rename_new(const char *from, const char *to, char *err, size_t n);
 
-/* pkg_sync_fs: flush the file system that holds path (syncfs), so every
- * file written there is on disk before the folder is renamed.  IBX_EIO. */
-ibx_err pkg_sync_fs(const char *path, char *err, size_t n);
+/* pkg_sync_dirs: fsync path and every folder under it, so the names of
+ * the files written there (each fdatasync'ed when closed) are on disk
+ * before the folder is renamed.  IBX_EIO. */
+ibx_err pkg_sync_dirs(const char *path, char *err, size_t n);
 
 /* pkg_shown: name (len bytes) quoted for a message, cut short, into out
  * (n bytes).  Returns out. */

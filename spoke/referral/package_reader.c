@@ -110,9 +110,11 @@ file_end(ibx_package_reader *pr, char *err, size_t n)
 {
 	const struct entry *e = &pr->v[pr->cur];
 	uint8_t sha[IBX_SHA256_BYTES];
+	bool bad;
 
 	ibx_sha256_stream_final(pr->file, sha);
-	if (close(pr->fd) != 0) {
+	bad = fdatasync(pr->fd) != 0;
+	if (close(pr->fd) != 0 || bad) {
 		pr->fd = -1;
 		snprintf(err, n, "file \"%s\": %s", e->name, strerror(errno));
 		return (IBX_EIO);
@@ -449,7 +451,7 @@ ibx_package_reader_finish(ibx_package_reader *pr, uint32_t *files,
 			 (unsigned long long)pr->package_bytes);
 		goto out;
 	}
-	if ((rv = pkg_sync_fs(pr->tmp, err, n)) != IBX_OK ||
+	if ((rv = pkg_sync_dirs(pr->tmp, err, n)) != IBX_OK ||
 	    (rv = pkg_rename_new(pr->tmp, pr->out_dir, err, n)) != IBX_OK)
 		goto out;
 	pr->done = true;

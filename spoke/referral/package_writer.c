@@ -2,9 +2,10 @@
  * The package writer (package.h): a directory -> the clear stream
  * (manifest, then the files) -> encrypted chunk files.  Two passes over
  * the files: the first hashes them for the manifest, which comes first in
- * the stream; the second streams them into the encryptor and hashes them
- * again, so a file that changed in between is refused rather than sent
- * with a manifest that does not match it.  One chunk in memory at a time.
+ * the stream; the second streams them into the encryptor, checking that
+ * each is still the file it hashed (inode, size, times), so a file that
+ * changed in between is refused rather than sent with a manifest that does
+ * not match it.  One chunk in memory at a time.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -25,6 +26,7 @@ struct entry {
 	char *name; /* relative */
 	uint64_t size;
 	uint8_t sha256[IBX_SHA256_BYTES];
+	struct stat seen; /* when it was hashed */
 };
 
 struct walk {
@@ -167,7 +169,8 @@ out:
 
 /* Open root/name for reading, refusing a link put there since the walk. */
 static int
-open_entry(const char *root, const struct entry *e, char *err, size_t n)
+open_entry(const char *root, const struct entry *e, struct stat *sbp,
+	   char *err, size_t n)
 {
 	char path[PATH_MAX];
 	struct stat sb;
@@ -184,13 +187,28 @@ open_entry(const char *root, const struct entry *e, char *err, size_t n)
 		close(fd);
 		return (-1);
 	}
+	*sbp = sb;
 	return (fd);
+}
+
+/* True when a and b are the same file, unchanged: inode, size, and the
+ * modification and change times (nanoseconds), as rsync and git judge. */
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return (a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+		a->st_size == b->st_size &&
+		a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+		a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+		a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+		a->st_ctim.tv_nsec == b->st_ctim.tv_nsec);
 }
 
 /* Pass 1: the SHA-256 of every file, in buf (IBX_CHUNK_CLEAR_MAX). */
 static ibx_err
 hash_files(struct walk *w, ibx_sha256_stream *h, uint8_t *buf)
 {
+	struct stat after;
 	size_t i;
 	uint64_t got;
 	ssize_t r;
@@ -199,13 +217,16 @@ hash_files(struct walk *w, ibx_sha256_stream *h, uint8_t *buf)
 	for (i = 0; i < w->n; i++) {
 		struct entry *e = &w->v[i];
 
-		if ((fd = open_entry(w->root, e, w->err, w->errn)) < 0)
+		if ((fd = open_entry(w->root, e, &e->seen, w->err, w->errn)) <
+		    0)
 			return (IBX_EIO);
 		got = 0;
 		while ((r = read(fd, buf, IBX_CHUNK_CLEAR_MAX)) > 0) {
 			ibx_sha256_stream_update(h, buf, (size_t)r);
 			got += (uint64_t)r;
 		}
+		if (fstat(fd, &after) != 0 || !same_file(&after, &e->seen))
+			got = UINT64_MAX; /* changed while it was read */
 		close(fd);
 		if (r < 0) {
 			snprintf(w->err, w->errn, "file \"%s\": %s", e->name,
@@ -213,7 +234,8 @@ hash_files(struct walk *w, ibx_sha256_stream *h, uint8_t *buf)
 			return (IBX_EIO);
 		}
 		ibx_sha256_stream_final(h, e->sha256);
-		if (got != e->size) {
+		e->size = got;
+		if (got != (uint64_t)e->seen.st_size) {
 			snprintf(w->err, w->errn,
 				 "file \"%s\": changed while it was read",
 				 e->name);
@@ -265,7 +287,8 @@ emit_flush(struct emit *e, char *err, size_t n)
 		}
 		off += (size_t)w;
 	}
-	if (close(fd) != 0) {
+	w = fdatasync(fd);
+	if (close(fd) != 0 || w != 0) {
 		snprintf(err, n, "chunk %u: %s", e->index, strerror(errno));
 		return (IBX_EIO);
 	}
@@ -325,23 +348,28 @@ emit_manifest(struct emit *e, const struct walk *w, char *err, size_t n)
 	return (IBX_OK);
 }
 
-/* Pass 2: each file into the stream, read straight into the chunk. */
+/* Pass 2: each file into the stream, read straight into the chunk.  A
+ * file is not hashed again: it must be the same file, unchanged since
+ * pass 1 (same_file), before and after it is read.  Should it change
+ * anyway within the clock's resolution, the receiver's SHA-256 check
+ * refuses the package; nothing wrong is ever accepted. */
 static ibx_err
-emit_files(struct emit *e, const struct walk *w, ibx_sha256_stream *h,
-	   char *err, size_t n)
+emit_files(struct emit *e, const struct walk *w, char *err, size_t n)
 {
-	uint8_t sha[IBX_SHA256_BYTES];
+	struct stat sb;
 	uint64_t left;
 	size_t i, k;
 	ssize_t r;
 	ibx_err rv = IBX_OK;
-	int fd;
+	int fd = -1;
 
 	for (i = 0; i < w->n; i++) {
 		const struct entry *en = &w->v[i];
 
-		if ((fd = open_entry(w->root, en, err, n)) < 0)
+		if ((fd = open_entry(w->root, en, &sb, err, n)) < 0)
 			return (IBX_EIO);
+		if (!same_file(&sb, &en->seen))
+			goto changed;
 		for (left = en->size; left > 0; left -= (uint64_t)r) {
 			k = IBX_CHUNK_CLEAR_MAX - e->fill;
 			if (k > left)
@@ -351,16 +379,13 @@ emit_files(struct emit *e, const struct walk *w, ibx_sha256_stream *h,
 					r = 0;
 					continue;
 				}
-				snprintf(err, n,
-					 r < 0 ? "file \"%s\": read error"
-					       : "file \"%s\": changed while "
-						 "it was read",
-					 en->name);
-				rv = r < 0 ? IBX_EIO : IBX_EINVAL;
+				if (r == 0)
+					goto changed;
+				snprintf(err, n, "file \"%s\": %s", en->name,
+					 strerror(errno));
+				rv = IBX_EIO;
 				goto out;
 			}
-			ibx_sha256_stream_update(h, e->clear + e->fill,
-						 (size_t)r);
 			e->fill += (size_t)r;
 			e->emitted += (uint64_t)r;
 			if ((e->fill == IBX_CHUNK_CLEAR_MAX ||
@@ -368,19 +393,16 @@ emit_files(struct emit *e, const struct walk *w, ibx_sha256_stream *h,
 			    (rv = emit_flush(e, err, n)) != IBX_OK)
 				goto out;
 		}
-		ibx_sha256_stream_final(h, sha);
-		if (memcmp(sha, en->sha256, sizeof(sha)) != 0 ||
-		    read(fd, sha, 1) != 0) {
-			snprintf(err, n,
-				 "file \"%s\": changed while it was read",
-				 en->name);
-			rv = IBX_EINVAL;
-			goto out;
-		}
+		if (fstat(fd, &sb) != 0 || !same_file(&sb, &en->seen))
+			goto changed;
 		close(fd);
 		fd = -1;
 	}
 	return (IBX_OK);
+changed:
+	snprintf(err, n, "file \"%s\": changed while it was read",
+		 w->v[i].name);
+	rv = IBX_EINVAL;
 out:
 	if (fd >= 0)
 		close(fd);
@@ -467,7 +489,7 @@ ibx_package_seal(const char *dir,
 		goto out;
 	}
 	if ((rv = emit_manifest(&e, &w, err, n)) != IBX_OK ||
-	    (rv = emit_files(&e, &w, h, err, n)) != IBX_OK)
+	    (rv = emit_files(&e, &w, err, n)) != IBX_OK)
 		goto out;
 	if (e.emitted != e.total || e.fill != 0) {
 		snprintf(err, n, "package: %llu of %llu bytes written",
@@ -476,7 +498,7 @@ ibx_package_seal(const char *dir,
 		rv = IBX_EIO;
 		goto out;
 	}
-	if ((rv = pkg_sync_fs(part, err, n)) != IBX_OK ||
+	if ((rv = pkg_sync_dirs(part, err, n)) != IBX_OK ||
 	    (rv = pkg_rename_new(part, out_dir, err, n)) != IBX_OK)
 		goto out;
 	made = false;
