@@ -130,33 +130,40 @@ pkg_rename_new(const char *from, const char *to, char *err, size_t n)
 }
 
 static int
-sync_dir(const char *path, const struct stat *sb, int flag, struct FTW *f)
+sync_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
 {
-	int fd;
+	int fd, rv = 0;
 
 	(void)sb;
 	(void)f;
-	if (flag != FTW_D)
+	if (flag != FTW_D && flag != FTW_F)
 		return (0);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+			    (flag == FTW_D ? O_DIRECTORY : 0));
+	if (fd < 0)
 		return (-1);
-	if (fsync(fd) != 0) {
-		close(fd);
-		return (-1);
-	}
+	if (fsync(fd) != 0)
+		rv = -1;
 	close(fd);
-	return (0);
+	return (rv);
 }
 
 ibx_err
-pkg_sync_dirs(const char *path, char *err, size_t n)
+pkg_sync_tree(const char *path, char *err, size_t n)
 {
-	if (nftw(path, sync_dir, 16, FTW_PHYS) != 0) {
+	if (nftw(path, sync_one, 16, FTW_PHYS) != 0) {
 		snprintf(err, n, "cannot sync \"%s\": %s", path,
 			 strerror(errno));
 		return (IBX_EIO);
 	}
 	return (IBX_OK);
+}
+
+void
+pkg_start_writeback(int fd, uint64_t off, uint64_t len)
+{
+	(void)sync_file_range(fd, (off_t)off, (off_t)len,
+			      SYNC_FILE_RANGE_WRITE);
 }
 
 const char *

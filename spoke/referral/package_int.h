@@ -32,10 +32,16 @@ void pkg_remove_tree(const char *path);
  * when to exists, IBX_EIO (errno in err). */
 ibx_err pkg_rename_new(const char *from, const char *to, char *err, size_t n);
 
-/* pkg_sync_dirs: fsync path and every folder under it, so the names of
- * the files written there (each fdatasync'ed when closed) are on disk
- * before the folder is renamed.  IBX_EIO. */
-ibx_err pkg_sync_dirs(const char *path, char *err, size_t n);
+/* pkg_sync_tree: fsync every file and folder under path (path too), so
+ * everything written there is on disk before the folder is renamed.  The
+ * writers start each file's write-back as they go (pkg_start_writeback),
+ * so the disk works while they encrypt and these fsyncs wait little.
+ * IBX_EIO. */
+ibx_err pkg_sync_tree(const char *path, char *err, size_t n);
+
+/* pkg_start_writeback: ask the kernel to start writing len bytes of fd
+ * from off to disk now, without waiting (sync_file_range). */
+void pkg_start_writeback(int fd, uint64_t off, uint64_t len);
 
 /* pkg_shown: name (len bytes) quoted for a message, cut short, into out
  * (n bytes).  Returns out. */

@@ -110,11 +110,9 @@ file_end(ibx_package_reader *pr, char *err, size_t n)
 {
 	const struct entry *e = &pr->v[pr->cur];
 	uint8_t sha[IBX_SHA256_BYTES];
-	bool bad;
 
 	ibx_sha256_stream_final(pr->file, sha);
-	bad = fdatasync(pr->fd) != 0;
-	if (close(pr->fd) != 0 || bad) {
+	if (close(pr->fd) != 0) {
 		pr->fd = -1;
 		snprintf(err, n, "file \"%s\": %s", e->name, strerror(errno));
 		return (IBX_EIO);
@@ -265,6 +263,9 @@ parse(ibx_package_reader *pr, const uint8_t *p, size_t len, char *err,
 				return (IBX_EIO);
 			}
 			ibx_sha256_stream_update(pr->file, p, (size_t)w);
+			pkg_start_writeback(pr->fd,
+					    pr->v[pr->cur].size - pr->left,
+					    (uint64_t)w);
 			p += w;
 			len -= (size_t)w;
 			pr->left -= (uint64_t)w;
@@ -451,7 +452,7 @@ ibx_package_reader_finish(ibx_package_reader *pr, uint32_t *files,
 			 (unsigned long long)pr->package_bytes);
 		goto out;
 	}
-	if ((rv = pkg_sync_dirs(pr->tmp, err, n)) != IBX_OK ||
+	if ((rv = pkg_sync_tree(pr->tmp, err, n)) != IBX_OK ||
 	    (rv = pkg_rename_new(pr->tmp, pr->out_dir, err, n)) != IBX_OK)
 		goto out;
 	pr->done = true;

@@ -287,8 +287,8 @@ emit_flush(struct emit *e, char *err, size_t n)
 		}
 		off += (size_t)w;
 	}
-	w = fdatasync(fd);
-	if (close(fd) != 0 || w != 0) {
+	pkg_start_writeback(fd, 0, len);
+	if (close(fd) != 0) {
 		snprintf(err, n, "chunk %u: %s", e->index, strerror(errno));
 		return (IBX_EIO);
 	}
@@ -498,7 +498,7 @@ ibx_package_seal(const char *dir,
 		rv = IBX_EIO;
 		goto out;
 	}
-	if ((rv = pkg_sync_dirs(part, err, n)) != IBX_OK ||
+	if ((rv = pkg_sync_tree(part, err, n)) != IBX_OK ||
 	    (rv = pkg_rename_new(part, out_dir, err, n)) != IBX_OK)
 		goto out;
 	made = false;
