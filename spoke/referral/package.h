@@ -102,6 +102,8 @@ typedef struct ibx_package_reader ibx_package_reader;
 /* ibx_package_reader_new: start reading the package of referral r (its
  * sealed_key, stream_header, chunk_count, package_bytes, chunks_sha256)
  * with key pair kp into out_dir (which must not exist; its parent must).
+ * Temporary folders "<out_dir>.part-XXXXXX" that a reader killed part-way
+ * left behind are removed first.
  * The caller frees *out with ibx_package_reader_free.  IBX_ECRYPTO when
  * the sealed key does not open with kp (a package for another party, or a
  * changed sealed key), IBX_EINVAL (out_dir exists), IBX_EIO, IBX_ENOMEM;

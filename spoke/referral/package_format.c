@@ -4,10 +4,12 @@
  * make a folder appear whole or not at all.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +106,35 @@ void
 pkg_remove_tree(const char *path)
 {
 	(void)nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void
+pkg_remove_leftovers(const char *dir)
+{
+	char *a = strdup(dir), *b = strdup(dir), path[PATH_MAX];
+	const char *parent, *base;
+	struct dirent *de;
+	size_t n;
+	DIR *d;
+
+	if (a == NULL || b == NULL)
+		goto out;
+	parent = dirname(a);
+	base = basename(b);
+	n = strlen(base);
+	if ((d = opendir(parent)) == NULL)
+		goto out;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, base, n) == 0 &&
+		    strncmp(de->d_name + n, ".part-", 6) == 0 &&
+		    strlen(de->d_name + n + 6) == 6 &&
+		    snprintf(path, sizeof(path), "%s/%s", parent, de->d_name) <
+			(int)sizeof(path))
+			pkg_remove_tree(path);
+	closedir(d);
+out:
+	free(a);
+	free(b);
 }
 
 ibx_err

@@ -27,6 +27,11 @@ uint64_t pkg_get_be64(const uint8_t *p);
  * a symbolic link.  Errors are ignored (best effort on a failure path). */
 void pkg_remove_tree(const char *path);
 
+/* pkg_remove_leftovers: remove the temporary folders "<dir>.part-XXXXXX"
+ * a reader killed before it finished left beside dir (they may hold
+ * decrypted files). */
+void pkg_remove_leftovers(const char *dir);
+
 /* pkg_rename_new: rename from to to, refusing to replace anything at to
  * (renameat2 RENAME_NOREPLACE), then fsync to's parent folder.  IBX_EINVAL
  * when to exists, IBX_EIO (errno in err). */

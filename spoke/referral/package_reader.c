@@ -311,6 +311,8 @@ ibx_package_reader_new(const ibx_referral *r, const ibx_seal_keypair *kp,
 		snprintf(err, n, "referral: chunk_count %u", r->chunk_count);
 		return (IBX_EINVAL);
 	}
+	/* A reader killed part-way left decrypted files: gone now. */
+	pkg_remove_leftovers(out_dir);
 	if ((pr = calloc(1, sizeof(*pr))) == NULL)
 		return (IBX_ENOMEM);
 	pr->fd = -1;

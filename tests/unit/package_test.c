@@ -336,6 +336,15 @@ test_round_trip(void **state)
 	}
 	referral_of(&meta, &r);
 	target(out, sizeof(out), "opened");
+	/* What a reader killed part-way left: removed. */
+	{
+		char left[PATH_MAX], f[PATH_MAX];
+
+		path_of(left, sizeof(left), scratch, "opened.part-Ab12Cd");
+		assert_int_equal(mkdir(left, 0700), 0);
+		path_of(f, sizeof(f), left, "summary.txt");
+		write_file(f, MARKER, strlen(MARKER));
+	}
 	if (ibx_package_open(&r, sealed_dir, &hospital_a, out, &files, &bytes,
 			     err, sizeof(err)) != IBX_OK)
 		fail_msg("open: %s", err);
