@@ -105,7 +105,9 @@ typedef struct ibx_package_reader ibx_package_reader;
  * Temporary folders "<out_dir>.part-XXXXXX" that a reader killed part-way
  * left behind are removed first.
  * The caller frees *out with ibx_package_reader_free.  IBX_ECRYPTO when
- * the sealed key does not open with kp (a package for another party, or a
+ * r->key_id (when not empty) is not kp's key id (the referral is sealed to
+ * another key: pick the key pair by key id when keys rotate), or the
+ * sealed key does not open with kp (a package for another party, or a
  * changed sealed key), IBX_EINVAL (out_dir exists), IBX_EIO, IBX_ENOMEM;
  * the reason in err (n bytes). */
 ibx_err ibx_package_reader_new(const ibx_referral *r,

@@ -299,6 +299,7 @@ ibx_package_reader_new(const ibx_referral *r, const ibx_seal_keypair *kp,
 {
 	ibx_package_reader *pr = NULL;
 	uint8_t key[IBX_CONTENT_KEY_LEN];
+	char kid[IBX_KEY_ID_HEX + 1];
 	struct stat sb;
 	ibx_err rv;
 
@@ -320,6 +321,16 @@ ibx_package_reader_new(const ibx_referral *r, const ibx_seal_keypair *kp,
 	pr->package_bytes = r->package_bytes;
 	memcpy(pr->chunks_sha256, r->chunks_sha256, IBX_SHA256_BYTES);
 	expect(pr, P_HEAD, PKG_HEAD_LEN);
+	ibx_seal_key_id(kp->public_key, kid);
+	if (r->key_id[0] != '\0' && strcmp(r->key_id, kid) != 0) {
+		snprintf(
+		    err, n,
+		    "referral sealed to key %.16s, not to this key pair's "
+		    "%s",
+		    r->key_id, kid);
+		rv = IBX_ECRYPTO;
+		goto out;
+	}
 	if (ibx_seal_open_content_key(r->sealed_key, kp, key) != IBX_OK) {
 		snprintf(err, n,
 			 "sealed key does not open with this key pair (a "

@@ -378,6 +378,20 @@ test_other_hospital(void **state)
 	assert_int_equal(ibx_package_open(&r, sealed_dir, &hospital_b, out,
 					  NULL, NULL, err, sizeof(err)),
 			 IBX_ECRYPTO);
+	assert_non_null(strstr(err, "referral sealed to key"));
+	assert_nothing_written("at-b");
+	/* Without the key id to warn it, B still cannot open the key. */
+	r.key_id[0] = '\0';
+	assert_int_equal(ibx_package_open(&r, sealed_dir, &hospital_b, out,
+					  NULL, NULL, err, sizeof(err)),
+			 IBX_ECRYPTO);
+	assert_non_null(strstr(err, "sealed key does not open"));
+	assert_nothing_written("at-b");
+	/* B's key id claimed for A's package: the sealed box still says no. */
+	ibx_seal_key_id(hospital_b.public_key, r.key_id);
+	assert_int_equal(ibx_package_open(&r, sealed_dir, &hospital_b, out,
+					  NULL, NULL, err, sizeof(err)),
+			 IBX_ECRYPTO);
 	assert_non_null(strstr(err, "sealed key does not open"));
 	assert_nothing_written("at-b");
 }
