@@ -106,12 +106,18 @@ walk_dir(struct walk *w, const char *rel)
 	struct stat sb;
 	DIR *d = NULL;
 	ibx_err rv = IBX_OK;
-	int len;
+	int len, fd;
 
 	snprintf(path, sizeof(path), "%s%s%s", w->root, *rel ? "/" : "", rel);
-	if ((d = opendir(path)) == NULL) {
+	/* A sub-folder swapped for a link since it was seen is not followed;
+	 * the folder named by the caller may be a link. */
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+			    (*rel ? O_NOFOLLOW : 0));
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
 		snprintf(w->err, w->errn, "folder \"%s\": %s", path,
 			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return (IBX_EIO);
 	}
 	while ((de = readdir(d)) != NULL) {
