@@ -111,6 +111,10 @@ typedef struct hub_api_page {
  * handler that lists the parameters it takes). */
 int hub_api_page_param(const char *key);
 
+/* hub_api_args_unique: 0 when no parameter of req is given twice, else
+ * -1 with a 400 naming it answered in resp. */
+int hub_api_args_unique(const hub_http_request *req, hub_http_response *resp);
+
 /* hub_api_page_parse: limit (1 to max, def when absent) and offset (0 to
  * HUB_QUERY_OFFSET_MAX, 0 when absent) from req into pg.  0, or -1 with a
  * 400 naming the parameter answered in resp. */

@@ -20,6 +20,25 @@ hub_api_page_param(const char *key)
 }
 
 int
+hub_api_args_unique(const hub_http_request *req, hub_http_response *resp)
+{
+	char err[96];
+	size_t i, j;
+
+	for (i = 0; i < req->nargs; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(req->args[i].key, req->args[j].key) == 0) {
+				snprintf(err, sizeof(err),
+					 "parameter \"%.40s\": given more "
+					 "than once",
+					 req->args[i].key);
+				hub_api_error(resp, 400, err);
+				return (-1);
+			}
+	return (0);
+}
+
+int
 hub_api_page_parse(const hub_http_request *req, long def, long max,
 		   hub_api_page *pg, hub_http_response *resp)
 {

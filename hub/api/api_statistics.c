@@ -318,7 +318,8 @@ hub_api_completeness(hub_api_call *c, const char *arg,
 			      "missing or late_or_missing");
 		return;
 	}
-	if (hub_api_page_parse(req, 50, 1000, &pg, resp) != 0)
+	if (hub_api_args_unique(req, resp) != 0 ||
+	    hub_api_page_parse(req, 50, 1000, &pg, resp) != 0)
 		return;
 	snprintf(first, sizeof(first), "%s-01", period);
 	snprintf(lim, sizeof(lim), "%ld", pg.limit);

@@ -72,7 +72,8 @@ hub_api_submissions(hub_api_call *c, const char *arg,
 			    "and offset");
 			return;
 		}
-	if (hub_api_page_parse(req, 50, 200, &pg, resp) != 0)
+	if (hub_api_args_unique(req, resp) != 0 ||
+	    hub_api_page_parse(req, 50, 200, &pg, resp) != 0)
 		return;
 	if ((hospital != NULL && !ibx_digits(hospital, 10)) ||
 	    (period != NULL && !ibx_period_valid(period))) {
