@@ -389,6 +389,13 @@ hub_api_statistics_growth(hub_api_call *c, const char *arg,
 		    "before to");
 		return;
 	}
+	if (hub_http_arg_get(req, "limit") != NULL ||
+	    hub_http_arg_get(req, "offset") != NULL) {
+		hub_api_error(resp, 400,
+			      "parameters \"limit\" and \"offset\": growth "
+			      "is one row a year, not paged");
+		return;
+	}
 	if (hub_http_arg_get(req, "by") != NULL ||
 	    hub_http_arg_get(req, "period") != NULL) {
 		hub_api_error(

@@ -127,6 +127,8 @@ assert_eq "$(echo "$BODY" | jq -c '[.total, .limit, (.cells | length)]')" "[$tot
 get "/api/v1/statistics?measure=patients&by=hospital&period=year&year=$Y&limit=2&offset=2"
 assert_eq "$(jq -nc --argjson a "$p1" --argjson b "$(echo "$BODY" | jq -c '[.cells[].hospital]')" '$a + $b')" "$(echo "$rows" | jq -c '.[:4]')" \
 	"statistics: consecutive pages are the table's rows in order"
+get "/api/v1/statistics/growth?from=$((Y - 1))&to=$Y&limit=5"
+assert_eq "$STATUS" 400 "growth (a row a year) is not paged: limit refused, not ignored"
 get "/api/v1/statistics?by=purpose&format=csv&limit=1"
 assert_eq "$(printf '%s' "$BODY" | head -c 3 | od -An -tx1 | tr -d ' ')" "efbbbf" "the CSV starts with a UTF-8 BOM"
 assert_eq "$(printf '%s\n' "$BODY" | grep -c ',')" 2 "and holds the header and one row (limit=1)"
