@@ -1,11 +1,14 @@
 // The words of the saved searches, the dashboard's period picker,
 // drill-down and late-or-missing list, CSV downloads, printing, and a
-// hospital's own months (issue 17), in Japanese and English.  The other
-// five languages of the pages fall back to English here until a native
-// reviewer writes them.  Kept apart from i18n.js and i18n_account.js so
+// hospital's own months (issue 17): Japanese and English here, the other
+// five languages of the pages in lang/hubweb_more.js (a native reviewer
+// should read those).  Kept apart from i18n.js and i18n_account.js so
 // that the three grow without conflict; tw() falls back to English, then
 // to i18n.js's t().
 import { getLang, t } from './i18n.js';
+import MORE from './lang/hubweb_more.js';
+
+const MORE_LANGS = ['zh-Hans', 'zh-Hant', 'ko', 'vi', 'ru'];
 
 // key: [ja, en].  {name} is replaced by tw()'s vars.
 export const HUBWEB_DICT = {
@@ -88,6 +91,8 @@ export const HUBWEB_DICT = {
 export function tw(key, vars = {}) {
   const e = HUBWEB_DICT[key];
   if (!e) return t(key, vars);
-  const s = getLang() === 'ja' ? e[0] : e[1];
+  const l = getLang();
+  const more = MORE_LANGS.indexOf(l);
+  const s = l === 'ja' ? e[0] : (more >= 0 && MORE[key]?.[more]) || e[1];
   return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : `{${k}}`));
 }
