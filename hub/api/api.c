@@ -209,6 +209,12 @@ static const struct route {
      ANY_ROLE, NULL},
     {"DELETE", "/api/v1/shortlist/", PARAM_ORG_CODE, hub_api_shortlist_delete,
      ANY_ROLE, NULL},
+    {"GET", "/api/v1/searches", PARAM_NONE, hub_api_searches_get, ANY_ROLE,
+     NULL},
+    {"POST", "/api/v1/searches", PARAM_NONE, hub_api_searches_post, ANY_ROLE,
+     NULL},
+    {"DELETE", "/api/v1/searches/", PARAM_NAME, hub_api_searches_delete,
+     ANY_ROLE, NULL},
 };
 
 static int
@@ -261,6 +267,10 @@ allowed(const char *path)
 		}
 	if (post && del)
 		return ("POST, DELETE");
+	if (get && post)
+		return ("GET, HEAD, POST");
+	if (del && !get && !put)
+		return ("DELETE");
 	if (get && put && del)
 		return ("GET, HEAD, PUT, DELETE");
 	if (put && del)

@@ -26,6 +26,8 @@
  *   DELETE /api/v1/session               sign out (a session cookie)
  *   GET /api/v1/shortlist                a signed-in person's shortlist
  *   PUT, DELETE /api/v1/shortlist/{code} add, remove (api_shortlist.c)
+ *   GET, POST /api/v1/searches           a signed-in person's saved
+ *   DELETE /api/v1/searches/{id}         searches (api_searches.c)
  *
  * A call with a session cookie instead of a bearer token that changes
  * state (any method but GET and HEAD) must carry the session's CSRF token
@@ -98,6 +100,27 @@ int hub_api_stat_query_parse(const hub_api_call *c,
 			     const hub_http_request *req, hub_stat_query *q,
 			     char *err, size_t n);
 
+/* A page of a list (api_paging.c): at most limit rows after skipping
+ * offset; answered beside the rows as "total", "limit", "offset". */
+typedef struct hub_api_page {
+	long limit;
+	long offset;
+} hub_api_page;
+
+/* hub_api_page_param: whether a parameter's key is limit or offset (for a
+ * handler that lists the parameters it takes). */
+int hub_api_page_param(const char *key);
+
+/* hub_api_args_unique: 0 when no parameter of req is given twice, else
+ * -1 with a 400 naming it answered in resp. */
+int hub_api_args_unique(const hub_http_request *req, hub_http_response *resp);
+
+/* hub_api_page_parse: limit (1 to max, def when absent) and offset (0 to
+ * HUB_QUERY_OFFSET_MAX, 0 when absent) from req into pg.  0, or -1 with a
+ * 400 naming the parameter answered in resp. */
+int hub_api_page_parse(const hub_http_request *req, long def, long max,
+		       hub_api_page *pg, hub_http_response *resp);
+
 /* hub_api_handle: the hub_http_handler for the API; arg is a hub_api. */
 void hub_api_handle(void *arg, const hub_http_request *req,
 		    hub_http_response *resp);
@@ -167,6 +190,16 @@ void hub_api_shortlist_put(hub_api_call *c, const char *arg,
 void hub_api_shortlist_delete(hub_api_call *c, const char *arg,
 			      const hub_http_request *req,
 			      hub_http_response *resp);
+/* Saved searches (api_searches.c): list, save (201), delete ({id}). */
+void hub_api_searches_get(hub_api_call *c, const char *arg,
+			  const hub_http_request *req,
+			  hub_http_response *resp);
+void hub_api_searches_post(hub_api_call *c, const char *arg,
+			   const hub_http_request *req,
+			   hub_http_response *resp);
+void hub_api_searches_delete(hub_api_call *c, const char *arg,
+			     const hub_http_request *req,
+			     hub_http_response *resp);
 
 /* hub_session_identify: the person behind req's session cookie
  * (ibx_session=64 hex digits), when its session is live under api's

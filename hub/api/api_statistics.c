@@ -18,17 +18,41 @@
 #include "stat_table.h"
 #include "statistics.h"
 
+/* The largest page of a statistics table, and its default: every
+ * published row of all but the largest tables. */
+#define HUB_API_STAT_PAGE_MAX 10000
+
 static json_t *
 value_json(const hub_stat_cell *cell)
 {
 	return (cell->shown ? json_integer(cell->value) : json_null());
 }
 
+/* Whether the i-th published row (counting from 0) is on page pg. */
+static int
+on_page(long i, const hub_api_page *pg)
+{
+	return (i >= pg->offset && i - pg->offset < pg->limit);
+}
+
+static int
+table_cells_shown(const hub_stat_table *t)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < t->n; i++)
+		n += t->cells[i].shown;
+	return (n);
+}
+
 static char *
-table_json(hub_api_call *c, const hub_stat_query *q, const hub_stat_table *t)
+table_json(hub_api_call *c, const hub_stat_query *q, const hub_stat_table *t,
+	   const hub_api_page *pg)
 {
 	json_t *o = json_object(), *cells = json_array(), *by = json_array();
 	size_t i, d;
+	long row = 0;
 	char *out;
 
 	for (d = 0; d < q->ndims; d++)
@@ -39,7 +63,7 @@ table_json(hub_api_call *c, const hub_stat_query *q, const hub_stat_table *t)
 	for (i = 0; i < t->n; i++) {
 		json_t *cell;
 
-		if (!t->cells[i].shown)
+		if (!t->cells[i].shown || !on_page(row++, pg))
 			continue;
 		cell = json_object();
 		for (d = 0; d < q->ndims; d++)
@@ -60,6 +84,9 @@ table_json(hub_api_call *c, const hub_stat_query *q, const hub_stat_table *t)
 	if (q->month[0] != '\0')
 		json_object_set_new(o, "month", json_string(q->month));
 	json_object_set_new(o, "by", by);
+	json_object_set_new(o, "total", json_integer(table_cells_shown(t)));
+	json_object_set_new(o, "limit", json_integer(pg->limit));
+	json_object_set_new(o, "offset", json_integer(pg->offset));
 	json_object_set_new(o, "cells", cells);
 	json_object_set_new(o, "totals",
 			    json_pack("{s:o,s:b}", "value",
@@ -101,15 +128,17 @@ csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* CSV for spreadsheets: UTF-8 with a BOM, one row per published cell,
- * written through open_memstream (no size guessed).  NULL when out of
- * memory. */
+/* CSV for spreadsheets: UTF-8 with a BOM, one row per published cell of
+ * the page, written through open_memstream (no size guessed).  NULL when
+ * out of memory. */
 static char *
-table_csv(const hub_stat_query *q, const hub_stat_table *t, size_t *len)
+table_csv(const hub_stat_query *q, const hub_stat_table *t,
+	  const hub_api_page *pg, size_t *len)
 {
 	char *out = NULL;
 	FILE *f = open_memstream(&out, len);
 	size_t i, d;
+	long row = 0;
 
 	if (f == NULL)
 		return (NULL);
@@ -120,7 +149,7 @@ table_csv(const hub_stat_query *q, const hub_stat_table *t, size_t *len)
 	}
 	fprintf(f, "%s,partial\r\n", hub_release_measure_name(q->measure));
 	for (i = 0; i < t->n; i++) {
-		if (!t->cells[i].shown)
+		if (!t->cells[i].shown || !on_page(row++, pg))
 			continue;
 		for (d = 0; d < q->ndims; d++) {
 			csv_field(f, t->cells[i].keys[d]);
@@ -136,24 +165,13 @@ table_csv(const hub_stat_query *q, const hub_stat_table *t, size_t *len)
 	return (out);
 }
 
-static int
-table_cells_shown(const hub_stat_table *t)
-{
-	size_t i;
-	int n = 0;
-
-	for (i = 0; i < t->n; i++)
-		n += t->cells[i].shown;
-	return (n);
-}
-
 int
 hub_api_stat_query_parse(const hub_api_call *c, const hub_http_request *req,
 			 hub_stat_query *q, char *err, size_t n)
 {
 	hub_stat_arg args[HUB_HTTP_MAX_ARGS];
 	hub_stat_viewer who;
-	size_t i;
+	size_t i, na;
 	int rv;
 
 	memset(&who, 0, sizeof(who));
@@ -162,11 +180,14 @@ hub_api_stat_query_parse(const hub_api_call *c, const hub_http_request *req,
 		       ? HUB_STAT_VIEWER_COORDINATOR
 		       : HUB_STAT_VIEWER_HOSPITAL;
 	who.org_code = c->who.org_code;
-	for (i = 0; i < req->nargs && i < HUB_HTTP_MAX_ARGS; i++) {
-		args[i].key = req->args[i].key;
-		args[i].value = req->args[i].value;
+	/* limit and offset page the answer; the table does not see them. */
+	for (i = 0, na = 0; i < req->nargs && i < HUB_HTTP_MAX_ARGS; i++) {
+		if (hub_api_page_param(req->args[i].key))
+			continue;
+		args[na].key = req->args[i].key;
+		args[na++].value = req->args[i].value;
 	}
-	if ((rv = hub_stat_query_parse(&who, args, i, q, err, n)) != 0)
+	if ((rv = hub_stat_query_parse(&who, args, na, q, err, n)) != 0)
 		return (rv);
 	if (hub_http_arg_get(req, "format") == NULL)
 		q->csv =
@@ -180,6 +201,7 @@ hub_api_statistics(hub_api_call *c, const char *arg,
 {
 	hub_stat_query q;
 	hub_stat_table t;
+	hub_api_page pg;
 	char err[512], *body;
 	size_t len;
 	int pr;
@@ -191,6 +213,11 @@ hub_api_statistics(hub_api_call *c, const char *arg,
 		hub_api_error(resp, pr == -2 ? 403 : 400, err);
 		return;
 	}
+	/* A large table (by=hospital,period, ...) comes in pages of at most
+	 * HUB_API_STAT_PAGE_MAX published rows. */
+	if (hub_api_page_parse(req, HUB_API_STAT_PAGE_MAX,
+			       HUB_API_STAT_PAGE_MAX, &pg, resp) != 0)
+		return;
 	if ((rv = hub_stat_table_load(c->db, c->api->k_threshold, &q, &t, err,
 				      sizeof(err))) != IBX_OK) {
 		if (rv == IBX_EINVAL)
@@ -202,7 +229,7 @@ hub_api_statistics(hub_api_call *c, const char *arg,
 	}
 	c->cells = table_cells_shown(&t);
 	if (q.csv) {
-		if ((body = table_csv(&q, &t, &len)) == NULL)
+		if ((body = table_csv(&q, &t, &pg, &len)) == NULL)
 			hub_api_error(resp, 500, "out of memory");
 		else {
 			resp->status = 200;
@@ -213,43 +240,92 @@ hub_api_statistics(hub_api_call *c, const char *arg,
 			    "attachment; filename=\"statistics.csv\"";
 		}
 	} else
-		hub_api_json(resp, 200, table_json(c, &q, &t));
+		hub_api_json(resp, 200, table_json(c, &q, &t, &pg));
 	hub_stat_table_fini(&t);
 }
 
+/* $1 the period's first day; $2 status (NULL, on_time, late, missing,
+ * late_or_missing); $3 limit; $4 offset.  The counts are over every
+ * hospital; total, and the page of hospitals, over those of the status.
+ * A hospital's contact is its listing's international_contact: public
+ * listing data, as its name. */
 static const char SQL_COMPLETENESS[] =
-    "SELECT json_build_object('period', to_char($1::date, 'YYYY-MM'),"
-    " 'deadline', min(deadline), 'listed', count(*),"
-    " 'reported', count(*) FILTER (WHERE reported),"
-    " 'on_time', count(*) FILTER (WHERE on_time),"
-    " 'late', count(*) FILTER (WHERE reported AND NOT on_time),"
-    " 'missing', count(*) FILTER (WHERE NOT reported),"
-    " 'hospitals', coalesce(json_agg(json_build_object("
-    "  'organisation_code', org_code, 'name', name_ja,"
-    "  'prefecture', prefecture, 'reported', reported,"
-    "  'first_received', first_received, 'on_time', coalesce(on_time, false))"
-    "  ORDER BY org_code), '[]'))::text"
-    " FROM ibx_completeness($1::date)";
+    "WITH c AS (SELECT *, CASE WHEN NOT reported THEN 'missing'"
+    "  WHEN coalesce(on_time, false) THEN 'on_time' ELSE 'late' END AS st"
+    "  FROM ibx_completeness($1::date)),"
+    " f AS (SELECT * FROM c WHERE $2::text IS NULL OR st = $2"
+    "  OR ($2 = 'late_or_missing' AND st <> 'on_time')),"
+    " p AS (SELECT * FROM f ORDER BY org_code LIMIT $3 OFFSET $4)"
+    " SELECT json_build_object('period', to_char($1::date, 'YYYY-MM'),"
+    " 'deadline', (SELECT min(deadline) FROM c),"
+    " 'listed', (SELECT count(*) FROM c),"
+    " 'reported', (SELECT count(*) FROM c WHERE reported),"
+    " 'on_time', (SELECT count(*) FROM c WHERE st = 'on_time'),"
+    " 'late', (SELECT count(*) FROM c WHERE st = 'late'),"
+    " 'missing', (SELECT count(*) FROM c WHERE st = 'missing'),"
+    " 'status', $2::text, 'total', (SELECT count(*) FROM f),"
+    " 'limit', $3::integer, 'offset', $4::integer,"
+    " 'hospitals', coalesce((SELECT json_agg(json_build_object("
+    "  'organisation_code', p.org_code, 'name', p.name_ja,"
+    "  'prefecture', p.prefecture, 'reported', p.reported,"
+    "  'first_received', p.first_received,"
+    "  'on_time', coalesce(p.on_time, false), 'status', p.st,"
+    "  'contact', CASE WHEN jsonb_typeof(h.doc->'international_contact')"
+    "  = 'object' THEN json_build_object("
+    "  'email', h.doc->'international_contact'->>'email',"
+    "  'phone', h.doc->'international_contact'->>'phone') END)"
+    "  ORDER BY p.org_code) FROM p LEFT JOIN hospital_listings h"
+    "  ON h.org_code = p.org_code), '[]'))::text";
+
+static const char *const completeness_statuses[] = {
+    "on_time", "late", "missing", "late_or_missing"};
 
 void
 hub_api_completeness(hub_api_call *c, const char *arg,
 		     const hub_http_request *req, hub_http_response *resp)
 {
 	const char *period = hub_http_arg_get(req, "period");
-	char first[11];
-	const char *v[1] = {first};
+	const char *status = hub_http_arg_get(req, "status");
+	char first[11], lim[24], off[24];
+	const char *v[4] = {first, NULL, lim, off};
 	ibx_db_result *res = NULL;
+	hub_api_page pg;
+	size_t i, known = 0;
 	ibx_err rv;
 
 	(void)arg;
-	if (period == NULL || req->nargs != 1 || !ibx_period_valid(period)) {
-		hub_api_error(
-		    resp, 400,
-		    "parameter \"period\": required, YYYY-MM, and alone");
+	for (i = 0; i < req->nargs; i++)
+		if (strcmp(req->args[i].key, "period") != 0 &&
+		    strcmp(req->args[i].key, "status") != 0 &&
+		    !hub_api_page_param(req->args[i].key)) {
+			hub_api_error(resp, 400,
+				      "parameter: only period, status, limit "
+				      "and offset");
+			return;
+		}
+	if (period == NULL || !ibx_period_valid(period)) {
+		hub_api_error(resp, 400,
+			      "parameter \"period\": required, YYYY-MM");
 		return;
 	}
+	for (i = 0; status != NULL && i < sizeof(completeness_statuses) /
+					      sizeof(completeness_statuses[0]);
+	     i++)
+		known |= strcmp(status, completeness_statuses[i]) == 0;
+	if (status != NULL && !known) {
+		hub_api_error(resp, 400,
+			      "parameter \"status\": must be on_time, late, "
+			      "missing or late_or_missing");
+		return;
+	}
+	if (hub_api_args_unique(req, resp) != 0 ||
+	    hub_api_page_parse(req, 50, 1000, &pg, resp) != 0)
+		return;
 	snprintf(first, sizeof(first), "%s-01", period);
-	if ((rv = ibx_db_exec(c->db, SQL_COMPLETENESS, 1, v, &res)) !=
+	snprintf(lim, sizeof(lim), "%ld", pg.limit);
+	snprintf(off, sizeof(off), "%ld", pg.offset);
+	v[1] = status;
+	if ((rv = ibx_db_exec(c->db, SQL_COMPLETENESS, 4, v, &res)) !=
 	    IBX_OK) {
 		hub_api_db_error(resp, rv);
 		return;
@@ -311,6 +387,13 @@ hub_api_statistics_growth(hub_api_call *c, const char *arg,
 		    resp, 400,
 		    "parameters \"from\" and \"to\": years YYYY, from "
 		    "before to");
+		return;
+	}
+	if (hub_http_arg_get(req, "limit") != NULL ||
+	    hub_http_arg_get(req, "offset") != NULL) {
+		hub_api_error(resp, 400,
+			      "parameters \"limit\" and \"offset\": growth "
+			      "is one row a year, not paged");
 		return;
 	}
 	if (hub_http_arg_get(req, "by") != NULL ||

@@ -346,14 +346,23 @@ hub_stat_query_filter(hub_stat_query *q, const char *dim, const char *value)
 
 /* The smallest released query of q's measure whose dimensions hold every
  * dimension q groups or filters by; -1 when none.  pos[d] is 0 or 1: the
- * key column (key1, key2) of dimension d. */
+ * key column (key1, key2) of dimension d.
+ *
+ * A prefecture filter is also met by a marginal that holds the hospital
+ * and not the prefecture (*by_listing set): its rows are kept when the
+ * hospital's listing is in that prefecture.  A hospital's prefecture is
+ * public listing data, so this is post-processing of released values
+ * (docs/disclosure-control.md, sections 5 and 8): the ministry's drill-down
+ * from a prefecture to the hospitals behind its figure. */
 static int
-choose_marginal(const hub_stat_query *q, int pos[HUB_REL_NDIMS])
+choose_marginal(const hub_stat_query *q, int pos[HUB_REL_NDIMS],
+		bool *by_listing)
 {
 	const hub_release_query *w;
 	bool need[HUB_REL_NDIMS] = {false};
 	size_t nw, i;
 	int d, best = -1, j;
+	bool best_listing = false;
 
 	w = hub_release_workload(&nw);
 	for (i = 0; i < q->ndims; i++)
@@ -369,19 +378,34 @@ choose_marginal(const hub_stat_query *q, int pos[HUB_REL_NDIMS])
 
 		if (w[i].measure != q->measure)
 			continue;
+		bool listing = false;
+
 		for (j = 0; j < w[i].ndims; j++)
 			has[w[i].dims[j]] = true;
+		if (need[HUB_REL_D_PREFECTURE] && !has[HUB_REL_D_PREFECTURE] &&
+		    has[HUB_REL_D_HOSPITAL] &&
+		    q->filters[HUB_REL_D_PREFECTURE] != NULL) {
+			for (j = 0; j < (int)q->ndims; j++)
+				if (q->dims[j] == HUB_REL_D_PREFECTURE)
+					break;
+			/* Filtered by, not grouped by. */
+			listing = j == (int)q->ndims;
+			has[HUB_REL_D_PREFECTURE] = listing;
+		}
 		for (d = 0; d < HUB_REL_NDIMS; d++)
 			if (need[d] && !has[d])
 				break;
 		if (d < HUB_REL_NDIMS)
 			continue;
-		if (best < 0 || w[i].ndims < w[best].ndims)
+		if (best < 0 || w[i].ndims < w[best].ndims) {
 			best = (int)i;
+			best_listing = listing;
+		}
 	}
 	if (best >= 0)
 		for (j = 0; j < w[best].ndims; j++)
 			pos[w[best].dims[j]] = j;
+	*by_listing = best_listing;
 	return (best);
 }
 
@@ -409,7 +433,8 @@ released_list(int m, char *out, size_t n)
  * above: every group expression, the measure, the patients behind it,
  * the months behind it. */
 static char *
-build_sql(const hub_stat_query *q, const int pos[HUB_REL_NDIMS])
+build_sql(const hub_stat_query *q, const int pos[HUB_REL_NDIMS],
+	  bool by_listing)
 {
 	char *sql = NULL;
 	size_t len = 0, i;
@@ -458,6 +483,14 @@ build_sql(const hub_stat_query *q, const int pos[HUB_REL_NDIMS])
 		      f);
 	if (!q->own && q->exclude_purpose != NULL)
 		fprintf(f, " AND v.key%d <> $7", pos[HUB_REL_D_PURPOSE] + 1);
+	/* The prefecture through the hospitals' listings (choose_marginal):
+	 * always the last parameter. */
+	if (!q->own && by_listing)
+		fprintf(f,
+			" AND v.key%d IN (SELECT org_code FROM "
+			"hospital_listings WHERE prefecture = $%d)",
+			pos[HUB_REL_D_HOSPITAL] + 1,
+			q->exclude_purpose != NULL ? 8 : 7);
 	for (i = 0; i < q->ndims; i++)
 		fprintf(f, "%s%zu", i == 0 ? " GROUP BY " : ", ", i + 1);
 	for (i = 0; i < q->ndims; i++)
@@ -506,13 +539,14 @@ hub_stat_table_load(ibx_db *db, int k, const hub_stat_query *q,
 	char *sql = NULL;
 	size_t nw, i, c;
 	int nv;
+	bool by_listing = false;
 	ibx_err rv = IBX_OK;
 
 	memset(t, 0, sizeof(*t));
 	err[0] = '\0';
 	w = hub_release_workload(&nw);
 	if (!q->own) {
-		if ((qi = choose_marginal(q, pos)) < 0) {
+		if ((qi = choose_marginal(q, pos, &by_listing)) < 0) {
 			released_list(q->measure, list, sizeof(list));
 			snprintf(err, n,
 				 "parameter \"by\": the release has no table "
@@ -523,7 +557,7 @@ hub_stat_table_load(ibx_db *db, int k, const hub_stat_query *q,
 		}
 		hub_release_dims_text(&w[qi], dims, sizeof(dims));
 	}
-	if ((sql = build_sql(q, pos)) == NULL)
+	if ((sql = build_sql(q, pos, by_listing)) == NULL)
 		return (IBX_ENOMEM);
 	v[0] = q->from[0] != '\0' ? q->from : NULL;
 	v[1] = q->to[0] != '\0' ? q->to : NULL;
@@ -537,11 +571,14 @@ hub_stat_table_load(ibx_db *db, int k, const hub_stat_query *q,
 		v[3] = dims;
 		v[4] = v[5] = NULL;
 		for (d = 0; d < HUB_REL_NDIMS; d++)
-			if (q->filters[d] != NULL)
+			if (q->filters[d] != NULL &&
+			    (d != HUB_REL_D_PREFECTURE || !by_listing))
 				v[4 + pos[d]] = q->filters[d];
 		nv = 6;
 		if (q->exclude_purpose != NULL)
 			v[nv++] = q->exclude_purpose;
+		if (by_listing)
+			v[nv++] = q->filters[HUB_REL_D_PREFECTURE];
 	}
 	if ((rv = ibx_db_exec(db, sql, nv, v, &t->res)) != IBX_OK)
 		goto out;

@@ -9,7 +9,9 @@
  *
  * Dimensions and measures come only from allow-lists (release.h); a
  * question is answered from the smallest released marginal holding every
- * dimension it groups or filters by, or refused.
+ * dimension it groups or filters by, or refused.  A prefecture filter on a
+ * table by hospital keeps the hospitals whose public listing is in that
+ * prefecture (the ministry's drill-down; post-processing).
  */
 #ifndef HUB_STAT_TABLE_H
 #define HUB_STAT_TABLE_H

@@ -238,6 +238,27 @@ call 403 PUT "/api/v1/shortlist/$H" -H "Cookie: ibx_session=$sid"
 call 404 PUT /api/v1/shortlist/3910119999 -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
 call 400 PUT /api/v1/shortlist/12 -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
 call 200 DELETE "/api/v1/shortlist/$H" -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+# Saved searches and paging (issue 17).
+call 200 GET /api/v1/searches -H "Cookie: ibx_session=$sid"
+call 403 GET /api/v1/searches -H "Authorization: Bearer $TOKEN"
+call 201 POST /api/v1/searches -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+	--data-binary '{"name": "高知 PET", "page": "search", "query": "prefecture=39&treatment=pet_ct&sort=rank"}'
+call 409 POST /api/v1/searches -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+	--data-binary '{"name": "高知 PET", "page": "search", "query": ""}'
+call 400 POST /api/v1/searches -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+	--data-binary '{"name": "x", "page": "search", "query": "a=<b>"}'
+call 200 GET /api/v1/searches -H "Cookie: ibx_session=$sid"
+sidq=$(echo "$BODY" | jq -r '.searches[0].id')
+call 404 DELETE /api/v1/searches/999999 -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+call 400 DELETE /api/v1/searches/x1 -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+call 200 DELETE "/api/v1/searches/$sidq" -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"
+expect 200 "/api/v1/submissions?limit=1&offset=1"
+expect 200 "/api/v1/submissions?limit=2" "$hosp"
+expect 400 "/api/v1/submissions?limit=201"
+expect 200 "/api/v1/completeness?period=$Y2-03&status=late_or_missing&limit=1&offset=0"
+expect 400 "/api/v1/completeness?period=$Y2-03&status=lost"
+expect 200 "/api/v1/statistics?measure=patients&by=hospital&prefecture=39&limit=2&offset=1"
+expect 400 "/api/v1/statistics?limit=0"
 call 200 GET /api/v1/me -H "Cookie: ibx_session=$sid"
 call 400 DELETE /api/v1/session -H "Authorization: Bearer $TOKEN"
 call 200 DELETE /api/v1/session -H "Cookie: ibx_session=$sid" -H "X-CSRF-Token: $csrf"

@@ -12,7 +12,10 @@
 //
 // A person's session is a cookie every tab sends: a new tab asks the hub
 // who it is (loadSession) before drawing.  Each address's scroll position
-// is remembered for this tab, so Back returns to the same place in a list.
+// is remembered for this tab, so Back returns to the same place in a list
+// (a page's state, filters, page and sort, is in its address).  Every
+// table gets a CSV download and every page a "data as of" stamp for
+// printing (report.js).
 import { ApiError, clearSession, loadSession, session, signOut } from './api.js';
 import { errorBox, homeFor } from './common.js';
 import { destroyCharts } from './charts.js';
@@ -27,6 +30,7 @@ import { hospitalPage } from './pages/hospital.js';
 import { loginPage } from './pages/login.js';
 import { minePage } from './pages/mine.js';
 import { searchPage } from './pages/search.js';
+import { stamp, watchTables } from './report.js';
 
 const ROUTES = [
   [/^\/login$/, loginPage, null],
@@ -111,7 +115,9 @@ export async function render() {
       drawing = false;
       drawnHash = window.location.hash;
       const y = scrollMap()[window.location.hash];
-      window.scrollTo(0, y > 0 ? y : 0);
+      const target = document.querySelector('#main [data-scroll-target]');
+      if (!(y > 0) && target) target.scrollIntoView();
+      else window.scrollTo(0, y > 0 ? y : 0);
     }
   }
 }
@@ -142,6 +148,7 @@ async function draw(my) {
   const main = document.getElementById('main');
   const root = h('div', { class: 'page' });
   main.replaceChildren(root);
+  if (route[0].source !== '^\\/login$') stamp(root);
   const ctx = {
     params, match, session: s, root,
     current: () => my === seq,
@@ -191,6 +198,7 @@ function start() {
       saveScroll();
     });
   }, { passive: true });
+  watchTables(document.getElementById('main'));
   loadSession().then(render);
 }
 

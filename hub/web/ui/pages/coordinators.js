@@ -5,6 +5,7 @@ import { COORDINATOR_SERVICES, COUNTRIES, LANGUAGES } from '../codes.js';
 import { h, safeHref, select } from '../dom.js';
 import { countryName, languageName, num, prefectureName, serviceName, t } from '../i18n.js';
 import { hospitalName } from './listing.js';
+import { savedSearches } from './saved.js';
 
 function form(ctx) {
   const p = ctx.params;
@@ -68,6 +69,7 @@ async function results(ctx) {
 
 export async function coordinatorsPage(ctx) {
   const out = h('section', { class: 'results-area', 'aria-live': 'polite', 'aria-label': t('results') }, loading());
-  ctx.root.append(h('h1', {}, t('coordinators_title')), h('p', { class: 'intro' }, t('coordinators_intro')), form(ctx), out);
+  ctx.root.append(h('h1', {}, t('coordinators_title')), h('p', { class: 'intro' }, t('coordinators_intro')), form(ctx),
+    savedSearches(ctx, 'coordinators', ctx.params.toString()) || '', out);
   await fill(out, results(ctx));
 }

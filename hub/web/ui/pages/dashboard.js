@@ -20,6 +20,10 @@ import {
   treatmentName, value, yen,
 } from '../i18n.js';
 import { reasonOf, ta } from '../i18n_account.js';
+import { tw } from '../i18n_hubweb.js';
+import { stampNote } from '../report.js';
+import { drillPanel, latePanel, periodPicker } from './drill.js';
+import { hospitalName } from './listing.js';
 
 const TOP_NATIONALITIES = 6;
 
@@ -257,7 +261,7 @@ function panelError(e, retry) {
 }
 
 export async function dashboardPage(ctx) {
-  ctx.root.append(h('h1', {}, t('dashboard_title')), h('p', { class: 'intro' }, t('dashboard_intro')));
+  ctx.root.append(h('h1', {}, t('dashboard_title')), h('p', { class: 'intro' }, t('dashboard_intro')), periodPicker(ctx));
   const src = {
     portfolio: once(() => api('/api/v1/portfolio')),
     monthly: once(() => api('/api/v1/statistics', { measure: 'patients', by: 'period,nationality', period: 'month' })),
@@ -273,6 +277,8 @@ export async function dashboardPage(ctx) {
     ['kpis', null, ['portfolio'], (b, d) => b.append(kpis(d.portfolio))],
     ['note', null, ['monthly'], (b, d) => {
       const dc = d.monthly.disclosure_control;
+      const months = (d.monthly.cells || []).map((c) => c.period).sort();
+      if (months.length) stampNote(tw('release_through', { m: months[months.length - 1] }));
       b.append(h('p', { class: 'hint' }, h('span', { class: 'suppressed' }, t('suppressed')), ' — ', t('suppressed_note'),
         dc?.applied ? ` ${t('disclosure', { x: `${disclosureText(dc.applied)}${dc.k ? `, k = ${dc.k}` : ''}` })}` : ''));
     }],
@@ -281,13 +287,15 @@ export async function dashboardPage(ctx) {
     ['prefecture', 'by_prefecture', ['portfolio', 'byPref'], (b, d) => prefectureSection(b, d.portfolio, d.byPref)],
     ['completeness', 'completeness', ['portfolio'], (b, d) => completenessSection(b, d.portfolio)],
     ['visa', 'visa_coverage', ['portfolio'], (b, d) => visaSection(b, d.portfolio)],
+    ['drill', 'drill_title', [], (b) => drillPanel(ctx, b, hospitalName)],
+    ['late', 'late_missing', [], (b) => latePanel(ctx, b)],
     ['portfolio', 'portfolio', ['portfolio'], (b, d) => portfolioSection(b, d.portfolio)],
   ];
   const loads = panels.map(([id, title, needs, draw]) => {
     let b = id === 'kpis' ? kpiBox : id === 'note' ? noteBox : null;
     if (!b) {
       b = h('div', { class: 'panel', id: `panel-${id}`, 'data-panel': id });
-      const sec = section(t(title), b);
+      const sec = section(tw(title), b);
       sec.dataset.panel = id;
       grid.append(sec);
     }

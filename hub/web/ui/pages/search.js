@@ -12,6 +12,7 @@ import {
 } from '../i18n.js';
 import { drawMap } from '../map.js';
 import { hospitalName } from './listing.js';
+import { savedSearches } from './saved.js';
 import { shortlistButton, shortlistLink, shortlistLoad } from './shortlist.js';
 
 const PAGE = 20;
@@ -261,6 +262,7 @@ export async function searchPage(ctx) {
     h('h1', {}, t('search_title')),
     h('p', { class: 'intro' }, t('search_intro'), ' ', shortlistLink()),
     form(ctx, airportList),
+    savedSearches(ctx, 'search', ctx.params.toString()) || '',
     out);
   await fill(out, results(ctx));
   out.setAttribute('aria-busy', 'false');
