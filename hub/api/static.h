@@ -13,6 +13,6 @@
  * "/" is index.html.  404 for a missing or refused path.  The body is a
  * new buffer owned by resp. */
 void hub_static_serve(const char *root, const char *path,
-		      hub_http_response *resp);
+		      ibx_http_response *resp);
 
 #endif /* HUB_STATIC_H */

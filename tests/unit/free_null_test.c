@@ -55,7 +55,7 @@ test_hub(void **state)
 	ibx_db_close(NULL);
 	ibx_db_result_free(NULL);
 	hub_dbpool_close(NULL);
-	hub_http_stop(NULL);
+	ibx_http_stop(NULL);
 }
 
 static void
