@@ -454,12 +454,12 @@ hub_api_handle(void *arg, const ibx_http_request *req, ibx_http_response *resp)
 		return;
 	}
 	if (strcmp(req->path, "/api/v1/openapi.json") == 0) {
-		hub_static_serve(api->web_root, "/openapi.json", resp);
+		ibx_http_static_serve(api->web_root, "/openapi.json", resp);
 		return;
 	}
 	if (strcmp(req->path, "/") == 0 ||
 	    strncmp(req->path, "/ui/", 4) == 0) {
-		hub_static_serve(api->web_root, req->path, resp);
+		ibx_http_static_serve(api->web_root, req->path, resp);
 		return;
 	}
 	hub_api_error(resp, 404, "no such resource");

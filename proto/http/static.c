@@ -51,7 +51,8 @@ not_found(ibx_http_response *resp)
 }
 
 void
-hub_static_serve(const char *root, const char *path, ibx_http_response *resp)
+ibx_http_static_serve(const char *root, const char *path,
+		      ibx_http_response *resp)
 {
 	char file[4096];
 	struct stat st;
