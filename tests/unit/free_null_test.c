@@ -28,6 +28,8 @@
 #include "statistics.h"
 #include "transport.h"
 #include "wire.h"
+#include "web.h"
+#include "accounts.h"
 
 static void
 test_proto(void **state)
@@ -63,6 +65,8 @@ test_spoke(void **state)
 {
 	(void)state;
 	spoke_agent_watch_free(NULL);
+	spoke_web_stop(NULL);
+	spoke_accounts_free(NULL);
 	spoke_cases_agg_free(NULL);
 	spoke_cases_map_fini(NULL);
 	spoke_msgs_fini(NULL);

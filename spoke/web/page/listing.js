@@ -125,7 +125,7 @@ function bands() {
   return h('fieldset', { id: 'f-price_bands' }, h('legend', {}, t('g_prices')), rows,
     h('button', {
       type: 'button', id: 'band-add',
-      onclick: () => { set('price_bands', [...list, { service: 'consultation', min_jpy: 0, max_jpy: 0 }]); redraw(); },
+      onclick: () => { set('price_bands', [...list, { service: SERVICES_EXTRA[0][0], min_jpy: 0, max_jpy: 0 }]); redraw(); },
     }, t('add')), errorsFor('price_bands'));
 }
 
@@ -144,7 +144,7 @@ function accreditations() {
     h('button', { type: 'button', class: 'link-button', onclick: () => { list.splice(i, 1); set('accreditations', list); redraw(); } }, t('remove')),
     errorsFor(`accreditations-${i}`)));
   return h('div', { class: 'field', id: 'f-accreditations' }, h('strong', {}, t('f_accreditations')), rows,
-    h('button', { type: 'button', onclick: () => { set('accreditations', [...list, { scheme: 'JMIP' }]); redraw(); } }, t('add')),
+    h('button', { type: 'button', onclick: () => { set('accreditations', [...list, { scheme: ACCREDITATIONS[0][0] }]); redraw(); } }, t('add')),
     errorsFor('accreditations'));
 }
 
