@@ -12,9 +12,10 @@
  * is good and of the chosen month is sent: a file with rows of other
  * months would replace those months' reports.
  *
- * The column map's value lines (cases_map.h) are built here too: the page
- * is told the distinct values of the word columns (sex, nationality,
- * purpose, ...) that have refused rows, and sends back the lines to add.
+ * The column map (cases_map.h) is built here too: the page is told the
+ * file's header and the distinct values of the word columns (sex,
+ * nationality, purpose, ...) that have refused rows, and sends back the
+ * header lines (sex=性別) and value lines (sex:男=male) to add.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -190,10 +191,11 @@ values_record(int ch, void *arg)
 	spoke_msgs_fini(&m);
 }
 
-/* {"sex": ["男", "女"], ...} for the columns in wanted. */
+/* {"sex": ["男", "女"], ...} for the columns in wanted; the file's header
+ * names as a list into *header. */
 static json_t *
 distinct_values(const struct upload *u, const spoke_cases_map *map,
-		const int wanted[SPOKE_COL_COUNT])
+		const int wanted[SPOKE_COL_COUNT], json_t **header)
 {
 	spoke_csv_sink sink = {values_field, values_record, NULL, NULL, NULL};
 	spoke_csv_error err;
@@ -206,6 +208,7 @@ distinct_values(const struct upload *u, const spoke_cases_map *map,
 
 	if (v == NULL || out == NULL) {
 		free(v);
+		*header = json_array();
 		return (out);
 	}
 	v->map = map;
@@ -230,8 +233,13 @@ distinct_values(const struct upload *u, const spoke_cases_map *map,
 		    out, spoke_case_col_name((spoke_case_col)i), list);
 		json_decref(v->seen[i]);
 	}
-	for (i = 0; i < v->nnames && i < SPOKE_HEADER_FIELDS_MAX; i++)
+	*header = json_array();
+	for (i = 0; i < v->nnames && i < SPOKE_HEADER_FIELDS_MAX; i++) {
+		if (v->names[i] != NULL && i < VALUES_MAX * 4)
+			json_array_append_new(*header,
+					      json_string(v->names[i]));
 		free(v->names[i]);
+	}
 	free(v);
 	return (out);
 }
@@ -312,6 +320,7 @@ dry_run(spoke_web *w, const char *period, struct upload *u, json_t **out)
 	int cols[SPOKE_COL_COUNT] = {0}, wanted[SPOKE_COL_COUNT] = {0};
 	char *js = NULL;
 	size_t jlen = 0, i;
+	json_t *header = NULL, *values;
 	FILE *f;
 	int ok = 0;
 	ibx_err rv = IBX_EINVAL;
@@ -363,6 +372,7 @@ dry_run(spoke_web *w, const char *period, struct upload *u, json_t **out)
 	for (i = 0; i < sizeof(word_cols) / sizeof(word_cols[0]); i++)
 		wanted[word_cols[i]] = cols[word_cols[i]];
 answer:
+	values = distinct_values(u, o.map, wanted, &header);
 	*out = json_pack(
 	    "{s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o,s:b}", "period",
 	    period, "converted", strcmp(u->encoding, "shift_jis") == 0, "rows",
@@ -371,9 +381,9 @@ answer:
 	    (json_int_t)rep.bad.more, "in_period", (json_int_t)rep.in_period,
 	    "other_periods", (json_int_t)rep.other_periods, "file_problems",
 	    file, "errors", errors, "submission",
-	    cells != NULL ? cells : json_null(), "values",
-	    distinct_values(u, o.map, wanted), "ok", ok);
+	    cells != NULL ? cells : json_null(), "values", values, "ok", ok);
 	json_object_set_new(*out, "encoding", json_string(u->encoding));
+	json_object_set_new(*out, "header", header);
 	free(js);
 	ibx_statistics_free(s);
 	spoke_cases_report_fini(&rep);
@@ -522,9 +532,21 @@ web_map_get(web_call *c, const ibx_http_request *req, ibx_http_response *resp)
 				      spoke_case_col_name(map.values[i].col),
 				      "theirs", map.values[i].theirs, "ours",
 				      map.values[i].ours));
-	web_json(resp, 200,
-		 json_pack("{s:o,s:o}", "values", values, "problems",
-			   web_problems_json(mp.items, mp.n)));
+	{
+		json_t *headers = json_object();
+		int col;
+
+		for (col = 0; col < SPOKE_COL_COUNT; col++)
+			if (map.header[col] != NULL)
+				json_object_set_new(
+				    headers,
+				    spoke_case_col_name((spoke_case_col)col),
+				    json_string(map.header[col]));
+		web_json(resp, 200,
+			 json_pack("{s:o,s:o,s:o}", "values", values,
+				   "headers", headers, "problems",
+				   web_problems_json(mp.items, mp.n)));
+	}
 	spoke_cases_map_fini(&map);
 	spoke_msgs_fini(&mp);
 }
@@ -549,10 +571,12 @@ web_map_add(web_call *c, const ibx_http_request *req, ibx_http_response *resp)
 	}
 	if (req->body == NULL ||
 	    (root = json_loadb(req->body, req->body_len, 0, &je)) == NULL ||
-	    !json_is_array(json_object_get(root, "values"))) {
+	    (!json_is_array(json_object_get(root, "values")) &&
+	     !json_is_array(json_object_get(root, "headers")))) {
 		web_error(resp, 400,
 			  "body: {\"values\": [{\"column\", \"theirs\", "
-			  "\"ours\"}]} is required");
+			  "\"ours\"}], \"headers\": [{\"column\", "
+			  "\"theirs\"}]} is required");
 		goto out;
 	}
 	pthread_mutex_lock(&w->lock);
@@ -593,6 +617,27 @@ web_map_add(web_call *c, const ibx_http_request *req, ibx_http_response *resp)
 		}
 		fprintf(m, "%s:%s=%s\n", col, theirs, ours);
 	}
+	/* Header lines: "our_column=their header". */
+	json_array_foreach(json_object_get(root, "headers"), i, v)
+	{
+		const char *col =
+		    json_string_value(json_object_get(v, "column"));
+		const char *theirs =
+		    json_string_value(json_object_get(v, "theirs"));
+
+		if (col == NULL || theirs == NULL ||
+		    strpbrk(col, ":=\r\n") != NULL ||
+		    strpbrk(theirs, "\r\n") != NULL) {
+			fclose(m);
+			m = NULL;
+			pthread_mutex_unlock(&w->lock);
+			web_error(resp, 400,
+				  "headers: each needs column and theirs, on "
+				  "one line");
+			goto out;
+		}
+		fprintf(m, "%s=%s\n", col, theirs);
+	}
 	fclose(m);
 	m = NULL;
 	/* The whole map as the agent will read it. */
@@ -612,8 +657,10 @@ web_map_add(web_call *c, const ibx_http_request *req, ibx_http_response *resp)
 		goto out;
 	}
 	pthread_mutex_unlock(&w->lock);
-	IBX_INFO("page: %zu value lines added to the column map by %s",
-		 json_array_size(json_object_get(root, "values")), c->login);
+	IBX_INFO("page: %zu value and %zu header lines added to the column "
+		 "map by %s",
+		 json_array_size(json_object_get(root, "values")),
+		 json_array_size(json_object_get(root, "headers")), c->login);
 	web_json(resp, 200,
 		 json_pack("{s:s,s:I}", "status", "saved", "values",
 			   (json_int_t)map.nvalues));

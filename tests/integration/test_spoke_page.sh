@@ -181,6 +181,20 @@ printf '\xef\xbb\xbf' | cat - "$WORK/good.csv" >"$WORK/bom.csv"
 call POST "/api/report/check?period=$P" "${C[@]}" --data-binary @"$WORK/bom.csv"
 assert_eq "$(echo "$BODY" | jq -r '.encoding, .ok' | tr '\n' ' ')" "utf-8-bom true " "Excel's BOM recognised"
 
+# Japanese column names: the missing columns and the file's header are
+# answered, and the header lines the page sends make it readable.
+sed -e '1s/,sex,/,性別,/' -e '1s/,purpose,/,目的,/' "$WORK/good.csv" >"$WORK/jhdr.csv"
+call POST "/api/report/check?period=$P" "${C[@]}" --data-binary @"$WORK/jhdr.csv"
+assert_eq "$(echo "$BODY" | jq -r '[.file_problems[] | capture("missing column \"(?<c>[a-z_]+)\"").c] | join(",")')" "sex,purpose" "the missing columns are named"
+assert_contains "$(echo "$BODY" | jq -r '.header | join(",")')" "性別,目的" "the file's header is answered"
+call POST /api/map "${C[@]}" --data '{"headers":[{"column":"sex","theirs":"性別"},{"column":"purpose","theirs":"目的"}]}'
+assert_eq "$STATUS" 200 "header lines saved"
+call POST "/api/report/check?period=$P" "${C[@]}" --data-binary @"$WORK/jhdr.csv"
+assert_eq "$(echo "$BODY" | jq -r '.ok, .in_period' | tr '\n' ' ')" "true 4 " "the Japanese column names read through the map"
+grep -q '^sex=性別$' "$S/cases-map.txt" || fail "the header line is not in the map"
+call GET /api/map "${J[@]}"
+assert_eq "$(echo "$BODY" | jq -r '.headers.sex, (.values | length)' | tr '\n' ' ')" "性別 3 " "the map as the page reads it"
+
 # A nil report for the month before.
 P2=$(date -u -d "$(date -u +%Y-%m-15) -2 month" +%Y-%m)
 call POST "/api/report/nil?period=$P2" "${C[@]}"

@@ -68,6 +68,40 @@ function mapHelper() {
     }, t('map_save')));
 }
 
+// Our columns the file lacks (its header problems), each to be named by
+// one of the file's own headers.
+function headerHelper() {
+  const missing = [];
+  for (const p of result?.file_problems || []) {
+    const m = p.match(/missing column "([a-z_0-9]+)"/);
+    if (m) missing.push(m[1]);
+    if (/needs a birth_date or an age column/.test(p)) missing.push('birth_date', 'age');
+  }
+  if (missing.length === 0 || !(result.header || []).length) return null;
+  return h('section', { class: 'card', id: 'header-helper', 'aria-labelledby': 'header-title' },
+    h('h2', { id: 'header-title' }, t('header_title')), h('p', { class: 'hint' }, t('header_intro')),
+    h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, h('th', {}, t('column')), h('th', {}, t('their_header')))),
+      h('tbody', {}, missing.map((col) => h('tr', {}, h('th', { scope: 'row' }, col),
+        h('td', {}, h('select', { class: 'header-choice', 'data-column': col, 'aria-label': col },
+          h('option', { value: '' }, t('map_leave')), result.header.map((x) => h('option', { value: x }, x))))))))),
+    h('button', {
+      type: 'button', id: 'header-save',
+      onclick: async () => {
+        const headers = [...document.querySelectorAll('.header-choice')].filter((s) => s.value)
+          .map((s) => ({ column: s.dataset.column, theirs: s.value }));
+        if (headers.length === 0) return;
+        const r = await call('POST', '/api/map', { headers }, { allow: [422] });
+        if (r.status_code === 422) {
+          notice = { cls: 'error', text: (r.problems || []).map((p) => p.message).join(' / ') || r.error };
+          draw();
+          return;
+        }
+        await check();
+      },
+    }, t('map_save')));
+}
+
 function cells(sub) {
   if (!sub?.cells?.length) return null;
   return h('section', { class: 'card', id: 'preview', 'aria-labelledby': 'preview-title' },
@@ -99,6 +133,7 @@ function resultView() {
         h('thead', {}, h('tr', {}, h('th', {}, t('line')), h('th', {}, t('column')), h('th', {}, t('message')))),
         h('tbody', {}, result.errors.map((e) => h('tr', { 'data-line': e.line, 'data-column': e.column },
           h('th', { scope: 'row' }, e.line ?? ''), h('td', {}, e.column), h('td', {}, e.message))))))));
+  out.push(headerHelper());
   out.push(mapHelper());
   out.push(cells(result.submission));
   if (!result.ok) out.push(h('p', { class: 'hint' }, t('not_ok')));
