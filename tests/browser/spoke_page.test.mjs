@@ -7,7 +7,9 @@
 // publish, and find the new version in the hub's search within seconds;
 // upload a month's export with two bad rows, see their line and column,
 // upload the fixed file, check the cells that would leave, send it, and
-// find the submission at the hub; the status lists both.  Every step is
+// find the submission at the hub; (in Japanese) a Shift_JIS export with
+// the system's words 男/女/中国, converted and read through the value map
+// the page builds; the status lists both.  Every step is
 // photographed at desktop (1280 px) and phone (390 px) widths into
 // $IBX_SHOTS.  Started by test_spoke_page_browser.sh; prints "N passed, M
 // failed", exits 1 on any failure.
@@ -195,6 +197,25 @@ for (const lang of ['ja', 'en']) {
       return (s.submissions || []).some((x) => x.period === run.period && x.superseded_at === null && x.cells === 4 && x.received_at >= t0);
     });
     ok(ms >= 0, `${lang}: the hub shows the submission for ${run.period} (4 cells)`, `${ms} ms`);
+  });
+
+  if (lang === 'ja') await step('ja: a Shift_JIS export with the system\'s words, converted and mapped', async () => {
+    await page.setInputFiles('#file', need('IBX_SJIS_JA'));
+    await page.waitForSelector('#sjis');
+    ok((await page.textContent('#sjis pre')).includes('patient_ref'), 'ja: Shift_JIS recognised, its first lines shown converted');
+    await shot(page, 'ja-8b-sjis');
+    await page.click('#convert');
+    await page.waitForSelector('#map-helper');
+    const words = await page.$$eval('.map-choice', (s) => s.map((x) => `${x.dataset.column}:${x.dataset.theirs}`).sort().join(' '));
+    ok(words === 'nationality:中国 sex:女 sex:男', 'ja: the words no rule accepts are offered for the map', words);
+    await page.selectOption('.map-choice[data-theirs="男"]', 'male');
+    await page.selectOption('.map-choice[data-theirs="女"]', 'female');
+    await page.selectOption('.map-choice[data-theirs="中国"]', 'CN');
+    await shot(page, 'ja-8c-map');
+    await page.click('#map-save');
+    await page.waitForFunction(() => !document.querySelector('#row-errors') && document.querySelector('#cells'));
+    ok(await page.isEnabled('#send'), 'ja: read through the map, the file could be sent');
+    await shot(page, 'ja-8d-mapped');
   });
 
   await step(`${lang}: the status lists the acknowledgements`, async () => {

@@ -65,11 +65,15 @@ P_JA=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m)
 P_EN=$(date -u -d "$(date -u +%Y-%m-15) -2 month" +%Y-%m)
 export_for "$P_JA" "$WORK/bad-ja.csv" "$WORK/good-ja.csv"
 export_for "$P_EN" "$WORK/bad-en.csv" "$WORK/good-en.csv"
+# The same month as the hospital system writes it: Shift_JIS, its words.
+sed -e 's/,male,/,男,/' -e 's/,female,/,女,/' -e 's/,CN,/,中国,/' "$WORK/good-ja.csv" |
+	iconv -f UTF-8 -t CP932 >"$WORK/sjis-ja.csv"
 
 export IBX_PAGE=http://127.0.0.1:$PORT IBX_HUB=$API IBX_TOKEN=$TOKEN IBX_CODE=$CODE
 export IBX_HOSPITAL_TOKEN=$(token hospital --org $CODE)
 export IBX_SHOTS=$SHOTS IBX_PASSWORD=$PW IBX_SECRET_JA=${SECRET[ja]} IBX_SECRET_EN=${SECRET[en]}
 export IBX_PERIOD_JA=$P_JA IBX_PERIOD_EN=$P_EN
+export IBX_SJIS_JA=$WORK/sjis-ja.csv
 export IBX_BAD_JA=$WORK/bad-ja.csv IBX_GOOD_JA=$WORK/good-ja.csv IBX_BAD_EN=$WORK/bad-en.csv IBX_GOOD_EN=$WORK/good-en.csv
 node "$IBX_SOURCE/tests/browser/spoke_page.test.mjs" ||
 	fail "spoke page browser test (screenshots in $SHOTS; spoke log: $(tail -3 "$WORK/spoke.log"))"

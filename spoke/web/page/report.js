@@ -14,6 +14,15 @@ let convert = false;
 let result = null;  // the last answer of /api/report/check
 let notice = null;
 
+// The anonymiser's messages write bytes outside printable ASCII as \xNN
+// (for logs); here, inside the hospital, they are shown as the text.
+function unescape(msg) {
+  return msg.replace(/(?:\\x[0-9a-f]{2})+/g, (run) => {
+    const bytes = new Uint8Array(run.match(/[0-9a-f]{2}/g).map((x) => parseInt(x, 16)));
+    return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  });
+}
+
 // The months a report may be for: the last 12 closed ones and this one.
 function months() {
   const out = [];
@@ -132,7 +141,7 @@ function resultView() {
       h('div', { class: 'table-wrap' }, h('table', { id: 'row-errors' },
         h('thead', {}, h('tr', {}, h('th', {}, t('line')), h('th', {}, t('column')), h('th', {}, t('message')))),
         h('tbody', {}, result.errors.map((e) => h('tr', { 'data-line': e.line, 'data-column': e.column },
-          h('th', { scope: 'row' }, e.line ?? ''), h('td', {}, e.column), h('td', {}, e.message))))))));
+          h('th', { scope: 'row' }, e.line ?? ''), h('td', {}, e.column), h('td', {}, unescape(e.message)))))))));
   out.push(headerHelper());
   out.push(mapHelper());
   out.push(cells(result.submission));
