@@ -54,7 +54,8 @@ for attempt in 1 2 3; do
 done
 curl -fsS -o /dev/null "$PAGE/" || fail "the page did not start: $(tail -5 "$WORK/spoke.log")"
 assert_eq "$(ss -ltnH "sport = :$PORT" | awk '{print $4}')" "127.0.0.1:$PORT" "bound to loopback only"
-curl -fsS "$PAGE/ui/codes.js" | grep -q 'export const TREATMENTS' || fail "codes.js is not served from the web folder"
+codes=$(curl -fsS "$PAGE/ui/codes.js")
+case "$codes" in *'export const TREATMENTS'*) ;; *) fail "codes.js is not served from the web folder" ;; esac
 pass "the page serves codes.js from the installed web folder"
 
 # call METHOD PATH [curl args]: sets STATUS and BODY.
@@ -205,7 +206,12 @@ for i in $(seq 1 100); do
 done
 assert_eq "$(sql "SELECT count(*) FROM statistics_submissions WHERE org_code = '$CODE' AND period = '$P2-01' AND nil_report")" 1 "the hub holds the nil report"
 
+# A refusal the outbox kept (the format of spoke/delivery/outbox.c).
+mkdir -p "$S/outbox/rejected"
+printf 'sequence: 42\nstatus: invalid\ncode: 2\ntime: 2026-12-01T00:00:00Z\nerror: statistics refused: field "period": after the current month\n' \
+	>"$S/outbox/rejected/00000000000000000042.reason"
 call GET /api/status "${J[@]}"
+assert_eq "$(echo "$BODY" | jq -r '.rejected[] | select(.sequence == 42) | .reason | split("\n")[-1]')" 'error: statistics refused: field "period": after the current month' "the status shows a refusal with its reason"
 assert_eq "$(echo "$BODY" | jq -r '[.acknowledged[].payload] | sort | unique | join(",")')" "case_statistics,hospital_listing" "the status lists every acknowledgement"
 assert_eq "$(echo "$BODY" | jq -r '.pending, .next_report.period' | tr '\n' ' ')" "0 $(date -u +%Y-%m) " "outbox empty; the next report due is this month's"
 
