@@ -6,7 +6,9 @@
  * problem goes back with its field so the page puts it next to it.
  * Publishing confirms the listing (confirmed_at is today), writes the
  * file and keeps a copy as STATE/listing.published.json, the version the
- * page compares the next change with; the agent seals and sends it.
+ * page compares the next change with (before the page's first publish, the
+ * valid listing file, which the agent has sent); the agent seals and
+ * sends it.
  * Warnings come ahead of staleness (a listing not confirmed for 365 days
  * is stale; from day 300) and of an accreditation's expiry (90 days).
  */
@@ -166,7 +168,7 @@ web_listing_get(web_call *c, const ibx_http_request *req,
 {
 	spoke_web *w = c->w;
 	char path[4200], *text = NULL;
-	json_t *l, *problems;
+	json_t *l, *problems, *published;
 	size_t len = 0;
 
 	(void)req;
@@ -177,9 +179,17 @@ web_listing_get(web_call *c, const ibx_http_request *req,
 		       : json_array();
 	free(text);
 	snprintf(path, sizeof(path), "%s/%s", w->o->state, PUBLISHED);
+	published = load_json(path);
+	/* A listing the agent published before the page was used (inbound-
+	 * spoke run): the valid listing file is what the agent sent. */
+	if (json_is_null(published) && json_is_object(l) &&
+	    json_array_size(problems) == 0) {
+		json_decref(published);
+		published = json_deep_copy(l);
+	}
 	web_json(resp, 200,
 		 json_pack("{s:o,s:o,s:o,s:o,s:o,s:s}", "listing", l,
-			   "published", load_json(path), "problems", problems,
+			   "published", published, "problems", problems,
 			   "warnings", warnings(l), "acknowledged",
 			   last_listing_ack(w), "organisation_code",
 			   w->o->org_code != NULL ? w->o->org_code : ""));
@@ -208,7 +218,7 @@ static void
 publish(web_call *c, json_t *root, ibx_http_response *resp, const char *what)
 {
 	spoke_web *w = c->w;
-	char today[11], path[4200], *text = NULL, *out = NULL;
+	char today[11], path[4200], *text = NULL;
 	ibx_listing *l = NULL;
 	json_t *p;
 
@@ -251,7 +261,6 @@ publish(web_call *c, json_t *root, ibx_http_response *resp, const char *what)
 out:
 	ibx_listing_free(l);
 	free(text);
-	free(out);
 }
 
 void

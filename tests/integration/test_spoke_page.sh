@@ -127,6 +127,13 @@ for i in $(seq 1 50); do
 done
 assert_eq "$(echo "$BODY" | jq -r .acknowledged.version)" 1 "the page shows the acknowledged version"
 
+# Before the page's first publish, the valid listing file (which the agent
+# sent) is the published version the page compares with.
+mv "$S/listing.published.json" "$WORK/published.json"
+call GET /api/listing "${J[@]}"
+assert_eq "$(echo "$BODY" | jq -r '.published.languages | join(",")')" "ja,en,ko" "the listing file stands for the published version"
+mv "$WORK/published.json" "$S/listing.published.json"
+
 # A listing confirmed 320 days ago warns ahead of staleness.
 jq --arg d "$(date -u -d '-320 days' +%F)" '.confirmed_at = $d' "$WORK/good.json" >"$S/listing.json"
 call GET /api/listing "${J[@]}"
