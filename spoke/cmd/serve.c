@@ -5,8 +5,9 @@
  * serve is the agent (inbound-spoke run, with the same options) plus the
  * page on --http ADDR:PORT, loopback only unless --allow-remote.  Its
  * sources default to the state folder (--state, /var/lib/inbound-spoke):
- * STATE/listing.json, STATE/cases/, STATE/cases-map.txt and
- * STATE/outbox, so the page and the agent look at the same files.
+ * STATE/listing.json, STATE/cases/ and STATE/cases-map.txt (a hospital's
+ * only) and STATE/outbox, so the page and the agent look at the same
+ * files.
  *
  * user create|disable|reset|list manages STATE/accounts.json.  A password
  * is read from the first line of standard input or of --password-file (a
@@ -214,19 +215,27 @@ spoke_cmd_serve(int argc, char **argv)
 	}
 	if (make_dir(s.state) != 0)
 		return (1);
+	if (spoke_identity_load(o.tls.cert_file, o.tls.key_file, &id) !=
+	    IBX_OK)
+		return (1);
 	o.outbox = in_state(o.outbox, s.state, "outbox", outbox);
 	o.src.listing =
 	    in_state(o.src.listing, s.state, "listing.json", listing);
-	o.src.cases_dir = in_state(o.src.cases_dir, s.state, "cases", cases);
-	o.src.map = in_state(o.src.map, s.state, "cases-map.txt", map);
-	if (make_dir(o.src.cases_dir) != 0)
-		return (1);
+	/* Case statistics come from hospitals: a coordinator's page has no
+	 * monthly report (the agent would refuse an export folder). */
+	if (strcmp(id.role, "hospital") == 0) {
+		o.src.cases_dir =
+		    in_state(o.src.cases_dir, s.state, "cases", cases);
+		o.src.map = in_state(o.src.map, s.state, "cases-map.txt", map);
+	}
+	if (o.src.cases_dir != NULL && make_dir(o.src.cases_dir) != 0)
+		goto out;
 	/* An empty map until the page adds lines: the agent reads it. */
-	if (access(o.src.map, F_OK) != 0) {
+	if (o.src.map != NULL && access(o.src.map, F_OK) != 0) {
 		if ((f = fopen(o.src.map, "w")) == NULL) {
 			fprintf(stderr, "inbound-spoke: %s: %s\n", o.src.map,
 				strerror(errno));
-			return (1);
+			goto out;
 		}
 		fputs("# column map (docs/case-records.md); the spoke's page "
 		      "adds value lines\n",
@@ -239,7 +248,7 @@ spoke_cmd_serve(int argc, char **argv)
 			"inbound-spoke: serve: no page folder at %s; pass "
 			"--page DIR\n",
 			page);
-		return (1);
+		goto out;
 	}
 	if (s.web == NULL &&
 	    ibx_install_dir("web", web, sizeof(web)) != IBX_OK) {
@@ -247,11 +256,8 @@ spoke_cmd_serve(int argc, char **argv)
 			"inbound-spoke: serve: no web folder at %s (the code "
 			"lists); pass --web DIR\n",
 			web);
-		return (1);
+		goto out;
 	}
-	if (spoke_identity_load(o.tls.cert_file, o.tls.key_file, &id) !=
-	    IBX_OK)
-		return (1);
 	ibx_log_init("inbound-spoke", IBX_LOG_INFO);
 	wo.addr = addr;
 	wo.allow_remote = s.allow_remote;

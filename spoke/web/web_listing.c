@@ -19,6 +19,7 @@
 
 #include "agent.h"
 #include "civil.h"
+#include "coordinator.h"
 #include "file.h"
 #include "listing.h"
 #include "listing_json.h"
@@ -43,23 +44,33 @@ day_of(const char *s)
 	return ((long)ibx_days_from_civil(y, m, d));
 }
 
-/* The problems of the listing text (len bytes): the rules, and that it
- * is this spoke's organisation.  A JSON array; *out the listing when it
- * passed (else NULL), for the caller to free. */
+/* The problems of the listing text (len bytes): the rules (a
+ * coordinator's listing when the certificate names a coordinator, else a
+ * hospital's), and that it is this spoke's organisation.  A JSON array;
+ * *out the hospital listing when it passed (else NULL), for the caller to
+ * free; a coordinator's passes with *out NULL. */
 static json_t *
 check(const spoke_web *w, const char *text, size_t len, ibx_listing **out)
 {
 	ibx_problems p;
 	ibx_listing *l = NULL;
+	ibx_coordinator *k = NULL;
+	const char *own = NULL;
 	json_t *a;
 
 	ibx_problems_init(&p);
-	if (ibx_listing_from_json(text, len, &p, &l) == IBX_OK &&
-	    ibx_listing_check(l, &p) == IBX_OK && w->o->org_code != NULL &&
-	    strcmp(l->organisation_code, w->o->org_code) != 0)
+	if (w->o->role != NULL && strcmp(w->o->role, "coordinator") == 0) {
+		if (ibx_coordinator_from_json(text, len, &p, &k) == IBX_OK &&
+		    ibx_coordinator_check(k, &p) == IBX_OK)
+			own = k->organisation_code;
+	} else if (ibx_listing_from_json(text, len, &p, &l) == IBX_OK &&
+		   ibx_listing_check(l, &p) == IBX_OK)
+		own = l->organisation_code;
+	if (own != NULL && w->o->org_code != NULL &&
+	    strcmp(own, w->o->org_code) != 0)
 		ibx_problems_add(&p, "organisation_code",
 				 "%s is not this spoke's organisation (%s)",
-				 l->organisation_code, w->o->org_code);
+				 own, w->o->org_code);
 	a = web_problems_json(p.items, p.n);
 	if (p.n > 0 || out == NULL) {
 		ibx_listing_free(l);
@@ -67,6 +78,7 @@ check(const spoke_web *w, const char *text, size_t len, ibx_listing **out)
 	}
 	if (out != NULL)
 		*out = l;
+	ibx_coordinator_free(k);
 	ibx_problems_fini(&p);
 	return (a);
 }
@@ -187,12 +199,16 @@ web_listing_get(web_call *c, const ibx_http_request *req,
 		json_decref(published);
 		published = json_deep_copy(l);
 	}
-	web_json(resp, 200,
-		 json_pack("{s:o,s:o,s:o,s:o,s:o,s:s}", "listing", l,
-			   "published", published, "problems", problems,
-			   "warnings", warnings(l), "acknowledged",
-			   last_listing_ack(w), "organisation_code",
-			   w->o->org_code != NULL ? w->o->org_code : ""));
+	web_json(
+	    resp, 200,
+	    json_pack(
+		"{s:o,s:o,s:o,s:o,s:o,s:s,s:s}", "listing", l, "published",
+		published, "problems", problems, "warnings", warnings(l),
+		"acknowledged", last_listing_ack(w), "organisation_code",
+		w->o->org_code != NULL ? w->o->org_code : "", "kind",
+		w->o->role != NULL && strcmp(w->o->role, "coordinator") == 0
+		    ? "coordinator"
+		    : "hospital"));
 }
 
 void
@@ -251,8 +267,8 @@ publish(web_call *c, json_t *root, ibx_http_response *resp, const char *what)
 	}
 	pthread_mutex_unlock(&w->lock);
 	spoke_agent_poke();
-	IBX_INFO("page: %s: listing %s by %s", what, l->organisation_code,
-		 c->login);
+	IBX_INFO("page: %s: listing %s by %s", what,
+		 w->o->org_code != NULL ? w->o->org_code : "?", c->login);
 	web_json(resp, 200,
 		 json_pack("{s:s,s:s,s:s}", "status", "queued", "confirmed_at",
 			   today, "message",

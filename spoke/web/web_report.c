@@ -394,11 +394,17 @@ answer:
 
 /* The common start of check and send: the period and the text. */
 static int
-prepare(const ibx_http_request *req, ibx_http_response *resp,
-	const char **period, struct upload *u)
+prepare(const spoke_web *w, const ibx_http_request *req,
+	ibx_http_response *resp, const char **period, struct upload *u)
 {
 	const char *agree = ibx_http_arg_get(req, "convert");
 
+	if (w->o->cases == NULL) {
+		web_error(resp, 409,
+			  "report: monthly reports come from hospitals; this "
+			  "spoke's certificate names a coordinator");
+		return (0);
+	}
 	if ((*period = period_of(req, resp)) == NULL)
 		return (0);
 	if (req->body == NULL) {
@@ -439,7 +445,7 @@ web_report_check(web_call *c, const ibx_http_request *req,
 	const char *period;
 	json_t *o;
 
-	if (!prepare(req, resp, &period, &u))
+	if (!prepare(c->w, req, resp, &period, &u))
 		return;
 	(void)dry_run(c->w, period, &u, &o);
 	web_json(resp, 200, o);
@@ -456,7 +462,7 @@ web_report_send(web_call *c, const ibx_http_request *req,
 	char path[4200];
 	json_t *o;
 
-	if (!prepare(req, resp, &period, &u))
+	if (!prepare(c->w, req, resp, &period, &u))
 		return;
 	if (!dry_run(w, period, &u, &o)) {
 		json_object_set_new(
@@ -495,6 +501,12 @@ web_report_nil(web_call *c, const ibx_http_request *req,
 	const char *period;
 	char path[4200];
 
+	if (w->o->cases == NULL) {
+		web_error(resp, 409,
+			  "report: monthly reports come from hospitals; this "
+			  "spoke's certificate names a coordinator");
+		return;
+	}
 	if ((period = period_of(req, resp)) == NULL)
 		return;
 	snprintf(path, sizeof(path), "%s/nil-%s.csv", w->o->cases, period);

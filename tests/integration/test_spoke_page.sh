@@ -237,3 +237,44 @@ assert_eq "$STATUS" 200 "signed out"
 call GET /api/listing "${J[@]}"
 assert_eq "$STATUS" 401 "the session ended"
 kill -0 "$SPOKE_PID" || fail "the spoke died"
+
+# A coordinator's spoke serves the page for its own listing (coordinator
+# rules), without a monthly report.
+K=9010000001
+identity $K coordinator >/dev/null 2>&1
+KS=$WORK/coordinator
+printf '%s\n' "$PW" | "$SPOKE_BIN" user create --state "$KS" --login desk >"$WORK/desk.txt" || fail "user create desk"
+KSECRET=$(sed -n 's/^totp secret.*: \([A-Z2-7]*\)$/\1/p' "$WORK/desk.txt")
+KPORT=$(ibx_free_port)
+"$SPOKE_BIN" serve --http "127.0.0.1:$KPORT" --state "$KS" --hub "$NNG_URL" --insecure-tcp \
+	--cert "$PKI/issued/$K.pem" --key "$PKI/issued/$K.key" --interval 3600 --timeout 3000 2>>"$WORK/coordinator.log" &
+HUB_PIDS+=("$!")
+for i in $(seq 1 100); do
+	curl -fsS -o /dev/null "http://127.0.0.1:$KPORT/" 2>/dev/null && break
+	sleep 0.1
+done
+[ -d "$KS/cases" ] && fail "a coordinator's spoke made an export folder"
+PAGE=http://127.0.0.1:$KPORT
+call POST /api/session -H 'Content-Type: application/json' -c "$WORK/kjar" \
+	--data "$(jq -cn --arg p "$PW" --arg t "$(oathtool --totp -b "$KSECRET")" '{login: "desk", password: $p, totp: $t}')"
+assert_eq "$STATUS" 200 "a coordinator's staff signs in"
+KC=(-b "$WORK/kjar" -H "X-CSRF-Token: $(echo "$BODY" | jq -r .csrf_token)")
+call GET /api/listing -b "$WORK/kjar"
+assert_eq "$(echo "$BODY" | jq -r .kind)" coordinator "the page knows it is a coordinator's"
+call POST "/api/report/check?period=$P" "${KC[@]}" --data-binary @"$WORK/good.csv"
+assert_eq "$STATUS" 409 "no monthly report for a coordinator"
+jq -n --arg d "$(date -u -d '+1 year' +%F)" '{schema_version: 1, organisation_code: "9010000001",
+	name: {ja: "メディカルツーリズム・ジャパン株式会社", en: "Medical Tourism Japan"}, prefecture: "13",
+	certification: "MTJ-2024-0012", certification_expires: $d, languages: ["ja", "en", "zh", "xx"],
+	countries_served: ["CN"], services: ["interpreting"]}' >"$WORK/coord.json"
+call POST /api/listing/publish "${KC[@]}" --data-binary @"$WORK/coord.json"
+assert_eq "$STATUS/$(echo "$BODY" | jq -r '.problems[0].field')" "422/languages[3]" "coordinator rules, the field named"
+jq '.languages = ["ja", "en", "zh"]' "$WORK/coord.json" >"$WORK/coord-ok.json"
+call POST /api/listing/publish "${KC[@]}" --data-binary @"$WORK/coord-ok.json"
+assert_eq "$STATUS" 200 "the coordinator listing is queued"
+for i in $(seq 1 100); do
+	get "/api/v1/coordinators?language=zh"
+	[ "$(echo "$BODY" | jq -r '.total')" = 1 ] && break
+	sleep 0.1
+done
+assert_eq "$(echo "$BODY" | jq -r '.coordinators[0].organisation_code')" $K "the hub's coordinator search finds it"

@@ -64,13 +64,18 @@ function chrome() {
   const nav = document.getElementById('nav');
   nav.setAttribute('aria-label', t('nav'));
   const view = currentView();
-  nav.replaceChildren(me ? h('ul', {}, Object.keys(VIEWS).map((k) => h('li', {},
+  nav.replaceChildren(me ? h('ul', {}, views().map((k) => h('li', {},
     h('a', { href: `#${k}`, id: `nav-${k}`, 'aria-current': k === view ? 'page' : null }, t(`nav_${k}`))))) : '');
+}
+
+// The views of the signed-in spoke: a coordinator's has no monthly report.
+function views() {
+  return Object.keys(VIEWS).filter((k) => k !== 'report' || me?.role === 'hospital');
 }
 
 function currentView() {
   const v = location.hash.replace(/^#\/?/, '');
-  return VIEWS[v] ? v : 'listing';
+  return views().includes(v) ? v : 'listing';
 }
 
 async function render() {

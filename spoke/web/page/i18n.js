@@ -37,6 +37,8 @@ const DICT = {
   listing_title: ['掲載情報の編集', 'Edit the listing'],
   listing_intro: ['全国の医療機関リストに掲載される自院の情報です。「確認」で入力内容を検査し、「公開」で署名して送信キューに入れます（エージェントがハブに送ります）。',
     'What the national hospital list shows about this hospital. "Check" tests the form; "Publish" signs it and queues it in the outbox (the agent sends it to the hub).'],
+  coordinator_intro: ['コーディネーターの掲載情報（JSON）です。「確認」で検査し、「公開」で署名して送信キューに入れます。',
+    'The coordinator listing, as JSON. "Check" tests it; "Publish" signs it and queues it in the outbox.'],
   g_identity: ['基本情報', 'Basic information'],
   g_names: ['他言語の名称', 'Names in other languages'],
   g_place: ['所在地', 'Location'],

@@ -209,8 +209,42 @@ function showProblems() {
   }
 }
 
+// A coordinator's listing (docs/listing-format.md, "Coordinator
+// listings") is edited as its JSON text, with the same checks, changes
+// and buttons.
+function coordinatorForm() {
+  const area = h('textarea', {
+    id: 'listing-json', rows: 24, class: 'mono', spellcheck: 'false', 'aria-label': t('listing_title'),
+    oninput: (ev) => {
+      try {
+        draft = JSON.parse(ev.target.value);
+        changes();
+      } catch {
+        /* checked when sent */
+      }
+    },
+  }, JSON.stringify(draft, null, 2));
+  const form = h('form', { class: 'spoke-form card', id: 'listing-form', novalidate: true },
+    h('h1', {}, t('listing_title')), h('p', { class: 'hint' }, t('coordinator_intro')),
+    warnings(), h('div', { id: 'general-errors' }), h('div', { class: 'field', id: 'f-json' }, area),
+    h('section', { class: 'card', 'aria-labelledby': 'changes-title' }, h('h2', { id: 'changes-title' }, t('changes')), h('div', { id: 'changes' })),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'button', id: 'check', onclick: check }, t('check')),
+      h('button', { type: 'submit', class: 'primary', id: 'publish' }, t('publish')),
+      h('button', { type: 'button', id: 'confirm', onclick: confirmUnchanged }, t('confirm_unchanged'))),
+    h('p', { id: 'listing-status', role: 'status', 'aria-live': 'polite', class: notice?.cls || 'hint' }, notice?.text || ''));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); publish(); });
+  return form;
+}
+
 let mainEl = null;
 function redraw() {
+  if (loaded?.kind === 'coordinator') {
+    mainEl.replaceChildren(coordinatorForm());
+    showProblems();
+    changes();
+    return;
+  }
   const sel = (path, rows, key) => choice(path, t(key), [['', t('not_said')], ...rows]);
   const form = h('form', { class: 'spoke-form card', id: 'listing-form', novalidate: true },
     h('h1', {}, t('listing_title')), h('p', { class: 'hint' }, t('listing_intro')),
@@ -273,7 +307,22 @@ function say(cls, text) {
   }
 }
 
+// A coordinator's JSON text, parsed into the draft; false (said) when it
+// is not JSON.
+function jsonOk() {
+  const area = document.getElementById('listing-json');
+  if (!area) return true;
+  try {
+    draft = JSON.parse(area.value);
+    return true;
+  } catch (e) {
+    say('error', `JSON: ${e.message}`);
+    return false;
+  }
+}
+
 async function check() {
+  if (!jsonOk()) return;
   const r = await call('POST', '/api/listing/check', draft);
   problems = r.problems || [];
   showProblems();
@@ -288,6 +337,7 @@ async function reload() {
 }
 
 async function publish() {
+  if (!jsonOk()) return;
   const r = await call('POST', '/api/listing/publish', draft, { allow: [422] });
   if (r.status_code === 422) {
     problems = r.problems || [];
