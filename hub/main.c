@@ -1,7 +1,7 @@
 /*
  * inbound-hub: the national hub.  This file parses arguments and wires the
  * modules: intake workers (each with a database connection) behind the nng
- * REP server, the HTTP API behind libmicrohttpd, and migrations.
+ * REP server, the HTTP API (proto/http), and migrations.
  *
  *   inbound-hub migrate --db DSN [--sql-dir DIR]
  *   inbound-hub [serve] --db DSN [--db-api DSN] [--db-audit DSN]
@@ -516,7 +516,7 @@ run_serve(const struct hub_config *c)
 	hub_intake_worker workers[WORKERS_MAX];
 	void *args[WORKERS_MAX];
 	ibx_rep_server *rep = NULL;
-	hub_http *http = NULL;
+	ibx_http *http = NULL;
 	hub_api api = {.web_root = c->web,
 		       .k_threshold = (int)c->k,
 		       .session_idle = (int)c->session_idle,
@@ -524,12 +524,12 @@ run_serve(const struct hub_config *c)
 		       .signin_lock = (int)c->signin_lock};
 	/* Behind a proxy every connection comes from its address: the
 	 * proxy limits per client (deploy/nginx), the hub only the total. */
-	hub_http_opts http_opts = {(unsigned)c->http_threads,
+	ibx_http_opts http_opts = {(unsigned)c->http_threads,
 				   (unsigned)(c->http_per_ip != 0
 						  ? c->http_per_ip
 					      : c->http_proxy != NULL ? 1000
 								      : 0),
-				   c->http_proxy};
+				   c->http_proxy, 0};
 	const char *api_dsn, *audit_dsn;
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	struct crl_watch crl;
@@ -624,7 +624,7 @@ run_serve(const struct hub_config *c)
 	if (ibx_rep_server_open(c->listen, &c->tls, (size_t)c->workers, args,
 				hub_intake_handle, &rep) != IBX_OK)
 		goto out;
-	if (hub_http_start(addr, port, &http_opts, hub_api_handle, &api,
+	if (ibx_http_start(addr, port, &http_opts, hub_api_handle, &api,
 			   &http) != IBX_OK)
 		goto out;
 	IBX_INFO("serving spokes on %s and HTTP on http://%s:%d/", c->listen,
@@ -646,7 +646,7 @@ run_serve(const struct hub_config *c)
 	IBX_INFO("signal %d: shutting down", sig);
 	status = 0;
 out:
-	hub_http_stop(http);
+	ibx_http_stop(http);
 	ibx_rep_server_close(rep);
 	hub_dbpool_close(api.pool);
 	hub_dbpool_close(api.write_pool);

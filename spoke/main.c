@@ -10,6 +10,8 @@
  *   inbound-spoke stats --cases FILE.csv --period YYYY-MM ...
  *   inbound-spoke run --outbox DIR --listing FILE --cases-dir DIR ...
  *   inbound-spoke status --outbox DIR
+ *   inbound-spoke serve --http 127.0.0.1:PORT [run's options]
+ *   inbound-spoke user create|disable|reset|list [--state DIR] [--login L]
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +39,10 @@ static const struct spoke_command {
      "outbox"},
     {"status", spoke_agent_cli_status,
      "what the outbox holds and what the hub answered"},
+    {"serve", spoke_cmd_serve,
+     "the agent and the hospital's own page (listing, report, status)"},
+    {"user", spoke_cmd_user,
+     "the page's accounts: create, disable, reset, list"},
 };
 
 static void

@@ -13,7 +13,7 @@
 #include "static.h"
 
 void
-hub_api_error(hub_http_response *resp, int status, const char *message)
+hub_api_error(ibx_http_response *resp, int status, const char *message)
 {
 	json_t *o = json_pack("{s:s}", "error", message);
 
@@ -26,7 +26,7 @@ hub_api_error(hub_http_response *resp, int status, const char *message)
 }
 
 void
-hub_api_json(hub_http_response *resp, int status, char *body)
+hub_api_json(ibx_http_response *resp, int status, char *body)
 {
 	if (body == NULL) {
 		hub_api_error(resp, 500, "out of memory");
@@ -40,7 +40,7 @@ hub_api_json(hub_http_response *resp, int status, char *body)
 }
 
 void
-hub_api_dup_json(hub_http_response *resp, const char *text, size_t len)
+hub_api_dup_json(ibx_http_response *resp, const char *text, size_t len)
 {
 	char *body = malloc(len + 1);
 
@@ -54,7 +54,7 @@ hub_api_dup_json(hub_http_response *resp, const char *text, size_t len)
 }
 
 void
-hub_api_db_error(hub_http_response *resp, ibx_err rv)
+hub_api_db_error(ibx_http_response *resp, ibx_err rv)
 {
 	if (rv == IBX_EDBDOWN)
 		hub_api_error(resp, 503, "database unavailable: try again");
@@ -93,7 +93,7 @@ crl_health(const hub_api *api, char *out, size_t n)
 }
 
 static void
-healthz(hub_api *api, hub_http_response *resp)
+healthz(hub_api *api, ibx_http_response *resp)
 {
 	char crl[320], body[400];
 	int stale = crl_health(api, crl, sizeof(crl));
@@ -113,7 +113,7 @@ healthz(hub_api *api, hub_http_response *resp)
 
 /* The decoded arguments joined as key=value&..., for the audit. */
 static char *
-params_text(const hub_http_request *req)
+params_text(const ibx_http_request *req)
 {
 	size_t len = 1, i;
 	char *s, *w;
@@ -134,8 +134,8 @@ params_text(const hub_http_request *req)
 /* GET /api/v1/me: who the token or session says the caller is; for a
  * person signed in, the account's name and organisation too. */
 void
-hub_api_me(hub_api_call *c, const char *arg, const hub_http_request *req,
-	   hub_http_response *resp)
+hub_api_me(hub_api_call *c, const char *arg, const ibx_http_request *req,
+	   ibx_http_response *resp)
 {
 	(void)arg;
 	(void)req;
@@ -280,7 +280,7 @@ allowed(const char *path)
 
 static void
 route(hub_api_call *c, const struct route *r, const char *arg,
-      const hub_http_request *req, hub_http_response *resp)
+      const ibx_http_request *req, ibx_http_response *resp)
 {
 	const char *why = NULL;
 
@@ -308,7 +308,7 @@ route(hub_api_call *c, const struct route *r, const char *arg,
 /* Who is calling: a bearer token when an Authorization header is sent,
  * else a session cookie (looked up on the primary: it records the use). */
 static ibx_err
-identify(hub_api_call *c, const hub_http_request *req)
+identify(hub_api_call *c, const ibx_http_request *req)
 {
 	ibx_db *db = NULL;
 	ibx_err rv;
@@ -326,7 +326,7 @@ identify(hub_api_call *c, const hub_http_request *req)
  * it has its own connections, else on one of the primary's when reads go
  * to a hot standby, which cannot write, else on the read connection. */
 static ibx_err
-audit(hub_api *api, const hub_api_call *c, const hub_http_request *req,
+audit(hub_api *api, const hub_api_call *c, const ibx_http_request *req,
       int status, const char *params)
 {
 	hub_dbpool *pool =
@@ -345,7 +345,7 @@ audit(hub_api *api, const hub_api_call *c, const hub_http_request *req,
 
 /* An authenticated, audited call under /api/v1. */
 static void
-api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
+api_call(hub_api *api, const ibx_http_request *req, ibx_http_response *resp)
 {
 	const struct route *r;
 	const char *arg = "";
@@ -408,8 +408,8 @@ api_call(hub_api *api, const hub_http_request *req, hub_http_response *resp)
 /* A request refused before any route: answered with status and message,
  * and audited with no principal (the token is not looked up). */
 static void
-refuse_audited(hub_api *api, const hub_http_request *req,
-	       hub_http_response *resp, int status, const char *message)
+refuse_audited(hub_api *api, const ibx_http_request *req,
+	       ibx_http_response *resp, int status, const char *message)
 {
 	hub_api_call c;
 	char *params = NULL;
@@ -435,7 +435,7 @@ refuse_audited(hub_api *api, const hub_http_request *req,
 }
 
 void
-hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
+hub_api_handle(void *arg, const ibx_http_request *req, ibx_http_response *resp)
 {
 	hub_api *api = arg;
 
@@ -464,12 +464,12 @@ hub_api_handle(void *arg, const hub_http_request *req, hub_http_response *resp)
 		return;
 	}
 	if (strcmp(req->path, "/api/v1/openapi.json") == 0) {
-		hub_static_serve(api->web_root, "/openapi.json", resp);
+		ibx_http_static_serve(api->web_root, "/openapi.json", resp);
 		return;
 	}
 	if (strcmp(req->path, "/") == 0 ||
 	    strncmp(req->path, "/ui/", 4) == 0) {
-		hub_static_serve(api->web_root, req->path, resp);
+		ibx_http_static_serve(api->web_root, req->path, resp);
 		return;
 	}
 	hub_api_error(resp, 404, "no such resource");

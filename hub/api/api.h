@@ -97,7 +97,7 @@ typedef struct hub_api_call {
  * format= or else the Accept header.  0, -1 (400) or -2 (403), with err (n
  * bytes) naming the parameter. */
 int hub_api_stat_query_parse(const hub_api_call *c,
-			     const hub_http_request *req, hub_stat_query *q,
+			     const ibx_http_request *req, hub_stat_query *q,
 			     char *err, size_t n);
 
 /* A page of a list (api_paging.c): at most limit rows after skipping
@@ -113,93 +113,93 @@ int hub_api_page_param(const char *key);
 
 /* hub_api_args_unique: 0 when no parameter of req is given twice, else
  * -1 with a 400 naming it answered in resp. */
-int hub_api_args_unique(const hub_http_request *req, hub_http_response *resp);
+int hub_api_args_unique(const ibx_http_request *req, ibx_http_response *resp);
 
 /* hub_api_page_parse: limit (1 to max, def when absent) and offset (0 to
  * HUB_QUERY_OFFSET_MAX, 0 when absent) from req into pg.  0, or -1 with a
  * 400 naming the parameter answered in resp. */
-int hub_api_page_parse(const hub_http_request *req, long def, long max,
-		       hub_api_page *pg, hub_http_response *resp);
+int hub_api_page_parse(const ibx_http_request *req, long def, long max,
+		       hub_api_page *pg, ibx_http_response *resp);
 
-/* hub_api_handle: the hub_http_handler for the API; arg is a hub_api. */
-void hub_api_handle(void *arg, const hub_http_request *req,
-		    hub_http_response *resp);
+/* hub_api_handle: the ibx_http_handler for the API; arg is a hub_api. */
+void hub_api_handle(void *arg, const ibx_http_request *req,
+		    ibx_http_response *resp);
 
 /* hub_api_error: answer status with {"error": message} (escaped). */
-void hub_api_error(hub_http_response *resp, int status, const char *message);
+void hub_api_error(ibx_http_response *resp, int status, const char *message);
 
 /* hub_api_json: answer status with a JSON body; takes ownership of body
  * (malloc'd), or answers 500 when body is NULL. */
-void hub_api_json(hub_http_response *resp, int status, char *body);
+void hub_api_json(ibx_http_response *resp, int status, char *body);
 
 /* hub_api_dup_json: answer 200 with a copy of len bytes of JSON text. */
-void hub_api_dup_json(hub_http_response *resp, const char *text, size_t len);
+void hub_api_dup_json(ibx_http_response *resp, const char *text, size_t len);
 
 /* hub_api_db_error: answer 503 (database unreachable) or 500. */
-void hub_api_db_error(hub_http_response *resp, ibx_err rv);
+void hub_api_db_error(ibx_http_response *resp, ibx_err rv);
 
 /* A route's handler: arg is the path parameter (an organisation code for
  * /hospitals/{code}, a series name for /portfolio/series/{name}, "" for
  * none).  The route table (api.c) has checked the caller's role and the
  * parameter's form; the handler answers through resp. */
 typedef void (*hub_api_handler)(hub_api_call *c, const char *arg,
-				const hub_http_request *req,
-				hub_http_response *resp);
+				const ibx_http_request *req,
+				ibx_http_response *resp);
 
 /* Handlers, each in its resource's file. */
-void hub_api_me(hub_api_call *c, const char *arg, const hub_http_request *req,
-		hub_http_response *resp);
+void hub_api_me(hub_api_call *c, const char *arg, const ibx_http_request *req,
+		ibx_http_response *resp);
 void hub_api_hospitals_search(hub_api_call *c, const char *arg,
-			      const hub_http_request *req,
-			      hub_http_response *resp);
+			      const ibx_http_request *req,
+			      ibx_http_response *resp);
 void hub_api_hospitals_get(hub_api_call *c, const char *arg,
-			   const hub_http_request *req,
-			   hub_http_response *resp);
+			   const ibx_http_request *req,
+			   ibx_http_response *resp);
 /* GET /api/v1/airports: the scheduled airports search may start from. */
 void hub_api_airports(hub_api_call *c, const char *arg,
-		      const hub_http_request *req, hub_http_response *resp);
+		      const ibx_http_request *req, ibx_http_response *resp);
 void hub_api_statistics(hub_api_call *c, const char *arg,
-			const hub_http_request *req, hub_http_response *resp);
+			const ibx_http_request *req, ibx_http_response *resp);
 void hub_api_statistics_growth(hub_api_call *c, const char *arg,
-			       const hub_http_request *req,
-			       hub_http_response *resp);
+			       const ibx_http_request *req,
+			       ibx_http_response *resp);
 void hub_api_portfolio(hub_api_call *c, const char *arg,
-		       const hub_http_request *req, hub_http_response *resp);
+		       const ibx_http_request *req, ibx_http_response *resp);
 void hub_api_series(hub_api_call *c, const char *arg,
-		    const hub_http_request *req, hub_http_response *resp);
+		    const ibx_http_request *req, ibx_http_response *resp);
 void hub_api_coordinators(hub_api_call *c, const char *arg,
-			  const hub_http_request *req,
-			  hub_http_response *resp);
+			  const ibx_http_request *req,
+			  ibx_http_response *resp);
 void hub_api_submissions(hub_api_call *c, const char *arg,
-			 const hub_http_request *req, hub_http_response *resp);
+			 const ibx_http_request *req, ibx_http_response *resp);
 void hub_api_completeness(hub_api_call *c, const char *arg,
-			  const hub_http_request *req,
-			  hub_http_response *resp);
+			  const ibx_http_request *req,
+			  ibx_http_response *resp);
 void hub_api_session_create(hub_api_call *c, const char *arg,
-			    const hub_http_request *req,
-			    hub_http_response *resp);
+			    const ibx_http_request *req,
+			    ibx_http_response *resp);
 void hub_api_session_delete(hub_api_call *c, const char *arg,
-			    const hub_http_request *req,
-			    hub_http_response *resp);
+			    const ibx_http_request *req,
+			    ibx_http_response *resp);
 void hub_api_shortlist_get(hub_api_call *c, const char *arg,
-			   const hub_http_request *req,
-			   hub_http_response *resp);
+			   const ibx_http_request *req,
+			   ibx_http_response *resp);
 void hub_api_shortlist_put(hub_api_call *c, const char *arg,
-			   const hub_http_request *req,
-			   hub_http_response *resp);
+			   const ibx_http_request *req,
+			   ibx_http_response *resp);
 void hub_api_shortlist_delete(hub_api_call *c, const char *arg,
-			      const hub_http_request *req,
-			      hub_http_response *resp);
+			      const ibx_http_request *req,
+			      ibx_http_response *resp);
 /* Saved searches (api_searches.c): list, save (201), delete ({id}). */
 void hub_api_searches_get(hub_api_call *c, const char *arg,
-			  const hub_http_request *req,
-			  hub_http_response *resp);
+			  const ibx_http_request *req,
+			  ibx_http_response *resp);
 void hub_api_searches_post(hub_api_call *c, const char *arg,
-			   const hub_http_request *req,
-			   hub_http_response *resp);
+			   const ibx_http_request *req,
+			   ibx_http_response *resp);
 void hub_api_searches_delete(hub_api_call *c, const char *arg,
-			     const hub_http_request *req,
-			     hub_http_response *resp);
+			     const ibx_http_request *req,
+			     ibx_http_response *resp);
 
 /* hub_session_identify: the person behind req's session cookie
  * (ibx_session=64 hex digits), when its session is live under api's
@@ -208,18 +208,18 @@ void hub_api_searches_delete(hub_api_call *c, const char *arg,
  * IBX_EDBDOWN or IBX_EDB when the database cannot say.  db must be the
  * primary (the lookup writes). */
 ibx_err hub_session_identify(const hub_api *api, ibx_db *db,
-			     const hub_http_request *req, hub_principal *out);
+			     const ibx_http_request *req, hub_principal *out);
 
 /* hub_session_csrf_ok: whether a state-changing call from a session is
  * the page's own: X-CSRF-Token's SHA-256 is the session's, and Origin,
  * when sent, is this host (http:// or https:// and the Host header).  A
  * refusal's reason goes to why (static). */
-int hub_session_csrf_ok(const hub_principal *who, const hub_http_request *req,
+int hub_session_csrf_ok(const hub_principal *who, const ibx_http_request *req,
 			const char **why);
 
 /* hub_session_origin_ok: whether req's Origin, when sent, names the host
  * it was sent to. */
-int hub_session_origin_ok(const hub_http_request *req);
+int hub_session_origin_ok(const ibx_http_request *req);
 
 /* hub_api_write_db: the primary's connection for a call that writes
  * (c->db, or one from the write pool when reads go to a standby); give it

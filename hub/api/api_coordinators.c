@@ -29,7 +29,7 @@ static const char SQL_COORDINATORS[] =
 
 void
 hub_api_coordinators(hub_api_call *c, const char *arg,
-		     const hub_http_request *req, hub_http_response *resp)
+		     const ibx_http_request *req, ibx_http_response *resp)
 {
 	const char *v[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
 	char err[256], lim[24], off[24], shown[48];
@@ -43,7 +43,7 @@ hub_api_coordinators(hub_api_call *c, const char *arg,
 		const char *k = req->args[i].key, *val = req->args[i].value;
 		bool ok = true;
 
-		if (hub_http_arg_get(req, k) != val) {
+		if (ibx_http_arg_get(req, k) != val) {
 			ibx_text_quote_short(shown, sizeof(shown), k);
 			snprintf(err, sizeof(err),
 				 "parameter %s: given more than once", shown);

@@ -672,7 +672,7 @@ near_json(const hub_hospital_query *q, const char *airport_name)
 
 void
 hub_api_hospitals_search(hub_api_call *c, const char *arg,
-			 const hub_http_request *req, hub_http_response *resp)
+			 const ibx_http_request *req, ibx_http_response *resp)
 {
 	hub_hospital_query q;
 	char err[256], lat[32], lon[32], within[32], maxp[32], *codes = NULL;
@@ -821,8 +821,8 @@ out:
 }
 
 void
-hub_api_airports(hub_api_call *c, const char *arg, const hub_http_request *req,
-		 hub_http_response *resp)
+hub_api_airports(hub_api_call *c, const char *arg, const ibx_http_request *req,
+		 ibx_http_response *resp)
 {
 	ibx_db_result *res = NULL;
 	ibx_err rv;
@@ -843,7 +843,7 @@ hub_api_airports(hub_api_call *c, const char *arg, const hub_http_request *req,
 
 void
 hub_api_hospitals_get(hub_api_call *c, const char *code,
-		      const hub_http_request *req, hub_http_response *resp)
+		      const ibx_http_request *req, ibx_http_response *resp)
 {
 	const char *values[1] = {code};
 	ibx_db_result *res = NULL;

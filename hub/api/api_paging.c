@@ -20,7 +20,7 @@ hub_api_page_param(const char *key)
 }
 
 int
-hub_api_args_unique(const hub_http_request *req, hub_http_response *resp)
+hub_api_args_unique(const ibx_http_request *req, ibx_http_response *resp)
 {
 	char err[96];
 	size_t i, j;
@@ -39,11 +39,11 @@ hub_api_args_unique(const hub_http_request *req, hub_http_response *resp)
 }
 
 int
-hub_api_page_parse(const hub_http_request *req, long def, long max,
-		   hub_api_page *pg, hub_http_response *resp)
+hub_api_page_parse(const ibx_http_request *req, long def, long max,
+		   hub_api_page *pg, ibx_http_response *resp)
 {
-	const char *limit = hub_http_arg_get(req, "limit");
-	const char *offset = hub_http_arg_get(req, "offset");
+	const char *limit = ibx_http_arg_get(req, "limit");
+	const char *offset = ibx_http_arg_get(req, "offset");
 	char err[128];
 
 	pg->limit = def;

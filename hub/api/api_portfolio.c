@@ -410,7 +410,7 @@ static const struct {
 
 void
 hub_api_portfolio(hub_api_call *c, const char *arg,
-		  const hub_http_request *req, hub_http_response *resp)
+		  const ibx_http_request *req, ibx_http_response *resp)
 {
 	char msg[160];
 	json_t *o, *sec = NULL;
@@ -446,12 +446,12 @@ hub_api_portfolio(hub_api_call *c, const char *arg,
 }
 
 void
-hub_api_series(hub_api_call *c, const char *name, const hub_http_request *req,
-	       hub_http_response *resp)
+hub_api_series(hub_api_call *c, const char *name, const ibx_http_request *req,
+	       ibx_http_response *resp)
 {
-	const char *nat = hub_http_arg_get(req, "nationality");
-	const char *from = hub_http_arg_get(req, "from");
-	const char *to = hub_http_arg_get(req, "to");
+	const char *nat = ibx_http_arg_get(req, "nationality");
+	const char *from = ibx_http_arg_get(req, "from");
+	const char *to = ibx_http_arg_get(req, "to");
 	const char *v[4] = {name, nat, from, to};
 	ibx_db_result *res = NULL;
 	json_t *o, *points;

@@ -38,7 +38,7 @@ static const char SQL_REMOVE[] =
 #define SEARCH_QUERY_MAX 2000 /* bytes */
 
 static int
-person(hub_api_call *c, hub_http_response *resp)
+person(hub_api_call *c, ibx_http_response *resp)
 {
 	if (c->who.account_id > 0)
 		return (1);
@@ -50,7 +50,7 @@ person(hub_api_call *c, hub_http_response *resp)
 
 /* Answer status with the person's searches, read on db. */
 static void
-answer_list(hub_api_call *c, ibx_db *db, int status, hub_http_response *resp)
+answer_list(hub_api_call *c, ibx_db *db, int status, ibx_http_response *resp)
 {
 	char id[24];
 	const char *v[1] = {id};
@@ -86,7 +86,7 @@ answer_list(hub_api_call *c, ibx_db *db, int status, hub_http_response *resp)
 
 void
 hub_api_searches_get(hub_api_call *c, const char *arg,
-		     const hub_http_request *req, hub_http_response *resp)
+		     const ibx_http_request *req, ibx_http_response *resp)
 {
 	(void)arg;
 	if (req->nargs > 0) {
@@ -130,7 +130,7 @@ name_ok(const char *s)
 /* The body of a POST, checked: name, page and query (borrowed from root);
  * NULL, or the reason naming the field. */
 static const char *
-parse_body(const hub_http_request *req, json_t **root, const char **name,
+parse_body(const ibx_http_request *req, json_t **root, const char **name,
 	   const char **page, const char **query)
 {
 	json_error_t je;
@@ -168,7 +168,7 @@ parse_body(const hub_http_request *req, json_t **root, const char **name,
 
 void
 hub_api_searches_post(hub_api_call *c, const char *arg,
-		      const hub_http_request *req, hub_http_response *resp)
+		      const ibx_http_request *req, ibx_http_response *resp)
 {
 	const char *name = NULL, *page = NULL, *query = NULL, *why, *out;
 	char id[24];
@@ -216,7 +216,7 @@ out:
 
 void
 hub_api_searches_delete(hub_api_call *c, const char *arg,
-			const hub_http_request *req, hub_http_response *resp)
+			const ibx_http_request *req, ibx_http_response *resp)
 {
 	char id[24];
 	const char *v[2] = {id, arg};

@@ -35,6 +35,7 @@
 #include "api.h"
 #include "crypto.h"
 #include "password.h"
+#include "signin.h"
 #include "totp.h"
 
 #define DEFAULT_IDLE 1800  /* 30 minutes (OWASP session guidance) */
@@ -95,53 +96,11 @@ hex_value(char c)
 	return (-1);
 }
 
-/* 64 lowercase hex digits at s into 32 bytes; 0 when s is not that. */
-static int
-unhex32(const char *s, size_t len, uint8_t out[32])
-{
-	size_t i;
-
-	if (len != 64)
-		return (0);
-	for (i = 0; i < 32; i++) {
-		int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return (0);
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (1);
-}
-
-/* The value of cookie name in a Cookie header, and its length; NULL when
- * absent.  RFC 6265 5.4: "name=value" pairs separated by "; ". */
-static const char *
-cookie_value(const char *header, const char *name, size_t *len)
-{
-	size_t n = strlen(name);
-	const char *p = header, *end;
-
-	while (p != NULL && *p != '\0') {
-		while (*p == ' ' || *p == ';')
-			p++;
-		end = strchr(p, ';');
-		if (strncmp(p, name, n) == 0 && p[n] == '=') {
-			p += n + 1;
-			*len = end != NULL ? (size_t)(end - p) : strlen(p);
-			while (*len > 0 && p[*len - 1] == ' ')
-				(*len)--;
-			return (p);
-		}
-		p = end;
-	}
-	return (NULL);
-}
-
 ibx_err
 hub_session_identify(const hub_api *api, ibx_db *db,
-		     const hub_http_request *req, hub_principal *out)
+		     const ibx_http_request *req, hub_principal *out)
 {
-	uint8_t raw[32], hash[IBX_SHA256_LEN];
+	uint8_t hash[IBX_SHA256_LEN];
 	char idle[16], max[16];
 	const char *v;
 	size_t len = 0;
@@ -151,11 +110,10 @@ hub_session_identify(const hub_api *api, ibx_db *db,
 
 	memset(out, 0, sizeof(*out));
 	if (req->cookie == NULL ||
-	    (v = cookie_value(req->cookie, "ibx_session", &len)) == NULL ||
-	    !unhex32(v, len, raw))
+	    (v = ibx_signin_cookie(req->cookie, "ibx_session", &len)) ==
+		NULL ||
+	    !ibx_signin_secret_hash(v, len, hash))
 		return (IBX_ENOTFOUND);
-	ibx_sha256((const uint8_t *)v, 64, hash);
-	ibx_secret_wipe(raw, sizeof(raw));
 	snprintf(idle, sizeof(idle), "%d", idle_of(api));
 	snprintf(max, sizeof(max), "%d", max_of(api));
 	p[0] = (ibx_db_param){(const char *)hash, IBX_SHA256_LEN, true};
@@ -191,44 +149,16 @@ hub_session_identify(const hub_api *api, ibx_db *db,
 }
 
 int
-hub_session_origin_ok(const hub_http_request *req)
+hub_session_origin_ok(const ibx_http_request *req)
 {
-	const char *o = req->origin, *rest;
-
-	if (o == NULL)
-		return (1);
-	if (req->host == NULL)
-		return (0);
-	if (strncmp(o, "https://", 8) == 0)
-		rest = o + 8;
-	else if (strncmp(o, "http://", 7) == 0)
-		rest = o + 7;
-	else
-		return (0);
-	return (strcmp(rest, req->host) == 0);
+	return (ibx_signin_origin_ok(req));
 }
 
 int
-hub_session_csrf_ok(const hub_principal *who, const hub_http_request *req,
+hub_session_csrf_ok(const hub_principal *who, const ibx_http_request *req,
 		    const char **why)
 {
-	uint8_t raw[32], hash[IBX_SHA256_LEN];
-	const char *t = req->csrf_token;
-
-	if (!hub_session_origin_ok(req)) {
-		*why = "csrf: the request comes from another site (Origin)";
-		return (0);
-	}
-	if (t == NULL || !unhex32(t, strlen(t), raw)) {
-		*why = "csrf: X-CSRF-Token is missing or malformed";
-		return (0);
-	}
-	ibx_sha256((const uint8_t *)t, 64, hash);
-	if (!ibx_secret_equal(hash, who->csrf_hash, IBX_SHA256_LEN)) {
-		*why = "csrf: X-CSRF-Token does not belong to this session";
-		return (0);
-	}
-	return (1);
+	return (ibx_signin_csrf_ok(who->csrf_hash, req, why));
 }
 
 ibx_err
@@ -248,24 +178,6 @@ hub_api_write_db_give(hub_api_call *c, ibx_db *db)
 		hub_dbpool_give(c->api->write_pool, db);
 }
 
-/* 32 random bytes as 64 hex digits into hex (65 bytes) and the SHA-256 of
- * those digits into hash. */
-static ibx_err
-new_secret(char hex[65], uint8_t hash[IBX_SHA256_LEN])
-{
-	uint8_t raw[32];
-	ibx_err rv;
-	size_t i;
-
-	if ((rv = ibx_random(raw, sizeof(raw))) != IBX_OK)
-		return (rv);
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
-	ibx_sha256((const uint8_t *)hex, 64, hash);
-	ibx_secret_wipe(raw, sizeof(raw));
-	return (IBX_OK);
-}
-
 /* The parsed sign-in body. */
 struct signin {
 	const char *login;
@@ -277,7 +189,7 @@ struct signin {
 /* Answer a refused sign-in with status, the reason, what to enter next
  * (NULL, "totp" or "enrolment_code"), and record the outcome. */
 static void
-refuse(hub_api_call *c, hub_http_response *resp, int status,
+refuse(hub_api_call *c, ibx_http_response *resp, int status,
        const char *message, const char *next, const char *outcome)
 {
 	json_t *o = json_pack("{s:s}", "error", message);
@@ -294,8 +206,8 @@ refuse(hub_api_call *c, hub_http_response *resp, int status,
 
 /* A failure of s->login from the client: counted, then refused. */
 static void
-failed(hub_api_call *c, ibx_db *db, const hub_http_request *req,
-       const struct signin *s, hub_http_response *resp, const char *message,
+failed(hub_api_call *c, ibx_db *db, const ibx_http_request *req,
+       const struct signin *s, ibx_http_response *resp, const char *message,
        const char *outcome)
 {
 	char after_a[8], after_b[8], base[16], text[256];
@@ -329,7 +241,7 @@ failed(hub_api_call *c, ibx_db *db, const hub_http_request *req,
 }
 
 static int
-parse_signin(const hub_http_request *req, json_t **root, struct signin *s,
+parse_signin(const ibx_http_request *req, json_t **root, struct signin *s,
 	     const char **err)
 {
 	json_error_t je;
@@ -385,11 +297,11 @@ parse_signin(const hub_http_request *req, json_t **root, struct signin *s,
 /* Start an enrolment: a new key, stored if the one-time code matches, and
  * answered once as a URI and a QR code. */
 static void
-enrol(hub_api_call *c, ibx_db *db, const hub_http_request *req,
-      const struct signin *s, ibx_db_result *acc, hub_http_response *resp)
+enrol(hub_api_call *c, ibx_db *db, const ibx_http_request *req,
+      const struct signin *s, ibx_db_result *acc, ibx_http_response *resp)
 {
 	uint8_t key[IBX_TOTP_KEY_LEN], code_hash[IBX_SHA256_LEN];
-	char b32[HUB_TOTP_B32_MAX], id[24];
+	char b32[IBX_TOTP_B32_MAX], id[24];
 	char *uri = NULL, *svg = NULL;
 	ibx_db_param p[3];
 	ibx_db_result *res = NULL;
@@ -406,9 +318,9 @@ enrol(hub_api_call *c, ibx_db *db, const hub_http_request *req,
 		return;
 	}
 	if (ibx_totp_key_new(key) != IBX_OK ||
-	    hub_totp_base32(key, sizeof(key), b32, sizeof(b32)) != IBX_OK ||
-	    hub_totp_uri(key, sizeof(key), ISSUER, s->login, &uri) != IBX_OK ||
-	    hub_totp_qr_svg(uri, &svg) != IBX_OK) {
+	    ibx_totp_base32(key, sizeof(key), b32, sizeof(b32)) != IBX_OK ||
+	    ibx_totp_uri(key, sizeof(key), ISSUER, s->login, &uri) != IBX_OK ||
+	    ibx_totp_qr_svg(uri, &svg) != IBX_OK) {
 		hub_api_error(resp, 500, "enrolment: cannot make a key");
 		goto out;
 	}
@@ -451,9 +363,9 @@ out:
 
 /* Both factors passed: start the session and set its cookies. */
 static void
-start_session(hub_api_call *c, ibx_db *db, const hub_http_request *req,
+start_session(hub_api_call *c, ibx_db *db, const ibx_http_request *req,
 	      const struct signin *s, ibx_db_result *acc, int64_t step,
-	      hub_http_response *resp)
+	      ibx_http_response *resp)
 {
 	char sid[65], csrf[65], id[24], st[24], cookie[160];
 	uint8_t sid_hash[IBX_SHA256_LEN], csrf_hash[IBX_SHA256_LEN];
@@ -465,8 +377,8 @@ start_session(hub_api_call *c, ibx_db *db, const hub_http_request *req,
 
 	snprintf(id, sizeof(id), "%s", ibx_db_result_value(acc, 0, ACC_ID));
 	snprintf(st, sizeof(st), "%lld", (long long)step);
-	if (new_secret(sid, sid_hash) != IBX_OK ||
-	    new_secret(csrf, csrf_hash) != IBX_OK) {
+	if (ibx_signin_secret_new(sid, sid_hash) != IBX_OK ||
+	    ibx_signin_secret_new(csrf, csrf_hash) != IBX_OK) {
 		hub_api_error(resp, 500, "session: no randomness");
 		return;
 	}
@@ -522,7 +434,7 @@ out:
 /* POST /api/v1/session: sign in. */
 void
 hub_api_session_create(hub_api_call *c, const char *arg,
-		       const hub_http_request *req, hub_http_response *resp)
+		       const ibx_http_request *req, ibx_http_response *resp)
 {
 	struct signin s;
 	json_t *root = NULL;
@@ -616,7 +528,7 @@ hub_api_session_create(hub_api_call *c, const char *arg,
 		for (i = 0; i < klen; i++)
 			key[i] = (uint8_t)(hex_value(kx[2 + 2 * i]) << 4 |
 					   hex_value(kx[3 + 2 * i]));
-		rv = hub_totp_check(key, klen, s.totp, time(NULL), &step);
+		rv = ibx_totp_check(key, klen, s.totp, time(NULL), &step);
 		ibx_secret_wipe(key, sizeof(key));
 	}
 	if (rv != IBX_OK) {
@@ -644,7 +556,7 @@ out:
 /* DELETE /api/v1/session: sign out; the cookies are cleared. */
 void
 hub_api_session_delete(hub_api_call *c, const char *arg,
-		       const hub_http_request *req, hub_http_response *resp)
+		       const ibx_http_request *req, ibx_http_response *resp)
 {
 	uint8_t hash[IBX_SHA256_LEN];
 	const char *v;
@@ -655,7 +567,8 @@ hub_api_session_delete(hub_api_call *c, const char *arg,
 
 	(void)arg;
 	if (c->who.account_id == 0 || req->cookie == NULL ||
-	    (v = cookie_value(req->cookie, "ibx_session", &len)) == NULL ||
+	    (v = ibx_signin_cookie(req->cookie, "ibx_session", &len)) ==
+		NULL ||
 	    len != 64) {
 		hub_api_error(resp, 400,
 			      "session: signed in with a bearer token; there "

@@ -21,7 +21,7 @@ static const char SQL_ADD[] = "SELECT ibx_shortlist_add($1::bigint, $2)";
 static const char SQL_REMOVE[] = "SELECT ibx_shortlist_remove($1::bigint, $2)";
 
 static int
-person(hub_api_call *c, hub_http_response *resp)
+person(hub_api_call *c, ibx_http_response *resp)
 {
 	if (c->who.account_id > 0)
 		return (1);
@@ -34,7 +34,7 @@ person(hub_api_call *c, hub_http_response *resp)
 /* The shortlist as JSON: {"hospitals": [{organisation_code, name,
  * added_at, listed}], "total": n}. */
 static void
-answer_list(hub_api_call *c, ibx_db *db, hub_http_response *resp)
+answer_list(hub_api_call *c, ibx_db *db, ibx_http_response *resp)
 {
 	char id[24];
 	const char *v[1] = {id};
@@ -75,7 +75,7 @@ answer_list(hub_api_call *c, ibx_db *db, hub_http_response *resp)
 /* GET /api/v1/shortlist */
 void
 hub_api_shortlist_get(hub_api_call *c, const char *arg,
-		      const hub_http_request *req, hub_http_response *resp)
+		      const ibx_http_request *req, ibx_http_response *resp)
 {
 	(void)arg;
 	(void)req;
@@ -86,7 +86,7 @@ hub_api_shortlist_get(hub_api_call *c, const char *arg,
 /* PUT or DELETE /api/v1/shortlist/{code}: change, then the new list. */
 static void
 change(hub_api_call *c, const char *sql, const char *code,
-       hub_http_response *resp)
+       ibx_http_response *resp)
 {
 	char id[24];
 	const char *v[2] = {id, code};
@@ -123,7 +123,7 @@ out:
 
 void
 hub_api_shortlist_put(hub_api_call *c, const char *arg,
-		      const hub_http_request *req, hub_http_response *resp)
+		      const ibx_http_request *req, ibx_http_response *resp)
 {
 	(void)req;
 	change(c, SQL_ADD, arg, resp);
@@ -131,7 +131,7 @@ hub_api_shortlist_put(hub_api_call *c, const char *arg,
 
 void
 hub_api_shortlist_delete(hub_api_call *c, const char *arg,
-			 const hub_http_request *req, hub_http_response *resp)
+			 const ibx_http_request *req, ibx_http_response *resp)
 {
 	(void)req;
 	change(c, SQL_REMOVE, arg, resp);

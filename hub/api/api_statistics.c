@@ -166,10 +166,10 @@ table_csv(const hub_stat_query *q, const hub_stat_table *t,
 }
 
 int
-hub_api_stat_query_parse(const hub_api_call *c, const hub_http_request *req,
+hub_api_stat_query_parse(const hub_api_call *c, const ibx_http_request *req,
 			 hub_stat_query *q, char *err, size_t n)
 {
-	hub_stat_arg args[HUB_HTTP_MAX_ARGS];
+	hub_stat_arg args[IBX_HTTP_MAX_ARGS];
 	hub_stat_viewer who;
 	size_t i, na;
 	int rv;
@@ -181,7 +181,7 @@ hub_api_stat_query_parse(const hub_api_call *c, const hub_http_request *req,
 		       : HUB_STAT_VIEWER_HOSPITAL;
 	who.org_code = c->who.org_code;
 	/* limit and offset page the answer; the table does not see them. */
-	for (i = 0, na = 0; i < req->nargs && i < HUB_HTTP_MAX_ARGS; i++) {
+	for (i = 0, na = 0; i < req->nargs && i < IBX_HTTP_MAX_ARGS; i++) {
 		if (hub_api_page_param(req->args[i].key))
 			continue;
 		args[na].key = req->args[i].key;
@@ -189,7 +189,7 @@ hub_api_stat_query_parse(const hub_api_call *c, const hub_http_request *req,
 	}
 	if ((rv = hub_stat_query_parse(&who, args, na, q, err, n)) != 0)
 		return (rv);
-	if (hub_http_arg_get(req, "format") == NULL)
+	if (ibx_http_arg_get(req, "format") == NULL)
 		q->csv =
 		    req->accept != NULL && strstr(req->accept, "text/csv");
 	return (0);
@@ -197,7 +197,7 @@ hub_api_stat_query_parse(const hub_api_call *c, const hub_http_request *req,
 
 void
 hub_api_statistics(hub_api_call *c, const char *arg,
-		   const hub_http_request *req, hub_http_response *resp)
+		   const ibx_http_request *req, ibx_http_response *resp)
 {
 	hub_stat_query q;
 	hub_stat_table t;
@@ -282,10 +282,10 @@ static const char *const completeness_statuses[] = {
 
 void
 hub_api_completeness(hub_api_call *c, const char *arg,
-		     const hub_http_request *req, hub_http_response *resp)
+		     const ibx_http_request *req, ibx_http_response *resp)
 {
-	const char *period = hub_http_arg_get(req, "period");
-	const char *status = hub_http_arg_get(req, "status");
+	const char *period = ibx_http_arg_get(req, "period");
+	const char *status = ibx_http_arg_get(req, "status");
 	char first[11], lim[24], off[24];
 	const char *v[4] = {first, NULL, lim, off};
 	ibx_db_result *res = NULL;
@@ -338,7 +338,7 @@ hub_api_completeness(hub_api_call *c, const char *arg,
 /* A copy of req's arguments without from and to, plus by=period and
  * period=year: the yearly series behind a growth question. */
 static void
-growth_request(const hub_http_request *req, hub_http_request *yr)
+growth_request(const ibx_http_request *req, ibx_http_request *yr)
 {
 	size_t i;
 
@@ -346,12 +346,12 @@ growth_request(const hub_http_request *req, hub_http_request *yr)
 	yr->method = req->method;
 	yr->path = req->path;
 	yr->accept = NULL;
-	for (i = 0; i < req->nargs && yr->nargs < HUB_HTTP_MAX_ARGS - 2; i++)
+	for (i = 0; i < req->nargs && yr->nargs < IBX_HTTP_MAX_ARGS - 2; i++)
 		if (strcmp(req->args[i].key, "from") != 0 &&
 		    strcmp(req->args[i].key, "to") != 0)
 			yr->args[yr->nargs++] = req->args[i];
-	yr->args[yr->nargs++] = (hub_http_arg){"by", "period"};
-	yr->args[yr->nargs++] = (hub_http_arg){"period", "year"};
+	yr->args[yr->nargs++] = (ibx_http_arg){"by", "period"};
+	yr->args[yr->nargs++] = (ibx_http_arg){"period", "year"};
 }
 
 static int
@@ -367,9 +367,9 @@ parse_year(const char *v, long *out)
 
 void
 hub_api_statistics_growth(hub_api_call *c, const char *arg,
-			  const hub_http_request *req, hub_http_response *resp)
+			  const ibx_http_request *req, ibx_http_response *resp)
 {
-	hub_http_request yr;
+	ibx_http_request yr;
 	hub_stat_query q;
 	hub_stat_table t;
 	json_t *o, *years;
@@ -381,23 +381,23 @@ hub_api_statistics_growth(hub_api_call *c, const char *arg,
 	const hub_stat_cell *first = NULL, *last = NULL, *prev = NULL;
 
 	(void)arg;
-	if (parse_year(hub_http_arg_get(req, "from"), &from) != 0 ||
-	    parse_year(hub_http_arg_get(req, "to"), &to) != 0 || from >= to) {
+	if (parse_year(ibx_http_arg_get(req, "from"), &from) != 0 ||
+	    parse_year(ibx_http_arg_get(req, "to"), &to) != 0 || from >= to) {
 		hub_api_error(
 		    resp, 400,
 		    "parameters \"from\" and \"to\": years YYYY, from "
 		    "before to");
 		return;
 	}
-	if (hub_http_arg_get(req, "limit") != NULL ||
-	    hub_http_arg_get(req, "offset") != NULL) {
+	if (ibx_http_arg_get(req, "limit") != NULL ||
+	    ibx_http_arg_get(req, "offset") != NULL) {
 		hub_api_error(resp, 400,
 			      "parameters \"limit\" and \"offset\": growth "
 			      "is one row a year, not paged");
 		return;
 	}
-	if (hub_http_arg_get(req, "by") != NULL ||
-	    hub_http_arg_get(req, "period") != NULL) {
+	if (ibx_http_arg_get(req, "by") != NULL ||
+	    ibx_http_arg_get(req, "period") != NULL) {
 		hub_api_error(
 		    resp, 400,
 		    "parameters \"by\" and \"period\": growth is by year");

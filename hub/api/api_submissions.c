@@ -50,10 +50,10 @@ static const char SQL_SUBMISSIONS[] =
 
 void
 hub_api_submissions(hub_api_call *c, const char *arg,
-		    const hub_http_request *req, hub_http_response *resp)
+		    const ibx_http_request *req, ibx_http_response *resp)
 {
-	const char *hospital = hub_http_arg_get(req, "hospital");
-	const char *period = hub_http_arg_get(req, "period");
+	const char *hospital = ibx_http_arg_get(req, "hospital");
+	const char *period = ibx_http_arg_get(req, "period");
 	char first[11], lim[24], off[24];
 	const char *v[5];
 	hub_api_page pg;

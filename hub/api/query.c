@@ -60,7 +60,7 @@ hub_query_long(const char *name, const char *s, long min, long max, long *out,
 }
 
 static ibx_err
-parse_one(hub_http_request const *req, size_t i, hub_hospital_query *q,
+parse_one(ibx_http_request const *req, size_t i, hub_hospital_query *q,
 	  char *err, size_t errlen)
 {
 	const char *key = req->args[i].key, *val = req->args[i].value;
@@ -245,7 +245,7 @@ parse_one(hub_http_request const *req, size_t i, hub_hospital_query *q,
 }
 
 ibx_err
-hub_hospital_query_parse(const hub_http_request *req, hub_hospital_query *q,
+hub_hospital_query_parse(const ibx_http_request *req, hub_hospital_query *q,
 			 char *err, size_t errlen)
 {
 	const char *f;
@@ -257,7 +257,7 @@ hub_hospital_query_parse(const hub_http_request *req, hub_hospital_query *q,
 	q->max_price_jpy = -1;
 	/* format first: it sets the bound of limit.  Without format, an
 	 * Accept header that names text/csv asks for CSV. */
-	f = hub_http_arg_get(req, "format");
+	f = ibx_http_arg_get(req, "format");
 	q->csv = f != NULL ? strcmp(f, "csv") == 0
 			   : req->accept != NULL &&
 				 strstr(req->accept, "text/csv") != NULL;

@@ -65,7 +65,7 @@ typedef struct hub_hospital_query {
  * code (three capitals; near_iata set, has_near 1, the point unset) or
  * LAT,LON in Japan; within_km and sort=distance need near; limit may reach
  * HUB_QUERY_CSV_LIMIT_MAX only with format=csv. */
-ibx_err hub_hospital_query_parse(const hub_http_request *req,
+ibx_err hub_hospital_query_parse(const ibx_http_request *req,
 				 hub_hospital_query *q, char *err,
 				 size_t errlen);
 

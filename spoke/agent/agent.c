@@ -25,6 +25,7 @@
 #define WAIT_STEP_MS 200
 
 static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t poked; /* spoke_agent_poke: look now */
 
 static void
 on_signal(int sig)
@@ -45,6 +46,12 @@ struct agent {
 	struct stat crl_seen; /* the CRL file when last loaded */
 	spoke_drain_opts drain;
 };
+
+void
+spoke_agent_poke(void)
+{
+	poked = 1;
+}
 
 long
 spoke_agent_backoff(long *step, unsigned *seed)
@@ -75,7 +82,7 @@ wait_until(int64_t deadline)
 	struct timespec ts;
 	int64_t left;
 
-	while (!stopping && (left = deadline - mono_ms()) > 0) {
+	while (!stopping && !poked && (left = deadline - mono_ms()) > 0) {
 		if (left > WAIT_STEP_MS)
 			left = WAIT_STEP_MS;
 		ts.tv_sec = 0;
@@ -249,6 +256,10 @@ run_loop(struct agent *a)
 	next_scan = next_drain = mono_ms();
 	while (!stopping) {
 		now = mono_ms();
+		if (poked) {
+			poked = 0;
+			next_scan = now;
+		}
 		reload_crl(a);
 		if (now >= next_scan) {
 			if (spoke_agent_scan(&o->src, &a->id, a->ob, a->w,

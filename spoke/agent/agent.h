@@ -46,6 +46,11 @@ typedef struct spoke_agent_opts {
  * the outbox: each reported on stderr). */
 int spoke_agent_run(const spoke_agent_opts *o);
 
+/* spoke_agent_poke: ask a running agent to look at its sources and drain
+ * now rather than at the next --interval (the spoke's page after it wrote
+ * the listing or an export).  Async-signal-safe; any thread. */
+void spoke_agent_poke(void);
+
 /* spoke_agent_backoff: the wait before the next drain when the last one
  * got no answer, in milliseconds, and the next step: "equal jitter"
  * (half of *step plus a random part of the other half; Brooker,

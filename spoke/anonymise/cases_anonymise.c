@@ -34,6 +34,8 @@ struct run {
 	size_t nnames;
 	spoke_cases_header header;
 	spoke_case_parser parse[SPOKE_HEADER_FIELDS_MAX]; /* by field */
+	bool mapped[SPOKE_HEADER_FIELDS_MAX]; /* the field's column has value
+						 lines in the map */
 	/* The bad rows the report lists, until their lines are known. */
 	uint64_t bad_record[SPOKE_MSGS_MAX];
 	char *bad_text[SPOKE_MSGS_MAX];
@@ -68,8 +70,19 @@ on_field(void *s, size_t len, void *arg)
 	if (len == 0)
 		return;
 	r->nonempty = true;
-	if (col < r->header.nfields && (parse = r->parse[col]) != NULL)
+	if (col < r->header.nfields && (parse = r->parse[col]) != NULL) {
+		const char *ours;
+		size_t olen;
+
+		if (r->mapped[col] &&
+		    (ours = spoke_cases_map_value(
+			 r->o->map, (spoke_case_col)r->header.col[col], s, len,
+			 &olen)) != NULL) {
+			s = (void *)ours;
+			len = olen;
+		}
 		parse(&r->row, s, len);
+	}
 }
 
 static void
@@ -99,11 +112,14 @@ end_header(struct run *r)
 		fail(r, IBX_EINVAL);
 		return;
 	}
-	for (i = 0; i < r->header.nfields; i++)
+	for (i = 0; i < r->header.nfields; i++) {
 		r->parse[i] = r->header.col[i] >= 0
 				  ? spoke_case_row_parser(
 					(spoke_case_col)r->header.col[i])
 				  : NULL;
+		r->mapped[i] = r->header.col[i] >= 0 && r->o->map != NULL &&
+			       r->o->map->has_values[r->header.col[i]];
+	}
 }
 
 /* Keep a bad row for the report (the first SPOKE_MSGS_MAX). */

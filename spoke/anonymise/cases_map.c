@@ -23,6 +23,11 @@ spoke_cases_map_fini(spoke_cases_map *m)
 		return;
 	for (c = 0; c < SPOKE_COL_COUNT; c++)
 		free(m->header[c]);
+	for (size_t i = 0; i < m->nvalues; i++) {
+		free(m->values[i].theirs);
+		free(m->values[i].ours);
+	}
+	free(m->values);
 	spoke_cases_map_init(m);
 }
 
@@ -44,6 +49,125 @@ trim(const char **s, size_t *n)
 		(*n)--;
 }
 
+/* Check and store one "column:their value=our value" line: name (nlen
+ * bytes) is the part before the first ':', rest (rlen bytes) after it. */
+static void
+value_line(spoke_cases_map *m, const char *name, size_t nlen, const char *rest,
+	   size_t rlen, unsigned no, spoke_msgs *problems, bool *nomem)
+{
+	const char *eq = NULL, *theirs, *ours;
+	char key[64];
+	size_t tlen, olen, i;
+	spoke_map_value *grown, *v;
+	spoke_case_col c;
+
+	for (i = rlen; i > 0; i--)
+		if (rest[i - 1] == '=') {
+			eq = rest + i - 1;
+			break;
+		}
+	trim(&name, &nlen);
+	snprintf(key, sizeof(key), "%.*s", (int)(nlen < 63 ? nlen : 63), name);
+	if (nlen >= sizeof(key) ||
+	    (c = spoke_case_col_by_name(key)) == SPOKE_COL_COUNT) {
+		char q[48];
+
+		ibx_text_quote_short(q, sizeof(q), key);
+		spoke_msgs_add(problems,
+			       "%s line %u: unknown column %s (the columns "
+			       "are listed in docs/case-records.md)",
+			       m->source, no, q);
+		return;
+	}
+	if (eq == NULL) {
+		spoke_msgs_add(problems,
+			       "%s line %u: expected "
+			       "our_column:their value=our value",
+			       m->source, no);
+		return;
+	}
+	theirs = rest;
+	tlen = (size_t)(eq - rest);
+	ours = eq + 1;
+	olen = rlen - tlen - 1;
+	trim(&theirs, &tlen);
+	trim(&ours, &olen);
+	if (tlen == 0 || olen == 0) {
+		spoke_msgs_add(problems,
+			       "%s line %u: column \"%s\": empty value",
+			       m->source, no, spoke_case_col_name(c));
+		return;
+	}
+	for (i = 0; i < m->nvalues; i++)
+		if (m->values[i].col == c && m->values[i].theirs_len == tlen &&
+		    memcmp(m->values[i].theirs, theirs, tlen) == 0) {
+			spoke_msgs_add(problems,
+				       "%s line %u: column \"%s\": that "
+				       "value is already mapped on line %u",
+				       m->source, no, spoke_case_col_name(c),
+				       m->values[i].line);
+			return;
+		}
+	if (m->nvalues == SPOKE_MAP_VALUES_MAX) {
+		spoke_msgs_add(problems,
+			       "%s line %u: more than %d value lines",
+			       m->source, no, SPOKE_MAP_VALUES_MAX);
+		return;
+	}
+	if ((grown = realloc(m->values,
+			     (m->nvalues + 1) * sizeof(*m->values))) == NULL) {
+		*nomem = true;
+		return;
+	}
+	m->values = grown;
+	v = &m->values[m->nvalues];
+	memset(v, 0, sizeof(*v));
+	if ((v->theirs = strndup(theirs, tlen)) == NULL ||
+	    (v->ours = strndup(ours, olen)) == NULL) {
+		free(v->theirs);
+		*nomem = true;
+		return;
+	}
+	if (!ibx_text_utf8_valid(v->theirs) || !ibx_text_utf8_valid(v->ours)) {
+		spoke_msgs_add(problems,
+			       "%s line %u: column \"%s\": a value is not "
+			       "UTF-8 text",
+			       m->source, no, spoke_case_col_name(c));
+		free(v->theirs);
+		free(v->ours);
+		return;
+	}
+	v->col = c;
+	v->theirs_len = tlen;
+	v->ours_len = olen;
+	v->line = no;
+	m->nvalues++;
+	m->has_values[c] = true;
+}
+
+const char *
+spoke_cases_map_value(const spoke_cases_map *m, spoke_case_col c,
+		      const char *s, size_t len, size_t *out_len)
+{
+	size_t i;
+
+	if (m == NULL || !m->has_values[c])
+		return (NULL);
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	for (i = 0; i < m->nvalues; i++)
+		if (m->values[i].col == c && m->values[i].theirs_len == len &&
+		    memcmp(m->values[i].theirs, s, len) == 0) {
+			*out_len = m->values[i].ours_len;
+			return (m->values[i].ours);
+		}
+	return (NULL);
+}
+
 /* Check and store one "column=header" line (len bytes, no newline). */
 static void
 map_line(spoke_cases_map *m, const char *line, size_t len, unsigned no,
@@ -61,6 +185,12 @@ map_line(spoke_cases_map *m, const char *line, size_t len, unsigned no,
 	if (len > SPOKE_MAP_LINE_MAX) {
 		spoke_msgs_add(problems, "%s line %u: longer than %d bytes",
 			       m->source, no, SPOKE_MAP_LINE_MAX);
+		return;
+	}
+	if ((eq = memchr(line, ':', len)) != NULL &&
+	    memchr(line, '=', (size_t)(eq - line)) == NULL) {
+		value_line(m, line, (size_t)(eq - line), eq + 1,
+			   len - (size_t)(eq - line) - 1, no, problems, nomem);
 		return;
 	}
 	if ((eq = memchr(line, '=', len)) == NULL) {

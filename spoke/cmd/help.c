@@ -154,6 +154,54 @@ static const struct spoke_help {
      "  --outbox DIR  the agent's outbox (default "
      "/var/lib/inbound-spoke/outbox)\n"
      "\nExit status: 0 printed, 1 the outbox cannot be read, 2 usage.\n"},
+    {"serve",
+     "usage: inbound-spoke serve --http ADDR:PORT [--allow-remote] "
+     "[--state DIR]\n"
+     "                     [--session-idle S] [--session-max S] "
+     "[--signin-lock S]\n"
+     "                     [--page DIR] [--web DIR] [run's options]\n",
+     "The agent (as inbound-spoke run) and the hospital's own page "
+     "(docs/spoke-page.md):\nsign in with a password and a TOTP code, "
+     "edit and publish the listing, check\nand send the monthly report, "
+     "see what the hub acknowledged or refused.\n\n"
+     "  --http ADDR:PORT     where the page listens (127.0.0.1:8081)\n"
+     "  --allow-remote       allow an address other than loopback "
+     "(behind TLS only)\n"
+     "  --state DIR          accounts.json and the page's files; the "
+     "defaults of\n"
+     "                       --outbox (DIR/outbox), --listing "
+     "(DIR/listing.json),\n"
+     "                       --cases-dir (DIR/cases) and --map "
+     "(DIR/cases-map.txt)\n"
+     "                       (default /var/lib/inbound-spoke)\n"
+     "  --session-idle S     a session ends after S seconds unused "
+     "(default 1800)\n"
+     "  --session-max S      and S seconds after sign-in (default "
+     "43200)\n"
+     "  --signin-lock S      the first lock after 5 failed sign-ins "
+     "(default 60)\n"
+     "  --page DIR, --web DIR  the page's files and the code lists "
+     "(default: the\n"
+     "                       installed share/inbound-exchange/spoke-web "
+     "and web)\n"
+     "\nEvery option of inbound-spoke run is taken too.\n"
+     "\nExit status: 0 stopped by SIGTERM, 1 could not start, 2 "
+     "usage.\n"},
+    {"user",
+     "usage: inbound-spoke user create|reset --login L [--state DIR] "
+     "[--password-file F]\n"
+     "       inbound-spoke user disable --login L [--state DIR]\n"
+     "       inbound-spoke user list [--state DIR]\n",
+     "The accounts of the page, in DIR/accounts.json (mode 0600).  create "
+     "and reset\nread the password from the first line of standard input "
+     "or of --password-file\n(a file only its owner may read), never "
+     "from the command line, and print the\nnew TOTP secret once.\n\n"
+     "  --state DIR          the state folder (default "
+     "/var/lib/inbound-spoke)\n"
+     "  --login L            1 to 64 of A-Z a-z 0-9 . _ @ -\n"
+     "  --password-file F    read the password from F instead of "
+     "standard input\n"
+     "\nExit status: 0 done, 1 refused, 2 usage.\n"},
 };
 
 static const struct spoke_help *

@@ -9,9 +9,8 @@
 #include "agent_status.h"
 #include "outbox.h"
 
-/* Every option but the hubs' checks; 0 or -1 (reported). */
-static int
-parse_run(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
+int
+spoke_run_parse(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 {
 	static const struct option longopts[] = {
 	    {"outbox", required_argument, NULL, 'O'},
@@ -143,7 +142,7 @@ spoke_agent_cli_run(int argc, char **argv)
 	o.timeout_ms = 5000;
 	o.attempts = 1; /* the loop retries, with backoff */
 	o.interval_s = 30;
-	if (parse_run(argc, argv, &o, hubs) != 0)
+	if (spoke_run_parse(argc, argv, &o, hubs) != 0)
 		return (2);
 	return (spoke_agent_run(&o));
 }

@@ -8,6 +8,16 @@
 
 #include <stdio.h>
 
+#include "agent.h"
+
+/* spoke_run_parse: the options of run (argv[0] is the command's name)
+ * into o, the hub URLs into hubs (HUBS_MAX entries, which o->hubs points
+ * to), checked (--hub, --cert and --key given; tcp:// only with
+ * --insecure-tcp).  0, or -1 with the reason on stderr.  serve uses it
+ * for the agent it runs. */
+int spoke_run_parse(int argc, char **argv, spoke_agent_opts *o,
+		    const char **hubs);
+
 /* spoke_agent_cli_run: inbound-spoke run ARGS; the exit status (2 for a
  * usage error, else spoke_agent_run's). */
 int spoke_agent_cli_run(int argc, char **argv);

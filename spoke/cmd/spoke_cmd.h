@@ -62,4 +62,13 @@ int spoke_cmd_publish(int argc, char **argv);
  * no answer. */
 int spoke_cmd_stats(int argc, char **argv);
 
+/* spoke_cmd_serve: "inbound-spoke serve --http ADDR:PORT ..." (serve.c):
+ * the agent and the hospital's page until SIGTERM; the exit status: 0
+ * stopped, 1 could not start, 2 usage. */
+int spoke_cmd_serve(int argc, char **argv);
+
+/* spoke_cmd_user: "inbound-spoke user create|disable|reset|list ..."
+ * (serve.c): the page's accounts; 0 done, 1 refused, 2 usage. */
+int spoke_cmd_user(int argc, char **argv);
+
 #endif /* SPOKE_CMD_H */

@@ -1,10 +1,10 @@
 /*
  * libFuzzer target: the hospital search's query string.  The input is the
  * part of a URL after '?'; it is split and decoded here the way
- * libmicrohttpd 0.9.75 does before it hands the arguments to hub/api/http.c
+ * libmicrohttpd 0.9.75 does before it hands the arguments to proto/http/http.c
  * (MHD_parse_arguments_: split at '&', then at the first '=', '+' to space,
  * then %XX, an invalid escape kept as it is), collected as collect_arg does
- * (a value given without '=' is "", more than HUB_HTTP_MAX_ARGS arguments
+ * (a value given without '=' is "", more than IBX_HTTP_MAX_ARGS arguments
  * is answered 400 before any parsing), and given to
  * hub_hospital_query_parse (hub/api/query.c).
  *
@@ -68,14 +68,14 @@ unescape(char *s)
 }
 
 /* Split s (modified) into req's arguments.  False when there are more than
- * HUB_HTTP_MAX_ARGS (the server answers 400 itself). */
+ * IBX_HTTP_MAX_ARGS (the server answers 400 itself). */
 static bool
-split_query(char *s, hub_http_request *req)
+split_query(char *s, ibx_http_request *req)
 {
 	char *amp, *eq;
 
 	while (*s != '\0') {
-		if (req->nargs == HUB_HTTP_MAX_ARGS)
+		if (req->nargs == IBX_HTTP_MAX_ARGS)
 			return (false);
 		if ((amp = strchr(s, '&')) != NULL)
 			*amp = '\0';
@@ -98,7 +98,7 @@ split_query(char *s, hub_http_request *req)
 
 /* A filter is NULL or one of the request's own values. */
 static bool
-from_request(const hub_http_request *req, const char *filter)
+from_request(const ibx_http_request *req, const char *filter)
 {
 	size_t i;
 
@@ -122,7 +122,7 @@ printable_ascii(const char *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	hub_http_request req;
+	ibx_http_request req;
 	hub_hospital_query q;
 	char *text, err[256];
 	ibx_err rv;

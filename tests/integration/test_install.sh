@@ -19,7 +19,7 @@ for f in bin/inbound-hub bin/inbound-spoke bin/inboundctl \
 	share/inbound-exchange/sql/migrations/001_listings.sql \
 	share/inbound-exchange/sql/functions/ibx_store_hospital_listing.sql \
 	share/inbound-exchange/web/index.html share/inbound-exchange/web/openapi.json \
-	share/inbound-exchange/web/ui/app.js \
+	share/inbound-exchange/web/ui/app.js share/inbound-exchange/spoke-web/app.js \
 	lib/systemd/system/inbound-hub.service lib/systemd/system/inbound-hub-migrate.service \
 	lib/systemd/system/inbound-spoke.service; do
 	[ -e "$PREFIX/$f" ] || fail "not installed: $f"

@@ -228,6 +228,60 @@ test_age_band_edges(void **state)
 	done(&r);
 }
 
+/* A column-value map reads the hospital system's words (男, 中国, 治療)
+ * as ours; without it the same file is refused with line and column. */
+static void
+test_value_map(void **state)
+{
+	static const char text[] =
+	    "患者ID,国籍,age,性別,目的,icd10,first_visit,outpatient_visits,"
+	    "inpatient_days,charge_jpy,referral_channel,"
+	    "remote_second_opinion_first\n"
+	    "A,中国,40,男,治療,C16.9,2024-03-15,1,0,1000,direct,no\n"
+	    "B,CN,41,女,治療,C16.9,2024-03-16,1,0,1000,direct,no\n";
+	static const char map_text[] = "patient_ref=患者ID\n"
+				       "nationality=国籍\n"
+				       "sex=性別\n"
+				       "purpose=目的\n"
+				       "sex:男=male\n"
+				       "sex:女=female\n"
+				       "nationality:中国=CN\n"
+				       "purpose:治療=treatment\n";
+	spoke_cases_map map;
+	spoke_msgs p;
+	struct run r;
+
+	(void)state;
+	spoke_cases_map_init(&map);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(spoke_cases_map_parse(map_text, strlen(map_text),
+					       "map.txt", &map, &p),
+			 IBX_OK);
+	run_opts(&r, text, strlen(text), "2024-03", false, &map);
+	assert_int_equal(r.rv, IBX_OK);
+	assert_int_equal(r.rep.bad_rows, 0);
+	assert_int_equal(
+	    cell(r.s, "CN|treatment|2|40-49|male|direct||no|unknown")
+		->patients,
+	    1);
+	assert_int_equal(
+	    cell(r.s, "CN|treatment|2|40-49|female|direct||no|unknown")
+		->patients,
+	    1);
+	done(&r);
+	spoke_cases_map_fini(&map);
+
+	/* Headers mapped, values not: every word refused where it is. */
+	assert_int_equal(
+	    spoke_cases_map_parse(map_text, 66, "map.txt", &map, &p), IBX_OK);
+	run_opts(&r, text, strlen(text), "2024-03", false, &map);
+	assert_int_equal(r.rep.bad_rows, 2);
+	assert_non_null(strstr(r.rep.bad.items[0], "line 2: "));
+	assert_non_null(strstr(r.rep.bad.items[0], "column \"sex\""));
+	done(&r);
+	spoke_cases_map_fini(&map);
+}
+
 static void
 test_age_column(void **state)
 {
@@ -626,6 +680,7 @@ main(void)
 	    cmocka_unit_test(test_month_boundaries),
 	    cmocka_unit_test(test_age_band_edges),
 	    cmocka_unit_test(test_age_column),
+	    cmocka_unit_test(test_value_map),
 	    cmocka_unit_test(test_generalisation),
 	    cmocka_unit_test(test_cells_sorted),
 	    cmocka_unit_test(test_refused_rows),

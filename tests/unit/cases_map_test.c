@@ -109,6 +109,67 @@ test_map_refused(void **state)
 	spoke_cases_map_fini(&m);
 }
 
+/* Value lines: their words read as ours, refused lines named. */
+static void
+test_map_values(void **state)
+{
+	spoke_cases_map m;
+	spoke_msgs p;
+	const char *v;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(parse("sex=性別\n"
+			       "sex:男=male\n"
+			       " sex : 女 = female\n"
+			       "nationality:中国=CN\n"
+			       "purpose:治療=treatment\n"
+			       "purpose:a=b=other\n",
+			       &m, &p),
+			 IBX_OK);
+	assert_int_equal(m.nvalues, 5);
+	assert_string_equal(m.header[SPOKE_COL_SEX], "性別");
+	v = spoke_cases_map_value(&m, SPOKE_COL_SEX, "女", strlen("女"), &n);
+	assert_non_null(v);
+	assert_int_equal(n, 6);
+	assert_memory_equal(v, "female", 6);
+	v = spoke_cases_map_value(&m, SPOKE_COL_NATIONALITY, " 中国 ",
+				  strlen(" 中国 "), &n);
+	assert_non_null(v);
+	assert_memory_equal(v, "CN", 2);
+	/* The last '=' ends their value: ours never holds one. */
+	v = spoke_cases_map_value(&m, SPOKE_COL_PURPOSE, "a=b", 3, &n);
+	assert_non_null(v);
+	assert_memory_equal(v, "other", 5);
+	/* Not named: read as written; another column: not mapped. */
+	assert_null(spoke_cases_map_value(&m, SPOKE_COL_SEX, "M", 1, &n));
+	assert_null(spoke_cases_map_value(&m, SPOKE_COL_PURPOSE, "男",
+					  strlen("男"), &n));
+	spoke_cases_map_fini(&m);
+
+	assert_int_equal(parse("sex:男=male\n"
+			       "sex:男=female\n"
+			       "gender:男=male\n"
+			       "sex:女\n"
+			       "sex: =female\n",
+			       &m, &p),
+			 IBX_EINVAL);
+	assert_int_equal(p.n, 4);
+	assert_string_equal(p.items[0],
+			    "map.txt line 2: column \"sex\": that value is "
+			    "already mapped on line 1");
+	assert_string_equal(p.items[1],
+			    "map.txt line 3: unknown column \"gender\" (the "
+			    "columns are listed in docs/case-records.md)");
+	assert_string_equal(p.items[2], "map.txt line 4: expected "
+					"our_column:their value=our value");
+	assert_string_equal(p.items[3],
+			    "map.txt line 5: column \"sex\": empty value");
+	assert_int_equal(m.nvalues, 0);
+	spoke_msgs_fini(&p);
+	spoke_cases_map_fini(&m);
+}
+
 static void
 test_map_load(void **state)
 {
@@ -242,6 +303,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_map_ok),
 	    cmocka_unit_test(test_map_refused),
+	    cmocka_unit_test(test_map_values),
 	    cmocka_unit_test(test_map_load),
 	    cmocka_unit_test(test_header_own_names),
 	    cmocka_unit_test(test_header_mapped),

@@ -31,6 +31,8 @@
 #include "statistics.h"
 #include "transport.h"
 #include "wire.h"
+#include "web.h"
+#include "accounts.h"
 
 static void
 test_proto(void **state)
@@ -65,7 +67,7 @@ test_hub(void **state)
 	ibx_db_close(NULL);
 	ibx_db_result_free(NULL);
 	hub_dbpool_close(NULL);
-	hub_http_stop(NULL);
+	ibx_http_stop(NULL);
 }
 
 static void
@@ -73,6 +75,8 @@ test_spoke(void **state)
 {
 	(void)state;
 	spoke_agent_watch_free(NULL);
+	spoke_web_stop(NULL);
+	spoke_accounts_free(NULL);
 	spoke_cases_agg_free(NULL);
 	spoke_cases_map_fini(NULL);
 	spoke_msgs_fini(NULL);

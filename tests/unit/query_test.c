@@ -21,11 +21,11 @@
 
 /* A GET /api/v1/hospitals with n (key, value) pairs from kv. */
 static void
-request(hub_http_request *req, const char *const *kv, size_t n)
+request(ibx_http_request *req, const char *const *kv, size_t n)
 {
 	size_t i;
 
-	assert_true(n <= HUB_HTTP_MAX_ARGS);
+	assert_true(n <= IBX_HTTP_MAX_ARGS);
 	memset(req, 0, sizeof(*req));
 	req->method = "GET";
 	req->path = "/api/v1/hospitals";
@@ -42,7 +42,7 @@ parse_one_arg(const char *key, const char *value, hub_hospital_query *q,
 	      char *err, size_t errlen)
 {
 	const char *kv[2] = {key, value};
-	hub_http_request req;
+	ibx_http_request req;
 
 	request(&req, kv, 1);
 	err[0] = '\0';
@@ -72,7 +72,7 @@ expect_refused(const char *key, const char *value, const char *message)
 static void
 test_no_arguments(void **state)
 {
-	hub_http_request req;
+	ibx_http_request req;
 	hub_hospital_query q;
 	char err[256];
 
@@ -116,7 +116,7 @@ test_all_parameters(void **state)
 					 "20",
 					 "offset",
 					 "40"};
-	hub_http_request req;
+	ibx_http_request req;
 	hub_hospital_query q;
 	char err[256];
 
@@ -361,7 +361,7 @@ test_unknown_among_known(void **state)
 {
 	static const char *const kv[] = {"language", "ja",    "prefecutre",
 					 "39",	     "limit", "10"};
-	hub_http_request req;
+	ibx_http_request req;
 	hub_hospital_query q;
 	char err[256];
 
@@ -380,7 +380,7 @@ test_repeated_parameter(void **state)
 	static const char *const differ[] = {"limit", "10",    "treatment",
 					     "bnct",  "limit", "20"};
 	static const char *const invalid[] = {"q", "", "q", "x"};
-	hub_http_request req;
+	ibx_http_request req;
 	hub_hospital_query q;
 	char err[256];
 
@@ -425,7 +425,7 @@ test_near_within(void **state)
 	static const char *const airport[] = {"near", "NRT", "within_km",
 					      "50"};
 	static const char *const point[] = {"near", "34.4273,135.2440"};
-	hub_http_request req;
+	ibx_http_request req;
 	hub_hospital_query q;
 	char err[256];
 
@@ -466,7 +466,7 @@ static void
 test_sort_price_format(void **state)
 {
 	static const char *const csv[] = {"limit", "5000", "format", "csv"};
-	hub_http_request req;
+	ibx_http_request req;
 	hub_hospital_query q;
 	char err[256];
 

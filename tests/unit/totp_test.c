@@ -1,5 +1,5 @@
 /*
- * The second factor and passwords (issue 17): hub/api/totp.c against the
+ * The second factor and passwords (issue 17): proto/signin/totp.c against the
  * test vectors of RFC 6238 appendix B (SHA-1, the ASCII key
  * "12345678901234567890", 8-digit codes of which the last 6 are the
  * 6-digit code), its window of one step either side, base32 and the
@@ -40,7 +40,7 @@ test_rfc6238_vectors(void **state)
 		const char *code = VECTORS[i].code8 + 2;
 
 		assert_int_equal(
-		    hub_totp_check(KEY, 20, code, VECTORS[i].t, &step),
+		    ibx_totp_check(KEY, 20, code, VECTORS[i].t, &step),
 		    IBX_OK);
 		assert_int_equal(step, VECTORS[i].t / 30);
 	}
@@ -54,37 +54,37 @@ test_window_and_refusals(void **state)
 	(void)state;
 	/* 94287082 is the code of step 1 (t = 30..59): good one step
 	 * either side, not two. */
-	assert_int_equal(hub_totp_check(KEY, 20, "287082", 89, &step), IBX_OK);
+	assert_int_equal(ibx_totp_check(KEY, 20, "287082", 89, &step), IBX_OK);
 	assert_int_equal(step, 1);
-	assert_int_equal(hub_totp_check(KEY, 20, "287082", 5, &step), IBX_OK);
-	assert_int_equal(hub_totp_check(KEY, 20, "287082", 95, &step),
+	assert_int_equal(ibx_totp_check(KEY, 20, "287082", 5, &step), IBX_OK);
+	assert_int_equal(ibx_totp_check(KEY, 20, "287082", 95, &step),
 			 IBX_ECRYPTO);
-	assert_int_equal(hub_totp_check(KEY, 20, "287083", 59, &step),
+	assert_int_equal(ibx_totp_check(KEY, 20, "287083", 59, &step),
 			 IBX_ECRYPTO);
-	assert_int_equal(hub_totp_check(KEY, 20, "28708", 59, &step),
+	assert_int_equal(ibx_totp_check(KEY, 20, "28708", 59, &step),
 			 IBX_EINVAL);
-	assert_int_equal(hub_totp_check(KEY, 20, "28708a", 59, &step),
+	assert_int_equal(ibx_totp_check(KEY, 20, "28708a", 59, &step),
 			 IBX_EINVAL);
-	assert_int_equal(hub_totp_check(KEY, 20, NULL, 59, &step), IBX_EINVAL);
+	assert_int_equal(ibx_totp_check(KEY, 20, NULL, 59, &step), IBX_EINVAL);
 }
 
 static void
 test_base32_and_uri(void **state)
 {
-	char b32[HUB_TOTP_B32_MAX], *uri = NULL, *svg = NULL;
+	char b32[IBX_TOTP_B32_MAX], *uri = NULL, *svg = NULL;
 
 	(void)state;
-	assert_int_equal(hub_totp_base32(KEY, 20, b32, sizeof(b32)), IBX_OK);
+	assert_int_equal(ibx_totp_base32(KEY, 20, b32, sizeof(b32)), IBX_OK);
 	/* RFC 4648 base32 of "12345678901234567890". */
 	assert_string_equal(b32, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
-	assert_int_equal(hub_totp_base32(KEY, 20, b32, 10), IBX_ETOOBIG);
+	assert_int_equal(ibx_totp_base32(KEY, 20, b32, 10), IBX_ETOOBIG);
 	assert_int_equal(
-	    hub_totp_uri(KEY, 20, "Inbound Exchange", "a.b@c", &uri), IBX_OK);
+	    ibx_totp_uri(KEY, 20, "Inbound Exchange", "a.b@c", &uri), IBX_OK);
 	assert_string_equal(
 	    uri, "otpauth://totp/Inbound%20Exchange%3Aa.b%40c?secret="
 		 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Inbound%20Exchange"
 		 "&algorithm=SHA1&digits=6&period=30");
-	assert_int_equal(hub_totp_qr_svg(uri, &svg), IBX_OK);
+	assert_int_equal(ibx_totp_qr_svg(uri, &svg), IBX_OK);
 	assert_non_null(strstr(svg, "<svg xmlns"));
 	assert_non_null(strstr(svg, "h1v1h-1z"));
 	free(uri);

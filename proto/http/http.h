@@ -1,10 +1,11 @@
 /*
- * The hub's HTTP server: the only module that includes libmicrohttpd.  It
- * binds to one address (loopback unless told otherwise), turns each request
- * into a hub_http_request (method, path, decoded query arguments, the
- * headers the API reads) and sends back whatever the handler fills in.
- * A body is read only for POST, PUT and DELETE, up to HUB_HTTP_MAX_BODY
- * bytes (413 beyond); GET and HEAD with a body are refused (405).
+ * The HTTP server of the hub's API and of the spoke's page: the only module
+ * that includes libmicrohttpd.  It binds to one address (loopback unless
+ * told otherwise), turns each request into an ibx_http_request (method, path,
+ * decoded query arguments, the headers the API reads) and sends back whatever
+ * the handler fills in. A body is read only for POST, PUT and DELETE, up to
+ * IBX_HTTP_MAX_BODY bytes (or opts->max_body; 413 beyond); GET and HEAD with a
+ * body are refused (405).
  *
  * What the server cannot pass on faithfully it refuses, through the
  * handler so that the refusal is audited (issue 14, finding 5): a query
@@ -15,27 +16,27 @@
  * libmicrohttpd's own messages (one per aborted connection) are rate
  * limited to one line a minute with a count.
  */
-#ifndef HUB_HTTP_H
-#define HUB_HTTP_H
+#ifndef IBX_HTTP_H
+#define IBX_HTTP_H
 
 #include <stddef.h>
 
 #include "err.h"
 
-#define HUB_HTTP_MAX_ARGS 32
-#define HUB_HTTP_MAX_BODY 8192 /* bytes: a sign-in or a shortlist change */
+#define IBX_HTTP_MAX_ARGS 32
+#define IBX_HTTP_MAX_BODY 8192 /* bytes: a sign-in or a shortlist change */
 
-typedef struct hub_http_arg {
+typedef struct ibx_http_arg {
 	const char *key;
 	const char *value; /* "" when given without '=' */
-} hub_http_arg;
+} ibx_http_arg;
 
 /* One request; every string belongs to the server and lives until the
  * handler returns. */
-typedef struct hub_http_request {
+typedef struct ibx_http_request {
 	const char *method;
 	const char *path;
-	hub_http_arg args[HUB_HTTP_MAX_ARGS];
+	ibx_http_arg args[IBX_HTTP_MAX_ARGS];
 	size_t nargs;
 	const char *authorization; /* Authorization header or NULL */
 	const char *accept;	   /* Accept header or NULL */
@@ -58,23 +59,25 @@ typedef struct hub_http_request {
 	char client[112];
 	const char *body;
 	size_t body_len;
-} hub_http_request;
+} ibx_http_request;
 
 /* Server options; zero values take the defaults. */
-typedef struct hub_http_opts {
+typedef struct ibx_http_opts {
 	unsigned nthreads;	   /* threads (4) */
 	unsigned per_ip_limit;	   /* connections per client address (32) */
 	const char *trusted_proxy; /* a reverse proxy's address (nginx on
 				      loopback) whose X-Real-IP names the
 				      client; NULL: none trusted */
-} hub_http_opts;
+	size_t max_body; /* bytes of a body (IBX_HTTP_MAX_BODY): the spoke's
+			    page takes a month's case-record export */
+} ibx_http_opts;
 
 /* Default connections per client address: a browser opens about six. */
-#define HUB_HTTP_PER_IP_DEFAULT 32
+#define IBX_HTTP_PER_IP_DEFAULT 32
 
 /* What the handler answers: a status and a malloc'd body the server frees
  * (NULL for none), with its content type (a static string). */
-typedef struct hub_http_response {
+typedef struct ibx_http_response {
 	int status;
 	char *body;
 	size_t len;
@@ -86,25 +89,25 @@ typedef struct hub_http_response {
 	char *set_cookie[2];
 	const char *allow; /* Allow header of a 405, static, or NULL */
 	int retry_after;   /* Retry-After header in seconds, or 0 */
-} hub_http_response;
+} ibx_http_response;
 
-typedef void (*hub_http_handler)(void *arg, const hub_http_request *req,
-				 hub_http_response *resp);
+typedef void (*ibx_http_handler)(void *arg, const ibx_http_request *req,
+				 ibx_http_response *resp);
 
-typedef struct hub_http hub_http;
+typedef struct ibx_http ibx_http;
 
-/* hub_http_start: serve on addr (an IPv4 address, "127.0.0.1") and port
+/* ibx_http_start: serve on addr (an IPv4 address, "127.0.0.1") and port
  * with the options of opts; each request calls handler(arg, ...).
  * IBX_EINVAL for an address or trusted proxy that is not IPv4, IBX_EIO when
- * the address cannot be bound.  Stop with hub_http_stop. */
-ibx_err hub_http_start(const char *addr, int port, const hub_http_opts *opts,
-		       hub_http_handler handler, void *arg, hub_http **out);
+ * the address cannot be bound.  Stop with ibx_http_stop. */
+ibx_err ibx_http_start(const char *addr, int port, const ibx_http_opts *opts,
+		       ibx_http_handler handler, void *arg, ibx_http **out);
 
-/* hub_http_stop: stop accepting, finish requests in progress, free; NULL is
+/* ibx_http_stop: stop accepting, finish requests in progress, free; NULL is
  * fine. */
-void hub_http_stop(hub_http *h);
+void ibx_http_stop(ibx_http *h);
 
-/* hub_http_arg_get: the value of the first argument named key, or NULL. */
-const char *hub_http_arg_get(const hub_http_request *req, const char *key);
+/* ibx_http_arg_get: the value of the first argument named key, or NULL. */
+const char *ibx_http_arg_get(const ibx_http_request *req, const char *key);
 
-#endif /* HUB_HTTP_H */
+#endif /* IBX_HTTP_H */

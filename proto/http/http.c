@@ -20,14 +20,15 @@
  * (hub/web/index.html's meta tag) and frame-ancestors, which only a
  * header can carry (CSP Level 2, section 7.7.3): no page of the hub is
  * framed by another site (clickjacking). */
-#define HUB_HTTP_CSP                                                          \
+#define IBX_HTTP_CSP                                                          \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src "   \
 	"'self' data:; connect-src 'self'; object-src 'none'; base-uri "      \
 	"'none'; form-action 'self'; frame-ancestors 'none'"
 
-struct hub_http {
+struct ibx_http {
 	struct MHD_Daemon *daemon;
-	hub_http_handler handler;
+	size_t max_body;
+	ibx_http_handler handler;
 	void *arg;
 	struct in_addr proxy; /* trusted reverse proxy */
 	int have_proxy;
@@ -36,7 +37,7 @@ struct hub_http {
 /* One request's state, from its request line to its end: the raw URI's
  * length (the query string undecoded), whether the headers were seen, and
  * the body read so far (a POST, PUT or DELETE) and whether it grew past
- * HUB_HTTP_MAX_BODY. */
+ * IBX_HTTP_MAX_BODY. */
 struct req_state {
 	size_t uri_len;
 	int started;
@@ -121,7 +122,7 @@ header_bytes_hidden(struct MHD_Connection *conn, const char *method,
 }
 
 struct collect {
-	hub_http_request *req;
+	ibx_http_request *req;
 	int overflow;
 	const char *bad; /* why an argument cannot be passed on, or NULL */
 };
@@ -182,7 +183,7 @@ collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	struct collect *c = cls;
 
 	(void)kind;
-	if (c->req->nargs >= HUB_HTTP_MAX_ARGS) {
+	if (c->req->nargs >= IBX_HTTP_MAX_ARGS) {
 		c->overflow = 1;
 		return (MHD_NO);
 	}
@@ -197,7 +198,7 @@ collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 }
 
 static enum MHD_Result
-send_response(struct MHD_Connection *conn, hub_http_response *r)
+send_response(struct MHD_Connection *conn, ibx_http_response *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -239,7 +240,7 @@ send_response(struct MHD_Connection *conn, hub_http_response *r)
 	}
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	MHD_add_response_header(resp, "Content-Security-Policy", HUB_HTTP_CSP);
+	MHD_add_response_header(resp, "Content-Security-Policy", IBX_HTTP_CSP);
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	ret = MHD_queue_response(conn, (unsigned)r->status, resp);
@@ -248,7 +249,7 @@ send_response(struct MHD_Connection *conn, hub_http_response *r)
 }
 
 static void
-plain_error(hub_http_response *r, int status, const char *json)
+plain_error(ibx_http_response *r, int status, const char *json)
 {
 	r->status = status;
 	r->body = strdup(json);
@@ -260,7 +261,7 @@ plain_error(hub_http_response *r, int status, const char *json)
  * trusted reverse proxy, the X-Real-IP it set (when that is an address;
  * "via" the proxy is kept so a forged header is never taken alone). */
 static void
-client_address(struct hub_http *h, struct MHD_Connection *conn, char *out,
+client_address(struct ibx_http *h, struct MHD_Connection *conn, char *out,
 	       size_t n)
 {
 	const union MHD_ConnectionInfo *ci;
@@ -320,10 +321,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
 	   size_t *upload_size, void **state)
 {
-	struct hub_http *h = cls;
+	struct ibx_http *h = cls;
 	struct req_state *st = *state;
-	hub_http_request req;
-	hub_http_response resp;
+	ibx_http_request req;
+	ibx_http_response resp;
 	struct collect c;
 	const char *auth = NULL;
 	size_t auth_len = 0;
@@ -353,7 +354,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		/* More of a body: kept up to the limit, the rest dropped
 		 * (and a body where none is read was refused above). */
 		if (!takes_body(method) || st->too_big ||
-		    st->len + *upload_size > HUB_HTTP_MAX_BODY) {
+		    st->len + *upload_size > h->max_body) {
 			st->too_big = takes_body(method);
 		} else if ((grown = realloc(st->body, st->len + *upload_size +
 							  1)) == NULL) {
@@ -367,8 +368,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_size = 0;
 		return (MHD_YES);
 	} else if (st->too_big) {
-		plain_error(&resp, 413,
-			    "{\"error\":\"body: larger than 8192 bytes\"}");
+		char msg[80];
+
+		snprintf(msg, sizeof(msg),
+			 "{\"error\":\"body: larger than %zu bytes\"}",
+			 h->max_body);
+		plain_error(&resp, 413, msg);
 		return (send_response(conn, &resp));
 	}
 	req.method = method;
@@ -423,14 +428,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 }
 
 ibx_err
-hub_http_start(const char *addr, int port, const hub_http_opts *opts,
-	       hub_http_handler handler, void *arg, hub_http **out)
+ibx_http_start(const char *addr, int port, const ibx_http_opts *opts,
+	       ibx_http_handler handler, void *arg, ibx_http **out)
 {
 	struct sockaddr_in sa;
-	hub_http *h;
+	ibx_http *h;
 	unsigned nthreads = opts->nthreads != 0 ? opts->nthreads : 4;
 	unsigned per_ip = opts->per_ip_limit != 0 ? opts->per_ip_limit
-						  : HUB_HTTP_PER_IP_DEFAULT;
+						  : IBX_HTTP_PER_IP_DEFAULT;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
@@ -453,6 +458,7 @@ hub_http_start(const char *addr, int port, const hub_http_opts *opts,
 	}
 	h->handler = handler;
 	h->arg = arg;
+	h->max_body = opts->max_body != 0 ? opts->max_body : IBX_HTTP_MAX_BODY;
 	h->daemon = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 		MHD_USE_ERROR_LOG,
@@ -475,7 +481,7 @@ hub_http_start(const char *addr, int port, const hub_http_opts *opts,
 }
 
 void
-hub_http_stop(hub_http *h)
+ibx_http_stop(ibx_http *h)
 {
 	if (h == NULL)
 		return;
@@ -484,7 +490,7 @@ hub_http_stop(hub_http *h)
 }
 
 const char *
-hub_http_arg_get(const hub_http_request *req, const char *key)
+ibx_http_arg_get(const ibx_http_request *req, const char *key)
 {
 	size_t i;
 

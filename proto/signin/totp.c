@@ -26,23 +26,23 @@ start(void)
 }
 
 ibx_err
-hub_totp_check(const uint8_t *key, size_t len, const char *code, time_t now,
+ibx_totp_check(const uint8_t *key, size_t len, const char *code, time_t now,
 	       int64_t *step)
 {
 	uint64_t counter = 0;
 	int pos = 0, rc;
 	size_t i;
 
-	if (code == NULL || strlen(code) != HUB_TOTP_DIGITS)
+	if (code == NULL || strlen(code) != IBX_TOTP_DIGITS)
 		return (IBX_EINVAL);
-	for (i = 0; i < HUB_TOTP_DIGITS; i++)
+	for (i = 0; i < IBX_TOTP_DIGITS; i++)
 		if (code[i] < '0' || code[i] > '9')
 			return (IBX_EINVAL);
 	pthread_once(&once, start);
 	if (!oath_ok)
 		return (IBX_ECRYPTO);
-	rc = oath_totp_validate3((const char *)key, len, now, HUB_TOTP_STEP, 0,
-				 HUB_TOTP_WINDOW, &pos, &counter, code);
+	rc = oath_totp_validate3((const char *)key, len, now, IBX_TOTP_STEP, 0,
+				 IBX_TOTP_WINDOW, &pos, &counter, code);
 	if (rc < 0)
 		return (IBX_ECRYPTO);
 	*step = (int64_t)counter;
@@ -50,7 +50,7 @@ hub_totp_check(const uint8_t *key, size_t len, const char *code, time_t now,
 }
 
 ibx_err
-hub_totp_base32(const uint8_t *key, size_t len, char *out, size_t n)
+ibx_totp_base32(const uint8_t *key, size_t len, char *out, size_t n)
 {
 	char *b32 = NULL;
 	size_t b32len = 0;
@@ -99,15 +99,15 @@ pct(char *w, const char *s)
 }
 
 ibx_err
-hub_totp_uri(const uint8_t *key, size_t len, const char *issuer,
+ibx_totp_uri(const uint8_t *key, size_t len, const char *issuer,
 	     const char *login, char **out)
 {
-	char b32[HUB_TOTP_B32_MAX];
+	char b32[IBX_TOTP_B32_MAX];
 	char *s, *w;
 	size_t n;
 	ibx_err rv;
 
-	if ((rv = hub_totp_base32(key, len, b32, sizeof(b32))) != IBX_OK)
+	if ((rv = ibx_totp_base32(key, len, b32, sizeof(b32))) != IBX_OK)
 		return (rv);
 	n = 64 + 6 * strlen(issuer) + 3 * strlen(login) + strlen(b32);
 	if ((s = malloc(n)) == NULL) {
@@ -120,15 +120,15 @@ hub_totp_uri(const uint8_t *key, size_t len, const char *issuer,
 	w = pct(w, login);
 	w += sprintf(w, "?secret=%s&issuer=", b32);
 	w = pct(w, issuer);
-	sprintf(w, "&algorithm=SHA1&digits=%d&period=%d", HUB_TOTP_DIGITS,
-		HUB_TOTP_STEP);
+	sprintf(w, "&algorithm=SHA1&digits=%d&period=%d", IBX_TOTP_DIGITS,
+		IBX_TOTP_STEP);
 	ibx_secret_wipe(b32, sizeof(b32));
 	*out = s;
 	return (IBX_OK);
 }
 
 ibx_err
-hub_totp_qr_svg(const char *text, char **out)
+ibx_totp_qr_svg(const char *text, char **out)
 {
 	QRcode *qr;
 	char *svg = NULL, *w;

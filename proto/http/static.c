@@ -42,7 +42,7 @@ path_allowed(const char *p)
 }
 
 static void
-not_found(hub_http_response *resp)
+not_found(ibx_http_response *resp)
 {
 	resp->status = 404;
 	resp->body = strdup("not found\n");
@@ -51,7 +51,8 @@ not_found(hub_http_response *resp)
 }
 
 void
-hub_static_serve(const char *root, const char *path, hub_http_response *resp)
+ibx_http_static_serve(const char *root, const char *path,
+		      ibx_http_response *resp)
 {
 	char file[4096];
 	struct stat st;

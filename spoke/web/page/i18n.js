@@ -1,0 +1,213 @@
+// The spoke page's words in Japanese and English ([ja, en]).  Code lists
+// (prefectures, treatments, departments, languages, countries, purposes,
+// sexes, accreditations) come from the hub's generated /ui/codes.js, served
+// from the installed web folder: written once, in deploy/data.
+import {
+  ACCREDITATIONS, CODE_NAMES, DEPARTMENTS, PREFECTURES, PURPOSES, REFERRAL_CHANNELS,
+  SERVICES_EXTRA, SEXES, TREATMENTS,
+} from '/ui/codes.js';
+
+const DICT = {
+  app_name: ['インバウンド医療データ交換', 'Inbound Exchange'],
+  app_sub: ['自院の端末（院内）', 'This hospital\'s spoke (inside the hospital)'],
+  skip: ['本文へ移動', 'Skip to content'],
+  lang_label: ['表示言語', 'Language'],
+  logout: ['ログアウト', 'Sign out'],
+  nav: ['メインメニュー', 'Main menu'],
+  nav_listing: ['掲載情報', 'Listing'],
+  nav_report: ['月次報告', 'Monthly report'],
+  nav_status: ['送信状況', 'Status'],
+  signed_in_as: ['ログイン中：', 'Signed in as '],
+  loading: ['読み込み中…', 'Loading…'],
+  error: ['エラー', 'Error'],
+  signin_title: ['ログイン', 'Sign in'],
+  signin_intro: ['この端末の管理者が作成したアカウント名、パスワード、認証アプリの6桁のコードを入力してください。',
+    'Enter the account name, the password and the 6-digit code of your authenticator app; the spoke\'s administrator made the account.'],
+  login_name: ['アカウント名', 'Account name'],
+  password: ['パスワード', 'Password'],
+  totp: ['認証コード（6桁）', 'Code (6 digits)'],
+  totp_hint: ['認証アプリに表示される6桁の数字', 'The 6 digits your authenticator app shows'],
+  signin_button: ['ログイン', 'Sign in'],
+  signin_checking: ['確認中…', 'Checking…'],
+  signin_failed: ['アカウント名、パスワードまたはコードが違います。', 'Wrong account name, password or code.'],
+  signin_locked: ['ログインの失敗が多すぎます。{s}秒後にもう一度お試しください。', 'Too many failed sign-ins. Try again in {s} seconds.'],
+  signin_need_code: ['認証アプリの6桁のコードを入力してください。', 'Enter the 6-digit code from your authenticator app.'],
+  session_ended: ['セッションが終了しました。もう一度ログインしてください。', 'Your session ended; please sign in again.'],
+
+  listing_title: ['掲載情報の編集', 'Edit the listing'],
+  listing_intro: ['全国の医療機関リストに掲載される自院の情報です。「確認」で入力内容を検査し、「公開」で署名して送信キューに入れます（エージェントがハブに送ります）。',
+    'What the national hospital list shows about this hospital. "Check" tests the form; "Publish" signs it and queues it in the outbox (the agent sends it to the hub).'],
+  coordinator_intro: ['コーディネーターの掲載情報（JSON）です。「確認」で検査し、「公開」で署名して送信キューに入れます。',
+    'The coordinator listing, as JSON. "Check" tests it; "Publish" signs it and queues it in the outbox.'],
+  g_identity: ['基本情報', 'Basic information'],
+  g_names: ['他言語の名称', 'Names in other languages'],
+  g_place: ['所在地', 'Location'],
+  g_care: ['診療内容', 'Care'],
+  g_patients: ['外国人患者の受入れ', 'Foreign patients'],
+  g_prices: ['料金の目安', 'Price bands'],
+  g_contact: ['連絡先', 'Contact'],
+  f_organisation_code: ['医療機関コード', 'Organisation code'],
+  f_name_ja: ['名称（日本語）', 'Name (Japanese)'],
+  f_name_en: ['名称（英語）', 'Name (English)'],
+  f_name_en_source: ['英語名称の出典', 'Source of the English name'],
+  src_registered: ['自院の正式英語名', 'Our registered English name'],
+  src_transliteration: ['ローマ字表記', 'Transliteration'],
+  f_name_ja_latn: ['名称（ローマ字）', 'Name (romaji)'],
+  f_prefecture: ['都道府県', 'Prefecture'],
+  f_postal_code: ['郵便番号（7桁、ハイフンなし）', 'Postal code (7 digits, no hyphen)'],
+  f_address: ['住所', 'Address'],
+  f_address_latn: ['住所（ローマ字）', 'Address (romaji)'],
+  f_lat: ['緯度', 'Latitude'],
+  f_lon: ['経度', 'Longitude'],
+  f_geocode_level: ['位置の精度', 'How the location was found'],
+  geo_official: ['公式の座標', 'Official coordinates'],
+  geo_town: ['町丁目の代表点', 'Town point'],
+  geo_municipality: ['市区町村役場', 'Municipal office'],
+  f_beds: ['病床数', 'Beds'],
+  f_departments: ['診療科', 'Departments'],
+  f_treatments: ['対応できる治療・検査', 'Treatments'],
+  f_languages: ['対応言語', 'Languages served'],
+  f_accepts_countries: ['受入れ国・地域', 'Patients\' countries received'],
+  f_receives: ['外国人患者の受入れ', 'Receives foreign patients'],
+  f_remote_second_opinion: ['遠隔セカンドオピニオンに対応', 'Gives remote second opinions'],
+  f_accreditations: ['認証', 'Accreditations'],
+  f_scheme: ['認証制度', 'Scheme'],
+  f_expires: ['有効期限', 'Expires'],
+  f_service: ['サービス', 'Service'],
+  f_min_jpy: ['下限（円）', 'From (JPY)'],
+  f_max_jpy: ['上限（円）', 'To (JPY)'],
+  f_website: ['ウェブサイト', 'Website'],
+  f_email: ['国際対応窓口のメール', 'International desk e-mail'],
+  f_phone: ['国際対応窓口の電話', 'International desk phone'],
+  f_confirmed_at: ['最終確認日', 'Last confirmed'],
+  not_said: ['未回答', 'Not said'],
+  add: ['追加', 'Add'],
+  remove: ['削除', 'Remove'],
+  filter: ['絞り込み', 'Filter'],
+  check: ['確認', 'Check'],
+  publish: ['公開', 'Publish'],
+  confirm_unchanged: ['変更なしで確認', 'Confirm unchanged'],
+  check_ok: ['問題はありません。', 'No problems found.'],
+  check_problems: ['{n}件の問題があります。各項目の下をご覧ください。', '{n} problems: see the marked fields.'],
+  published_ok: ['署名して送信キューに入れました。まもなくハブに反映されます。', 'Signed and queued in the outbox; the hub will show it shortly.'],
+  confirmed_ok: ['変更なしで確認しました（最終確認日を更新）。', 'Confirmed unchanged (the last-confirmed date is today).'],
+  changes: ['公開中の版との違い', 'Changes against the published version'],
+  no_changes: ['公開中の版から変更はありません。', 'No change from the published version.'],
+  no_published: ['まだこのページから公開された版はありません。', 'No version has been published from this page yet.'],
+  acked: ['ハブが受理した最新版：第{v}版（{at}）', 'Latest version the hub accepted: version {v} ({at})'],
+  field: ['項目', 'Field'],
+  before: ['公開中', 'Published'],
+  after: ['変更後', 'New'],
+  w_stale: ['掲載情報が{d}日間確認されていません（365日で「古い情報」になります）。内容を確認し、「変更なしで確認」または「公開」を押してください。',
+    'The listing was last confirmed {d} days ago (it is stale after 365). Check it and press "Confirm unchanged" or "Publish".'],
+  w_stale_soon: ['最終確認から{d}日経ちました。あと{left}日で「古い情報」になります。', 'Last confirmed {d} days ago: it goes stale in {left} days.'],
+  w_never: ['掲載情報はまだ確認されていません。', 'The listing has never been confirmed.'],
+  w_acc_expiring: ['{scheme}の認証はあと{left}日で期限切れになります。', 'The {scheme} accreditation expires in {left} days.'],
+  w_acc_expired: ['{scheme}の認証は期限切れです。', 'The {scheme} accreditation has expired.'],
+  yes: ['はい', 'Yes'],
+  no: ['いいえ', 'No'],
+
+  report_title: ['月次報告', 'Monthly report'],
+  report_intro: ['病院システムから書き出した症例データ（CSV）を選んでください。個人を特定する情報は院外に出ません。送信されるのは下の集計表だけです。',
+    'Choose the case-record export (CSV) of the hospital system. Nothing that identifies a patient leaves the hospital: only the table below is sent.'],
+  period: ['報告月', 'Month reported'],
+  file: ['症例データ（CSV）', 'Case-record export (CSV)'],
+  check_file: ['ファイルを確認', 'Check the file'],
+  sjis_found: ['このファイルはShift_JISのようです。UTF-8に変換して読み込みますか？先頭部分：', 'This file looks like Shift_JIS. Convert it to UTF-8 and read it? Its first lines:'],
+  convert: ['変換して確認', 'Convert and check'],
+  encoding: ['文字コード', 'Encoding'],
+  rows_summary: ['{rows}行：この月{in}件、他の月{other}件、エラー{bad}行', '{rows} rows: {in} of this month, {other} of other months, {bad} with errors'],
+  row_errors: ['エラーのある行', 'Rows with errors'],
+  line: ['行', 'Line'],
+  column: ['列', 'Column'],
+  message: ['内容', 'Problem'],
+  file_problems: ['ファイルの問題', 'Problems with the file'],
+  header_title: ['列名の対応表', 'Your system\'s column names'],
+  header_intro: ['報告に必要な列が見つかりません。ファイルのどの列がそれに当たるか選んでください。', 'Columns the report needs are missing: choose which of the file\'s columns holds each.'],
+  their_header: ['ファイルの列名', 'The file\'s column'],
+  map_title: ['病院システムの用語の対応表', 'Your system\'s words'],
+  map_intro: ['エラーの列にある値を、報告の用語に対応づけると、次回からそのまま読み込めます。', 'Map the values of the columns with errors to ours; the next file is read with them.'],
+  map_save: ['対応表に保存して再確認', 'Save to the map and check again'],
+  map_leave: ['（そのまま）', '(leave as is)'],
+  preview_title: ['院外に送信される内容（集計表）', 'What would leave the hospital (the cells)'],
+  send: ['報告を送信', 'Send the report'],
+  send_nil: ['この月は外国人患者なし（ゼロ報告）', 'No foreign patients this month (nil report)'],
+  sent_ok: ['報告を送信キューに入れました。エージェントがハブに送ります。', 'The report is queued in the outbox; the agent sends it to the hub.'],
+  nil_ok: ['ゼロ報告を送信キューに入れました。', 'The nil report is queued.'],
+  not_ok: ['エラーを直すまで送信できません（この月以外の行も含められません）。', 'It cannot be sent until the errors are fixed (and every row must be of this month).'],
+  c_nationality: ['国籍', 'Nationality'],
+  c_purpose: ['目的', 'Purpose'],
+  c_icd10: ['ICD-10', 'ICD-10'],
+  c_age: ['年齢', 'Age'],
+  c_sex: ['性別', 'Sex'],
+  c_channel: ['紹介経路', 'Referral'],
+  c_patients: ['患者数', 'Patients'],
+  c_episodes: ['受診件数', 'Episodes'],
+  c_charge: ['診療費（円）', 'Charges (JPY)'],
+
+  status_title: ['送信状況', 'Status'],
+  pending: ['送信待ち', 'Waiting to be sent'],
+  next_report: ['次の月次報告', 'Next monthly report'],
+  next_report_text: ['{p}分（期限 {due}）', '{p} (due {due})'],
+  last_error: ['直近のエラー', 'Last error'],
+  acks: ['ハブが受理した送信', 'What the hub accepted'],
+  rejected: ['ハブが拒否した送信', 'What the hub refused'],
+  none: ['なし', 'none'],
+  when: ['日時', 'When'],
+  what: ['内容', 'What'],
+  p_listing: ['掲載情報', 'Listing'],
+  p_stats: ['月次報告', 'Monthly report'],
+  version_n: ['第{v}版', 'version {v}'],
+  sequence: ['番号', 'Sequence'],
+  reason: ['理由', 'Reason'],
+};
+
+let lang = (() => {
+  const saved = localStorage.getItem('ibx_spoke_lang');
+  if (saved === 'ja' || saved === 'en') return saved;
+  return (navigator.language || 'en').startsWith('ja') ? 'ja' : 'en';
+})();
+const index = () => (lang === 'ja' ? 0 : 1);
+
+export const LANGS = [['ja', '日本語'], ['en', 'English']];
+export function currentLang() { return lang; }
+export function setLang(l) {
+  lang = l;
+  localStorage.setItem('ibx_spoke_lang', l);
+  document.documentElement.lang = l;
+}
+
+// t(key, {vars}): the word in the current language, {name} filled in.
+export function t(key, vars = {}) {
+  const row = DICT[key];
+  let s = row ? row[index()] : key;
+  for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+  return s;
+}
+
+// Names of codes: CODE_NAMES (ja, en, ... order), else the [code, ja, en]
+// rows, else the code.
+function coded(list, code, rows = []) {
+  const names = CODE_NAMES[list]?.[code];
+  if (names) return names[index()];
+  const row = rows.find((r) => r[0] === code);
+  if (row) return row[1 + index()];
+  return code;
+}
+export const treatmentName = (c) => coded('treatments', c, [...TREATMENTS, ...SERVICES_EXTRA]);
+export const departmentName = (c) => coded('departments', c, DEPARTMENTS);
+export const prefectureName = (c) => coded('prefectures', c, PREFECTURES);
+export const purposeName = (c) => coded('purposes', c, PURPOSES);
+export const sexName = (c) => coded('sexes', c, SEXES);
+export const channelName = (c) => coded('referral_channels', c, REFERRAL_CHANNELS);
+export const accreditationName = (c) => coded('accreditations', c, ACCREDITATIONS);
+// Languages and countries beyond our tables: the browser's ICU names.
+function icu(type, code) {
+  try {
+    return new Intl.DisplayNames([lang], { type }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+export const languageName = (c) => (CODE_NAMES.languages?.[c] ? coded('languages', c) : icu('language', c));
+export const countryName = (c) => (CODE_NAMES.countries?.[c] ? coded('countries', c) : icu('region', c));
