@@ -14,11 +14,17 @@
 --    the searchable fields alone then changes no indexed column and is a
 --    heap-only (HOT) update: no index is touched.
 --  * fillfactor 50 leaves room in each page for those new row versions.
+--  * The documents (1-2 kB of jsonb, with the row over the 2 kB TOAST
+--    threshold) are compressed with lz4 instead of pglz, in the search
+--    row and in the version history, as message_log's envelopes are (007):
+--    pglz_compress was in the profile of every update.
 -- What q= matches does not change: the search may read search_text (or
 -- keep calling ibx_listing_search_text(doc); both give the same text).
 
 ALTER TABLE hospital_listings ADD COLUMN IF NOT EXISTS search_text text;
 ALTER TABLE hospital_listings SET (fillfactor = 50);
+ALTER TABLE hospital_listings ALTER COLUMN doc SET COMPRESSION lz4;
+ALTER TABLE listing_versions ALTER COLUMN doc SET COMPRESSION lz4;
 
 -- After the functions, as 040 made its index there (a new database runs
 -- every migration's first part, then the functions, then these parts).
