@@ -336,9 +336,16 @@ for r in $(seq 1 "$runs"); do
 		"ratio $(ratio "$(kv cpu_us "$work/burst.$r")" "$(kv verify_us "$work/verify.$r")");" \
 		"pg_test_fsync fdatasync $(kv ops_per_s "$work/fsync.$r") ops/s"
 done
+if [ "$profile" -eq 1 ]; then
+	# heap-only updates of the search row (migration 105); backends report
+	# their counts when idle, within about 10 s
+	sleep 11
+	say "hospital_listings updates (all runs): $(psqlb -c "SELECT n_tup_upd || ', of which heap-only (no index touched) ' || n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'hospital_listings'")"
+fi
 g_hub=$(med msgs_per_s burst) g_fs=$(med ops_per_s fsync)
 g_hcpu=$(med hub_cpu_us burst) g_pcpu=$(med pg_cpu_us burst) g_cpu=$(med cpu_us burst)
 g_vus=$(med verify_us verify) g_vps=$(med verify_per_s verify)
+g_load=$(cut -d' ' -f1 /proc/loadavg)
 f2_ratio=$(ratio "$g_cpu" "$g_vus")
 g_want=$(awk -v v="$g_vps" -v n="$(nproc)" 'BEGIN { printf "%.0f", 0.25 * n * v }')
 sc=$(psqlb -c "SHOW synchronous_commit")
@@ -439,6 +446,9 @@ say "== scale: figure 4's search over 1 and $hubs hubs on the one primary, and w
 extra_hubs_up
 sb_data=$work/pg-standby/data
 sb_port=$(ibx_free_port)
+# the cluster's owner must reach the folder (ibx_pg_init left umask 077)
+mkdir -p "$work/pg-standby"
+chmod 755 "$work/pg-standby"
 ibx_pg_standby_init "$work/pg/data" "$pg_port" "$sb_data"
 ibx_pg_start "$sb_data" "$sb_port"
 ibx_pg_wait_replay "$sb_data" "$sb_port" "$(ibx_pg_wal_lsn "$work/pg/data" "$pg_port")" 120
@@ -616,24 +626,41 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 		echo "  and commit."
 	fi
 	if [ -n "${f2_ratio:-}" ]; then
-		echo "- **2** (ratio $f2_ratio): CPU per accepted update, measured over each burst from"
-		echo "  /proc: hub ${g_hcpu:-?} µs, PostgreSQL ${g_pcpu:-?} µs (median of runs), on $(nproc) CPUs."
-		echo "  The disk is not the limit (fdatasync ${g_fs} ops/s; PostgreSQL already flushes"
-		echo "  the commits of the 8 intake connections together): the CPU is. At these costs"
-		echo "  $(nproc) CPUs cannot exceed about $(awk -v h="${g_hcpu:-0}" -v p="${g_pcpu:-0}" -v n="$(nproc)" 'BEGIN { if (h + p > 0) printf "%.0f", n * 1e6 / (h + p); else print "?" }') msg/s, while the"
-		echo "  target is $(awk -v f="$g_fs" 'BEGIN { printf "%.0f", 5 * f }') msg/s; the ECDSA verification alone (about 60 µs"
-		echo "  per update) caps one CPU at about 16,000 msg/s. PostgreSQL's share is the work of"
-		echo "  \`ibx_store_hospital_listing\` (message log row with the envelope, listing"
-		echo "  version history, the search row with its five GIN array and two trigram indexes); its"
-		echo "  profile (perf) is flat, with the SQL parser on top (\`base_yyparse\`), most likely"
-		echo "  the SQL-language helper \`ibx_text_array\` (an aggregate, so never inlined) parsed"
-		echo "  again on each of its five calls per update (not confirmed). More commits per flush"
-		echo "  cannot help while the CPU is the limit: commit_delay=200 µs with"
-		echo "  commit_siblings=4, or 32 intake connections instead of 8, left the rate within"
-		echo "  the noise (about 1,800-2,400 msg/s on the development VM); a single batching"
-		echo "  committer would put all the SQL work on one backend (one CPU). What would move"
-		echo "  it: cheaper SQL per update (ibx_text_array in PL/pgSQL or inlined, fewer GIN"
-		echo "  indexes), prepared statements, and more CPUs."
+		echo "- **2** (ratio $f2_ratio against ≤ 4): CPU per accepted update, from /proc over each"
+		echo "  burst: hub ${g_hcpu:-?} µs + PostgreSQL ${g_pcpu:-?} µs = ${g_cpu:-?} µs (median of runs), against ${g_vus:-?} µs"
+		echo "  for one ECDSA P-256 verification (\`openssl speed\`, one core, right after each burst),"
+		echo "  on $(nproc) CPUs (load average ${g_load:-?} while measuring: other work shares them, and"
+		echo "  every figure moves with it). At ${g_cpu:-?} µs per update $(nproc) CPUs cannot exceed about"
+		echo "  $(awk -v c="${g_cpu:-0}" -v n="$(nproc)" 'BEGIN { if (c > 0) printf "%.0f", n * 1e6 / c; else print "?" }') msg/s. The disk is not the limit (fdatasync ${g_fs} ops/s; the 8 intake"
+		echo "  connections' commits are flushed together), so group commit cannot help."
+		echo "  Profiled with \`run.sh --figures 2 --profile\` (pg_stat_statements with track = all, and"
+		echo "  perf over the hub and the cluster). Before this round (A/B on this machine, 3 runs each,"
+		echo "  same load): hub 400 µs + PostgreSQL 1512 µs = 1912 µs, ratio 27.7; after: hub 319 µs +"
+		echo "  PostgreSQL 669 µs = 988 µs, ratio 16.0. What the profile showed and what changed:"
+		echo "  (a) SQL-language helpers that PostgreSQL cannot inline were parsed and planned again"
+		echo "  on every call (\`base_yyparse\`, \`core_yylex\`, \`pg_strtok\` on top of the flat perf"
+		echo "  profile): \`ibx_text_array\` four times per update (an aggregate), \`ibx_intake_enrolment\`"
+		echo "  (SECURITY DEFINER: 248 µs per call against 57 µs for its query) and"
+		echo "  \`ibx_listing_search_text\` in the trigram index's expression. The store writes the"
+		echo "  arrays and the search text inline, the two helpers are PL/pgSQL (planned once per"
+		echo "  session), and the hub prepares its store and enrolment statements once per"
+		echo "  connection (\`ibx_db_execp_prepared\`): the INSERT of the search row went from 955 to"
+		echo "  about 300 µs. (b) Every version rewrote the search row with a new row version in all"
+		echo "  ten of its indexes (five GIN arrays, three trigram GINs, three btrees): the expression"
+		echo "  index over \`doc\` made every change of the document a change of an indexed column."
+		echo "  Migration 105 keeps the search text in a column of its own (its trigram index on"
+		echo "  it) and leaves room in each page (fillfactor 50), so an update that changes no"
+		echo "  searchable field is heap-only and touches no index: 1225 of 1568 in a --profile run"
+		echo "  (the rest found their page full). The documents are compressed with lz4, not pglz."
+		echo "  What remains: PostgreSQL runs about ten statements per update in"
+		echo "  \`ibx_store_hospital_listing\` (sequence check and lock, message-log row with the"
+		echo "  envelope and its digest, version history close and insert, the search row, two"
+		echo "  foreign-key checks) and one commit; in the hub, beyond the verification, most"
+		echo "  samples are the kernel's TCP loopback (nng to the spokes, two libpq round trips"
+		echo "  per update: \`tcp_sendmsg\` and the receiving side's softirq run in the sender's"
+		echo "  context) and thread hand-offs. What would move it further, not done here: one round"
+		echo "  trip per update (the enrolment check inside the store function), PostgreSQL over a"
+		echo "  Unix-domain socket, the message log and version in one statement."
 	fi
 	if [ -n "${a99:-}" ]; then
 		echo "- **4** (ratio $(ratio "$a99" "$p99") at p99; p50 $a50 µs against $p50 µs): the API runs the"
@@ -681,10 +708,24 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 	echo "  partitioned table with the same indexes (psql's start-up included)."
 	echo "- **2**: \`bench_hub burst\`: $burst_spokes spokes (generated listings, each its own"
 	echo "  certificate, enrolled), one thread and REQ socket each, started together, each"
-	echo "  sending $burst_n listing updates one after the other (every one stored and committed,"
-	echo "  synchronous_commit as shown); accepted messages / wall time of the burst. The"
-	echo "  baseline is the \"one 8kB write, fdatasync\" line of \`pg_test_fsync -s 1\` on the"
-	echo "  same file system as the cluster, run right after each burst."
+	echo "  sending $burst_n listing updates one after the other (bed count changed each time, so"
+	echo "  every one is a new version, stored and committed; synchronous_commit as shown). CPU"
+	echo "  per update = (utime + stime of the hub and of every process of the cluster, from /proc,"
+	echo "  over the burst) / accepted updates. The baseline, after each burst: \`openssl speed"
+	echo "  -seconds 2 ecdsap256\`, one ECDSA P-256 verification on one core (the hub verifies one"
+	echo "  per update); the rate row compares accepted/s with 0.25 × cores × verifications/s, the"
+	echo "  same target; the disk row is the \"one 8kB write, fdatasync\" line of \`pg_test_fsync -s 1\`."
+	echo "  With \`--hubs N\` the same burst is also sent to N hubs on the one database (spokes dealt"
+	echo "  round-robin; CPU of every hub)."
+	if [ "$hubs" -gt 1 ]; then
+		echo "- **4s** (\`--hubs $hubs\`): figure 4's search ($http_conc clients × $http_n requests, the same"
+		echo "  query and token) against 1 hub, then $hubs hubs on the one primary (clients dealt"
+		echo "  round-robin), then one hub whose read API is on a hot standby of the primary"
+		echo "  (\`--db-read\`, deploy/pg.sh \`ibx_pg_standby_init\`; the audit stays on the primary),"
+		echo "  with the CPU of the hubs, the primary and the standby per search from /proc. **2+4s**:"
+		echo "  the burst into the primary through every hub while the standby's hub serves the"
+		echo "  search. Sizing from these costs: docs/replication.md."
+	fi
 	echo "- **5**: \`tests/bench/stats_rollup_gen.sql\` writes $f5_hospitals hospitals × $f5_months months ×"
 	echo "  $f5_per cells (one current submission per hospital and month; nationality, purpose,"
 	echo "  chapter, age and sex mixes) straight into the tables, then builds the roll-ups with"
