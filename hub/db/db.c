@@ -11,11 +11,28 @@
 #include "db.h"
 #include "log.h"
 
+/* Statements prepared on this connection (ibx_db_execp_prepared), found
+ * by their text; statement i is named "ibx_p<i>". */
+#define DB_PREPARED_MAX 32
+
 struct ibx_db {
 	PGconn *conn;
 	char sqlstate[6];
 	char error[512];
+	char *prepared[DB_PREPARED_MAX]; /* owned copies of the SQL text */
+	int nprepared;
 };
+
+/* Forget every prepared statement: the session that held them is gone. */
+static void
+prepared_forget(ibx_db *db)
+{
+	int i;
+
+	for (i = 0; i < db->nprepared; i++)
+		free(db->prepared[i]);
+	db->nprepared = 0;
+}
 
 static void
 notice_quiet(void *arg, const char *message)
@@ -66,6 +83,7 @@ ibx_db_close(ibx_db *db)
 {
 	if (db == NULL)
 		return;
+	prepared_forget(db);
 	PQfinish(db->conn);
 	free(db);
 }
@@ -75,6 +93,8 @@ ibx_db_ensure(ibx_db *db)
 {
 	if (PQstatus(db->conn) == CONNECTION_OK)
 		return (IBX_OK);
+	/* A new session: nothing prepared on the old one is left. */
+	prepared_forget(db);
 	PQreset(db->conn);
 	if (PQstatus(db->conn) != CONNECTION_OK)
 		return (IBX_EDBDOWN);
@@ -114,12 +134,43 @@ result_check(ibx_db *db, PGresult *res, const char *sql)
 	return (IBX_EDB);
 }
 
+/* The name of sql prepared on this connection, preparing it first when
+ * new (name: at least 16 bytes).  0 when prepared; 1 when the table is full
+ * (run it unprepared); -1 when PQprepare failed (the error recorded). */
+static int
+prepared_name(ibx_db *db, const char *sql, int n, char *name, size_t len)
+{
+	PGresult *res;
+	int i;
+
+	for (i = 0; i < db->nprepared; i++)
+		if (strcmp(db->prepared[i], sql) == 0) {
+			snprintf(name, len, "ibx_p%d", i);
+			return (0);
+		}
+	if (db->nprepared == DB_PREPARED_MAX)
+		return (1);
+	if ((db->prepared[db->nprepared] = strdup(sql)) == NULL)
+		return (1);
+	snprintf(name, len, "ibx_p%d", db->nprepared);
+	res = PQprepare(db->conn, name, sql, n, NULL);
+	if (result_check(db, res, sql) != IBX_OK) {
+		PQclear(res);
+		free(db->prepared[db->nprepared]);
+		return (-1);
+	}
+	PQclear(res);
+	db->nprepared++;
+	return (0);
+}
+
 static ibx_err
 execp(ibx_db *db, const char *sql, int n, const ibx_db_param *params,
-      int result_format, ibx_db_result **out)
+      int result_format, bool prepare, ibx_db_result **out)
 {
 	const char *values[32];
-	int lengths[32], formats[32], i;
+	int lengths[32], formats[32], i, named = 1;
+	char name[16];
 	PGresult *res;
 	ibx_err rv;
 
@@ -130,8 +181,16 @@ execp(ibx_db *db, const char *sql, int n, const ibx_db_param *params,
 		lengths[i] = params[i].len;
 		formats[i] = params[i].binary ? 1 : 0;
 	}
-	res = PQexecParams(db->conn, sql, n, NULL, values, lengths, formats,
-			   result_format);
+	if (prepare &&
+	    (named = prepared_name(db, sql, n, name, sizeof(name))) < 0)
+		return (PQstatus(db->conn) != CONNECTION_OK ? IBX_EDBDOWN
+							    : IBX_EDB);
+	if (named == 0)
+		res = PQexecPrepared(db->conn, name, n, values, lengths,
+				     formats, result_format);
+	else
+		res = PQexecParams(db->conn, sql, n, NULL, values, lengths,
+				   formats, result_format);
 	if ((rv = result_check(db, res, sql)) != IBX_OK || out == NULL) {
 		PQclear(res);
 		return (rv);
@@ -144,14 +203,21 @@ ibx_err
 ibx_db_execp(ibx_db *db, const char *sql, int n, const ibx_db_param *params,
 	     ibx_db_result **out)
 {
-	return (execp(db, sql, n, params, 0, out));
+	return (execp(db, sql, n, params, 0, false, out));
+}
+
+ibx_err
+ibx_db_execp_prepared(ibx_db *db, const char *sql, int n,
+		      const ibx_db_param *params, ibx_db_result **out)
+{
+	return (execp(db, sql, n, params, 0, true, out));
 }
 
 ibx_err
 ibx_db_execp_binary(ibx_db *db, const char *sql, int n,
 		    const ibx_db_param *params, ibx_db_result **out)
 {
-	return (execp(db, sql, n, params, 1, out));
+	return (execp(db, sql, n, params, 1, false, out));
 }
 
 ibx_err

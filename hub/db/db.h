@@ -1,6 +1,7 @@
 /*
  * The hub's PostgreSQL connection: the only module that includes libpq.
- * Every statement is parameterised (PQexecParams); SQL text comes from
+ * Every statement is parameterised (PQexecParams, or prepared once per
+ * connection: ibx_db_execp_prepared); SQL text comes from
  * named constants and migrations, never from input.  Errors are logged here
  * with their SQLSTATE and translated: a lost or refused connection is
  * IBX_EDBDOWN (retry later), anything else IBX_EDB.
@@ -53,6 +54,19 @@ ibx_err ibx_db_exec(ibx_db *db, const char *sql, int n,
 /* ibx_db_execp: as ibx_db_exec with typed parameters (bytea as binary). */
 ibx_err ibx_db_execp(ibx_db *db, const char *sql, int n,
 		     const ibx_db_param *params, ibx_db_result **out);
+
+/* ibx_db_execp_prepared: as ibx_db_execp, for a statement run for every
+ * message: the first call on this connection prepares sql (PQprepare,
+ * parameter types inferred as PQexecParams does) and every call runs the
+ * prepared statement (PQexecPrepared), so the server parses and plans it
+ * once per connection, not per call (issue 18).  Statements are found by
+ * their text (a SQL constant, never built from input); past 32 on one
+ * connection the rest run unprepared.  A failure to prepare is returned as
+ * the statement's failure (IBX_EDB, IBX_EDBDOWN; ibx_db_sqlstate says
+ * which).  A reconnection (ibx_db_ensure) starts a new session, and
+ * statements are prepared again there. */
+ibx_err ibx_db_execp_prepared(ibx_db *db, const char *sql, int n,
+			      const ibx_db_param *params, ibx_db_result **out);
 
 /* ibx_db_execp_binary: as ibx_db_execp, with every result column in
  * PostgreSQL's binary format (bytea as its raw bytes). */

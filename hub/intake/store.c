@@ -132,7 +132,7 @@ hub_store_hospital_listing(ibx_db *db, const char *code, const char *doc,
 			      true};
 	p[5] = (ibx_db_param){status, 0, false};
 	p[6] = (ibx_db_param){ibx_ack_status_name(IBX_ACK_ACCEPTED), 0, false};
-	rv = ibx_db_execp(db, SQL_STORE_LISTING, 7, p, &res);
+	rv = ibx_db_execp_prepared(db, SQL_STORE_LISTING, 7, p, &res);
 	if (rv != IBX_OK)
 		return (hub_store_translate(db, rv, code, seq, envelope,
 					    version, err, n));
@@ -158,8 +158,8 @@ hub_store_coordinator_listing(ibx_db *db, const char *code, const char *doc,
 	p[2] = (ibx_db_param){seq, 0, false};
 	p[3] = (ibx_db_param){(const char *)envelope->data, (int)envelope->len,
 			      true};
-	if ((rv = ibx_db_execp(db, SQL_STORE_COORDINATOR, 4, p, &res)) !=
-	    IBX_OK)
+	if ((rv = ibx_db_execp_prepared(db, SQL_STORE_COORDINATOR, 4, p,
+					&res)) != IBX_OK)
 		return (hub_store_translate(db, rv, code, seq, envelope,
 					    version, err, n));
 	*version = (int32_t)strtol(ibx_db_result_value(res, 0, STORE_VERSION),

@@ -135,7 +135,7 @@ check_enrolment(ibx_db *db, const ibx_cert *c, const char *code,
 
 	ibx_cert_fingerprint(c, fp);
 	p = (ibx_db_param){(const char *)fp, IBX_SHA256_LEN, true};
-	if (ibx_db_execp(db, SQL_ENROLMENT, 1, &p, &res) != IBX_OK) {
+	if (ibx_db_execp_prepared(db, SQL_ENROLMENT, 1, &p, &res) != IBX_OK) {
 		snprintf(err, n, "hub cannot read enrolments: retry later");
 		return (IBX_ACK_RETRY_LATER);
 	}

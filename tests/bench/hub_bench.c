@@ -20,16 +20,20 @@
  *       starting at UNIX_S (so several spokes start together) or at once;
  *       prints cells accepted, cells per second, and the start and end
  *       (t0, t1: Unix seconds).
- *   bench_hub burst --hub URL --dir LISTINGS --pki PKI --codes FILE
- *       --seq0 S [--n 50]
+ *   bench_hub burst --hub URL [--hub URL2 ...] --dir LISTINGS --pki PKI
+ *       --codes FILE --seq0 S [--n 50]
  *       one REQ socket and thread per code in FILE (one spoke each, its
  *       listing LISTINGS/CODE.json signed with PKI/issued/CODE.key), all
  *       started together, each sending N listing updates one after the
  *       other; prints accepted messages per second over the whole burst.
- *   bench_hub http --port P --path PATH --token T [--conc 16] [--n 100]
+ *       Several --hub (up to 8, hubs on one database): the spokes are
+ *       dealt round-robin over them.
+ *   bench_hub http --port P [--port P2 ...] --path PATH --token T
+ *       [--conc 16] [--n 100]
  *       CONC threads, each one keep-alive HTTP/1.1 connection to
  *       127.0.0.1:P sending N GET PATH requests (5 s receive timeout);
  *       prints p50/p95/p99 latency in microseconds and the status counts.
+ *       Several --port (up to 8): the clients are dealt round-robin.
  */
 #define _GNU_SOURCE /* strcasestr */
 #include <arpa/inet.h>
@@ -100,7 +104,10 @@ struct args {
 	const char *dir, *pki, *codes, *path, *token;
 	unsigned long long seq0;
 	long n, subs, cells, port, conc;
-	double start_at; /* Unix seconds; 0: at once */
+	double start_at;     /* Unix seconds; 0: at once */
+	const char *hubs[8]; /* every --hub given (hub is the first) */
+	long ports[8];	     /* every --port given (port is the first) */
+	int nhubs, nports;
 };
 
 static int
@@ -138,7 +145,10 @@ parse(int argc, char **argv, struct args *a)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			a->hub = optarg;
+			if (a->nhubs == 8)
+				return (-1);
+			a->hubs[a->nhubs++] = optarg;
+			a->hub = a->hubs[0];
 			break;
 		case 'l':
 			a->listing = optarg;
@@ -168,7 +178,10 @@ parse(int argc, char **argv, struct args *a)
 			a->cells = strtol(optarg, NULL, 10);
 			break;
 		case 'p':
-			a->port = strtol(optarg, NULL, 10);
+			if (a->nports == 8)
+				return (-1);
+			a->ports[a->nports++] = strtol(optarg, NULL, 10);
+			a->port = a->ports[0];
 			break;
 		case 'd':
 			a->dir = optarg;
@@ -528,6 +541,7 @@ stats(const struct args *a)
 
 struct spoke {
 	const struct args *a;
+	const char *hub; /* the hub this spoke sends to */
 	char code[64];
 	ibx_bytes *env;
 	long ok, other;
@@ -541,7 +555,7 @@ spoke_main(void *arg)
 	ibx_req_client *c = NULL;
 	long i;
 
-	if (ibx_req_client_open(&sp->a->hub, 1, NULL, &c) != IBX_OK)
+	if (ibx_req_client_open(&sp->hub, 1, NULL, &c) != IBX_OK)
 		c = NULL;
 	pthread_barrier_wait(sp->go);
 	for (i = 0; c != NULL && i < sp->a->n; i++) {
@@ -606,6 +620,7 @@ burst(const struct args *a)
 			NULL)
 			return (1);
 		sp[n].a = a;
+		sp[n].hub = a->hubs[n % (size_t)a->nhubs];
 		sp[n].go = &go;
 		n++;
 	}
@@ -623,10 +638,11 @@ burst(const struct args *a)
 		ok += sp[i].ok;
 		other += sp[i].other;
 	}
-	printf("spokes=%zu\nper_spoke=%ld\naccepted=%ld\nrefused=%ld\n"
-	       "seconds=%.3f\nmsgs_per_s=%.1f\n",
-	       n, a->n, ok, other, (t1 - t0) / 1e6,
-	       (double)ok / ((t1 - t0) / 1e6));
+	printf(
+	    "spokes=%zu\nhubs=%d\nper_spoke=%ld\naccepted=%ld\nrefused=%ld\n"
+	    "seconds=%.3f\nmsgs_per_s=%.1f\n",
+	    n, a->nhubs, a->n, ok, other, (t1 - t0) / 1e6,
+	    (double)ok / ((t1 - t0) / 1e6));
 	return (other == 0 ? 0 : 1);
 }
 
@@ -634,6 +650,7 @@ burst(const struct args *a)
 
 struct client {
 	const struct args *a;
+	long port; /* the HTTP port this client connects to */
 	double *lat;
 	long done, ok, bad;
 };
@@ -720,7 +737,7 @@ client_main(void *arg)
 		double t0 = now_us();
 		int st;
 
-		if (s < 0 && (s = http_connect(c->a->port)) < 0) {
+		if (s < 0 && (s = http_connect(c->port)) < 0) {
 			c->bad++;
 			continue;
 		}
@@ -760,6 +777,7 @@ http(const struct args *a)
 	t0 = now_us();
 	for (i = 0; i < a->conc; i++) {
 		c[i].a = a;
+		c[i].port = a->ports[i % a->nports];
 		c[i].lat = calloc((size_t)a->n, sizeof(double));
 		pthread_create(&th[i], NULL, client_main, &c[i]);
 	}

@@ -9,7 +9,6 @@ CREATE OR REPLACE FUNCTION ibx_store_listing_version(p_code text, p_role text,
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_current integer;
-	v_doc jsonb;
 	v_msg bigint;
 BEGIN
 	PERFORM ibx_accept_message(p_code, p_role, p_sequence);
@@ -18,19 +17,24 @@ BEGIN
 	VALUES (p_code, p_sequence, p_payload_type, sha256(p_envelope), 1,
 	        'accepted', p_envelope)
 	RETURNING id INTO v_msg;
-	SELECT v.version, v.doc INTO v_current, v_doc
-	FROM listing_versions v WHERE v.org_code = p_code AND v.valid_to IS NULL;
-	IF v_doc IS NOT NULL AND v_doc = p_doc THEN
-		UPDATE message_log SET reason = 'unchanged: version ' || v_current
-		WHERE id = v_msg;
-		version := v_current;
-		changed := false;
-		RETURN;
+	-- Close the current version unless p_doc equals it (one statement on
+	-- the usual path, a new version; issue 18).
+	UPDATE listing_versions AS v SET valid_to = now()
+	WHERE v.org_code = p_code AND v.valid_to IS NULL AND v.doc <> p_doc
+	RETURNING v.version INTO v_current;
+	IF NOT FOUND THEN
+		SELECT v.version INTO v_current
+		FROM listing_versions v WHERE v.org_code = p_code AND v.valid_to IS NULL;
+		IF v_current IS NOT NULL THEN
+			UPDATE message_log SET reason = 'unchanged: version ' || v_current
+			WHERE id = v_msg;
+			version := v_current;
+			changed := false;
+			RETURN;
+		END IF;
 	END IF;
 	version := coalesce(v_current, 0) + 1;
 	changed := true;
-	UPDATE listing_versions SET valid_to = now()
-	WHERE org_code = p_code AND valid_to IS NULL;
 	INSERT INTO listing_versions (org_code, version, doc, message_id)
 	VALUES (p_code, version, p_doc, v_msg);
 END
