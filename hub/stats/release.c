@@ -15,6 +15,15 @@
 #include "release.h"
 #include "statistics.h"
 
+/* The caps the budget rests on are the ones spokes keep and state, and
+ * the hub checks on receipt (proto/domain/statistics.h). */
+_Static_assert(HUB_RELEASE_CELLS_PER_PATIENT ==
+		   IBX_STAT_CELLS_PER_PATIENT_MONTH,
+	       "the monthly cap of the release and of the submissions");
+_Static_assert(HUB_RELEASE_CELLS_PER_PATIENT_YEAR ==
+		   IBX_STAT_CELLS_PER_PATIENT_YEAR,
+	       "the yearly cap of the release and of the submissions");
+
 static const char *const dim_names[HUB_REL_NDIMS] = {
     [HUB_REL_D_NATIONALITY] = "nationality",
     [HUB_REL_D_PURPOSE] = "purpose",

@@ -59,8 +59,10 @@
 	"calendar year (zCDP), about epsilon 15 at delta 1e-10"
 
 /* Cells one patient may fall in within a hospital's month, and within
- * its calendar year (the cap of the yearly measurement; spokes are
- * trusted to keep both, docs/disclosure-control.md section 2). */
+ * its calendar year (the cap of the yearly measurement).  The spoke's
+ * anonymiser keeps both and states them in each submission; the hub
+ * refuses a submission that states none or looser ones
+ * (IBX_STAT_CELLS_PER_PATIENT_*, docs/disclosure-control.md section 2). */
 #define HUB_RELEASE_CELLS_PER_PATIENT	   2
 #define HUB_RELEASE_CELLS_PER_PATIENT_YEAR 2
 

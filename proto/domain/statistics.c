@@ -197,6 +197,16 @@ check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
 		ibx_problems_add(
 		    p, path, "%lld must be from 1 to the episodes (%lld)",
 		    (long long)c->patients, (long long)c->episodes);
+	else if (c->episodes <= IBX_STAT_EPISODES_MAX &&
+		 c->episodes > (int64_t)IBX_STAT_EPISODES_PER_PATIENT_CELL *
+				   c->patients &&
+		 CELL_PATH("episodes") > 0)
+		ibx_problems_add(
+		    p, path,
+		    "%lld episodes of %lld patients, more than %d per patient "
+		    "(the release's contribution cap)",
+		    (long long)c->episodes, (long long)c->patients,
+		    IBX_STAT_EPISODES_PER_PATIENT_CELL);
 	CELL_PATH("inpatient_episodes");
 	if (c->inpatient_episodes < 0 || c->inpatient_episodes > c->episodes)
 		ibx_problems_add(
@@ -278,6 +288,37 @@ check_sums(ibx_problems *p, const ibx_case_statistics *s)
 	}
 }
 
+/* The caps a submission with cells was built with: stated, and no looser
+ * than the release's (an old or altered spoke cannot break the bound of
+ * docs/disclosure-control.md section 2 unnoticed). */
+static void
+check_caps(ibx_problems *p, const ibx_case_statistics *s)
+{
+	if (s->cells_per_patient_month == 0)
+		ibx_problems_add(p, "cells_per_patient_month",
+				 "not stated: the cells must be built with "
+				 "the contribution cap (at most %u cells per "
+				 "patient and month); update the spoke",
+				 IBX_STAT_CELLS_PER_PATIENT_MONTH);
+	else if (s->cells_per_patient_month > IBX_STAT_CELLS_PER_PATIENT_MONTH)
+		ibx_problems_add(p, "cells_per_patient_month",
+				 "%u is above the release's cap of %u",
+				 s->cells_per_patient_month,
+				 IBX_STAT_CELLS_PER_PATIENT_MONTH);
+	if (s->cells_per_patient_year == 0)
+		ibx_problems_add(p, "cells_per_patient_year",
+				 "not stated: the cells must be built with "
+				 "the contribution cap (at most %u cells per "
+				 "patient and calendar year); update the "
+				 "spoke",
+				 IBX_STAT_CELLS_PER_PATIENT_YEAR);
+	else if (s->cells_per_patient_year > IBX_STAT_CELLS_PER_PATIENT_YEAR)
+		ibx_problems_add(p, "cells_per_patient_year",
+				 "%u is above the release's cap of %u",
+				 s->cells_per_patient_year,
+				 IBX_STAT_CELLS_PER_PATIENT_YEAR);
+}
+
 static void
 check_repeats(ibx_problems *p, const ibx_case_statistics *s)
 {
@@ -328,6 +369,8 @@ ibx_statistics_check(const ibx_case_statistics *s, const char *now_period,
 		ibx_problems_add(
 		    p, "cells",
 		    "no cells: send an explicit nil report instead");
+	if (s->n_cells > 0)
+		check_caps(p, s);
 	for (i = 0; i < s->n_cells; i++)
 		check_cell(p, s, i);
 	check_sums(p, s);

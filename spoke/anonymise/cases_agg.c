@@ -235,11 +235,33 @@ spoke_cases_agg_cells(const spoke_cases_agg *a)
 	return (a->ncells);
 }
 
+void
+spoke_cases_agg_episode(const spoke_cases_agg *a, const spoke_case_row *r,
+			spoke_agg_episode *e)
+{
+	int nat = (r->nationality[0] - 'A') * 26 + (r->nationality[1] - 'A');
+
+	e->k1 = r->referral_org | (uint64_t)nat << 34 |
+		(uint64_t)r->purpose << 44 | (uint64_t)r->age_band << 47 |
+		(uint64_t)r->sex << 51 | (uint64_t)r->channel << 53 |
+		(uint64_t)r->remote_second_opinion_first << 55 |
+		(uint64_t)r->visa << 56;
+	if (a->category)
+		e->k2 = (uint32_t)((r->icd10_category[0] - 'A') << 16 |
+				   (r->icd10_category[1] & 0xff) << 8 |
+				   (r->icd10_category[2] & 0xff));
+	else
+		e->k2 = (uint32_t)r->icd10_chapter;
+	e->patient = spoke_ref_hash(&a->key, r->ref, r->ref_len);
+	e->visits = r->outpatient_visits;
+	e->days = r->inpatient_days;
+	e->charge = r->charge_jpy;
+}
+
 ibx_err
-spoke_cases_agg_add(spoke_cases_agg *a, const spoke_case_row *r)
+spoke_cases_agg_add_episode(spoke_cases_agg *a, const spoke_agg_episode *e)
 {
 	struct pending *p = &a->ring[a->pending % PIPELINE];
-	int nat = (r->nationality[0] - 'A') * 26 + (r->nationality[1] - 'A');
 	ibx_err rv;
 
 	if (a->failure != IBX_OK)
@@ -248,30 +270,30 @@ spoke_cases_agg_add(spoke_cases_agg *a, const spoke_case_row *r)
 	 * that its table slots had time to arrive. */
 	if (a->pending >= PIPELINE && (rv = apply(a, p)) != IBX_OK)
 		return (a->failure = rv);
-	p->k1 = r->referral_org | (uint64_t)nat << 34 |
-		(uint64_t)r->purpose << 44 | (uint64_t)r->age_band << 47 |
-		(uint64_t)r->sex << 51 | (uint64_t)r->channel << 53 |
-		(uint64_t)r->remote_second_opinion_first << 55 |
-		(uint64_t)r->visa << 56;
-	if (a->category)
-		p->k2 = (uint32_t)((r->icd10_category[0] - 'A') << 16 |
-				   (r->icd10_category[1] & 0xff) << 8 |
-				   (r->icd10_category[2] & 0xff));
-	else
-		p->k2 = (uint32_t)r->icd10_chapter;
+	p->k1 = e->k1;
+	p->k2 = e->k2;
 	p->h = cell_hash(p->k1, p->k2);
 	/* The patient in this cell: the keyed hash of the reference XOR the
 	 * cell's own hash, never 0 (the empty mark). */
-	p->v = spoke_ref_hash(&a->key, r->ref, r->ref_len) ^ p->h;
+	p->v = e->patient ^ p->h;
 	if (p->v == 0)
 		p->v = 1;
-	p->visits = r->outpatient_visits;
-	p->days = r->inpatient_days;
-	p->charge = r->charge_jpy;
+	p->visits = e->visits;
+	p->days = e->days;
+	p->charge = e->charge;
 	__builtin_prefetch(&a->cells[p->h & (a->cellcap - 1)], 1);
 	__builtin_prefetch(&a->seen[p->v & (a->seencap - 1)], 1);
 	a->pending++;
 	return (IBX_OK);
+}
+
+ibx_err
+spoke_cases_agg_add(spoke_cases_agg *a, const spoke_case_row *r)
+{
+	spoke_agg_episode e;
+
+	spoke_cases_agg_episode(a, r, &e);
+	return (spoke_cases_agg_add_episode(a, &e));
 }
 
 /* Count the rows still in the pipeline, oldest first. */

@@ -57,7 +57,19 @@ spoke_cases_file_read(const spoke_cases_file_opts *o,
 		rv = IBX_EINVAL;
 		goto out;
 	}
-	if (rep.in_period == 0 && o->nil_if_empty && rep.bad_rows == 0) {
+	if (rep.in_period > 0 && s->n_cells == 0) {
+		/* The period had episodes, and the contribution caps dropped
+		 * every one (the patients' cells of the year were taken by
+		 * earlier months): nothing is counted, and a nil report
+		 * replaces whatever an earlier export sent for the period,
+		 * so that the months as finally sent keep the caps. */
+		fprintf(o->report,
+			"%s: every episode of %s is over the contribution "
+			"caps: sent as a nil report (nothing to count)\n",
+			o->path, o->period);
+		s->nil_report = true;
+	} else if (rep.in_period == 0 && o->nil_if_empty &&
+		   rep.bad_rows == 0) {
 		fprintf(
 		    o->report,
 		    "%s: no episodes in %s: a nil report (--nil-if-empty)\n",

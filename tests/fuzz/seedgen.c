@@ -129,6 +129,8 @@ sample(ibx_case_statistics *s, int i, const char *code)
 	snprintf(s->organisation_code, sizeof(s->organisation_code), "%s",
 		 code);
 	snprintf(s->period, sizeof(s->period), "%s", "2026-05");
+	s->cells_per_patient_month = IBX_STAT_CELLS_PER_PATIENT_MONTH;
+	s->cells_per_patient_year = IBX_STAT_CELLS_PER_PATIENT_YEAR;
 	switch (i) {
 	case 0: /* a nil report */
 		s->nil_report = true;

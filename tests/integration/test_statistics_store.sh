@@ -82,6 +82,13 @@ refused "coordinator channel without its code" '.cells[0].referral_channel = "co
 refused "repeated keys" '.cells[2] = .cells[0]' 'repeats the keys of cells[0]'
 refused "nil report with cells" '.nil_report = true' 'field "nil_report": a nil report carries no cells'
 refused "no cells, not nil" '.cells = []' 'field "cells": no cells: send an explicit nil report instead'
+# The contribution caps (issue 13): an old or altered spoke that states
+# none, or looser ones than the release's, is refused, and so is a cell
+# with more episodes than its patients may bring.
+refused "no caps stated" '.cells_per_patient_month = 0 | .cells_per_patient_year = 0' 'field "cells_per_patient_month": not stated: the cells must be built with the contribution cap (at most 2 cells per patient and month); update the spoke; field "cells_per_patient_year": not stated'
+refused "yearly cap above the release's" '.cells_per_patient_year = 7' "field \"cells_per_patient_year\": 7 is above the release's cap of 2"
+refused "monthly cap above the release's" '.cells_per_patient_month = 3' "field \"cells_per_patient_month\": 3 is above the release's cap of 2"
+refused "episodes over the cap" '.cells[0].episodes = 7' 'field "cells[0].episodes": 7 episodes of 3 patients, more than 2 per patient'
 assert_contains "$(jq '.cells[0].patients = 0' "$WORK/s1.json" >"$WORK/bad.json"; submit "$WORK/bad.json")" "refused=3" "the summary counts the refused cells"
 jq '.organisation_code = "3910110438"' "$WORK/s1.json" >"$WORK/other.json"
 assert_contains "$(submit "$WORK/other.json")" "status=sender does not match certificate" "another hospital's statistics refused"

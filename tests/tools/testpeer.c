@@ -15,7 +15,9 @@
  *       other bytes; --pad appends N bytes to the payload after signing.
  *       --stats reads {"organisation_code", "period", "nil_report",
  *       "icd10_level", "cells": [{key: value, ...}]} with the field names
- *       of inbound.v1.StatisticsCell and sends it unchecked.
+ *       of inbound.v1.StatisticsCell and sends it unchecked;
+ *       "cells_per_patient_month" and "_year" default to the release's
+ *       caps (0 sends none).
  *   ibx-testpeer send --hub URL --file F     print the Ack as
  *                                            "status=<name> version=<n>
  *                                            error=<text>"
@@ -109,6 +111,18 @@ stats_payload(const char *path, ibx_bytes *out, char sender[32])
 		copy_str(s->icd10_level, sizeof(s->icd10_level), root,
 			 "icd10_level");
 	s->nil_report = json_is_true(json_object_get(root, "nil_report"));
+	/* The contribution caps: the release's unless the description
+	 * names them (0: none stated, as an old spoke would send). */
+	s->cells_per_patient_month =
+	    json_object_get(root, "cells_per_patient_month") != NULL
+		? (uint32_t)json_integer_value(
+		      json_object_get(root, "cells_per_patient_month"))
+		: IBX_STAT_CELLS_PER_PATIENT_MONTH;
+	s->cells_per_patient_year =
+	    json_object_get(root, "cells_per_patient_year") != NULL
+		? (uint32_t)json_integer_value(
+		      json_object_get(root, "cells_per_patient_year"))
+		: IBX_STAT_CELLS_PER_PATIENT_YEAR;
 	cells = json_object_get(root, "cells");
 	json_array_foreach(cells, i, c)
 	{

@@ -28,6 +28,8 @@ submission(int64_t charge, int64_t charge2)
 	snprintf(s->organisation_code, sizeof(s->organisation_code),
 		 "3910118128");
 	snprintf(s->period, sizeof(s->period), "2024-03");
+	s->cells_per_patient_month = IBX_STAT_CELLS_PER_PATIENT_MONTH;
+	s->cells_per_patient_year = IBX_STAT_CELLS_PER_PATIENT_YEAR;
 	memset(&c, 0, sizeof(c));
 	snprintf(c.nationality, sizeof(c.nationality), "CN");
 	snprintf(c.purpose, sizeof(c.purpose), "treatment");
@@ -122,6 +124,50 @@ test_counts_bounded(void **state)
 	ibx_statistics_free(s);
 }
 
+/* The contribution caps (issue 13): a submission with cells states the
+ * caps it was built with, no looser than the release's, and no cell holds
+ * more episodes than the per-patient cap allows. */
+static void
+test_caps(void **state)
+{
+	ibx_case_statistics *s = submission(1, -1);
+
+	(void)state;
+	s->cells_per_patient_month = 0;
+	expect_problem(s, "field \"cells_per_patient_month\": not stated: the "
+			  "cells must be built with the contribution cap (at "
+			  "most 2 cells per patient and month); update the "
+			  "spoke");
+	s->cells_per_patient_month = IBX_STAT_CELLS_PER_PATIENT_MONTH + 1;
+	expect_problem(s, "field \"cells_per_patient_month\": 3 is above "
+			  "the release's cap of 2");
+	s->cells_per_patient_month = 1; /* stricter: fine */
+	expect_problem(s, "");
+	s->cells_per_patient_year = 0;
+	expect_problem(s, "field \"cells_per_patient_year\": not stated: the "
+			  "cells must be built with the contribution cap (at "
+			  "most 2 cells per patient and calendar year); "
+			  "update the spoke");
+	s->cells_per_patient_year = 7;
+	expect_problem(s, "field \"cells_per_patient_year\": 7 is above the "
+			  "release's cap of 2");
+	s->cells_per_patient_year = IBX_STAT_CELLS_PER_PATIENT_YEAR;
+	s->cells[0].episodes = 2; /* 2 episodes of 1 patient: the cap */
+	expect_problem(s, "");
+	s->cells[0].episodes = 3;
+	expect_problem(s, "field \"cells[0].episodes\": 3 episodes of 1 "
+			  "patients, more than 2 per patient (the release's "
+			  "contribution cap)");
+	ibx_statistics_free(s);
+	/* A nil report has no cells and needs no caps. */
+	s = ibx_statistics_new();
+	strcpy(s->organisation_code, "3910118128");
+	strcpy(s->period, "2024-03");
+	s->nil_report = true;
+	expect_problem(s, "");
+	ibx_statistics_free(s);
+}
+
 static void
 test_error_final(void **state)
 {
@@ -146,6 +192,7 @@ main(void)
 	    cmocka_unit_test(test_charge_at_and_above_bound),
 	    cmocka_unit_test(test_sum_above_bound),
 	    cmocka_unit_test(test_counts_bounded),
+	    cmocka_unit_test(test_caps),
 	    cmocka_unit_test(test_error_final),
 	};
 
