@@ -39,12 +39,14 @@ spoke_cases_print_json(FILE *f, const ibx_case_statistics *s)
 		if ((c = cell_json(&s->cells[i])) == NULL ||
 		    json_array_append_new(cells, c) != 0)
 			goto out;
-	root = json_pack("{s:o, s:s, s:b, s:s, s:O}", "organisation_code",
-			 s->organisation_code[0] != '\0'
-			     ? json_string(s->organisation_code)
-			     : json_null(),
-			 "period", s->period, "nil_report", s->nil_report,
-			 "icd10_level", s->icd10_level, "cells", cells);
+	root = json_pack(
+	    "{s:o, s:s, s:b, s:s, s:I, s:I, s:O}", "organisation_code",
+	    s->organisation_code[0] != '\0' ? json_string(s->organisation_code)
+					    : json_null(),
+	    "period", s->period, "nil_report", s->nil_report, "icd10_level",
+	    s->icd10_level, "cells_per_patient_month",
+	    (json_int_t)s->cells_per_patient_month, "cells_per_patient_year",
+	    (json_int_t)s->cells_per_patient_year, "cells", cells);
 	if (root == NULL)
 		goto out;
 	rv = IBX_EIO;

@@ -1,0 +1,238 @@
+#!/usr/bin/python3
+"""The cap-violation class of the disclosure suite (issue 13): one patient
+with many episodes across the year, and what the release's sensitivity
+promises about them.
+
+  caps.py export --year Y --out-with F --out-without F
+      A hospital's export (standard columns) of background patients, some
+      with several episodes, and the file again with patient X added: X
+      has 8 episodes in 8 different cells across six months, and a
+      nationality (Iceland, IS) nobody else has, so X's cells can be told
+      apart in what the spoke sends.
+  caps.py check --year Y --raw F --with J --without J
+      J: the spoke's dry-run JSON for every month of the year (concatenated
+      documents).  Checks, and fails on any breach:
+        - the raw export puts X in 6 or more cells of the year (so without
+          the caps the bound below could not hold);
+        - the spoke's cells hold X in at most 2 cells of the year, 2 of a
+          month, 2 episodes a cell;
+        - on the neighbouring data sets (with and without X), every query of
+          the monthly workload (hub/stats/release.c), computed as the
+          release computes its truth (each cell's sums clipped to the
+          per-patient bound x its patients), differs by at most its L2
+          sensitivity, Delta = 2 x the bound, in every month; every query
+          of the yearly workload (patients over the year's months) by at
+          most Delta = 2.
+      And prints the same differences for X's raw, uncapped cells: what a
+      spoke without the caps would have let through.
+"""
+import argparse
+import collections
+import csv
+import json
+import math
+import random
+import sys
+
+HEADER = ["patient_ref", "nationality", "birth_date", "sex", "purpose", "icd10", "first_visit",
+          "discharge", "outpatient_visits", "inpatient_days", "charge_jpy", "referral_channel",
+          "referral_org", "remote_second_opinion_first", "medical_stay_visa"]
+# The per-patient bounds of the release (hub/stats/release.c, measures[]):
+# episodes, visits, inpatient days, charge in units of 10,000 JPY.
+BOUND = {"patients": 1, "episodes": 2, "outpatient_visits": 16, "inpatient_days": 31, "charge": 300}
+CAP = 2  # cells per patient a month and a year; episodes per patient a cell
+# The monthly workload (release.c workload[]): measure and dimensions.
+MONTHLY = [("patients", ())] + [("patients", (d,)) for d in (
+    "nationality", "purpose", "icd10", "age_band", "sex", "referral_channel", "referral_org",
+    "prefecture", "hospital")] + [
+    ("patients", ("nationality", "purpose")), ("patients", ("nationality", "medical_stay_visa")),
+    ("patients", ("hospital", "purpose"))] + [
+    (m, d) for m in ("episodes", "outpatient_visits", "inpatient_days", "charge")
+    for d in ((), ("nationality",), ("purpose",))]
+YEARLY = [("patients", d) for d in ((), ("nationality",), ("purpose",), ("hospital",),
+                                    ("nationality", "purpose"))]
+# X: eight episodes, eight cells (purpose, ICD-10 code, chapter), six months.
+X_EPISODES = [("01-10", "treatment", "C16.9"), ("02-12", "follow_up", "C16.9"),
+              ("03-03", "treatment", "I21.9"), ("03-20", "second_opinion", "C34.1"),
+              ("04-05", "treatment", "J18.9"), ("05-07", "follow_up", "I21.9"),
+              ("06-01", "other", "K02.9"), ("06-15", "health_checkup", "Z00.00")]
+
+
+def row(ref, nat, born, sex, purpose, icd, date, visits, days, charge, visa="yes"):
+    return [ref, nat, born, sex, purpose, icd, date, "", str(visits), str(days), str(charge),
+            "direct", "", "no", visa]
+
+
+def cmd_export(a):
+    rnd = random.Random(a.year)
+    rows = []
+    nats = ["CN", "CN", "CN", "VN", "VN", "RU", "MN", "US"]
+    codes = [("treatment", "C16.9"), ("treatment", "C50.9"), ("health_checkup", "Z00.00"),
+             ("follow_up", "C16.9"), ("second_opinion", "C61"), ("other", "K02.9")]
+    for i in range(80):
+        nat, born = rnd.choice(nats), "%d-0%d-1%d" % (rnd.randint(1940, 1990), rnd.randint(1, 9), rnd.randint(0, 9))
+        sex = rnd.choice(["male", "female"])
+        for _ in range(rnd.choice([1, 1, 1, 2])):  # 2 cells at most: never capped
+            purpose, icd = rnd.choice(codes)
+            date = "%d-%02d-%02d" % (a.year, rnd.randint(1, 12), rnd.randint(1, 28))
+            rows.append(row("B-%04d" % i, nat, born, sex, purpose, icd, date, rnd.randint(1, 20), 0,
+                            rnd.randint(1, 60) * 50000))
+    with open(a.out_without, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(HEADER)
+        w.writerows(rows)
+    for date, purpose, icd in X_EPISODES:
+        rows.append(row("X-0001", "IS", "1958-04-04", "female", purpose, icd, "%d-%s" % (a.year, date),
+                        30, 0, 4000000))
+    rnd.shuffle(rows)
+    with open(a.out_with, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(HEADER)
+        w.writerows(rows)
+
+
+def docs(path):
+    """The JSON documents of a dry run, one per month."""
+    text, out, dec, i = open(path).read(), [], json.JSONDecoder(), 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return out
+        d, i = dec.raw_decode(text, i)
+        out.append(d)
+
+
+def cells_of(path):
+    """{month: [cell]} with the hub's own keys (hospital, prefecture)."""
+    out = collections.defaultdict(list)
+    for d in docs(path):
+        for c in d.get("cells") or []:
+            c = dict(c, hospital="H", prefecture="39")
+            out[d["period"]].append(c)
+    return out
+
+
+def clipped(c, m):
+    """A cell's measure as the release reads it (SQL_CELLS in release.c)."""
+    p = c["patients"]
+    if m == "patients":
+        return p
+    if m == "charge":
+        return min(int(round(c["charge_jpy"] / 10000.0)), BOUND[m] * p)
+    return min(c[m], BOUND[m] * p)
+
+
+def answers(cells, queries):
+    out = []
+    for m, dims in queries:
+        acc = collections.Counter()
+        for c in cells:
+            acc[tuple(c[d] for d in dims)] += clipped(c, m)
+        out.append(acc)
+    return out
+
+
+def l2(a, b):
+    return math.sqrt(sum((a.get(k, 0) - b.get(k, 0)) ** 2 for k in set(a) | set(b)))
+
+
+def raw_cells(path, year):
+    """X's cells as a spoke without any cap would send them: per month and
+    generalised keys, X counted once per cell, every episode summed."""
+    out = collections.defaultdict(dict)
+    for r in csv.DictReader(open(path)):
+        if r["patient_ref"] != "X-0001" or not r["first_visit"].startswith(str(year)):
+            continue
+        month = r["first_visit"][:7]
+        key = (r["purpose"], r["icd10"][:1])
+        c = out[month].setdefault(key, {"nationality": "IS", "purpose": r["purpose"], "icd10": r["icd10"],
+                                        "age_band": "60-69", "sex": "female", "referral_channel": "direct",
+                                        "referral_org": "", "medical_stay_visa": "yes", "hospital": "H",
+                                        "prefecture": "39", "patients": 1, "episodes": 0,
+                                        "outpatient_visits": 0, "inpatient_days": 0, "charge_jpy": 0})
+        c["episodes"] += 1
+        c["outpatient_visits"] += int(r["outpatient_visits"])
+        c["charge_jpy"] += int(r["charge_jpy"])
+    return out
+
+
+def cmd_check(a):
+    fails = []
+    raw = raw_cells(a.raw, a.year)
+    nraw = sum(len(v) for v in raw.values())
+    print("raw export: X has %d episodes in %d cells over %d months" % (
+        sum(c["episodes"] for v in raw.values() for c in v.values()), nraw, len(raw)))
+    if nraw < 6:
+        fails.append("the export does not put X in 6 or more cells (%d)" % nraw)
+    W, WO = cells_of(a.with_), cells_of(a.without)
+    xs = [(m, c) for m, cs in W.items() for c in cs if c["nationality"] == "IS"]
+    per_month = collections.Counter(m for m, _ in xs)
+    print("sent: X in %d cells of the year (cap %d), at most %d in a month (cap %d), "
+          "at most %d episodes in a cell (cap %d)" % (
+              len(xs), CAP, max(per_month.values() or [0]), CAP,
+              max([c["episodes"] for _, c in xs] or [0]), CAP))
+    if len(xs) > CAP or max(per_month.values() or [0]) > CAP or \
+            any(c["episodes"] > CAP * c["patients"] for _, c in xs):
+        fails.append("the spoke's cells break the caps for X")
+    if not xs:
+        fails.append("X sent in no cell at all (the caps keep the first, they drop no patient)")
+    months = ["%d-%02d" % (a.year, m) for m in range(1, 13)]
+    worst = {}
+    worst_raw = {}
+    for month in months:
+        aw, awo = answers(W.get(month, []), MONTHLY), answers(WO.get(month, []), MONTHLY)
+        # The same month with X's uncapped cells instead of the capped ones.
+        ar = answers([c for c in W.get(month, []) if c["nationality"] != "IS"] +
+                     list(raw.get(month, {}).values()), MONTHLY)
+        for (m, dims), x, y, z in zip(MONTHLY, aw, awo, ar):
+            q = "%s by %s" % (m, ",".join(dims) or "total")
+            d, dz = l2(x, y), l2(z, y)
+            worst[q] = max(worst.get(q, 0), d)
+            worst_raw[q] = max(worst_raw.get(q, 0), dz)
+            if d > CAP * BOUND[m] + 1e-9:
+                fails.append("%s %s: L2 difference %.2f above the sensitivity %d" % (
+                    month, q, d, CAP * BOUND[m]))
+    print("%-40s %9s %12s %10s" % ("monthly query (worst month)", "capped", "uncapped X", "Delta"))
+    for (m, dims) in MONTHLY:
+        q = "%s by %s" % (m, ",".join(dims) or "total")
+        print("%-40s %9.2f %12.2f %10d" % (q, worst[q], worst_raw[q], CAP * BOUND[m]))
+    year_w = [c for mm in months for c in W.get(mm, [])]
+    year_wo = [c for mm in months for c in WO.get(mm, [])]
+    year_raw = [c for c in year_w if c["nationality"] != "IS"] + \
+        [c for mm in months for c in raw.get(mm, {}).values()]
+    print("%-40s %9s %12s %10s" % ("yearly query (patients)", "capped", "uncapped X", "Delta"))
+    for (m, dims), x, y, z in zip(YEARLY, answers(year_w, YEARLY), answers(year_wo, YEARLY),
+                                  answers(year_raw, YEARLY)):
+        q = "patients by %s" % (",".join(dims) or "total")
+        d, dz = l2(x, y), l2(z, y)
+        print("%-40s %9.2f %12.2f %10d" % (q, d, dz, CAP))
+        if d > CAP + 1e-9:
+            fails.append("year %s: L2 difference %.2f above the sensitivity %d" % (q, d, CAP))
+        if dims == ("nationality",) and dz <= CAP:
+            fails.append("the uncapped X should break the yearly sensitivity (%.2f)" % dz)
+    for f in fails:
+        print("FAIL:", f)
+    if not fails:
+        print("ok: X within the caps; neighbouring data sets differ within the stated sensitivity")
+    return 1 if fails else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    e = sub.add_parser("export")
+    e.add_argument("--year", type=int, required=True)
+    e.add_argument("--out-with", required=True)
+    e.add_argument("--out-without", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("--year", type=int, required=True)
+    c.add_argument("--raw", required=True)
+    c.add_argument("--with", dest="with_", required=True)
+    c.add_argument("--without", required=True)
+    a = ap.parse_args()
+    return {"export": cmd_export, "check": cmd_check}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
