@@ -15,10 +15,12 @@
  *    passed.  A measured month is final: late or resubmitted cells are
  *    stored for the hospital's own figures but never measured again.
  *  - Unit of privacy: one patient as a hospital counts patients, in one
- *    month.  Each patient is assumed to fall in at most
- *    HUB_RELEASE_CELLS_PER_PATIENT cells of the hospital's month (the cap
- *    on episodes per patient per period), and every cell's sums are
- *    clipped to the per-patient bounds below times its patients.
+ *    month.  Each patient falls in at most HUB_RELEASE_CELLS_PER_PATIENT
+ *    cells of the hospital's month and HUB_RELEASE_CELLS_PER_PATIENT_YEAR
+ *    of its year, with at most 2 episodes a cell: the spoke's anonymiser
+ *    keeps the caps and states them, and intake refuses cells that state
+ *    none or more (ibx_statistics_check).  Every cell's sums are clipped
+ *    to the per-patient bounds below times its patients.
  *  - Budget: rho = 1/12 per month and 1 for the calendar year's own
  *    measurement (taken once, when its December is measured), so 2 per
  *    calendar year over everything released (Bun and Steinke 2016: zCDP
