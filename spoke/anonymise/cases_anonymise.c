@@ -263,8 +263,8 @@ spoke_cases_anonymise(FILE *f, const spoke_cases_opts *o,
 		sink.progress = on_progress;
 	if ((rv = spoke_cases_agg_new(o->icd10_category, rows_hint(f),
 				      &r->agg)) != IBX_OK ||
-	    (rv = spoke_cases_cap_new(r->period, &limits, &r->cap)) !=
-		IBX_OK) {
+	    (rv = spoke_cases_cap_new(r->period, &limits, rows_hint(f),
+				      &r->cap)) != IBX_OK) {
 		spoke_msgs_add(&rep->file, "cannot start the anonymiser: %s",
 			       ibx_strerror(rv));
 		goto out;

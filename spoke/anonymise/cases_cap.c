@@ -40,7 +40,7 @@ struct spoke_cases_cap {
 
 ibx_err
 spoke_cases_cap_new(int period, const spoke_cap_limits *lim,
-		    spoke_cases_cap **out)
+		    uint64_t rows_hint, spoke_cases_cap **out)
 {
 	spoke_cases_cap *c;
 
@@ -49,6 +49,12 @@ spoke_cases_cap_new(int period, const spoke_cap_limits *lim,
 	c->period = period;
 	c->first = period - period % 12;
 	c->lim = *lim;
+	if (rows_hint > SPOKE_CAP_HINT_MAX)
+		rows_hint = SPOKE_CAP_HINT_MAX;
+	/* Room for the rows the file may hold, grown if it holds more. */
+	if (rows_hint > 0 &&
+	    (c->eps = malloc(rows_hint * sizeof(*c->eps))) != NULL)
+		c->cap = rows_hint;
 	*out = c;
 	return (IBX_OK);
 }
@@ -58,8 +64,8 @@ spoke_cases_cap_free(spoke_cases_cap *c)
 {
 	if (c == NULL)
 		return;
-	if (c->eps != NULL)
-		explicit_bzero(c->eps, c->cap * sizeof(*c->eps));
+	if (c->eps != NULL) /* the rows used; the rest was never written */
+		explicit_bzero(c->eps, c->n * sizeof(*c->eps));
 	free(c->eps);
 	free(c->kept);
 	free(c);
@@ -169,44 +175,140 @@ decide(spoke_cases_cap *c, const struct ep *p, ibx_err *rv)
 	return (KEEP);
 }
 
+/* The patients' episode counts: an open-addressing table of keyed hashes
+ * (0 is the empty mark; a hash of 0 is counted as 1, which can only merge
+ * two patients' counts and send both through the sort). */
+struct count {
+	uint64_t patient;
+	uint32_t n;
+};
+
+static uint64_t
+count_key(uint64_t patient)
+{
+	return (patient != 0 ? patient : 1);
+}
+
+static struct count *
+count_slot(struct count *t, size_t mask, uint64_t key)
+{
+	size_t j;
+
+	for (j = (key ^ key >> 29) & mask;; j = (j + 1) & mask)
+		if (t[j].patient == key || t[j].patient == 0)
+			return (&t[j]);
+}
+
+/* Feed one kept episode of the period to the aggregation. */
+static ibx_err
+feed(spoke_cases_agg *a, const struct ep *p)
+{
+	spoke_agg_episode e;
+	ibx_err rv;
+
+	e.k1 = p->k1;
+	e.k2 = p->k2;
+	e.patient = p->patient;
+	e.visits = p->visits;
+	e.days = p->days;
+	e.charge = p->charge;
+	rv = spoke_cases_agg_add_episode(a, &e);
+	explicit_bzero(&e, sizeof(e));
+	return (rv);
+}
+
+/* The fewest episodes a cap can drop from: a patient with fewer is kept
+ * whole, in any order (0: no cap at all). */
+static unsigned
+least_cap(const spoke_cap_limits *l)
+{
+	unsigned v[3] = {l->month, l->year, l->episodes}, m = 0, i;
+
+	for (i = 0; i < 3; i++)
+		if (v[i] > 0 && (m == 0 || v[i] < m))
+			m = v[i];
+	return (m);
+}
+
 ibx_err
 spoke_cases_cap_run(spoke_cases_cap *c, spoke_cases_agg *a,
 		    spoke_cap_counts *counts)
 {
-	spoke_agg_episode e;
-	size_t i;
+	struct count *table = NULL;
+	struct ep *hard = NULL;
+	size_t i, cap = 16, nhard = 0;
+	unsigned least = least_cap(&c->lim);
 	bool capped = false;
-	ibx_err rv = IBX_OK;
+	ibx_err rv = IBX_ENOMEM;
 
 	memset(counts, 0, sizeof(*counts));
 	counts->earlier_episodes = c->earlier;
-	if (c->n > 1)
-		qsort(c->eps, c->n, sizeof(*c->eps), cmp_ep);
+	/* Most patients have at most `least` episodes in the year: every
+	 * cap keeps them whole, whatever their order.  Count each
+	 * patient's episodes first (prefetching a few ahead), keep those
+	 * patients' episodes of the period at once, and sort only the
+	 * others' into the caps' order. */
+	while (cap < c->n * 2)
+		cap *= 2;
+	if ((table = calloc(cap, sizeof(*table))) == NULL)
+		goto out;
+	for (i = 0; i < c->n; i++) {
+		struct count *t;
+
+		if (i + 8 < c->n)
+			__builtin_prefetch(
+			    &table[(count_key(c->eps[i + 8].patient) ^
+				    count_key(c->eps[i + 8].patient) >> 29) &
+				   (cap - 1)],
+			    1);
+		t = count_slot(table, cap - 1, count_key(c->eps[i].patient));
+		t->patient = count_key(c->eps[i].patient);
+		t->n++;
+	}
 	for (i = 0; i < c->n; i++) {
 		const struct ep *p = &c->eps[i];
+
+		if (i + 8 < c->n)
+			__builtin_prefetch(
+			    &table[(count_key(c->eps[i + 8].patient) ^
+				    count_key(c->eps[i + 8].patient) >> 29) &
+				   (cap - 1)],
+			    0);
+		if (least == 0 ||
+		    count_slot(table, cap - 1, count_key(p->patient))->n <=
+			least) {
+			if (p->period == c->period) {
+				if ((rv = feed(a, p)) != IBX_OK)
+					goto out;
+				counts->kept++;
+			}
+			continue;
+		}
+		/* Packed to the front: i >= nhard, so nothing is lost. */
+		c->eps[nhard++] = *p;
+	}
+	hard = c->eps;
+	if (nhard > 1)
+		qsort(hard, nhard, sizeof(*hard), cmp_ep);
+	for (i = 0; i < nhard; i++) {
+		const struct ep *p = &hard[i];
 		enum verdict v;
 
-		if (i == 0 || p->patient != c->eps[i - 1].patient) {
+		if (i == 0 || p->patient != hard[i - 1].patient) {
 			counts->patients_capped += capped;
 			capped = false;
 			c->nkept = 0;
 		}
+		rv = IBX_OK;
 		v = decide(c, p, &rv);
 		if (rv != IBX_OK)
-			return (rv);
+			goto out;
 		if (p->period != c->period)
 			continue;
 		switch (v) {
 		case KEEP:
-			e.k1 = p->k1;
-			e.k2 = p->k2;
-			e.patient = p->patient;
-			e.visits = p->visits;
-			e.days = p->days;
-			e.charge = p->charge;
-			if ((rv = spoke_cases_agg_add_episode(a, &e)) !=
-			    IBX_OK)
-				return (rv);
+			if ((rv = feed(a, p)) != IBX_OK)
+				goto out;
 			counts->kept++;
 			continue;
 		case DROP_EPISODES:
@@ -222,6 +324,10 @@ spoke_cases_cap_run(spoke_cases_cap *c, spoke_cases_agg *a,
 		capped = true;
 	}
 	counts->patients_capped += capped;
-	explicit_bzero(&e, sizeof(e));
-	return (IBX_OK);
+	rv = IBX_OK;
+out:
+	if (table != NULL)
+		explicit_bzero(table, cap * sizeof(*table));
+	free(table);
+	return (rv);
 }

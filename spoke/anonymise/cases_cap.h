@@ -46,10 +46,14 @@ typedef struct spoke_cap_counts {
 typedef struct spoke_cases_cap spoke_cases_cap;
 
 /* spoke_cases_cap_new: an empty cap stage for reporting period `period`
- * (ibx_period_index) under the limits lim.  IBX_ENOMEM.  Free with
- * spoke_cases_cap_free (NULL is fine). */
+ * (ibx_period_index) under the limits lim.  rows_hint: about how many
+ * episodes may come (0 when unknown; at most SPOKE_CAP_HINT_MAX is taken),
+ * to allocate once.  IBX_ENOMEM.  Free with spoke_cases_cap_free (NULL is
+ * fine), which wipes the episodes. */
 ibx_err spoke_cases_cap_new(int period, const spoke_cap_limits *lim,
-			    spoke_cases_cap **out);
+			    uint64_t rows_hint, spoke_cases_cap **out);
+
+#define SPOKE_CAP_HINT_MAX (4u * 1024 * 1024)
 void spoke_cases_cap_free(spoke_cases_cap *c);
 
 /* spoke_cases_cap_add: an episode e (spoke_cases_agg_episode) whose first

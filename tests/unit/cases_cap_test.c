@@ -328,9 +328,9 @@ test_cap_stage(void **state)
 	(void)state;
 	for (k = 0; k < 2; k++) {
 		assert_int_equal(spoke_cases_agg_new(false, 0, &a), IBX_OK);
-		assert_int_equal(
-		    spoke_cases_cap_new(march, k == 0 ? &with : &without, &c),
-		    IBX_OK);
+		assert_int_equal(spoke_cases_cap_new(
+				     march, k == 0 ? &with : &without, 0, &c),
+				 IBX_OK);
 		memset(&e, 0, sizeof(e));
 		e.patient = 42;
 		/* One cell a month, January to March, twice in March. */
