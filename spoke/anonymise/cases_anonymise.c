@@ -169,6 +169,9 @@ on_record(int ch, void *arg)
 			rep->in_period++;
 		else
 			rep->other_periods++;
+		if (period > r->period && period / 12 == r->period / 12 &&
+		    period > rep->later_in_year)
+			rep->later_in_year = period;
 		spoke_cases_agg_episode(r->agg, row, &e);
 		if (spoke_cases_cap_add(r->cap, &e, period,
 					row->first_visit.days,

@@ -49,8 +49,10 @@ typedef struct spoke_cases_report {
 	uint64_t dropped_month;	   /* over cap_month cells in the month */
 	uint64_t dropped_year;	   /* over cap_year cells in the year */
 	uint64_t patients_capped;  /* patients with a dropped episode */
-	spoke_msgs bad;		   /* "line 7: column \"sex\": ..." */
-	spoke_msgs file;	   /* "header: missing column \"icd10\"" */
+	int later_in_year; /* the last period (ibx_period_index) of the year
+			      after the period with a good row, or 0 */
+	spoke_msgs bad;	   /* "line 7: column \"sex\": ..." */
+	spoke_msgs file;   /* "header: missing column \"icd10\"" */
 } spoke_cases_report;
 
 /* spoke_cases_report_init / _fini: an empty report; free its messages. */

@@ -34,6 +34,14 @@ assert_contains "$(cat "$WORK/with.report")" \
 	"the dry run says what the caps dropped, in words"
 assert_contains "$(cat "$WORK/without.report")" "contribution caps: no episode of $Y-01 dropped" \
 	"and that nothing was dropped where nothing was"
+# One month sent alone: the report names the later months of the year
+# that depend on it (the caps are the year's).
+"$SPOKE_BIN" stats --cases "$WORK/with.csv" --period $Y-03 --dry-run >/dev/null 2>"$WORK/march.report" ||
+	fail "dry run of March: $(tail -3 "$WORK/march.report")"
+assert_contains "$(cat "$WORK/march.report")" \
+	"with.csv: the file has episodes of later months of $Y (up to $Y-12) that this run does not send: if they were sent before and the episodes up to $Y-03 changed since, send them again too (--until $Y-12)" \
+	"a month sent alone: the later months that depend on it are named"
+assert_eq "$(grep -c 'later months' "$WORK/with.report")" 0 "and not when the run goes to December"
 $PY "$DISC/caps.py" check --year $Y --raw "$WORK/with.csv" --with "$WORK/with.json" --without "$WORK/without.json" ||
 	fail "the caps or the sensitivity do not hold (above)"
 pass "X within the caps; the neighbouring data sets differ within the stated sensitivity"
