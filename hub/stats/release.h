@@ -19,8 +19,10 @@
  *    cells of the hospital's month and HUB_RELEASE_CELLS_PER_PATIENT_YEAR
  *    of its year, with at most 2 episodes a cell: the spoke's anonymiser
  *    keeps the caps and states them, and intake refuses cells that state
- *    none or more (ibx_statistics_check).  Every cell's sums are clipped
- *    to the per-patient bounds below times its patients.
+ *    none or more (ibx_statistics_check).  Visits, days and charge are
+ *    measured from the spoke's sums of each patient's part of a cell
+ *    clipped at the per-patient bound (IBX_STAT_*_PER_PATIENT_CELL), so
+ *    one patient moves a cell's measured sum by at most the bound.
  *  - Budget: rho = 1/12 per month and 1 for the calendar year's own
  *    measurement (taken once, when its December is measured), so 2 per
  *    calendar year over everything released (Bun and Steinke 2016: zCDP

@@ -64,6 +64,9 @@ ibx_statistics_encode(const ibx_case_statistics *s, ibx_bytes *out)
 		w->outpatient_visits = c->outpatient_visits;
 		w->inpatient_days = c->inpatient_days;
 		w->charge_jpy = c->charge_jpy;
+		w->outpatient_visits_clipped = c->outpatient_visits_clipped;
+		w->inpatient_days_clipped = c->inpatient_days_clipped;
+		w->charge_jpy_clipped = c->charge_jpy_clipped;
 		cellp[i] = w;
 	}
 	m.n_cells = s->n_cells;
@@ -132,6 +135,9 @@ ibx_statistics_decode(const uint8_t *buf, size_t len,
 		c->outpatient_visits = w->outpatient_visits;
 		c->inpatient_days = w->inpatient_days;
 		c->charge_jpy = w->charge_jpy;
+		c->outpatient_visits_clipped = w->outpatient_visits_clipped;
+		c->inpatient_days_clipped = w->inpatient_days_clipped;
+		c->charge_jpy_clipped = w->charge_jpy_clipped;
 		s->n_cells = i + 1;
 	}
 	*out = s;

@@ -11,7 +11,7 @@ cell_json(const ibx_stat_cell *c)
 {
 	return (json_pack(
 	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:I, "
-	    "s:I, s:I, s:I}",
+	    "s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "nationality", c->nationality, "purpose", c->purpose, "icd10",
 	    c->icd10, "age_band", c->age_band, "sex", c->sex,
 	    "referral_channel", c->referral_channel, "referral_org",
@@ -23,7 +23,10 @@ cell_json(const ibx_stat_cell *c)
 	    "inpatient_episodes", (json_int_t)c->inpatient_episodes,
 	    "outpatient_visits", (json_int_t)c->outpatient_visits,
 	    "inpatient_days", (json_int_t)c->inpatient_days, "charge_jpy",
-	    (json_int_t)c->charge_jpy));
+	    (json_int_t)c->charge_jpy, "outpatient_visits_clipped",
+	    (json_int_t)c->outpatient_visits_clipped, "inpatient_days_clipped",
+	    (json_int_t)c->inpatient_days_clipped, "charge_jpy_clipped",
+	    (json_int_t)c->charge_jpy_clipped));
 }
 
 ibx_err

@@ -117,6 +117,10 @@ cell(const char *nationality, const char *purpose, const char *icd10,
 	c.inpatient_days = inpatient_episodes * 6;
 	c.outpatient_visits = patients * 3;
 	c.charge_jpy = patients * 480000;
+	/* Each patient's part under the release's bounds: nothing clipped. */
+	c.outpatient_visits_clipped = c.outpatient_visits;
+	c.inpatient_days_clipped = c.inpatient_days;
+	c.charge_jpy_clipped = c.charge_jpy;
 	return (c);
 }
 

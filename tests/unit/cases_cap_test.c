@@ -364,6 +364,78 @@ test_cap_stage(void **state)
 	spoke_cases_cap_free(NULL);
 }
 
+/* A row with its own stay, visits and charge (same cell for every ref: a
+ * Chinese man born 1960, treatment, ICD-10 chapter 2, direct). */
+#define SUMS(ref, date, discharge, visits, days, charge)                      \
+	ref ",CN,1960-05-10,male,treatment,C16.9," date "," discharge         \
+	    "," visits "," days "," charge ",direct,,no,yes\n"
+
+/* The clipped sums (issue 13, docs/disclosure-control.md section 2): P1
+ * has a charge of 50,000,000 JPY, 40 visits and 60 days; P3 two episodes
+ * of 2,000,000 JPY, 10 visits and 20 days each (clipped as a patient's
+ * total in the cell, not per episode); P2 small ones.  The exact sums are
+ * kept; the clipped sums hold each patient's part at most 16 visits, 31
+ * days, 3,000,000 JPY. */
+static const char big[] =
+    HEADER SUMS("P1", "2024-03-01", "2024-04-29", "40", "60", "50000000")
+	SUMS("P2", "2024-03-05", "2024-03-06", "1", "2", "100000")
+	    SUMS("P3", "2024-03-10", "2024-03-29", "10", "20", "2000000")
+		SUMS("P3", "2024-03-12", "2024-03-31", "10", "20", "2000000");
+static const char big_reversed[] =
+    HEADER SUMS("P3", "2024-03-12", "2024-03-31", "10", "20", "2000000")
+	SUMS("P3", "2024-03-10", "2024-03-29", "10", "20", "2000000")
+	    SUMS("P2", "2024-03-05", "2024-03-06", "1", "2", "100000")
+		SUMS("P1", "2024-03-01", "2024-04-29", "40", "60", "50000000");
+
+static void
+test_clipped_sums(void **state)
+{
+	const char *texts[] = {big, big_reversed};
+	ibx_problems p;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		struct run r;
+		const ibx_stat_cell *c;
+
+		run(&r, texts[k], "2024-03");
+		assert_int_equal(r.s->n_cells, 1);
+		c = &r.s->cells[0];
+		assert_int_equal(c->patients, 3);
+		assert_int_equal(c->episodes, 4);
+		/* exact: 50,000,000 + 100,000 + 2 x 2,000,000 */
+		assert_int_equal(c->charge_jpy, 54100000);
+		assert_int_equal(c->charge_jpy_clipped,
+				 3000000 + 100000 + 3000000);
+		assert_int_equal(c->outpatient_visits, 61);
+		assert_int_equal(c->outpatient_visits_clipped, 16 + 1 + 16);
+		assert_int_equal(c->inpatient_days, 102);
+		assert_int_equal(c->inpatient_days_clipped, 31 + 2 + 31);
+		/* And the rules both sides check take them. */
+		snprintf(r.s->organisation_code,
+			 sizeof(r.s->organisation_code), "3910118128");
+		ibx_problems_init(&p);
+		assert_int_equal(ibx_statistics_check(r.s, "2024-12", &p),
+				 IBX_OK);
+		ibx_problems_fini(&p);
+		done(&r);
+	}
+	/* P1 alone: the cell's exact charge is P1's, the clipped one the
+	 * bound. */
+	{
+		struct run r;
+
+		run(&r,
+		    HEADER SUMS("P1", "2024-03-01", "2024-04-29", "40", "60",
+				"50000000"),
+		    "2024-03");
+		assert_int_equal(r.s->cells[0].charge_jpy, 50000000);
+		assert_int_equal(r.s->cells[0].charge_jpy_clipped, 3000000);
+		done(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -375,6 +447,7 @@ main(void)
 	    cmocka_unit_test(test_later_months_ignored),
 	    cmocka_unit_test(test_report_words),
 	    cmocka_unit_test(test_cap_stage),
+	    cmocka_unit_test(test_clipped_sums),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
