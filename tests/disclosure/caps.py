@@ -25,6 +25,21 @@ promises about them.
           most Delta = 2.
       And prints the same differences for X's raw, uncapped cells: what a
       spoke without the caps would have let through.
+  caps.py sums-export --year Y --out-with F --out-without F
+      The sums class: a cell of six patients with near-zero sums (one
+      visit, no stay, 10,000 JPY each; nationality Norway, NO, nobody
+      else's) in May, with background patients, and the file again with
+      patient Z added to that very cell: 300 visits, 200 inpatient days and
+      50,000,000 JPY in one episode.
+  caps.py sums-check --year Y --with J --without J
+      On the two dry runs: every monthly query of the release, measured as
+      the release now measures it (the spoke's per-patient clipped sums),
+      differs by at most its stated Delta = 2 x the bound; and the same
+      queries measured as the hub measured them before (each cell's exact
+      sum clipped at bound x patients) differ by more, for visits, days and
+      charge: the check would have failed on the old release (it fails
+      when it does not, so that it can be seen to bite).  --as-before:
+      the same check with the release measured the old way; it fails.
 """
 import argparse
 import collections
@@ -113,22 +128,44 @@ def cells_of(path):
     return out
 
 
+def rnd_half_up(x):
+    """PostgreSQL's round() of a non-negative numeric: halves away from 0."""
+    return int(math.floor(x + 0.5))
+
+
 def clipped(c, m):
-    """A cell's measure as the release reads it (SQL_CELLS in release.c)."""
+    """A cell's measure as the release reads it (SQL_CELLS in release.c):
+    visits, days and charge are the spoke's sums of each patient's part of
+    the cell clipped at the bound (statistics.h), charges in units of
+    10,000 JPY; episodes at most 2 a patient."""
+    p = c["patients"]
+    if m == "patients":
+        return p
+    if m == "episodes":
+        return min(c[m], BOUND[m] * p)
+    if m == "charge":
+        return min(rnd_half_up(c["charge_jpy_clipped"] / 10000.0), BOUND[m] * p)
+    return c[m + "_clipped"]
+
+
+def hub_clipped(c, m):
+    """The same as the release measured it before the clipped sums: each
+    cell's exact sum clipped at bound x patients (a bound per cell, not per
+    patient)."""
     p = c["patients"]
     if m == "patients":
         return p
     if m == "charge":
-        return min(int(round(c["charge_jpy"] / 10000.0)), BOUND[m] * p)
+        return min(rnd_half_up(c["charge_jpy"] / 10000.0), BOUND[m] * p)
     return min(c[m], BOUND[m] * p)
 
 
-def answers(cells, queries):
+def answers(cells, queries, measure=clipped):
     out = []
     for m, dims in queries:
         acc = collections.Counter()
         for c in cells:
-            acc[tuple(c[d] for d in dims)] += clipped(c, m)
+            acc[tuple(c[d] for d in dims)] += measure(c, m)
         out.append(acc)
     return out
 
@@ -154,6 +191,11 @@ def raw_cells(path, year):
         c["episodes"] += 1
         c["outpatient_visits"] += int(r["outpatient_visits"])
         c["charge_jpy"] += int(r["charge_jpy"])
+    for cs in out.values():  # X alone in each cell: X's part clipped
+        for c in cs.values():
+            c["outpatient_visits_clipped"] = min(c["outpatient_visits"], 16)
+            c["inpatient_days_clipped"] = min(c["inpatient_days"], 31)
+            c["charge_jpy_clipped"] = min(c["charge_jpy"], 3000000)
     return out
 
 
@@ -218,6 +260,83 @@ def cmd_check(a):
     return 1 if fails else 0
 
 
+SUMS_MONTH = 5
+
+
+def cmd_sums_export(a):
+    rnd = random.Random(a.year * 7)
+    rows = []
+    nats = ["CN", "VN", "RU", "US"]
+    for i in range(40):  # background, other cells
+        nat = rnd.choice(nats)
+        born = "%d-0%d-1%d" % (rnd.randint(1940, 1990), rnd.randint(1, 9), rnd.randint(0, 9))
+        date = "%d-%02d-%02d" % (a.year, SUMS_MONTH, rnd.randint(1, 28))
+        rows.append(row("B-%04d" % i, nat, born, rnd.choice(["male", "female"]), "treatment",
+                        rnd.choice(["C16.9", "C50.9", "I21.9"]), date, rnd.randint(1, 20), 0,
+                        rnd.randint(1, 60) * 50000))
+    for i in range(6):  # the cell of near-zero sums: NO, 60-69, male, checkup
+        rows.append(row("N-%04d" % i, "NO", "1960-0%d-10" % (i + 1), "male", "health_checkup",
+                        "Z00.00", "%d-%02d-%02d" % (a.year, SUMS_MONTH, 3 + i), 1, 0, 10000))
+    with open(a.out_without, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(HEADER)
+        w.writerows(rows)
+    z = row("Z-0001", "NO", "1962-07-07", "male", "health_checkup", "Z00.00",
+            "%d-%02d-01" % (a.year, SUMS_MONTH), 300, 200, 50000000)
+    z[7] = "%d-%02d-30" % (a.year, SUMS_MONTH + 6)  # discharge: a 200-day stay fits
+    rows.append(z)
+    rnd.shuffle(rows)
+    with open(a.out_with, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(HEADER)
+        w.writerows(rows)
+
+
+def cmd_sums_check(a):
+    fails = []
+    month = "%d-%02d" % (a.year, SUMS_MONTH)
+    W, WO = cells_of(a.with_).get(month, []), cells_of(a.without).get(month, [])
+    zw = [c for c in W if c["nationality"] == "NO"]
+    zwo = [c for c in WO if c["nationality"] == "NO"]
+    if len(zw) != 1 or len(zwo) != 1 or zw[0]["patients"] != 7 or zwo[0]["patients"] != 6:
+        fails.append("the NO cell should hold 6 patients without Z and 7 with (%s / %s)" % (
+            [c["patients"] for c in zwo], [c["patients"] for c in zw]))
+    else:
+        c = zw[0]
+        print("the cell with Z: exact visits %d, days %d, charge %d JPY; clipped %d, %d, %d" % (
+            c["outpatient_visits"], c["inpatient_days"], c["charge_jpy"],
+            c["outpatient_visits_clipped"], c["inpatient_days_clipped"], c["charge_jpy_clipped"]))
+        if c["charge_jpy"] != 50060000 or c["charge_jpy_clipped"] != 3060000:
+            fails.append("the spoke should keep the exact charge 50,060,000 and clip Z's part "
+                         "at 3,000,000 (clipped 3,060,000)")
+    measure = hub_clipped if a.as_before else clipped
+    if a.as_before:
+        print("measured as before the clipped sums (each cell's exact sum at bound x patients)")
+    new_w, new_wo = answers(W, MONTHLY, measure), answers(WO, MONTHLY, measure)
+    old_w, old_wo = answers(W, MONTHLY, hub_clipped), answers(WO, MONTHLY, hub_clipped)
+    print("%-40s %9s %12s %10s" % ("monthly query", "release", "hub clip", "Delta"))
+    old_breaks = set()
+    for (m, dims), x, y, u, v in zip(MONTHLY, new_w, new_wo, old_w, old_wo):
+        q = "%s by %s" % (m, ",".join(dims) or "total")
+        d, do = l2(x, y), l2(u, v)
+        delta = CAP * BOUND[m]
+        print("%-40s %9.2f %12.2f %10d" % (q, d, do, delta))
+        if d > delta + 1e-9:
+            fails.append("%s: L2 difference %.2f above the sensitivity %d" % (q, d, delta))
+        if do > delta + 1e-9:
+            old_breaks.add(m)
+    for m in ("outpatient_visits", "inpatient_days", "charge"):
+        if m not in old_breaks:
+            fails.append("the old hub-side clipping should break the sensitivity of %s here "
+                         "(else this check shows nothing)" % m)
+    for f in fails:
+        print("FAIL:", f)
+    if not fails:
+        print("ok: one patient with huge sums moves the release's sums by at most Delta; "
+              "the hub-side clip let them move by more")
+    return 1 if fails else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -230,8 +349,20 @@ def main():
     c.add_argument("--raw", required=True)
     c.add_argument("--with", dest="with_", required=True)
     c.add_argument("--without", required=True)
+    for name in ("sums-export", "sums-check"):
+        s = sub.add_parser(name)
+        s.add_argument("--year", type=int, required=True)
+        if name == "sums-export":
+            s.add_argument("--out-with", required=True)
+            s.add_argument("--out-without", required=True)
+        else:
+            s.add_argument("--with", dest="with_", required=True)
+            s.add_argument("--without", required=True)
+            s.add_argument("--as-before", action="store_true",
+                           help="measure as the hub did before 080 (the check must fail)")
     a = ap.parse_args()
-    return {"export": cmd_export, "check": cmd_check}[a.cmd](a)
+    return {"export": cmd_export, "check": cmd_check, "sums-export": cmd_sums_export,
+            "sums-check": cmd_sums_check}[a.cmd](a)
 
 
 if __name__ == "__main__":

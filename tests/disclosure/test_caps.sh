@@ -14,6 +14,10 @@
 #   - the report says how many episodes the caps dropped, in words;
 #   - the hub takes the capped submissions, and refuses the same cells
 #     when they state no caps.
+# And the sums class (below): one patient's huge sums among near-zero ones
+# move the release's sums by at most the stated sensitivity, because the
+# spoke clips each patient's part of a cell; the old hub-side clip fails
+# the same check.
 . "$(dirname "$0")/../integration/lib.sh"
 PY=/usr/bin/python3
 DISC=$IBX_SOURCE/tests/disclosure
@@ -74,3 +78,30 @@ out=$(send "$WORK/old.env")
 assert_contains "$out" "status=invalid" "cells without caps refused"
 assert_contains "$out" 'field "cells_per_patient_month": not stated' "the refusal names the field"
 assert_eq "$(sql "SELECT count(*) FROM statistics_submissions")" "$before" "nothing stored"
+
+# The sums class: one patient with huge sums (300 visits, 200 days,
+# 50,000,000 JPY) in a cell of six with near-zero sums.  The release
+# measures the spoke's per-patient clipped sums, so the neighbouring data
+# sets move every monthly query by at most its stated Delta; measured as
+# the hub measured before (each cell's exact sum at bound x patients), the
+# same check fails.
+$PY "$DISC/caps.py" sums-export --year $Y --out-with "$WORK/zw.csv" --out-without "$WORK/zwo.csv"
+for f in zw zwo; do
+	"$SPOKE_BIN" stats --cases "$WORK/$f.csv" --period $Y-05 --dry-run --format json \
+		>"$WORK/$f.json" 2>"$WORK/$f.report" || fail "dry run of $f: $(tail -3 "$WORK/$f.report")"
+done
+$PY "$DISC/caps.py" sums-check --year $Y --with "$WORK/zw.json" --without "$WORK/zwo.json" ||
+	fail "one patient's sums move the release by more than the stated sensitivity (above)"
+pass "a patient with huge sums among near-zero ones: the release's sums move within Delta"
+if $PY "$DISC/caps.py" sums-check --year $Y --with "$WORK/zw.json" --without "$WORK/zwo.json" --as-before >"$WORK/before.log"; then
+	fail "the check passes with the old hub-side clipping: it cannot tell"
+fi
+assert_contains "$(cat "$WORK/before.log")" "FAIL: charge by total: L2 difference 2094.00 above the sensitivity 600" \
+	"measured as before (the cell's sum at bound x patients), the same check fails"
+# The hub stores what the spoke sent: the exact sums for the hospital's own
+# figures, the clipped ones for the release.
+"$SPOKE_BIN" stats --cases "$WORK/zw.csv" --period $Y-05 \
+	--hub "$NNG_URL" --insecure-tcp --cert "$PKI/issued/$H.pem" --key "$PKI/issued/$H.key" \
+	>"$WORK/zsend.log" 2>&1 || fail "the month with Z was not accepted: $(head -3 "$WORK/zsend.log")"
+assert_eq "$(sql "SELECT patients, outpatient_visits, outpatient_visits_clipped, inpatient_days, inpatient_days_clipped, charge_jpy, charge_jpy_clipped FROM statistics_cells WHERE current AND nationality = 'NO'")" \
+	"7|306|22|200|31|50060000|3060000" "the hub holds Z's cell with its exact and its clipped sums"
