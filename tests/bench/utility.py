@@ -26,7 +26,8 @@ import urllib.parse
 COLUMNS = ("org_code", "period", "nationality", "purpose", "icd10", "icd10_chapter", "age_band",
            "sex", "referral_channel", "referral_org", "remote_second_opinion_first",
            "medical_stay_visa", "patients", "episodes", "inpatient_episodes",
-           "outpatient_visits", "inpatient_days", "charge_jpy")
+           "outpatient_visits", "inpatient_days", "charge_jpy", "outpatient_visits_clipped",
+           "inpatient_days_clipped", "charge_jpy_clipped")
 NAME = re.compile(r"synthetic_cases_(\d{10})_(\d{4})\.csv$")
 
 
@@ -60,7 +61,8 @@ def anonymise(spoke, path, org, year):
                 c["age_band"], c["sex"], c["referral_channel"], c["referral_org"] or "",
                 c["remote_second_opinion_first"], c["medical_stay_visa"], c["patients"],
                 c["episodes"], c["inpatient_episodes"], c["outpatient_visits"],
-                c["inpatient_days"], c["charge_jpy"])))
+                c["inpatient_days"], c["charge_jpy"], c["outpatient_visits_clipped"],
+                c["inpatient_days_clipped"], c["charge_jpy_clipped"])))
     return rows, dropped
 
 
