@@ -21,11 +21,11 @@ static const char SQL_STORE_STATISTICS[] =
     "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
     "$13::text[], $14::smallint[], $15::bigint[], $16::bigint[], "
     "$17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], "
-    "$21::bigint, $22)";
+    "$21::bigint[], $22::bigint[], $23::bigint[], $24::bigint, $25)";
 enum { SUMMARY_IMPORTED, SUMMARY_UPDATED, SUMMARY_UNCHANGED, SUMMARY_DELETED };
 
 #define TEXT_COLUMNS   9
-#define NUMBER_COLUMNS 7
+#define NUMBER_COLUMNS 10
 
 /* PostgreSQL's type OIDs of the array elements (pg_type.dat). */
 #define OID_INT8 20
@@ -131,7 +131,7 @@ hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 		     ibx_import_summary *sum, char *err, size_t n)
 {
 	struct arr text[TEXT_COLUMNS], num[NUMBER_COLUMNS];
-	ibx_db_param p[22];
+	ibx_db_param p[25];
 	ibx_db_result *res = NULL;
 	char seq[24];
 	size_t i, k;
@@ -155,11 +155,16 @@ hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 					       c->referral_org,
 					       c->remote_second_opinion_first,
 					       c->medical_stay_visa};
-		int64_t v[NUMBER_COLUMNS] = {
-		    chapter_of(s, c),	  c->patients,
-		    c->episodes,	  c->inpatient_episodes,
-		    c->outpatient_visits, c->inpatient_days,
-		    c->charge_jpy};
+		int64_t v[NUMBER_COLUMNS] = {chapter_of(s, c),
+					     c->patients,
+					     c->episodes,
+					     c->inpatient_episodes,
+					     c->outpatient_visits,
+					     c->inpatient_days,
+					     c->charge_jpy,
+					     c->outpatient_visits_clipped,
+					     c->inpatient_days_clipped,
+					     c->charge_jpy_clipped};
 
 		for (k = 0; k < TEXT_COLUMNS; k++)
 			arr_text(&text[k], t[k]);
@@ -184,10 +189,10 @@ hub_store_statistics(ibx_db *db, const ibx_case_statistics *s,
 	for (k = 0; k < NUMBER_COLUMNS; k++)
 		p[13 + k] = (ibx_db_param){(const char *)num[k].buf,
 					   (int)num[k].len, true};
-	p[20] = (ibx_db_param){seq, 0, false};
-	p[21] = (ibx_db_param){(const char *)envelope->data,
+	p[23] = (ibx_db_param){seq, 0, false};
+	p[24] = (ibx_db_param){(const char *)envelope->data,
 			       (int)envelope->len, true};
-	rv = ibx_db_execp(db, SQL_STORE_STATISTICS, 22, p, &res);
+	rv = ibx_db_execp(db, SQL_STORE_STATISTICS, 25, p, &res);
 	if (rv == IBX_OK) {
 		memset(sum, 0, sizeof(*sum));
 		sum->imported = (uint32_t)atol(

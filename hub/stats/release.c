@@ -15,6 +15,15 @@
 #include "release.h"
 #include "statistics.h"
 
+/* The caps the budget rests on are the ones spokes keep and state, and
+ * the hub checks on receipt (proto/domain/statistics.h). */
+_Static_assert(HUB_RELEASE_CELLS_PER_PATIENT ==
+		   IBX_STAT_CELLS_PER_PATIENT_MONTH,
+	       "the monthly cap of the release and of the submissions");
+_Static_assert(HUB_RELEASE_CELLS_PER_PATIENT_YEAR ==
+		   IBX_STAT_CELLS_PER_PATIENT_YEAR,
+	       "the yearly cap of the release and of the submissions");
+
 static const char *const dim_names[HUB_REL_NDIMS] = {
     [HUB_REL_D_NATIONALITY] = "nationality",
     [HUB_REL_D_PURPOSE] = "purpose",
@@ -28,8 +37,10 @@ static const char *const dim_names[HUB_REL_NDIMS] = {
     [HUB_REL_D_HOSPITAL] = "hospital",
 };
 
-/* Per measure: its name and what one patient may add to one cell (the
- * clip applied to every cell: at most bound x patients). */
+/* Per measure: its name and what one patient may add to one cell: the
+ * spoke clips each patient's part of a cell at this bound
+ * (IBX_STAT_*_PER_PATIENT_CELL) and the release measures those clipped
+ * sums (SQL_CELLS). */
 static const struct {
 	const char *name;
 	int64_t bound;
@@ -41,6 +52,13 @@ static const struct {
     /* 3,000,000 JPY per patient and cell, in units of 10,000 JPY */
     [HUB_REL_M_CHARGE_JPY] = {"charge_jpy", 300},
 };
+
+_Static_assert(IBX_STAT_VISITS_PER_PATIENT_CELL == 16 &&
+		   IBX_STAT_DAYS_PER_PATIENT_CELL == 31 &&
+		   IBX_STAT_CHARGE_JPY_PER_PATIENT_CELL ==
+		       300LL * HUB_RELEASE_JPY_UNIT &&
+		   IBX_STAT_EPISODES_PER_PATIENT_CELL == 2,
+	       "the release's bounds are the ones the spoke clips at");
 
 #define P  HUB_REL_M_PATIENTS
 #define NA HUB_REL_D_NATIONALITY
@@ -157,9 +175,19 @@ hub_release_dims_text(const hub_release_query *q, char *out, size_t n)
 int64_t
 hub_release_sensitivity(const hub_release_query *q)
 {
-	/* A patient in up to CELLS_PER_PATIENT cells, each clipped to the
-	 * measure's bound: at worst all in one cell of the marginal, so the
-	 * L2 (and L1) sensitivity is CELLS_PER_PATIENT x bound. */
+	/* A patient falls in up to CELLS_PER_PATIENT cells of a hospital's
+	 * month (the spoke's cap, stated and checked at intake).  In each,
+	 * they change the measured value by at most the measure's bound:
+	 * patients by 1; episodes by 2 (at most 2 a patient and cell);
+	 * visits, days and charge by the bound, because the release measures
+	 * the spoke's sums of each patient's part clipped at it (SQL_CELLS),
+	 * whatever the cell's other patients hold; the charge's rounding to
+	 * units keeps a change of at most 300 units at most 300.  Adding or
+	 * removing the patient changes at most CELLS_PER_PATIENT cells of a
+	 * marginal, at worst all in one, so the L2 (and L1) sensitivity is
+	 * CELLS_PER_PATIENT x bound.  Cells stored before migration 080 (no
+	 * clipped sums) are clipped per cell instead, for which this bound
+	 * does not hold: docs/disclosure-control.md section 2. */
 	return (HUB_RELEASE_CELLS_PER_PATIENT * measures[q->measure].bound);
 }
 
@@ -380,17 +408,26 @@ query_cells(const struct run *r, const hub_release_query *q)
 }
 
 /* The month's cells, one column per dimension in enum order, then the
- * measures in enum order, each clipped to bound x patients
- * ($2..$5; charges in units of $6 yen, rounded). */
+ * measures in enum order.  Visits, days and charge are the spoke's clipped
+ * sums (each patient's part of the cell clipped at the bound, statistics.h
+ * IBX_STAT_*_PER_PATIENT_CELL; migration 080), so one patient moves each
+ * by at most the bound; episodes are at most 2 a patient (intake refuses
+ * more), clipped again to $2 x patients.  A cell stored before 080 has no
+ * clipped sums and is clipped here to bound x patients ($3..$5), a bound
+ * per cell only, until its month is sent again.  Charges in units of $6
+ * yen, rounded (a change of at most 3,000,000 yen moves the rounded
+ * value by at most 300 units). */
 static const char SQL_CELLS[] =
     "SELECT c.nationality, c.purpose, c.icd10_chapter::text, c.age_band,"
     " c.sex, c.referral_channel, c.medical_stay_visa, c.referral_org,"
     " coalesce(hl.prefecture, ''), c.org_code, c.patients,"
     " least(c.episodes, $2::bigint * c.patients),"
-    " least(c.outpatient_visits, $3::bigint * c.patients),"
-    " least(c.inpatient_days, $4::bigint * c.patients),"
-    " least(round(c.charge_jpy / $6::numeric)::bigint,"
-    "  $5::bigint * c.patients)"
+    " coalesce(c.outpatient_visits_clipped,"
+    "  least(c.outpatient_visits, $3::bigint * c.patients)),"
+    " coalesce(c.inpatient_days_clipped,"
+    "  least(c.inpatient_days, $4::bigint * c.patients)),"
+    " least(round(coalesce(c.charge_jpy_clipped, c.charge_jpy)"
+    "  / $6::numeric)::bigint, $5::bigint * c.patients)"
     " FROM statistics_cells c"
     " LEFT JOIN hospital_listings hl ON hl.org_code = c.org_code"
     " WHERE c.current AND c.period = $1::date";

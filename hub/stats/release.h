@@ -15,10 +15,14 @@
  *    passed.  A measured month is final: late or resubmitted cells are
  *    stored for the hospital's own figures but never measured again.
  *  - Unit of privacy: one patient as a hospital counts patients, in one
- *    month.  Each patient is assumed to fall in at most
- *    HUB_RELEASE_CELLS_PER_PATIENT cells of the hospital's month (the cap
- *    on episodes per patient per period), and every cell's sums are
- *    clipped to the per-patient bounds below times its patients.
+ *    month.  Each patient falls in at most HUB_RELEASE_CELLS_PER_PATIENT
+ *    cells of the hospital's month and HUB_RELEASE_CELLS_PER_PATIENT_YEAR
+ *    of its year, with at most 2 episodes a cell: the spoke's anonymiser
+ *    keeps the caps and states them, and intake refuses cells that state
+ *    none or more (ibx_statistics_check).  Visits, days and charge are
+ *    measured from the spoke's sums of each patient's part of a cell
+ *    clipped at the per-patient bound (IBX_STAT_*_PER_PATIENT_CELL), so
+ *    one patient moves a cell's measured sum by at most the bound.
  *  - Budget: rho = 1/12 per month and 1 for the calendar year's own
  *    measurement (taken once, when its December is measured), so 2 per
  *    calendar year over everything released (Bun and Steinke 2016: zCDP
@@ -59,8 +63,10 @@
 	"calendar year (zCDP), about epsilon 15 at delta 1e-10"
 
 /* Cells one patient may fall in within a hospital's month, and within
- * its calendar year (the cap of the yearly measurement; spokes are
- * trusted to keep both, docs/disclosure-control.md section 2). */
+ * its calendar year (the cap of the yearly measurement).  The spoke's
+ * anonymiser keeps both and states them in each submission; the hub
+ * refuses a submission that states none or looser ones
+ * (IBX_STAT_CELLS_PER_PATIENT_*, docs/disclosure-control.md section 2). */
 #define HUB_RELEASE_CELLS_PER_PATIENT	   2
 #define HUB_RELEASE_CELLS_PER_PATIENT_YEAR 2
 

@@ -144,6 +144,43 @@ check_icd10(ibx_problems *p, const char *path, const char *level,
 				 code);
 }
 
+/* A clipped sum beside its exact one (statistics.h): each patient's part
+ * clipped at bound, so from min(exact, bound) to min(exact, bound x
+ * patients).  Only when the exact sum and the patients are themselves in
+ * range (else reported on those fields; the products stay far below
+ * 2^63). */
+static void
+check_clipped(ibx_problems *p, size_t i, const char *name, int64_t clipped,
+	      int64_t exact, int64_t max, int64_t bound, int64_t patients)
+{
+	char path[64];
+	int64_t low = exact < bound ? exact : bound;
+
+	if (exact < 0 || exact > max || patients < 1 ||
+	    patients > IBX_STAT_PATIENTS_MAX)
+		return;
+	snprintf(path, sizeof(path), "cells[%zu].%s", i, name);
+	if (clipped > exact)
+		ibx_problems_add(p, path,
+				 "%lld is above the exact sum %lld (each "
+				 "patient's part clipped, never raised)",
+				 (long long)clipped, (long long)exact);
+	else if (clipped > bound * patients)
+		ibx_problems_add(
+		    p, path,
+		    "%lld is above the bound %lld x %lld patients "
+		    "(what one patient may add to a cell)",
+		    (long long)clipped, (long long)bound, (long long)patients);
+	else if (clipped < low)
+		ibx_problems_add(
+		    p, path,
+		    "missing or %lld, below %lld (the exact sum %lld with "
+		    "each patient's part clipped at %lld cannot be less); "
+		    "update the spoke",
+		    (long long)clipped, (long long)low, (long long)exact,
+		    (long long)bound);
+}
+
 static void
 check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
 {
@@ -197,6 +234,16 @@ check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
 		ibx_problems_add(
 		    p, path, "%lld must be from 1 to the episodes (%lld)",
 		    (long long)c->patients, (long long)c->episodes);
+	else if (c->episodes <= IBX_STAT_EPISODES_MAX &&
+		 c->episodes > (int64_t)IBX_STAT_EPISODES_PER_PATIENT_CELL *
+				   c->patients &&
+		 CELL_PATH("episodes") > 0)
+		ibx_problems_add(
+		    p, path,
+		    "%lld episodes of %lld patients, more than %d per patient "
+		    "(the release's contribution cap)",
+		    (long long)c->episodes, (long long)c->patients,
+		    IBX_STAT_EPISODES_PER_PATIENT_CELL);
 	CELL_PATH("inpatient_episodes");
 	if (c->inpatient_episodes < 0 || c->inpatient_episodes > c->episodes)
 		ibx_problems_add(
@@ -231,6 +278,17 @@ check_cell(ibx_problems *p, const ibx_case_statistics *s, size_t i)
 				 (long long)c->charge_jpy,
 				 (long long)IBX_STAT_CHARGE_JPY_MAX);
 #undef CELL_PATH
+	check_clipped(p, i, "outpatient_visits_clipped",
+		      c->outpatient_visits_clipped, c->outpatient_visits,
+		      IBX_STAT_VISITS_MAX, IBX_STAT_VISITS_PER_PATIENT_CELL,
+		      c->patients);
+	check_clipped(p, i, "inpatient_days_clipped",
+		      c->inpatient_days_clipped, c->inpatient_days,
+		      IBX_STAT_INPATIENT_DAYS_MAX,
+		      IBX_STAT_DAYS_PER_PATIENT_CELL, c->patients);
+	check_clipped(p, i, "charge_jpy_clipped", c->charge_jpy_clipped,
+		      c->charge_jpy, IBX_STAT_CHARGE_JPY_MAX,
+		      IBX_STAT_CHARGE_JPY_PER_PATIENT_CELL, c->patients);
 }
 
 /* The measures' sums over the submission, each at most its bound.  Cells
@@ -276,6 +334,37 @@ check_sums(ibx_problems *p, const ibx_case_statistics *s)
 			    measures[m].name, (long long)sum,
 			    (long long)measures[m].max);
 	}
+}
+
+/* The caps a submission with cells was built with: stated, and no looser
+ * than the release's (an old or altered spoke cannot break the bound of
+ * docs/disclosure-control.md section 2 unnoticed). */
+static void
+check_caps(ibx_problems *p, const ibx_case_statistics *s)
+{
+	if (s->cells_per_patient_month == 0)
+		ibx_problems_add(p, "cells_per_patient_month",
+				 "not stated: the cells must be built with "
+				 "the contribution cap (at most %u cells per "
+				 "patient and month); update the spoke",
+				 IBX_STAT_CELLS_PER_PATIENT_MONTH);
+	else if (s->cells_per_patient_month > IBX_STAT_CELLS_PER_PATIENT_MONTH)
+		ibx_problems_add(p, "cells_per_patient_month",
+				 "%u is above the release's cap of %u",
+				 s->cells_per_patient_month,
+				 IBX_STAT_CELLS_PER_PATIENT_MONTH);
+	if (s->cells_per_patient_year == 0)
+		ibx_problems_add(p, "cells_per_patient_year",
+				 "not stated: the cells must be built with "
+				 "the contribution cap (at most %u cells per "
+				 "patient and calendar year); update the "
+				 "spoke",
+				 IBX_STAT_CELLS_PER_PATIENT_YEAR);
+	else if (s->cells_per_patient_year > IBX_STAT_CELLS_PER_PATIENT_YEAR)
+		ibx_problems_add(p, "cells_per_patient_year",
+				 "%u is above the release's cap of %u",
+				 s->cells_per_patient_year,
+				 IBX_STAT_CELLS_PER_PATIENT_YEAR);
 }
 
 static void
@@ -328,6 +417,8 @@ ibx_statistics_check(const ibx_case_statistics *s, const char *now_period,
 		ibx_problems_add(
 		    p, "cells",
 		    "no cells: send an explicit nil report instead");
+	if (s->n_cells > 0)
+		check_caps(p, s);
 	for (i = 0; i < s->n_cells; i++)
 		check_cell(p, s, i);
 	check_sums(p, s);

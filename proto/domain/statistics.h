@@ -33,6 +33,13 @@ typedef struct ibx_stat_cell {
 	int64_t outpatient_visits;
 	int64_t inpatient_days; /* days */
 	int64_t charge_jpy;	/* total charge, JPY */
+	/* The same sums with each patient's contribution to the cell first
+	 * clipped at IBX_STAT_*_PER_PATIENT_CELL (what the release measures,
+	 * docs/disclosure-control.md section 2): at most the exact sum, at
+	 * most the bound x patients, at least min(exact sum, bound). */
+	int64_t outpatient_visits_clipped;
+	int64_t inpatient_days_clipped;
+	int64_t charge_jpy_clipped; /* JPY */
 } ibx_stat_cell;
 
 /* One submission: the cells of one (hospital, period). */
@@ -41,6 +48,11 @@ typedef struct ibx_case_statistics {
 	char period[8];	     /* reporting period YYYY-MM */
 	bool nil_report;     /* no foreign patients in the period */
 	char icd10_level[9]; /* "chapter" (default) or "category" */
+	/* The contribution caps the cells were built with (0: none stated):
+	 * cells one patient falls in within the hospital's month, and within
+	 * its calendar year (IBX_STAT_CELLS_PER_PATIENT_*). */
+	uint32_t cells_per_patient_month;
+	uint32_t cells_per_patient_year;
 	ibx_stat_cell *cells;
 	size_t n_cells;
 } ibx_case_statistics;
@@ -83,6 +95,45 @@ typedef struct ibx_case_statistics {
 #define IBX_STAT_INPATIENT_DAYS_MAX 10000000LL
 #define IBX_STAT_CHARGE_JPY_MAX	    10000000000000LL
 
+/*
+ * The contribution caps of the protected release (issue 13,
+ * docs/disclosure-control.md section 2), one source for the spoke that
+ * keeps them and the hub whose budget rests on them.  The unit of
+ * privacy is a patient as the hospital counts patients (patient_ref):
+ *
+ *  - CELLS_PER_PATIENT_MONTH: cells of the hospital's month one patient
+ *    falls in;
+ *  - CELLS_PER_PATIENT_YEAR: cells of the hospital's calendar year, its
+ *    months together (the yearly measurement's L2 sensitivity is this);
+ *  - EPISODES_PER_PATIENT_CELL: episodes of one patient counted in one
+ *    cell (the release's per-patient bound on episodes), so a cell holds
+ *    at most this many episodes per patient and the hub can check it.
+ *
+ * The spoke drops what a patient contributes beyond them, first come
+ * first kept (spoke/anonymise/cases_cap.h); a submission with cells states
+ * the first two caps, and the hub refuses one that states none or more
+ * than these.
+ */
+#define IBX_STAT_CELLS_PER_PATIENT_MONTH   2u
+#define IBX_STAT_CELLS_PER_PATIENT_YEAR	   2u
+#define IBX_STAT_EPISODES_PER_PATIENT_CELL 2
+
+/*
+ * What one patient may add to one cell's sums in the release
+ * (docs/disclosure-control.md section 2): the spoke clips each patient's
+ * visits, inpatient days and charge in a cell (their episodes there
+ * together) at these bounds and sends the clipped sums beside the exact
+ * ones (outpatient_visits_clipped, ...); the release measures only the
+ * clipped sums, so one patient moves a cell's measured sum by at most the
+ * bound whatever the other patients of the cell hold.  16 visits and 31
+ * days: a month's daily visits and stay; 3,000,000 JPY: above the listed
+ * price of most single treatments (the hub measures charges in units of
+ * 10,000 JPY, so 300 units).
+ */
+#define IBX_STAT_VISITS_PER_PATIENT_CELL     16
+#define IBX_STAT_DAYS_PER_PATIENT_CELL	     31
+#define IBX_STAT_CHARGE_JPY_PER_PATIENT_CELL 3000000LL
+
 /* ibx_statistics_new: an empty submission (icd10_level "chapter").  Free
  * with ibx_statistics_free (NULL is fine). */
 ibx_case_statistics *ibx_statistics_new(void);
@@ -109,10 +160,17 @@ int ibx_period_index(const char *period);
  * above); a referral_org only with the coordinator channel and then 10
  * digits; counts and sums not negative; patients >= 1 and patients <=
  * episodes; inpatient_episodes <= episodes; inpatient days only with
- * inpatient episodes; each measure at most its IBX_STAT_*_MAX, and so is its
- * sum over the submission's cells (reported on the field "cells", "sum of
- * charge_jpy ..."); no two cells with the same keys.  Returns IBX_OK or
- * IBX_EINVAL. */
+ * inpatient episodes; with cells, the caps stated
+ * (cells_per_patient_month, _year from 1 to IBX_STAT_CELLS_PER_PATIENT_*)
+ * and episodes at most IBX_STAT_EPISODES_PER_PATIENT_CELL x patients;
+ * each clipped sum (outpatient_visits_clipped, inpatient_days_clipped,
+ * charge_jpy_clipped) at most its exact sum and at most the bound
+ * (IBX_STAT_*_PER_PATIENT_CELL) x patients, and at least the smaller of
+ * the exact sum and the bound (so a clipped sum left out, 0 beside a
+ * positive exact sum, is refused: "missing or ..."); each
+ * measure at most its IBX_STAT_*_MAX, and so is its sum over the submission's
+ * cells (reported on the field "cells", "sum of charge_jpy ..."); no two cells
+ * with the same keys.  Returns IBX_OK or IBX_EINVAL. */
 ibx_err ibx_statistics_check(const ibx_case_statistics *s,
 			     const char *now_period, ibx_problems *problems);
 

@@ -41,6 +41,8 @@ ibx_statistics_encode(const ibx_case_statistics *s, ibx_bytes *out)
 	m.period = (char *)s->period;
 	m.nil_report = s->nil_report;
 	m.icd10_level = (char *)s->icd10_level;
+	m.cells_per_patient_month = s->cells_per_patient_month;
+	m.cells_per_patient_year = s->cells_per_patient_year;
 	for (i = 0; i < s->n_cells; i++) {
 		const ibx_stat_cell *c = &s->cells[i];
 		Inbound__V1__StatisticsCell *w = &cells[i];
@@ -62,6 +64,9 @@ ibx_statistics_encode(const ibx_case_statistics *s, ibx_bytes *out)
 		w->outpatient_visits = c->outpatient_visits;
 		w->inpatient_days = c->inpatient_days;
 		w->charge_jpy = c->charge_jpy;
+		w->outpatient_visits_clipped = c->outpatient_visits_clipped;
+		w->inpatient_days_clipped = c->inpatient_days_clipped;
+		w->charge_jpy_clipped = c->charge_jpy_clipped;
 		cellp[i] = w;
 	}
 	m.n_cells = s->n_cells;
@@ -104,6 +109,8 @@ ibx_statistics_decode(const uint8_t *buf, size_t len,
 	if (m->icd10_level[0] != '\0' && !PUT(s->icd10_level, m->icd10_level))
 		goto out;
 	s->nil_report = m->nil_report;
+	s->cells_per_patient_month = m->cells_per_patient_month;
+	s->cells_per_patient_year = m->cells_per_patient_year;
 	if (m->n_cells > 0 &&
 	    (s->cells = calloc(m->n_cells, sizeof(*s->cells))) == NULL) {
 		rv = IBX_ENOMEM;
@@ -128,6 +135,9 @@ ibx_statistics_decode(const uint8_t *buf, size_t len,
 		c->outpatient_visits = w->outpatient_visits;
 		c->inpatient_days = w->inpatient_days;
 		c->charge_jpy = w->charge_jpy;
+		c->outpatient_visits_clipped = w->outpatient_visits_clipped;
+		c->inpatient_days_clipped = w->inpatient_days_clipped;
+		c->charge_jpy_clipped = w->charge_jpy_clipped;
 		s->n_cells = i + 1;
 	}
 	*out = s;

@@ -144,7 +144,7 @@ read_period(const spoke_agent_sources *src, const spoke_identity *id,
 		goto out;
 	}
 	*out = NULL;
-	if (s->n_cells == 0)
+	if (s->n_cells == 0 && !s->nil_report)
 		goto out; /* only bad rows (skipped) in this period */
 	if (strlen(id->code) >= sizeof(s->organisation_code))
 		ibx_problems_add(&problems, "organisation_code",

@@ -5,13 +5,22 @@
  * bits), nationality (10), purpose (3), age band (4), sex (2), channel
  * (2), remote second opinion (1) and visa (2); k2 the ICD-10 chapter or
  * the category (its three characters).  Cells live in an open-addressing
- * table (linear probing, one 64-byte slot each).  Distinct patients: a
+ * table (linear probing, one 88-byte slot each).  Distinct patients: a
  * set of 64-bit values, each the keyed hash of a patient reference XOR the
  * hash of the cell's keys, so one set serves every cell; an insert that
  * finds the value already there is the same patient's next episode in that
  * cell.  Two different (patient, cell) pairs share a value with
  * probability about 2^-64 each (around 10^-8 for a million pairs), which
  * would undercount by one.
+ *
+ * Beside each (patient, cell) value, a parallel array holds what that
+ * patient has added to the cell so far, each measure already clipped at
+ * its per-patient bound (statistics.h, IBX_STAT_*_PER_PATIENT_CELL),
+ * packed into 32 bits: visits (5 bits, 0..16), inpatient days (5 bits,
+ * 0..31), charge (22 bits, 0..3,000,000 JPY).  An episode adds to the
+ * cell's clipped sums what it adds to the patient's clipped total, so the
+ * clipped sums are the sums over the cell's patients of min(their total,
+ * bound), whatever order the episodes come in.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +46,19 @@ struct cell {
 	uint32_t used; /* 0: empty slot */
 	int64_t patients, episodes, inpatient_episodes, outpatient_visits,
 	    inpatient_days, charge_jpy;
+	int64_t visits_clipped, days_clipped, charge_clipped;
 };
+
+/* The packed clipped totals of one patient in one cell (see above). */
+#define CLIP_VISITS(w) ((int64_t)((w)&0x1f))
+#define CLIP_DAYS(w)   ((int64_t)(((w) >> 5) & 0x1f))
+#define CLIP_CHARGE(w) ((int64_t)((w) >> 10))
+#define CLIP_PACK(v, d, c)                                                    \
+	((uint32_t)(v) | (uint32_t)(d) << 5 | (uint32_t)(c) << 10)
+_Static_assert(IBX_STAT_VISITS_PER_PATIENT_CELL < 32 &&
+		   IBX_STAT_DAYS_PER_PATIENT_CELL < 32 &&
+		   IBX_STAT_CHARGE_JPY_PER_PATIENT_CELL < (1 << 22),
+	       "the per-patient bounds fit their packed fields");
 
 /* A row on its way into the tables. */
 struct pending {
@@ -53,6 +74,7 @@ struct spoke_cases_agg {
 	struct cell *cells; /* the cell table, a power of two */
 	size_t ncells, cellcap;
 	uint64_t *seen; /* patient-in-cell set, a power of two; 0: empty */
+	uint32_t *clip; /* per seen slot: the patient's clipped totals */
 	size_t nseen, seencap;
 	struct pending ring[PIPELINE];
 	size_t pending; /* rows added so far (the ring holds the last ones) */
@@ -114,7 +136,8 @@ spoke_cases_agg_new(bool icd10_category, uint64_t rows_hint,
 		a->cellcap *= 2;
 	a->cells = table(a->cellcap, sizeof(*a->cells));
 	a->seen = table(a->seencap, sizeof(*a->seen));
-	if (a->cells == NULL || a->seen == NULL) {
+	a->clip = table(a->seencap, sizeof(*a->clip));
+	if (a->cells == NULL || a->seen == NULL || a->clip == NULL) {
 		spoke_cases_agg_free(a);
 		return (IBX_ENOMEM);
 	}
@@ -135,6 +158,7 @@ spoke_cases_agg_free(spoke_cases_agg *a)
 	explicit_bzero(a->ring, sizeof(a->ring));
 	free(a->cells);
 	free(a->seen);
+	free(a->clip);
 	free(a);
 }
 
@@ -171,9 +195,14 @@ grow_seen(spoke_cases_agg *a)
 {
 	size_t n = a->seencap * 2, i, j;
 	uint64_t *t;
+	uint32_t *u;
 
 	if ((t = table(n, sizeof(*t))) == NULL)
 		return (IBX_ENOMEM);
+	if ((u = table(n, sizeof(*u))) == NULL) {
+		free(t);
+		return (IBX_ENOMEM);
+	}
 	for (i = 0; i < a->seencap; i++) {
 		if (a->seen[i] == 0)
 			continue;
@@ -181,11 +210,41 @@ grow_seen(spoke_cases_agg *a)
 		while (t[j] != 0)
 			j = (j + 1) & (n - 1);
 		t[j] = a->seen[i];
+		u[j] = a->clip[i];
 	}
 	free(a->seen);
+	free(a->clip);
 	a->seen = t;
+	a->clip = u;
 	a->seencap = n;
 	return (IBX_OK);
+}
+
+/* What x adds to a patient's clipped total t (0 <= t <= bound): the
+ * total is min(their sum, bound). */
+static int64_t
+clip_step(int64_t t, int64_t x, int64_t bound)
+{
+	if (x <= 0 || t >= bound)
+		return (0);
+	return (x < bound - t ? x : bound - t);
+}
+
+/* Add episode p to its patient's packed clipped totals *w in cell c, and
+ * what it adds to them to the cell's clipped sums. */
+static void
+clip_add(struct cell *c, uint32_t *w, const struct pending *p)
+{
+	int64_t v = CLIP_VISITS(*w), d = CLIP_DAYS(*w), ch = CLIP_CHARGE(*w);
+	int64_t dv = clip_step(v, p->visits, IBX_STAT_VISITS_PER_PATIENT_CELL);
+	int64_t dd = clip_step(d, p->days, IBX_STAT_DAYS_PER_PATIENT_CELL);
+	int64_t dc =
+	    clip_step(ch, p->charge, IBX_STAT_CHARGE_JPY_PER_PATIENT_CELL);
+
+	c->visits_clipped += dv;
+	c->days_clipped += dd;
+	c->charge_clipped += dc;
+	*w = CLIP_PACK(v + dv, d + dd, ch + dc);
 }
 
 /* Count row p in its cell: the tables grow first, so a failure leaves
@@ -218,14 +277,18 @@ apply(spoke_cases_agg *a, const struct pending *p)
 	c->inpatient_days += p->days;
 	c->charge_jpy += p->charge;
 	for (j = p->v & (a->seencap - 1);; j = (j + 1) & (a->seencap - 1)) {
-		if (a->seen[j] == p->v)
-			return (IBX_OK); /* this patient's next episode */
+		if (a->seen[j] == p->v) {
+			clip_add(c, &a->clip[j], p); /* the next episode */
+			return (IBX_OK);
+		}
 		if (a->seen[j] == 0)
 			break;
 	}
 	a->seen[j] = p->v;
+	a->clip[j] = 0;
 	a->nseen++;
 	c->patients++;
+	clip_add(c, &a->clip[j], p);
 	return (IBX_OK);
 }
 
@@ -235,11 +298,33 @@ spoke_cases_agg_cells(const spoke_cases_agg *a)
 	return (a->ncells);
 }
 
+void
+spoke_cases_agg_episode(const spoke_cases_agg *a, const spoke_case_row *r,
+			spoke_agg_episode *e)
+{
+	int nat = (r->nationality[0] - 'A') * 26 + (r->nationality[1] - 'A');
+
+	e->k1 = r->referral_org | (uint64_t)nat << 34 |
+		(uint64_t)r->purpose << 44 | (uint64_t)r->age_band << 47 |
+		(uint64_t)r->sex << 51 | (uint64_t)r->channel << 53 |
+		(uint64_t)r->remote_second_opinion_first << 55 |
+		(uint64_t)r->visa << 56;
+	if (a->category)
+		e->k2 = (uint32_t)((r->icd10_category[0] - 'A') << 16 |
+				   (r->icd10_category[1] & 0xff) << 8 |
+				   (r->icd10_category[2] & 0xff));
+	else
+		e->k2 = (uint32_t)r->icd10_chapter;
+	e->patient = spoke_ref_hash(&a->key, r->ref, r->ref_len);
+	e->visits = r->outpatient_visits;
+	e->days = r->inpatient_days;
+	e->charge = r->charge_jpy;
+}
+
 ibx_err
-spoke_cases_agg_add(spoke_cases_agg *a, const spoke_case_row *r)
+spoke_cases_agg_add_episode(spoke_cases_agg *a, const spoke_agg_episode *e)
 {
 	struct pending *p = &a->ring[a->pending % PIPELINE];
-	int nat = (r->nationality[0] - 'A') * 26 + (r->nationality[1] - 'A');
 	ibx_err rv;
 
 	if (a->failure != IBX_OK)
@@ -248,30 +333,31 @@ spoke_cases_agg_add(spoke_cases_agg *a, const spoke_case_row *r)
 	 * that its table slots had time to arrive. */
 	if (a->pending >= PIPELINE && (rv = apply(a, p)) != IBX_OK)
 		return (a->failure = rv);
-	p->k1 = r->referral_org | (uint64_t)nat << 34 |
-		(uint64_t)r->purpose << 44 | (uint64_t)r->age_band << 47 |
-		(uint64_t)r->sex << 51 | (uint64_t)r->channel << 53 |
-		(uint64_t)r->remote_second_opinion_first << 55 |
-		(uint64_t)r->visa << 56;
-	if (a->category)
-		p->k2 = (uint32_t)((r->icd10_category[0] - 'A') << 16 |
-				   (r->icd10_category[1] & 0xff) << 8 |
-				   (r->icd10_category[2] & 0xff));
-	else
-		p->k2 = (uint32_t)r->icd10_chapter;
+	p->k1 = e->k1;
+	p->k2 = e->k2;
 	p->h = cell_hash(p->k1, p->k2);
 	/* The patient in this cell: the keyed hash of the reference XOR the
 	 * cell's own hash, never 0 (the empty mark). */
-	p->v = spoke_ref_hash(&a->key, r->ref, r->ref_len) ^ p->h;
+	p->v = e->patient ^ p->h;
 	if (p->v == 0)
 		p->v = 1;
-	p->visits = r->outpatient_visits;
-	p->days = r->inpatient_days;
-	p->charge = r->charge_jpy;
+	p->visits = e->visits;
+	p->days = e->days;
+	p->charge = e->charge;
 	__builtin_prefetch(&a->cells[p->h & (a->cellcap - 1)], 1);
 	__builtin_prefetch(&a->seen[p->v & (a->seencap - 1)], 1);
+	__builtin_prefetch(&a->clip[p->v & (a->seencap - 1)], 1);
 	a->pending++;
 	return (IBX_OK);
+}
+
+ibx_err
+spoke_cases_agg_add(spoke_cases_agg *a, const spoke_case_row *r)
+{
+	spoke_agg_episode e;
+
+	spoke_cases_agg_episode(a, r, &e);
+	return (spoke_cases_agg_add_episode(a, &e));
 }
 
 /* Count the rows still in the pipeline, oldest first. */
@@ -393,6 +479,9 @@ to_wire(const spoke_cases_agg *a, const struct cell *c, ibx_stat_cell *w)
 	w->outpatient_visits = c->outpatient_visits;
 	w->inpatient_days = c->inpatient_days;
 	w->charge_jpy = c->charge_jpy;
+	w->outpatient_visits_clipped = c->visits_clipped;
+	w->inpatient_days_clipped = c->days_clipped;
+	w->charge_jpy_clipped = c->charge_clipped;
 }
 
 ibx_err

@@ -36,6 +36,28 @@ ibx_err spoke_cases_agg_new(bool icd10_category, uint64_t rows_hint,
 #define SPOKE_AGG_HINT_MAX (4u * 1024 * 1024)
 void spoke_cases_agg_free(spoke_cases_agg *a);
 
+/* One episode as the aggregation counts it: the cell's packed keys, the
+ * patient's keyed hash (under the aggregation's key, never written
+ * anywhere) and the measures.  Filled by spoke_cases_agg_episode, so that
+ * the contribution caps (cases_cap.h) can decide before it is counted. */
+typedef struct spoke_agg_episode {
+	uint64_t k1;	  /* keys, packed (cases_agg.c) */
+	uint64_t patient; /* keyed hash of patient_ref */
+	uint32_t k2;	  /* ICD-10 chapter or category */
+	int32_t visits, days;
+	int64_t charge;
+} spoke_agg_episode;
+
+/* spoke_cases_agg_episode: the episode of a good row (as
+ * spoke_cases_agg_add takes it) into *e; nothing is counted. */
+void spoke_cases_agg_episode(const spoke_cases_agg *a, const spoke_case_row *r,
+			     spoke_agg_episode *e);
+
+/* spoke_cases_agg_add_episode: count e (from spoke_cases_agg_episode of
+ * this aggregation) in its cell, as spoke_cases_agg_add does a row. */
+ibx_err spoke_cases_agg_add_episode(spoke_cases_agg *a,
+				    const spoke_agg_episode *e);
+
 /* spoke_cases_agg_add: count a good row (spoke_case_row_ok, after
  * spoke_case_row_finish) in its cell.  The row is copied; counting may be
  * held back a few rows (see spoke_cases_agg_finish).  IBX_ENOMEM when a

@@ -15,6 +15,7 @@
 
 #include "cases_agg.h"
 #include "cases_anonymise.h"
+#include "cases_cap.h"
 #include "cases_csv.h"
 #include "cases_header.h"
 #include "cases_row.h"
@@ -23,9 +24,10 @@ struct run {
 	const spoke_cases_opts *o;
 	spoke_cases_report *rep;
 	spoke_cases_agg *agg;
-	int period;	 /* ibx_period_index of o->period */
-	size_t col;	 /* fields of the current record so far */
-	uint64_t record; /* ordinal of the current record (0: header) */
+	spoke_cases_cap *cap; /* the contribution caps, before agg */
+	int period;	      /* ibx_period_index of o->period */
+	size_t col;	      /* fields of the current record so far */
+	uint64_t record;      /* ordinal of the current record (0: header) */
 	bool in_header;
 	bool nonempty; /* a field of the current record held text */
 	bool stop;     /* a failure: ignore the rest */
@@ -173,13 +175,28 @@ on_record(int ch, void *arg)
 		if (row->describe)
 			keep_bad(r, record);
 		rep->bad_rows++;
-	} else if (spoke_date_period(&row->first_visit) != r->period)
-		rep->other_periods++;
-	else if (spoke_cases_agg_add(r->agg, row) != IBX_OK) {
-		spoke_msgs_add(&rep->file, "out of memory");
-		fail(r, IBX_ENOMEM);
-	} else
-		rep->in_period++;
+	} else {
+		int period = spoke_date_period(&row->first_visit);
+		spoke_agg_episode e;
+
+		/* The period's episodes and the earlier ones of its year
+		 * go through the caps (cases_cap.h); the rest is ignored. */
+		if (period == r->period)
+			rep->in_period++;
+		else
+			rep->other_periods++;
+		if (period > r->period && period / 12 == r->period / 12 &&
+		    period > rep->later_in_year)
+			rep->later_in_year = period;
+		spoke_cases_agg_episode(r->agg, row, &e);
+		if (spoke_cases_cap_add(r->cap, &e, period,
+					row->first_visit.days,
+					record) != IBX_OK) {
+			spoke_msgs_add(&rep->file, "out of memory");
+			fail(r, IBX_ENOMEM);
+		}
+		explicit_bzero(&e, sizeof(e));
+	}
 next:
 	r->nonempty = false;
 	spoke_case_row_reset(row, rep->bad_rows < SPOKE_MSGS_MAX);
@@ -242,6 +259,10 @@ spoke_cases_anonymise(FILE *f, const spoke_cases_opts *o,
 {
 	spoke_csv_sink sink = {on_field, on_record, NULL, NULL, NULL};
 	spoke_csv_error cerr;
+	spoke_cap_limits limits = {IBX_STAT_CELLS_PER_PATIENT_MONTH,
+				   IBX_STAT_CELLS_PER_PATIENT_YEAR,
+				   IBX_STAT_EPISODES_PER_PATIENT_CELL};
+	spoke_cap_counts counts;
 	struct run *r;
 	ibx_err rv;
 	size_t i;
@@ -260,7 +281,9 @@ spoke_cases_anonymise(FILE *f, const spoke_cases_opts *o,
 	if (o->progress != NULL)
 		sink.progress = on_progress;
 	if ((rv = spoke_cases_agg_new(o->icd10_category, rows_hint(f),
-				      &r->agg)) != IBX_OK) {
+				      &r->agg)) != IBX_OK ||
+	    (rv = spoke_cases_cap_new(r->period, &limits, rows_hint(f),
+				      &r->cap)) != IBX_OK) {
 		spoke_msgs_add(&rep->file, "cannot start the anonymiser: %s",
 			       ibx_strerror(rv));
 		goto out;
@@ -277,14 +300,27 @@ spoke_cases_anonymise(FILE *f, const spoke_cases_opts *o,
 		rv = IBX_EINVAL;
 		goto out;
 	}
-	if ((rv = spoke_cases_agg_finish(r->agg)) != IBX_OK ||
+	if ((rv = spoke_cases_cap_run(r->cap, r->agg, &counts)) != IBX_OK ||
+	    (rv = spoke_cases_agg_finish(r->agg)) != IBX_OK ||
 	    (rv = spoke_cases_agg_statistics(r->agg, o->period, out)) !=
 		IBX_OK) {
 		spoke_msgs_add(&rep->file, "out of memory");
 		goto out;
 	}
+	/* The cells were built under the caps: say so to the hub. */
+	(*out)->cells_per_patient_month = limits.month;
+	(*out)->cells_per_patient_year = limits.year;
 	rep->cells = spoke_cases_agg_cells(r->agg);
+	rep->capped = true;
+	rep->cap_month = limits.month;
+	rep->cap_year = limits.year;
+	rep->cap_episodes = limits.episodes;
+	rep->dropped_episodes = counts.dropped_episodes;
+	rep->dropped_month = counts.dropped_month;
+	rep->dropped_year = counts.dropped_year;
+	rep->patients_capped = counts.patients_capped;
 out:
+	spoke_cases_cap_free(r->cap);
 	spoke_cases_agg_free(r->agg);
 	for (i = 0; i < SPOKE_HEADER_FIELDS_MAX; i++)
 		free(r->names[i]);

@@ -57,7 +57,37 @@ spoke_cases_file_read(const spoke_cases_file_opts *o,
 		rv = IBX_EINVAL;
 		goto out;
 	}
-	if (rep.in_period == 0 && o->nil_if_empty && rep.bad_rows == 0) {
+	if (o->until != NULL && strcmp(o->period, o->until) == 0 &&
+	    rep.later_in_year > 0) {
+		/* The year's caps hold over what the hub keeps only if the
+		 * later months it holds were built from these episodes. */
+		char last[8];
+
+		snprintf(last, sizeof(last), "%04d-%02d",
+			 rep.later_in_year / 12 % 10000,
+			 rep.later_in_year % 12 + 1);
+		fprintf(o->report,
+			"%s: the file has episodes of later months of %.4s "
+			"(up to %s) that this run does not send: if they were "
+			"sent before and the episodes up to %s changed since, "
+			"send them again too (--until %s), or the year's "
+			"contribution caps may not hold over what the hub "
+			"keeps\n",
+			o->path, o->period, last, o->period, last);
+	}
+	if (rep.in_period > 0 && s->n_cells == 0) {
+		/* The period had episodes, and the contribution caps dropped
+		 * every one (the patients' cells of the year were taken by
+		 * earlier months): nothing is counted, and a nil report
+		 * replaces whatever an earlier export sent for the period,
+		 * so that the months as finally sent keep the caps. */
+		fprintf(o->report,
+			"%s: every episode of %s is over the contribution "
+			"caps: sent as a nil report (nothing to count)\n",
+			o->path, o->period);
+		s->nil_report = true;
+	} else if (rep.in_period == 0 && o->nil_if_empty &&
+		   rep.bad_rows == 0) {
 		fprintf(
 		    o->report,
 		    "%s: no episodes in %s: a nil report (--nil-if-empty)\n",

@@ -22,7 +22,13 @@ typedef struct spoke_cases_file_opts {
 	bool icd10_category; /* --icd10-level category */
 	bool skip_bad_rows;  /* send the good rows of a file with bad ones */
 	bool nil_if_empty;   /* no episodes in the period: a nil report */
-	FILE *report;	     /* where the report and progress bar go */
+	/* The last period the caller sends in this run (inbound-spoke stats
+	 * --until, else --period), or NULL.  Reading that period, the report
+	 * names the later months of its year the file holds and this run
+	 * does not send: their cells depend on this month's episodes (the
+	 * contribution caps, cases_cap.h). */
+	const char *until;
+	FILE *report; /* where the report and progress bar go */
 } spoke_cases_file_opts;
 
 /* spoke_cases_file_read: read o->path as above.  IBX_OK with *out a new

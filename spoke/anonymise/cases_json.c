@@ -11,7 +11,7 @@ cell_json(const ibx_stat_cell *c)
 {
 	return (json_pack(
 	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:I, "
-	    "s:I, s:I, s:I}",
+	    "s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "nationality", c->nationality, "purpose", c->purpose, "icd10",
 	    c->icd10, "age_band", c->age_band, "sex", c->sex,
 	    "referral_channel", c->referral_channel, "referral_org",
@@ -23,7 +23,10 @@ cell_json(const ibx_stat_cell *c)
 	    "inpatient_episodes", (json_int_t)c->inpatient_episodes,
 	    "outpatient_visits", (json_int_t)c->outpatient_visits,
 	    "inpatient_days", (json_int_t)c->inpatient_days, "charge_jpy",
-	    (json_int_t)c->charge_jpy));
+	    (json_int_t)c->charge_jpy, "outpatient_visits_clipped",
+	    (json_int_t)c->outpatient_visits_clipped, "inpatient_days_clipped",
+	    (json_int_t)c->inpatient_days_clipped, "charge_jpy_clipped",
+	    (json_int_t)c->charge_jpy_clipped));
 }
 
 ibx_err
@@ -39,12 +42,14 @@ spoke_cases_print_json(FILE *f, const ibx_case_statistics *s)
 		if ((c = cell_json(&s->cells[i])) == NULL ||
 		    json_array_append_new(cells, c) != 0)
 			goto out;
-	root = json_pack("{s:o, s:s, s:b, s:s, s:O}", "organisation_code",
-			 s->organisation_code[0] != '\0'
-			     ? json_string(s->organisation_code)
-			     : json_null(),
-			 "period", s->period, "nil_report", s->nil_report,
-			 "icd10_level", s->icd10_level, "cells", cells);
+	root = json_pack(
+	    "{s:o, s:s, s:b, s:s, s:I, s:I, s:O}", "organisation_code",
+	    s->organisation_code[0] != '\0' ? json_string(s->organisation_code)
+					    : json_null(),
+	    "period", s->period, "nil_report", s->nil_report, "icd10_level",
+	    s->icd10_level, "cells_per_patient_month",
+	    (json_int_t)s->cells_per_patient_month, "cells_per_patient_year",
+	    (json_int_t)s->cells_per_patient_year, "cells", cells);
 	if (root == NULL)
 		goto out;
 	rv = IBX_EIO;

@@ -16,6 +16,12 @@ spoke_cases_print_table(FILE *f, const ibx_case_statistics *s)
 						: "(no --cert)",
 		s->period, s->icd10_level, s->n_cells,
 		s->nil_report ? " (nil report: no foreign patients)" : "");
+	if (s->n_cells > 0)
+		fprintf(f,
+			"# built with the contribution caps: a patient in at "
+			"most %u cells of the month and %u of the calendar "
+			"year\n",
+			s->cells_per_patient_month, s->cells_per_patient_year);
 	if (s->n_cells == 0)
 		return;
 	fprintf(f,

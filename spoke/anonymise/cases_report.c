@@ -66,6 +66,7 @@ void
 spoke_cases_report_print(FILE *f, const char *path, const char *period,
 			 const spoke_cases_report *r, bool skipping)
 {
+	uint64_t dropped;
 	size_t i;
 
 	for (i = 0; i < r->file.n; i++)
@@ -98,4 +99,28 @@ spoke_cases_report_print(FILE *f, const char *path, const char *period,
 		: skipping	 ? " (skipped: --skip-bad-rows)"
 				 : " (the file is refused; nothing is sent)",
 		(unsigned long long)r->blank_rows);
+	if (!r->capped || r->in_period == 0)
+		return;
+	dropped = r->dropped_episodes + r->dropped_month + r->dropped_year;
+	if (dropped == 0) {
+		fprintf(f,
+			"%s: contribution caps: no episode of %s dropped (a "
+			"patient counts in at most %u cells a month, %u cells "
+			"a calendar year and %u episodes a cell)\n",
+			path, period, r->cap_month, r->cap_year,
+			r->cap_episodes);
+		return;
+	}
+	fprintf(f,
+		"%s: contribution caps: %llu episode%s of %s dropped, of "
+		"%llu patient%s: %llu over %u episodes of one patient in "
+		"a cell, %llu over %u cells of one patient in the month, "
+		"%llu over %u cells of one patient in the calendar year "
+		"(earlier episodes kept first)\n",
+		path, (unsigned long long)dropped, dropped == 1 ? "" : "s",
+		period, (unsigned long long)r->patients_capped,
+		r->patients_capped == 1 ? "" : "s",
+		(unsigned long long)r->dropped_episodes, r->cap_episodes,
+		(unsigned long long)r->dropped_month, r->cap_month,
+		(unsigned long long)r->dropped_year, r->cap_year);
 }

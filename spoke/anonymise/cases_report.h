@@ -41,8 +41,18 @@ typedef struct spoke_cases_report {
 	uint64_t in_period;	/* good records of the period: aggregated */
 	uint64_t other_periods; /* good records of other periods: ignored */
 	uint64_t cells;		/* cells the good records of the period make */
-	spoke_msgs bad;		/* "line 7: column \"sex\": ..." */
-	spoke_msgs file;	/* "header: missing column \"icd10\"" */
+	/* The contribution caps (cases_cap.h), once the cells are built:
+	 * the caps, and the period's episodes each one dropped. */
+	bool capped;
+	unsigned cap_month, cap_year, cap_episodes;
+	uint64_t dropped_episodes; /* over cap_episodes in one cell */
+	uint64_t dropped_month;	   /* over cap_month cells in the month */
+	uint64_t dropped_year;	   /* over cap_year cells in the year */
+	uint64_t patients_capped;  /* patients with a dropped episode */
+	int later_in_year; /* the last period (ibx_period_index) of the year
+			      after the period with a good row, or 0 */
+	spoke_msgs bad;	   /* "line 7: column \"sex\": ..." */
+	spoke_msgs file;   /* "header: missing column \"icd10\"" */
 } spoke_cases_report;
 
 /* spoke_cases_report_init / _fini: an empty report; free its messages. */
@@ -51,8 +61,9 @@ void spoke_cases_report_fini(spoke_cases_report *r);
 
 /* spoke_cases_report_print: write the report about file path (period
  * YYYY-MM) to f: the file's problems, the listed bad rows and how many
- * more there were, then one summary line.  skipping: the bad rows are
- * being left out (--skip-bad-rows) rather than refusing the file. */
+ * more there were, then one summary line, and one line on what the
+ * contribution caps dropped when the period had episodes.  skipping: the bad
+ * rows are being left out (--skip-bad-rows) rather than refusing the file. */
 void spoke_cases_report_print(FILE *f, const char *path, const char *period,
 			      const spoke_cases_report *r, bool skipping);
 

@@ -170,6 +170,7 @@ stats_from_cases(const struct stats_config *c, ibx_case_statistics **out)
 	o.icd10_category = c->icd10_category;
 	o.skip_bad_rows = c->skip_bad_rows;
 	o.nil_if_empty = c->nil_if_empty;
+	o.until = c->until != NULL ? c->until : c->period;
 	o.report = stderr;
 	return (spoke_cases_file_read(&o, out) == IBX_OK ? 0 : 1);
 }

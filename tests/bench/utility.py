@@ -26,14 +26,26 @@ import urllib.parse
 COLUMNS = ("org_code", "period", "nationality", "purpose", "icd10", "icd10_chapter", "age_band",
            "sex", "referral_channel", "referral_org", "remote_second_opinion_first",
            "medical_stay_visa", "patients", "episodes", "inpatient_episodes",
-           "outpatient_visits", "inpatient_days", "charge_jpy")
+           "outpatient_visits", "inpatient_days", "charge_jpy", "outpatient_visits_clipped",
+           "inpatient_days_clipped", "charge_jpy_clipped")
 NAME = re.compile(r"synthetic_cases_(\d{10})_(\d{4})\.csv$")
 
 
+CAPS = re.compile(r"contribution caps: (\d+) episodes? of \S+ dropped, of (\d+) patients?: (\d+) over "
+                  r"[^,]*, (\d+) over [^,]*, (\d+) over ")
+
+
 def anonymise(spoke, path, org, year):
-    out = subprocess.run([spoke, "stats", "--cases", path, "--period", "%s-01" % year,
+    """The cells of one case file, and what the contribution caps dropped
+    (episodes, patients, by the cell's episodes, the month, the year)."""
+    run = subprocess.run([spoke, "stats", "--cases", path, "--period", "%s-01" % year,
                           "--until", "%s-12" % year, "--dry-run", "--nil-if-empty", "--format", "json"],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True)
+    out = run.stdout
+    dropped = [0, 0, 0, 0, 0]
+    for m in CAPS.finditer(run.stderr):
+        for k in range(5):
+            dropped[k] += int(m.group(k + 1))
     rows = []
     dec = json.JSONDecoder()
     i = 0
@@ -49,8 +61,9 @@ def anonymise(spoke, path, org, year):
                 c["age_band"], c["sex"], c["referral_channel"], c["referral_org"] or "",
                 c["remote_second_opinion_first"], c["medical_stay_visa"], c["patients"],
                 c["episodes"], c["inpatient_episodes"], c["outpatient_visits"],
-                c["inpatient_days"], c["charge_jpy"])))
-    return rows
+                c["inpatient_days"], c["charge_jpy"], c["outpatient_visits_clipped"],
+                c["inpatient_days_clipped"], c["charge_jpy_clipped"])))
+    return rows, dropped
 
 
 def cmd_cells(a):
@@ -61,13 +74,21 @@ def cmd_cells(a):
         # a file with only its header line: no foreign patient that year
         if m and os.path.getsize(path) > 400:
             files.append((path, m.group(1), m.group(2)))
-    n = 0
+    n = kept = 0
+    dropped = [0, 0, 0, 0, 0]
     with open(a.out, "w") as out, concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
-        for rows in ex.map(lambda f: anonymise(a.spoke, *f), files):
+        for rows, d in ex.map(lambda f: anonymise(a.spoke, *f), files):
             for r in rows:
                 out.write(r + "\n")
+                kept += int(r.split("\t")[13])
             n += len(rows)
+            dropped = [x + y for x, y in zip(dropped, d)]
     print("%d case files anonymised into %d cells" % (len(files), n))
+    print("contribution caps: %d of %d episodes dropped (%.2f %%), of %d patient-months: %d over 2 "
+          "episodes of a patient in a cell, %d over 2 cells of a patient in a month, %d over 2 cells "
+          "of a patient in a year" % (dropped[0], kept + dropped[0],
+                                      100.0 * dropped[0] / max(1, kept + dropped[0]), dropped[1],
+                                      dropped[2], dropped[3], dropped[4]))
 
 
 def get(api, token, path, params):

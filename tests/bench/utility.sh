@@ -111,7 +111,8 @@ run_set() {
 			icd10 text, icd10_chapter smallint, age_band text, sex text, referral_channel text,
 			referral_org text, remote_second_opinion_first text, medical_stay_visa text,
 			patients bigint, episodes bigint, inpatient_episodes bigint, outpatient_visits bigint,
-			inpatient_days bigint, charge_jpy bigint);
+			inpatient_days bigint, charge_jpy bigint, outpatient_visits_clipped bigint,
+			inpatient_days_clipped bigint, charge_jpy_clipped bigint);
 		\copy c FROM '$work/cells-$name.tsv'
 		INSERT INTO organisations (code, role) SELECT DISTINCT org_code, 'hospital' FROM c
 			ON CONFLICT DO NOTHING;
@@ -124,11 +125,13 @@ run_set() {
 		INSERT INTO statistics_cells (submission_id, org_code, period, current, nationality,
 			purpose, icd10, icd10_chapter, age_band, sex, referral_channel, referral_org,
 			remote_second_opinion_first, medical_stay_visa, patients, episodes,
-			inpatient_episodes, outpatient_visits, inpatient_days, charge_jpy)
+			inpatient_episodes, outpatient_visits, inpatient_days, charge_jpy,
+			outpatient_visits_clipped, inpatient_days_clipped, charge_jpy_clipped)
 			SELECT s.id, c.org_code, c.period, true, nationality, purpose, icd10, icd10_chapter,
 			       age_band, sex, referral_channel, referral_org, remote_second_opinion_first,
 			       medical_stay_visa, patients, episodes, inpatient_episodes, outpatient_visits,
-			       inpatient_days, charge_jpy
+			       inpatient_days, charge_jpy, outpatient_visits_clipped,
+			       inpatient_days_clipped, charge_jpy_clipped
 			FROM c JOIN statistics_submissions s USING (org_code, period);
 		SELECT ibx_statistics_rollup_refresh();
 		ANALYZE;

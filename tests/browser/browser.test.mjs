@@ -504,6 +504,31 @@ try {
       const row = await mpage.locator('#table-visa tr', { hasText: visa.year }).textContent();
       ok(/%/.test(row), `visa coverage ratio ${visa.year} shown (${row.replace(/\s+/g, ' ')})`);
     }
+    // The coverage chart and table show the real visa years (the series of
+    // deploy/data, imported as it is) that have released patients: 2019 to
+    // 2024 here, each with its coverage ratio; the visas are the real ones
+    // (1,653 issued in 2019, 1,603 in 2024).
+    const years = ['2019', '2020', '2021', '2022', '2023', '2024'];
+    const cov = Object.fromEntries(p.visa_coverage.map((r) => [r.year, r]));
+    ok(years.every((y) => cov[y] && cov[y].visas_issued > 0 && cov[y].coverage_ratio > 0),
+      `coverage ratios for the real visa years ${years[0]} to ${years.at(-1)}`, JSON.stringify(p.visa_coverage));
+    ok(cov['2019']?.visas_issued === 1653 && cov['2024']?.visas_issued === 1603,
+      'the visas issued are the real series (2019: 1,653; 2024: 1,603)', JSON.stringify([cov['2019'], cov['2024']]));
+    // Each year's row, by its first cell ("2019" or "2019 (partial)").
+    const visaRows = await mpage.$$eval('#table-visa tbody tr', (trs) => trs.map((tr) =>
+      [...tr.querySelectorAll('th, td')].map((td) => td.textContent.trim())));
+    for (const y of years) {
+      const row = visaRows.find((r) => r[0].slice(0, 4) === y) || [];
+      ok(row.length === 5 && /%/.test(row[3]) && (y !== '2019' || row[2] === '1,653'),
+        `the coverage table's ${y}: ${row.join(' | ')}`);
+    }
+    const labels = await mpage.evaluate(() => {
+      const c = document.querySelector('#chart-visa canvas');
+      const ch = c && window.Chart?.getChart(c);
+      return ch ? ch.data.labels.map(String) : [];
+    });
+    ok(years.every((y) => labels.some((l) => l.startsWith(y))), `the coverage chart spans ${years[0]} to ${years.at(-1)}`,
+      JSON.stringify(labels));
     await shot(mpage, 'dashboard.png');
     await mpage.selectOption('#lang-select', 'ja');
     await mpage.waitForFunction(() => document.querySelector('h1')?.textContent === 'ダッシュボード');

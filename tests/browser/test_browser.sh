@@ -69,13 +69,14 @@ edit_json "$WORK/listings/$H.json" "$WORK/v2.json" \
 assert_contains "$(publish "$WORK/v2.json")" "version 2" "a second version of $H"
 H_NAME=$(jq -r .name.ja "$WORK/v2.json")
 
-# Statistics from twelve hospitals: six recent months and one month of 2024
-# (the last year of the visa series).  Chinese treatment patients are many
+# Statistics from twelve hospitals: six recent months and June of each
+# year from 2019 to 2024 (years of the real visa series, so that the
+# coverage chart shows real years).  Chinese treatment patients are many
 # at most hospitals and under 10 in a year at four; Mongolian and Korean
 # patients are rare everywhere, so disclosure control must hide them.
 months=()
 for m in 6 5 4 3 2 1; do months+=("$(date -u -d "$(date -u +%Y-%m-15) -$m month" +%Y-%m)"); done
-months+=(2024-06)
+months+=(2024-06 2023-06 2022-06 2021-06 2020-06 2019-06)
 cell() { # nationality purpose age sex channel org remote_first patients
 	printf '{"nationality":"%s","purpose":"%s","icd10":"2","age_band":"%s","sex":"%s","referral_channel":"%s","referral_org":"%s","remote_second_opinion_first":"%s","medical_stay_visa":"yes","patients":%d,"episodes":%d,"inpatient_episodes":0,"outpatient_visits":%d,"inpatient_days":0,"charge_jpy":%d}' \
 		"$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$8" "$((2 * $8))" "$(($8 * 850000))"

@@ -12,6 +12,10 @@ bounds for each target it can name:
   npm     nationality-purpose-month "NAT|PURPOSE|YYYY-MM"
   others  the national nationality-month less one hospital's own
           patients (tracker, resubmission)  "ORG|NAT|YYYY-MM"
+  ny      nationality-year          "NAT|YYYY"
+  npy     nationality-purpose-year  "NAT|PURPOSE|YYYY"
+  oy      the national nationality-year less one hospital's own
+          patients (yearly tracker)  "ORG|NAT|YYYY"
 
 as {"attack": {"class": {"key": [guess, lo, hi]}}}, lo and hi null when
 unknown.  tests/disclosure/score.py scores them against the database.
@@ -560,6 +564,105 @@ def attack_tracker(api, hospitals, year, wn, lower):
     return {"others": out}
 
 
+PURPOSES = ["treatment", "health_checkup", "second_opinion", "follow_up", "other",
+            "travel_emergency"]
+
+
+def year_table(api, tok, year, by, **extra):
+    """The table of the calendar year by BY (patients), or None."""
+    params = dict(measure="patients", period="year", year=str(year), **extra)
+    if by:
+        params["by"] = ",".join(by)
+    st, t = api.get(tok, "/api/v1/statistics", params)
+    if st != 200 or not isinstance(t, dict):
+        return None
+    Mechanism(t)  # the NDB rule, checked on every table read
+    return t
+
+
+def _listed(t, dims):
+    return {tuple(c.get(d) for d in dims): c["value"] for c in (t or {}).get("cells", [])
+            if not c.get("suppressed") and isinstance(c.get("value"), int)}
+
+
+def _spread(residual, keys):
+    """A residual shared evenly by the keys the tables leave out."""
+    if not keys or residual is None:
+        return {}
+    e = max(0.0, residual) / len(keys)
+    return {k: guess(e, None, None) for k in keys}
+
+
+def attack_yearly(api, coord, ministry, hospitals, year):
+    """The yearly class: small counts of a calendar year, nationally by
+    nationality and by nationality x purpose, per hospital-year, and per
+    nationality-year less a tracker hospital's own exact year.  The year
+    is its own measurement now (docs/disclosure-control.md section 3), so
+    the attacker differences the yearly tables: a table's total less its
+    listed rows is the sum of the rows left out (1 to 9, or 0), shared
+    among the keys it has seen in any table (other years, months); a
+    nationality x purpose row sums to its nationality exactly
+    (post-processing), so its left-out purposes share what the listed ones
+    do not take; a tracker subtracts its own exact year from the national
+    one.  Nothing about the truth is certain here but non-negativity."""
+    out = {"ny": {}, "npy": {}, "hy": {}, "oy": {}}
+    tn = year_table(api, coord, year, ["nationality"])
+    if tn is None:
+        return out
+    total = (tn.get("totals") or {}).get("value")
+    listed_n = _listed(tn, ["nationality"])
+    # Keys the attacker has seen: other years and the months of this one.
+    seen = set(listed_n)
+    for y in (year - 1, year - 2):
+        seen |= set(_listed(year_table(api, coord, y, ["nationality"]), ["nationality"]))
+    st, tm = api.get(coord, "/api/v1/statistics",
+                     {"measure": "patients", "by": "period,nationality", "period": "month",
+                      "year": str(year)})
+    if st == 200:
+        Mechanism(tm)
+        seen |= {(c["nationality"],) for c in tm.get("cells", [])}
+    left = sorted(seen - set(listed_n))
+    res = total - sum(listed_n.values()) if isinstance(total, int) else None
+    for (nat,), g in _spread(res, left).items():
+        out["ny"]["%s|%d" % (nat, year)] = g
+    # Nationality x purpose: each row sums to its nationality.
+    tnp = year_table(api, coord, year, ["nationality", "purpose"])
+    listed_np = _listed(tnp, ["nationality", "purpose"])
+    for (nat,), v in listed_n.items():
+        mine = {p: w for (n2, p), w in listed_np.items() if n2 == nat}
+        rest = [p for p in PURPOSES if p not in mine]
+        for p, g in _spread(v - sum(mine.values()), rest).items():
+            out["npy"]["%s|%s|%d" % (nat, p, year)] = g
+    for nat in left:
+        g = out["ny"].get("%s|%d" % (nat[0], year))
+        if g is not None:
+            for p, g2 in _spread(g[0], PURPOSES).items():
+                out["npy"]["%s|%s|%d" % (nat[0], p, year)] = g2
+    # Hospital-years (ministry): the total less the listed hospitals,
+    # shared by every hospital that reported that year.
+    th = year_table(api, ministry, year, ["hospital"])
+    listed_h = _listed(th, ["hospital"])
+    reported = set()
+    for m in months_of(year):
+        st, c = api.get(ministry, "/api/v1/completeness", {"period": m})
+        if st == 200 and isinstance(c, dict):
+            reported |= {h["organisation_code"] for h in c.get("hospitals", [])
+                         if h.get("reported") or h.get("submitted_at")}
+    rest_h = sorted(reported - {k[0] for k in listed_h})
+    res_h = total - sum(listed_h.values()) if isinstance(total, int) else None
+    for org, g in _spread(res_h, rest_h).items():
+        out["hy"]["%s|%d" % (org, year)] = g
+    # The yearly tracker: national year less the hospital's own exact year.
+    for org, tok in hospitals.items():
+        own_t = year_table(api, tok, year, ["nationality"], hospital=org)
+        if own_t is None or not Mechanism(own_t).own:
+            continue
+        own = _listed(own_t, ["nationality"])
+        for (nat,), v in listed_n.items():
+            out["oy"]["%s|%s|%d" % (org, nat, year)] = guess(v - own.get((nat,), 0), None, None)
+    return out
+
+
 def merge(*results):
     """The best of several attacks per target: the tightest proven bounds
     (intersected), the guess of the attack with the narrowest bounds."""
@@ -617,7 +720,11 @@ def cmd_run(a):
     times["reconstruct"] += time.time() - s
     results["reconstruct"] = merge(rec, results["cells"], results["rows"])
     results["tracker"] = timed("tracker", attack_tracker, api, hospitals, a.year, wn, lower)
-    results["all"] = merge(*[results[k] for k in ("reconstruct", "tracker", "cells", "rows", "windows")])
+    results["yearly"] = timed("yearly", attack_yearly, api, a.coordinator, a.ministry, hospitals, a.year)
+    # The yearly figures from the months' systems, beside the yearly
+    # tables: the windows' and reconstruction's "year" estimates.
+    results["all"] = merge(*[results[k] for k in ("reconstruct", "tracker", "cells", "rows", "windows",
+                                                  "yearly")])
     meta = {"queries": api.n, "queries_by_attack": api.by_attack, "seconds": times,
             "window_mode": mode, "ndb": NDB, "mechanism": {"cell_key": bool(wn.mech and wn.mech.cell_key),
                                                "noise_bound": wn.mech.noise if wn.mech else None,

@@ -4,7 +4,7 @@
 disclosure_truth).
 
 Targets: the small counts, 1 to 9 patients, of each class (hm, hy, nm, npm,
-others; see attack.py).  A target the attacker names no guess for gets the
+others, and the yearly ny, npy, oy; see attack.py).  A target the attacker names no guess for gets the
 data-free guess 1.
 
 - certain pin: the attacker's proven bounds hold one value, and it is the
@@ -56,6 +56,18 @@ def truth(dirname, year):
         for k, v in t["nm"].items():
             others["%s|%s" % (org, k)] = v - own.get("%s|%s" % (org, k), 0)
     t["others"] = others
+    # The yearly class: each calendar year's sum of its months.
+    for cls, src in (("ny", "nm"), ("npy", "npm")):
+        acc = collections.Counter()
+        for k, v in t[src].items():
+            f = k.split("|")
+            acc["|".join(f[:-1] + [f[-1][:4]])] += v
+        t[cls] = dict(acc)
+    oy = collections.Counter()
+    for k, v in others.items():
+        org, nat, m = k.split("|")
+        oy["%s|%s|%s" % (org, nat, m[:4])] += v
+    t["oy"] = dict(oy)
     return t
 
 
@@ -83,7 +95,7 @@ def main():
             if ndb["suppressed_listed"]:
                 failed.append("ndb/suppressed-told-from-zero")
         for attack, classes in g["attacks"].items():
-            for cls in ("hm", "hy", "nm", "npm", "others"):
+            for cls in ("hm", "hy", "nm", "npm", "others", "ny", "npy", "oy"):
                 if cls not in classes:
                     continue
                 guesses = classes[cls]

@@ -12,9 +12,12 @@
 #   reconstruct  least squares and integer programming over all tables
 #                and every lower bound together
 #   tracker      national figures less a hospital's own exact figures
+#   yearly       small counts of the calendar year (nationality,
+#                nationality x purpose, hospital) by differencing the
+#                yearly tables, and the national year less a tracker's own
 #   resubmission a hospital resubmits a month (fresh record keys each
 #                time) and averages what comes back
-#   all          the best of the first five per target
+#   all          the best of the attacks above per target
 #
 # Each is scored against the database (score.py): the suite fails on any
 # certain pin or on an exact-hit rate above the prior mode's hit rate plus

@@ -117,6 +117,10 @@ cell(const char *nationality, const char *purpose, const char *icd10,
 	c.inpatient_days = inpatient_episodes * 6;
 	c.outpatient_visits = patients * 3;
 	c.charge_jpy = patients * 480000;
+	/* Each patient's part under the release's bounds: nothing clipped. */
+	c.outpatient_visits_clipped = c.outpatient_visits;
+	c.inpatient_days_clipped = c.inpatient_days;
+	c.charge_jpy_clipped = c.charge_jpy;
 	return (c);
 }
 
@@ -129,6 +133,8 @@ sample(ibx_case_statistics *s, int i, const char *code)
 	snprintf(s->organisation_code, sizeof(s->organisation_code), "%s",
 		 code);
 	snprintf(s->period, sizeof(s->period), "%s", "2026-05");
+	s->cells_per_patient_month = IBX_STAT_CELLS_PER_PATIENT_MONTH;
+	s->cells_per_patient_year = IBX_STAT_CELLS_PER_PATIENT_YEAR;
 	switch (i) {
 	case 0: /* a nil report */
 		s->nil_report = true;

@@ -26,7 +26,11 @@ cell() { # nationality purpose icd10 age patients episodes inp_episodes visits d
 	cell CN treatment 2 50-59 3 4 2 6 30 18000000
 	cell CN health_checkup 21 40-49 12 12 0 12 0 18000000
 	cell VN treatment 2 60-69 1 1 1 2 14 4500000
-} | jq -s --arg code $H --arg p "$P" '{organisation_code:$code, period:$p, cells:.}' >"$WORK/s1.json"
+} | jq -s --arg code $H --arg p "$P" '{organisation_code:$code, period:$p, cells:.}' |
+	# The first cell's clipped charge as a spoke gives it (its patients'
+	# parts 500,000, 500,000 and 17,000,000 JPY, each at most 3,000,000);
+	# the others' as ibx-testpeer fills them in (min(exact, bound x patients)).
+	jq '.cells[0].charge_jpy_clipped = 4000000' >"$WORK/s1.json"
 submit() { # FILE [forge options]: forge, sign and send; prints the Ack
 	local f=$1
 	shift
@@ -54,6 +58,10 @@ assert_eq "$(sql "SELECT count(*) FILTER (WHERE superseded_at IS NULL), count(*)
 assert_eq "$(cells_of "$P")" 3 "current cells are the new submission's"
 assert_eq "$(sql "SELECT count(*) FROM statistics_cells")" 6 "old cells kept, not current"
 assert_eq "$(sql "SELECT sum(charge_jpy) FROM statistics_cells WHERE current")" 49000000 "current sums"
+# The clipped sums beside them (080): 4,000,000 as sent, 18,000,000 (12
+# patients) and 6,000,000 (2 patients at the bound).
+assert_eq "$(sql "SELECT sum(charge_jpy_clipped), sum(outpatient_visits_clipped), sum(inpatient_days_clipped) FROM statistics_cells WHERE current")" \
+	"28000000|18|70" "the clipped sums are stored beside the exact ones"
 
 # A nil report is explicit, and so is its replacement by cells.
 jq -n --arg code $H --arg p "$P2" '{organisation_code:$code, period:$p, nil_report:true, cells:[]}' >"$WORK/nil.json"
@@ -82,6 +90,20 @@ refused "coordinator channel without its code" '.cells[0].referral_channel = "co
 refused "repeated keys" '.cells[2] = .cells[0]' 'repeats the keys of cells[0]'
 refused "nil report with cells" '.nil_report = true' 'field "nil_report": a nil report carries no cells'
 refused "no cells, not nil" '.cells = []' 'field "cells": no cells: send an explicit nil report instead'
+# The contribution caps (issue 13): an old or altered spoke that states
+# none, or looser ones than the release's, is refused, and so is a cell
+# with more episodes than its patients may bring.
+refused "no caps stated" '.cells_per_patient_month = 0 | .cells_per_patient_year = 0' 'field "cells_per_patient_month": not stated: the cells must be built with the contribution cap (at most 2 cells per patient and month); update the spoke; field "cells_per_patient_year": not stated'
+refused "yearly cap above the release's" '.cells_per_patient_year = 7' "field \"cells_per_patient_year\": 7 is above the release's cap of 2"
+refused "monthly cap above the release's" '.cells_per_patient_month = 3' "field \"cells_per_patient_month\": 3 is above the release's cap of 2"
+refused "episodes over the cap" '.cells[0].episodes = 7' 'field "cells[0].episodes": 7 episodes of 3 patients, more than 2 per patient'
+# The clipped sums (issue 13): each patient's part of a cell clipped at the
+# release's bound, so never above the exact sum nor above bound x patients;
+# one left out (0 beside a positive sum, an old spoke) is refused by name.
+refused "clipped charge missing" '.cells[0].charge_jpy_clipped = 0' 'field "cells[0].charge_jpy_clipped": missing or 0, below 3000000 (the exact sum 18000000 with each patient'"'"'s part clipped at 3000000 cannot be less); update the spoke'
+refused "clipped days missing" '.cells[0].inpatient_days_clipped = 0' 'field "cells[0].inpatient_days_clipped": missing or 0, below 30'
+refused "clipped visits above the exact sum" '.cells[2].outpatient_visits_clipped = 3' 'field "cells[2].outpatient_visits_clipped": 3 is above the exact sum 2 (each patient'"'"'s part clipped, never raised)'
+refused "clipped charge above bound x patients" '.cells[0].charge_jpy_clipped = 9000001' 'field "cells[0].charge_jpy_clipped": 9000001 is above the bound 3000000 x 3 patients (what one patient may add to a cell)'
 assert_contains "$(jq '.cells[0].patients = 0' "$WORK/s1.json" >"$WORK/bad.json"; submit "$WORK/bad.json")" "refused=3" "the summary counts the refused cells"
 jq '.organisation_code = "3910110438"' "$WORK/s1.json" >"$WORK/other.json"
 assert_contains "$(submit "$WORK/other.json")" "status=sender does not match certificate" "another hospital's statistics refused"

@@ -40,7 +40,8 @@ assert_contains "$(as_role ibx_api "SELECT count(*) FROM message_log")" "permiss
 assert_contains "$(as_role ibx_api "SELECT count(*) FROM api_tokens")" "permission denied" "nor token hashes"
 assert_contains "$(as_role ibx_api "INSERT INTO settings VALUES ('x', 'y')")" "permission denied" "nor write"
 assert_contains "$(as_role ibx_api "SELECT ibx_store_statistics(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)")" \
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL)")" \
 	"permission denied" "nor call the intake's functions"
 assert_eq "$(as_role ibx_api "SELECT count(*) FROM hospital_listings")" "" "the API reader reads listings"
 assert_contains "$(as_role ibx_audit "SELECT count(*) FROM audit_log")" "permission denied" "the audit writer reads nothing"

@@ -15,7 +15,9 @@
  *       other bytes; --pad appends N bytes to the payload after signing.
  *       --stats reads {"organisation_code", "period", "nil_report",
  *       "icd10_level", "cells": [{key: value, ...}]} with the field names
- *       of inbound.v1.StatisticsCell and sends it unchecked.
+ *       of inbound.v1.StatisticsCell and sends it unchecked;
+ *       "cells_per_patient_month" and "_year" default to the release's
+ *       caps (0 sends none).
  *   ibx-testpeer send --hub URL --file F     print the Ack as
  *                                            "status=<name> version=<n>
  *                                            error=<text>"
@@ -89,6 +91,21 @@ copy_str(char *dst, size_t n, json_t *o, const char *key)
 }
 
 /* A CaseStatistics payload from a JSON description (no checks). */
+/* A cell's clipped sum named key: the description's, else min(exact,
+ * bound x patients). */
+static int64_t
+clipped(json_t *c, const char *key, int64_t exact, int64_t bound,
+	int64_t patients)
+{
+	json_t *v = json_object_get(c, key);
+
+	if (v != NULL)
+		return (json_integer_value(v));
+	if (patients < 0 || patients > IBX_STAT_PATIENTS_MAX)
+		return (exact);
+	return (exact < bound * patients ? exact : bound * patients);
+}
+
 static int
 stats_payload(const char *path, ibx_bytes *out, char sender[32])
 {
@@ -109,6 +126,18 @@ stats_payload(const char *path, ibx_bytes *out, char sender[32])
 		copy_str(s->icd10_level, sizeof(s->icd10_level), root,
 			 "icd10_level");
 	s->nil_report = json_is_true(json_object_get(root, "nil_report"));
+	/* The contribution caps: the release's unless the description
+	 * names them (0: none stated, as an old spoke would send). */
+	s->cells_per_patient_month =
+	    json_object_get(root, "cells_per_patient_month") != NULL
+		? (uint32_t)json_integer_value(
+		      json_object_get(root, "cells_per_patient_month"))
+		: IBX_STAT_CELLS_PER_PATIENT_MONTH;
+	s->cells_per_patient_year =
+	    json_object_get(root, "cells_per_patient_year") != NULL
+		? (uint32_t)json_integer_value(
+		      json_object_get(root, "cells_per_patient_year"))
+		: IBX_STAT_CELLS_PER_PATIENT_YEAR;
 	cells = json_object_get(root, "cells");
 	json_array_foreach(cells, i, c)
 	{
@@ -143,6 +172,18 @@ stats_payload(const char *path, ibx_bytes *out, char sender[32])
 		    json_integer_value(json_object_get(c, "inpatient_days"));
 		cell.charge_jpy =
 		    json_integer_value(json_object_get(c, "charge_jpy"));
+		/* The clipped sums: as the description gives them (0 when
+		 * null), else the largest a spoke could send, the exact sum
+		 * or bound x patients. */
+		cell.outpatient_visits_clipped = clipped(
+		    c, "outpatient_visits_clipped", cell.outpatient_visits,
+		    IBX_STAT_VISITS_PER_PATIENT_CELL, cell.patients);
+		cell.inpatient_days_clipped =
+		    clipped(c, "inpatient_days_clipped", cell.inpatient_days,
+			    IBX_STAT_DAYS_PER_PATIENT_CELL, cell.patients);
+		cell.charge_jpy_clipped = clipped(
+		    c, "charge_jpy_clipped", cell.charge_jpy,
+		    IBX_STAT_CHARGE_JPY_PER_PATIENT_CELL, cell.patients);
 		if (ibx_statistics_add_cell(s, &cell) != IBX_OK)
 			goto out;
 	}

@@ -127,15 +127,18 @@ test_distinct_patients(void **state)
 	assert_int_equal(r.rep.bad_rows, 0);
 	assert_int_equal(r.s->n_cells, 2);
 	assert_int_equal(r.rep.cells, 2);
-	/* Three episodes of P1 and one of P2: two patients. */
+	/* Three episodes of P1 and one of P2: two patients.  P1's third
+	 * (20 March) is over the cap of 2 episodes of a patient in a cell
+	 * (cases_cap.h) and is dropped. */
 	assert_non_null(
 	    c = cell(r.s, "CN|treatment|2|60-69|male|direct||no|yes"));
 	assert_int_equal(c->patients, 2);
-	assert_int_equal(c->episodes, 4);
+	assert_int_equal(c->episodes, 3);
 	assert_int_equal(c->inpatient_episodes, 2);
-	assert_int_equal(c->outpatient_visits, 5);
+	assert_int_equal(c->outpatient_visits, 4);
 	assert_int_equal(c->inpatient_days, 13);
-	assert_int_equal(c->charge_jpy, 6500000);
+	assert_int_equal(c->charge_jpy, 6300000);
+	assert_int_equal(r.rep.dropped_episodes, 1);
 	/* P1 again, in another cell: counted there too. */
 	assert_non_null(
 	    c = cell(r.s, "CN|follow_up|2|60-69|male|direct||no|yes"));

@@ -296,6 +296,8 @@ test_codes_fit_cells(void **state)
 		snprintf(s->organisation_code, sizeof(s->organisation_code),
 			 "3910118128");
 		snprintf(s->period, sizeof(s->period), "2025-03");
+		s->cells_per_patient_month = IBX_STAT_CELLS_PER_PATIENT_MONTH;
+		s->cells_per_patient_year = IBX_STAT_CELLS_PER_PATIENT_YEAR;
 		memset(&c, 0, sizeof(c));
 		snprintf(c.nationality, sizeof(c.nationality), "CN");
 		snprintf(c.purpose, sizeof(c.purpose), "%s",

@@ -17,7 +17,17 @@
 #include "statistics.h"
 #include "store.h"
 
-/* A valid one-cell submission for 2024-03. */
+/* One patient's charge clipped at the release's bound. */
+static int64_t
+clip(int64_t charge)
+{
+	return (charge < IBX_STAT_CHARGE_JPY_PER_PATIENT_CELL
+		    ? charge
+		    : IBX_STAT_CHARGE_JPY_PER_PATIENT_CELL);
+}
+
+/* A valid one-cell submission for 2024-03 (one patient, 2 visits, 3
+ * days, the charges given; the clipped sums as the spoke computes them). */
 static ibx_case_statistics *
 submission(int64_t charge, int64_t charge2)
 {
@@ -28,6 +38,8 @@ submission(int64_t charge, int64_t charge2)
 	snprintf(s->organisation_code, sizeof(s->organisation_code),
 		 "3910118128");
 	snprintf(s->period, sizeof(s->period), "2024-03");
+	s->cells_per_patient_month = IBX_STAT_CELLS_PER_PATIENT_MONTH;
+	s->cells_per_patient_year = IBX_STAT_CELLS_PER_PATIENT_YEAR;
 	memset(&c, 0, sizeof(c));
 	snprintf(c.nationality, sizeof(c.nationality), "CN");
 	snprintf(c.purpose, sizeof(c.purpose), "treatment");
@@ -44,10 +56,14 @@ submission(int64_t charge, int64_t charge2)
 	c.outpatient_visits = 2;
 	c.inpatient_days = 3;
 	c.charge_jpy = charge;
+	c.outpatient_visits_clipped = 2;
+	c.inpatient_days_clipped = 3;
+	c.charge_jpy_clipped = clip(charge);
 	assert_int_equal(ibx_statistics_add_cell(s, &c), IBX_OK);
 	if (charge2 >= 0) {
 		snprintf(c.nationality, sizeof(c.nationality), "VN");
 		c.charge_jpy = charge2;
+		c.charge_jpy_clipped = clip(charge2);
 		assert_int_equal(ibx_statistics_add_cell(s, &c), IBX_OK);
 	}
 	return (s);
@@ -116,9 +132,102 @@ test_counts_bounded(void **state)
 	expect_problem(s, "field \"cells[0].outpatient_visits\": "
 			  "9223372036854775807 is above the bound 10000000");
 	s->cells[0].outpatient_visits = 0;
+	s->cells[0].outpatient_visits_clipped = 0;
 	s->cells[0].inpatient_days = IBX_STAT_INPATIENT_DAYS_MAX + 1;
 	expect_problem(s, "field \"cells[0].inpatient_days\": 10000001 is "
 			  "above the bound 10000000");
+	ibx_statistics_free(s);
+}
+
+/* The contribution caps (issue 13): a submission with cells states the
+ * caps it was built with, no looser than the release's, and no cell holds
+ * more episodes than the per-patient cap allows. */
+static void
+test_caps(void **state)
+{
+	ibx_case_statistics *s = submission(1, -1);
+
+	(void)state;
+	s->cells_per_patient_month = 0;
+	expect_problem(s, "field \"cells_per_patient_month\": not stated: the "
+			  "cells must be built with the contribution cap (at "
+			  "most 2 cells per patient and month); update the "
+			  "spoke");
+	s->cells_per_patient_month = IBX_STAT_CELLS_PER_PATIENT_MONTH + 1;
+	expect_problem(s, "field \"cells_per_patient_month\": 3 is above "
+			  "the release's cap of 2");
+	s->cells_per_patient_month = 1; /* stricter: fine */
+	expect_problem(s, "");
+	s->cells_per_patient_year = 0;
+	expect_problem(s, "field \"cells_per_patient_year\": not stated: the "
+			  "cells must be built with the contribution cap (at "
+			  "most 2 cells per patient and calendar year); "
+			  "update the spoke");
+	s->cells_per_patient_year = 7;
+	expect_problem(s, "field \"cells_per_patient_year\": 7 is above the "
+			  "release's cap of 2");
+	s->cells_per_patient_year = IBX_STAT_CELLS_PER_PATIENT_YEAR;
+	s->cells[0].episodes = 2; /* 2 episodes of 1 patient: the cap */
+	expect_problem(s, "");
+	s->cells[0].episodes = 3;
+	expect_problem(s, "field \"cells[0].episodes\": 3 episodes of 1 "
+			  "patients, more than 2 per patient (the release's "
+			  "contribution cap)");
+	ibx_statistics_free(s);
+	/* A nil report has no cells and needs no caps. */
+	s = ibx_statistics_new();
+	strcpy(s->organisation_code, "3910118128");
+	strcpy(s->period, "2024-03");
+	s->nil_report = true;
+	expect_problem(s, "");
+	ibx_statistics_free(s);
+}
+
+/* The clipped sums (issue 13): each patient's part of a cell clipped at
+ * the release's bound, so at most the exact sum, at most bound x
+ * patients, at least min(exact, bound); a clipped sum left out (0 beside a
+ * positive exact sum, as from an old spoke) is refused, naming it. */
+static void
+test_clipped(void **state)
+{
+	ibx_case_statistics *s = submission(50000000, -1);
+	ibx_stat_cell *c = &s->cells[0];
+
+	(void)state;
+	assert_int_equal(c->charge_jpy_clipped, 3000000);
+	expect_problem(s, "");
+	c->charge_jpy_clipped = 0;
+	expect_problem(s, "field \"cells[0].charge_jpy_clipped\": missing or "
+			  "0, below 3000000 (the exact sum 50000000 with each "
+			  "patient's part clipped at 3000000 cannot be less); "
+			  "update the spoke");
+	c->charge_jpy_clipped = 3000001;
+	expect_problem(s, "field \"cells[0].charge_jpy_clipped\": 3000001 is "
+			  "above the bound 3000000 x 1 patients (what one "
+			  "patient may add to a cell)");
+	/* Two patients: up to 6,000,000 may be kept. */
+	c->patients = 2;
+	c->episodes = 2;
+	c->charge_jpy_clipped = 6000000;
+	expect_problem(s, "");
+	c->charge_jpy_clipped = 3000000;
+	c->outpatient_visits_clipped = 3;
+	expect_problem(s, "field \"cells[0].outpatient_visits_clipped\": 3 is "
+			  "above the exact sum 2 (each patient's part "
+			  "clipped, never raised)");
+	c->outpatient_visits_clipped = 2;
+	c->inpatient_days = 100;
+	c->inpatient_days_clipped = 3;
+	expect_problem(s, "field \"cells[0].inpatient_days_clipped\": missing "
+			  "or 3, below 31 (the exact sum 100 with each "
+			  "patient's part clipped at 31 cannot be less); "
+			  "update the spoke");
+	c->inpatient_days_clipped = 62;
+	expect_problem(s, "");
+	c->inpatient_days_clipped = 63;
+	expect_problem(s, "field \"cells[0].inpatient_days_clipped\": 63 is "
+			  "above the bound 31 x 2 patients (what one patient "
+			  "may add to a cell)");
 	ibx_statistics_free(s);
 }
 
@@ -146,6 +255,8 @@ main(void)
 	    cmocka_unit_test(test_charge_at_and_above_bound),
 	    cmocka_unit_test(test_sum_above_bound),
 	    cmocka_unit_test(test_counts_bounded),
+	    cmocka_unit_test(test_caps),
+	    cmocka_unit_test(test_clipped),
 	    cmocka_unit_test(test_error_final),
 	};
 

@@ -4,13 +4,17 @@
 -- Cells arrive as one array per column.  Returns the import summary, one
 -- aggregate over the old and new cells (no join whose plan could turn into
 -- nested loops); the roll-ups change with the cells (007).  Raises
--- IBX01/IBX02 through ibx_accept_message.
+-- IBX01/IBX02 through ibx_accept_message.  p_visits_clip, p_days_clip and
+-- p_charge_clip are the sums with each patient's part clipped at the
+-- release's bound (080): what the release measures; they count in the
+-- comparison with the previous submission like every measure.
 CREATE OR REPLACE FUNCTION ibx_store_statistics(
 	p_code text, p_period text, p_nil boolean, p_level text,
 	p_nat text[], p_purpose text[], p_icd text[], p_age text[], p_sex text[],
 	p_chan text[], p_org text[], p_rso text[], p_visa text[], p_chapter smallint[],
 	p_patients bigint[], p_episodes bigint[], p_inp bigint[],
 	p_visits bigint[], p_days bigint[], p_charge bigint[],
+	p_visits_clip bigint[], p_days_clip bigint[], p_charge_clip bigint[],
 	p_sequence bigint, p_envelope bytea,
 	OUT imported integer, OUT updated integer, OUT unchanged integer,
 	OUT deleted integer)
@@ -53,18 +57,23 @@ BEGIN
 				SELECT 1 AS side, x.nationality, x.purpose, x.icd10,
 				       x.age_band, x.sex, x.referral_channel, x.referral_org,
 				       x.rso, x.visa, ARRAY[x.patients, x.episodes, x.inp,
-				       x.visits, x.days, x.charge] AS m
+				       x.visits, x.days, x.charge, x.visits_clip,
+				       x.days_clip, x.charge_clip] AS m
 				FROM unnest(p_nat, p_purpose, p_icd, p_age, p_sex, p_chan,
 					p_org, p_rso, p_visa, p_patients, p_episodes, p_inp,
-					p_visits, p_days, p_charge) AS x(nationality, purpose,
+					p_visits, p_days, p_charge, p_visits_clip, p_days_clip,
+					p_charge_clip) AS x(nationality, purpose,
 					icd10, age_band, sex, referral_channel, referral_org,
-					rso, visa, patients, episodes, inp, visits, days, charge)
+					rso, visa, patients, episodes, inp, visits, days, charge,
+					visits_clip, days_clip, charge_clip)
 				UNION ALL
 				SELECT 2, nationality, purpose, icd10, age_band, sex,
 				       referral_channel, referral_org,
 				       remote_second_opinion_first, medical_stay_visa,
 				       ARRAY[patients, episodes, inpatient_episodes,
-				       outpatient_visits, inpatient_days, charge_jpy]
+				       outpatient_visits, inpatient_days, charge_jpy,
+				       outpatient_visits_clipped, inpatient_days_clipped,
+				       charge_jpy_clipped]
 				FROM statistics_cells
 				WHERE submission_id = v_prev AND period = v_period
 			) b
@@ -94,21 +103,23 @@ BEGIN
 		nationality, purpose, icd10, icd10_chapter, age_band, sex,
 		referral_channel, referral_org, remote_second_opinion_first,
 		medical_stay_visa, patients, episodes, inpatient_episodes,
-		outpatient_visits, inpatient_days, charge_jpy)
+		outpatient_visits, inpatient_days, charge_jpy,
+		outpatient_visits_clipped, inpatient_days_clipped, charge_jpy_clipped)
 	SELECT v_sub, p_code, v_period, true, n.nationality, n.purpose, n.icd10,
 		n.chapter, n.age_band, n.sex, n.referral_channel, n.referral_org,
 		n.rso, n.visa, n.patients, n.episodes, n.inp, n.visits, n.days,
-		n.charge
+		n.charge, n.visits_clip, n.days_clip, n.charge_clip
 	FROM unnest(p_nat, p_purpose, p_icd, p_chapter, p_age, p_sex, p_chan, p_org,
 		p_rso, p_visa, p_patients, p_episodes, p_inp, p_visits, p_days,
-		p_charge) AS n(nationality, purpose, icd10, chapter, age_band, sex,
+		p_charge, p_visits_clip, p_days_clip, p_charge_clip)
+		AS n(nationality, purpose, icd10, chapter, age_band, sex,
 		referral_channel, referral_org, rso, visa, patients, episodes, inp,
-		visits, days, charge);
+		visits, days, charge, visits_clip, days_clip, charge_clip);
 	PERFORM ibx_statistics_rollup_apply(p_code, v_period, v_sub, v_prev);
 	UPDATE message_log SET reason = 'submission ' || v_sub WHERE id = v_msg;
 END
 $$;
 
 -- The intake role only (027): SECURITY DEFINER, search_path pinned.
-REVOKE ALL ON FUNCTION ibx_store_statistics(text, text, boolean, text, text[], text[], text[], text[], text[], text[], text[], text[], text[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint, bytea) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ibx_store_statistics(text, text, boolean, text, text[], text[], text[], text[], text[], text[], text[], text[], text[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint, bytea) TO inbound_intake;
+REVOKE ALL ON FUNCTION ibx_store_statistics(text, text, boolean, text, text[], text[], text[], text[], text[], text[], text[], text[], text[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ibx_store_statistics(text, text, boolean, text, text[], text[], text[], text[], text[], text[], text[], text[], text[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint, bytea) TO inbound_intake;
