@@ -230,6 +230,37 @@ for (const lang of ['ja', 'en']) {
   });
   await ctx.close();
 }
+// 4, at the hub: the hospital's staff sign in to the hub's own pages
+// (an account of the hub, with its own TOTP enrolment) and find both
+// months sent from the spoke's page in the submissions table, in plain
+// words, with the patients the fixed exports held (4 each).
+await step('hub: the submissions page shows what the spoke sent', async () => {
+  const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'ja-JP' });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(`hub: uncaught ${e.message}`));
+  await page.goto(`${HUB}/`);
+  await page.waitForSelector('#signin-form');
+  await page.fill('#login', need('IBX_HUB_LOGIN'));
+  await page.fill('#password', PASSWORD);
+  await page.click('#signin-button');
+  await page.waitForSelector('#field-enrolment:not([hidden])');
+  await page.fill('#enrolment', need('IBX_HUB_ENROL'));
+  await page.click('#signin-button');
+  await page.waitForSelector('#enrol-qr');
+  await page.fill('#totp', totp((await page.textContent('#enrol-key')).trim()));
+  await page.click('#signin-button');
+  await page.waitForSelector('#table-submissions tbody tr');
+  for (const lang of ['ja', 'en']) {
+    const period = RUNS[lang].period;
+    const cells = await page.$$eval('#table-submissions tbody tr', (rows, p) => rows
+      .map((r) => [...r.children].map((c) => c.textContent.trim()))
+      .find((c) => c.includes(p)) || [], period);
+    ok(cells.includes('4'), `hub: the submissions page lists ${period} with 4 patients reported`, cells.join(' | '));
+  }
+  await shot(page, 'hub-submissions');
+  await ctx.close();
+});
+
 await browser.close();
 clearTimeout(watchdog);
 ok(errors.length === 0, 'no script errors in the pages', errors.join(' | '));

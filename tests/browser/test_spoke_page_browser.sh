@@ -69,6 +69,10 @@ export_for "$P_EN" "$WORK/bad-en.csv" "$WORK/good-en.csv"
 sed -e 's/,male,/,男,/' -e 's/,female,/,女,/' -e 's/,CN,/,中国,/' "$WORK/good-ja.csv" |
 	iconv -f UTF-8 -t CP932 >"$WORK/sjis-ja.csv"
 
+# The same hospital's staff at the hub (step 4: the hub's submissions page).
+HUB_ENROL=$(printf '%s\n' "$PW" | "$CTL_BIN" user create --db "$DSN" \
+	--login kokusai-hub --role hospital --org $CODE 2>/dev/null) || fail "inboundctl user create"
+export IBX_HUB_LOGIN=kokusai-hub IBX_HUB_ENROL=$HUB_ENROL
 export IBX_PAGE=http://127.0.0.1:$PORT IBX_HUB=$API IBX_TOKEN=$TOKEN IBX_CODE=$CODE
 export IBX_HOSPITAL_TOKEN=$(token hospital --org $CODE)
 export IBX_SHOTS=$SHOTS IBX_PASSWORD=$PW IBX_SECRET_JA=${SECRET[ja]} IBX_SECRET_EN=${SECRET[en]}
