@@ -84,20 +84,14 @@ static const char SQL_MATCH_CURRENT[] =
     " AND org_code IN (SELECT code FROM organisations"
     "  WHERE role = 'hospital')"
     " AND (valid_to IS NULL OR valid_to >= $13::date + 1)" SQL_MATCH_COMMON
-    /* Experience from the release: the hospital's released patients
-     * (hospital x purpose when $12 is given) over the last 12 released
-     * months before as_of's month.  $11, the nationality, is not released
-     * per hospital: experience counts every nationality. */
-    "), e AS (SELECT v.key1 AS org_code, sum(v.value) p"
-    " FROM release_values v WHERE v.measure = 'patients'"
-    " AND v.dims = CASE WHEN $12::text IS NULL THEN 'hospital'"
-    "  ELSE 'hospital,purpose' END"
-    " AND ($12::text IS NULL OR v.key2 = $12)"
-    " AND coalesce($11::text, '') IS NOT NULL"
-    " AND v.period >= date_trunc('month',"
-    " coalesce($13::date, current_date)) - interval '12 months'"
-    " AND v.period < date_trunc('month', coalesce($13::date, current_date))"
-    " AND v.key1 IN (SELECT org_code FROM m) GROUP BY 1)"
+    /* Experience from the release: over the current listings, the row
+     * precomputed from it for the hospital (search_experience, migration
+     * 100: released patients over the 12 months through the newest
+     * released month, by purpose when $12 is given), one index lookup a
+     * match; with as_of, the released months of the 12 before as_of's
+     * month, each looked up by its whole key.  $11, the nationality, is
+     * not released per hospital: experience counts every nationality. */
+    ")"
     " SELECT m.org_code,"
     " coalesce($13::date, current_date) - coalesce((m.doc->>'confirmed_at')"
     "  ::date, m.updated_at::date),"
@@ -106,7 +100,9 @@ static const char SQL_MATCH_CURRENT[] =
     "  jsonb_array_elements(m.doc->'accreditations') a), ''),"
     " coalesce((m.doc->>'remote_second_opinion')::boolean, false),"
     " ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon),"
-    " coalesce(e.p, 0), 0,"
+    " coalesce(CASE WHEN $13::date IS NOT NULL THEN h.p"
+    "  WHEN $12::text IS NULL THEN x.patients"
+    "  ELSE (x.by_purpose->>$12::text)::bigint END, 0), 0,"
     " CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("
     "  similarity(m.doc->'name'->>'ja', $8),"
     "  similarity(lower(coalesce(m.doc->'name'->>'en', '')), lower($8)))"
@@ -116,7 +112,16 @@ static const char SQL_MATCH_CURRENT[] =
     " pb.s, pb.lo, pb.hi, m.lat, m.lon,"
     " EXISTS (SELECT 1 FROM institution_register r"
     "  WHERE r.org_code = m.org_code)"
-    " FROM m LEFT JOIN e USING (org_code)"
+    " FROM m LEFT JOIN search_experience x ON $13::date IS NULL"
+    "  AND x.org_code = m.org_code"
+    " LEFT JOIN LATERAL (SELECT sum(v.value) p FROM release_values v"
+    "  WHERE $13::date IS NOT NULL AND v.measure = 'patients'"
+    "  AND v.dims = CASE WHEN $12::text IS NULL THEN 'hospital'"
+    "   ELSE 'hospital,purpose' END AND v.key1 = m.org_code"
+    "  AND v.key2 = coalesce($12::text, '') AND v.period = ANY (ARRAY("
+    "   SELECT generate_series(date_trunc('month', $13::date)"
+    "   - interval '12 months', date_trunc('month', $13::date)"
+    "   - interval '1 month', interval '1 month')::date))) h ON true"
     /* The price shown: the band of the asked service ($15), else the
      * lowest listed; max_price_jpy ($16) keeps the bands starting within
      * it. */
@@ -128,7 +133,9 @@ static const char SQL_MATCH_CURRENT[] =
     "  ORDER BY 2, 3, 1 LIMIT 1) pb ON true"
     " WHERE ($14::float8 IS NULL OR"
     "  ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon) <= $14)"
-    " AND ($16::bigint IS NULL OR pb.lo <= $16)";
+    " AND ($16::bigint IS NULL OR pb.lo <= $16)"
+    /* $11 typed, though unused (see experience above). */
+    " AND coalesce($11::text, '') IS NOT NULL";
 
 /* near=IATA: the airport's point and name. */
 static const char SQL_AIRPORT[] =
