@@ -34,7 +34,7 @@
 #include "query.h"
 #include "rank.h"
 
-/* Filters on a listing document; $13 is as_of (NULL: today); $17
+/* Filters on a listing document, for as_of ($13; NULL: today); $17
  * registered (NULL: either).  q ($8) also matches the names in every
  * language, the romaji readings and the address (ibx_listing_search_text,
  * deploy/sql/migrations/040_register.sql). */
@@ -59,27 +59,48 @@
 	"  institution_register r WHERE r.org_code ="                         \
 	"  doc->>'organisation_code') = $17)"
 
-/* Step 1 over the current listings; the array columns' GIN indexes
- * narrow the candidates before the exact document conditions. */
+/* Step 1.  Over the current listings the search row's columns answer
+ * every filter (the arrays are the document's, migration 001; the text,
+ * accreditations and prices are materialised from it, migration 101), the
+ * GIN-indexed arrays narrowing the candidates; the document is read only
+ * for an accreditation's expiry.  With as_of, the versions current that
+ * day, filtered on their documents (SQL_MATCH_COMMON). */
 static const char SQL_MATCH_CURRENT[] =
-    "WITH m AS (SELECT org_code, doc, updated_at, lat, lon"
+    "WITH m AS (SELECT org_code, confirmed_at, updated_at, lat, lon,"
+    " remote_second_opinion AS remote, search_accreditations AS accr,"
+    " search_prices AS prices, name_ja, name_en"
     " FROM hospital_listings WHERE $13::date IS NULL"
     " AND ($1::text IS NULL OR treatments @> ARRAY[$1::text])"
     " AND ($2::text IS NULL OR departments @> ARRAY[$2::text])"
     " AND ($3::text IS NULL OR languages @> ARRAY[$3::text])"
     " AND ($4::text IS NULL OR prefecture = $4)"
     " AND ($6::text IS NULL OR accepts_countries @> ARRAY[$6::text])"
-    " AND ($5::text IS NULL OR accreditations @> "
-    "ARRAY[$5::text])"
+    " AND ($5::text IS NULL OR (accreditations @> ARRAY[$5::text]"
+    "  AND EXISTS (SELECT 1 FROM jsonb_array_elements(doc->"
+    "  'accreditations') a WHERE a->>'scheme' = $5 AND (a->>'expires'"
+    "  IS NULL OR (a->>'expires')::date >= current_date))))"
     /* The radius's bounding box, a superset (111.0 km a degree of latitude,
      * the longitude span at the box's farthest latitude), for the index. */
     " AND ($14::float8 IS NULL OR (lat BETWEEN $9 - $14 / 111.0"
     "  AND $9 + $14 / 111.0 AND lon BETWEEN $10 - $14 / (111.0 *"
     "  cos(radians(least(89.0, abs($9) + $14 / 111.0)))) AND $10 + $14 /"
     "  (111.0 * cos(radians(least(89.0, abs($9) + $14 / "
-    "111.0)))))) " SQL_MATCH_COMMON " UNION ALL"
-    " SELECT org_code, doc, valid_from, (doc->'location'->>'lat')::float8,"
-    " (doc->'location'->>'lon')::float8 FROM listing_versions"
+    "111.0))))))"
+    " AND ($7::boolean IS NULL OR remote_second_opinion = $7)"
+    " AND ($8::text IS NULL OR strpos(name_ja, $8) > 0"
+    "  OR strpos(lower(name_en), lower($8)) > 0"
+    "  OR strpos(search_text, lower($8)) > 0"
+    "  OR name_ja % $8 OR lower(name_en) % lower($8))"
+    " AND ($17::boolean IS NULL OR EXISTS (SELECT 1 FROM"
+    "  institution_register r WHERE r.org_code ="
+    "  hospital_listings.org_code) = $17)"
+    " UNION ALL"
+    " SELECT org_code, doc->>'confirmed_at', valid_from,"
+    " (doc->'location'->>'lat')::float8,"
+    " (doc->'location'->>'lon')::float8,"
+    " coalesce((doc->>'remote_second_opinion')::boolean, false),"
+    " ibx_listing_accreditation_text(doc), ibx_listing_prices(doc),"
+    " doc->'name'->>'ja', doc->'name'->>'en' FROM listing_versions"
     " WHERE $13::date IS NOT NULL AND valid_from < $13::date + 1"
     " AND org_code IN (SELECT code FROM organisations"
     "  WHERE role = 'hospital')"
@@ -93,19 +114,16 @@ static const char SQL_MATCH_CURRENT[] =
      * not released per hospital: experience counts every nationality. */
     ")"
     " SELECT m.org_code,"
-    " coalesce($13::date, current_date) - coalesce((m.doc->>'confirmed_at')"
-    "  ::date, m.updated_at::date),"
-    " coalesce((SELECT string_agg((a->>'scheme') || ':' ||"
-    "  coalesce(a->>'expires', ''), ',') FROM"
-    "  jsonb_array_elements(m.doc->'accreditations') a), ''),"
-    " coalesce((m.doc->>'remote_second_opinion')::boolean, false),"
+    " coalesce($13::date, current_date) - coalesce(m.confirmed_at::date,"
+    "  m.updated_at::date),"
+    " m.accr, m.remote,"
     " ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon),"
     " coalesce(CASE WHEN $13::date IS NOT NULL THEN h.p"
     "  WHEN $12::text IS NULL THEN x.patients"
     "  ELSE (x.by_purpose->>$12::text)::bigint END, 0), 0,"
     " CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("
-    "  similarity(m.doc->'name'->>'ja', $8),"
-    "  similarity(lower(coalesce(m.doc->'name'->>'en', '')), lower($8)))"
+    "  similarity(m.name_ja, $8),"
+    "  similarity(lower(coalesce(m.name_en, '')), lower($8)))"
     " END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"
     " (SELECT value::integer FROM settings"
     "  WHERE name = 'listing_stale_days'),"
@@ -123,14 +141,13 @@ static const char SQL_MATCH_CURRENT[] =
     "   - interval '12 months', date_trunc('month', $13::date)"
     "   - interval '1 month', interval '1 month')::date))) h ON true"
     /* The price shown: the band of the asked service ($15), else the
-     * lowest listed; max_price_jpy ($16) keeps the bands starting within
-     * it. */
+     * lowest listed (the bands are lowest first); max_price_jpy ($16)
+     * keeps the bands starting within it. */
     " LEFT JOIN LATERAL (SELECT b->>'service' s, (b->>'min_jpy')::bigint lo,"
-    "  (b->>'max_jpy')::bigint hi FROM jsonb_array_elements(CASE WHEN"
-    "  jsonb_typeof(m.doc->'price_bands') = 'array' THEN"
-    "  m.doc->'price_bands' ELSE '[]'::jsonb END) b"
-    "  WHERE $15::text IS NULL OR b->>'service' = $15"
-    "  ORDER BY 2, 3, 1 LIMIT 1) pb ON true"
+    "  (b->>'max_jpy')::bigint hi FROM (SELECT CASE WHEN $15::text IS NULL"
+    "  THEN m.prices->0 ELSE jsonb_path_query_first(m.prices,"
+    "  '$[*] ? (@.service == $s)', jsonb_build_object('s', $15::text))"
+    "  END) x(b)) pb ON true"
     " WHERE ($14::float8 IS NULL OR"
     "  ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon) <= $14)"
     " AND ($16::bigint IS NULL OR pb.lo <= $16)"
@@ -677,6 +694,29 @@ near_json(const hub_hospital_query *q, const char *airport_name)
 	return (s);
 }
 
+/* Microseconds on the monotonic clock. */
+static long long
+now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return ((long long)t.tv_sec * 1000000 + t.tv_nsec / 1000);
+}
+
+/* IBX_API_TIMING set (to anything): each search logs its phases' times
+ * (the benchmark's profile of the slowest requests, docs/PERFORMANCE.md);
+ * read once. */
+static bool
+timing_on(void)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("IBX_API_TIMING") != NULL;
+	return (on == 1);
+}
+
 void
 hub_api_hospitals_search(hub_api_call *c, const char *arg,
 			 const hub_http_request *req, hub_http_response *resp)
@@ -691,6 +731,7 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	FILE *f = NULL;
 	size_t n, from, to, i, blen = 0, nap = 0;
 	bool first = true;
+	long long t0 = now_us(), t1 = 0, t2 = 0, t3 = 0;
 	ibx_err rv;
 
 	(void)arg;
@@ -733,12 +774,14 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 		hub_api_db_error(resp, rv);
 		return;
 	}
+	t1 = now_us();
 	n = (size_t)ibx_db_result_rows(res);
 	if ((rk = calloc(n + 1, sizeof(*rk))) == NULL) {
 		hub_api_error(resp, 500, "out of memory");
 		goto out;
 	}
 	rank_rows(c, &q, res, rk, n);
+	t2 = now_us();
 	from = (size_t)q.offset < n ? (size_t)q.offset : n;
 	to = from + (size_t)q.limit < n ? from + (size_t)q.limit : n;
 	if (to > from) {
@@ -764,6 +807,7 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 			goto out;
 		}
 	}
+	t3 = now_us();
 	if ((f = open_memstream(&body, &blen)) == NULL ||
 	    (q.as_of != NULL && (asof = json_text(q.as_of)) == NULL) ||
 	    (q.has_near && (near = near_json(&q, airport)) == NULL)) {
@@ -814,6 +858,10 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	} else
 		hub_api_json(resp, 200, body);
 	body = NULL;
+	if (timing_on())
+		IBX_INFO("search timing: match_us=%lld rank_us=%lld "
+			 "page_us=%lld out_us=%lld rows=%zu",
+			 t1 - t0, t2 - t1, t3 - t2, now_us() - t3, n);
 out:
 	if (f != NULL)
 		fclose(f);
