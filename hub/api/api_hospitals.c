@@ -59,16 +59,51 @@
 	"  institution_register r WHERE r.org_code ="                         \
 	"  doc->>'organisation_code') = $17)"
 
-/* Step 1.  Over the current listings the search row's columns answer
+/* Step 1's columns and final conditions over the matches m, the same for
+ * both statements below: EXP is the experience's expression, JOIN what
+ * gives it.  The price shown is the band of the asked service ($15), else
+ * the lowest listed (the bands are lowest first, migration 101);
+ * max_price_jpy ($16) keeps the bands starting within it.  $11, the
+ * nationality, is not released per hospital (experience counts every
+ * nationality): typed here, not used. */
+#define SQL_MATCH_TAIL(EXP, JOIN)                                             \
+	" SELECT m.org_code,"                                                 \
+	" coalesce($13::date, current_date) - coalesce(m.confirmed_at::date," \
+	"  m.updated_at::date),"                                              \
+	" m.accr, m.remote,"                                                  \
+	" ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon),"           \
+	" coalesce(" EXP ", 0), 0,"                                           \
+	" CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("                   \
+	"  similarity(m.name_ja, $8),"                                        \
+	"  similarity(lower(coalesce(m.name_en, '')), lower($8)))"            \
+	" END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"     \
+	" (SELECT value::integer FROM settings"                               \
+	"  WHERE name = 'listing_stale_days'),"                               \
+	" m.psvc[pb.i], m.pmin[pb.i], m.pmax[pb.i], m.lat, m.lon,"            \
+	" EXISTS (SELECT 1 FROM institution_register r"                       \
+	"  WHERE r.org_code = m.org_code)"                                    \
+	" FROM m" JOIN                                                        \
+	" CROSS JOIN LATERAL (SELECT CASE WHEN $15::text IS NULL THEN 1"      \
+	"  ELSE array_position(m.psvc, $15::text) END) pb(i)"                 \
+	" WHERE ($14::float8 IS NULL OR"                                      \
+	"  ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon) <= $14)"   \
+	" AND ($16::bigint IS NULL OR m.pmin[pb.i] <= $16)"                   \
+	" AND coalesce($11::text, '') IS NOT NULL"
+
+/* Step 1 over the current listings: the search row's columns answer
  * every filter (the arrays are the document's, migration 001; the text,
  * accreditations and prices are materialised from it, migration 101), the
  * GIN-indexed arrays narrowing the candidates; the document is read only
- * for an accreditation's expiry.  With as_of, the versions current that
- * day, filtered on their documents (SQL_MATCH_COMMON). */
+ * for an accreditation's expiry.  Experience is the row precomputed from
+ * the release for the hospital (search_experience, migration 100:
+ * released patients over the 12 months through the newest released month,
+ * by purpose when $12 is given), one lookup a match.  $13 (as_of) is
+ * NULL here. */
 static const char SQL_MATCH_CURRENT[] =
     "WITH m AS (SELECT org_code, confirmed_at, updated_at, lat, lon,"
     " remote_second_opinion AS remote, search_accreditations AS accr,"
-    " search_prices AS prices, name_ja, name_en"
+    " price_services AS psvc, price_min_jpy AS pmin, price_max_jpy AS pmax,"
+    " name_ja, name_en"
     " FROM hospital_listings WHERE $13::date IS NULL"
     " AND ($1::text IS NULL OR treatments @> ARRAY[$1::text])"
     " AND ($2::text IS NULL OR departments @> ARRAY[$2::text])"
@@ -93,66 +128,40 @@ static const char SQL_MATCH_CURRENT[] =
     "  OR name_ja % $8 OR lower(name_en) % lower($8))"
     " AND ($17::boolean IS NULL OR EXISTS (SELECT 1 FROM"
     "  institution_register r WHERE r.org_code ="
-    "  hospital_listings.org_code) = $17)"
-    " UNION ALL"
-    " SELECT org_code, doc->>'confirmed_at', valid_from,"
-    " (doc->'location'->>'lat')::float8,"
-    " (doc->'location'->>'lon')::float8,"
-    " coalesce((doc->>'remote_second_opinion')::boolean, false),"
-    " ibx_listing_accreditation_text(doc), ibx_listing_prices(doc),"
-    " doc->'name'->>'ja', doc->'name'->>'en' FROM listing_versions"
+    "  hospital_listings.org_code) = $17))" SQL_MATCH_TAIL(
+	"CASE WHEN $12::text IS NULL THEN x.patients"
+	" ELSE (x.by_purpose->>$12::text)::bigint END",
+	" LEFT JOIN search_experience x ON x.org_code = m.org_code");
+
+/* Step 1 with as_of ($13): the versions current that day, filtered on
+ * their documents (SQL_MATCH_COMMON); experience is the hospital's
+ * released months among the 12 before as_of's month, each looked up by
+ * its whole key. */
+static const char SQL_MATCH_AS_OF[] =
+    "WITH m AS (SELECT org_code, doc->>'confirmed_at' AS confirmed_at,"
+    " valid_from AS updated_at, (doc->'location'->>'lat')::float8 AS lat,"
+    " (doc->'location'->>'lon')::float8 AS lon,"
+    " coalesce((doc->>'remote_second_opinion')::boolean, false) AS remote,"
+    " ibx_listing_accreditation_text(doc) AS accr,"
+    " ibx_listing_prices(doc, 'service') AS psvc,"
+    " ibx_listing_prices(doc, 'min_jpy')::bigint[] AS pmin,"
+    " ibx_listing_prices(doc, 'max_jpy')::bigint[] AS pmax,"
+    " doc->'name'->>'ja' AS name_ja, doc->'name'->>'en' AS name_en"
+    " FROM listing_versions"
     " WHERE $13::date IS NOT NULL AND valid_from < $13::date + 1"
     " AND org_code IN (SELECT code FROM organisations"
     "  WHERE role = 'hospital')"
     " AND (valid_to IS NULL OR valid_to >= $13::date + 1)" SQL_MATCH_COMMON
-    /* Experience from the release: over the current listings, the row
-     * precomputed from it for the hospital (search_experience, migration
-     * 100: released patients over the 12 months through the newest
-     * released month, by purpose when $12 is given), one index lookup a
-     * match; with as_of, the released months of the 12 before as_of's
-     * month, each looked up by its whole key.  $11, the nationality, is
-     * not released per hospital: experience counts every nationality. */
-    ")"
-    " SELECT m.org_code,"
-    " coalesce($13::date, current_date) - coalesce(m.confirmed_at::date,"
-    "  m.updated_at::date),"
-    " m.accr, m.remote,"
-    " ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon),"
-    " coalesce(CASE WHEN $13::date IS NOT NULL THEN h.p"
-    "  WHEN $12::text IS NULL THEN x.patients"
-    "  ELSE (x.by_purpose->>$12::text)::bigint END, 0), 0,"
-    " CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("
-    "  similarity(m.name_ja, $8),"
-    "  similarity(lower(coalesce(m.name_en, '')), lower($8)))"
-    " END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"
-    " (SELECT value::integer FROM settings"
-    "  WHERE name = 'listing_stale_days'),"
-    " pb.s, pb.lo, pb.hi, m.lat, m.lon,"
-    " EXISTS (SELECT 1 FROM institution_register r"
-    "  WHERE r.org_code = m.org_code)"
-    " FROM m LEFT JOIN search_experience x ON $13::date IS NULL"
-    "  AND x.org_code = m.org_code"
-    " LEFT JOIN LATERAL (SELECT sum(v.value) p FROM release_values v"
-    "  WHERE $13::date IS NOT NULL AND v.measure = 'patients'"
-    "  AND v.dims = CASE WHEN $12::text IS NULL THEN 'hospital'"
-    "   ELSE 'hospital,purpose' END AND v.key1 = m.org_code"
-    "  AND v.key2 = coalesce($12::text, '') AND v.period = ANY (ARRAY("
-    "   SELECT generate_series(date_trunc('month', $13::date)"
-    "   - interval '12 months', date_trunc('month', $13::date)"
-    "   - interval '1 month', interval '1 month')::date))) h ON true"
-    /* The price shown: the band of the asked service ($15), else the
-     * lowest listed (the bands are lowest first); max_price_jpy ($16)
-     * keeps the bands starting within it. */
-    " LEFT JOIN LATERAL (SELECT b->>'service' s, (b->>'min_jpy')::bigint lo,"
-    "  (b->>'max_jpy')::bigint hi FROM (SELECT CASE WHEN $15::text IS NULL"
-    "  THEN m.prices->0 ELSE jsonb_path_query_first(m.prices,"
-    "  '$[*] ? (@.service == $s)', jsonb_build_object('s', $15::text))"
-    "  END) x(b)) pb ON true"
-    " WHERE ($14::float8 IS NULL OR"
-    "  ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon) <= $14)"
-    " AND ($16::bigint IS NULL OR pb.lo <= $16)"
-    /* $11 typed, though unused (see experience above). */
-    " AND coalesce($11::text, '') IS NOT NULL";
+    ")" SQL_MATCH_TAIL(
+	"h.p",
+	" LEFT JOIN LATERAL (SELECT sum(v.value) p FROM release_values v"
+	"  WHERE v.measure = 'patients'"
+	"  AND v.dims = CASE WHEN $12::text IS NULL THEN 'hospital'"
+	"   ELSE 'hospital,purpose' END AND v.key1 = m.org_code"
+	"  AND v.key2 = coalesce($12::text, '') AND v.period = ANY (ARRAY("
+	"   SELECT generate_series(date_trunc('month', $13::date)"
+	"   - interval '12 months', date_trunc('month', $13::date)"
+	"   - interval '1 month', interval '1 month')::date))) h ON true");
 
 /* near=IATA: the airport's point and name. */
 static const char SQL_AIRPORT[] =
@@ -769,8 +778,9 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	v[14] = q.service != NULL ? q.service : q.treatment;
 	v[15] = q.max_price_jpy >= 0 ? maxp : NULL;
 	v[16] = q.registered;
-	if ((rv = ibx_db_exec(c->db, SQL_MATCH_CURRENT, 17, v, &res)) !=
-	    IBX_OK) {
+	if ((rv = ibx_db_exec(
+		 c->db, q.as_of != NULL ? SQL_MATCH_AS_OF : SQL_MATCH_CURRENT,
+		 17, v, &res)) != IBX_OK) {
 		hub_api_db_error(resp, rv);
 		return;
 	}

@@ -299,6 +299,7 @@ token=$("$CTL" token create --db "$dsn" --role ministry --label bench 2>/dev/nul
 # parameters as the HTTP query (treatment, language; the rest NULL)
 { echo '#include <stdio.h>'
   awk '/^#define SQL_MATCH_COMMON/,/[^\\]$/' "$root/hub/api/api_hospitals.c"
+  awk '/^#define SQL_MATCH_TAIL/,/[^\\]$/' "$root/hub/api/api_hospitals.c"
   awk '/^static const char SQL_MATCH_CURRENT/,/;$/' "$root/hub/api/api_hospitals.c"
   echo 'int main(void) { fputs(SQL_MATCH_CURRENT, stdout); return 0; }'; } >"$work/sqlx.c"
 cc -o "$work/sqlx" "$work/sqlx.c"
@@ -306,7 +307,8 @@ cc -o "$work/sqlx" "$work/sqlx.c"
 	-e 's/\$10\b/NULL::float8/g; s/\$9\b/NULL::float8/g; s/\$8\b/NULL::text/g' \
 	-e 's/\$7\b/NULL::boolean/g; s/\$6\b/NULL::text/g; s/\$5\b/NULL::text/g' \
 	-e 's/\$4\b/NULL::text/g; s/\$3\b/'"'en'"'::text/g; s/\$2\b/NULL::text/g' \
-	-e 's/\$1\b/'"'chemotherapy'"'::text/g' >"$work/match.sql"
+	-e 's/\$1\b/'"'chemotherapy'"'::text/g; s/\$14\b/NULL::float8/g; s/\$15\b/'"'chemotherapy'"'::text/g' \
+	-e 's/\$16\b/NULL::bigint/g; s/\$17\b/NULL::boolean/g' >"$work/match.sql"
 echo ";" >>"$work/match.sql"
 # the baseline: the bare filter, the GIN-indexed conditions of the same
 # parameters returning the matching codes, nothing else

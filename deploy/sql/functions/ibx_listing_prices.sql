@@ -1,17 +1,18 @@
 -- ibx_listing_prices (first defined by migration 101).
 
--- A listing's price bands, each {"service", "min_jpy", "max_jpy"}, lowest
--- first (min_jpy, then max_jpy, then service; a band without one of them
--- after those with it): search shows the first band of the asked service,
--- else the first (hub/api/api_hospitals.c).  '[]' without bands.
--- IMMUTABLE: a generated column of hospital_listings depends on it.
-CREATE OR REPLACE FUNCTION ibx_listing_prices(doc jsonb) RETURNS jsonb
+-- One field of a listing's price bands ('service', 'min_jpy' or
+-- 'max_jpy'), band by band, lowest first (min_jpy, then max_jpy, then
+-- service, as numbers and text; a band without one of them after those
+-- with it): search shows the first band of the asked service, else the
+-- first (hub/api/api_hospitals.c).  '{}' without bands; NULL where a band
+-- lacks the field.  IMMUTABLE: generated columns of hospital_listings
+-- depend on it.
+CREATE OR REPLACE FUNCTION ibx_listing_prices(doc jsonb, field text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT coalesce(jsonb_agg(jsonb_build_object('service', b->'service',
-		'min_jpy', b->'min_jpy', 'max_jpy', b->'max_jpy')
-		ORDER BY b->'min_jpy', b->'max_jpy', b->>'service'), '[]'::jsonb)
+	SELECT coalesce(array_agg(b->>field ORDER BY (b->>'min_jpy')::numeric,
+		(b->>'max_jpy')::numeric, b->>'service'), '{}')
 	FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc->'price_bands') = 'array'
 		THEN doc->'price_bands' ELSE '[]'::jsonb END) b
 $$;
 
-GRANT EXECUTE ON FUNCTION ibx_listing_prices(jsonb) TO inbound_api;
+GRANT EXECUTE ON FUNCTION ibx_listing_prices(jsonb, text) TO inbound_api;
