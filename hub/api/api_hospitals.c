@@ -80,8 +80,7 @@
 	" (SELECT value::integer FROM settings"                               \
 	"  WHERE name = 'listing_stale_days'),"                               \
 	" m.psvc[pb.i], m.pmin[pb.i], m.pmax[pb.i], m.lat, m.lon,"            \
-	" EXISTS (SELECT 1 FROM institution_register r"                       \
-	"  WHERE r.org_code = m.org_code)"                                    \
+	" m.registered"                                                       \
 	" FROM m" JOIN                                                        \
 	" CROSS JOIN LATERAL (SELECT CASE WHEN $15::text IS NULL THEN 1"      \
 	"  ELSE array_position(m.psvc, $15::text) END) pb(i)"                 \
@@ -92,7 +91,8 @@
 
 /* Step 1 over the current listings: the search row's columns answer
  * every filter (the arrays are the document's, migration 001; the text,
- * accreditations and prices are materialised from it, migration 101), the
+ * accreditations and prices are materialised from it, migration 101, and
+ * the register's flag kept by migration 102's triggers), the
  * GIN-indexed arrays narrowing the candidates; the document is read only
  * for an accreditation's expiry.  Experience is the row precomputed from
  * the release for the hospital (search_experience, migration 100:
@@ -103,7 +103,7 @@ static const char SQL_MATCH_CURRENT[] =
     "WITH m AS (SELECT org_code, confirmed_at, updated_at, lat, lon,"
     " remote_second_opinion AS remote, search_accreditations AS accr,"
     " price_services AS psvc, price_min_jpy AS pmin, price_max_jpy AS pmax,"
-    " name_ja, name_en"
+    " name_ja, name_en, registered"
     " FROM hospital_listings WHERE $13::date IS NULL"
     " AND ($1::text IS NULL OR treatments @> ARRAY[$1::text])"
     " AND ($2::text IS NULL OR departments @> ARRAY[$2::text])"
@@ -126,9 +126,7 @@ static const char SQL_MATCH_CURRENT[] =
     "  OR strpos(lower(name_en), lower($8)) > 0"
     "  OR strpos(search_text, lower($8)) > 0"
     "  OR name_ja % $8 OR lower(name_en) % lower($8))"
-    " AND ($17::boolean IS NULL OR EXISTS (SELECT 1 FROM"
-    "  institution_register r WHERE r.org_code ="
-    "  hospital_listings.org_code) = $17))" SQL_MATCH_TAIL(
+    " AND ($17::boolean IS NULL OR registered = $17))" SQL_MATCH_TAIL(
 	"CASE WHEN $12::text IS NULL THEN x.patients"
 	" ELSE (x.by_purpose->>$12::text)::bigint END",
 	" LEFT JOIN search_experience x ON x.org_code = m.org_code");
@@ -146,7 +144,9 @@ static const char SQL_MATCH_AS_OF[] =
     " ibx_listing_prices(doc, 'service') AS psvc,"
     " ibx_listing_prices(doc, 'min_jpy')::bigint[] AS pmin,"
     " ibx_listing_prices(doc, 'max_jpy')::bigint[] AS pmax,"
-    " doc->'name'->>'ja' AS name_ja, doc->'name'->>'en' AS name_en"
+    " doc->'name'->>'ja' AS name_ja, doc->'name'->>'en' AS name_en,"
+    " EXISTS (SELECT 1 FROM institution_register r"
+    "  WHERE r.org_code = listing_versions.org_code) AS registered"
     " FROM listing_versions"
     " WHERE $13::date IS NOT NULL AND valid_from < $13::date + 1"
     " AND org_code IN (SELECT code FROM organisations"
