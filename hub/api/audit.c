@@ -70,8 +70,11 @@ since_us(const struct timespec *t0)
 }
 
 /* Append the batch (n entries from first) on db in one transaction and
- * set each one's rv.  When the transaction fails, each entry is tried
- * again alone, so that one entry the function refuses fails alone. */
+ * set each one's rv.  When an append fails, the transaction is rolled
+ * back and each entry tried again alone, so that one entry the function
+ * refuses fails alone; when the COMMIT itself fails, whether it took
+ * effect is unknown, so every entry fails (as a single append's would),
+ * never appended twice. */
 static void
 commit_batch(ibx_db *db, struct pending *first, int n)
 {
@@ -83,17 +86,21 @@ commit_batch(ibx_db *db, struct pending *first, int n)
 		first->rv = ibx_db_exec(db, SQL_APPEND, 9, first->v, NULL);
 		return;
 	}
-	rv = ibx_db_script(db, "BEGIN");
+	if ((rv = ibx_db_script(db, "BEGIN")) != IBX_OK)
+		goto alone;
 	for (e = first, i = 0; rv == IBX_OK && i < n; e = e->next, i++)
 		rv = ibx_db_exec(db, SQL_APPEND, 9, e->v, NULL);
-	if (rv == IBX_OK)
-		rv = ibx_db_script(db, "COMMIT");
-	else
+	if (rv != IBX_OK) {
 		ibx_db_script(db, "ROLLBACK");
+		goto alone;
+	}
+	rv = ibx_db_script(db, "COMMIT");
 	for (e = first, i = 0; i < n; e = e->next, i++)
-		e->rv = rv == IBX_OK
-			    ? IBX_OK
-			    : ibx_db_exec(db, SQL_APPEND, 9, e->v, NULL);
+		e->rv = rv;
+	return;
+alone:
+	for (e = first, i = 0; i < n; e = e->next, i++)
+		e->rv = ibx_db_exec(db, SQL_APPEND, 9, e->v, NULL);
 }
 
 /* Queue e and return once it is committed (or failed), leading a batch
