@@ -373,6 +373,9 @@ f4_prof=$(awk -F'[= ]' '/search timing:/ { for (i = 1; i <= NF; i++) if ($i ~ /_
 			t[h], m[h], r[h], p[h], o[h], n, st / n, sm / n, sr / n, sp / n, so / n }')
 f4_audit=$(awk -F'append_us=' '/audit timing:/ { print $2 + 0 }' "$work/timing.log" | sort -g |
 	awk '{ v[NR] = $1 } END { if (NR == 0) print "no timings"; else printf "audit append p50 %d us, p99 %d us (%d calls)", v[int((NR + 1) / 2)], v[int(0.99 * (NR - 1) + 0.5) + 1], NR }')
+f4_audit="$f4_audit; $(for k in call_us before_route_us; do sed -n "s/.*api timing: .*$k=\([0-9]*\).*/\1/p" "$work/timing.log" |
+	sort -g | awk -v k="$k" '{ v[NR] = $1 } END { if (NR > 0) printf "%s p50 %d us, p99 %d us; ", (k == "call_us" ? "whole API call" : "before its route"), v[int((NR + 1) / 2)], v[int(0.99 * (NR - 1) + 0.5) + 1] }'; done)"
+f4_audit=${f4_audit%; }
 say "figure 4 profile: $f4_prof; $f4_audit"
 add_row "4. Hospital search, $nh hospitals ($matched match), $http_conc clients, p99 µs (p50)" "$a99 ($a50)" \
 	"pgbench, the bare filter (GIN \`@>\` conditions, codes only), same concurrency: $p99 ($p50)" "$(ratio "$a99" "$p99")" "≤ 2" \
