@@ -352,8 +352,11 @@ api_call(hub_api *api, const ibx_http_request *req, ibx_http_response *resp)
 	hub_api_call c;
 	char *params = NULL, *full = NULL;
 	int other = 0;
+	struct timespec t0, t1, t2;
 	ibx_err rv;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t1 = t0;
 	memset(&c, 0, sizeof(c));
 	c.api = api;
 	if ((rv = hub_dbpool_take(api->pool, &c.db)) != IBX_OK) {
@@ -378,8 +381,10 @@ api_call(hub_api *api, const ibx_http_request *req, ibx_http_response *resp)
 		resp->allow = allowed(req->path);
 	} else if (r == NULL)
 		hub_api_error(resp, 404, "no such resource");
-	else
+	else {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		route(&c, r, arg, req, resp);
+	}
 	/* A person's name goes with the call (no token id to name them). */
 	if (c.who.account_id > 0 && c.audit_note[0] == '\0')
 		snprintf(c.audit_note, sizeof(c.audit_note), "account=%s",
@@ -403,6 +408,16 @@ api_call(hub_api *api, const ibx_http_request *req, ibx_http_response *resp)
 	free(full);
 	free(params);
 	hub_dbpool_give(api->pool, c.db);
+	/* IBX_API_TIMING: the call's time, and the part before its route
+	 * (the connection and the caller's identity). */
+	if (getenv("IBX_API_TIMING") != NULL && r != NULL) {
+		clock_gettime(CLOCK_MONOTONIC, &t2);
+		IBX_INFO("api timing: call_us=%lld before_route_us=%lld",
+			 (long long)(t2.tv_sec - t0.tv_sec) * 1000000 +
+			     (t2.tv_nsec - t0.tv_nsec) / 1000,
+			 (long long)(t1.tv_sec - t0.tv_sec) * 1000000 +
+			     (t1.tv_nsec - t0.tv_nsec) / 1000);
+	}
 }
 
 /* A request refused before any route: answered with status and message,

@@ -22,6 +22,7 @@
 #define _GNU_SOURCE /* qsort_r */
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@
 #include "query.h"
 #include "rank.h"
 
-/* Filters on a listing document; $13 is as_of (NULL: today); $17
+/* Filters on a listing document, for as_of ($13; NULL: today); $17
  * registered (NULL: either).  q ($8) also matches the names in every
  * language, the romaji readings and the address (ibx_listing_search_text,
  * deploy/sql/migrations/040_register.sql). */
@@ -59,76 +60,109 @@
 	"  institution_register r WHERE r.org_code ="                         \
 	"  doc->>'organisation_code') = $17)"
 
-/* Step 1 over the current listings; the array columns' GIN indexes
- * narrow the candidates before the exact document conditions. */
+/* Step 1's columns and final conditions over the matches m, the same for
+ * both statements below: EXP is the experience's expression, JOIN what
+ * gives it.  The price shown is the band of the asked service ($15), else
+ * the lowest listed (the bands are lowest first, migration 101);
+ * max_price_jpy ($16) keeps the bands starting within it.  $11, the
+ * nationality, is not released per hospital (experience counts every
+ * nationality): typed here, not used. */
+#define SQL_MATCH_TAIL(EXP, JOIN)                                             \
+	" SELECT m.org_code,"                                                 \
+	" coalesce($13::date, current_date) - coalesce(m.confirmed_at::date," \
+	"  m.updated_at::date),"                                              \
+	" m.accr, m.remote,"                                                  \
+	" ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon),"           \
+	" coalesce(" EXP ", 0), 0,"                                           \
+	" CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("                   \
+	"  similarity(m.name_ja, $8),"                                        \
+	"  similarity(lower(coalesce(m.name_en, '')), lower($8)))"            \
+	" END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"     \
+	" (SELECT value::integer FROM settings"                               \
+	"  WHERE name = 'listing_stale_days'),"                               \
+	" m.psvc[pb.i], m.pmin[pb.i], m.pmax[pb.i], m.lat, m.lon,"            \
+	" m.registered"                                                       \
+	" FROM m" JOIN                                                        \
+	" CROSS JOIN LATERAL (SELECT CASE WHEN $15::text IS NULL THEN 1"      \
+	"  ELSE array_position(m.psvc, $15::text) END) pb(i)"                 \
+	" WHERE ($14::float8 IS NULL OR"                                      \
+	"  ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon) <= $14)"   \
+	" AND ($16::bigint IS NULL OR m.pmin[pb.i] <= $16)"                   \
+	" AND coalesce($11::text, '') IS NOT NULL"
+
+/* Step 1 over the current listings: the search row's columns answer
+ * every filter (the arrays are the document's, migration 001; the text,
+ * accreditations and prices are materialised from it, migration 101, and
+ * the register's flag kept by migration 102's triggers), the
+ * GIN-indexed arrays narrowing the candidates; the document is read only
+ * for an accreditation's expiry.  Experience is the row precomputed from
+ * the release for the hospital (search_experience, migration 100:
+ * released patients over the 12 months through the newest released month,
+ * by purpose when $12 is given), one lookup a match.  $13 (as_of) is
+ * NULL here. */
 static const char SQL_MATCH_CURRENT[] =
-    "WITH m AS (SELECT org_code, doc, updated_at, lat, lon"
+    "WITH m AS (SELECT org_code, confirmed_at, updated_at, lat, lon,"
+    " remote_second_opinion AS remote, search_accreditations AS accr,"
+    " price_services AS psvc, price_min_jpy AS pmin, price_max_jpy AS pmax,"
+    " name_ja, name_en, registered"
     " FROM hospital_listings WHERE $13::date IS NULL"
     " AND ($1::text IS NULL OR treatments @> ARRAY[$1::text])"
     " AND ($2::text IS NULL OR departments @> ARRAY[$2::text])"
     " AND ($3::text IS NULL OR languages @> ARRAY[$3::text])"
     " AND ($4::text IS NULL OR prefecture = $4)"
     " AND ($6::text IS NULL OR accepts_countries @> ARRAY[$6::text])"
-    " AND ($5::text IS NULL OR accreditations @> "
-    "ARRAY[$5::text])"
+    " AND ($5::text IS NULL OR (accreditations @> ARRAY[$5::text]"
+    "  AND EXISTS (SELECT 1 FROM jsonb_array_elements(doc->"
+    "  'accreditations') a WHERE a->>'scheme' = $5 AND (a->>'expires'"
+    "  IS NULL OR (a->>'expires')::date >= current_date))))"
     /* The radius's bounding box, a superset (111.0 km a degree of latitude,
      * the longitude span at the box's farthest latitude), for the index. */
     " AND ($14::float8 IS NULL OR (lat BETWEEN $9 - $14 / 111.0"
     "  AND $9 + $14 / 111.0 AND lon BETWEEN $10 - $14 / (111.0 *"
     "  cos(radians(least(89.0, abs($9) + $14 / 111.0)))) AND $10 + $14 /"
     "  (111.0 * cos(radians(least(89.0, abs($9) + $14 / "
-    "111.0)))))) " SQL_MATCH_COMMON " UNION ALL"
-    " SELECT org_code, doc, valid_from, (doc->'location'->>'lat')::float8,"
-    " (doc->'location'->>'lon')::float8 FROM listing_versions"
+    "111.0))))))"
+    " AND ($7::boolean IS NULL OR remote_second_opinion = $7)"
+    " AND ($8::text IS NULL OR strpos(name_ja, $8) > 0"
+    "  OR strpos(lower(name_en), lower($8)) > 0"
+    "  OR strpos(search_text, lower($8)) > 0"
+    "  OR name_ja % $8 OR lower(name_en) % lower($8))"
+    " AND ($17::boolean IS NULL OR registered = $17))" SQL_MATCH_TAIL(
+	"CASE WHEN $12::text IS NULL THEN x.patients"
+	" ELSE (x.by_purpose->>$12::text)::bigint END",
+	" LEFT JOIN search_experience x ON x.org_code = m.org_code");
+
+/* Step 1 with as_of ($13): the versions current that day, filtered on
+ * their documents (SQL_MATCH_COMMON); experience is the hospital's
+ * released months among the 12 before as_of's month, each looked up by
+ * its whole key. */
+static const char SQL_MATCH_AS_OF[] =
+    "WITH m AS (SELECT org_code, doc->>'confirmed_at' AS confirmed_at,"
+    " valid_from AS updated_at, (doc->'location'->>'lat')::float8 AS lat,"
+    " (doc->'location'->>'lon')::float8 AS lon,"
+    " coalesce((doc->>'remote_second_opinion')::boolean, false) AS remote,"
+    " ibx_listing_accreditation_text(doc) AS accr,"
+    " ibx_listing_prices(doc, 'service') AS psvc,"
+    " ibx_listing_prices(doc, 'min_jpy')::bigint[] AS pmin,"
+    " ibx_listing_prices(doc, 'max_jpy')::bigint[] AS pmax,"
+    " doc->'name'->>'ja' AS name_ja, doc->'name'->>'en' AS name_en,"
+    " EXISTS (SELECT 1 FROM institution_register r"
+    "  WHERE r.org_code = listing_versions.org_code) AS registered"
+    " FROM listing_versions"
     " WHERE $13::date IS NOT NULL AND valid_from < $13::date + 1"
     " AND org_code IN (SELECT code FROM organisations"
     "  WHERE role = 'hospital')"
     " AND (valid_to IS NULL OR valid_to >= $13::date + 1)" SQL_MATCH_COMMON
-    /* Experience from the release: the hospital's released patients
-     * (hospital x purpose when $12 is given) over the last 12 released
-     * months before as_of's month.  $11, the nationality, is not released
-     * per hospital: experience counts every nationality. */
-    "), e AS (SELECT v.key1 AS org_code, sum(v.value) p"
-    " FROM release_values v WHERE v.measure = 'patients'"
-    " AND v.dims = CASE WHEN $12::text IS NULL THEN 'hospital'"
-    "  ELSE 'hospital,purpose' END"
-    " AND ($12::text IS NULL OR v.key2 = $12)"
-    " AND coalesce($11::text, '') IS NOT NULL"
-    " AND v.period >= date_trunc('month',"
-    " coalesce($13::date, current_date)) - interval '12 months'"
-    " AND v.period < date_trunc('month', coalesce($13::date, current_date))"
-    " AND v.key1 IN (SELECT org_code FROM m) GROUP BY 1)"
-    " SELECT m.org_code,"
-    " coalesce($13::date, current_date) - coalesce((m.doc->>'confirmed_at')"
-    "  ::date, m.updated_at::date),"
-    " coalesce((SELECT string_agg((a->>'scheme') || ':' ||"
-    "  coalesce(a->>'expires', ''), ',') FROM"
-    "  jsonb_array_elements(m.doc->'accreditations') a), ''),"
-    " coalesce((m.doc->>'remote_second_opinion')::boolean, false),"
-    " ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon),"
-    " coalesce(e.p, 0), 0,"
-    " CASE WHEN $8::text IS NULL THEN 0 ELSE greatest("
-    "  similarity(m.doc->'name'->>'ja', $8),"
-    "  similarity(lower(coalesce(m.doc->'name'->>'en', '')), lower($8)))"
-    " END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"
-    " (SELECT value::integer FROM settings"
-    "  WHERE name = 'listing_stale_days'),"
-    " pb.s, pb.lo, pb.hi, m.lat, m.lon,"
-    " EXISTS (SELECT 1 FROM institution_register r"
-    "  WHERE r.org_code = m.org_code)"
-    " FROM m LEFT JOIN e USING (org_code)"
-    /* The price shown: the band of the asked service ($15), else the
-     * lowest listed; max_price_jpy ($16) keeps the bands starting within
-     * it. */
-    " LEFT JOIN LATERAL (SELECT b->>'service' s, (b->>'min_jpy')::bigint lo,"
-    "  (b->>'max_jpy')::bigint hi FROM jsonb_array_elements(CASE WHEN"
-    "  jsonb_typeof(m.doc->'price_bands') = 'array' THEN"
-    "  m.doc->'price_bands' ELSE '[]'::jsonb END) b"
-    "  WHERE $15::text IS NULL OR b->>'service' = $15"
-    "  ORDER BY 2, 3, 1 LIMIT 1) pb ON true"
-    " WHERE ($14::float8 IS NULL OR"
-    "  ibx_haversine_km($9::float8, $10::float8, m.lat, m.lon) <= $14)"
-    " AND ($16::bigint IS NULL OR pb.lo <= $16)";
+    ")" SQL_MATCH_TAIL(
+	"h.p",
+	" LEFT JOIN LATERAL (SELECT sum(v.value) p FROM release_values v"
+	"  WHERE v.measure = 'patients'"
+	"  AND v.dims = CASE WHEN $12::text IS NULL THEN 'hospital'"
+	"   ELSE 'hospital,purpose' END AND v.key1 = m.org_code"
+	"  AND v.key2 = coalesce($12::text, '') AND v.period = ANY (ARRAY("
+	"   SELECT generate_series(date_trunc('month', $13::date)"
+	"   - interval '12 months', date_trunc('month', $13::date)"
+	"   - interval '1 month', interval '1 month')::date))) h ON true");
 
 /* near=IATA: the airport's point and name. */
 static const char SQL_AIRPORT[] =
@@ -353,34 +387,50 @@ haversine_km(double lat1, double lon1, double lat2, double lon2)
 	return (2 * 6371.0088 * asin(fmin(1.0, sqrt(a))));
 }
 
-/* The airports, malloc'd into *out (*n of them); a database error, or
- * IBX_ENOMEM. */
+/* The scheduled airports, read once per process (migration 030 loads
+ * them; nothing changes them while the hub runs): one database round trip
+ * less per search.  Never freed. */
+static struct {
+	pthread_mutex_t lock;
+	struct airport *ap;
+	size_t n;
+} airports = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+
+/* The airports into *out (*n of them; the cache's, not to be freed),
+ * read on the first call; a database error, or IBX_ENOMEM. */
 static ibx_err
-load_airports(hub_api_call *c, struct airport **out, size_t *n)
+load_airports(hub_api_call *c, const struct airport **out, size_t *n)
 {
 	ibx_db_result *res = NULL;
-	ibx_err rv;
-	size_t i;
+	struct airport *ap = NULL;
+	ibx_err rv = IBX_OK;
+	size_t i, rows;
 
-	*out = NULL;
-	*n = 0;
+	pthread_mutex_lock(&airports.lock);
+	if (airports.ap != NULL)
+		goto out;
 	if ((rv = ibx_db_exec(c->db, SQL_AIRPORT_POINTS, 0, NULL, &res)) !=
 	    IBX_OK)
-		return (rv);
-	*n = (size_t)ibx_db_result_rows(res);
-	if ((*out = calloc(*n + 1, sizeof(**out))) == NULL) {
-		ibx_db_result_free(res);
-		*n = 0;
-		return (IBX_ENOMEM);
+		goto out;
+	rows = (size_t)ibx_db_result_rows(res);
+	if ((ap = calloc(rows + 1, sizeof(*ap))) == NULL) {
+		rv = IBX_ENOMEM;
+		goto out;
 	}
-	for (i = 0; i < *n; i++) {
-		snprintf((*out)[i].iata, sizeof((*out)[i].iata), "%s",
+	for (i = 0; i < rows; i++) {
+		snprintf(ap[i].iata, sizeof(ap[i].iata), "%s",
 			 ibx_db_result_value(res, (int)i, 0));
-		(*out)[i].lat = atof(ibx_db_result_value(res, (int)i, 1));
-		(*out)[i].lon = atof(ibx_db_result_value(res, (int)i, 2));
+		ap[i].lat = atof(ibx_db_result_value(res, (int)i, 1));
+		ap[i].lon = atof(ibx_db_result_value(res, (int)i, 2));
 	}
+	airports.ap = ap;
+	airports.n = rows;
+out:
+	*out = airports.ap;
+	*n = airports.ap != NULL ? airports.n : 0;
+	pthread_mutex_unlock(&airports.lock);
 	ibx_db_result_free(res);
-	return (IBX_OK);
+	return (rv);
 }
 
 /* {"iata", "km"} of the airport nearest to step 1 row's location (the
@@ -670,6 +720,29 @@ near_json(const hub_hospital_query *q, const char *airport_name)
 	return (s);
 }
 
+/* Microseconds on the monotonic clock. */
+static long long
+now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return ((long long)t.tv_sec * 1000000 + t.tv_nsec / 1000);
+}
+
+/* IBX_API_TIMING set (to anything): each search logs its phases' times
+ * (the benchmark's profile of the slowest requests, docs/PERFORMANCE.md);
+ * read once. */
+static bool
+timing_on(void)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("IBX_API_TIMING") != NULL;
+	return (on == 1);
+}
+
 void
 hub_api_hospitals_search(hub_api_call *c, const char *arg,
 			 const ibx_http_request *req, ibx_http_response *resp)
@@ -680,10 +753,11 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	const char *v[17];
 	ibx_db_result *res = NULL, *page = NULL;
 	struct ranked *rk = NULL;
-	struct airport *ap = NULL;
+	const struct airport *ap = NULL;
 	FILE *f = NULL;
 	size_t n, from, to, i, blen = 0, nap = 0;
 	bool first = true;
+	long long t0 = now_us(), t1 = 0, t2 = 0, t3 = 0;
 	ibx_err rv;
 
 	(void)arg;
@@ -721,17 +795,20 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	v[14] = q.service != NULL ? q.service : q.treatment;
 	v[15] = q.max_price_jpy >= 0 ? maxp : NULL;
 	v[16] = q.registered;
-	if ((rv = ibx_db_exec(c->db, SQL_MATCH_CURRENT, 17, v, &res)) !=
-	    IBX_OK) {
+	if ((rv = ibx_db_exec(
+		 c->db, q.as_of != NULL ? SQL_MATCH_AS_OF : SQL_MATCH_CURRENT,
+		 17, v, &res)) != IBX_OK) {
 		hub_api_db_error(resp, rv);
 		return;
 	}
+	t1 = now_us();
 	n = (size_t)ibx_db_result_rows(res);
 	if ((rk = calloc(n + 1, sizeof(*rk))) == NULL) {
 		hub_api_error(resp, 500, "out of memory");
 		goto out;
 	}
 	rank_rows(c, &q, res, rk, n);
+	t2 = now_us();
 	from = (size_t)q.offset < n ? (size_t)q.offset : n;
 	to = from + (size_t)q.limit < n ? from + (size_t)q.limit : n;
 	if (to > from) {
@@ -757,6 +834,7 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 			goto out;
 		}
 	}
+	t3 = now_us();
 	if ((f = open_memstream(&body, &blen)) == NULL ||
 	    (q.as_of != NULL && (asof = json_text(q.as_of)) == NULL) ||
 	    (q.has_near && (near = near_json(&q, airport)) == NULL)) {
@@ -807,6 +885,10 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	} else
 		hub_api_json(resp, 200, body);
 	body = NULL;
+	if (timing_on())
+		IBX_INFO("search timing: match_us=%lld rank_us=%lld "
+			 "page_us=%lld out_us=%lld rows=%zu",
+			 t1 - t0, t2 - t1, t3 - t2, now_us() - t3, n);
 out:
 	if (f != NULL)
 		fclose(f);
@@ -815,7 +897,6 @@ out:
 	free(near);
 	free(codes);
 	free(rk);
-	free(ap);
 	ibx_db_result_free(page);
 	ibx_db_result_free(res);
 }

@@ -28,7 +28,11 @@
  * or HUB_AUDIT_ANSWERED_MAX bytes by status; client is the caller's address
  * (or NULL); cells the number of statistics cells or listings answered. Errors
  * are returned so the caller can refuse to answer when the call cannot be
- * recorded. */
+ * recorded.  Returns once the entry is committed: the calls appending at
+ * the same moment share one transaction (group commit, audit.c), in the
+ * chain's order; IBX_AUDIT_GROUP=off in the environment (benchmarks only)
+ * commits each alone.  Thread-safe; the connections given must all reach
+ * the same database. */
 ibx_err hub_audit_append(ibx_db *db, const hub_principal *who,
 			 const char *method, const char *path,
 			 const char *params, int status, int cells,

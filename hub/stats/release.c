@@ -1784,6 +1784,13 @@ hub_release_run(ibx_db *db, const char *until, const char *now,
 		snprintf(report->year_last, sizeof(report->year_last), "%s",
 			 y);
 	}
+	/* Search's experience, precomputed from the release as it now is
+	 * (migration 100): one statement, so searches see the old figures
+	 * or the new. */
+	if ((report->months > 0 || report->years > 0) &&
+	    (rv = ibx_db_exec(db, "SELECT ibx_search_experience_refresh()", 0,
+			      NULL, NULL)) != IBX_OK)
+		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	report->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
