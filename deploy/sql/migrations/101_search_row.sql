@@ -3,7 +3,8 @@
 -- reads columns and never takes the document apart (issue 18: per match,
 -- the document's accreditations, price bands and search text cost more
 -- than finding the matches):
---  * search_text: what q= matches (ibx_listing_search_text);
+--  * search_text: what q= matches, is added by migration 105 and written by
+--    ibx_store_hospital_listing (equal to ibx_listing_search_text(doc));
 --  * search_accreditations: "scheme:expires,..." as ranking reads it
 --    (ibx_listing_accreditation_text);
 --  * price_services, price_min_jpy, price_max_jpy: the price bands, one
@@ -14,8 +15,6 @@
 -- after the functions are applied.
 -- ibx:after-functions
 ALTER TABLE hospital_listings
-	ADD COLUMN search_text text NOT NULL
-		GENERATED ALWAYS AS (ibx_listing_search_text(doc)) STORED,
 	ADD COLUMN search_accreditations text NOT NULL
 		GENERATED ALWAYS AS (ibx_listing_accreditation_text(doc)) STORED,
 	ADD COLUMN price_services text[] NOT NULL
