@@ -8,8 +8,8 @@
 
 #include "crypto.h"
 
-/* 15 + 32 + 8 + 4 + 4 + 5 * 4 + 32 + 32 */
-#define ACK_SIGNED_LEN 147
+/* 15 + 32 + 8 + 4 + 4 + 5 * 4 + 32 + 32 + 32 */
+#define ACK_SIGNED_LEN 179
 
 static void
 put_be32(uint8_t *p, uint32_t v)
@@ -48,6 +48,11 @@ ack_signed_bytes(const uint8_t *request, size_t len, const ibx_ack *a,
 		   strnlen(a->error, sizeof(a->error)), p);
 	p += IBX_SHA256_LEN;
 	ibx_sha256(cert, cert_len, p);
+	p += IBX_SHA256_LEN;
+	if (a->reply_len == 0)
+		ibx_sha256((const uint8_t *)"", 0, p);
+	else
+		memcpy(p, a->reply_sha256, IBX_SHA256_LEN);
 }
 
 ibx_err
@@ -122,4 +127,35 @@ ibx_ack_verify(ibx_trust *t, const ibx_hub_expect *e, const uint8_t *request,
 out:
 	ibx_cert_free(c);
 	return (rv);
+}
+
+ibx_err
+ibx_ack_sign_reply(const ibx_key *k, const ibx_bytes *hub_cert_der,
+		   const uint8_t *request, size_t len, const uint8_t *reply,
+		   size_t reply_len, ibx_ack *ack)
+{
+	ack->reply_len = reply != NULL ? reply_len : 0;
+	memset(ack->reply_sha256, 0, sizeof(ack->reply_sha256));
+	if (ack->reply_len > 0)
+		ibx_sha256(reply, ack->reply_len, ack->reply_sha256);
+	return (ibx_ack_sign(k, hub_cert_der, request, len, ack));
+}
+
+ibx_err
+ibx_ack_decode_reply(const uint8_t *buf, size_t len, ibx_ack *ack,
+		     ibx_bytes *reply)
+{
+	ibx_bytes r = {NULL, 0};
+	ibx_err rv;
+
+	if ((rv = ibx_ack_decode(buf, len, ack)) != IBX_OK)
+		return (rv);
+	if ((rv = ibx_ack_reply_extract(buf, len, &r)) != IBX_OK)
+		return (rv);
+	ack->reply_len = r.len;
+	memset(ack->reply_sha256, 0, sizeof(ack->reply_sha256));
+	if (r.len > 0)
+		ibx_sha256(r.data, r.len, ack->reply_sha256);
+	*reply = r;
+	return (IBX_OK);
 }

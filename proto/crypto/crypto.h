@@ -164,6 +164,8 @@ void ibx_trust_cache_stats(ibx_trust *t, uint64_t *hits, uint64_t *misses,
  *   summary imported, updated, unchanged, refused, deleted: 4 bytes each
  *   SHA-256(error)                 32 bytes, over the text up to its NUL
  *   SHA-256(hub certificate DER)   32 bytes
+ *   SHA-256(reply)                 32 bytes: Ack.reply, the answer to a
+ *                                  query (of no bytes when there is none)
  *
  * signed with ECDSA P-256 over SHA-256 (DER signature).  The tag keeps an
  * Ack signature from ever being taken for an envelope signature (which
@@ -179,6 +181,26 @@ void ibx_trust_cache_stats(ibx_trust *t, uint64_t *hits, uint64_t *misses,
  * certificate does not fit, IBX_ECRYPTO, IBX_ENOMEM. */
 ibx_err ibx_ack_sign(const ibx_key *k, const ibx_bytes *hub_cert_der,
 		     const uint8_t *request, size_t len, ibx_ack *ack);
+
+/* ibx_ack_sign_reply: as ibx_ack_sign for an Ack that answers a query with
+ * reply (reply_len bytes, the serialised KeyReply, InboxReply or chunk
+ * Envelope; NULL or 0 for none): sets ack->reply_len and
+ * ack->reply_sha256, then signs.  The caller then encodes with
+ * ibx_ack_encode_reply(ack, reply, reply_len, ...).  Errors as
+ * ibx_ack_sign. */
+ibx_err ibx_ack_sign_reply(const ibx_key *k, const ibx_bytes *hub_cert_der,
+			   const uint8_t *request, size_t len,
+			   const uint8_t *reply, size_t reply_len,
+			   ibx_ack *ack);
+
+/* ibx_ack_decode_reply: ibx_ack_decode, plus the reply: a copy of its
+ * bytes in *reply (the caller frees it with ibx_bytes_fini; empty when the
+ * Ack has none) and ack->reply_len and ack->reply_sha256 set from them, so
+ * ibx_ack_verify covers the reply.  An Ack decoded with ibx_ack_decode
+ * alone that carries a reply never verifies (its reply_sha256 is zero).
+ * IBX_EMALFORMED, IBX_ENOMEM. */
+ibx_err ibx_ack_decode_reply(const uint8_t *buf, size_t len, ibx_ack *ack,
+			     ibx_bytes *reply);
 
 /* What a spoke expects of the hub that answers it: a key pin (SHA-256 of
  * the SubjectPublicKeyInfo, ibx_cert_key_pin) or one of names in the

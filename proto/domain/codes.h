@@ -30,6 +30,9 @@ typedef enum ibx_code_list_id {
 	IBX_LIST_PRICE_SERVICE,	   /* price-band services beyond treatments */
 	IBX_LIST_ACCREDITATION,	   /* accreditation schemes */
 	IBX_LIST_COORDINATOR_SERVICE, /* services of a coordinator */
+	IBX_LIST_REFERRAL_STATE,      /* states of a referral (issue 15) */
+	IBX_LIST_URGENCY,	      /* a referral's urgency */
+	IBX_LIST_DECLINE_REASON,      /* why a hospital declines one */
 	IBX_LIST_LANGUAGE,	      /* ISO 639-1 */
 	IBX_LIST_COUNTRY,	      /* ISO 3166-1 alpha-2 */
 	IBX_LIST_DEPARTMENT,	      /* national department codes */

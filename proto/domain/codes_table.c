@@ -105,6 +105,35 @@ static const char *const list_coordinator_service[] = {
     NULL,
 };
 
+static const char *const list_referral_state[] = {
+    "sent",
+    "delivered",
+    "acknowledged",
+    "declined",
+    "quote",
+    "opinion_returned",
+    "visit_scheduled",
+    "visited",
+    "withdrawn",
+    NULL,
+};
+
+static const char *const list_urgency[] = {
+    "routine",
+    "urgent",
+    NULL,
+};
+
+static const char *const list_decline_reason[] = {
+    "no_capacity",
+    "outside_specialty",
+    "insufficient_information",
+    "not_medically_indicated",
+    "language_unavailable",
+    "other",
+    NULL,
+};
+
 static const char *const list_prefecture[] = {
     "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
     "13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24",
@@ -192,6 +221,11 @@ const struct ibx_code_list_def ibx_code_lists[IBX_LIST_COUNT] = {
     [IBX_LIST_COORDINATOR_SERVICE] = {"coordinator_service",
 				      list_coordinator_service, 6, false,
 				      NULL},
+    [IBX_LIST_REFERRAL_STATE] = {"referral_state", list_referral_state, 9,
+				 false, NULL},
+    [IBX_LIST_URGENCY] = {"urgency", list_urgency, 2, false, NULL},
+    [IBX_LIST_DECLINE_REASON] = {"decline_reason", list_decline_reason, 6,
+				 false, NULL},
     [IBX_LIST_LANGUAGE] = {"language", ibx_iso639_1, 183, true, NULL},
     [IBX_LIST_COUNTRY] = {"country", ibx_iso3166_alpha2, 249, true, NULL},
     [IBX_LIST_DEPARTMENT] = {"department", ibx_department_codes, 127, true,

@@ -211,6 +211,13 @@ ibx_envelope_fini(ibx_envelope *e)
 ibx_err
 ibx_ack_encode(const ibx_ack *a, ibx_bytes *out)
 {
+	return (ibx_ack_encode_reply(a, NULL, 0, out));
+}
+
+ibx_err
+ibx_ack_encode_reply(const ibx_ack *a, const uint8_t *reply, size_t len,
+		     ibx_bytes *out)
+{
 	Inbound__V1__Ack m = INBOUND__V1__ACK__INIT;
 	Inbound__V1__ImportSummary s = INBOUND__V1__IMPORT_SUMMARY__INIT;
 
@@ -228,6 +235,8 @@ ibx_ack_encode(const ibx_ack *a, ibx_bytes *out)
 	m.signature.len = a->signature_len;
 	m.hub_cert.data = (uint8_t *)a->hub_cert;
 	m.hub_cert.len = a->hub_cert_len;
+	m.reply.data = (uint8_t *)reply;
+	m.reply.len = reply != NULL ? len : 0;
 	return (pack(&m.base, out));
 }
 
@@ -262,8 +271,27 @@ ibx_ack_decode(const uint8_t *buf, size_t len, ibx_ack *out)
 	if (m->hub_cert.len > 0)
 		memcpy(out->hub_cert, m->hub_cert.data, m->hub_cert.len);
 	out->hub_cert_len = m->hub_cert.len;
+	out->reply_len = m->reply.len;
 	inbound__v1__ack__free_unpacked(m, NULL);
 	return (IBX_OK);
+}
+
+ibx_err
+ibx_ack_reply_extract(const uint8_t *buf, size_t len, ibx_bytes *reply)
+{
+	Inbound__V1__Ack *m;
+	ibx_err rv;
+
+	reply->data = NULL;
+	reply->len = 0;
+	if ((m = inbound__v1__ack__unpack(NULL, len, buf)) == NULL)
+		return (IBX_EMALFORMED);
+	if (m->reply.len > IBX_WIRE_MAX_MESSAGE)
+		rv = IBX_EMALFORMED;
+	else
+		rv = dbytes(m->reply, reply);
+	inbound__v1__ack__free_unpacked(m, NULL);
+	return (rv);
 }
 
 ibx_err

@@ -69,6 +69,9 @@ treatments = labelled("ibx_treatments.csv")
 price_services = labelled("ibx_price_band_services.csv")
 accreditations = labelled("ibx_accreditations.csv")
 coord_services = labelled("ibx_coordinator_services.csv")
+referral_states = labelled("ibx_referral_states.csv")
+urgencies = labelled("ibx_referral_urgencies.csv")
+decline_reasons = labelled("ibx_decline_reasons.csv")
 airports = [(r["iata"], r["ja"], r["en"], r["lat"], r["lon"]) for r in rows("ibx_airports.csv")]
 ui_languages = [r["code"] for r in rows("ibx_ui_languages.csv")]
 ui_countries = [r["code"] for r in rows("ibx_ui_countries.csv")]
@@ -91,6 +94,9 @@ LISTS = [
     ("IBX_LIST_ACCREDITATION", "accreditation", "IBX_ACCREDITATION", [c for c, _, _ in accreditations], None),
     ("IBX_LIST_COORDINATOR_SERVICE", "coordinator_service", "IBX_COORDINATOR_SERVICE",
      [c for c, _, _ in coord_services], None),
+    ("IBX_LIST_REFERRAL_STATE", "referral_state", "IBX_REFERRAL_STATE", [c for c, _, _ in referral_states], None),
+    ("IBX_LIST_URGENCY", "urgency", "IBX_URGENCY", [c for c, _, _ in urgencies], None),
+    ("IBX_LIST_DECLINE_REASON", "decline_reason", "IBX_DECLINE_REASON", [c for c, _, _ in decline_reasons], None),
     ("IBX_LIST_LANGUAGE", "language", None, langs, None),
     ("IBX_LIST_COUNTRY", "country", None, countries, None),
     ("IBX_LIST_DEPARTMENT", "department", None, depts, None),
@@ -300,6 +306,9 @@ def gen_js():
     o.append(js_labelled("ACCREDITATIONS", accreditations, "Accreditation schemes."))
     o.append(js_labelled("COORDINATOR_SERVICES", coord_services,
                          'Services a certified coordinator offers (its listing\'s "services").'))
+    o.append(js_labelled("REFERRAL_STATES", referral_states, "The states of a referral (issue 15)."))
+    o.append(js_labelled("URGENCIES", urgencies, "A referral's urgency."))
+    o.append(js_labelled("DECLINE_REASONS", decline_reasons, "Why a hospital declines a referral."))
     o.append("// Airports where foreign patients arrive: IATA code, Japanese, English,")
     o.append("// latitude, longitude (WGS 84, the terminal area).")
     o.append("export const AIRPORTS = [")

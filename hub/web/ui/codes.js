@@ -109,6 +109,35 @@ export const COORDINATOR_SERVICES = [
   ['medical_records_translation', '診療記録の翻訳', 'Medical records translation'],
 ];
 
+// The states of a referral (issue 15).
+export const REFERRAL_STATES = [
+  ['sent', '送信済み', 'Sent'],
+  ['delivered', '受信済み', 'Delivered'],
+  ['acknowledged', '受付済み', 'Acknowledged'],
+  ['declined', '辞退', 'Declined'],
+  ['quote', '見積り', 'Quote'],
+  ['opinion_returned', 'セカンドオピニオン返送', 'Second opinion returned'],
+  ['visit_scheduled', '来院予定', 'Visit scheduled'],
+  ['visited', '来院済み', 'Visited'],
+  ['withdrawn', '取り下げ', 'Withdrawn'],
+];
+
+// A referral's urgency.
+export const URGENCIES = [
+  ['routine', '通常', 'Routine'],
+  ['urgent', '至急', 'Urgent'],
+];
+
+// Why a hospital declines a referral.
+export const DECLINE_REASONS = [
+  ['no_capacity', '受入枠なし', 'No capacity'],
+  ['outside_specialty', '診療対象外', 'Outside the hospital\'s specialties'],
+  ['insufficient_information', '情報不足', 'Insufficient information'],
+  ['not_medically_indicated', '医学的適応なし', 'Not medically indicated'],
+  ['language_unavailable', '対応言語なし', 'Language not available'],
+  ['other', 'その他', 'Other'],
+];
+
 // Airports where foreign patients arrive: IATA code, Japanese, English,
 // latitude, longitude (WGS 84, the terminal area).
 export const AIRPORTS = [
