@@ -4,14 +4,12 @@
 -- first, at most p_limit items (the caller asks for one more to know
 -- whether more follow): every referral whose chunks are all stored and
 -- every status, on referrals p_code sent or received, each the envelope
--- exactly as its sender signed it, with the referral's state now (and
--- '+chunks_deleted:REASON' once its ciphertext has left the hub).
+-- exactly as its sender signed it, with the referral's state now.
 CREATE OR REPLACE FUNCTION ibx_referral_inbox(p_code text, p_after bigint,
 	p_limit integer)
 RETURNS TABLE (cursor bigint, envelope bytea, state text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-	SELECT e.id, e.envelope,
-		r.state || coalesce('+chunks_deleted:' || r.chunks_deleted_reason, '')
+	SELECT e.id, e.envelope, r.state
 	FROM referral_events e JOIN referrals r USING (referral_id)
 	WHERE e.id > p_after AND (r.referrer = p_code OR r.receiver = p_code)
 	ORDER BY e.id
