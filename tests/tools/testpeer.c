@@ -4,7 +4,8 @@
  * sender, sequence or payload type), sends raw bytes, and speaks the SP
  * wire protocol by hand to announce an absurd frame length.
  *
- *   ibx-testpeer forge (--listing F | --stats F) --out F [--sender C]
+ *   ibx-testpeer forge (--listing F | --stats F | --payload F) --out F
+ *                      [--sender C]
  *                      [--seq N]
  *                      [--type N] [--schema N] [--cert C --key K]
  *                      [--created-at MS] [--flip-header] [--flip-payload]
@@ -15,7 +16,9 @@
  *       other bytes; --pad appends N bytes to the payload after signing.
  *       --stats reads {"organisation_code", "period", "nil_report",
  *       "icd10_level", "cells": [{key: value, ...}]} with the field names
- *       of inbound.v1.StatisticsCell and sends it unchecked.
+ *       of inbound.v1.StatisticsCell and sends it unchecked.  --payload
+ *       takes the payload's bytes as they are (a referral message, say),
+ *       with --type and --sender.
  *   ibx-testpeer send --hub URL --file F     print the Ack as
  *                                            "status=<name> version=<n>
  *                                            error=<text>"
@@ -60,6 +63,7 @@
 
 #include "crypto.h"
 #include "envelope.h"
+#include "file.h"
 #include "listing_json.h"
 #include "transport.h"
 
@@ -173,9 +177,10 @@ forge(int argc, char **argv)
 	    {"sign-other", no_argument, NULL, 'O'},
 	    {"cert-hash", no_argument, NULL, 'F'},
 	    {"pad", required_argument, NULL, 'p'},
+	    {"payload", required_argument, NULL, 'B'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *certp = NULL, *keyp = NULL;
+	const char *certp = NULL, *keyp = NULL, *raw = NULL;
 	long long created_at = -1;
 	int flip_header = 0, flip_payload = 0, sign_other = 0, cert_hash = 0;
 	long pad = 0;
@@ -244,13 +249,25 @@ forge(int argc, char **argv)
 		case 'p':
 			pad = strtol(optarg, NULL, 10);
 			break;
+		case 'B':
+			raw = optarg;
+			break;
 		default:
 			return (2);
 		}
 	}
-	if ((listing == NULL && stats == NULL) || outp == NULL)
+	if ((listing == NULL && stats == NULL && raw == NULL) || outp == NULL)
 		return (2);
-	if (stats != NULL) {
+	if (raw != NULL) {
+		char *text = NULL;
+
+		if (ibx_file_read(raw, IBX_WIRE_MAX_MESSAGE, &text,
+				  &payload.len) != IBX_OK) {
+			fprintf(stderr, "forge: cannot read %s\n", raw);
+			return (1);
+		}
+		payload.data = (uint8_t *)text;
+	} else if (stats != NULL) {
 		if (stats_payload(stats, &payload, stats_sender) != 0)
 			return (1);
 		if (type == IBX_PAYLOAD_HOSPITAL_LISTING)
