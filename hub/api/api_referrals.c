@@ -24,7 +24,11 @@
 
 /* $1: the referrer, or NULL; $2: the receiver, or NULL. */
 static const char SQL_REFERRALS[] =
-    "WITH mine AS (SELECT * FROM referrals"
+    "WITH mine AS (SELECT referral_id, referrer, receiver, purpose,"
+    "  department, treatment, nationality, age_band, languages, urgency,"
+    "  package_bytes, chunk_count, answers_referral_id, state, created_at,"
+    "  sent_at, delivered_at, first_answer_at, opinion_at, updated_at,"
+    "  chunks_deleted_at, chunks_deleted_reason FROM referrals"
     "  WHERE ($1::text IS NULL OR referrer = $1)"
     "  AND ($2::text IS NULL OR receiver = $2))"
     " SELECT json_build_object("
@@ -73,9 +77,16 @@ hub_api_referrals(hub_api_call *c, const char *arg,
 		hub_api_error(resp, 400, "parameter: none is accepted");
 		return;
 	}
-	if (c->who.role == HUB_ROLE_COORDINATOR)
+	if (c->who.role == HUB_ROLE_COORDINATOR) {
+		if (c->who.org_code[0] == '\0') {
+			hub_api_error(resp, 403,
+				      "role: this coordinator's token names "
+				      "no organisation (inboundctl token "
+				      "create --org, or sign in)");
+			return;
+		}
 		v[0] = c->who.org_code;
-	else if (c->who.role == HUB_ROLE_HOSPITAL)
+	} else if (c->who.role == HUB_ROLE_HOSPITAL)
 		v[1] = c->who.org_code;
 	if (c->who.role == HUB_ROLE_MINISTRY)
 		rv = ibx_db_exec(c->db, SQL_COUNTS, 0, NULL, &res);

@@ -19,7 +19,8 @@
  *       of inbound.v1.StatisticsCell and sends it unchecked.  --payload
  *       takes the payload's bytes as they are (a referral message, say),
  *       with --type and --sender.
- *   ibx-testpeer send --hub URL --file F     print the Ack as
+ *   ibx-testpeer send --hub URL --file F [--cert C --key K --ca A]
+ *                                            (mutual TLS), print the Ack as
  *                                            "status=<name> version=<n>
  *                                            error=<text>"
  *   ibx-testpeer idle --hub URL --cert C --key K --ca CA --spokes N
@@ -351,7 +352,7 @@ forge(int argc, char **argv)
 }
 
 static int
-send_file(const char *hub, const char *path)
+send_file(const char *hub, const char *path, const ibx_transport_opts *tls)
 {
 	const char *hubs[1] = {hub};
 	ibx_req_client *c = NULL;
@@ -361,7 +362,7 @@ send_file(const char *hub, const char *path)
 
 	if (read_all(path, &req) != 0)
 		return (1);
-	if (ibx_req_client_open(hubs, 1, NULL, &c) != IBX_OK)
+	if (ibx_req_client_open(hubs, 1, tls, &c) != IBX_OK)
 		return (1);
 	rv = ibx_req_client_call(c, &req, 5000, &reply);
 	ibx_req_client_close(c);
@@ -742,7 +743,17 @@ main(int argc, char **argv)
 		return (forge(argc - 1, argv + 1));
 	if (argc == 6 && strcmp(argv[1], "send") == 0 &&
 	    strcmp(argv[2], "--hub") == 0 && strcmp(argv[4], "--file") == 0)
-		return (send_file(argv[3], argv[5]));
+		return (send_file(argv[3], argv[5], NULL));
+	/* Over mutual TLS: send --hub URL --file F --cert C --key K --ca A. */
+	if (argc == 12 && strcmp(argv[1], "send") == 0 &&
+	    strcmp(argv[2], "--hub") == 0 && strcmp(argv[4], "--file") == 0 &&
+	    strcmp(argv[6], "--cert") == 0 && strcmp(argv[8], "--key") == 0 &&
+	    strcmp(argv[10], "--ca") == 0) {
+		ibx_transport_opts tls = {argv[7], argv[9], argv[11],
+					  NULL,	   NULL,    NULL};
+
+		return (send_file(argv[3], argv[5], &tls));
+	}
 	if (argc == 4 && strcmp(argv[1], "oversize") == 0 &&
 	    strcmp(argv[2], "--addr") == 0)
 		return (oversize(argv[3], 0));
