@@ -16,6 +16,7 @@ packages=(
 	curl jq ca-certificates
 	nginx
 	python3 python3-numpy python3-scipy
+	python3-pydicom # real DICOM files (pydicom/data/test_files) for the referral package tests
 )
 # Extra sets asked for by name: browser tests need Chromium and Node.
 for extra in "$@"; do

@@ -137,7 +137,7 @@ ibx_err ibx_seal_decrypt_finish(const ibx_seal_stream *s);
 /* ibx_seal_stream_free: wipe and free.  NULL is fine. */
 void ibx_seal_stream_free(ibx_seal_stream *s);
 
-/* An incremental SHA-256 (libsodium crypto_hash_sha256), for files and
+/* An incremental SHA-256 (OpenSSL's, hardware-accelerated), for files and
  * chunks that are read piece by piece.  Opaque; _free accepts NULL. */
 typedef struct ibx_sha256_stream ibx_sha256_stream;
 

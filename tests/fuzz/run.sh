@@ -21,7 +21,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
 all_targets=(fuzz_envelope fuzz_listing_payload fuzz_statistics_payload
-	fuzz_listing_json fuzz_query)
+	fuzz_listing_json fuzz_query fuzz_referral)
 total_time=60
 runs=
 parallel=0
@@ -114,7 +114,7 @@ run_target() {
 	else
 		args+=(-max_total_time="$per_target")
 	fi
-	mkdir -p "$art" "$build/fuzz-work/$t"
+	mkdir -p "$art" "$build/fuzz-work/$t" "$corpus/$t"
 	rm -f "$art"/crash-* "$art"/leak-* "$art"/timeout-* "$art"/oom-*
 	set +e
 	ASAN_OPTIONS=$(asan_options "$t") "$bin" "${args[@]}" "${dirs[@]}" \

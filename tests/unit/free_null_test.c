@@ -24,7 +24,10 @@
 #include "http.h"
 #include "listing.h"
 #include "outbox.h"
+#include "package.h"
 #include "problems.h"
+#include "referral.h"
+#include "seal.h"
 #include "statistics.h"
 #include "transport.h"
 #include "wire.h"
@@ -38,6 +41,13 @@ test_proto(void **state)
 	ibx_listing_free(NULL);
 	ibx_coordinator_free(NULL);
 	ibx_statistics_free(NULL);
+	ibx_referral_chunk_fini(NULL);
+	ibx_key_reply_fini(NULL);
+	ibx_inbox_reply_fini(NULL);
+	ibx_seal_stream_free(NULL);
+	ibx_sha256_stream_free(NULL);
+	ibx_seal_keypair_wipe(NULL);
+	ibx_package_reader_free(NULL);
 	ibx_bytes_fini(NULL);
 	ibx_envelope_fini(NULL);
 	ibx_key_free(NULL);
