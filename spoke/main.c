@@ -10,11 +10,14 @@
  *   inbound-spoke stats --cases FILE.csv --period YYYY-MM ...
  *   inbound-spoke run --outbox DIR --listing FILE --cases-dir DIR ...
  *   inbound-spoke status --outbox DIR
+ *   inbound-spoke keys rotate|show, refer, inbox, answer, withdraw: the
+ *                         referral channel (docs/referrals.md)
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "log.h"
+#include "referral_cli.h"
 #include "run.h"
 #include "spoke_cmd.h"
 
@@ -37,6 +40,15 @@ static const struct spoke_command {
      "outbox"},
     {"status", spoke_agent_cli_status,
      "what the outbox holds and what the hub answered"},
+    {"keys", spoke_cmd_keys,
+     "make and announce the key referrals are sealed to (rotate|show)"},
+    {"refer", spoke_cmd_refer,
+     "send a case to a hospital, end to end encrypted"},
+    {"inbox", spoke_cmd_inbox,
+     "list referrals and statuses; fetch, decrypt and verify one"},
+    {"answer", spoke_cmd_answer,
+     "answer a referral: acknowledge, decline, quote, opinion, visit"},
+    {"withdraw", spoke_cmd_withdraw, "withdraw a referral this spoke sent"},
 };
 
 static void
