@@ -388,6 +388,12 @@ if [ "$replica" -eq 1 ]; then
 		"$(curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?limit=1" | jq .total)"
 fi
 
+# The referral channel (issue 15, docs/referrals.md): two coordinators and a
+# partner abroad refer cases to four hospitals, end to end encrypted.
+say "referrals: cases sent end to end encrypted, fetched, verified and answered (deploy/referrals-demo.sh)"
+./deploy/referrals-demo.sh "$var" "$pki" "$dsn" "$hub_url" "$api" "$ministry"
+timing "referrals"
+
 say "where the main job's time went (after the build; seconds)"
 printf '  %-44s %7s %7s %6s %6s\n' step wall "CPU" hub PG
 for t in "${timings[@]}"; do echo "  $t"; done

@@ -12,11 +12,14 @@
  *   inbound-spoke status --outbox DIR
  *   inbound-spoke serve --http 127.0.0.1:PORT [run's options]
  *   inbound-spoke user create|disable|reset|list [--state DIR] [--login L]
+ *   inbound-spoke keys rotate|show, refer, inbox, answer, withdraw: the
+ *                         referral channel (docs/referrals.md)
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "log.h"
+#include "referral_cli.h"
 #include "run.h"
 #include "spoke_cmd.h"
 
@@ -43,6 +46,15 @@ static const struct spoke_command {
      "the agent and the hospital's own page (listing, report, status)"},
     {"user", spoke_cmd_user,
      "the page's accounts: create, disable, reset, list"},
+    {"keys", spoke_cmd_keys,
+     "make and announce the key referrals are sealed to (rotate|show)"},
+    {"refer", spoke_cmd_refer,
+     "send a case to a hospital, end to end encrypted"},
+    {"inbox", spoke_cmd_inbox,
+     "list referrals and statuses; fetch, decrypt and verify one"},
+    {"answer", spoke_cmd_answer,
+     "answer a referral: acknowledge, decline, quote, opinion, visit"},
+    {"withdraw", spoke_cmd_withdraw, "withdraw a referral this spoke sent"},
 };
 
 static void

@@ -19,6 +19,9 @@
  *   GET /api/v1/completeness             ministry (api_statistics.c)
  *   GET /api/v1/submissions              hospital (own), ministry
  *   GET /api/v1/coordinators             every role (api_coordinators.c)
+ *   GET /api/v1/referrals                coordinator (sent), hospital
+ *                                        (received), ministry (counts)
+ *                                        (api_referrals.c)
  *   GET /api/v1/portfolio                ministry (api_portfolio.c)
  *   GET /api/v1/portfolio/series/{name}  ministry (api_portfolio.c)
  *   POST /api/v1/session                 sign in: password and TOTP, no
@@ -170,6 +173,9 @@ void hub_api_series(hub_api_call *c, const char *arg,
 void hub_api_coordinators(hub_api_call *c, const char *arg,
 			  const ibx_http_request *req,
 			  ibx_http_response *resp);
+/* hub_api_referrals: GET /api/v1/referrals (api_referrals.c). */
+void hub_api_referrals(hub_api_call *c, const char *arg,
+		       const ibx_http_request *req, ibx_http_response *resp);
 void hub_api_submissions(hub_api_call *c, const char *arg,
 			 const ibx_http_request *req, ibx_http_response *resp);
 void hub_api_completeness(hub_api_call *c, const char *arg,

@@ -74,9 +74,14 @@ ctl_token_create(const struct ctl_config *c, ibx_db *db)
 				"coordinator or hospital\n");
 		return (2);
 	}
-	if ((role == HUB_ROLE_HOSPITAL) != (c->org != NULL)) {
-		fprintf(stderr, "inboundctl: --org CODE is required for a "
-				"hospital token, and only for one\n");
+	/* A coordinator's token may name its organisation (migration 091:
+	 * the referrals it sent); a ministry token never does. */
+	if ((role == HUB_ROLE_HOSPITAL && c->org == NULL) ||
+	    (role == HUB_ROLE_MINISTRY && c->org != NULL)) {
+		fprintf(stderr,
+			"inboundctl: --org CODE is required for a "
+			"hospital token, optional for a coordinator's, "
+			"and refused for the ministry's\n");
 		return (2);
 	}
 	if (c->org != NULL && !ibx_digits(c->org, 10)) {

@@ -6,6 +6,7 @@
 #ifndef HUB_CTL_H
 #define HUB_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "db.h"
@@ -39,6 +40,11 @@ struct ctl_config {
 	/* accounts */
 	const char *login;
 	const char *password_file;
+	/* referrals purge (--days), partner set (--country, --languages) */
+	long days;
+	bool days_set;
+	const char *country;
+	const char *languages;
 	/* register import: every --file given */
 	const char *files[CTL_CERTS_MAX];
 	size_t nfiles;
@@ -56,5 +62,8 @@ int ctl_user_disable(const struct ctl_config *c, ibx_db *db);
 int ctl_user_reset(const struct ctl_config *c, ibx_db *db);
 int ctl_user_list(const struct ctl_config *c, ibx_db *db);
 int ctl_register_import(const struct ctl_config *c, ibx_db *db);
+/* referrals.c: inboundctl referrals purge [--days N], partner set. */
+int ctl_referrals_purge(const struct ctl_config *c, ibx_db *db);
+int ctl_partner_set(const struct ctl_config *c, ibx_db *db);
 
 #endif /* HUB_CTL_H */

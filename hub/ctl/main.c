@@ -48,6 +48,10 @@ usage(FILE *f)
 	    "       inboundctl release [--until YYYY-MM] [--now YYYY-MM-DD]\n"
 	    "       inboundctl register import --file F.csv [--file F.csv "
 	    "...]\n"
+	    "       inboundctl referrals purge [--days N (default 30)]\n"
+	    "       inboundctl partner set --org CODE --name NAME --country "
+	    "CC "
+	    "[--languages L,L]\n"
 	    "\n"
 	    "--db defaults to $IBX_DB.  enrol registers each organisation "
 	    "named by a\n"
@@ -83,6 +87,9 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 	    {"now", required_argument, NULL, 'W'},
 	    {"login", required_argument, NULL, 'g'},
 	    {"password-file", required_argument, NULL, 'p'},
+	    {"days", required_argument, NULL, 'y'},
+	    {"country", required_argument, NULL, 'C'},
+	    {"languages", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -177,6 +184,16 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 			break;
 		case 'p':
 			c->password_file = optarg;
+			break;
+		case 'y':
+			c->days = strtol(optarg, NULL, 10);
+			c->days_set = true;
+			break;
+		case 'C':
+			c->country = optarg;
+			break;
+		case 'L':
+			c->languages = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -330,7 +347,8 @@ main(int argc, char **argv)
 	if (argc > 2 && argv[2][0] != '-' &&
 	    (strcmp(cmd, "token") == 0 || strcmp(cmd, "audit") == 0 ||
 	     strcmp(cmd, "series") == 0 || strcmp(cmd, "user") == 0 ||
-	     strcmp(cmd, "register") == 0)) {
+	     strcmp(cmd, "register") == 0 || strcmp(cmd, "referrals") == 0 ||
+	     strcmp(cmd, "partner") == 0)) {
 		snprintf(two, sizeof(two), "%s %s", argv[1], argv[2]);
 		cmd = two;
 		argv++;
@@ -368,6 +386,10 @@ main(int argc, char **argv)
 		status = ctl_user_list(&c, db);
 	else if (strcmp(cmd, "register import") == 0)
 		status = ctl_register_import(&c, db);
+	else if (strcmp(cmd, "referrals purge") == 0)
+		status = ctl_referrals_purge(&c, db);
+	else if (strcmp(cmd, "partner set") == 0)
+		status = ctl_partner_set(&c, db);
 	else {
 		fprintf(stderr, "inboundctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);

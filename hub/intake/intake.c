@@ -9,6 +9,7 @@
 #include "intake.h"
 #include "listing_json.h"
 #include "log.h"
+#include "store_referral.h"
 #include "store.h"
 
 static void refuse(ibx_ack *ack, ibx_ack_status status, const char *fmt, ...)
@@ -216,7 +217,8 @@ out:
 }
 
 static void
-intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack)
+intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack,
+	    ibx_bytes *reply)
 {
 	ibx_envelope env;
 	ibx_header h;
@@ -267,6 +269,15 @@ intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack)
 	case IBX_PAYLOAD_COORDINATOR_LISTING:
 		listing_intake(w, &coordinator_kind, &h, &env, &raw, ack);
 		break;
+	case IBX_PAYLOAD_ENCRYPTION_KEY:
+	case IBX_PAYLOAD_KEY_QUERY:
+	case IBX_PAYLOAD_REFERRAL:
+	case IBX_PAYLOAD_REFERRAL_CHUNK:
+	case IBX_PAYLOAD_REFERRAL_STATUS:
+	case IBX_PAYLOAD_INBOX_QUERY:
+	case IBX_PAYLOAD_CHUNK_QUERY:
+		hub_referral_intake(w->db, &h, &env, &raw, role, ack, reply);
+		break;
 	default:
 		refuse(ack, IBX_ACK_UNKNOWN_PAYLOAD,
 		       "header: field \"payload_type\": %d is not served yet",
@@ -300,16 +311,32 @@ out:
 }
 
 void
-hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
-		   ibx_ack *ack)
+hub_intake_process_reply(hub_intake_worker *w, const uint8_t *req, size_t len,
+			 ibx_ack *ack, ibx_bytes *reply)
 {
-	intake_once(w, req, len, ack);
+	reply->data = NULL;
+	reply->len = 0;
+	intake_once(w, req, len, ack, reply);
 	/* A connection that died while PostgreSQL restarted is only seen
 	 * broken by the statement that fails on it: re-made, the message
 	 * (which stored nothing) is taken once more at once. */
 	if (ack->status == IBX_ACK_RETRY_LATER && w->db != NULL &&
-	    ibx_db_ensure(w->db) == IBX_OK)
-		intake_once(w, req, len, ack);
+	    ibx_db_ensure(w->db) == IBX_OK) {
+		ibx_bytes_fini(reply);
+		intake_once(w, req, len, ack, reply);
+	}
+	if (ack->status != IBX_ACK_ACCEPTED)
+		ibx_bytes_fini(reply);
+}
+
+void
+hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
+		   ibx_ack *ack)
+{
+	ibx_bytes reply;
+
+	hub_intake_process_reply(w, req, len, ack, &reply);
+	ibx_bytes_fini(&reply);
 }
 
 void
@@ -317,16 +344,20 @@ hub_intake_handle(void *worker_arg, const uint8_t *req, size_t len,
 		  ibx_bytes *reply)
 {
 	hub_intake_worker *w = worker_arg;
+	ibx_bytes answer;
 	ibx_ack ack;
 	ibx_err rv;
 
-	hub_intake_process(w, req, len, &ack);
+	hub_intake_process_reply(w, req, len, &ack, &answer);
 	/* Every Ack is signed, refusals too: a spoke files an envelope in
-	 * rejected/ only on a verified refusal. */
+	 * rejected/ only on a verified refusal.  A query's answer is
+	 * covered by the same signature (its SHA-256, crypto.h). */
 	if (w->ack_key != NULL &&
-	    (rv = ibx_ack_sign(w->ack_key, w->ack_cert, req, len, &ack)) !=
-		IBX_OK)
+	    (rv = ibx_ack_sign_reply(w->ack_key, w->ack_cert, req, len,
+				     answer.data, answer.len, &ack)) != IBX_OK)
 		IBX_ERROR("intake: cannot sign ack: %s", ibx_strerror(rv));
-	if (ibx_ack_encode(&ack, reply) != IBX_OK)
+	if (ibx_ack_encode_reply(&ack, answer.data, answer.len, reply) !=
+	    IBX_OK)
 		IBX_ERROR("intake: cannot encode ack: out of memory");
+	ibx_bytes_fini(&answer);
 }

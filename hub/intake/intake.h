@@ -42,8 +42,14 @@ void hub_intake_handle(void *worker_arg, const uint8_t *req, size_t len,
 		       ibx_bytes *reply);
 
 /* hub_intake_process: the same as a function of bytes to an Ack, for tests
- * and fuzzing. */
+ * and fuzzing (a query's answer is dropped). */
 void hub_intake_process(hub_intake_worker *w, const uint8_t *req, size_t len,
 			ibx_ack *ack);
+
+/* hub_intake_process_reply: as hub_intake_process, and a query's answer
+ * (referral.h) in *reply: new bytes the caller frees with ibx_bytes_fini,
+ * empty unless the Ack is accepted. */
+void hub_intake_process_reply(hub_intake_worker *w, const uint8_t *req,
+			      size_t len, ibx_ack *ack, ibx_bytes *reply);
 
 #endif /* HUB_INTAKE_H */

@@ -14,16 +14,31 @@ static const char SQL_ENROLMENT[] =
     "SELECT org_code, revoked, role FROM ibx_intake_enrolment($1)";
 enum { ENROLMENT_ORG, ENROLMENT_REVOKED, ENROLMENT_ROLE };
 
+/* The referral channel's payloads (docs/referrals.md): every party
+ * announces a key (a referrer gets reports back sealed to it), asks and
+ * answers; who may refer whom, and which status, is checked when storing
+ * (referral.c). */
+static int
+referral_payload(ibx_payload_type t)
+{
+	return (t >= IBX_PAYLOAD_ENCRYPTION_KEY &&
+		t <= IBX_PAYLOAD_CHUNK_QUERY);
+}
+
 int
 hub_verify_role_allows(const char *role, ibx_payload_type t)
 {
 	if (strcmp(role, "hospital") == 0)
 		return (t == IBX_PAYLOAD_HOSPITAL_LISTING ||
 			t == IBX_PAYLOAD_CASE_STATISTICS ||
-			t == IBX_PAYLOAD_WITHDRAW);
+			t == IBX_PAYLOAD_WITHDRAW || referral_payload(t));
 	if (strcmp(role, "coordinator") == 0)
 		return (t == IBX_PAYLOAD_COORDINATOR_LISTING ||
-			t == IBX_PAYLOAD_WITHDRAW);
+			t == IBX_PAYLOAD_WITHDRAW || referral_payload(t));
+	/* A partner (a hospital abroad) lists nothing and sends no
+	 * statistics: it refers. */
+	if (strcmp(role, "partner") == 0)
+		return (referral_payload(t));
 	return (0);
 }
 
@@ -32,7 +47,8 @@ payload_known(ibx_payload_type t)
 {
 	return (t == IBX_PAYLOAD_HOSPITAL_LISTING ||
 		t == IBX_PAYLOAD_COORDINATOR_LISTING ||
-		t == IBX_PAYLOAD_CASE_STATISTICS || t == IBX_PAYLOAD_WITHDRAW);
+		t == IBX_PAYLOAD_CASE_STATISTICS ||
+		t == IBX_PAYLOAD_WITHDRAW || referral_payload(t));
 }
 
 static ibx_ack_status

@@ -41,8 +41,8 @@ typedef struct hub_verifier {
 /* hub_verify_envelope: run checks 1-6 on a decoded header h of envelope e
  * at time now_ms (Unix ms), using db for enrolment.  Returns
  * IBX_ACK_ACCEPTED when every check passes (and writes the sender's role,
- * "hospital" or "coordinator", to role), or the refusal status with a
- * message naming the field in err (n bytes).  IBX_ACK_RETRY_LATER when the
+ * "hospital", "coordinator" or "partner", to role), or the refusal status with
+ * a message naming the field in err (n bytes).  IBX_ACK_RETRY_LATER when the
  * database cannot be asked.  db NULL (inbound-hub serve --no-db, a
  * benchmark mode) skips the enrolment check and refuses a certificate given
  * by its SHA-256 unless the trust store's cache holds it.  Check 1 goes
@@ -54,7 +54,8 @@ ibx_ack_status hub_verify_envelope(const hub_verifier *v, ibx_db *db,
 
 /* hub_verify_role_allows: true when an organisation of role may send
  * payload type t (hospitals: hospital listings, case statistics, withdraw;
- * coordinators: coordinator listings, withdraw). */
+ * coordinators: coordinator listings, withdraw; partners, hospitals abroad:
+ * nothing but the referral channel, which all three use: types 5-11). */
 int hub_verify_role_allows(const char *role, ibx_payload_type t);
 
 #endif /* HUB_VERIFY_H */

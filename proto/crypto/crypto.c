@@ -231,7 +231,8 @@ ibx_cert_identity(const ibx_cert *c, char code[32], char role[16])
 	if (subject_field(c->x509, NID_commonName, code, 32) != 0 ||
 	    subject_field(c->x509, NID_organizationalUnitName, role, 16) != 0)
 		return (IBX_EINVAL);
-	if (strcmp(role, "hospital") != 0 && strcmp(role, "coordinator") != 0)
+	if (strcmp(role, "hospital") != 0 &&
+	    strcmp(role, "coordinator") != 0 && strcmp(role, "partner") != 0)
 		return (IBX_EINVAL);
 	return (IBX_OK);
 }

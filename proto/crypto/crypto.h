@@ -62,7 +62,8 @@ void ibx_cert_fingerprint(const ibx_cert *c, uint8_t out[IBX_SHA256_LEN]);
 
 /* ibx_cert_identity: the organisation code (subject CN) and role (subject
  * OU) into code (32 bytes) and role (16 bytes).  IBX_EINVAL when either is
- * missing, too long, or the role is not hospital or coordinator. */
+ * missing, too long, or the role is not hospital, coordinator or partner
+ * (a hospital abroad that sends referrals). */
 ibx_err ibx_cert_identity(const ibx_cert *c, char code[32], char role[16]);
 
 /* ibx_cert_key_pin: SHA-256 of the certificate's SubjectPublicKeyInfo

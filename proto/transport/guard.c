@@ -295,6 +295,10 @@ backend_connect(ibx_guard *g, struct conn *c)
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)atomic_load(&g->backend_port));
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* A proxy must not hold back the tail of a message (Nagle's
+	 * algorithm against the peer's delayed ACK stalls every request by
+	 * up to 40 ms); nng sets the same on its own sockets. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 &&
 	    errno != EINPROGRESS) {
 		close(fd);
@@ -446,6 +450,8 @@ accept_all(ibx_guard *g)
 			close(fd);
 			continue;
 		}
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1},
+				 sizeof(int));
 		memset(&a, 0, sizeof(a));
 		if (ss.ss_family == AF_INET) {
 			a.s6_addr[10] = a.s6_addr[11] = 0xff;

@@ -47,6 +47,30 @@
 	"\nExit status: 0 accepted (or valid), 1 refused or invalid, 2 "      \
 	"usage, 3 no\nanswer from any hub.\n"
 
+/* The referral commands: the same network options, a longer default
+ * time-out (a chunk is up to 1 MiB), and the outbox they deliver
+ * through. */
+#define REF_NET                                                               \
+	"  --hub URL          the hub, tls+tcp://HOST:PORT (repeat for "      \
+	"standbys)\n"                                                         \
+	"  --cert C, --key K  the organisation's certificate and key (PEM)\n" \
+	"  --ca CA            the national CA: checks the hub and every "     \
+	"forwarded envelope\n"                                                \
+	"  --crl CRL          its revocation list\n"                          \
+	"  --hub-name NAME    the hub's name in its certificate\n"            \
+	"  --hub-pin SHA256   or the hub's key pin (docs/security.md)\n"      \
+	"  --insecure-tcp     allow a plain tcp:// hub (tests only)\n"        \
+	"  --timeout MS       wait for each answer (default 30000)\n"         \
+	"  --attempts N       tries per envelope (default 3)\n"               \
+	"  --outbox DIR       the durable outbox: what is stored at the hub " \
+	"waits there\n"                                                       \
+	"                     until acknowledged (an acknowledged chunk is "  \
+	"never resent)\n"
+
+#define REF_EXIT                                                              \
+	"\nExit status: 0 done, 1 refused (the reason printed), 2 usage, 3 "  \
+	"no answer from\nany hub (what was queued waits in the outbox).\n"
+
 static const struct spoke_help {
 	const char *command;
 	const char *usage;   /* the usage lines, each ending in \n */
@@ -202,6 +226,110 @@ static const struct spoke_help {
      "  --password-file F    read the password from F instead of "
      "standard input\n"
      "\nExit status: 0 done, 1 refused, 2 usage.\n"},
+    {"keys",
+     "usage: inbound-spoke keys rotate|show --hub URL --cert C --key K --ca "
+     "CA [--crl CRL]\n"
+     "                     [--state DIR] [--outbox DIR] [--timeout MS] "
+     "[--attempts N]\n"
+     "                     [--insecure-tcp] [--hub-name NAME | --hub-pin "
+     "SHA256]\n",
+     "The organisation's key for referrals (docs/referrals.md). rotate "
+     "makes a new\nkey pair: the private key stays in the state folder "
+     "(keys/KEYID.key, mode\n0600), the public key is announced to the hub "
+     "in an envelope signed with the\norganisation's certificate; older "
+     "keys stay usable for referrals in flight.\nshow lists the "
+     "announcements the hub holds, each checked as a referrer checks\nit, "
+     "and whether its private key is here.\n\n"
+     "  --state DIR        the referral state folder (default "
+     "/var/lib/inbound-spoke/referrals)\n" REF_NET REF_EXIT},
+    {"refer",
+     "usage: inbound-spoke refer --to CODE --package DIR --purpose P "
+     "[--department D]\n"
+     "                     [--treatment T] --nationality CC --age-band B "
+     "[--languages L,L]\n"
+     "                     [--urgency U] --outbox DIR [--state DIR] --hub "
+     "URL --cert C\n"
+     "                     --key K --ca CA [--crl CRL] [--timeout MS] "
+     "[--attempts N]\n"
+     "                     [--insecure-tcp] [--hub-name NAME | --hub-pin "
+     "SHA256]\n",
+     "Send a case to a receiving hospital, end to end encrypted "
+     "(docs/referrals.md).\nThe hospital's key is fetched from the hub and "
+     "checked (its signature, its\ncertificate's chain to the national CA "
+     "and the CRL, that it is the hospital's):\na key the hospital did not "
+     "sign is refused and nothing is sent.  The files of\nthe folder are "
+     "sealed to it chunk by chunk and queued in the outbox with the\n"
+     "referral; the hub sees the metadata below and ciphertext only.\n\n"
+     "  --to CODE          the receiving hospital's organisation code\n"
+     "  --package DIR      the folder to send: a case summary, reports, "
+     "DICOM studies\n"
+     "  --purpose P        second_opinion, treatment or health_checkup\n"
+     "  --department D     a national department code (optional)\n"
+     "  --treatment T      a treatment code of the listings (optional)\n"
+     "  --nationality CC   the patient's nationality, ISO 3166-1 "
+     "alpha-2\n"
+     "  --age-band B       the patient's age band (0-9, 10-19, ...)\n"
+     "  --languages L,L    the patient's languages, ISO 639-1\n"
+     "  --urgency U        routine (default) or urgent\n"
+     "  --state DIR        the referral state folder (default "
+     "/var/lib/inbound-spoke/referrals)\n" REF_NET REF_EXIT},
+    {"inbox",
+     "usage: inbound-spoke inbox [--fetch REF --out DIR] --hub URL --cert "
+     "C --key K --ca CA\n"
+     "                     [--crl CRL] [--state DIR] [--outbox DIR] "
+     "[--timeout MS] [--attempts N]\n"
+     "                     [--insecure-tcp] [--hub-name NAME | --hub-pin "
+     "SHA256]\n",
+     "List the referrals addressed to this organisation and the statuses "
+     "of the\nreferrals it sent or received, each checked against the "
+     "national CA.  With\n--fetch, pull one referral's chunks (each checked "
+     "to be the referrer's; a fetch\ncut short resumes), decrypt them with "
+     "the key in the state folder, verify\nevery file's SHA-256, write the "
+     "files to a new folder, and send 'delivered':\nthe hub then deletes "
+     "the ciphertext.\n\n"
+     "  --fetch REF        the referral to fetch (32 hex digits)\n"
+     "  --out DIR          the new folder for its files (must not "
+     "exist)\n"
+     "  --state DIR        the referral state folder (default "
+     "/var/lib/inbound-spoke/referrals)\n" REF_NET REF_EXIT},
+    {"answer",
+     "usage: inbound-spoke answer REF --status S [--reason CODE] "
+     "[--price-min JPY]\n"
+     "                     [--price-max JPY] [--earliest DATE] "
+     "[--visit-date DATE]\n"
+     "                     [--report FILE|DIR] --outbox DIR [--state DIR] "
+     "--hub URL\n"
+     "                     --cert C --key K --ca CA [--crl CRL] "
+     "[--timeout MS] [--attempts N]\n"
+     "                     [--insecure-tcp] [--hub-name NAME | --hub-pin "
+     "SHA256]\n",
+     "Answer a referral this hospital received, with a status signed by "
+     "the\nhospital; the hub refuses a status out of order.\n\n"
+     "  --status S         acknowledged, declined, quote, "
+     "opinion_returned,\n"
+     "                     visit_scheduled or visited\n"
+     "  --reason CODE      declined: the reason (deploy/data/"
+     "ibx_decline_reasons.csv)\n"
+     "  --price-min JPY    quote: the price band in yen\n"
+     "  --price-max JPY    quote: its upper end\n"
+     "  --earliest DATE    quote: the earliest date, YYYY-MM-DD\n"
+     "  --visit-date DATE  visit_scheduled: the date, YYYY-MM-DD\n"
+     "  --report FILE      opinion_returned: the report (a file or a "
+     "folder), sent back\n"
+     "                     to the referrer encrypted to its key\n"
+     "  --state DIR        the referral state folder (default "
+     "/var/lib/inbound-spoke/referrals)\n" REF_NET REF_EXIT},
+    {"withdraw",
+     "usage: inbound-spoke withdraw REF --outbox DIR [--state DIR] --hub "
+     "URL --cert C\n"
+     "                     --key K --ca CA [--crl CRL] [--timeout MS] "
+     "[--attempts N]\n"
+     "                     [--insecure-tcp] [--hub-name NAME | --hub-pin "
+     "SHA256]\n",
+     "Withdraw a referral this organisation sent (before the visit); the "
+     "hub deletes\nits ciphertext.\n\n"
+     "  --state DIR        the referral state folder (default "
+     "/var/lib/inbound-spoke/referrals)\n" REF_NET REF_EXIT},
 };
 
 static const struct spoke_help *

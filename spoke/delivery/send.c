@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "crypto.h"
 #include "log.h"
 #include "send.h"
 
@@ -17,8 +18,12 @@ sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-ibx_err
-spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack)
+/* The attempts of spoke_send and spoke_query: answer, when not NULL,
+ * receives the Ack's reply (ibx_ack_decode_reply: its SHA-256 is then part
+ * of what spoke_hub_id_check verifies). */
+static ibx_err
+send_attempts(const spoke_send_opts *o, const ibx_bytes *envelope,
+	      ibx_ack *ack, ibx_bytes *answer)
 {
 	ibx_req_client *c = NULL;
 	spoke_hub_id *hid = o->hub_id;
@@ -44,7 +49,13 @@ spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack)
 	for (attempt = 1; attempt <= o->attempts; attempt++) {
 		rv = ibx_req_client_call(c, envelope, o->timeout_ms, &reply);
 		if (rv == IBX_OK) {
-			rv = ibx_ack_decode(reply.data, reply.len, ack);
+			if (answer != NULL) {
+				ibx_bytes_fini(answer);
+				rv = ibx_ack_decode_reply(
+				    reply.data, reply.len, ack, answer);
+			} else
+				rv =
+				    ibx_ack_decode(reply.data, reply.len, ack);
 			ibx_bytes_fini(&reply);
 			if (rv == IBX_OK &&
 			    ibx_ack_status_final(ack->status)) {
@@ -86,5 +97,25 @@ out:
 		ibx_req_client_close(c);
 	if (o->hub_id == NULL)
 		spoke_hub_id_free(hid);
+	return (rv);
+}
+
+ibx_err
+spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack)
+{
+	return (send_attempts(o, envelope, ack, NULL));
+}
+
+ibx_err
+spoke_query(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack,
+	    ibx_bytes *reply)
+{
+	ibx_err rv;
+
+	reply->data = NULL;
+	reply->len = 0;
+	rv = send_attempts(o, envelope, ack, reply);
+	if (rv != IBX_OK || ack->status != IBX_ACK_ACCEPTED)
+		ibx_bytes_fini(reply);
 	return (rv);
 }

@@ -43,4 +43,14 @@ typedef struct spoke_send_opts {
 ibx_err spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope,
 		   ibx_ack *ack);
 
+/* spoke_query: send a query envelope (KeyQuery, InboxQuery, ChunkQuery:
+ * sequence 0, never in the outbox) as spoke_send does, and the answer in
+ * *reply: the Ack's reply bytes, whose SHA-256 the hub's verified
+ * signature covers (crypto.h), so they are the hub's word as much as the
+ * Ack is.  On IBX_OK with an accepted Ack, *reply holds new bytes the
+ * caller frees with ibx_bytes_fini; it is empty otherwise.  Errors as
+ * spoke_send. */
+ibx_err spoke_query(const spoke_send_opts *o, const ibx_bytes *envelope,
+		    ibx_ack *ack, ibx_bytes *reply);
+
 #endif /* SPOKE_SEND_H */

@@ -14,7 +14,7 @@ done
 pass "--help, -h and help list every command"
 assert_contains "$("$SPOKE_BIN" --version)" "inbound-spoke " "--version prints the version"
 
-for c in check seal publish stats run status; do
+for c in check seal publish stats run status keys refer inbox answer withdraw; do
 	out=$("$SPOKE_BIN" "$c" --help) || fail "$c --help exits non-zero"
 	assert_contains "$out" "usage: inbound-spoke $c" "$c --help: usage"
 	assert_contains "$out" "Exit status:" "$c --help: exit statuses"

@@ -203,6 +203,14 @@ for q in "x=1" "nationality=XX" "from=15"; do
 done
 expect 403 /api/v1/portfolio/series/medical_stay_visas "$coord"
 
+# Referrals (issue 15): metadata for each role; the ministry's counts.
+expect 200 /api/v1/referrals
+expect 200 /api/v1/referrals "$hosp"
+expect 200 /api/v1/referrals "$(token coordinator --org "$H")"
+expect 403 /api/v1/referrals "$coord"
+expect 400 "/api/v1/referrals?x=1"
+expect 401 /api/v1/referrals none
+
 # Accounts (issue 17): sign-in refusals and success, the shortlist and
 # sign-out, each answer checked against the document.
 call() { # STATUS METHOD PATH [curl args]: a call with cookies or a body

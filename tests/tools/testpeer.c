@@ -4,7 +4,8 @@
  * sender, sequence or payload type), sends raw bytes, and speaks the SP
  * wire protocol by hand to announce an absurd frame length.
  *
- *   ibx-testpeer forge (--listing F | --stats F) --out F [--sender C]
+ *   ibx-testpeer forge (--listing F | --stats F | --payload F) --out F
+ *                      [--sender C]
  *                      [--seq N]
  *                      [--type N] [--schema N] [--cert C --key K]
  *                      [--created-at MS] [--flip-header] [--flip-payload]
@@ -17,8 +18,10 @@
  *       "icd10_level", "cells": [{key: value, ...}]} with the field names
  *       of inbound.v1.StatisticsCell and sends it unchecked;
  *       "cells_per_patient_month" and "_year" default to the release's
- *       caps (0 sends none).
- *   ibx-testpeer send --hub URL --file F     print the Ack as
+ *       caps (0 sends none).  --payload takes the payload's bytes as they
+ *       are (a referral message, say), with --type and --sender.
+ *   ibx-testpeer send --hub URL --file F [--cert C --key K --ca A]
+ *                                            (mutual TLS), print the Ack as
  *                                            "status=<name> version=<n>
  *                                            error=<text>"
  *   ibx-testpeer idle --hub URL --cert C --key K --ca CA --spokes N
@@ -62,6 +65,7 @@
 
 #include "crypto.h"
 #include "envelope.h"
+#include "file.h"
 #include "listing_json.h"
 #include "transport.h"
 
@@ -214,9 +218,10 @@ forge(int argc, char **argv)
 	    {"sign-other", no_argument, NULL, 'O'},
 	    {"cert-hash", no_argument, NULL, 'F'},
 	    {"pad", required_argument, NULL, 'p'},
+	    {"payload", required_argument, NULL, 'B'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *certp = NULL, *keyp = NULL;
+	const char *certp = NULL, *keyp = NULL, *raw = NULL;
 	long long created_at = -1;
 	int flip_header = 0, flip_payload = 0, sign_other = 0, cert_hash = 0;
 	long pad = 0;
@@ -285,13 +290,25 @@ forge(int argc, char **argv)
 		case 'p':
 			pad = strtol(optarg, NULL, 10);
 			break;
+		case 'B':
+			raw = optarg;
+			break;
 		default:
 			return (2);
 		}
 	}
-	if ((listing == NULL && stats == NULL) || outp == NULL)
+	if ((listing == NULL && stats == NULL && raw == NULL) || outp == NULL)
 		return (2);
-	if (stats != NULL) {
+	if (raw != NULL) {
+		char *text = NULL;
+
+		if (ibx_file_read(raw, IBX_WIRE_MAX_MESSAGE, &text,
+				  &payload.len) != IBX_OK) {
+			fprintf(stderr, "forge: cannot read %s\n", raw);
+			return (1);
+		}
+		payload.data = (uint8_t *)text;
+	} else if (stats != NULL) {
 		if (stats_payload(stats, &payload, stats_sender) != 0)
 			return (1);
 		if (type == IBX_PAYLOAD_HOSPITAL_LISTING)
@@ -375,7 +392,7 @@ forge(int argc, char **argv)
 }
 
 static int
-send_file(const char *hub, const char *path)
+send_file(const char *hub, const char *path, const ibx_transport_opts *tls)
 {
 	const char *hubs[1] = {hub};
 	ibx_req_client *c = NULL;
@@ -385,7 +402,7 @@ send_file(const char *hub, const char *path)
 
 	if (read_all(path, &req) != 0)
 		return (1);
-	if (ibx_req_client_open(hubs, 1, NULL, &c) != IBX_OK)
+	if (ibx_req_client_open(hubs, 1, tls, &c) != IBX_OK)
 		return (1);
 	rv = ibx_req_client_call(c, &req, 5000, &reply);
 	ibx_req_client_close(c);
@@ -766,7 +783,17 @@ main(int argc, char **argv)
 		return (forge(argc - 1, argv + 1));
 	if (argc == 6 && strcmp(argv[1], "send") == 0 &&
 	    strcmp(argv[2], "--hub") == 0 && strcmp(argv[4], "--file") == 0)
-		return (send_file(argv[3], argv[5]));
+		return (send_file(argv[3], argv[5], NULL));
+	/* Over mutual TLS: send --hub URL --file F --cert C --key K --ca A. */
+	if (argc == 12 && strcmp(argv[1], "send") == 0 &&
+	    strcmp(argv[2], "--hub") == 0 && strcmp(argv[4], "--file") == 0 &&
+	    strcmp(argv[6], "--cert") == 0 && strcmp(argv[8], "--key") == 0 &&
+	    strcmp(argv[10], "--ca") == 0) {
+		ibx_transport_opts tls = {argv[7], argv[9], argv[11],
+					  NULL,	   NULL,    NULL};
+
+		return (send_file(argv[3], argv[5], &tls));
+	}
 	if (argc == 4 && strcmp(argv[1], "oversize") == 0 &&
 	    strcmp(argv[2], "--addr") == 0)
 		return (oversize(argv[3], 0));

@@ -1,0 +1,77 @@
+-- ibx_referral_chunk_store (first defined by migration 090).
+--
+-- Store one ciphertext chunk (its envelope exactly as the referrer signed
+-- it) and accept its sequence, in one transaction.  Idempotent by
+-- (referral_id, idx): the same ciphertext again is 'duplicate' (nothing
+-- stored, the sequence not checked: a resent or resealed envelope);
+-- other ciphertext at a stored index is refused for good (IBX10).  When
+-- the last chunk is stored the referral becomes 'sent' and enters the
+-- inbox feed: 'sent' is returned then, 'accepted' otherwise.  Only the
+-- referrer sends chunks (IBX11), only while the referral is 'receiving'
+-- (a withdrawn referral takes none).
+CREATE OR REPLACE FUNCTION ibx_referral_chunk_store(p_sender text,
+	p_role text, p_sequence bigint, p_referral_id text, p_index integer,
+	p_digest bytea, p_envelope bytea)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	v referrals%ROWTYPE;
+	v_digest bytea;
+BEGIN
+	-- The row lock serialises the chunks of one referral, so exactly one
+	-- transaction sees the last chunk stored.
+	SELECT * INTO v FROM referrals WHERE referral_id = p_referral_id
+	FOR UPDATE;
+	IF NOT FOUND OR v.referrer <> p_sender THEN
+		RAISE EXCEPTION 'chunk refused: field "referral_id": % is not a referral % sent',
+			p_referral_id, p_sender USING ERRCODE = 'IBX11';
+	END IF;
+	IF p_index < 0 OR p_index >= v.chunk_count THEN
+		RAISE EXCEPTION 'chunk refused: field "index": % is outside 0 .. % (chunk_count %)',
+			p_index, v.chunk_count - 1, v.chunk_count USING ERRCODE = 'IBX10';
+	END IF;
+	SELECT digest INTO v_digest FROM referral_chunks
+	WHERE referral_id = p_referral_id AND idx = p_index;
+	IF v_digest IS NOT NULL THEN
+		IF v_digest = p_digest THEN
+			RETURN 'duplicate';
+		END IF;
+		RAISE EXCEPTION 'chunk refused: field "index": chunk % of % is stored already with other ciphertext',
+			p_index, p_referral_id USING ERRCODE = 'IBX10';
+	END IF;
+	IF v.chunks_deleted_at IS NOT NULL OR v.state <> 'receiving' THEN
+		-- Every chunk was stored once (the referral left 'receiving'
+		-- only then), and this index was deleted since: a late copy.
+		IF v.state <> 'receiving' AND v.sent_at IS NOT NULL THEN
+			RETURN 'duplicate';
+		END IF;
+		RAISE EXCEPTION 'chunk refused: referral % is %', p_referral_id,
+			v.state USING ERRCODE = 'IBX10';
+	END IF;
+	PERFORM ibx_accept_message(p_sender, p_role, p_sequence);
+	-- The message log keeps the digest, never the ciphertext: chunks
+	-- leave the hub when delivered.
+	INSERT INTO message_log (sender_id, sequence, payload_type, digest,
+		status, outcome, reason)
+	VALUES (p_sender, p_sequence, 8, sha256(p_envelope), 1, 'accepted',
+		'chunk ' || p_index || ' of ' || p_referral_id);
+	INSERT INTO referral_chunks (referral_id, idx, digest, envelope)
+	VALUES (p_referral_id, p_index, p_digest, p_envelope);
+	UPDATE referrals SET chunks_stored = chunks_stored + 1, updated_at = now()
+	WHERE referral_id = p_referral_id
+	RETURNING * INTO v;
+	IF v.chunks_stored < v.chunk_count THEN
+		RETURN 'accepted';
+	END IF;
+	UPDATE referrals SET state = 'sent', sent_at = now()
+	WHERE referral_id = p_referral_id;
+	INSERT INTO referral_events (referral_id, kind, state, sender, envelope,
+		digest)
+	VALUES (p_referral_id, 'referral', 'sent', v.referrer, v.envelope,
+		v.digest);
+	RETURN 'sent';
+END
+$$;
+
+REVOKE ALL ON FUNCTION ibx_referral_chunk_store(text, text, bigint, text, integer, bytea, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ibx_referral_chunk_store(text, text, bigint, text, integer, bytea, bytea) TO inbound_intake;

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The referral channel's transfer (issue 15): a package of N MiB (default
+# 1024: 1 GiB) sealed by a coordinator's spoke and delivered to the real
+# hub over loopback mutual TLS (each chunk an envelope signed, stored in
+# the durable outbox, sent, stored in PostgreSQL in one transaction and
+# acknowledged with a signed Ack), against the same bytes through a bare
+# nng REQ/REP TLS socket pair in the same run (bench_referral base).
+# Prints figures, the ratio and the peak RSS of the hub and the spoke;
+# asserts nothing about time (STYLE.md).  Target: ratio >= 0.5.
+#
+#   tests/bench/referral_bench.sh [--build BUILD] [--mib N]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$root/build-tests
+mib=1024
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build) build=$(cd "$2" && pwd); shift 2 ;;
+	--mib) mib=$2; shift 2 ;;
+	*) echo "referral_bench.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+export IBX_BUILD=$build IBX_SOURCE=$root
+export IBX_PG_STATE=${IBX_PG_STATE:-$(mktemp -d /tmp/ibx-bench-pg.XXXXXX)}
+bash "$root/tests/integration/pg_fixture.sh" start >/dev/null
+trap 'bash "$root/tests/integration/pg_fixture.sh" stop >/dev/null 2>&1 || true' EXIT
+. "$root/tests/integration/lib.sh"
+. "$root/tests/integration/referral_lib.sh"
+ref_setup
+
+peak_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+spoke "$HOSP_A" keys rotate >/dev/null
+mkdir -p "$WORK/pkg"
+head -c $((mib * 1024 * 1024)) /dev/urandom >"$WORK/pkg/study.raw"
+# The key is fetched, then the package sealed; once it is sealed the hub
+# is paused, so the refer command queues everything and stops after its
+# first unanswered send: the transfer is then the agent's drain alone.
+t0=$(date +%s.%N)
+REF_TIMEOUT=500 REF_ATTEMPTS=1 spoke "$COORD" refer --to "$HOSP_A" --package "$WORK/pkg" \
+	--purpose treatment --nationality CN --age-band 40-49 >"$WORK/refer.log" 2>&1 &
+rpid=$!
+until grep -q "^package " "$WORK/refer.log" || ! kill -0 "$rpid" 2>/dev/null; do sleep 0.05; done
+kill -STOP "$HUB_PID"
+wait "$rpid" || true
+t1=$(date +%s.%N)
+kill -CONT "$HUB_PID"
+grep -q "queued" "$WORK/refer.log" || { cat "$WORK/refer.log" >&2; exit 1; }
+"$SPOKE_BIN" run --once --outbox "$WORK/$COORD/outbox" --hub "$NNG_URL" --ca "$PKI/ca.pem" \
+	--crl "$PKI/crl.pem" --cert "$PKI/issued/$COORD.pem" --key "$PKI/issued/$COORD.key" \
+	--timeout 30000 --attempts 3 >"$WORK/drain.log" 2>&1 &
+spid=$!
+t2=$(date +%s.%N)
+spoke_peak=0
+while kill -0 "$spid" 2>/dev/null; do
+	p=$(peak_kb "$spid")
+	[ "${p:-0}" -gt "$spoke_peak" ] && spoke_peak=$p
+	sleep 0.2
+done
+wait "$spid"
+t3=$(date +%s.%N)
+bytes=$(sql "SELECT package_bytes FROM referrals")
+state=$(sql "SELECT state FROM referrals")
+hub_peak=$(peak_kb "$HUB_PID")
+"$build/tests/bench/bench_referral" base --server-cert "$PKI/hub/hub.pem" --server-key "$PKI/hub/hub.key" \
+	--client-cert "$PKI/issued/$COORD.pem" --client-key "$PKI/issued/$COORD.key" --ca "$PKI/ca.pem" \
+	--mib "$mib" >"$WORK/base.txt"
+cat "$WORK/base.txt"
+awk -v b="$bytes" -v s="$t0" -v q="$t1" -v d0="$t2" -v d1="$t3" -v st="$state" -v hp="$hub_peak" -v sp="$spoke_peak" \
+	-v base="$(sed -n 's/base_mb_per_s=//p' "$WORK/base.txt")" 'BEGIN {
+	printf "package_bytes=%d\nstate=%s\nseal_and_queue_seconds=%.1f\ntransfer_seconds=%.1f\n", b, st, q - s, d1 - d0
+	t = b / 1e6 / (d1 - d0)
+	printf "transfer_mb_per_s=%.1f\nratio_vs_bare_nng_tls=%.2f\nhub_peak_rss_mb=%.1f\nspoke_drain_peak_rss_mb=%.1f\n", t, t / base, hp / 1024, sp / 1024 }'
