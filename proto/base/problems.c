@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "problems.h"
 
@@ -13,12 +14,87 @@ ibx_problems_init(ibx_problems *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* Only the conversions our reasons use: flags and width are skipped, a
+ * precision is kept for %f. */
 void
-ibx_problems_add(ibx_problems *p, const char *field, const char *fmt, ...)
+ibx_problem_args(char *args[IBX_PROBLEM_ARGS], const char *fmt, va_list ap)
+{
+	char val[512];
+	const char *c;
+	int k = 0, prec, len;
+
+	for (c = fmt; *c != '\0'; c++) {
+		if (*c != '%')
+			continue;
+		if (*++c == '%')
+			continue;
+		while (*c != '\0' && strchr("-+ #0123456789", *c) != NULL)
+			c++;
+		prec = 6;
+		if (*c == '.') {
+			prec = atoi(++c);
+			while (*c >= '0' && *c <= '9')
+				c++;
+		}
+		len = 0;
+		while (*c == 'l' || *c == 'z' || *c == 'h' || *c == 'j' ||
+		       *c == 't') {
+			len = *c == 'z' ? 'z' : len + (*c == 'l');
+			c++;
+		}
+		switch (*c) {
+		case 'd':
+		case 'i':
+			snprintf(val, sizeof(val), "%lld",
+				 len == 2     ? va_arg(ap, long long)
+				 : len == 1   ? (long long)va_arg(ap, long)
+				 : len == 'z' ? (long long)va_arg(ap, ssize_t)
+					      : (long long)va_arg(ap, int));
+			break;
+		case 'u':
+		case 'x':
+			snprintf(
+			    val, sizeof(val), "%llu",
+			    len == 2 ? va_arg(ap, unsigned long long)
+			    : len == 1
+				? (unsigned long long)va_arg(ap, unsigned long)
+			    : len == 'z'
+				? (unsigned long long)va_arg(ap, size_t)
+				: (unsigned long long)va_arg(ap, unsigned));
+			break;
+		case 'f':
+		case 'g':
+			snprintf(val, sizeof(val), "%.*f", prec,
+				 va_arg(ap, double));
+			break;
+		case 'c':
+			snprintf(val, sizeof(val), "%c", va_arg(ap, int));
+			break;
+		case 's':
+			snprintf(val, sizeof(val), "%s",
+				 va_arg(ap, const char *));
+			break;
+		default:
+			/* A conversion our reasons do not use: a
+			 * programmer's error, caught by the tests. */
+			assert(!"ibx_problems_addc: unsupported conversion");
+			return;
+		}
+		if (k < IBX_PROBLEM_ARGS)
+			args[k++] = strdup(val);
+		if (*c == '\0')
+			break;
+	}
+}
+
+static void
+vadd(ibx_problems *p, const char *field, const char *code, const char *fmt,
+     va_list ap)
 {
 	char reason[512];
 	char *item;
-	va_list ap;
+	va_list aq;
+	size_t i;
 	int n;
 
 	assert(p != NULL && field != NULL && fmt != NULL);
@@ -26,16 +102,44 @@ ibx_problems_add(ibx_problems *p, const char *field, const char *fmt, ...)
 		p->dropped++;
 		return;
 	}
-	va_start(ap, fmt);
+	va_copy(aq, ap);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
 	n = snprintf(NULL, 0, "field \"%s\": %s", field, reason);
 	if (n < 0 || (item = malloc((size_t)n + 1)) == NULL) {
+		va_end(aq);
 		p->dropped++;
 		return;
 	}
 	snprintf(item, (size_t)n + 1, "field \"%s\": %s", field, reason);
-	p->items[p->n++] = item;
+	i = p->n++;
+	p->items[i] = item;
+	p->fields[i] = strdup(field);
+	p->codes[i] = code;
+	memset(p->args[i], 0, sizeof(p->args[i]));
+	if (code != NULL)
+		ibx_problem_args(p->args[i], fmt, aq);
+	va_end(aq);
+}
+
+void
+ibx_problems_add(ibx_problems *p, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vadd(p, field, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+ibx_problems_addc(ibx_problems *p, const char *field, const char *code,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vadd(p, field, code, fmt, ap);
+	va_end(ap);
 }
 
 size_t
@@ -75,11 +179,15 @@ ibx_problems_join(const ibx_problems *p, const char *sep)
 void
 ibx_problems_fini(ibx_problems *p)
 {
-	size_t i;
+	size_t i, k;
 
 	if (p == NULL)
 		return;
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		free(p->items[i]);
+		free(p->fields[i]);
+		for (k = 0; k < IBX_PROBLEM_ARGS; k++)
+			free(p->args[i][k]);
+	}
 	ibx_problems_init(p);
 }

@@ -59,13 +59,15 @@ ibx_check_text(ibx_problems *p, const char *field, const char *s, size_t max,
 {
 	if (s == NULL || *s == '\0') {
 		if (required)
-			ibx_problems_add(p, field, "is required");
+			ibx_problems_addc(p, field, "required", "is required");
 		return;
 	}
 	if (strlen(s) > max)
-		ibx_problems_add(p, field, "longer than %zu bytes", max);
+		ibx_problems_addc(p, field, "too_long",
+				  "longer than %zu bytes", max);
 	else if (!ibx_text_utf8_valid(s))
-		ibx_problems_add(p, field, "is not valid UTF-8 text");
+		ibx_problems_addc(p, field, "not_utf8",
+				  "is not valid UTF-8 text");
 }
 
 void
@@ -76,21 +78,23 @@ ibx_check_codes(ibx_problems *p, const char *field, const ibx_strv *sv,
 	size_t i, j;
 
 	if (sv->n > max)
-		ibx_problems_add(p, field, "more than %zu entries", max);
+		ibx_problems_addc(p, field, "too_many",
+				  "more than %zu entries", max);
 	for (i = 0; i < sv->n && i < max; i++) {
 		snprintf(path, sizeof(path), "%s[%zu]", field, i);
 		if (!known(sv->v[i])) {
 			char shown[40];
 
 			ibx_text_quote_short(shown, sizeof(shown), sv->v[i]);
-			ibx_problems_add(p, path, "unknown %s %s", what,
-					 shown);
+			ibx_problems_addc(p, path, "unknown_code",
+					  "unknown %s %s", what, shown);
 			continue;
 		}
 		for (j = 0; j < i; j++)
 			if (strcmp(sv->v[i], sv->v[j]) == 0) {
-				ibx_problems_add(
-				    p, path, "repeats \"%s\" (first at [%zu])",
+				ibx_problems_addc(
+				    p, path, "repeated",
+				    "repeats \"%s\" (first at [%zu])",
 				    sv->v[i], j);
 				break;
 			}
@@ -105,31 +109,33 @@ ibx_check_url(ibx_problems *p, const char *field, const char *url)
 	if (url == NULL)
 		return;
 	if (strlen(url) > URL_MAX_BYTES) {
-		ibx_problems_add(p, field, "longer than %d bytes",
-				 URL_MAX_BYTES);
+		ibx_problems_addc(p, field, "too_long", "longer than %d bytes",
+				  URL_MAX_BYTES);
 		return;
 	}
 	if (strncmp(url, "https://", 8) != 0 &&
 	    strncmp(url, "http://", 7) != 0) {
-		ibx_problems_add(p, field,
-				 "must start with http:// or https://");
+		ibx_problems_addc(p, field, "url_scheme",
+				  "must start with http:// or https://");
 		return;
 	}
 	host = url + (url[4] == 's' ? 8 : 7);
 	if (*host == '\0' || *host == '/' || *host == '?' || *host == '#') {
-		ibx_problems_add(p, field, "has no host");
+		ibx_problems_addc(p, field, "url_no_host", "has no host");
 		return;
 	}
 	for (c = url; *c != '\0'; c++)
 		if ((unsigned char)*c <= 0x20 || *c == 0x7f) {
-			ibx_problems_add(
-			    p, field, "contains a space or control character");
+			ibx_problems_addc(
+			    p, field, "url_space",
+			    "contains a space or control character");
 			return;
 		}
 	/* Found by fuzz_listing_payload: bytes that are not UTF-8 cannot
 	 * be stored as JSON, so the hub could not keep the listing. */
 	if (!ibx_text_utf8_valid(url))
-		ibx_problems_add(p, field, "is not valid UTF-8 text");
+		ibx_problems_addc(p, field, "not_utf8",
+				  "is not valid UTF-8 text");
 }
 
 void
@@ -145,37 +151,41 @@ ibx_check_contact(ibx_problems *p, const char *prefix, const char *email,
 	if (email != NULL) {
 		at = strchr(email, '@');
 		if (strlen(email) > EMAIL_MAX_BYTES)
-			ibx_problems_add(p, efield, "longer than %d bytes",
-					 EMAIL_MAX_BYTES);
+			ibx_problems_addc(p, efield, "too_long",
+					  "longer than %d bytes",
+					  EMAIL_MAX_BYTES);
 		else if (at == NULL || at == email || at[1] == '\0' ||
 			 strchr(at + 1, '@') != NULL ||
 			 strpbrk(email, " \t\r\n<>\"") != NULL)
-			ibx_problems_add(p, efield, "is not an email address");
+			ibx_problems_addc(p, efield, "not_email",
+					  "is not an email address");
 		else if ((c = strpbrk(email, "?#%,;")) != NULL)
 			/* The pages make it a mailto: link, where "?bcc=",
 			 * "?body=", a second recipient after ',' or an
 			 * escape would act (RFC 6068, section 2). */
-			ibx_problems_add(
-			    p, efield,
+			ibx_problems_addc(
+			    p, efield, "email_query",
 			    "must be one plain address: '%c' would "
 			    "add a query part (hidden recipients "
 			    "or headers) to its mailto: link",
 			    *c);
 		else if (!ibx_text_utf8_valid(email))
-			ibx_problems_add(p, efield, "is not valid UTF-8 text");
+			ibx_problems_addc(p, efield, "not_utf8",
+					  "is not valid UTF-8 text");
 	}
 	if (phone != NULL) {
 		if (strlen(phone) > PHONE_MAX_BYTES) {
-			ibx_problems_add(p, pfield, "longer than %d bytes",
-					 PHONE_MAX_BYTES);
+			ibx_problems_addc(p, pfield, "too_long",
+					  "longer than %d bytes",
+					  PHONE_MAX_BYTES);
 			return;
 		}
 		for (c = phone; *c != '\0'; c++)
 			if (!isdigit((unsigned char)*c) &&
 			    strchr(" +-()", *c) == NULL) {
-				ibx_problems_add(p, pfield,
-						 "may hold only digits, "
-						 "spaces and + - ( )");
+				ibx_problems_addc(p, pfield, "phone_chars",
+						  "may hold only digits, "
+						  "spaces and + - ( )");
 				return;
 			}
 	}

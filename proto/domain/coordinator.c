@@ -76,20 +76,23 @@ ibx_coordinator_check(const ibx_coordinator *c, ibx_problems *p)
 	size_t before = ibx_problems_count(p);
 
 	if (c->organisation_code == NULL)
-		ibx_problems_add(p, "organisation_code", "is required");
+		ibx_problems_addc(p, "organisation_code", "required",
+				  "is required");
 	else if (!ibx_digits(c->organisation_code, 10))
-		ibx_problems_add(p, "organisation_code", "must be 10 digits");
+		ibx_problems_addc(p, "organisation_code", "digits_10",
+				  "must be 10 digits");
 	if (c->prefecture != NULL && !prefecture_known(c->prefecture))
-		ibx_problems_add(p, "prefecture",
-				 "unknown JIS X 0401 code (01 to 47)");
+		ibx_problems_addc(p, "prefecture", "unknown_prefecture",
+				  "unknown JIS X 0401 code (01 to 47)");
 	ibx_check_text(p, "name.ja", c->name_ja, 200, true);
 	ibx_check_text(p, "name.en", c->name_en, 200, false);
 	ibx_check_text(p, "certification", c->certification, 40, true);
 	if (c->certification_expires == NULL)
-		ibx_problems_add(p, "certification_expires", "is required");
+		ibx_problems_addc(p, "certification_expires", "required",
+				  "is required");
 	else if (!ibx_date_valid(c->certification_expires))
-		ibx_problems_add(p, "certification_expires",
-				 "is not a YYYY-MM-DD date");
+		ibx_problems_addc(p, "certification_expires", "not_date",
+				  "is not a YYYY-MM-DD date");
 	ibx_check_codes(p, "languages", &c->languages, ibx_code_language,
 			"ISO 639-1 code", 50);
 	ibx_check_codes(p, "countries_served", &c->countries_served,
@@ -99,8 +102,8 @@ ibx_coordinator_check(const ibx_coordinator *c, ibx_problems *p)
 	ibx_check_url(p, "website", c->website);
 	ibx_check_contact(p, "contact", c->contact_email, c->contact_phone);
 	if (c->confirmed_at != NULL && !ibx_date_valid(c->confirmed_at))
-		ibx_problems_add(p, "confirmed_at",
-				 "is not a YYYY-MM-DD date");
+		ibx_problems_addc(p, "confirmed_at", "not_date",
+				  "is not a YYYY-MM-DD date");
 	ibx_check_codes(p, "synthetic", &c->synthetic, field_known,
 			"listing field", 20);
 	return (ibx_problems_count(p) > before ? IBX_EINVAL : IBX_OK);

@@ -74,11 +74,12 @@ check_location(ibx_problems *p, const ibx_listing *l)
 	/* Japan spans about 20-46 N, 122-154 E (Okinotorishima to Etorofu,
 	 * Yonaguni to Minamitorishima). */
 	if (!(l->lat >= 20.0 && l->lat <= 46.0))
-		ibx_problems_add(p, "location.lat",
-				 "%.6f is outside Japan (20 to 46)", l->lat);
+		ibx_problems_addc(p, "location.lat", "lat_outside",
+				  "%.6f is outside Japan (20 to 46)", l->lat);
 	if (!(l->lon >= 122.0 && l->lon <= 154.0))
-		ibx_problems_add(p, "location.lon",
-				 "%.6f is outside Japan (122 to 154)", l->lon);
+		ibx_problems_addc(p, "location.lon", "lon_outside",
+				  "%.6f is outside Japan (122 to 154)",
+				  l->lon);
 }
 
 static void
@@ -92,11 +93,12 @@ check_accreditations(ibx_problems *p, const ibx_listing *l)
 
 		snprintf(path, sizeof(path), "accreditations[%zu].scheme", i);
 		if (!ibx_code_accreditation(a->scheme))
-			ibx_problems_add(p, path,
-					 "unknown scheme (JMIP, JIH or JCI)");
+			ibx_problems_addc(p, path, "unknown_scheme",
+					  "unknown scheme (JMIP, JIH or JCI)");
 		snprintf(path, sizeof(path), "accreditations[%zu].expires", i);
 		if (a->expires != NULL && !ibx_date_valid(a->expires))
-			ibx_problems_add(p, path, "is not a YYYY-MM-DD date");
+			ibx_problems_addc(p, path, "not_date",
+					  "is not a YYYY-MM-DD date");
 	}
 }
 
@@ -111,22 +113,22 @@ check_price_bands(ibx_problems *p, const ibx_listing *l)
 
 		snprintf(path, sizeof(path), "price_bands[%zu].service", i);
 		if (b->service == NULL || !service_known(b->service))
-			ibx_problems_add(
-			    p, path,
+			ibx_problems_addc(
+			    p, path, "unknown_service",
 			    "unknown service (a treatment code, consultation "
 			    "or second_opinion)");
 		snprintf(path, sizeof(path), "price_bands[%zu]", i);
 		if (b->min_jpy < 0 || b->max_jpy < 0)
-			ibx_problems_add(p, path,
-					 "amounts must not be negative");
+			ibx_problems_addc(p, path, "price_negative",
+					  "amounts must not be negative");
 		else if (b->min_jpy > b->max_jpy)
-			ibx_problems_add(
-			    p, path,
+			ibx_problems_addc(
+			    p, path, "price_min_over_max",
 			    "min_jpy %lld is greater than max_jpy %lld",
 			    (long long)b->min_jpy, (long long)b->max_jpy);
 		else if (b->max_jpy > JPY_MAX)
-			ibx_problems_add(p, path, "max_jpy over %lld JPY",
-					 JPY_MAX);
+			ibx_problems_addc(p, path, "price_too_high",
+					  "max_jpy over %lld JPY", JPY_MAX);
 	}
 }
 
@@ -136,32 +138,35 @@ ibx_listing_check(const ibx_listing *l, ibx_problems *p)
 	size_t before = ibx_problems_count(p);
 
 	if (l->organisation_code == NULL)
-		ibx_problems_add(p, "organisation_code", "is required");
+		ibx_problems_addc(p, "organisation_code", "required",
+				  "is required");
 	else if (!ibx_digits(l->organisation_code, 10) ||
 		 l->organisation_code[2] != '1')
-		ibx_problems_add(
-		    p, "organisation_code",
+		ibx_problems_addc(
+		    p, "organisation_code", "org_code_form",
 		    "must be 10 digits (prefecture, 1, institution code)");
 	if (l->prefecture == NULL)
-		ibx_problems_add(p, "prefecture", "is required");
+		ibx_problems_addc(p, "prefecture", "required", "is required");
 	else if (ibx_code_prefecture_name(l->prefecture) == NULL)
-		ibx_problems_add(p, "prefecture",
-				 "unknown JIS X 0401 code (01 to 47)");
+		ibx_problems_addc(p, "prefecture", "unknown_prefecture",
+				  "unknown JIS X 0401 code (01 to 47)");
 	else if (l->organisation_code != NULL &&
 		 ibx_digits(l->organisation_code, 10) &&
 		 strncmp(l->organisation_code, l->prefecture, 2) != 0)
-		ibx_problems_add(p, "organisation_code",
-				 "does not start with the prefecture code %s",
-				 l->prefecture);
+		ibx_problems_addc(p, "organisation_code",
+				  "org_code_prefecture",
+				  "does not start with the prefecture code %s",
+				  l->prefecture);
 	ibx_check_text(p, "name.ja", l->name_ja, NAME_MAX_BYTES, true);
 	ibx_check_text(p, "name.en", l->name_en, NAME_MAX_BYTES, false);
 	ibx_check_text(p, "address", l->address, ADDRESS_MAX_BYTES, false);
 	if (l->postal_code != NULL && !ibx_digits(l->postal_code, 7))
-		ibx_problems_add(p, "postal_code",
-				 "must be 7 digits without a hyphen");
+		ibx_problems_addc(p, "postal_code", "postal_code_form",
+				  "must be 7 digits without a hyphen");
 	check_location(p, l);
 	if (l->beds < -1 || l->beds > BEDS_MAX)
-		ibx_problems_add(p, "beds", "must be 0 to %d", BEDS_MAX);
+		ibx_problems_addc(p, "beds", "beds_range", "must be 0 to %d",
+				  BEDS_MAX);
 	check_codes(p, "departments", &l->departments, ibx_code_department,
 		    "national department code");
 	check_codes(p, "treatments", &l->treatments, ibx_code_treatment,
@@ -176,8 +181,8 @@ ibx_listing_check(const ibx_listing *l, ibx_problems *p)
 	ibx_check_contact(p, "international_contact", l->contact_email,
 			  l->contact_phone);
 	if (l->confirmed_at != NULL && !ibx_date_valid(l->confirmed_at))
-		ibx_problems_add(p, "confirmed_at",
-				 "is not a YYYY-MM-DD date");
+		ibx_problems_addc(p, "confirmed_at", "not_date",
+				  "is not a YYYY-MM-DD date");
 	check_codes(p, "synthetic", &l->synthetic, field_known,
 		    "listing field");
 	ibx_listing_check_national(l, p);

@@ -48,7 +48,7 @@ check_one_of(ibx_problems *p, const char *field, const char *s,
 	for (i = 0; i < n; i++)
 		if (strcmp(s, allowed[i]) == 0)
 			return;
-	ibx_problems_add(p, field, "must be one of %s", list);
+	ibx_problems_addc(p, field, "one_of", "must be one of %s", list);
 }
 
 void
@@ -66,11 +66,11 @@ ibx_listing_check_national(const ibx_listing *l, ibx_problems *p)
 	check_one_of(p, "name_en_source", l->name_en_source, en_sources, 2,
 		     "registered, transliteration");
 	if (l->name_en_source != NULL && l->name_en == NULL)
-		ibx_problems_add(p, "name_en_source",
-				 "is given but name.en is not");
+		ibx_problems_addc(p, "name_en_source", "needs_name_en",
+				  "is given but name.en is not");
 	check_one_of(p, "geocode_level", l->geocode_level, geocode_levels, 3,
 		     "official, town, municipality");
 	if (l->geocode_level != NULL && !l->has_location)
-		ibx_problems_add(p, "geocode_level",
-				 "is given but location is not");
+		ibx_problems_addc(p, "geocode_level", "needs_location",
+				  "is given but location is not");
 }

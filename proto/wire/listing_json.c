@@ -49,11 +49,12 @@ get_str(json_t *obj, const char *key, const char *path, ibx_problems *p,
 	if (v == NULL || json_is_null(v))
 		return (IBX_OK);
 	if (!json_is_string(v)) {
-		ibx_problems_add(p, path, "must be a string");
+		ibx_problems_addc(p, path, "not_string", "must be a string");
 		return (IBX_OK);
 	}
 	if (strlen(json_string_value(v)) != json_string_length(v)) {
-		ibx_problems_add(p, path, "contains a NUL character");
+		ibx_problems_addc(p, path, "nul_char",
+				  "contains a NUL character");
 		return (IBX_OK);
 	}
 	if ((*out = strdup(json_string_value(v))) == NULL)
@@ -72,7 +73,8 @@ get_strv(json_t *obj, const char *key, ibx_problems *p, ibx_strv *out)
 	if (arr == NULL || json_is_null(arr))
 		return (IBX_OK);
 	if (!json_is_array(arr)) {
-		ibx_problems_add(p, key, "must be an array of strings");
+		ibx_problems_addc(p, key, "not_string_array",
+				  "must be an array of strings");
 		return (IBX_OK);
 	}
 	json_array_foreach(arr, i, v)
@@ -80,7 +82,8 @@ get_strv(json_t *obj, const char *key, ibx_problems *p, ibx_strv *out)
 		if (!json_is_string(v) ||
 		    strlen(json_string_value(v)) != json_string_length(v)) {
 			snprintf(path, sizeof(path), "%s[%zu]", key, i);
-			ibx_problems_add(p, path, "must be a string");
+			ibx_problems_addc(p, path, "not_string",
+					  "must be a string");
 			continue;
 		}
 		if ((rv = ibx_strv_push(out, json_string_value(v))) != IBX_OK)
@@ -112,7 +115,8 @@ check_object_keys(json_t *obj, const char *path, const char *const *known,
 			shown[strlen(shown) - 1] = '\0';
 			snprintf(fpath, sizeof(fpath), "%s%s%s", path,
 				 *path != '\0' ? "." : "", shown + 1);
-			ibx_problems_add(p, fpath, "unknown field");
+			ibx_problems_addc(p, fpath, "unknown_field",
+					  "unknown field");
 		}
 	}
 }
@@ -128,7 +132,8 @@ read_name(json_t *root, char **ja, char **en, ibx_problems *p)
 	if (name == NULL || json_is_null(name))
 		return (IBX_OK);
 	if (!json_is_object(name)) {
-		ibx_problems_add(p, "name", "must be an object {ja, en}");
+		ibx_problems_addc(p, "name", "not_object",
+				  "must be an object {ja, en}");
 		return (IBX_OK);
 	}
 	check_object_keys(name, "name", keys, 2, p);
@@ -150,7 +155,8 @@ read_listing_name(json_t *root, ibx_listing *l, ibx_problems *p)
 	if (name == NULL || json_is_null(name))
 		return (IBX_OK);
 	if (!json_is_object(name)) {
-		ibx_problems_add(p, "name", "must be an object {ja, en}");
+		ibx_problems_addc(p, "name", "not_object",
+				  "must be an object {ja, en}");
 		return (IBX_OK);
 	}
 	for (i = 0; i < IBX_NAME_NLANGS; i++)
@@ -177,17 +183,19 @@ read_location(json_t *root, ibx_listing *l, ibx_problems *p)
 	if (loc == NULL || json_is_null(loc))
 		return;
 	if (!json_is_object(loc)) {
-		ibx_problems_add(p, "location",
-				 "must be an object {lat, lon}");
+		ibx_problems_addc(p, "location", "not_object",
+				  "must be an object {lat, lon}");
 		return;
 	}
 	check_object_keys(loc, "location", keys, 2, p);
 	lat = json_object_get(loc, "lat");
 	lon = json_object_get(loc, "lon");
 	if (!json_is_number(lat))
-		ibx_problems_add(p, "location.lat", "must be a number");
+		ibx_problems_addc(p, "location.lat", "not_number",
+				  "must be a number");
 	if (!json_is_number(lon))
-		ibx_problems_add(p, "location.lon", "must be a number");
+		ibx_problems_addc(p, "location.lon", "not_number",
+				  "must be a number");
 	if (json_is_number(lat) && json_is_number(lon)) {
 		l->has_location = true;
 		l->lat = json_number_value(lat);
@@ -207,7 +215,8 @@ read_accreditations(json_t *root, ibx_listing *l, ibx_problems *p)
 	if (arr == NULL || json_is_null(arr))
 		return (IBX_OK);
 	if (!json_is_array(arr)) {
-		ibx_problems_add(p, "accreditations", "must be an array");
+		ibx_problems_addc(p, "accreditations", "not_array",
+				  "must be an array");
 		return (IBX_OK);
 	}
 	l->accreditations =
@@ -220,7 +229,8 @@ read_accreditations(json_t *root, ibx_listing *l, ibx_problems *p)
 
 		snprintf(path, sizeof(path), "accreditations[%zu]", i);
 		if (!json_is_object(v)) {
-			ibx_problems_add(p, path, "must be an object");
+			ibx_problems_addc(p, path, "not_object",
+					  "must be an object");
 			continue;
 		}
 		check_object_keys(v, path, keys, 2, p);
@@ -246,7 +256,8 @@ get_jpy(json_t *obj, const char *key, const char *path, ibx_problems *p,
 
 	snprintf(fpath, sizeof(fpath), "%s.%s", path, key);
 	if (!json_is_integer(v))
-		ibx_problems_add(p, fpath, "must be a whole number of JPY");
+		ibx_problems_addc(p, fpath, "not_jpy",
+				  "must be a whole number of JPY");
 	else
 		*out = json_integer_value(v);
 }
@@ -263,7 +274,8 @@ read_price_bands(json_t *root, ibx_listing *l, ibx_problems *p)
 	if (arr == NULL || json_is_null(arr))
 		return (IBX_OK);
 	if (!json_is_array(arr)) {
-		ibx_problems_add(p, "price_bands", "must be an array");
+		ibx_problems_addc(p, "price_bands", "not_array",
+				  "must be an array");
 		return (IBX_OK);
 	}
 	l->price_bands =
@@ -276,7 +288,8 @@ read_price_bands(json_t *root, ibx_listing *l, ibx_problems *p)
 
 		snprintf(path, sizeof(path), "price_bands[%zu]", i);
 		if (!json_is_object(v)) {
-			ibx_problems_add(p, path, "must be an object");
+			ibx_problems_addc(p, path, "not_object",
+					  "must be an object");
 			continue;
 		}
 		check_object_keys(v, path, keys, 3, p);
@@ -304,7 +317,8 @@ read_contact(json_t *root, const char *key, char **email, char **phone,
 	if (c == NULL || json_is_null(c))
 		return (IBX_OK);
 	if (!json_is_object(c)) {
-		ibx_problems_add(p, key, "must be an object {email, phone}");
+		ibx_problems_addc(p, key, "not_object",
+				  "must be an object {email, phone}");
 		return (IBX_OK);
 	}
 	check_object_keys(c, key, keys, 2, p);
@@ -322,29 +336,30 @@ read_scalars(json_t *root, ibx_listing *l, ibx_problems *p)
 
 	v = json_object_get(root, "schema_version");
 	if (v != NULL && !(json_is_integer(v) && json_integer_value(v) == 1))
-		ibx_problems_add(p, "schema_version", "must be 1");
+		ibx_problems_addc(p, "schema_version", "schema_version",
+				  "must be 1");
 	v = json_object_get(root, "beds");
 	if (v != NULL && !json_is_null(v)) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    json_integer_value(v) > INT32_MAX)
-			ibx_problems_add(p, "beds",
-					 "must be a whole number, 0 or more");
+			ibx_problems_addc(p, "beds", "not_count",
+					  "must be a whole number, 0 or more");
 		else
 			l->beds = (int32_t)json_integer_value(v);
 	}
 	v = json_object_get(root, "remote_second_opinion");
 	if (v != NULL && !json_is_null(v)) {
 		if (!json_is_boolean(v))
-			ibx_problems_add(p, "remote_second_opinion",
-					 "must be true or false");
+			ibx_problems_addc(p, "remote_second_opinion",
+					  "not_bool", "must be true or false");
 		else
 			l->remote_second_opinion = json_is_true(v);
 	}
 	v = json_object_get(root, "receives_foreign_patients");
 	if (v != NULL && !json_is_null(v)) {
 		if (!json_is_boolean(v))
-			ibx_problems_add(p, "receives_foreign_patients",
-					 "must be true or false");
+			ibx_problems_addc(p, "receives_foreign_patients",
+					  "not_bool", "must be true or false");
 		else
 			l->receives_foreign_patients = json_is_true(v) ? 1 : 0;
 	}
@@ -410,19 +425,21 @@ parse_object(const char *text, size_t len, ibx_problems *p, json_t **out)
 	json_t *root;
 
 	if (len > IBX_LISTING_JSON_MAX) {
-		ibx_problems_add(p, "(file)", "larger than %d bytes",
-				 IBX_LISTING_JSON_MAX);
+		ibx_problems_addc(p, "(file)", "file_too_large",
+				  "larger than %d bytes",
+				  IBX_LISTING_JSON_MAX);
 		return (IBX_ETOOBIG);
 	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		ibx_problems_add(p, "(file)",
-				 "not JSON: line %d column %d: %s", jerr.line,
-				 jerr.column, jerr.text);
+		ibx_problems_addc(p, "(file)", "not_json",
+				  "not JSON: line %d column %d: %s", jerr.line,
+				  jerr.column, jerr.text);
 		return (IBX_EINVAL);
 	}
 	if (!json_is_object(root)) {
-		ibx_problems_add(p, "(file)", "must be a JSON object");
+		ibx_problems_addc(p, "(file)", "not_json_object",
+				  "must be a JSON object");
 		json_decref(root);
 		return (IBX_EINVAL);
 	}
@@ -438,11 +455,12 @@ read_file(const char *path, ibx_problems *p, char **buf, size_t *len)
 	ibx_err rv = ibx_file_read(path, IBX_LISTING_JSON_MAX, buf, len);
 
 	if (rv == IBX_EIO)
-		ibx_problems_add(p, "(file)", "cannot open %s: %s", path,
-				 strerror(errno));
+		ibx_problems_addc(p, "(file)", "cannot_open",
+				  "cannot open %s: %s", path, strerror(errno));
 	else if (rv == IBX_ETOOBIG)
-		ibx_problems_add(p, "(file)", "larger than %d bytes",
-				 IBX_LISTING_JSON_MAX);
+		ibx_problems_addc(p, "(file)", "file_too_large",
+				  "larger than %d bytes",
+				  IBX_LISTING_JSON_MAX);
 	return (rv);
 }
 
@@ -644,7 +662,8 @@ read_coordinator(json_t *root, ibx_coordinator *c, ibx_problems *p)
 	    sizeof(coordinator_fields) / sizeof(coordinator_fields[0]), p);
 	v = json_object_get(root, "schema_version");
 	if (v != NULL && !(json_is_integer(v) && json_integer_value(v) == 1))
-		ibx_problems_add(p, "schema_version", "must be 1");
+		ibx_problems_addc(p, "schema_version", "schema_version",
+				  "must be 1");
 	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		if ((rv = get_str(root, strs[i].key, strs[i].key, p,
 				  strs[i].dst)) != IBX_OK)

@@ -41,6 +41,7 @@ struct run {
 	/* The bad rows the report lists, until their lines are known. */
 	uint64_t bad_record[SPOKE_MSGS_MAX];
 	char *bad_text[SPOKE_MSGS_MAX];
+	char *bad_codes[SPOKE_MSGS_MAX];
 	size_t nbad;
 	spoke_case_row row;
 };
@@ -137,6 +138,7 @@ keep_bad(struct run *r, uint64_t record)
 		return;
 	}
 	memcpy(text, r->row.text, r->row.text_len + 1);
+	r->bad_codes[r->nbad] = strdup(r->row.codes);
 	r->bad_record[r->nbad] = record;
 	r->bad_text[r->nbad++] = text;
 }
@@ -167,7 +169,8 @@ on_record(int ch, void *arg)
 		/* The values are not where the header says: report only
 		 * that, not what the shifted fields look like. */
 		spoke_case_row_reset(row, row->describe);
-		spoke_case_row_problem(row, "%zu fields, the header has %zu",
+		spoke_case_row_problem(row, "row_fields",
+				       "%zu fields, the header has %zu",
 				       nfields, r->header.nfields);
 	} else
 		spoke_case_row_finish(row, r->header.has);
@@ -235,7 +238,7 @@ report_lines(struct run *r, FILE *f, const spoke_csv_error *cerr)
 	if (r->nbad > 0 || cerr != NULL)
 		(void)spoke_csv_lines(f, r->bad_record, r->nbad, lines,
 				      cerr != NULL ? &eline : NULL);
-	for (i = 0; i < r->nbad; i++)
+	for (i = 0; i < r->nbad; i++) {
 		if (lines[i] > 0)
 			spoke_msgs_add(&r->rep->bad, "line %llu: %s",
 				       (unsigned long long)lines[i],
@@ -244,6 +247,12 @@ report_lines(struct run *r, FILE *f, const spoke_csv_error *cerr)
 			spoke_msgs_add(&r->rep->bad, "record %llu: %s",
 				       (unsigned long long)r->bad_record[i],
 				       r->bad_text[i]);
+		/* Kept in step with bad: one entry per listed row. */
+		if (r->rep->bad_codes.n < r->rep->bad.n)
+			spoke_msgs_add(
+			    &r->rep->bad_codes, "%s",
+			    r->bad_codes[i] != NULL ? r->bad_codes[i] : "");
+	}
 	if (cerr == NULL)
 		return;
 	if (eline > 0)
@@ -324,8 +333,10 @@ out:
 	spoke_cases_agg_free(r->agg);
 	for (i = 0; i < SPOKE_HEADER_FIELDS_MAX; i++)
 		free(r->names[i]);
-	for (i = 0; i < r->nbad; i++)
+	for (i = 0; i < r->nbad; i++) {
 		free(r->bad_text[i]);
+		free(r->bad_codes[i]);
+	}
 	explicit_bzero(&r->row, sizeof(r->row));
 	free(r);
 	return (rv);

@@ -59,6 +59,7 @@ spoke_cases_report_fini(spoke_cases_report *r)
 	if (r == NULL)
 		return;
 	spoke_msgs_fini(&r->bad);
+	spoke_msgs_fini(&r->bad_codes);
 	spoke_msgs_fini(&r->file);
 }
 

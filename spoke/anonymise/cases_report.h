@@ -53,6 +53,9 @@ typedef struct spoke_cases_report {
 			      after the period with a good row, or 0 */
 	spoke_msgs bad;	   /* "line 7: column \"sex\": ..." */
 	spoke_msgs file;   /* "header: missing column \"icd10\"" */
+	/* bad's rows again, entry i for bad.items[i], by reason code
+	 * (spoke_case_row's codes) for pages in other languages. */
+	spoke_msgs bad_codes;
 } spoke_cases_report;
 
 /* spoke_cases_report_init / _fini: an empty report; free its messages. */

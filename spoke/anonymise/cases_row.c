@@ -10,10 +10,12 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cases_codes.h"
 #include "cases_row.h"
+#include "problems.h"
 #include "text.h"
 
 #define BIT(c) (1u << (c))
@@ -150,21 +152,48 @@ append(spoke_case_row *r, const char *fmt, ...)
 		r->text_len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
+/* Append printf-style text to the row's problem codes, cut at their
+ * end. */
+static void codes_append(spoke_case_row *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+codes_append(spoke_case_row *r, const char *fmt, ...)
+{
+	size_t room = sizeof(r->codes) - r->codes_len;
+	va_list ap;
+	int n;
+
+	if (room <= 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(r->codes + r->codes_len, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		r->codes_len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
 /* Record a problem of column col (-1: the row), with the offending value
  * (len bytes of value, or NULL) shown in quotes before the reason.  Out of
  * line and cold: problems are rare, and the parsers stay small. */
-static void __attribute__((noinline, cold, format(printf, 5, 0)))
+static void __attribute__((noinline, cold, format(printf, 6, 0)))
 vproblem(spoke_case_row *r, int col, const char *value, size_t len,
-	 const char *fmt, va_list ap)
+	 const char *code, const char *fmt, va_list ap)
 {
-	char raw[64], quoted[48], reason[384];
+	char raw[64], quoted[48] = "", reason[384];
+	char *args[IBX_PROBLEM_ARGS] = {NULL};
+	va_list aq;
+	int k;
 
 	r->nproblems++;
 	if (col >= 0)
 		r->bad |= BIT(col);
 	if (!r->describe)
 		return;
+	va_copy(aq, ap);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
+	ibx_problem_args(args, fmt, aq);
+	va_end(aq);
 	if (r->text_len > 0)
 		append(r, "; ");
 	if (col >= 0)
@@ -179,30 +208,41 @@ vproblem(spoke_case_row *r, int col, const char *value, size_t len,
 		append(r, "%s ", quoted);
 	}
 	append(r, "%s", reason);
+	codes_append(r, "%s%s\x1f%s\x1f%s", r->codes_len > 0 ? "\x1e" : "",
+		     col >= 0 ? spoke_case_col_name((spoke_case_col)col) : "",
+		     code, quoted);
+	for (k = 0; k < IBX_PROBLEM_ARGS && args[k] != NULL; k++) {
+		codes_append(r, "\x1f%s", args[k]);
+		free(args[k]);
+	}
 }
 
+/* Refuse the value of column col with the reason's stable code (i18n.js
+ * PROBLEMS, checked by tests/unit/problem_codes.sh) and its English
+ * text. */
 static void refuse(spoke_case_row *r, spoke_case_col col, const char *value,
-		   size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+		   size_t len, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 static void
 refuse(spoke_case_row *r, spoke_case_col col, const char *value, size_t len,
-       const char *fmt, ...)
+       const char *code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vproblem(r, (int)col, value, len, fmt, ap);
+	vproblem(r, (int)col, value, len, code, fmt, ap);
 	va_end(ap);
 }
 
 void
-spoke_case_row_problem(spoke_case_row *r, const char *fmt, ...)
+spoke_case_row_problem(spoke_case_row *r, const char *code, const char *fmt,
+		       ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vproblem(r, -1, NULL, 0, fmt, ap);
+	vproblem(r, -1, NULL, 0, code, fmt, ap);
 	va_end(ap);
 }
 
@@ -218,6 +258,8 @@ spoke_case_row_reset(spoke_case_row *r, bool describe)
 	r->describe = describe;
 	r->text_len = 0;
 	r->text[0] = '\0';
+	r->codes_len = 0;
+	r->codes[0] = '\0';
 }
 
 /* Eight bytes with ASCII capitals turned into small letters, all at
@@ -289,7 +331,7 @@ parse_date(spoke_case_row *r, spoke_case_col c, const char *s, size_t len,
 	   spoke_date *out)
 {
 	if (!spoke_date_parse(s, len, out))
-		refuse(r, c, s, len,
+		refuse(r, c, s, len, "row_date",
 		       "is not a date (YYYY-MM-DD, a day that exists, "
 		       "1900 to 2999)");
 }
@@ -299,7 +341,7 @@ parse_count(spoke_case_row *r, spoke_case_col c, const char *s, size_t len,
 	    int64_t max, int64_t *out)
 {
 	if (!whole(s, len, max, out))
-		refuse(r, c, s, len,
+		refuse(r, c, s, len, "row_count",
 		       "is not a whole number from 0 to %lld (digits only)",
 		       (long long)max);
 }
@@ -315,7 +357,7 @@ parse_word(spoke_case_row *r, spoke_case_col c, const char *s, size_t len,
 	w = word(s, len, v->words, n >= 0 ? n : v->n);
 
 	if (w == NULL)
-		refuse(r, c, s, len, "is not %s",
+		refuse(r, c, s, len, "row_word", "is not %s",
 		       n == 2 && v == &vocabs[VOCAB_ANSWER] ? yes_no_expected
 							    : v->expected);
 	else
@@ -329,13 +371,13 @@ parse_icd10(spoke_case_row *r, const char *s, size_t len)
 	case SPOKE_ICD10_OK:
 		break;
 	case SPOKE_ICD10_UNKNOWN:
-		refuse(r, SPOKE_COL_ICD10, s, len,
+		refuse(r, SPOKE_COL_ICD10, s, len, "row_icd10_unknown",
 		       "names no known ICD-10 category (%.3s is not in "
 		       "ICD-10-CM 2025)",
 		       s);
 		break;
 	default:
-		refuse(r, SPOKE_COL_ICD10, s, len,
+		refuse(r, SPOKE_COL_ICD10, s, len, "row_icd10_form",
 		       "is not an ICD-10 code (a letter, a digit, a digit or "
 		       "letter, then up to 4 more: C16, C16.9)");
 		break;
@@ -368,7 +410,7 @@ p_patient_ref(spoke_case_row *r, const char *s, size_t len)
 	r->seen |= BIT(SPOKE_COL_PATIENT_REF);
 	if (len > SPOKE_CASE_REF_MAX) {
 		/* Never quoted: references stay in the hospital. */
-		refuse(r, SPOKE_COL_PATIENT_REF, NULL, 0,
+		refuse(r, SPOKE_COL_PATIENT_REF, NULL, 0, "row_too_long",
 		       "longer than %d bytes", SPOKE_CASE_REF_MAX);
 		return;
 	}
@@ -381,7 +423,7 @@ p_nationality(spoke_case_row *r, const char *s, size_t len)
 {
 	r->seen |= BIT(SPOKE_COL_NATIONALITY);
 	if (!spoke_nationality(s, len, r->nationality))
-		refuse(r, SPOKE_COL_NATIONALITY, s, len,
+		refuse(r, SPOKE_COL_NATIONALITY, s, len, "row_nationality",
 		       "is not an ISO 3166-1 alpha-2 or alpha-3 country code "
 		       "(CN, CHN)");
 }
@@ -400,7 +442,7 @@ p_age(spoke_case_row *r, const char *s, size_t len)
 
 	r->seen |= BIT(SPOKE_COL_AGE);
 	if (!whole(s, len, SPOKE_AGE_MAX, &v))
-		refuse(r, SPOKE_COL_AGE, s, len,
+		refuse(r, SPOKE_COL_AGE, s, len, "row_age",
 		       "is not an age in whole years from 0 to %d",
 		       SPOKE_AGE_MAX);
 	r->age = (int)v;
@@ -468,7 +510,7 @@ p_charge_jpy(spoke_case_row *r, const char *s, size_t len)
 {
 	r->seen |= BIT(SPOKE_COL_CHARGE_JPY);
 	if (!whole(s, len, SPOKE_CHARGE_MAX, &r->charge_jpy))
-		refuse(r, SPOKE_COL_CHARGE_JPY, s, len,
+		refuse(r, SPOKE_COL_CHARGE_JPY, s, len, "row_charge",
 		       "is not a whole number of yen from 0 to %lld (digits "
 		       "only, no separators)",
 		       (long long)SPOKE_CHARGE_MAX);
@@ -558,6 +600,7 @@ finish_age(spoke_case_row *r)
 			spoke_date_format(&r->birth, b);
 			spoke_date_format(&r->first_visit, f);
 			refuse(r, SPOKE_COL_BIRTH_DATE, NULL, 0,
+			       "row_birth_after_visit",
 			       "%s is after first_visit %s", b, f);
 			return;
 		}
@@ -566,6 +609,7 @@ finish_age(spoke_case_row *r)
 			spoke_date_format(&r->birth, b);
 			spoke_date_format(&r->first_visit, f);
 			refuse(r, SPOKE_COL_BIRTH_DATE, NULL, 0,
+			       "row_age_over",
 			       "%s makes the patient %d at first_visit %s, "
 			       "over %d",
 			       b, age, f, SPOKE_AGE_MAX);
@@ -588,6 +632,7 @@ finish_stay(spoke_case_row *r)
 		spoke_date_format(&r->discharge, d);
 		spoke_date_format(&r->first_visit, f);
 		refuse(r, SPOKE_COL_DISCHARGE, NULL, 0,
+		       "row_discharge_before_visit",
 		       "%s is before first_visit %s", d, f);
 		return;
 	}
@@ -599,6 +644,7 @@ finish_stay(spoke_case_row *r)
 		spoke_date_format(&r->discharge, d);
 		spoke_date_format(&r->first_visit, f);
 		refuse(r, SPOKE_COL_INPATIENT_DAYS, NULL, 0,
+		       "row_days_over_stay",
 		       "%d days, more than the %d from first_visit %s to "
 		       "discharge %s",
 		       (int)r->inpatient_days, (int)span, f, d);
@@ -617,17 +663,17 @@ finish_referral(spoke_case_row *r, const bool has_column[SPOKE_COL_COUNT])
 		return;
 	}
 	if (!has_column[SPOKE_COL_REFERRAL_ORG])
-		refuse(r, SPOKE_COL_REFERRAL_ORG, NULL, 0,
+		refuse(r, SPOKE_COL_REFERRAL_ORG, NULL, 0, "row_org_no_column",
 		       "the file has no such column, and referral_channel "
 		       "coordinator needs the coordinator's 10-digit "
 		       "organisation code");
 	else if ((r->seen & BIT(SPOKE_COL_REFERRAL_ORG)) == 0)
-		refuse(r, SPOKE_COL_REFERRAL_ORG, NULL, 0,
+		refuse(r, SPOKE_COL_REFERRAL_ORG, NULL, 0, "row_org_empty",
 		       "empty, but referral_channel coordinator needs the "
 		       "coordinator's 10-digit organisation code");
 	else if (r->referral_org == UINT64_MAX)
 		refuse(r, SPOKE_COL_REFERRAL_ORG, r->org_text, r->org_text_len,
-		       "is not a 10-digit organisation code");
+		       "row_org_form", "is not a 10-digit organisation code");
 }
 
 void
@@ -640,6 +686,8 @@ spoke_case_row_finish(spoke_case_row *r,
 	for (c = 0; missing != 0 && c < SPOKE_COL_COUNT; c++)
 		if (missing & BIT(c))
 			refuse(r, (spoke_case_col)c, NULL, 0,
+			       c == SPOKE_COL_SEX ? "row_sex_empty"
+						  : "row_empty",
 			       c == SPOKE_COL_SEX
 				   ? "empty (write unknown when it is not "
 				     "known)"

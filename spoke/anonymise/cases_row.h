@@ -51,6 +51,12 @@ typedef struct spoke_case_row {
 	bool describe;
 	size_t text_len;
 	char text[SPOKE_CASE_ROW_TEXT]; /* 'column "x": reason; ...' */
+	/* The same problems, in the same order, by reason code for pages
+	 * in other languages: each "column US code US value US arg0 US
+	 * ...", separated by RS (0x1f and 0x1e; column and value may be
+	 * empty, value quoted as in text). */
+	size_t codes_len;
+	char codes[SPOKE_CASE_ROW_TEXT];
 } spoke_case_row;
 
 /* spoke_case_row_reset: forget the previous row.  describe: format the
@@ -83,9 +89,11 @@ void spoke_case_row_finish(spoke_case_row *r,
 			   const bool has_column[SPOKE_COL_COUNT]);
 
 /* spoke_case_row_problem: record a problem of the row as a whole (no
- * column), printf-style, such as a wrong number of fields. */
-void spoke_case_row_problem(spoke_case_row *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+ * column), printf-style, such as a wrong number of fields; code is the
+ * reason's stable code ("row_fields", spoke/web/page/i18n.js). */
+void spoke_case_row_problem(spoke_case_row *r, const char *code,
+			    const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* spoke_case_row_ok: true when no problem was recorded. */
 static inline bool

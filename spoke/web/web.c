@@ -120,6 +120,29 @@ web_problems_json(char *const *items, size_t n)
 	return (a);
 }
 
+json_t *
+web_problems_coded(const ibx_problems *p)
+{
+	json_t *a = web_problems_json(p->items, p->n), *o, *args;
+	size_t i, k;
+
+	for (i = 0; a != NULL && i < p->n; i++) {
+		if (p->codes[i] == NULL)
+			continue;
+		o = json_array_get(a, i);
+		args = json_array();
+		for (k = 0; k < IBX_PROBLEM_ARGS && p->args[i][k] != NULL; k++)
+			json_array_append_new(args,
+					      json_string(p->args[i][k]));
+		json_object_set_new(o, "code", json_string(p->codes[i]));
+		json_object_set_new(o, "args", args);
+		if (p->fields[i] != NULL)
+			json_object_set_new(o, "field",
+					    json_string(p->fields[i]));
+	}
+	return (a);
+}
+
 ibx_err
 web_write_file(const char *path, const char *data, size_t len, int mode)
 {

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "http.h"
+#include "problems.h"
 #include "signin.h"
 #include "web.h"
 
@@ -64,6 +65,12 @@ void web_error(ibx_http_response *r, int status, const char *msg);
 /* web_problems_json: ibx_problems-style texts ('field "x": reason') as
  * [{"field": "x", "message": "reason"}]. */
 json_t *web_problems_json(char *const *items, size_t n);
+
+/* web_problems_coded: the problems of p as web_problems_json's, each
+ * with the reason's stable code and values when it has them ({"field",
+ * "message", "code", "args": ["350000", "100"]}), so the page says it in
+ * the reader's language (i18n.js, PROBLEMS).  A new array. */
+json_t *web_problems_coded(const ibx_problems *p);
 
 /* web_write_file: write len bytes to path atomically (path.tmp, fsync,
  * rename) with mode; IBX_EIO (logged). */

@@ -68,10 +68,11 @@ check(const spoke_web *w, const char *text, size_t len, ibx_listing **out)
 		own = l->organisation_code;
 	if (own != NULL && w->o->org_code != NULL &&
 	    strcmp(own, w->o->org_code) != 0)
-		ibx_problems_add(&p, "organisation_code",
-				 "%s is not this spoke's organisation (%s)",
-				 own, w->o->org_code);
-	a = web_problems_json(p.items, p.n);
+		ibx_problems_addc(&p, "organisation_code",
+				  "not_this_organisation",
+				  "%s is not this spoke's organisation (%s)",
+				  own, w->o->org_code);
+	a = web_problems_coded(&p);
 	if (p.n > 0 || out == NULL) {
 		ibx_listing_free(l);
 		l = NULL;

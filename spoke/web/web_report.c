@@ -244,14 +244,60 @@ distinct_values(const struct upload *u, const spoke_cases_map *map,
 	return (out);
 }
 
-/* "line 7: column \"sex\": reason; column \"age\": reason" as one entry
- * per column: {"line": 7, "column": "sex", "message": "reason"}; the
- * columns with a problem are marked in cols. */
+/* The reason codes of one row's problems (spoke_case_row's codes: each
+ * "column US code US value US arg ...", separated by RS) onto the n
+ * entries at a: "code", "value" and "args" on each, when the row has as
+ * many coded problems as entries (else the English alone). */
 static void
-row_errors(json_t *a, const char *msg, int cols[SPOKE_COL_COUNT])
+row_codes(json_t *a, size_t first, const char *codes)
+{
+	size_t n = json_array_size(a) - first, k = 0, i;
+	char *copy, *entry, *part, *s1 = NULL, *s2 = NULL;
+
+	if (codes == NULL || *codes == '\0' || (copy = strdup(codes)) == NULL)
+		return;
+	for (i = 0; copy[i] != '\0'; i++)
+		k += copy[i] == '\x1e';
+	if (k + 1 != n) {
+		free(copy);
+		return;
+	}
+	k = 0;
+	for (entry = strtok_r(copy, "\x1e", &s1); entry != NULL && k < n;
+	     entry = strtok_r(NULL, "\x1e", &s1), k++) {
+		json_t *o = json_array_get(a, first + k), *args = json_array();
+		int part_no = 0;
+
+		/* strsep keeps empty parts (a row's problem has no
+		 * column, a missing value no value). */
+		s2 = entry;
+		while ((part = strsep(&s2, "\x1f")) != NULL) {
+			if (part_no == 1)
+				json_object_set_new(o, "code",
+						    json_string(part));
+			else if (part_no == 2)
+				json_object_set_new(o, "value",
+						    json_string(part));
+			else if (part_no > 2)
+				json_array_append_new(args, json_string(part));
+			part_no++;
+		}
+		json_object_set_new(o, "args", args);
+	}
+	free(copy);
+}
+
+/* "line 7: column \"sex\": reason; column \"age\": reason" as one entry
+ * per column: {"line": 7, "column": "sex", "message": "reason"}, with the
+ * reason codes of codes (row_codes); the columns with a problem are
+ * marked in cols. */
+static void
+row_errors(json_t *a, const char *msg, const char *codes,
+	   int cols[SPOKE_COL_COUNT])
 {
 	unsigned long long line = 0;
 	const char *p, *next, *end;
+	size_t first = json_array_size(a);
 	char column[64];
 
 	if (sscanf(msg, "line %llu: ", &line) != 1 ||
@@ -259,6 +305,7 @@ row_errors(json_t *a, const char *msg, int cols[SPOKE_COL_COUNT])
 		json_array_append_new(a,
 				      json_pack("{s:n,s:s,s:s}", "line",
 						"column", "", "message", msg));
+		row_codes(a, first, codes);
 		return;
 	}
 	for (p += 2; *p != '\0'; p = next + 2) {
@@ -287,6 +334,7 @@ row_errors(json_t *a, const char *msg, int cols[SPOKE_COL_COUNT])
 		if (next == NULL)
 			break;
 	}
+	row_codes(a, first, codes);
 }
 
 /* The period parameter, checked: YYYY-MM, not after this month. */
@@ -353,7 +401,11 @@ dry_run(spoke_web *w, const char *period, struct upload *u, json_t **out)
 	for (i = 0; i < rep.file.n; i++)
 		json_array_append_new(file, json_string(rep.file.items[i]));
 	for (i = 0; i < rep.bad.n; i++)
-		row_errors(errors, rep.bad.items[i], cols);
+		row_errors(errors, rep.bad.items[i],
+			   rep.bad_codes.n == rep.bad.n
+			       ? rep.bad_codes.items[i]
+			       : NULL,
+			   cols);
 	if (rv == IBX_OK) {
 		FILE *m = open_memstream(&js, &jlen);
 		json_error_t je;

@@ -281,6 +281,11 @@ test_value_map(void **state)
 	assert_int_equal(r.rep.bad_rows, 2);
 	assert_non_null(strstr(r.rep.bad.items[0], "line 2: "));
 	assert_non_null(strstr(r.rep.bad.items[0], "column \"sex\""));
+	/* The same problems by reason code, one entry per listed row, for
+	 * the page in Japanese (spoke/web/page/i18n.js). */
+	assert_int_equal(r.rep.bad_codes.n, r.rep.bad.n);
+	assert_non_null(
+	    strstr(r.rep.bad_codes.items[0], "sex\x1frow_word\x1f\""));
 	done(&r);
 	spoke_cases_map_fini(&map);
 }

@@ -625,6 +625,49 @@ test_price_bands(void **state)
 	expect_ok(l);
 }
 
+/* Each problem also has its reason's stable code and values, for pages
+ * in other languages (spoke/web/page/i18n.js); the English text stays. */
+static void
+test_problem_codes(void **state)
+{
+	ibx_listing *l = *state;
+	ibx_problems p;
+
+	l->price_bands[0].min_jpy = 350000;
+	l->price_bands[0].max_jpy = 100;
+	l->lat = 48.8566;
+	ibx_problems_init(&p);
+	assert_int_equal(ibx_listing_check(l, &p), IBX_EINVAL);
+	assert_int_equal(ibx_problems_count(&p), 2);
+	assert_string_equal(p.fields[0], "location.lat");
+	assert_string_equal(p.codes[0], "lat_outside");
+	assert_string_equal(p.args[0][0], "48.856600");
+	assert_null(p.args[0][1]);
+	assert_string_equal(p.items[1], "field \"price_bands[0]\": min_jpy "
+					"350000 is greater than max_jpy 100");
+	assert_string_equal(p.fields[1], "price_bands[0]");
+	assert_string_equal(p.codes[1], "price_min_over_max");
+	assert_string_equal(p.args[1][0], "350000");
+	assert_string_equal(p.args[1][1], "100");
+	assert_null(p.args[1][2]);
+	ibx_problems_fini(&p);
+
+	/* Every conversion our reasons use; a plain problem has no code. */
+	ibx_problems_init(&p);
+	ibx_problems_addc(&p, "f", "x", "%s %zu %d %lld %llu %c %.2f%%", "a",
+			  (size_t)7, -3, -4LL, 5ULL, 'q', 1.5);
+	ibx_problems_add(&p, "g", "plain %d", 1);
+	assert_string_equal(p.items[0], "field \"f\": a 7 -3 -4 5 q 1.50%");
+	assert_string_equal(p.args[0][0], "a");
+	assert_string_equal(p.args[0][1], "7");
+	assert_string_equal(p.args[0][2], "-3");
+	assert_string_equal(p.args[0][3], "-4"); /* the first four kept */
+	assert_null(p.codes[1]);
+	assert_null(p.args[1][0]);
+	assert_string_equal(p.items[1], "field \"g\": plain 1");
+	ibx_problems_fini(&p);
+}
+
 static void
 test_price_band_services(void **state)
 {
@@ -1012,6 +1055,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    EXAMPLE_TEST(test_email_no_mailto_query),
+	    EXAMPLE_TEST(test_problem_codes),
 	    EXAMPLE_TEST(test_example_is_valid),
 	    EXAMPLE_TEST(test_national_fields),
 	    cmocka_unit_test(test_minimal_is_valid),

@@ -162,6 +162,90 @@ const DICT = {
   reason: ['理由', 'Reason'],
 };
 
+// The reasons of the listing's rules (proto/domain, proto/wire's listing
+// reader, spoke/web's own) and of the case records' rows
+// (spoke/anonymise/cases_row.c), by their stable code (ibx_problems_addc),
+// in Japanese; {0}, {1} ... are the problem's values in order.  English is
+// the problem's own message, as the command line prints it.  Every code the
+// C code emits must be here: tests/unit/problem_codes.sh checks it.
+export const PROBLEMS = {
+  // listings
+  required: '入力が必要です',
+  too_long: '{0}バイトを超えています',
+  not_utf8: 'UTF-8の文字列ではありません',
+  too_many: '{0}件を超えています',
+  unknown_code: '{1} は一覧にないコードです',
+  repeated: '「{0}」が重複しています（[{1}] と同じ）',
+  url_scheme: 'http:// または https:// で始めてください',
+  url_no_host: 'ホスト名がありません',
+  url_space: '空白または制御文字が含まれています',
+  not_email: 'メールアドレスの形式ではありません',
+  email_query: 'アドレスは1つだけ書いてください（「{0}」はmailto:リンクに隠れた宛先やヘッダーを加えてしまいます）',
+  phone_chars: '数字、空白、+ - ( ) だけが使えます',
+  lat_outside: '{0} は日本の範囲外です（北緯20〜46度）',
+  lon_outside: '{0} は日本の範囲外です（東経122〜154度）',
+  unknown_scheme: '不明な認証制度です（JMIP、JIH、JCIのいずれか）',
+  not_date: 'YYYY-MM-DD形式の日付ではありません',
+  unknown_service: '不明なサービスです（治療コード、consultation または second_opinion）',
+  price_negative: '金額は0以上にしてください',
+  price_min_over_max: '下限 {0} 円が上限 {1} 円を上回っています',
+  price_too_high: '上限が {0} 円を超えています',
+  org_code_form: '10桁の数字（都道府県コード、1、医療機関コード）にしてください',
+  digits_10: '10桁の数字にしてください',
+  unknown_prefecture: '不明な都道府県コードです（JIS X 0401、01〜47）',
+  org_code_prefecture: '都道府県コード {0} で始まっていません',
+  postal_code_form: 'ハイフンなしの7桁の数字にしてください',
+  beds_range: '0〜{0}の範囲にしてください',
+  one_of: '次のいずれかにしてください：{0}',
+  needs_name_en: '名称（英語）がないのに指定されています',
+  needs_location: '位置（緯度・経度）がないのに指定されています',
+  not_this_organisation: '{0} はこの端末の医療機関（{1}）ではありません',
+  not_string: '文字列にしてください',
+  nul_char: 'NUL文字が含まれています',
+  not_string_array: '文字列の配列にしてください',
+  unknown_field: '不明な項目です',
+  not_object: 'オブジェクトにしてください',
+  not_number: '数値にしてください',
+  not_array: '配列にしてください',
+  not_jpy: '円の整数にしてください',
+  schema_version: '1にしてください',
+  not_count: '0以上の整数にしてください',
+  not_bool: 'true または false にしてください',
+  file_too_large: 'ファイルが{0}バイトを超えています',
+  not_json: 'JSONではありません：{0}行{1}列：{2}',
+  not_json_object: 'JSONオブジェクトにしてください',
+  cannot_open: '{0} を開けません：{1}',
+  // case-record rows ({v}: the value refused, quoted)
+  row_date: '{v} は日付ではありません（YYYY-MM-DD形式、実在する日、1900〜2999年）',
+  row_count: '{v} は0〜{0}の整数ではありません（数字のみ）',
+  row_word: '{v} は使えない値です（{0}）',
+  row_icd10_unknown: '{v} は既知のICD-10分類ではありません（{0} はICD-10-CM 2025にありません）',
+  row_icd10_form: '{v} はICD-10コードではありません（英字1文字、数字、数字または英字、その後に最大4文字：C16、C16.9）',
+  row_too_long: '{0}バイトを超えています',
+  row_nationality: '{v} はISO 3166-1の2文字または3文字の国コードではありません（CN、CHN）',
+  row_age: '{v} は0〜{0}歳の整数ではありません',
+  row_charge: '{v} は0〜{0}円の整数ではありません（数字のみ、桁区切りなし）',
+  row_birth_after_visit: '生年月日 {0} が初診日（first_visit） {1} より後です',
+  row_age_over: '生年月日 {0} では初診日（first_visit） {2} に{1}歳となり、{3}歳を超えます',
+  row_discharge_before_visit: '退院日 {0} が初診日（first_visit） {1} より前です',
+  row_days_over_stay: '入院日数 {0} 日が、初診日 {2} から退院日 {3} までの {1} 日を超えています',
+  row_org_no_column: 'ファイルにこの列がありません。紹介経路 coordinator にはコーディネーターの10桁の機関コードが必要です',
+  row_org_empty: '空欄です。紹介経路 coordinator にはコーディネーターの10桁の機関コードが必要です',
+  row_org_form: '{v} は10桁の機関コードではありません',
+  row_sex_empty: '空欄です（不明な場合は unknown と書いてください）',
+  row_empty: '空欄です',
+  row_fields: '項目が{0}個ありますが、見出し行は{1}個です',
+};
+
+// problemText(p): a problem of the spoke ({message, code, args, value})
+// in the page's language: Japanese from PROBLEMS by its code, else its
+// English message.
+export function problemText(p) {
+  const ja = lang === 'ja' && p.code ? PROBLEMS[p.code] : undefined;
+  if (ja === undefined) return p.message;
+  return ja.replace(/\{(\d|v)\}/g, (_, i) => (i === 'v' ? p.value : p.args?.[Number(i)]) ?? '');
+}
+
 let lang = (() => {
   const saved = localStorage.getItem('ibx_spoke_lang');
   if (saved === 'ja' || saved === 'en') return saved;

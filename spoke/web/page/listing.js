@@ -8,7 +8,7 @@ import {
   ACCREDITATIONS, COUNTRIES, DEPARTMENTS, LANGUAGES, PREFECTURES, SERVICES_EXTRA, TREATMENTS,
 } from '/ui/codes.js';
 import {
-  accreditationName, countryName, departmentName, languageName, prefectureName, t, treatmentName,
+  accreditationName, countryName, departmentName, languageName, prefectureName, problemText, t, treatmentName,
 } from './i18n.js';
 
 let draft = null;     // the listing being edited
@@ -201,7 +201,7 @@ function showProblems() {
   general.replaceChildren();
   for (const p of problems) {
     const block = blockFor(p.field);
-    const msg = h('p', { class: 'field-error', 'data-field': p.field }, p.field ? `${p.field}: ${p.message}` : p.message);
+    const msg = h('p', { class: 'field-error', 'data-field': p.field }, p.field ? `${p.field}: ${problemText(p)}` : problemText(p));
     if (block) {
       block.classList.add('has-error');
       block.append(msg);

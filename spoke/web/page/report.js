@@ -5,7 +5,7 @@
 import { call } from './api.js';
 import { h } from '/ui/dom.js';
 import { COUNTRIES, PURPOSES, REFERRAL_CHANNELS, SEXES } from '/ui/codes.js';
-import { channelName, countryName, purposeName, sexName, t } from './i18n.js';
+import { channelName, countryName, problemText, purposeName, sexName, t } from './i18n.js';
 
 let period = null;
 let bytes = null;   // the chosen file
@@ -141,7 +141,7 @@ function resultView() {
       h('div', { class: 'table-wrap' }, h('table', { id: 'row-errors' },
         h('thead', {}, h('tr', {}, h('th', {}, t('line')), h('th', {}, t('column')), h('th', {}, t('message')))),
         h('tbody', {}, result.errors.map((e) => h('tr', { 'data-line': e.line, 'data-column': e.column },
-          h('th', { scope: 'row' }, e.line ?? ''), h('td', {}, e.column), h('td', {}, unescape(e.message)))))))));
+          h('th', { scope: 'row' }, e.line ?? ''), h('td', {}, e.column), h('td', {}, unescape(problemText(e))))))))));
   out.push(headerHelper());
   out.push(mapHelper());
   out.push(cells(result.submission));
