@@ -39,8 +39,12 @@ const RUNS = {
     bad: need('IBX_BAD_EN'), good: need('IBX_GOOD_EN') },
 };
 const SAY = {
-  ja: { signin: 'ログイン', listing: '掲載情報の編集', problems: '件の問題', published: '署名して送信キュー', sent: '報告を送信キュー', report: '月次報告', status: '送信状況' },
-  en: { signin: 'Sign in', listing: 'Edit the listing', problems: 'problems', published: 'Signed and queued', sent: 'The report is queued', report: 'Monthly report', status: 'Status' },
+  ja: { signin: 'ログイン', listing: '掲載情報の編集', problems: '件の問題', published: '署名して送信キュー', sent: '報告を送信キュー', report: '月次報告', status: '送信状況',
+    priceError: /^price_bands\[0\]: 下限 350000 円が上限 100 円を上回っています$/,
+    rowErrors: [/^"XX" はISO 3166-1の2文字または3文字の国コードではありません/, /^"x" は使えない値です（male, female or unknown/] },
+  en: { signin: 'Sign in', listing: 'Edit the listing', problems: 'problems', published: 'Signed and queued', sent: 'The report is queued', report: 'Monthly report', status: 'Status',
+    priceError: /^price_bands\[0\]: min_jpy 350000 is greater than max_jpy 100$/,
+    rowErrors: [/^"XX" is not an ISO 3166-1 alpha-2/, /^"x" is not male, female or unknown/] },
 };
 
 let passed = 0;
@@ -141,7 +145,8 @@ for (const lang of ['ja', 'en']) {
     await page.click('#check');
     await page.waitForSelector('#f-price_bands-0 .field-error');
     const err = await page.textContent('#f-price_bands-0 .field-error');
-    ok(/min_jpy 350000 is greater than max_jpy 100/.test(err), `${lang}: the error is next to the price band`, err);
+    ok(say.priceError.test(err), `${lang}: the error is next to the price band, in ${lang}`, err);
+    if (lang === 'ja') ok(!/is greater than/.test(err), 'ja: no English left in the field error', err);
     ok((await page.textContent('#listing-status')).includes(say.problems), `${lang}: the page says there are problems`);
     await page.locator('#f-price_bands-0').scrollIntoViewIfNeeded();
     await shot(page, n('3-field-error'));
@@ -179,6 +184,8 @@ for (const lang of ['ja', 'en']) {
     await page.waitForSelector('#row-errors');
     const errs = await page.$$eval('#row-errors tbody tr', (rows) => rows.map((r) => `${r.dataset.line}:${r.dataset.column}`).join(' '));
     ok(errs === '4:nationality 5:sex', `${lang}: the two bad rows with line and column`, errs);
+    const texts = await page.$$eval('#row-errors tbody tr td:last-child', (tds) => tds.map((td) => td.textContent));
+    ok(say.rowErrors.every((re, i) => re.test(texts[i] || '')), `${lang}: the rows' reasons in ${lang}`, texts.join(' | '));
     ok(await page.isDisabled('#send'), `${lang}: a file with bad rows cannot be sent`);
     await shot(page, n('6-report-errors'));
     await page.setInputFiles('#file', run.good);
