@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "agent_drain.h"
+#include "agent_listing.h"
 #include "journal.h"
 #include "log.h"
 
@@ -277,6 +278,10 @@ deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 			    dir, SPOKE_JOURNAL_NAME, seq, ibx_strerror(rv));
 			goto out;
 		}
+		/* The listing's copy for the page, before the envelope
+		 * leaves pending/ (a crash in between: the duplicate Ack
+		 * files it). */
+		(void)spoke_agent_listing_acked(dir, seq, 1);
 		spoke_outbox_crash_point("after-ack");
 		if ((rv = spoke_outbox_remove(ob, seq)) != IBX_OK &&
 		    rv != IBX_ENOTFOUND) {
@@ -301,6 +306,7 @@ deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 			    dir, seq, ibx_strerror(rv));
 			goto out;
 		}
+		(void)spoke_agent_listing_acked(dir, seq, 0);
 		spoke_agent_status_error(
 		    st,
 		    "envelope %" PRIu64 " refused by the hub (%s): %s; moved "

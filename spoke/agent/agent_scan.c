@@ -9,11 +9,13 @@
 
 #include "civil.h"
 #include "listing_file.h"
+#include "agent_listing.h"
 #include "agent_periods.h"
 #include "agent_scan.h"
 #include "cases_file.h"
 #include "statistics_seal.h"
 #include "listing_json.h"
+#include "file.h"
 #include "log.h"
 
 /* Seal payload (of type) as id's envelope with a new sequence from ob and
@@ -54,8 +56,9 @@ scan_listing(const spoke_agent_sources *src, const spoke_identity *id,
 	     spoke_outbox *ob, spoke_agent_watch *w, spoke_agent_status *st,
 	     spoke_agent_scan_result *res)
 {
-	char fp[SPOKE_FINGERPRINT_LEN], code[32];
+	char fp[SPOKE_FINGERPRINT_LEN], code[32], *text = NULL;
 	const char *old, *path = src->listing;
+	size_t len = 0;
 	ibx_problems problems;
 	ibx_bytes payload = {NULL, 0};
 	ibx_payload_type type;
@@ -80,6 +83,11 @@ scan_listing(const spoke_agent_sources *src, const spoke_identity *id,
 		rv = spoke_agent_watch_set(w, ob, "listing", fp);
 		goto out;
 	}
+	/* The text sealed, kept for the page once the hub acknowledges it
+	 * (agent_listing.h); read just before the listing, so a change in
+	 * between is sealed again on the next scan anyway. */
+	if (ibx_file_read(path, IBX_LISTING_JSON_MAX, &text, &len) != IBX_OK)
+		text = NULL;
 	rv = spoke_listing_load(path, id, &problems, &type, code, &payload);
 	if (rv == IBX_EINVAL) {
 		spoke_listing_problems_print(stderr, path, "listing",
@@ -101,9 +109,13 @@ scan_listing(const spoke_agent_sources *src, const spoke_identity *id,
 	}
 	IBX_INFO("%s: listing %s sealed as envelope %" PRIu64, path, code,
 		 seq);
+	if (text != NULL)
+		(void)spoke_agent_listing_keep(spoke_outbox_dir(ob), seq, text,
+					       len);
 	res->sealed++;
 	rv = spoke_agent_watch_set(w, ob, "listing", fp);
 out:
+	free(text);
 	ibx_bytes_fini(&payload);
 	ibx_problems_fini(&problems);
 	return (rv);

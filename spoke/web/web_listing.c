@@ -4,33 +4,38 @@
  * (ibx_listing_from_json, ibx_listing_check: the rules of `inbound-spoke
  * check`), plus that the organisation code is the certificate's; each
  * problem goes back with its field so the page puts it next to it.
- * Publishing confirms the listing (confirmed_at is today), writes the
- * file and keeps a copy as STATE/listing.published.json, the version the
- * page compares the next change with (before the page's first publish, the
- * valid listing file, which the agent has sent); the agent seals and
- * sends it.
+ * Publishing confirms the listing (confirmed_at is today) and writes the
+ * file; the agent seals and sends it.  The version the page compares a
+ * change with is the hub's: the bytes of the last listing the hub
+ * acknowledged, OUTBOX/listing.acknowledged.json, kept by the agent
+ * (agent_listing.h); and the page says whether the newest sealed listing
+ * is waiting for the hub or was refused, with the reason.
  * Warnings come ahead of staleness (a listing not confirmed for 365 days
  * is stale; from day 300) and of an accreditation's expiry (90 days).
  */
+#include <dirent.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent.h"
+#include "agent_listing.h"
 #include "civil.h"
 #include "coordinator.h"
 #include "file.h"
 #include "listing.h"
 #include "listing_json.h"
 #include "log.h"
+#include "outbox.h"
 #include "problems.h"
 #include "web_int.h"
 
 #define STALE_DAYS  365 /* docs/listing-format.md: confirmed_at */
 #define WARN_DAYS   300
 #define EXPIRY_WARN 90 /* days before an accreditation expires */
-#define PUBLISHED   "listing.published.json"
 
 /* Days since 1970-01-01 of "YYYY-MM-DD", or -1. */
 static long
@@ -175,13 +180,73 @@ last_listing_ack(const spoke_web *w)
 	return (last);
 }
 
+/* Where the newest listing the agent sealed stands, after the
+ * acknowledged one (sequence acked, 0 for none): {"state": "waiting"} while
+ * its envelope is pending, {"state": "refused", "reason"} when the hub
+ * refused it (rejected/SEQ.reason), else {"state": "acknowledged"} (or
+ * "none" before any).  The copies are the agent's (agent_listing.h). */
+static json_t *
+publication(const spoke_web *w, unsigned long long acked)
+{
+	char path[4400], *text = NULL;
+	unsigned long long seq, newest = 0;
+	int refused = 0;
+	struct dirent *e;
+	size_t len = 0;
+	json_t *o;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s", w->o->outbox,
+		 SPOKE_LISTING_COPIES);
+	if ((d = opendir(path)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char kind[16] = "";
+			int waiting = 0;
+
+			if (sscanf(e->d_name, "%llu.%15s", &seq, kind) != 2 ||
+			    seq <= acked || seq <= newest)
+				continue;
+			if (strcmp(kind, "json") == 0) {
+				/* Only while its envelope is pending: a copy
+				 * whose envelope is gone waits for nothing. */
+				snprintf(path, sizeof(path),
+					 "%s/%s/%020llu.env", w->o->outbox,
+					 SPOKE_OUTBOX_PENDING, seq);
+				waiting = access(path, F_OK) == 0;
+			}
+			if (!waiting && strcmp(kind, "refused") != 0)
+				continue;
+			newest = seq;
+			refused = !waiting;
+		}
+		closedir(d);
+	}
+	if (newest == 0)
+		return (json_pack("{s:s}", "state",
+				  acked > 0 ? "acknowledged" : "none"));
+	if (!refused)
+		return (json_pack("{s:s,s:I}", "state", "waiting", "sequence",
+				  (json_int_t)newest));
+	snprintf(path, sizeof(path), "%s/%s/%020llu.reason", w->o->outbox,
+		 SPOKE_OUTBOX_REJECTED, newest);
+	if (ibx_file_read(path, 8192, &text, &len) != IBX_OK)
+		text = NULL;
+	while (text != NULL && len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	o = json_pack("{s:s,s:I,s:s%}", "state", "refused", "sequence",
+		      (json_int_t)newest, "reason", text != NULL ? text : "",
+		      text != NULL ? len : 0);
+	free(text);
+	return (o);
+}
+
 void
 web_listing_get(web_call *c, const ibx_http_request *req,
 		ibx_http_response *resp)
 {
 	spoke_web *w = c->w;
 	char path[4200], *text = NULL;
-	json_t *l, *problems, *published;
+	json_t *l, *problems, *published, *acked, *state;
 	size_t len = 0;
 
 	(void)req;
@@ -191,25 +256,24 @@ web_listing_get(web_call *c, const ibx_http_request *req,
 		       ? check(w, text, len, NULL)
 		       : json_array();
 	free(text);
-	snprintf(path, sizeof(path), "%s/%s", w->o->state, PUBLISHED);
+	/* The hub's version: the listing it last acknowledged. */
+	snprintf(path, sizeof(path), "%s/%s", w->o->outbox,
+		 SPOKE_LISTING_ACKNOWLEDGED);
 	published = load_json(path);
-	/* A listing the agent published before the page was used (inbound-
-	 * spoke run): the valid listing file is what the agent sent. */
-	if (json_is_null(published) && json_is_object(l) &&
-	    json_array_size(problems) == 0) {
-		json_decref(published);
-		published = json_deep_copy(l);
-	}
-	web_json(
-	    resp, 200,
-	    json_pack(
-		"{s:o,s:o,s:o,s:o,s:o,s:s,s:s}", "listing", l, "published",
-		published, "problems", problems, "warnings", warnings(l),
-		"acknowledged", last_listing_ack(w), "organisation_code",
-		w->o->org_code != NULL ? w->o->org_code : "", "kind",
-		w->o->role != NULL && strcmp(w->o->role, "coordinator") == 0
-		    ? "coordinator"
-		    : "hospital"));
+	acked = last_listing_ack(w);
+	state = publication(w, (unsigned long long)json_integer_value(
+				   json_object_get(acked, "sequence")));
+	web_json(resp, 200,
+		 json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s}", "listing", l,
+			   "published", published, "problems", problems,
+			   "warnings", warnings(l), "acknowledged", acked,
+			   "publication", state, "organisation_code",
+			   w->o->org_code != NULL ? w->o->org_code : "",
+			   "kind",
+			   w->o->role != NULL &&
+				   strcmp(w->o->role, "coordinator") == 0
+			       ? "coordinator"
+			       : "hospital"));
 }
 
 void
@@ -235,7 +299,7 @@ static void
 publish(web_call *c, json_t *root, ibx_http_response *resp, const char *what)
 {
 	spoke_web *w = c->w;
-	char today[11], path[4200], *text = NULL;
+	char today[11], *text = NULL;
 	ibx_listing *l = NULL;
 	json_t *p;
 
@@ -255,11 +319,9 @@ publish(web_call *c, json_t *root, ibx_http_response *resp, const char *what)
 		goto out;
 	}
 	json_decref(p);
-	snprintf(path, sizeof(path), "%s/%s", w->o->state, PUBLISHED);
 	pthread_mutex_lock(&w->lock);
 	if (web_write_file(w->o->listing, text, strlen(text), 0640) !=
-		IBX_OK ||
-	    web_write_file(path, text, strlen(text), 0640) != IBX_OK) {
+	    IBX_OK) {
 		pthread_mutex_unlock(&w->lock);
 		web_error(resp, 500,
 			  "listing: cannot write the file (see the spoke's "

@@ -127,12 +127,16 @@ for i in $(seq 1 50); do
 done
 assert_eq "$(echo "$BODY" | jq -r .acknowledged.version)" 1 "the page shows the acknowledged version"
 
-# Before the page's first publish, the valid listing file (which the agent
-# sent) is the published version the page compares with.
-mv "$S/listing.published.json" "$WORK/published.json"
-call GET /api/listing "${J[@]}"
-assert_eq "$(echo "$BODY" | jq -r '.published.languages | join(",")')" "ja,en,ko" "the listing file stands for the published version"
-mv "$WORK/published.json" "$S/listing.published.json"
+# The version the page compares with is the hub's: the bytes of the
+# listing it acknowledged, which the agent keeps beside its outbox.
+for i in $(seq 1 50); do
+	call GET /api/listing "${J[@]}"
+	[ "$(echo "$BODY" | jq -r .publication.state)" = acknowledged ] && break
+	sleep 0.1
+done
+assert_eq "$(echo "$BODY" | jq -r .publication.state)" acknowledged "the newest version is the one the hub acknowledged"
+cmp -s "$S/listing.json" "$S/outbox/listing.acknowledged.json" || fail "the acknowledged copy is not the listing sealed"
+assert_eq "$(echo "$BODY" | jq -r '(.published.languages | join(",")), .published.price_bands[0].max_jpy' | tr '\n' ' ')" "ja,en,ko 950000 " "the preview compares with the acknowledged version"
 
 # A listing confirmed 320 days ago warns ahead of staleness.
 jq --arg d "$(date -u -d '-320 days' +%F)" '.confirmed_at = $d' "$WORK/good.json" >"$S/listing.json"
@@ -278,3 +282,60 @@ for i in $(seq 1 100); do
 	sleep 0.1
 done
 assert_eq "$(echo "$BODY" | jq -r '.coordinators[0].organisation_code')" $K "the hub's coordinator search finds it"
+
+# A listing the hub refuses (a certificate it never enrolled): the page
+# says "refused" with the hub's reason, and has no acknowledged version.
+U=3910110438
+"$IBX_SOURCE/deploy/pki/issue.sh" "$PKI" $U hospital >/dev/null 2>&1
+US=$WORK/unenrolled
+printf '%s\n' "$PW" | "$SPOKE_BIN" user create --state "$US" --login kokusai >"$WORK/u.txt" || fail "user create (unenrolled)"
+USECRET=$(sed -n 's/^totp secret.*: \([A-Z2-7]*\)$/\1/p' "$WORK/u.txt")
+UPORT=$(ibx_free_port)
+"$SPOKE_BIN" serve --http "127.0.0.1:$UPORT" --state "$US" --hub "$NNG_URL" --insecure-tcp \
+	--cert "$PKI/issued/$U.pem" --key "$PKI/issued/$U.key" --interval 3600 --timeout 3000 2>>"$WORK/unenrolled.log" &
+HUB_PIDS+=("$!")
+for i in $(seq 1 100); do
+	curl -fsS -o /dev/null "http://127.0.0.1:$UPORT/" 2>/dev/null && break
+	sleep 0.1
+done
+PAGE=http://127.0.0.1:$UPORT
+call POST /api/session -H 'Content-Type: application/json' -c "$WORK/ujar" \
+	--data "$(jq -cn --arg p "$PW" --arg t "$(oathtool --totp -b "$USECRET")" '{login: "kokusai", password: $p, totp: $t}')"
+assert_eq "$STATUS" 200 "signed in on the unenrolled spoke"
+UC=(-b "$WORK/ujar" -H "X-CSRF-Token: $(echo "$BODY" | jq -r .csrf_token)")
+jq --arg u $U '.organisation_code = $u' "$EXAMPLE" >"$WORK/u.json"
+call POST /api/listing/publish "${UC[@]}" --data-binary @"$WORK/u.json"
+assert_eq "$STATUS" 200 "the unenrolled spoke's listing is queued"
+for i in $(seq 1 100); do
+	call GET /api/listing -b "$WORK/ujar"
+	[ "$(echo "$BODY" | jq -r .publication.state)" = refused ] && break
+	sleep 0.1
+done
+assert_eq "$(echo "$BODY" | jq -r .publication.state)" refused "a refused version: refused"
+assert_contains "$(echo "$BODY" | jq -r .publication.reason)" "error: " "the hub's reason is shown"
+assert_eq "$(echo "$BODY" | jq -c .published)" null "nothing acknowledged: no published version"
+[ -e "$US/outbox/listing.acknowledged.json" ] && fail "a refused listing was kept as acknowledged"
+pass "refused: $(echo "$BODY" | jq -r .publication.reason | tail -1)"
+
+# The hub unreachable: a new version waits for the hub, and the page keeps
+# comparing with the version the hub acknowledged.
+PAGE=http://127.0.0.1:$KPORT
+for i in $(seq 1 50); do
+	call GET /api/listing -b "$WORK/kjar"
+	[ "$(echo "$BODY" | jq -r .publication.state)" = acknowledged ] && break
+	sleep 0.1
+done
+assert_eq "$(echo "$BODY" | jq -r .publication.state)" acknowledged "the coordinator's version is acknowledged"
+kill "$HUB_PID" 2>/dev/null
+wait "$HUB_PID" 2>/dev/null || true
+jq '.languages = ["ja", "en", "zh", "ko"]' "$WORK/coord.json" >"$WORK/coord-ko.json"
+call POST /api/listing/publish "${KC[@]}" --data-binary @"$WORK/coord-ko.json"
+assert_eq "$STATUS" 200 "a new coordinator version is queued while the hub is down"
+for i in $(seq 1 50); do
+	call GET /api/listing -b "$WORK/kjar"
+	[ "$(echo "$BODY" | jq -r .publication.state)" = waiting ] && break
+	sleep 0.1
+done
+assert_eq "$(echo "$BODY" | jq -r .publication.state)" waiting "the newest version is waiting for the hub"
+assert_eq "$(echo "$BODY" | jq -r '.published.languages | join(",")')" "ja,en,zh" "the preview compares with the acknowledged version"
+assert_eq "$(echo "$BODY" | jq -r '.listing.languages | join(",")')" "ja,en,zh,ko" "the page shows the new version"

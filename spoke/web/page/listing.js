@@ -12,7 +12,7 @@ import {
 } from './i18n.js';
 
 let draft = null;     // the listing being edited
-let published = null; // the version last published from this page
+let published = null; // the version the hub last acknowledged (its bytes)
 let loaded = null;    // the answer of GET /api/listing
 let problems = [];    // [{field, message}] of the last check
 let notice = null;    // {cls, text} after an action
@@ -249,7 +249,7 @@ function redraw() {
   const form = h('form', { class: 'spoke-form card', id: 'listing-form', novalidate: true },
     h('h1', {}, t('listing_title')), h('p', { class: 'hint' }, t('listing_intro')),
     warnings(),
-    loaded?.acknowledged ? h('p', { class: 'hint', id: 'acked' }, t('acked', { v: loaded.acknowledged.version, at: loaded.acknowledged.acked_at })) : null,
+    h('div', { id: 'publication' }, publicationStatus()),
     h('div', { id: 'general-errors' }),
     h('fieldset', {}, h('legend', {}, t('g_identity')), h('div', { class: 'row' },
       text('organisation_code', t('f_organisation_code'), { readonly: true }),
@@ -330,10 +330,53 @@ async function check() {
   if (problems.length) blockFor(problems[0].field)?.scrollIntoView({ block: 'center' });
 }
 
+// Where the newest publication stands: the version the hub accepted,
+// "waiting for the hub" while the agent's envelope is pending, or
+// "refused: reason" (GET /api/listing's acknowledged and publication).
+function publicationStatus() {
+  const p = loaded?.publication || { state: 'none' };
+  const out = [];
+  if (loaded?.acknowledged)
+    out.push(h('p', { class: 'hint', id: 'acked' }, t('acked', { v: loaded.acknowledged.version, at: loaded.acknowledged.acked_at })));
+  if (p.state === 'waiting')
+    out.push(h('p', { class: 'warning', id: 'pub-state', 'data-state': 'waiting' }, t('pub_waiting')));
+  else if (p.state === 'refused')
+    // rejected/SEQ.reason: "sequence: ...", "status: ...", "error: the hub's words"
+    out.push(h('p', { class: 'error', id: 'pub-state', 'data-state': 'refused' },
+      t('pub_refused', { reason: (p.reason || '').split('\n').find((l) => l.startsWith('error: '))?.slice(7) || p.reason })));
+  else out.push(h('span', { id: 'pub-state', 'data-state': p.state, hidden: true }));
+  return out;
+}
+
+// While a version waits for the hub, look again every 2 seconds and
+// update the status and the changes (the draft being edited stays).
+let polling = null;
+function watchPublication() {
+  if (polling || loaded?.publication?.state !== 'waiting') return;
+  polling = setInterval(async () => {
+    let r;
+    try {
+      r = await call('GET', '/api/listing');
+    } catch {
+      return;
+    }
+    loaded.publication = r.publication;
+    loaded.acknowledged = r.acknowledged;
+    published = r.published;
+    document.getElementById('publication')?.replaceChildren(...publicationStatus());
+    if (document.getElementById('changes')) changes();
+    if (r.publication?.state !== 'waiting') {
+      clearInterval(polling);
+      polling = null;
+    }
+  }, 2000);
+}
+
 async function reload() {
   loaded = await call('GET', '/api/listing');
   draft = structuredClone(loaded.listing || { schema_version: 1, organisation_code: loaded.organisation_code, name: {} });
   published = loaded.published;
+  watchPublication();
 }
 
 async function publish() {
