@@ -159,3 +159,36 @@ get "/api/v1/hospitals/$CODE"
 assert_eq "$STATUS" 200 "the listing is served by the installed hub"
 [ -d "$VAR/inbound-spoke/outbox" ] || fail "the outbox is not under the unit's state folder"
 pass "outbox kept in $VAR/inbound-spoke/outbox"
+
+# The agent with the hospital's page, as deploy/systemd/inbound-spoke-page.service
+# runs it in place of inbound-spoke.service (they conflict: one outbox): the
+# listing and the accounts in the state folder, the page on loopback.
+PAGE_UNIT=$PREFIX/lib/systemd/system/inbound-spoke-page.service
+assert_contains "$(unit_line "$PAGE_UNIT" Conflicts)" "inbound-spoke.service" "the page unit replaces the agent's unit"
+kill "$SPOKE_PID" && wait "$SPOKE_PID" 2>/dev/null || true
+start=$(unit_line "$PAGE_UNIT" ExecStart)
+assert_contains "$start" "$PREFIX/bin/inbound-spoke serve --http \${IBX_PAGE_HTTP}" "page ExecStart serves the page"
+assert_contains "$start" "--state $VAR/inbound-spoke" "page ExecStart keeps its files in the state folder"
+assert_eq "$(unit_line "$PAGE_UNIT" Environment)" "IBX_PAGE_HTTP=127.0.0.1:8081" "the page listens on loopback by default"
+[ "$(unit_line "$PAGE_UNIT" EnvironmentFile)" = "$ETC/inbound-spoke/spoke.env" ] || fail "page unit's environment file"
+PAGE_PORT=$(ibx_free_port)
+echo "IBX_PAGE_HTTP=127.0.0.1:$PAGE_PORT" >>"$ETC/inbound-spoke/spoke.env"
+# A new version of the listing in the state folder, as the page writes it.
+sed -e 's/"beds": 620/"beds": 621/' "$EXAMPLE" >"$VAR/inbound-spoke/listing.json"
+printf 'install-test-password\n' >"$WORK/page-pw" && chmod 600 "$WORK/page-pw"
+"$PREFIX/bin/inbound-spoke" user create --state "$VAR/inbound-spoke" --login tanaka --password-file "$WORK/page-pw" >/dev/null ||
+	fail "installed inbound-spoke user create"
+(unit_env "$ETC/inbound-spoke/spoke.env"; unit_run "exec $start") >>"$WORK/page.log" 2>&1 &
+PAGE_PID=$!
+HUB_PIDS+=("$PAGE_PID")
+for i in $(seq 1 300); do
+	[ "$(sql "SELECT beds FROM hospital_listings WHERE org_code = '$CODE'")" = 621 ] && break
+	kill -0 "$PAGE_PID" 2>/dev/null || { cat "$WORK/page.log" >&2; fail "ExecStart: page unit exited: $start"; }
+	sleep 0.1
+done
+assert_eq "$(sql "SELECT beds FROM hospital_listings WHERE org_code = '$CODE'")" 621 "the page unit's agent published the state folder's listing"
+page=$(curl -fsS "http://127.0.0.1:$PAGE_PORT/") || fail "the page is not served on 127.0.0.1:$PAGE_PORT"
+assert_contains "$page" "app.js" "the page is served from the installed spoke-web folder"
+status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PAGE_PORT/api/listing")
+assert_eq "$status" 401 "the page's API asks for a sign-in"
+pass "inbound-spoke-page.service: serve with the page on loopback, the agent publishing from $VAR/inbound-spoke"
