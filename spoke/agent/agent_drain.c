@@ -266,6 +266,10 @@ deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 			rv = IBX_ETIMEDOUT;
 			goto out;
 		}
+		/* The listing's copy for the page first, so a page that
+		 * reads the journal's new version finds its bytes (a crash
+		 * before the journal: the duplicate Ack records it). */
+		(void)spoke_agent_listing_acked(dir, seq, 1);
 		/* Recorded before the envelope leaves pending/: a crash
 		 * in between sends it again, as a duplicate. */
 		if ((rv = spoke_journal_append(dir, seq, &ack, &env,
@@ -278,10 +282,6 @@ deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 			    dir, SPOKE_JOURNAL_NAME, seq, ibx_strerror(rv));
 			goto out;
 		}
-		/* The listing's copy for the page, before the envelope
-		 * leaves pending/ (a crash in between: the duplicate Ack
-		 * files it). */
-		(void)spoke_agent_listing_acked(dir, seq, 1);
 		spoke_outbox_crash_point("after-ack");
 		if ((rv = spoke_outbox_remove(ob, seq)) != IBX_OK &&
 		    rv != IBX_ENOTFOUND) {

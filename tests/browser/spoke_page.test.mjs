@@ -173,6 +173,11 @@ for (const lang of ['ja', 'en']) {
     });
     ok(ms >= 0 && ms < 10000, `${lang}: the hub's search finds language ${run.language} and the new price`, `${ms} ms`);
     console.log(`${lang}: published to searchable in ${ms} ms`);
+    // The page follows the agent: waiting for the hub, then the hub's version.
+    const acked = await page.waitForSelector('#pub-state[data-state="acknowledged"]', { state: 'attached', timeout: 10000 }).then(() => true, () => false);
+    ok(acked, `${lang}: the page shows the version the hub acknowledged`);
+    const same = await page.waitForSelector('#no-changes', { timeout: 10000 }).then(() => true, () => false);
+    ok(same, `${lang}: no change left against the hub's version`);
   });
 
   await step(`${lang}: 4 a month's export with two bad rows, fixed, previewed, sent`, async () => {

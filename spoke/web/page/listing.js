@@ -348,11 +348,15 @@ function publicationStatus() {
   return out;
 }
 
-// While a version waits for the hub, look again every 2 seconds and
-// update the status and the changes (the draft being edited stays).
+// While a version waits for the hub (and, after Publish, until the hub's
+// version changes: the agent seals it a moment later), look again every 2
+// seconds and update the status and the changes (the draft being edited
+// stays).
 let polling = null;
-function watchPublication() {
-  if (polling || loaded?.publication?.state !== 'waiting') return;
+function watchPublication(afterPublish = false) {
+  const before = loaded?.acknowledged?.sequence;
+  const until = afterPublish ? Date.now() + 60000 : 0;
+  if (polling || (!afterPublish && loaded?.publication?.state !== 'waiting')) return;
   polling = setInterval(async () => {
     let r;
     try {
@@ -365,7 +369,8 @@ function watchPublication() {
     published = r.published;
     document.getElementById('publication')?.replaceChildren(...publicationStatus());
     if (document.getElementById('changes')) changes();
-    if (r.publication?.state !== 'waiting') {
+    const unchanged = Date.now() < until && r.acknowledged?.sequence === before && r.publication?.state !== 'refused';
+    if (r.publication?.state !== 'waiting' && !unchanged) {
       clearInterval(polling);
       polling = null;
     }
@@ -393,6 +398,7 @@ async function publish() {
   await reload();
   notice = { cls: 'ok', text: t('published_ok') };
   redraw();
+  watchPublication(true);
 }
 
 async function confirmUnchanged() {
@@ -401,6 +407,7 @@ async function confirmUnchanged() {
   await reload();
   notice = { cls: 'ok', text: t('confirmed_ok') };
   redraw();
+  watchPublication(true);
 }
 
 export async function listingView(main) {
