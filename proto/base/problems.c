@@ -15,13 +15,14 @@ ibx_problems_init(ibx_problems *p)
 }
 
 /* Only the conversions our reasons use: flags and width are skipped, a
- * precision is kept for %f. */
+ * precision is kept for %f and %s (a "%.3s" value need not be NUL-ended
+ * after its 3 bytes). */
 void
 ibx_problem_args(char *args[IBX_PROBLEM_ARGS], const char *fmt, va_list ap)
 {
 	char val[512];
 	const char *c;
-	int k = 0, prec, len;
+	int k = 0, prec, has_prec, len;
 
 	for (c = fmt; *c != '\0'; c++) {
 		if (*c != '%')
@@ -31,7 +32,8 @@ ibx_problem_args(char *args[IBX_PROBLEM_ARGS], const char *fmt, va_list ap)
 		while (*c != '\0' && strchr("-+ #0123456789", *c) != NULL)
 			c++;
 		prec = 6;
-		if (*c == '.') {
+		has_prec = *c == '.';
+		if (has_prec) {
 			prec = atoi(++c);
 			while (*c >= '0' && *c <= '9')
 				c++;
@@ -71,8 +73,12 @@ ibx_problem_args(char *args[IBX_PROBLEM_ARGS], const char *fmt, va_list ap)
 			snprintf(val, sizeof(val), "%c", va_arg(ap, int));
 			break;
 		case 's':
-			snprintf(val, sizeof(val), "%s",
-				 va_arg(ap, const char *));
+			if (has_prec)
+				snprintf(val, sizeof(val), "%.*s", prec,
+					 va_arg(ap, const char *));
+			else
+				snprintf(val, sizeof(val), "%s",
+					 va_arg(ap, const char *));
 			break;
 		default:
 			/* A conversion our reasons do not use: a

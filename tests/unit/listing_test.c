@@ -657,6 +657,9 @@ test_problem_codes(void **state)
 	ibx_problems_addc(&p, "f", "x", "%s %zu %d %lld %llu %c %.2f%%", "a",
 			  (size_t)7, -3, -4LL, 5ULL, 'q', 1.5);
 	ibx_problems_add(&p, "g", "plain %d", 1);
+	/* A precision bounds a %s: the bytes after it are never read. */
+	ibx_problems_addc(&p, "h", "y", "%.3s!",
+			  (const char[]){'C', '1', '6', '9'});
 	assert_string_equal(p.items[0], "field \"f\": a 7 -3 -4 5 q 1.50%");
 	assert_string_equal(p.args[0][0], "a");
 	assert_string_equal(p.args[0][1], "7");
@@ -665,6 +668,8 @@ test_problem_codes(void **state)
 	assert_null(p.codes[1]);
 	assert_null(p.args[1][0]);
 	assert_string_equal(p.items[1], "field \"g\": plain 1");
+	assert_string_equal(p.items[2], "field \"h\": C16!");
+	assert_string_equal(p.args[2][0], "C16");
 	ibx_problems_fini(&p);
 }
 
