@@ -149,6 +149,19 @@ save(const spoke_agent_watch *w, spoke_outbox *ob)
 }
 
 ibx_err
+spoke_agent_watch_put(spoke_agent_watch *w, const char *key,
+		      const char *fingerprint)
+{
+	return (put(w, key, fingerprint));
+}
+
+ibx_err
+spoke_agent_watch_save(const spoke_agent_watch *w, spoke_outbox *ob)
+{
+	return (save(w, ob));
+}
+
+ibx_err
 spoke_agent_watch_set(spoke_agent_watch *w, spoke_outbox *ob, const char *key,
 		      const char *fingerprint)
 {
