@@ -567,13 +567,29 @@ spoke_agent_scan(const spoke_agent_sources *src, const spoke_identity *id,
 		 spoke_outbox *ob, spoke_agent_watch *w,
 		 spoke_agent_status *st, spoke_agent_scan_result *res)
 {
-	ibx_err rv = IBX_OK;
+	ibx_err rv = IBX_OK, brv, wrv;
 
 	memset(res, 0, sizeof(*res));
-	if (src->listing != NULL &&
-	    (rv = scan_listing(src, id, ob, w, st, res)) != IBX_OK)
-		return (rv);
-	if (src->cases_dir != NULL)
+	/* One batch (outbox.h): the envelopes of this look are durable with
+	 * one fsync of pending/, and the state that says they were sealed is
+	 * written once, after that. */
+	spoke_outbox_batch_begin(ob);
+	spoke_agent_watch_hold(w);
+	if (src->listing != NULL)
+		rv = scan_listing(src, id, ob, w, st, res);
+	if (rv == IBX_OK && src->cases_dir != NULL)
 		rv = scan_cases(src, id, ob, w, st, res);
+	if ((brv = spoke_outbox_batch_end(ob)) != IBX_OK) {
+		spoke_agent_status_error(st,
+					 "%s/pending: cannot make the %zu "
+					 "envelope%s sealed durable: %s",
+					 spoke_outbox_dir(ob), res->sealed,
+					 res->sealed == 1 ? "" : "s",
+					 ibx_strerror(brv));
+		res->sealed = 0;
+	}
+	wrv = spoke_agent_watch_release(w, ob, brv == IBX_OK);
+	if (rv == IBX_OK)
+		rv = brv != IBX_OK ? brv : wrv;
 	return (rv);
 }
