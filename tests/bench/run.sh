@@ -7,12 +7,18 @@
 # with the machine and the versions to docs/PERFORMANCE.md.  It asserts
 # nothing about time; every load loop has a fixed count and a timeout.
 #
+# One run of the whole set stays within a time budget (--budget, 1200 s):
+# before each figure the time used so far and the figure's usual length
+# (its estimate below, seconds on the development VM) are checked, and a
+# figure that would not fit is listed under "Not measured" with the
+# reason; the time each figure took is in the document.
+#
 #   tests/bench/run.sh [--runs 3] [--no-build] [--out docs/PERFORMANCE.md]
-#                      [--keep] [--figures "6 3 1 2 4 5 7"]
+#                      [--keep] [--figures "6 3 1 2 4 5 8 7"] [--budget 1200]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${IBX_BENCH_BUILD:-$root/build-bench} # another build folder: IBX_BENCH_BUILD=DIR
-runs=3 do_build=1 out=$root/docs/PERFORMANCE.md keep=0 figures="6 3 1 2 4 5 7"
+runs=3 do_build=1 out=$root/docs/PERFORMANCE.md keep=0 figures="6 3 1 2 4 5 8 7" budget=1200
 burst_spokes=32 burst_n=50 http_conc=16 http_n=100 hospitals=10000
 qpath="/api/v1/hospitals?treatment=chemotherapy&language=en"
 rtt_n=2000 stat_subs=200 stat_cells=1000 stat_spokes=8
@@ -26,7 +32,8 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--figures) figures=$2; shift 2 ;;
-	-h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+	--budget) budget=$2; shift 2 ;;
+	-h | --help) sed -n '2,18p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -63,11 +70,29 @@ want() { case " $figures " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 rows=() # Markdown rows of the table
 skips=()
+# The time budget: run_fig N ESTIMATE starts figure N when it was asked
+# for and fits (time used + ESTIMATE <= budget), fig_end N records its
+# seconds.
+t_begin=$(now_s)
+fig_t0=$t_begin
+fig_times=()
+used_s() { awk -v a="$t_begin" -v b="$(now_s)" 'BEGIN { printf "%.0f", b - a }'; }
+run_fig() {
+	want "$1" || return 1
+	if [ $(($(used_s) + $2)) -gt "$budget" ]; then
+		skips+=("| $1 | time budget: $(used_s) s of $budget s used before it, and it takes about $2 s |")
+		say "== figure $1 skipped: $(used_s) s of the $budget s budget used, it takes about $2 s"
+		return 1
+	fi
+	fig_t0=$(now_s)
+	return 0
+}
+fig_end() { fig_times+=("| $1 | $(awk -v a="$fig_t0" -v b="$(now_s)" 'BEGIN { printf "%.0f", b - a }') |"); }
 add_row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
 say() { printf '%s\n' "$*"; }
 
 # ---- (a) figure 6: spoke anonymiser against libcsv ------------------------
-if want 6; then
+if run_fig 6 30; then
 say "== figure 6: spoke anonymiser vs libcsv bare parse, 1,000,000 rows ($runs runs)"
 bash "$root/tests/bench/cases_bench.sh" --build "$build" --runs "$runs" | tee "$work/fig6.out"
 f6_csv=$(awk '/^libcsv parse only/ { print $(NF-3) }' "$work/fig6.out")
@@ -80,6 +105,7 @@ add_row "6. Spoke anonymiser, 1,000,000 case rows (wall s; CPU s)" \
 	"${f6_spk} s; ${f6_spk_cpu} s CPU" "libcsv bare parse: ${f6_csv} s; ${f6_csv_cpu} s CPU" \
 	"${f6_ratio} (CPU $(ratio "$f6_spk_cpu" "$f6_csv_cpu"))" "≤ 2" \
 	"$(awk -v r="$f6_ratio" 'BEGIN { print (r <= 2 ? "met" : "not met") }')"
+fig_end 6
 fi
 
 # ---- PostgreSQL, PKI, hub --------------------------------------------------
@@ -127,7 +153,7 @@ seq_base=$(($(date +%s) * 1000000))
 
 # ---- (b) figure 3: round trip ---------------------------------------------
 med() { for r in $(seq 1 "$runs"); do kv "$1" "$work/$2.$r"; done | median; }
-if want 3; then
+if run_fig 3 90; then
 say "== figure 3: listing update round trip, $rtt_n requests per run ($runs runs)"
 cert=$pki/issued/$lcode.pem key=$pki/issued/$lcode.key
 # the hub with the database left out (serve --no-db, benchmark only):
@@ -157,17 +183,24 @@ h50=$(med p50_us rtt) h99=$(med p99_us rtt) b50=$(med p50_us base) b99=$(med p99
 d50=$(med p50_us rttdb) d99=$(med p99_us rttdb)
 e50=$(med echo_p50_us base) v50=$(med verify_decode_p50_us base)
 bytes=$(kv bytes "$work/base.1")
+# Each run's own ratio (project and baseline of the same run, side by
+# side): their spread is the noise the target is read against.
+f3_runs=$(for r in $(seq 1 "$runs"); do ratio "$(kv p50_us "$work/rtt.$r")" "$(kv p50_us "$work/base.$r")"; done | tr '\n' ' ')
+f3_med=$(printf '%s\n' $f3_runs | median)
+f3_spread=$(printf '%s\n' $f3_runs | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f", hi - lo }')
 say "figure 3: hub p50 $h50 us / baseline $b50 us = $(ratio "$h50" "$b50"); p99 $h99 / $b99 = $(ratio "$h99" "$b99")"
-add_row "3. Round trip, listing update (${bytes}-byte envelope), database left out (\`serve --no-db\`), p50 µs" "$h50" \
-	"$b50 (nng echo $e50 + verify+decode $v50)" "$(ratio "$h50" "$b50")" "≤ 1.25" \
-	"$(awk -v r="$(ratio "$h50" "$b50")" 'BEGIN { print (r <= 1.25 ? "met" : "not met (see notes)") }')"
+say "figure 3: the runs' own ratios ${f3_runs}(median $f3_med, spread $f3_spread)"
+add_row "3. Round trip, listing update (${bytes}-byte envelope), database left out (\`serve --no-db\`), p50 µs; the runs' own ratios" "$h50; ${f3_runs% }" \
+	"$b50 (nng echo $e50 + verify+decode $v50)" "$f3_med (median of the runs' ratios; spread $f3_spread)" "≤ 1.25" \
+	"$(awk -v r="$f3_med" -v d="$f3_spread" 'BEGIN { print (r <= 1.25 ? "met" : (r - d <= 1.25 ? "not met, within the spread of the runs" : "not met (see notes)")) }')"
 add_row "3. Round trip, same, p99 µs" "$h99" "$b99" "$(ratio "$h99" "$b99")" "(none)" "-"
 add_row "3. Round trip, same, with the database (one commit per update), p50 µs (p99)" "$d50 ($d99)" "$b50 ($b99)" "$(ratio "$d50" "$b50")" "(none)" "-"
-f3_ratio=$(ratio "$h50" "$b50")
+f3_ratio=$f3_med
+fig_end 3
 fi
 
 # ---- (c) figure 1: statistics ingest --------------------------------------
-if want 1; then
+if run_fig 1 90; then
 say "== figure 1: statistics ingest, $stat_subs submissions of $stat_cells cells per run ($runs runs)"
 "$DATAGEN" cases --hospital "$lcode" --year 2024 --month 3 --rows 20000 --seed 42 \
 	--data "$root/deploy/data" --out "$work/cases" >/dev/null 2>&1
@@ -211,10 +244,11 @@ add_row "1. Statistics ingest, $stat_subs signed submissions × $stat_cells cell
 	"COPY FROM STDIN (FORMAT binary) of the same rows, same table and indexes: $s_copy" \
 	"$(ratio "$s_hub" "$s_copy")" "≥ 0.5" \
 	"$(awk -v r="$(ratio "$s_hub" "$s_copy")" 'BEGIN { print (r >= 0.5 ? "met" : "not met: each submission its own commit; per submission the hub also verifies and decodes an 80 kB envelope, stores it compressed (lz4) in message_log, computes the import summary and keeps the roll-ups (deploy/sql/migrations/007), none of which COPY does") }')"
+fig_end 1
 fi
 
 # ---- (e) figure 2: 32 concurrent spokes against fdatasync ------------------
-if want 2; then
+if run_fig 2 120; then
 say "== figure 2: $burst_spokes concurrent spokes x $burst_n listing updates per run ($runs runs)"
 ls "$work/listings" | sed -n 's/\.json$//p' | grep -v -x -F -e "$lcode" $(printf -- '-e %s ' "${scodes[@]}") |
 	awk -v n="$burst_spokes" 'NR <= n' >"$work/burst.codes"
@@ -255,10 +289,11 @@ say "figure 2: hub $g_hub msg/s / fdatasync $g_fs ops/s = $(ratio "$g_hub" "$g_f
 add_row "2. Listing updates from $burst_spokes concurrent spokes ($burst_n each), accepted msg/s" "$g_hub" \
 	"pg_test_fsync, one 8 kB write + fdatasync: $g_fs ops/s" "$(ratio "$g_hub" "$g_fs")" "≥ 5" \
 	"$(awk -v r="$(ratio "$g_hub" "$g_fs")" 'BEGIN { print (r >= 5 ? "met" : "not met") }') (synchronous_commit=$sc)"
+fig_end 2
 fi
 
 # ---- (d) figure 4: hospital search at 16 clients vs pgbench ----------------
-if want 4; then
+if run_fig 4 150; then
 say "== figure 4: hospital search, $http_conc clients x $http_n requests per run, $hospitals hospitals ($runs runs)"
 for f in "$work/listings"/*.json; do jq -c . "$f"; done >"$work/listings.jsonl"
 # every generated listing once under its own code, then synthetic copies
@@ -319,10 +354,11 @@ say "figure 4: API p99 $a99 us / pgbench p99 $p99 us = $(ratio "$a99" "$p99")"
 add_row "4. Hospital search, $nh hospitals ($matched match), $http_conc clients, p99 µs (p50)" "$a99 ($a50)" \
 	"pgbench, the same SQL_MATCH_CURRENT, same concurrency: $p99 ($p50)" "$(ratio "$a99" "$p99")" "≤ 2" \
 	"$(awk -v r="$(ratio "$a99" "$p99")" 'BEGIN { print (r <= 2 ? "met" : "not met") }')"
+fig_end 4
 fi
 
 # ---- (f) figure 5: national statistics over 10 million cells ---------------
-if want 5; then
+if run_fig 5 300; then
 say "== figure 5: statistics over $f5_hospitals hospitals x $f5_months months x $f5_per cells"
 t0=$(now_s)
 psqlb -v hospitals="$f5_hospitals" -v months="$f5_months" -v per="$f5_per" \
@@ -360,10 +396,42 @@ say "figure 5: API p95 $f5a us / GROUP BY p95 $f5b us = $f5r; $f5diff (year, nat
 add_row "5. Statistics over $(psqlb -c "SELECT count(*) FROM statistics_cells WHERE current") cells, patients by year and nationality, p95 µs" "$f5a" \
 	"plain GROUP BY of the same rows (pgbench -c 1): $f5b" "$f5r" "≤ 0.1" \
 	"$(awk -v r="$f5r" -v d="$f5diff" -v s="$f5same" 'BEGIN { print (r <= 0.1 && d == 0 && s == "identical" ? "met" : "not met") }'); same answer: sums $([ "$f5diff" = 0 ] && echo equal || echo differ), released table $f5same"
+fig_end 5
+fi
+
+# ---- (h) figure 8: the main job, ./deploy/demo.sh --once -------------------
+# As a user runs it after the build, on its own ports and its own fresh
+# folder (IBX_VAR: a new PostgreSQL cluster, PKI and outboxes), with the
+# generated data from the repository's var/cache when an earlier demo made
+# the same (deploy/demo.sh keys it by the generator and its inputs).  Its
+# own table says where the time went: wall, and CPU of its children, the
+# hub and PostgreSQL from /proc.
+if run_fig 8 600; then
+say "== figure 8: the main job, ./deploy/demo.sh --once (fresh database under $work/demo-var)"
+mkdir -p "$work/demo-var" "$root/var/cache"
+t0=$(now_s)
+(cd "$root" && IBX_VAR="$work/demo-var" IBX_DEMO_CACHE="$root/var/cache" \
+	IBX_HTTP_PORT="$(ibx_free_port)" IBX_PG_PORT="$(ibx_free_port)" IBX_NNG_PORT="$(ibx_free_port)" \
+	timeout 1800 ./deploy/demo.sh --once) >"$work/demo.out" 2>&1 || say "figure 8: the demo failed: $(tail -3 "$work/demo.out")"
+f8_all=$(awk -v a="$t0" -v b="$(now_s)" 'BEGIN { printf "%.0f", b - a }')
+f8_tab=$work/demo-var/timings.txt
+[ -f "$f8_tab" ] || : >"$f8_tab"
+cat "$f8_tab"
+f8_wall=$(awk '$1 == "total" { print $2 }' "$f8_tab")
+f8_cpu=$(awk '$1 == "total" { print $3 }' "$f8_tab") f8_hub=$(awk '$1 == "total" { print $4 }' "$f8_tab")
+f8_pg=$(awk '$1 == "total" { print $5 }' "$f8_tab")
+f8_idle=$(sed -n 's/.*at least \([0-9.]*\) s on.*/\1/p' "$f8_tab")
+f8_load=$(sed -n 's/.*load average \([0-9.]*\).*/\1/p' "$f8_tab")
+f8_pub=$(grep -E '^[0-9]+ hospitals: ' "$work/demo.out" | tail -1)
+add_row "8. The main job, \`./deploy/demo.sh --once\` after the build (fresh database; generated data cached), wall s" \
+	"${f8_wall:-failed} (CPU: spokes and tools ${f8_cpu:-?} s, hub ${f8_hub:-?} s, PostgreSQL ${f8_pg:-?} s; at load average ${f8_load:-?})" \
+	"the CPU it used, spread over $(nproc) idle cores: ${f8_idle:-?} s" "$(ratio "${f8_wall:-0}" 180)" "≤ 180 s" \
+	"$(awk -v w="${f8_wall:-0}" -v i="${f8_idle:-0}" 'BEGIN { if (w + 0 == 0) print "failed"; else if (w <= 180) print "met"; else if (i <= 180) print "not met on this shared machine (its CPU would fit 180 s on idle cores)"; else print "not met" }')"
+fig_end 8
 fi
 
 # ---- (g) figure 7: hub memory and idle CPU with 10,000 TLS spokes ----------
-if want 7; then
+if run_fig 7 300; then
 say "== figure 7: hub RSS and idle CPU with $f7_spokes mutual-TLS spokes, against a bare nng rep0 listener"
 timeout 900 bash "$root/tests/bench/hub_idle_tls.sh" --build "$build" --db "$dsn" \
 	--spokes "$f7_spokes" --seconds "$f7_seconds" >"$work/fig7.out" 2>&1 || say "figure 7: hub_idle_tls.sh failed"
@@ -377,10 +445,11 @@ add_row "7. Hub memory with $f7_spokes mutual-TLS spokes ($(f7 hub_established) 
 add_row "7. Idle CPU with the $f7_spokes spokes connected, $f7_seconds s, % of one core" \
 	"$(f7 hub_idle_cpu_pct)" "$(f7 base_idle_cpu_pct)" \
 	"$(ratio "$(f7 hub_idle_cpu_pct)" "$(f7 base_idle_cpu_pct)")" "(none)" "-"
+fig_end 7
 fi
 
 # ---- skipped ---------------------------------------------------------------
-for f in 6 3 1 2 4 5 7; do
+for f in 6 3 1 2 4 5 8 7; do
 	want "$f" || skips+=("| $f | not selected (--figures \"$figures\") |")
 done
 
@@ -477,6 +546,27 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 		echo "  What would move it: audit entries of read calls gathered and committed together"
 		echo "  (the chain kept), or more CPUs; the match query itself is pgbench's."
 	fi
+	if [ -n "${f8_wall:-}" ] || [ -n "${f8_all:-}" ]; then
+		echo
+		echo "## The main job (figure 8): where the time goes"
+		echo
+		echo "\`./deploy/demo.sh --once\` prints this table at its end (seconds; CPU: its children"
+		echo "(datagen, the spokes, openssl, inboundctl...), the hub, and PostgreSQL's processes,"
+		echo "from /proc). The whole figure took ${f8_all:-?} s with the build."
+		[ -z "${f8_pub:-}" ] || echo "Publishing: $f8_pub."
+		echo
+		echo '\`\`\`'
+		cat "$work/demo-var/timings.txt" 2>/dev/null || true
+		echo '\`\`\`'
+	fi
+	echo
+	echo "## Time of this run"
+	echo
+	echo "Budget $budget s (\`--budget\`); used $(used_s) s in all, set-up included."
+	echo
+	echo "| figure | seconds |"
+	echo "| --- | --- |"
+	printf '%s\n' "${fig_times[@]}"
 	echo
 	echo "## How each figure is measured"
 	echo
@@ -540,6 +630,15 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 	echo "  time, with the same parameters as literals (\`-M simple -c $http_conc -t $http_n -l\`),"
 	echo "  p99 over its per-transaction log. The API adds ranking, the second query (the page"
 	echo "  of listings) and JSON."
+	echo "- **8**: \`./deploy/demo.sh --once\` with its own ports and a fresh folder (\`IBX_VAR\`): a new"
+	echo "  PostgreSQL cluster, national CA and 7,842 hospital certificates, the national list,"
+	echo "  statistics from 2019, the release and the summary; the generated listings and case"
+	echo "  records come from \`var/cache\` when an earlier demo generated the same (keyed by the"
+	echo "  generator's binary, \`deploy/data\` and the arguments). Its wall time from the end of the"
+	echo "  build to the summary against 180 s; the CPU columns say what it costs on a machine"
+	echo "  shared with other work. Each hospital is its own spoke: its own key, process and"
+	echo "  mutual-TLS connection, one \`inbound-spoke run --once\` sending its listing and its"
+	echo "  statistics history through its durable outbox."
 } >"$out"
 say "== wrote $out"
 cat "$out"
