@@ -306,7 +306,7 @@ nf=$(find "$var/exports" -mindepth 1 -maxdepth 1 -type d | wc -l)
 jobs=${IBX_DEMO_JOBS:-8}
 say "publishing: $n hospitals, each its own spoke (one run, one connection): its listing, and for $nf its statistics $first to $last"
 rm -rf "$var/outbox"
-mkdir -p "$var/outbox" "$var/spoke-logs"
+mkdir -p "$var/outbox"
 start=$(date +%s.%N)
 spoke_args=(--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" --attempts 3 --timeout 20000)
 # With case records first (the longer runs), then the listings alone.
