@@ -87,11 +87,14 @@ datagen_key() { # ARGS...: the cache key of inbound-datagen ARGS
 	{
 		sha256sum build/tools/datagen/inbound-datagen
 		find deploy/data -type f -print0 | sort -z | xargs -0 sha256sum
-		printf '%s\n' "$@"
-		# an input folder (--listings DIR) by its content
+		# the arguments; an input folder (--listings DIR) by its content,
+		# not its path (another IBX_VAR makes the same data)
 		for a in "$@"; do
-			[ ! -d "$a" ] || [ "$a" = deploy/data ] ||
+			if [ -d "$a" ] && [ "$a" != deploy/data ]; then
 				find "$a" -type f -print0 | sort -z | xargs -0 -r cat | sha256sum
+			else
+				printf '%s\n' "$a"
+			fi
 		done
 	} | sha256sum | cut -c1-32
 }
@@ -295,12 +298,15 @@ done
 timing "case records (datagen cases)"
 
 # Every hospital is its own spoke: its own key, its own process, its own
-# mutual-TLS connection.  One agent pass (inbound-spoke run --once,
-# docs/spoke-agent.md) per hospital seals its listing and, for a hospital
-# that receives foreign patients, one submission per month of its case
-# records plus a nil report for each of the last twelve closed months
-# without a case (--nil-from), into its own durable outbox, and sends them
-# all over that one connection.  IBX_DEMO_JOBS (8) hospitals at a time.
+# mutual-TLS connection.  A hospital that receives foreign patients runs
+# one agent pass (inbound-spoke run --once, docs/spoke-agent.md): its
+# listing, one submission per month of its case records and a nil report
+# for each of the last twelve closed months without a case (--nil-from)
+# go into its own durable outbox and out over that one connection.  The
+# others send their one listing with inbound-spoke publish (no outbox: a
+# file system that allocates inodes slowly, as this VM's ext4 without a
+# journal does, made the outbox's files cost more than the send).
+# IBX_DEMO_JOBS (8) hospitals at a time.
 n=$(find "$var/listings" -name '*.json' | wc -l)
 nf=$(find "$var/exports" -mindepth 1 -maxdepth 1 -type d | wc -l)
 jobs=${IBX_DEMO_JOBS:-8}
@@ -317,8 +323,7 @@ find "$var/exports" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort |
 		>"$var/publish.log" 2>&1 &&
 	find "$var/listings" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
 	comm -23 - <(find "$var/exports" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort) |
-	xargs -P "$jobs" -I{} ./build/spoke/inbound-spoke run --once --outbox "$var/outbox/{}" \
-		--listing "$var/listings/{}.json" \
+	xargs -P "$jobs" -I{} ./build/spoke/inbound-spoke publish --listing "$var/listings/{}.json" \
 		--cert "$pki/issued/{}.pem" --key "$pki/issued/{}.key" "${spoke_args[@]}" \
 		>>"$var/publish.log" 2>&1 || {
 	grep -E ' (warn|error) ' "$var/publish.log" | head -20 >&2
@@ -327,10 +332,10 @@ find "$var/exports" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort |
 }
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" -v n="$n" -v nf="$nf" \
-	-v l="$(grep -c ': listing [0-9]* sealed' "$var/publish.log")" \
+	-v l="$(grep -Ec ': listing [0-9]+ (sealed|accepted)' "$var/publish.log")" \
 	-v m="$(grep -c ': statistics for [0-9-]* sealed' "$var/publish.log")" \
 	-v z="$(grep -c ': nil report for [0-9-]* sealed' "$var/publish.log")" \
-	-v a="$(grep -Ec 'envelope [0-9]+: (accepted|duplicate)' "$var/publish.log")" \
+	-v a="$(grep -Ec 'envelope [0-9]+: (accepted|duplicate)|: listing [0-9]+ accepted' "$var/publish.log")" \
 	'BEGIN { printf "%d hospitals: %d listings, %d monthly statistics and %d nil reports from %d of them; %d envelopes acknowledged in %.1f s\n", n, l, m, z, nf, a, e - s }'
 timing "publishing (one spoke run per hospital)"
 
@@ -350,18 +355,22 @@ summary_token=$(./build/hub/inboundctl token create --db "$dsn" --role ministry 
 replayed
 hosp() { curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?$1"; }
 total=$(hosp 'limit=1' | jq .total)
+# Each prefecture asked once (the totals are kept for the checks below).
+declare -A pref_total=()
 for pref in $(seq -w 1 47); do
 	t=$(hosp "prefecture=$pref&limit=1" | jq .total)
+	pref_total[$pref]=$t
 	printf '  %s %-6s %4d' "$pref" "$(grep "^$pref," deploy/data/jp_prefectures_jisx0401.csv | cut -d, -f2)" "$t"
 	[ $((10#$pref % 4)) -eq 0 ] && echo
 done
 printf '\n  GET /api/v1/hospitals?limit=1 -> total %s (want >= 7,500); Tokyo %s (want > 500); prefectures without hospitals: %s\n' \
-	"$total" "$(hosp 'prefecture=13&limit=1' | jq .total)" \
-	"$(for p in $(seq -w 1 47); do [ "$(hosp "prefecture=$p&limit=1" | jq .total)" -gt 0 ] || printf '%s ' "$p"; done)"
+	"$total" "${pref_total[13]}" \
+	"$(for p in $(seq -w 1 47); do [ "${pref_total[$p]}" -gt 0 ] || printf '%s ' "$p"; done)"
 echo "  geocoding (our own geocoder, inbound-datagen):"
 sed -n 's/^inbound-datagen: \(geocode levels:.*\)/    \1/p; s/^inbound-datagen: \(.*ours vs official.*\)/    \1/p' "$var/datagen.log"
-printf '  romaji: q=Sapporo finds %s hospitals, e.g. %s\n' "$(hosp 'q=Sapporo&limit=1' | jq .total)" \
-	"$(hosp 'q=Sapporo&limit=1' | jq -r '.hospitals[0] | "\(.name.ja) (\(.name.en), \(.address))"')"
+sapporo=$(hosp 'q=Sapporo&limit=1')
+printf '  romaji: q=Sapporo finds %s hospitals, e.g. %s\n' "$(jq .total <<<"$sapporo")" \
+	"$(jq -r '.hospitals[0] | "\(.name.ja) (\(.name.en), \(.address))"' <<<"$sapporo")"
 printf '  register: %s listings match an organisation of the institution-code register, %s are unregistered\n' \
 	"$(hosp 'registered=true&limit=1' | jq .total)" "$(hosp 'registered=false&limit=1' | jq .total)"
 timing "summary queries"
