@@ -74,6 +74,8 @@ timing() {
 	now=$(date +%s.%N) c=$(cpu_children) h=$(cpu_of ${hub_pid:-}) p=$(cpu_pg)
 	timings+=("$(awk -v a="$mark" -v b="$now" -v s="$1" -v c="$c" -v c0="$mark_cpu" -v h="$h" -v h0="$mark_hub" \
 		-v p="$p" -v p0="$mark_pg" 'BEGIN { printf "%-44s %7.1f %7.1f %6.1f %6.1f", s, b - a, c - c0, h - h0, p - p0 }')")
+	# the steps so far, for a run that does not reach the summary
+	echo "  ${timings[-1]}" >>"$var/timings.partial"
 	mark=$now mark_cpu=$c mark_hub=$h mark_pg=$p
 }
 
@@ -131,6 +133,8 @@ cmake --build build -j"$(nproc)" >/dev/null
 mark_all
 job_start=$mark
 job_cpu=$mark_cpu
+rm -f "$var/timings.txt"
+printf '  %-44s %7s %7s %6s %6s\n' step wall "CPU" hub PG >"$var/timings.partial"
 
 . deploy/pg.sh
 # As root, the postgres user must reach ./var; when the clone sits where it

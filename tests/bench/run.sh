@@ -104,10 +104,11 @@ mkdir -p "$work/demo-var" "$root/var/cache"
 t0=$(now_s)
 (cd "$root" && IBX_VAR="$work/demo-var" IBX_DEMO_CACHE="$root/var/cache" \
 	IBX_HTTP_PORT="$(ibx_free_port)" IBX_PG_PORT="$(ibx_free_port)" IBX_NNG_PORT="$(ibx_free_port)" \
-	timeout 1800 ./deploy/demo.sh --once) >"$work/demo.out" 2>&1 || say "figure 8: the demo failed: $(tail -3 "$work/demo.out")"
+	timeout 3600 ./deploy/demo.sh --once) >"$work/demo.out" 2>&1 || say "figure 8: the demo failed: $(tail -3 "$work/demo.out")"
 f8_all=$(awk -v a="$t0" -v b="$(now_s)" 'BEGIN { printf "%.0f", b - a }')
 f8_tab=$work/demo-var/timings.txt
-[ -f "$f8_tab" ] || : >"$f8_tab"
+# A demo that did not finish left the steps it finished (timings.partial).
+[ -f "$f8_tab" ] || cp "$work/demo-var/timings.partial" "$f8_tab" 2>/dev/null || : >"$f8_tab"
 cat "$f8_tab"
 f8_wall=$(awk '$1 == "total" { print $2 }' "$f8_tab")
 f8_cpu=$(awk '$1 == "total" { print $3 }' "$f8_tab") f8_hub=$(awk '$1 == "total" { print $4 }' "$f8_tab")
@@ -668,7 +669,7 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 	echo "  idle CPU = utime + stime from /proc over $f7_seconds s with all connected and silent."
 	echo "  The baseline is \`bench_conns listen\`: a bare nng rep0 socket with one TLS listener"
 	echo "  configured as the hub's (proto/transport/transport.c), taking the same connections."
-	echo "- **4**: the $hospitals current listings are the $(wc -l <"$work/listings.jsonl" 2>/dev/null || echo 782) generated ones (\`inbound-datagen"
+	echo "- **4**: the $hospitals current listings are the $(wc -l 2>/dev/null <"$work/listings.jsonl" || echo 782) generated ones (\`inbound-datagen"
 	echo "  listings\`) plus synthetic copies of them under codes 99xxxxxxxx, stored directly"
 	echo "  with the hub's SQL function \`ibx_store_hospital_listing\` (no envelopes). \`bench_hub"
 	echo "  http\` runs $http_conc threads, each a keep-alive connection sending $http_n"
