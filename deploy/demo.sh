@@ -292,13 +292,17 @@ for y in $(seq "${first%-*}" "${last%-*}"); do
 		--year "$y" --seed "$y"
 	tail -n 1 "$var/datagen.log"
 done
-# Each hospital's export folder: its yearly files (hard links).
+# Each hospital's export folder: its yearly files (hard links), in one
+# process (a mkdir and an ln per hospital took 22 s).
 rm -rf "$var/exports"
 mkdir -p "$var/exports"
-find "$var/listings-foreign" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | while read -r code; do
-	mkdir "$var/exports/$code"
-	ln "$var"/cases/synthetic_cases_"$code"_*.csv "$var/exports/$code/"
-done
+perl -e 'my ($cases, $foreign, $out) = @ARGV;
+	for my $f (glob "$cases/synthetic_cases_*_*.csv") {
+		my ($n, $c) = $f =~ m{/(synthetic_cases_(\d+)_\d+\.csv)$} or next;
+		-e "$foreign/$c.json" or next;
+		-d "$out/$c" or mkdir "$out/$c" or die "$out/$c: $!\n";
+		link($f, "$out/$c/$n") or die "$out/$c/$n: $!\n";
+	}' "$var/cases" "$var/listings-foreign" "$var/exports"
 timing "case records (datagen cases)"
 
 # Every hospital is its own spoke: its own key, its own process, its own
