@@ -12,7 +12,10 @@
 #                               reads (docs/replication.md)
 #
 # Environment: IBX_HTTP_PORT (8080), IBX_PG_PORT (54329), IBX_NNG_PORT (7400),
-# IBX_PG_STANDBY_PORT (54330, with --replica).
+# IBX_PG_STANDBY_PORT (54330, with --replica); IBX_VAR (./var: the clusters,
+# PKI, generated data, outboxes, logs), IBX_DEMO_CACHE (IBX_VAR/cache: the
+# generated data by their inputs), IBX_DEMO_NO_CACHE=1 (generate again),
+# IBX_DEMO_JOBS (8 spokes at a time), IBX_DEMO_FROM (2019-01).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +26,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--once) once=1 ;;
 	--replica) replica=1 ;;
-	-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) echo "demo.sh: unknown option $arg" >&2; exit 2 ;;
 	esac
 done
@@ -32,8 +35,10 @@ http_port=${IBX_HTTP_PORT:-8080}
 pg_port=${IBX_PG_PORT:-54329}
 standby_port=${IBX_PG_STANDBY_PORT:-54330}
 nng_port=${IBX_NNG_PORT:-7400}
-var=$root/var
+var=${IBX_VAR:-$root/var}
 mkdir -p "$var"
+var=$(cd "$var" && pwd)
+cache=${IBX_DEMO_CACHE:-$var/cache}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # Where the main job's time goes: "timing STEP" after each step; the
@@ -69,7 +74,53 @@ timing() {
 	now=$(date +%s.%N) c=$(cpu_children) h=$(cpu_of ${hub_pid:-}) p=$(cpu_pg)
 	timings+=("$(awk -v a="$mark" -v b="$now" -v s="$1" -v c="$c" -v c0="$mark_cpu" -v h="$h" -v h0="$mark_hub" \
 		-v p="$p" -v p0="$mark_pg" 'BEGIN { printf "%-44s %7.1f %7.1f %6.1f %6.1f", s, b - a, c - c0, h - h0, p - p0 }')")
+	# the steps so far, for a run that does not reach the summary
+	echo "  ${timings[-1]}" >>"$var/timings.partial"
 	mark=$now mark_cpu=$c mark_hub=$h mark_pg=$p
+}
+
+# Generated data are cached under var/cache, keyed by everything the
+# generator reads: its binary, deploy/data and its arguments.  A rerun
+# with the same inputs links the cached files instead of generating them
+# again (the generator is deterministic for a seed); anything else changed
+# generates afresh.  IBX_DEMO_NO_CACHE=1 always generates.
+datagen_key() { # ARGS...: the cache key of inbound-datagen ARGS
+	local a
+	{
+		sha256sum build/tools/datagen/inbound-datagen
+		find deploy/data -type f -print0 | sort -z | xargs -0 sha256sum
+		# the arguments; an input folder (--listings DIR) by its content,
+		# not its path (another IBX_VAR makes the same data)
+		for a in "$@"; do
+			if [ -d "$a" ] && [ "$a" != deploy/data ]; then
+				find "$a" -type f -print0 | sort -z | xargs -0 -r cat | sha256sum
+			else
+				printf '%s\n' "$a"
+			fi
+		done
+	} | sha256sum | cut -c1-32
+}
+# datagen_cached OUT LOG ARGS...: inbound-datagen ARGS writing into OUT
+# (added as --out; what OUT holds already stays unless the same name is
+# written), its stderr appended to LOG; from var/cache when the same
+# inputs made it before.
+datagen_cached() {
+	local out=$1 log=$2 key dir
+	shift 2
+	key=$(datagen_key "$@")
+	dir=$cache/datagen-$key
+	if [ "${IBX_DEMO_NO_CACHE:-0}" = 1 ] || [ ! -f "$dir/.complete" ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		./build/tools/datagen/inbound-datagen "$@" --out "$dir/data" 2>"$dir/stderr" ||
+			{ cat "$dir/stderr" >&2; return 1; }
+		: >"$dir/.complete"
+	else
+		echo "  (cached: $dir, same generator, data and arguments)"
+	fi
+	cat "$dir/stderr" >>"$log"
+	mkdir -p "$out"
+	cp -alf "$dir/data/." "$out/"
 }
 
 say "installing missing packages"
@@ -82,6 +133,8 @@ cmake --build build -j"$(nproc)" >/dev/null
 mark_all
 job_start=$mark
 job_cpu=$mark_cpu
+rm -f "$var/timings.txt"
+printf '  %-44s %7s %7s %6s %6s\n' step wall "CPU" hub PG >"$var/timings.partial"
 
 . deploy/pg.sh
 # As root, the postgres user must reach ./var; when the clone sits where it
@@ -89,7 +142,7 @@ job_cpu=$mark_cpu
 cluster_home() { # NAME: $var/NAME, a directory the cluster's owner reaches
 	local alt
 	if [ ! -e "$var/$1" ] && ! ibx_pg_dir_usable "$var"; then
-		alt=/var/tmp/inbound-exchange-$(echo "$root" | cksum | cut -d' ' -f1)
+		alt=/var/tmp/inbound-exchange-$(echo "$var" | cksum | cut -d' ' -f1)
 		mkdir -p "$alt/$1"
 		chmod 755 "$alt" "$alt/$1"
 		ln -s "$alt/$1" "$var/$1"
@@ -155,9 +208,9 @@ say "the institution-code register (deploy/data; repeated rows merged)"
 timing "register import"
 
 say "the national list: every hospital of the code register and the three detailed sources, geocoded, read in romaji (deploy/data)"
+: >"$var/datagen.log"
 rm -rf "$var/listings"
-./build/tools/datagen/inbound-datagen listings --data deploy/data \
-	--out "$var/listings" --set national --seed 42 2>"$var/datagen.log"
+datagen_cached "$var/listings" "$var/datagen.log" listings --data deploy/data --set national --seed 42
 grep -E 'register:|national list:|geocode levels:|foreign patients|ours vs official|wrote' "$var/datagen.log"
 timing "listing generation (datagen --set national)"
 
@@ -203,20 +256,6 @@ curl -fsS "$api/healthz" >/dev/null
 timing "hub start"
 [ "$replica" -eq 0 ] || sed -n 's/.*\(API reads from .*\)/hub: \1/p' "$var/hub.log"
 
-n=$(find "$var/listings" -name '*.json' | wc -l)
-say "publishing $n hospital listings, one spoke per hospital, each signed with its own key"
-start=$(date +%s.%N)
-./deploy/spokes.sh publish --pki "$pki" --listings "$var/listings" --bin build/spoke --jobs 6 -- \
-	--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" >"$var/publish.log" 2>&1 || {
-	grep -v ' accepted ' "$var/publish.log" | head -20 >&2
-	echo "demo.sh: some listings were not accepted (see var/publish.log)" >&2
-	exit 1
-}
-end=$(date +%s.%N)
-awk -v n="$(grep -c ' accepted ' "$var/publish.log")" -v s="$start" -v e="$end" \
-	'BEGIN { printf "accepted %d listings in %.1f s\n", n, e - s }'
-timing "publishing the listings (one spoke each)"
-
 say "coordinators: generated listings, each published by its own spoke"
 rm -rf "$var/coordinators"
 ./build/tools/datagen/inbound-datagen coordinators --out "$var/coordinators" --count 12 \
@@ -239,7 +278,8 @@ timing "coordinators"
 # (docs/case-records.md, "Generated case records").
 last=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m)
 first=${IBX_DEMO_FROM:-2019-01}
-say "anonymised case statistics $first to $last from every hospital that receives foreign patients (synthetic case records)"
+recent=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
+say "synthetic case records $first to $last for every hospital that receives foreign patients"
 rm -rf "$var/cases" "$var/listings-foreign"
 # Only hospitals that receive foreign patients have foreign patients' cases
 # (receives_foreign_patients, generated at the real share).
@@ -248,43 +288,64 @@ jq -r 'select(.receives_foreign_patients != false) | input_filename' "$var"/list
 	xargs -r ln -t "$var/listings-foreign"
 echo "$(find "$var/listings-foreign" -name '*.json' | wc -l) of $(find "$var/listings" -name '*.json' | wc -l) hospitals receive foreign patients"
 for y in $(seq "${first%-*}" "${last%-*}"); do
-	./build/tools/datagen/inbound-datagen cases --data deploy/data --listings "$var/listings-foreign" --out "$var/cases" \
-		--year "$y" --seed "$y" 2>>"$var/datagen.log"
+	datagen_cached "$var/cases" "$var/datagen.log" cases --data deploy/data --listings "$var/listings-foreign" \
+		--year "$y" --seed "$y"
 	tail -n 1 "$var/datagen.log"
 done
+# Each hospital's export folder: its yearly files (hard links), in one
+# process (a mkdir and an ln per hospital took 22 s).
+rm -rf "$var/exports"
+mkdir -p "$var/exports"
+perl -e 'my ($cases, $foreign, $out) = @ARGV;
+	for my $f (glob "$cases/synthetic_cases_*_*.csv") {
+		my ($n, $c) = $f =~ m{/(synthetic_cases_(\d+)_\d+\.csv)$} or next;
+		-e "$foreign/$c.json" or next;
+		-d "$out/$c" or mkdir "$out/$c" or die "$out/$c: $!\n";
+		link($f, "$out/$c/$n") or die "$out/$c/$n: $!\n";
+	}' "$var/cases" "$var/listings-foreign" "$var/exports"
 timing "case records (datagen cases)"
+
+# Every hospital is its own spoke: its own key, its own process, its own
+# mutual-TLS connection.  A hospital that receives foreign patients runs
+# one agent pass (inbound-spoke run --once, docs/spoke-agent.md): its
+# listing, one submission per month of its case records and a nil report
+# for each of the last twelve closed months without a case (--nil-from)
+# go into its own durable outbox and out over that one connection.  The
+# others send their one listing with inbound-spoke publish (no outbox: a
+# file system that allocates inodes slowly, as this VM's ext4 without a
+# journal does, made the outbox's files cost more than the send).
+# IBX_DEMO_JOBS (8) hospitals at a time.
+n=$(find "$var/listings" -name '*.json' | wc -l)
+nf=$(find "$var/exports" -mindepth 1 -maxdepth 1 -type d | wc -l)
+jobs=${IBX_DEMO_JOBS:-8}
+say "publishing: $n hospitals, each its own spoke (one run, one connection): its listing, and for $nf its statistics $first to $last"
+rm -rf "$var/outbox"
+mkdir -p "$var/outbox"
 start=$(date +%s.%N)
-# Nil reports for the last twelve months only: a hospital without foreign
-# patients in an earlier year sends nothing for it.  One spoke run per
-# hospital and calendar year, each sending its months over one connection.
-recent=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
-stats_one() { # CODE: its monthly submissions (nil when empty), one spoke run per year
-	local y from to f
-	for y in $(seq "${first%-*}" "${last%-*}"); do
-		from=$y-01; to=$y-12 f=$var/cases/synthetic_cases_$1_$y.csv
-		[[ "$from" < "$first" ]] && from=$first
-		[[ "$to" > "$last" ]] && to=$last
-		[ "$(wc -l <"$f")" -gt 1 ] || [[ "$from" > "$recent" ]] || from=$recent
-		[[ "$from" > "$to" ]] && continue
-		./build/spoke/inbound-spoke stats --cases "$var/cases/synthetic_cases_$1_$y.csv" \
-			--period "$from" --until "$to" --nil-if-empty --hub "$hub_url" \
-			--ca "$pki/ca.pem" --cert "$pki/issued/$1.pem" --key "$pki/issued/$1.key" || return 1
-	done
-}
-export -f stats_one
-export var first last recent hub_url pki
-find "$var/listings-foreign" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
-	xargs -P 8 -I{} bash -c 'stats_one {}' >"$var/stats.log" 2>&1 || {
-	grep -iv 'accepted' "$var/stats.log" | head -20 >&2
-	echo "demo.sh: some statistics were not accepted (see var/stats.log)" >&2
+spoke_args=(--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" --attempts 3 --timeout 20000)
+# With case records first (the longer runs), then the listings alone.
+find "$var/exports" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort |
+	xargs -P "$jobs" -I{} ./build/spoke/inbound-spoke run --once --outbox "$var/outbox/{}" \
+		--listing "$var/listings/{}.json" --cases-dir "$var/exports/{}" --nil-from "$recent" \
+		--cert "$pki/issued/{}.pem" --key "$pki/issued/{}.key" "${spoke_args[@]}" \
+		>"$var/publish.log" 2>&1 &&
+	find "$var/listings" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
+	comm -23 - <(find "$var/exports" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort) |
+	xargs -P "$jobs" -I{} ./build/spoke/inbound-spoke publish --listing "$var/listings/{}.json" \
+		--cert "$pki/issued/{}.pem" --key "$pki/issued/{}.key" "${spoke_args[@]}" \
+		>>"$var/publish.log" 2>&1 || {
+	grep -E ' (warn|error) ' "$var/publish.log" | head -20 >&2
+	echo "demo.sh: some hospitals' envelopes were not accepted (see var/publish.log, var/outbox/*/status.json)" >&2
 	exit 1
 }
 end=$(date +%s.%N)
-awk -v s="$start" -v e="$end" -v n="$(find "$var/listings-foreign" -name '*.json' | wc -l)" \
-	-v m="$(( (${last%-*} - ${first%-*}) * 12 + 10#${last#*-} - 10#${first#*-} + 1 ))" \
-	-v sent="$(grep -c 'accepted' "$var/stats.log")" \
-	'BEGIN { printf "%d months from %d hospitals (%d submissions) in %.1f s\n", m, n, sent, e - s }'
-timing "statistics (one spoke per hospital and year)"
+awk -v s="$start" -v e="$end" -v n="$n" -v nf="$nf" \
+	-v l="$(grep -Ec ': listing [0-9]+ (sealed|accepted)' "$var/publish.log")" \
+	-v m="$(grep -c ': statistics for [0-9-]* sealed' "$var/publish.log")" \
+	-v z="$(grep -c ': nil report for [0-9-]* sealed' "$var/publish.log")" \
+	-v a="$(grep -Ec 'envelope [0-9]+: (accepted|duplicate)|: listing [0-9]+ accepted' "$var/publish.log")" \
+	'BEGIN { printf "%d hospitals: %d listings, %d monthly statistics and %d nil reports from %d of them; %d envelopes acknowledged in %.1f s\n", n, l, m, z, nf, a, e - s }'
+timing "publishing (one spoke run per hospital)"
 
 say "the protected release: every closed month measured once (docs/disclosure-control.md)"
 ./build/hub/inboundctl release --db "$dsn" --until "$last"
@@ -302,18 +363,22 @@ summary_token=$(./build/hub/inboundctl token create --db "$dsn" --role ministry 
 replayed
 hosp() { curl -fsS -H "Authorization: Bearer $summary_token" "$api/api/v1/hospitals?$1"; }
 total=$(hosp 'limit=1' | jq .total)
+# Each prefecture asked once (the totals are kept for the checks below).
+declare -A pref_total=()
 for pref in $(seq -w 1 47); do
 	t=$(hosp "prefecture=$pref&limit=1" | jq .total)
+	pref_total[$pref]=$t
 	printf '  %s %-6s %4d' "$pref" "$(grep "^$pref," deploy/data/jp_prefectures_jisx0401.csv | cut -d, -f2)" "$t"
 	[ $((10#$pref % 4)) -eq 0 ] && echo
 done
 printf '\n  GET /api/v1/hospitals?limit=1 -> total %s (want >= 7,500); Tokyo %s (want > 500); prefectures without hospitals: %s\n' \
-	"$total" "$(hosp 'prefecture=13&limit=1' | jq .total)" \
-	"$(for p in $(seq -w 1 47); do [ "$(hosp "prefecture=$p&limit=1" | jq .total)" -gt 0 ] || printf '%s ' "$p"; done)"
+	"$total" "${pref_total[13]}" \
+	"$(for p in $(seq -w 1 47); do [ "${pref_total[$p]}" -gt 0 ] || printf '%s ' "$p"; done)"
 echo "  geocoding (our own geocoder, inbound-datagen):"
 sed -n 's/^inbound-datagen: \(geocode levels:.*\)/    \1/p; s/^inbound-datagen: \(.*ours vs official.*\)/    \1/p' "$var/datagen.log"
-printf '  romaji: q=Sapporo finds %s hospitals, e.g. %s\n' "$(hosp 'q=Sapporo&limit=1' | jq .total)" \
-	"$(hosp 'q=Sapporo&limit=1' | jq -r '.hospitals[0] | "\(.name.ja) (\(.name.en), \(.address))"')"
+sapporo=$(hosp 'q=Sapporo&limit=1')
+printf '  romaji: q=Sapporo finds %s hospitals, e.g. %s\n' "$(jq .total <<<"$sapporo")" \
+	"$(jq -r '.hospitals[0] | "\(.name.ja) (\(.name.en), \(.address))"' <<<"$sapporo")"
 printf '  register: %s listings match an organisation of the institution-code register, %s are unregistered\n' \
 	"$(hosp 'registered=true&limit=1' | jq .total)" "$(hosp 'registered=false&limit=1' | jq .total)"
 timing "summary queries"
@@ -395,14 +460,16 @@ say "referrals: cases sent end to end encrypted, fetched, verified and answered 
 timing "referrals"
 
 say "where the main job's time went (after the build; seconds)"
-printf '  %-44s %7s %7s %6s %6s\n' step wall "CPU" hub PG
-for t in "${timings[@]}"; do echo "  $t"; done
 times >"$var/.times"
-awk -v a="$job_start" -v b="$(date +%s.%N)" -v c="$(cpu_children)" -v c0="$job_cpu" -v h="$(cpu_of "$hub_pid")" \
-	-v p="$(cpu_pg)" -v n="$(nproc)" -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
-	printf "  %-44s %7.1f %7.1f %6.1f %6.1f\n", "total", b - a, c - c0, h, p
-	printf "  CPU in all %.1f s: at least %.1f s on %d idle cores; the wall time above ran at load average %s\n",
-		c - c0 + h + p, (c - c0 + h + p) / n, n, l }'
+{
+	printf '  %-44s %7s %7s %6s %6s\n' step wall "CPU" hub PG
+	for t in "${timings[@]}"; do echo "  $t"; done
+	awk -v a="$job_start" -v b="$(date +%s.%N)" -v c="$(cpu_children)" -v c0="$job_cpu" -v h="$(cpu_of "$hub_pid")" \
+		-v p="$(cpu_pg)" -v n="$(nproc)" -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+		printf "  %-44s %7.1f %7.1f %6.1f %6.1f\n", "total", b - a, c - c0, h, p
+		printf "  CPU in all %.1f s: at least %.1f s on %d idle cores; the wall time above ran at load average %s\n",
+			c - c0 + h + p, (c - c0 + h + p) / n, n, l }'
+} | tee "$var/timings.txt"
 
 if [ "$once" -eq 1 ]; then
 	say "done (--once)"

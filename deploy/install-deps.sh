@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
 	build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
-	libnng-dev nng-utils
+	libnng-dev nng-utils libmbedtls-dev
 	libprotobuf-c-dev protobuf-c-compiler
 	libpq-dev postgresql-15
 	libssl-dev openssl

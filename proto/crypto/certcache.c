@@ -15,6 +15,7 @@ struct entry {
 struct ibx_certcache {
 	pthread_mutex_t lock;
 	struct entry *entries; /* nsets * IBX_CERTCACHE_WAYS */
+	size_t lo, hi;	       /* slots ever used: [lo, hi) */
 	size_t nsets;
 	uint64_t tick;
 	ibx_certcache_ref_fn ref;
@@ -146,6 +147,10 @@ ibx_certcache_put(ibx_certcache *c, const uint8_t *key, void *value,
 	victim->until = until;
 	victim->used = ++c->tick;
 	c->stats.entries++;
+	if (c->hi == 0 || (size_t)(victim - c->entries) < c->lo)
+		c->lo = (size_t)(victim - c->entries);
+	if ((size_t)(victim - c->entries) + 1 > c->hi)
+		c->hi = (size_t)(victim - c->entries) + 1;
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -155,7 +160,11 @@ ibx_certcache_clear(ibx_certcache *c)
 	size_t i;
 
 	pthread_mutex_lock(&c->lock);
-	for (i = 0; i < c->nsets * IBX_CERTCACHE_WAYS; i++)
+	/* Only the slots ever used, not the whole table: a spoke's store
+	 * holds one or two of its 100,000 slots, and reading the rest
+	 * faulted in megabytes of zero pages on every exit (1.6 ms of a
+	 * spoke's 22, perf). */
+	for (i = c->lo; i < c->hi && c->stats.entries > 0; i++)
 		if (c->entries[i].value != NULL)
 			drop(c, &c->entries[i]);
 	pthread_mutex_unlock(&c->lock);

@@ -17,6 +17,7 @@
 #include "listing_json.h"
 #include "file.h"
 #include "log.h"
+#include "statistics.h"
 
 /* Seal payload (of type) as id's envelope with a new sequence from ob and
  * append it; the sequence goes to *seq. */
@@ -450,6 +451,167 @@ list_exports(const char *dir, struct names *nm)
 	return (rv);
 }
 
+/* The months with a row in any export of nm (in src->cases_dir), as
+ * has[i] for month first + i of n.  IBX_EINVAL when an export cannot be
+ * read or is refused (logged): then no month may be taken as empty. */
+static ibx_err
+months_with_rows(const spoke_agent_sources *src, const struct names *nm,
+		 int first, size_t n, bool *has)
+{
+	char path[4096];
+	spoke_cases_map map;
+	spoke_msgs msgs;
+	spoke_period *periods = NULL;
+	size_t np = 0, i, j;
+	long k;
+	ibx_err rv = IBX_OK;
+
+	spoke_cases_map_init(&map);
+	memset(&msgs, 0, sizeof(msgs));
+	if (src->map != NULL &&
+	    (rv = spoke_cases_map_load(src->map, &map, &msgs)) != IBX_OK)
+		goto out;
+	for (i = 0; i < nm->n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", src->cases_dir,
+			 nm->v[i]);
+		if ((rv = spoke_agent_periods(path,
+					      src->map != NULL ? &map : NULL,
+					      &periods, &np, &msgs)) != IBX_OK)
+			goto out;
+		for (j = 0; j < np; j++) {
+			k = (long)ibx_period_index(periods[j].s) - first;
+			if (k >= 0 && (size_t)k < n)
+				has[k] = true;
+		}
+		free(periods);
+		periods = NULL;
+	}
+out:
+	if (rv != IBX_OK && rv != IBX_ENOMEM) {
+		IBX_WARN("%s: no nil report in this pass: %s", src->cases_dir,
+			 msgs.n > 0 ? msgs.items[0] : ibx_strerror(rv));
+		rv = IBX_EINVAL;
+	}
+	free(periods);
+	spoke_msgs_fini(&msgs);
+	spoke_cases_map_fini(&map);
+	return (rv);
+}
+
+/* The period "YYYY-MM" of month index idx (ibx_period_index). */
+static void
+month_name(int idx, char out[8])
+{
+	unsigned u = idx > 0 ? (unsigned)idx : 0u;
+
+	snprintf(out, 8, "%04u-%02u", u / 12u % 10000u, u % 12u + 1u);
+}
+
+/* Seal a nil report for period with id into ob. */
+static ibx_err
+seal_nil(const spoke_identity *id, spoke_outbox *ob, const char *period,
+	 const char *now, spoke_agent_status *st, uint64_t *seq)
+{
+	ibx_case_statistics *s;
+	ibx_bytes payload = {NULL, 0};
+	ibx_problems problems;
+	ibx_err rv = IBX_ENOMEM;
+
+	ibx_problems_init(&problems);
+	if ((s = ibx_statistics_new()) == NULL)
+		goto out;
+	s->nil_report = true;
+	snprintf(s->period, sizeof(s->period), "%s", period);
+	if (strlen(id->code) >= sizeof(s->organisation_code) ||
+	    spoke_cases_check(s, now, &problems) != IBX_OK) {
+		spoke_agent_status_error(
+		    st, "nil report for %s refused: %s", period,
+		    problems.n > 0 ? problems.items[0]
+				   : "the organisation code is not 10 digits");
+		rv = IBX_EINVAL;
+		goto out;
+	}
+	memcpy(s->organisation_code, id->code, strlen(id->code) + 1);
+	if ((rv = ibx_statistics_encode(s, &payload)) == IBX_OK)
+		rv = seal_append(id, ob, IBX_PAYLOAD_CASE_STATISTICS, &payload,
+				 seq);
+out:
+	ibx_bytes_fini(&payload);
+	ibx_problems_fini(&problems);
+	ibx_statistics_free(s);
+	return (rv);
+}
+
+/* The nil reports of src->nil_from (agent_scan.h), nm the exports. */
+static ibx_err
+scan_nil(const spoke_agent_sources *src, const spoke_identity *id,
+	 spoke_outbox *ob, spoke_agent_watch *w, spoke_agent_status *st,
+	 spoke_agent_scan_result *res, const struct names *nm)
+{
+	char now[8], period[8], key[16];
+	int first = ibx_period_index(src->nil_from), last;
+	bool *has = NULL, undecided = false, changed = false;
+	size_t n, i;
+	uint64_t seq;
+	ibx_err rv = IBX_OK;
+
+	ibx_period_now(now);
+	last = ibx_period_index(now) - 1; /* the last closed month */
+	if (last < first)
+		return (IBX_OK);
+	n = (size_t)(last - first + 1);
+	for (i = 0; i < n && !undecided; i++) {
+		month_name(first + (int)i, period);
+		snprintf(key, sizeof(key), "nil/%s", period);
+		undecided = spoke_agent_watch_get(w, key) == NULL;
+	}
+	if (!undecided)
+		return (IBX_OK);
+	if ((has = calloc(n, sizeof(*has))) == NULL)
+		return (IBX_ENOMEM);
+	if ((rv = months_with_rows(src, nm, first, n, has)) != IBX_OK) {
+		if (rv == IBX_EINVAL)
+			rv = IBX_OK; /* logged; the next pass tries again */
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		month_name(first + (int)i, period);
+		snprintf(key, sizeof(key), "nil/%s", period);
+		if (spoke_agent_watch_get(w, key) != NULL)
+			continue;
+		if (!has[i]) {
+			if ((rv = seal_nil(id, ob, period, now, st, &seq)) !=
+			    IBX_OK) {
+				if (rv == IBX_EINVAL) {
+					res->refused++;
+					rv = IBX_OK;
+				}
+				break;
+			}
+			IBX_INFO("%s: nil report for %s sealed as envelope "
+				 "%" PRIu64,
+				 src->cases_dir, period, seq);
+			res->sealed++;
+		}
+		if ((rv = spoke_agent_watch_put(
+			 w, key, has[i] ? "rows" : "nil")) != IBX_OK)
+			break;
+		changed = true;
+	}
+	/* One write for every month decided (those sealed are in pending/
+	 * already: a crash before this write seals them again, and the hub
+	 * keeps the one nil report). */
+	if (changed) {
+		ibx_err srv = spoke_agent_watch_save(w, ob);
+
+		if (rv == IBX_OK)
+			rv = srv;
+	}
+out:
+	free(has);
+	return (rv);
+}
+
 static ibx_err
 scan_cases(const spoke_agent_sources *src, const spoke_identity *id,
 	   spoke_outbox *ob, spoke_agent_watch *w, spoke_agent_status *st,
@@ -475,7 +637,9 @@ scan_cases(const spoke_agent_sources *src, const spoke_identity *id,
 	for (i = 0; i < nm.n; i++)
 		if ((rv = scan_case_file(src, id, ob, w, st, res, nm.v[i])) !=
 		    IBX_OK)
-			break;
+			goto out;
+	if (src->nil_from != NULL)
+		rv = scan_nil(src, id, ob, w, st, res, &nm);
 out:
 	names_fini(&nm);
 	return (rv);
@@ -486,13 +650,29 @@ spoke_agent_scan(const spoke_agent_sources *src, const spoke_identity *id,
 		 spoke_outbox *ob, spoke_agent_watch *w,
 		 spoke_agent_status *st, spoke_agent_scan_result *res)
 {
-	ibx_err rv = IBX_OK;
+	ibx_err rv = IBX_OK, brv, wrv;
 
 	memset(res, 0, sizeof(*res));
-	if (src->listing != NULL &&
-	    (rv = scan_listing(src, id, ob, w, st, res)) != IBX_OK)
-		return (rv);
-	if (src->cases_dir != NULL)
+	/* One batch (outbox.h): the envelopes of this look are durable with
+	 * one fsync of pending/, and the state that says they were sealed is
+	 * written once, after that. */
+	spoke_outbox_batch_begin(ob);
+	spoke_agent_watch_hold(w);
+	if (src->listing != NULL)
+		rv = scan_listing(src, id, ob, w, st, res);
+	if (rv == IBX_OK && src->cases_dir != NULL)
 		rv = scan_cases(src, id, ob, w, st, res);
+	if ((brv = spoke_outbox_batch_end(ob)) != IBX_OK) {
+		spoke_agent_status_error(st,
+					 "%s/pending: cannot make the %zu "
+					 "envelope%s sealed durable: %s",
+					 spoke_outbox_dir(ob), res->sealed,
+					 res->sealed == 1 ? "" : "s",
+					 ibx_strerror(brv));
+		res->sealed = 0;
+	}
+	wrv = spoke_agent_watch_release(w, ob, brv == IBX_OK);
+	if (rv == IBX_OK)
+		rv = brv != IBX_OK ? brv : wrv;
 	return (rv);
 }

@@ -11,6 +11,16 @@
  * up to the current month: a file with last year's episodes sends twelve.
  * A file whose rows are refused (bad rows without --skip-bad-rows, a
  * header problem) sends nothing until it changes.
+ *
+ * Nil reports (nil_from, inbound-spoke run --nil-from): each closed month
+ * from nil_from to the month before the current one for which no export
+ * in the folder has a row is sent once as a nil report (no foreign
+ * patients; the hub counts the hospital as reporting, docs/
+ * case-records.md).  Each month so decided, nil or with rows, is recorded
+ * in the watch state as "nil/YYYY-MM" and not looked at again; rows that
+ * arrive later for a month reported nil are sent as the export's
+ * submission, which replaces the nil report at the hub.  While an export
+ * cannot be read no month is reported nil (it may hold rows for it).
  */
 #ifndef SPOKE_AGENT_SCAN_H
 #define SPOKE_AGENT_SCAN_H
@@ -30,6 +40,8 @@ typedef struct spoke_agent_sources {
 	const char *map;       /* a column map for the exports, or NULL */
 	bool icd10_category;   /* --icd10-level category */
 	bool skip_bad_rows;    /* send the good rows of a file with bad ones */
+	const char *nil_from;  /* YYYY-MM: nil reports from then on, or NULL
+				* (needs cases_dir) */
 } spoke_agent_sources;
 
 /* What one scan did. */

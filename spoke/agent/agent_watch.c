@@ -21,6 +21,8 @@ struct record {
 struct spoke_agent_watch {
 	struct record *r;
 	size_t n, cap;
+	bool held;  /* spoke_agent_watch_hold: writes wait */
+	bool dirty; /* a write waited */
 };
 
 void
@@ -124,14 +126,19 @@ spoke_agent_watch_get(const spoke_agent_watch *w, const char *key)
 	return (NULL);
 }
 
-/* Write every record to DIR/agent.state. */
+/* Write every record to DIR/agent.state (held: later). */
 static ibx_err
-save(const spoke_agent_watch *w, spoke_outbox *ob)
+save(spoke_agent_watch *w, spoke_outbox *ob)
 {
 	char *text = NULL;
 	size_t len = 0, i;
 	FILE *f;
 	ibx_err rv;
+
+	if (w->held) {
+		w->dirty = true;
+		return (IBX_OK);
+	}
 
 	if ((f = open_memstream(&text, &len)) == NULL)
 		return (IBX_ENOMEM);
@@ -146,6 +153,49 @@ save(const spoke_agent_watch *w, spoke_outbox *ob)
 	rv = spoke_outbox_put(ob, "agent.state", text, len, 1);
 	free(text);
 	return (rv);
+}
+
+ibx_err
+spoke_agent_watch_put(spoke_agent_watch *w, const char *key,
+		      const char *fingerprint)
+{
+	return (put(w, key, fingerprint));
+}
+
+ibx_err
+spoke_agent_watch_save(spoke_agent_watch *w, spoke_outbox *ob)
+{
+	return (save(w, ob));
+}
+
+void
+spoke_agent_watch_hold(spoke_agent_watch *w)
+{
+	w->held = true;
+	w->dirty = false;
+}
+
+ibx_err
+spoke_agent_watch_release(spoke_agent_watch *w, spoke_outbox *ob, bool keep)
+{
+	spoke_agent_watch *disk = NULL, tmp;
+	ibx_err rv;
+
+	w->held = false;
+	if (!w->dirty)
+		return (IBX_OK);
+	w->dirty = false;
+	if (keep)
+		return (save(w, ob));
+	/* Back to what the file holds. */
+	if ((rv = spoke_agent_watch_load(spoke_outbox_dir(ob), &disk)) !=
+	    IBX_OK)
+		return (rv);
+	tmp = *w;
+	*w = *disk;
+	*disk = tmp;
+	spoke_agent_watch_free(disk);
+	return (IBX_OK);
 }
 
 ibx_err

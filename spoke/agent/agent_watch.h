@@ -43,6 +43,23 @@ const char *spoke_agent_watch_get(const spoke_agent_watch *w, const char *key);
 ibx_err spoke_agent_watch_set(spoke_agent_watch *w, spoke_outbox *ob,
 			      const char *key, const char *fingerprint);
 
+/* spoke_agent_watch_put: record fingerprint for key (copied) in memory
+ * only; spoke_agent_watch_save writes every record through ob
+ * (spoke_outbox_put, durable), so that several records cost one write.
+ * IBX_ENOMEM; IBX_EIO (save). */
+ibx_err spoke_agent_watch_put(spoke_agent_watch *w, const char *key,
+			      const char *fingerprint);
+ibx_err spoke_agent_watch_save(spoke_agent_watch *w, spoke_outbox *ob);
+
+/* spoke_agent_watch_hold: from now on every write of the file (set, save,
+ * forget_cases) only marks it to be written; spoke_agent_watch_release
+ * writes it once (keep) or, when what was recorded meanwhile must not be
+ * kept (the outbox batch it describes failed), reads the file back into
+ * w.  Release: IBX_EIO, IBX_ENOMEM, as set and load. */
+void spoke_agent_watch_hold(spoke_agent_watch *w);
+ibx_err spoke_agent_watch_release(spoke_agent_watch *w, spoke_outbox *ob,
+				  bool keep);
+
 /* spoke_agent_watch_forget_cases: drop the record of every "cases/NAME"
  * for which present(NAME, arg) is false (the file is gone: if it comes
  * back it is sent again), and write the file if any was dropped. */

@@ -8,6 +8,7 @@
 #include "spoke_cmd.h"
 #include "agent_status.h"
 #include "outbox.h"
+#include "statistics.h"
 
 int
 spoke_run_parse(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
@@ -19,6 +20,7 @@ spoke_run_parse(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 	    {"map", required_argument, NULL, 'm'},
 	    {"icd10-level", required_argument, NULL, 'L'},
 	    {"skip-bad-rows", no_argument, NULL, 'S'},
+	    {"nil-from", required_argument, NULL, 'Z'},
 	    {"hub", required_argument, NULL, 'H'},
 	    {"cert", required_argument, NULL, 'c'},
 	    {"key", required_argument, NULL, 'k'},
@@ -72,6 +74,15 @@ spoke_run_parse(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 		case 'S':
 			o->src.skip_bad_rows = true;
 			break;
+		case 'Z':
+			if (!ibx_period_valid(optarg)) {
+				fprintf(stderr, "inbound-spoke: --nil-from: "
+						"expected YYYY-MM (from "
+						"2000-01)\n");
+				return (-1);
+			}
+			o->src.nil_from = optarg;
+			break;
 		case 'I':
 			if (spoke_parse_long("--interval", optarg, 1, 86400,
 					     &o->interval_s) != 0)
@@ -111,6 +122,11 @@ spoke_run_parse(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 	if (optind < argc) {
 		fprintf(stderr, "inbound-spoke: run: unexpected \"%s\"\n",
 			argv[optind]);
+		return (-1);
+	}
+	if (o->src.nil_from != NULL && o->src.cases_dir == NULL) {
+		fprintf(stderr, "inbound-spoke: run: --nil-from needs "
+				"--cases-dir\n");
 		return (-1);
 	}
 	if (o->nhubs == 0 || o->tls.cert_file == NULL ||

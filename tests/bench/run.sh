@@ -7,8 +7,14 @@
 # with the machine and the versions to docs/PERFORMANCE.md.  It asserts
 # nothing about time; every load loop has a fixed count and a timeout.
 #
+# One run of the whole set stays within a time budget (--budget, 1200 s):
+# before each figure the time used so far and the figure's usual length
+# (its estimate below, seconds on the development VM) are checked, and a
+# figure that would not fit is listed under "Not measured" with the
+# reason; the time each figure took is in the document.
+#
 #   tests/bench/run.sh [--runs 3] [--no-build] [--out docs/PERFORMANCE.md]
-#                      [--keep] [--figures "6 3 1 2 4 5 7"]
+#                      [--keep] [--figures "8 6 3 1 2 4 5 7"] [--budget 1200]
 #                      [--hubs 2] [--profile]
 #   --hubs N    figures 2 and 4 also with N hubs on the one PostgreSQL
 #               primary (the burst's spokes dealt round-robin over them),
@@ -20,7 +26,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${IBX_BENCH_BUILD:-$root/build-bench} # another build folder: IBX_BENCH_BUILD=DIR
-runs=3 do_build=1 out=$root/docs/PERFORMANCE.md keep=0 figures="6 3 1 2 4 5 7"
+runs=3 do_build=1 out=$root/docs/PERFORMANCE.md keep=0 figures="8 6 3 1 2 4 5 7" budget=1200
 burst_spokes=32 burst_n=50 http_conc=16 http_n=100 hospitals=10000 f4_months=13
 qpath="/api/v1/hospitals?treatment=chemotherapy&language=en"
 rtt_n=2000 stat_subs=200 stat_cells=1000 stat_spokes=8
@@ -37,7 +43,8 @@ while [ $# -gt 0 ]; do
 	--figures) figures=$2; shift 2 ;;
 	--hubs) hubs=$2; shift 2 ;;
 	--profile) profile=1; shift ;;
-	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+	--budget) budget=$2; shift 2 ;;
+	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -76,11 +83,61 @@ want() { case " $figures " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 rows=() # Markdown rows of the table
 skips=()
+# The time budget: run_fig N ESTIMATE starts figure N when it was asked
+# for and fits (time used + ESTIMATE <= budget), fig_end N records its
+# seconds.
+t_begin=$(now_s)
+fig_t0=$t_begin
+fig_times=()
+used_s() { awk -v a="$t_begin" -v b="$(now_s)" 'BEGIN { printf "%.0f", b - a }'; }
+run_fig() {
+	want "$1" || return 1
+	if [ $(($(used_s) + $2)) -gt "$budget" ]; then
+		skips+=("| $1 | time budget: $(used_s) s of $budget s used before it, and it takes about $2 s |")
+		say "== figure $1 skipped: $(used_s) s of the $budget s budget used, it takes about $2 s"
+		return 1
+	fi
+	fig_t0=$(now_s)
+	return 0
+}
+fig_end() { fig_times+=("| $1 | $(awk -v a="$fig_t0" -v b="$(now_s)" 'BEGIN { printf "%.0f", b - a }') |"); }
 add_row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
 say() { printf '%s\n' "$*"; }
 
+# ---- (h) figure 8: the main job, ./deploy/demo.sh --once -------------------
+# As a user runs it after the build, on its own ports and its own fresh
+# folder (IBX_VAR: a new PostgreSQL cluster, PKI and outboxes), with the
+# generated data from the repository's var/cache when an earlier demo made
+# the same (deploy/demo.sh keys it by the generator and its inputs).  Its
+# own table says where the time went: wall, and CPU of its children, the
+# hub and PostgreSQL from /proc.
+if run_fig 8 600; then
+say "== figure 8: the main job, ./deploy/demo.sh --once (fresh database under $work/demo-var)"
+mkdir -p "$work/demo-var" "$root/var/cache"
+t0=$(now_s)
+(cd "$root" && IBX_VAR="$work/demo-var" IBX_DEMO_CACHE="$root/var/cache" \
+	IBX_HTTP_PORT="$(ibx_free_port)" IBX_PG_PORT="$(ibx_free_port)" IBX_NNG_PORT="$(ibx_free_port)" \
+	timeout 3600 ./deploy/demo.sh --once) >"$work/demo.out" 2>&1 || say "figure 8: the demo failed: $(tail -3 "$work/demo.out")"
+f8_all=$(awk -v a="$t0" -v b="$(now_s)" 'BEGIN { printf "%.0f", b - a }')
+f8_tab=$work/demo-var/timings.txt
+# A demo that did not finish left the steps it finished (timings.partial).
+[ -f "$f8_tab" ] || cp "$work/demo-var/timings.partial" "$f8_tab" 2>/dev/null || : >"$f8_tab"
+cat "$f8_tab"
+f8_wall=$(awk '$1 == "total" { print $2 }' "$f8_tab")
+f8_cpu=$(awk '$1 == "total" { print $3 }' "$f8_tab") f8_hub=$(awk '$1 == "total" { print $4 }' "$f8_tab")
+f8_pg=$(awk '$1 == "total" { print $5 }' "$f8_tab")
+f8_idle=$(sed -n 's/.*at least \([0-9.]*\) s on.*/\1/p' "$f8_tab")
+f8_load=$(sed -n 's/.*load average \([0-9.]*\).*/\1/p' "$f8_tab")
+f8_pub=$(grep -E '^[0-9]+ hospitals: ' "$work/demo.out" | tail -1)
+add_row "8. The main job, \`./deploy/demo.sh --once\` after the build (fresh database; generated data cached), wall s" \
+	"${f8_wall:-failed} (CPU: spokes and tools ${f8_cpu:-?} s, hub ${f8_hub:-?} s, PostgreSQL ${f8_pg:-?} s; at load average ${f8_load:-?})" \
+	"the CPU it used, spread over $(nproc) idle cores: ${f8_idle:-?} s" "$(ratio "${f8_wall:-0}" 180)" "≤ 180 s" \
+	"$(awk -v w="${f8_wall:-0}" -v i="${f8_idle:-0}" 'BEGIN { if (w + 0 == 0) print "failed"; else if (w <= 180) print "met"; else if (i <= 180) print "not met on this shared machine (its CPU would fit 180 s on idle cores)"; else print "not met" }')"
+fig_end 8
+fi
+
 # ---- (a) figure 6: spoke anonymiser against libcsv ------------------------
-if want 6; then
+if run_fig 6 30; then
 say "== figure 6: spoke anonymiser vs libcsv bare parse, 1,000,000 rows ($runs runs)"
 bash "$root/tests/bench/cases_bench.sh" --build "$build" --runs "$runs" | tee "$work/fig6.out"
 f6_csv=$(awk '/^libcsv parse only/ { print $(NF-3) }' "$work/fig6.out")
@@ -93,6 +150,7 @@ add_row "6. Spoke anonymiser, 1,000,000 case rows (wall s; CPU s)" \
 	"${f6_spk} s; ${f6_spk_cpu} s CPU" "libcsv bare parse: ${f6_csv} s; ${f6_csv_cpu} s CPU" \
 	"${f6_ratio} (CPU $(ratio "$f6_spk_cpu" "$f6_csv_cpu"))" "≤ 2" \
 	"$(awk -v r="$f6_ratio" 'BEGIN { print (r <= 2 ? "met" : "not met") }')"
+fig_end 6
 fi
 
 # ---- PostgreSQL, PKI, hub --------------------------------------------------
@@ -180,7 +238,7 @@ extra_hubs_up() {
 
 # ---- (b) figure 3: round trip ---------------------------------------------
 med() { for r in $(seq 1 "$runs"); do kv "$1" "$work/$2.$r"; done | median; }
-if want 3; then
+if run_fig 3 90; then
 say "== figure 3: listing update round trip, $rtt_n requests per run ($runs runs)"
 cert=$pki/issued/$lcode.pem key=$pki/issued/$lcode.key
 # the hub with the database left out (serve --no-db, benchmark only):
@@ -210,17 +268,24 @@ h50=$(med p50_us rtt) h99=$(med p99_us rtt) b50=$(med p50_us base) b99=$(med p99
 d50=$(med p50_us rttdb) d99=$(med p99_us rttdb)
 e50=$(med echo_p50_us base) v50=$(med verify_decode_p50_us base)
 bytes=$(kv bytes "$work/base.1")
+# Each run's own ratio (project and baseline of the same run, side by
+# side): their spread is the noise the target is read against.
+f3_runs=$(for r in $(seq 1 "$runs"); do ratio "$(kv p50_us "$work/rtt.$r")" "$(kv p50_us "$work/base.$r")"; echo; done | tr '\n' ' ')
+f3_med=$(printf '%s\n' $f3_runs | median)
+f3_spread=$(printf '%s\n' $f3_runs | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f", hi - lo }')
 say "figure 3: hub p50 $h50 us / baseline $b50 us = $(ratio "$h50" "$b50"); p99 $h99 / $b99 = $(ratio "$h99" "$b99")"
-add_row "3. Round trip, listing update (${bytes}-byte envelope), database left out (\`serve --no-db\`), p50 µs" "$h50" \
-	"$b50 (nng echo $e50 + verify+decode $v50)" "$(ratio "$h50" "$b50")" "≤ 1.25" \
-	"$(awk -v r="$(ratio "$h50" "$b50")" 'BEGIN { print (r <= 1.25 ? "met" : "not met (see notes)") }')"
+say "figure 3: the runs' own ratios ${f3_runs}(median $f3_med, spread $f3_spread)"
+add_row "3. Round trip, listing update (${bytes}-byte envelope), database left out (\`serve --no-db\`), p50 µs; the runs' own ratios" "$h50; ${f3_runs% }" \
+	"$b50 (nng echo $e50 + verify+decode $v50)" "$f3_med (median of the runs' ratios; spread $f3_spread)" "≤ 1.25" \
+	"$(awk -v r="$f3_med" -v d="$f3_spread" 'BEGIN { print (r <= 1.25 ? "met" : (r - d <= 1.25 ? "not met, within the spread of the runs" : "not met (see notes)")) }')"
 add_row "3. Round trip, same, p99 µs" "$h99" "$b99" "$(ratio "$h99" "$b99")" "(none)" "-"
 add_row "3. Round trip, same, with the database (one commit per update), p50 µs (p99)" "$d50 ($d99)" "$b50 ($b99)" "$(ratio "$d50" "$b50")" "(none)" "-"
-f3_ratio=$(ratio "$h50" "$b50")
+f3_ratio=$f3_med
+fig_end 3
 fi
 
 # ---- (c) figure 1: statistics ingest --------------------------------------
-if want 1; then
+if run_fig 1 90; then
 say "== figure 1: statistics ingest, $stat_subs submissions of $stat_cells cells per run ($runs runs)"
 "$DATAGEN" cases --hospital "$lcode" --year 2024 --month 3 --rows 20000 --seed 42 \
 	--data "$root/deploy/data" --out "$work/cases" >/dev/null 2>&1
@@ -264,10 +329,11 @@ add_row "1. Statistics ingest, $stat_subs signed submissions × $stat_cells cell
 	"COPY FROM STDIN (FORMAT binary) of the same rows, same table and indexes: $s_copy" \
 	"$(ratio "$s_hub" "$s_copy")" "≥ 0.5" \
 	"$(awk -v r="$(ratio "$s_hub" "$s_copy")" 'BEGIN { print (r >= 0.5 ? "met" : "not met: each submission its own commit; per submission the hub also verifies and decodes an 80 kB envelope, stores it compressed (lz4) in message_log, computes the import summary and keeps the roll-ups (deploy/sql/migrations/007), none of which COPY does") }')"
+fig_end 1
 fi
 
 # ---- (e) figure 2: listing intake, CPU per update against one verification
-if want 2; then
+if run_fig 2 120; then
 say "== figure 2: $burst_spokes concurrent spokes x $burst_n listing updates per run ($runs runs)"
 ls "$work/listings" | sed -n 's/\.json$//p' | grep -v -x -F -e "$lcode" $(printf -- '-e %s ' "${scodes[@]}") |
 	awk -v n="$burst_spokes" 'NR <= n' >"$work/burst.codes"
@@ -373,10 +439,11 @@ if [ "$hubs" -gt 1 ]; then
 		"$g2_hub; $g2_cpu (hubs $g2_hcpu + PostgreSQL $g2_pcpu)" "one hub, same run: $g_hub; $g_cpu" \
 		"$(ratio "$g2_hub" "$g_hub")" "(none)" "-"
 fi
+fig_end 2
 fi
 
 # ---- (d) figure 4: hospital search at 16 clients vs pgbench ----------------
-if want 4; then
+if run_fig 4 150; then
 say "== figure 4: hospital search, $http_conc clients x $http_n requests per run, $hospitals hospitals ($runs runs)"
 for f in "$work/listings"/*.json; do jq -c . "$f"; done >"$work/listings.jsonl"
 # every generated listing once under its own code, then synthetic copies
@@ -506,6 +573,7 @@ add_row "4. Same, CPU per request (/proc, hub + PostgreSQL), µs" "$(awk -v a="$
 psqlb -c "DELETE FROM release_values" -c "DELETE FROM release_queries" -c "DELETE FROM release_months" \
 	-c "SELECT ibx_search_experience_refresh()" >/dev/null
 add_row "4. search_experience rebuilt from a release of $f4_relrows values ($f4_exp hospitals), ms" "$f4_refresh_ms" "-" "-" "(none)" "-"
+fig_end 4
 fi
 
 # ---- (d2) scale past one machine (--hubs N): the search over N hubs on the
@@ -575,7 +643,7 @@ fi
 fi
 
 # ---- (f) figure 5: national statistics over 10 million cells ---------------
-if want 5; then
+if run_fig 5 300; then
 say "== figure 5: statistics over $f5_hospitals hospitals x $f5_months months x $f5_per cells"
 # figure 1's submissions (periods from 2000-01) would make the release
 # below measure every month since: they go first (the roll-ups are rebuilt
@@ -632,10 +700,11 @@ add_row "5. Statistics over $(psqlb -c "SELECT count(*) FROM statistics_cells WH
 add_row "5. Protected release of one month for $(psqlb -c "SELECT hospitals FROM release_months ORDER BY period LIMIT 1") hospitals (\`inboundctl release\`, search's experience rebuilt included), s" \
 	"${f5_rel1:-?}" "-" "-" "(none)" "-"
 add_row "5. Same, the other ${f5_relm:-?} months and their calendar years, s" "${f5_rel2:-?}" "-" "-" "(none)" "-"
+fig_end 5
 fi
 
 # ---- (g) figure 7: hub memory and idle CPU with 10,000 TLS spokes ----------
-if want 7; then
+if run_fig 7 300; then
 say "== figure 7: hub RSS and idle CPU with $f7_spokes mutual-TLS spokes, against a bare nng rep0 listener"
 timeout 900 bash "$root/tests/bench/hub_idle_tls.sh" --build "$build" --db "$dsn" \
 	--spokes "$f7_spokes" --seconds "$f7_seconds" >"$work/fig7.out" 2>&1 || say "figure 7: hub_idle_tls.sh failed"
@@ -649,10 +718,11 @@ add_row "7. Hub memory with $f7_spokes mutual-TLS spokes ($(f7 hub_established) 
 add_row "7. Idle CPU with the $f7_spokes spokes connected, $f7_seconds s, % of one core" \
 	"$(f7 hub_idle_cpu_pct)" "$(f7 base_idle_cpu_pct)" \
 	"$(ratio "$(f7 hub_idle_cpu_pct)" "$(f7 base_idle_cpu_pct)")" "(none)" "-"
+fig_end 7
 fi
 
 # ---- skipped ---------------------------------------------------------------
-for f in 6 3 1 2 4 5 7; do
+for f in 8 6 3 1 2 4 5 7; do
 	want "$f" || skips+=("| $f | not selected (--figures \"$figures\") |")
 done
 
@@ -784,6 +854,75 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 		echo "  and more CPUs; the ratio of 2 asks the whole search to cost what the bare filter's index scan"
 		echo "  costs."
 	fi
+	if [ -n "${f8_wall:-}" ] || [ -n "${f8_all:-}" ]; then
+		echo
+		echo "## The main job (figure 8): where the time goes"
+		echo
+		echo "\`./deploy/demo.sh --once\` prints this table at its end (seconds; CPU: its children"
+		echo "(datagen, the spokes, openssl, inboundctl...), the hub, and PostgreSQL's processes,"
+		echo "from /proc). The whole figure took ${f8_all:-?} s with the build."
+		[ -z "${f8_pub:-}" ] || echo "Publishing: $f8_pub."
+		echo
+		echo '\`\`\`'
+		cat "$work/demo-var/timings.txt" 2>/dev/null || true
+		echo '\`\`\`'
+		echo
+		echo "What was measured (perf on the development VM; issue 18) and changed:"
+		echo
+		echo "- **Before: 16 min 40 s.** One \`inbound-spoke publish\` per hospital (7,842) and one"
+		echo "  \`inbound-spoke stats\` per hospital and year (about 11,900): some 19,700 processes, each"
+		echo "  a new mutual-TLS handshake. A spoke publishing one listing used 22 ms of CPU: 47 % the"
+		echo "  mbedTLS handshake (nng 1.5.2's TLS engine), 15 % the dynamic loader, 7 % freeing an"
+		echo "  empty certificate cache of 100,000 slots (page faults; now only the slots used are"
+		echo "  visited, proto/crypto/certcache.c), 6 % reading its PEM key and certificate. The hub"
+		echo "  spent 78 % of its CPU in mbedTLS handshakes (ECDSA verifications 40 %: the client's"
+		echo "  certificate, the CRL's signature, CertificateVerify; ECDHE 29 %; signing 7 %) and 9 %"
+		echo "  in the intake (verify and store)."
+		echo "- **The curve.** mbedTLS 2.28 prefers its curves in table order, secp521r1 first, and"
+		echo "  nng has no call to choose them, so every handshake used P-521. CPU time of mbedTLS on"
+		echo "  this CPU (50 operations each): P-521 key generation 1.14 ms + shared secret 2.63 ms,"
+		echo "  P-256 0.49 + 0.79 ms, X25519 0.93 + 0.87 ms; ECDSA P-256 sign 0.36 ms, verify 1.33 ms"
+		echo "  (OpenSSL: 0.07 ms). proto/transport now puts P-256 first in mbedTLS's list"
+		echo "  (\`openssl s_client\` against the hub: \"Server Temp Key: ECDH, prime256v1\"), about"
+		echo "  2.5 ms less per handshake on each side."
+		echo "- **One connection per hospital.** Each hospital with foreign patients now runs one"
+		echo "  agent pass (\`inbound-spoke run --once\`): its listing and its whole statistics history"
+		echo "  through its own durable outbox over one connection; the others publish their listing"
+		echo "  (\`inbound-spoke publish\`, no outbox: on this VM's ext4 without a journal every new"
+		echo "  file costs an inode search that scans recently deleted inodes, half of ibx-ca-bulk's"
+		echo "  CPU and a tenth of an agent pass's), 8 hospitals at a time: 7,854 handshakes"
+		echo "  instead of about 19,700, each connection carrying at most about 100 envelopes (the"
+		echo "  nng 1.5.2 hang seen after some 10,000 submissions on one long-lived connection cannot"
+		echo "  arise). Nil reports go for the last twelve closed months without a case"
+		echo "  (\`--nil-from\`), as before for years without cases; earlier months without a case"
+		echo "  are no longer reported nil (about 17 envelopes per such hospital instead of 20.5)."
+		echo "- **The outbox's fsyncs.** For one hospital of 25 envelopes the agent made 172 fsyncs and"
+		echo "  61 renames (strace), 58 % of its CPU in system calls, 24 % in fsync. Now one look at"
+		echo "  the sources is a batch (spoke/delivery/outbox.h): sequence numbers come from a block"
+		echo "  written ahead (fsynced; a number is still never handed out twice), pending/ is"
+		echo "  fsynced once before anything of the batch is sent, the agent's state once after"
+		echo "  that, and an acknowledged envelope's unlink is not fsynced (its Ack is in the fsynced"
+		echo "  journal first; a crash that undoes the unlink sends it again, answered as a"
+		echo "  duplicate): 57 fsyncs and 28 renames, 65 ms of CPU down to about 49 ms."
+		echo "- **Generated data** are cached under \`var/cache\`, keyed by the generator's binary,"
+		echo "  \`deploy/data\` and the arguments (and the listings a run of \`cases\` reads)."
+		echo "- **What is left** is mostly the handshakes: with P-256 the hub still spends about 10 ms"
+		echo "  of CPU per hospital (mbedTLS 61 %, its allocations in libc 14 %) and a spoke about"
+		echo "  20 ms (the handshake; 3 ms loading its shared libraries; 1.3 ms seeding OpenSSL's"
+		echo "  random generator), and each statistics envelope about 1 ms in the hub and 2 ms in"
+		echo "  PostgreSQL (a flat profile: parsing and planning the storing functions, figure 2's"
+		echo "  work). What would move it: a faster TLS engine for nng (nng 1.5.2 can take one"
+		echo "  through its engine interface; mbedTLS's P-256 is some 20 times slower than"
+		echo "  OpenSSL's), and the release and the summary queries (steps of their own above)."
+	fi
+	echo
+	echo "## Time of this run"
+	echo
+	echo "Budget $budget s (\`--budget\`); used $(used_s) s in all, set-up included."
+	echo
+	echo "| figure | seconds |"
+	echo "| --- | --- |"
+	printf '%s\n' "${fig_times[@]}"
 	echo
 	echo "## How each figure is measured"
 	echo
@@ -854,7 +993,7 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 	echo "  idle CPU = utime + stime from /proc over $f7_seconds s with all connected and silent."
 	echo "  The baseline is \`bench_conns listen\`: a bare nng rep0 socket with one TLS listener"
 	echo "  configured as the hub's (proto/transport/transport.c), taking the same connections."
-	echo "- **4**: the $hospitals current listings are the $(wc -l <"$work/listings.jsonl" 2>/dev/null || echo 782) generated ones (\`inbound-datagen"
+	echo "- **4**: the $hospitals current listings are the $(wc -l 2>/dev/null <"$work/listings.jsonl" || echo 782) generated ones (\`inbound-datagen"
 	echo "  listings\`) plus synthetic copies of them under codes 99xxxxxxxx, stored directly"
 	echo "  with the hub's SQL function \`ibx_store_hospital_listing\` (no envelopes), and a protected"
 	echo "  release of the $f4_months months before this one (\`tests/bench/search_release_gen.sql\`: the"
@@ -870,6 +1009,15 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 	echo "  from hub/api/api_hospitals.c at run time, the parameters as literals) is shown beside it. CPU"
 	echo "  per request from /proc over each run: the hub's, and the cluster's (its processes and the"
 	echo "  backends it reaped)."
+	echo "- **8**: \`./deploy/demo.sh --once\` with its own ports and a fresh folder (\`IBX_VAR\`): a new"
+	echo "  PostgreSQL cluster, national CA and 7,842 hospital certificates, the national list,"
+	echo "  statistics from 2019, the release and the summary; the generated listings and case"
+	echo "  records come from \`var/cache\` when an earlier demo generated the same (keyed by the"
+	echo "  generator's binary, \`deploy/data\` and the arguments). Its wall time from the end of the"
+	echo "  build to the summary against 180 s; the CPU columns say what it costs on a machine"
+	echo "  shared with other work. Each hospital is its own spoke: its own key, process and"
+	echo "  mutual-TLS connection, one \`inbound-spoke run --once\` sending its listing and its"
+	echo "  statistics history through its durable outbox."
 } >"$out"
 say "== wrote $out"
 cat "$out"

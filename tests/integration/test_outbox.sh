@@ -5,7 +5,8 @@
 # in sequence order, exactly once; a refusal moves the envelope to
 # rejected/ with its reason; status shows all of it; the agent seals only
 # what changed, sends a case-record export as one submission per period,
-# keeps the outbox to itself, and stops cleanly on SIGTERM.
+# keeps the outbox to itself, stops cleanly on SIGTERM, and with --nil-from
+# reports each closed month without a row nil, once.
 . "$(dirname "$0")/lib.sh"
 db_create
 H=3910118128
@@ -191,3 +192,25 @@ assert_eq "$rc" 0 "the daemon exits 0 on SIGTERM"
 [ $((($(date +%s%N) - t0) / 1000000)) -lt 3000 ] || fail "the daemon took over 3 s to stop"
 pass "the daemon stopped within 3 s"
 assert_eq "$(jq -r '.pending' "$OB3/status.json")" 0 "status.json after the daemon: nothing pending"
+
+# Nil reports (--nil-from): each closed month from then on that no export
+# has a row for is reported nil, once; a month with rows is not, nor the
+# current month.
+N1=$(date -u -d "$(date -u +%Y-%m-15) -3 month" +%Y-%m)
+N2=$(date -u -d "$(date -u +%Y-%m-15) -2 month" +%Y-%m)
+OB4=$WORK/outbox-nil
+NIL=(run --once --outbox "$OB4" --cases-dir "$CASES" --nil-from "$N1" --hub "$NNG_URL" "${NET[@]}")
+spoke "${NIL[@]}"
+assert_eq "$RC" 0 "agent pass with --nil-from exits 0"
+assert_eq "$(sql "SELECT string_agg(to_char(period, 'YYYY-MM'), ' ' ORDER BY period) FROM statistics_submissions WHERE org_code = '$H' AND superseded_at IS NULL AND nil_report")" \
+	"$N1 $N2" "nil reports for the closed months without rows, and only those"
+assert_eq "$(grep -c ' nil/' "$OB4/agent.state")" 3 "three closed months decided in agent.state"
+assert_contains "$(cat "$OB4/agent.state")" "rows nil/$P2" "the month with rows is recorded as such"
+before=$(stats_msgs)
+spoke "${NIL[@]}"
+assert_eq "$RC $(stats_msgs)" "0 $before" "a second pass sends no nil report again"
+spoke run --once --outbox "$OB4" --nil-from 2024-13 --cases-dir "$CASES" --hub "$NNG_URL" "${NET[@]}"
+assert_eq "$RC" 2 "--nil-from with a bad month: exit 2"
+spoke run --once --outbox "$OB4" --nil-from "$N1" --hub "$NNG_URL" "${NET[@]}"
+assert_eq "$RC" 2 "--nil-from without --cases-dir: exit 2"
+assert_contains "$OUT" "--nil-from needs --cases-dir" "and says why"
