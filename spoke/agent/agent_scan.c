@@ -209,53 +209,36 @@ nil_name(const char *name, char period[8])
 	return (ibx_period_valid(period));
 }
 
-/* Seal a nil report for period (its file's content is not read). */
+static ibx_err seal_nil(const spoke_identity *id, spoke_outbox *ob,
+			const char *period, const char *now,
+			spoke_agent_status *st, uint64_t *seq);
+
+/* Seal a nil report for period, asked for by the file path (a
+ * nil-YYYY-MM.csv, whose content is not read). */
 static ibx_err
-seal_nil(const spoke_identity *id, spoke_outbox *ob, spoke_agent_status *st,
-	 spoke_agent_scan_result *res, const char *path, const char *period)
+seal_nil_file(const spoke_identity *id, spoke_outbox *ob,
+	      spoke_agent_status *st, spoke_agent_scan_result *res,
+	      const char *path, const char *period)
 {
-	ibx_case_statistics *s = NULL;
-	ibx_problems problems;
-	ibx_bytes payload = {NULL, 0};
 	char now[8];
 	uint64_t seq;
-	ibx_err rv = IBX_ENOMEM;
+	ibx_err rv;
 
-	ibx_problems_init(&problems);
 	ibx_period_now(now);
-	if ((s = ibx_statistics_new()) == NULL)
-		goto out;
-	s->nil_report = true;
-	snprintf(s->period, sizeof(s->period), "%s", period);
-	if (strlen(id->code) >= sizeof(s->organisation_code))
-		ibx_problems_add(&problems, "organisation_code",
-				 "the certificate's \"%s\" is not 10 digits",
-				 id->code);
-	else
-		memcpy(s->organisation_code, id->code, strlen(id->code) + 1);
-	if (problems.n > 0 || spoke_cases_check(s, now, &problems) != IBX_OK) {
-		spoke_agent_status_error(
-		    st, "%s: nil report refused: %s", path,
-		    problems.n > 0 ? problems.items[0] : "see the log");
+	rv = seal_nil(id, ob, period, now, st, &seq);
+	if (rv == IBX_EINVAL) {
 		res->refused++;
-		rv = IBX_EINVAL;
-		goto out;
+		return (rv);
 	}
-	if ((rv = ibx_statistics_encode(s, &payload)) != IBX_OK ||
-	    (rv = seal_append(id, ob, IBX_PAYLOAD_CASE_STATISTICS, &payload,
-			      &seq)) != IBX_OK) {
+	if (rv != IBX_OK) {
 		spoke_agent_status_error(st, "%s: cannot seal: %s", path,
 					 ibx_strerror(rv));
-		goto out;
+		return (rv);
 	}
 	IBX_INFO("%s: nil report for %s sealed as envelope %" PRIu64, path,
 		 period, seq);
 	res->sealed++;
-out:
-	ibx_bytes_fini(&payload);
-	ibx_statistics_free(s);
-	ibx_problems_fini(&problems);
-	return (rv);
+	return (IBX_OK);
 }
 
 /* Seal every period of case file name (in src->cases_dir) if it changed
@@ -289,7 +272,7 @@ scan_case_file(const spoke_agent_sources *src, const spoke_identity *id,
 	    strcmp(old, fp) == 0)
 		goto out;
 	if (nil_name(name, nil_period)) {
-		if ((rv = seal_nil(id, ob, st, res, path, nil_period)) ==
+		if ((rv = seal_nil_file(id, ob, st, res, path, nil_period)) ==
 			IBX_OK ||
 		    rv == IBX_EINVAL)
 			rv = spoke_agent_watch_set(w, ob, key, fp);
