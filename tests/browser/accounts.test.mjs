@@ -9,9 +9,9 @@
 // desktop (1280 px) and phone (390 px) widths into $IBX_SHOTS.  Started by
 // test_accounts_browser.sh; prints "N passed, M failed", exits 1 on any
 // failure.
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { DESKTOP, ok, shooter, step, tally, totp } from './lib.mjs';
 
 function need(k) {
   const v = process.env[k];
@@ -44,45 +44,7 @@ const SAY = {
   },
 };
 
-let passed = 0;
-let failed = 0;
-function ok(cond, what, detail = '') {
-  if (cond) {
-    passed++;
-    console.log(`ok: ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL: ${what}${detail ? `: ${detail}` : ''}`);
-  }
-  return cond;
-}
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-  } catch (e) {
-    failed++;
-    console.log(`FAIL: ${name}: ${String(e.message).split('\n')[0]}`);
-  }
-  console.log(`-- ${name} (${Date.now() - t0} ms)`);
-}
-
-const totp = (key, offset = 0) =>
-  execFileSync('oathtool', ['--totp', '-b', key, '-N', `now + ${offset} seconds`]).toString().trim();
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-let shots = 0;
-// shot(page, name): the page at desktop and at phone width.
-async function shot(page, name) {
-  for (const [size, vp] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    await page.setViewportSize(vp);
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), fullPage: true });
-    shots++;
-  }
-  await page.setViewportSize(DESKTOP);
-}
+const shot = shooter(SHOTS);
 
 const errors = [];
 function watch(page, who) {
@@ -128,7 +90,7 @@ async function enrolAndSignIn(page, lang, login, enrolment, shotName) {
 
 const watchdog = setTimeout(() => {
   console.log('FAIL: the accounts browser test took more than 240 s');
-  console.log(`${passed} passed, ${failed + 1} failed`);
+  console.log(`${tally.passed} passed, ${tally.failed + 1} failed`);
   process.exit(1);
 }, 240000);
 
@@ -330,11 +292,11 @@ try {
     });
     await lctx.close();
   }
-  ok(shots >= 40, `${shots} screenshots (desktop and phone) in ${SHOTS}`);
+  ok(tally.shots >= 40, `${tally.shots} screenshots (desktop and phone) in ${SHOTS}`);
   ok(errors.length === 0, 'no script errors and no Content-Security-Policy violations', errors.join(' | '));
 } finally {
   await browser.close().catch(() => {});
   clearTimeout(watchdog);
 }
-console.log(`${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s in the browser)`);
-process.exit(failed ? 1 : 0);
+console.log(`${tally.passed} passed, ${tally.failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s in the browser)`);
+process.exit(tally.failed ? 1 : 0);

@@ -14,10 +14,10 @@
 // every step photographed at desktop (1280 px) and phone (390 px) widths
 // into $IBX_SHOTS.  Started by test_hubweb_browser.sh; prints "N passed,
 // M failed", exits 1 on any failure.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { DESKTOP, hubSignIn, ok, PHONE, shooter, step, tally } from './lib.mjs';
 
 function need(k) {
   const v = process.env[k];
@@ -46,43 +46,7 @@ const SAY = {
   },
 };
 
-let passed = 0;
-let failed = 0;
-function ok(cond, what, detail = '') {
-  if (cond) {
-    passed++;
-    console.log(`ok: ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL: ${what}${detail ? `: ${detail}` : ''}`);
-  }
-  return cond;
-}
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-  } catch (e) {
-    failed++;
-    console.log(`FAIL: ${name}: ${String(e.message).split('\n')[0]}`);
-  }
-  console.log(`-- ${name} (${Date.now() - t0} ms)`);
-}
-
-const totp = (key) => execFileSync('oathtool', ['--totp', '-b', key]).toString().trim();
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-let shots = 0;
-async function shot(page, name) {
-  for (const [size, vp] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    await page.setViewportSize(vp);
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), fullPage: true });
-    shots++;
-  }
-  await page.setViewportSize(DESKTOP);
-}
+const shot = shooter(SHOTS);
 
 // fitsPhone(page, what): at 390 px the page does not scroll sideways.
 async function fitsPhone(page, what) {
@@ -101,22 +65,8 @@ function watch(page, who) {
   });
 }
 
-// signIn(page, login, enrolment): password, enrolment code, QR key, TOTP.
-async function signIn(page, login, enrolment) {
-  await page.goto(`${BASE}/`);
-  await page.waitForSelector('#signin-form');
-  await page.fill('#login', login);
-  await page.fill('#password', PASSWORD);
-  await page.click('#signin-button');
-  await page.waitForSelector('#field-enrolment:not([hidden])');
-  await page.fill('#enrolment', enrolment);
-  await page.click('#signin-button');
-  await page.waitForSelector('#enrol-qr');
-  const key = (await page.textContent('#enrol-key')).trim();
-  await page.fill('#totp', totp(key));
-  await page.click('#signin-button');
-  await page.waitForFunction(() => !window.location.hash.startsWith('#/login') && window.location.hash !== '');
-}
+// signIn(page, login, enrolment): the hub's first sign-in (lib.mjs).
+const signIn = (page, login, enrolment) => hubSignIn(page, BASE, login, PASSWORD, enrolment);
 
 // download(page, selector, name): click and keep the file; its bytes.
 async function download(page, selector, name) {
@@ -128,7 +78,7 @@ async function download(page, selector, name) {
 
 const watchdog = setTimeout(() => {
   console.log('FAIL: the hub pages browser test took more than 300 s');
-  console.log(`${passed} passed, ${failed + 1} failed`);
+  console.log(`${tally.passed} passed, ${tally.failed + 1} failed`);
   process.exit(1);
 }, 300000);
 
@@ -324,7 +274,7 @@ try {
       ok(shown.header === 'none' && shown.picker === 'none' && shown.buttons === 0, `${lang}: no menus, forms or buttons in print`, JSON.stringify(shown));
       ok(shown.stamp !== 'none', `${lang}: the stamp is printed`);
       await mpage.screenshot({ path: path.join(SHOTS, `${lang}-ministry-4-print.png`), fullPage: true });
-      shots++;
+      tally.shots++;
       const pdf = await mpage.pdf({ format: 'A4', printBackground: false });
       fs.writeFileSync(path.join(SHOTS, `${lang}-dashboard.pdf`), pdf);
       ok(pdf.slice(0, 4).toString() === '%PDF' && pdf.length > 2000, `${lang}: a PDF made (${pdf.length} bytes)`);
@@ -368,11 +318,11 @@ try {
     });
     await hctx.close();
   }
-  ok(shots >= 30, `${shots} screenshots (desktop and phone) in ${SHOTS}`);
+  ok(tally.shots >= 30, `${tally.shots} screenshots (desktop and phone) in ${SHOTS}`);
   ok(errors.length === 0, 'no script errors and no Content-Security-Policy violations', errors.join(' | '));
 } finally {
   await browser.close().catch(() => {});
   clearTimeout(watchdog);
 }
-console.log(`${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s in the browser)`);
-process.exit(failed ? 1 : 0);
+console.log(`${tally.passed} passed, ${tally.failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s in the browser)`);
+process.exit(tally.failed ? 1 : 0);

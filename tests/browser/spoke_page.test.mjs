@@ -13,9 +13,8 @@
 // photographed at desktop (1280 px) and phone (390 px) widths into
 // $IBX_SHOTS.  Started by test_spoke_page_browser.sh; prints "N passed, M
 // failed", exits 1 on any failure.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { DESKTOP, hubSignIn, ok, shooter, step, tally, totp } from './lib.mjs';
 
 function need(k) {
   const v = process.env[k];
@@ -47,43 +46,7 @@ const SAY = {
     rowErrors: [/^"XX" is not an ISO 3166-1 alpha-2/, /^"x" is not male, female or unknown/] },
 };
 
-let passed = 0;
-let failed = 0;
-function ok(cond, what, detail = '') {
-  if (cond) {
-    passed++;
-    console.log(`ok: ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL: ${what}${detail ? `: ${detail}` : ''}`);
-  }
-  return cond;
-}
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-  } catch (e) {
-    failed++;
-    console.log(`FAIL: ${name}: ${String(e.message).split('\n')[0]}`);
-  }
-  console.log(`-- ${name} (${Date.now() - t0} ms)`);
-}
-
-const totp = (key) => execFileSync('oathtool', ['--totp', '-b', key]).toString().trim();
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-let shots = 0;
-async function shot(page, name) {
-  for (const [size, vp] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    await page.setViewportSize(vp);
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), fullPage: true });
-    shots++;
-  }
-  await page.setViewportSize(DESKTOP);
-}
+const shot = shooter(SHOTS);
 
 async function hub(p, token = TOKEN) {
   const r = await fetch(`${HUB}${p}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -250,17 +213,7 @@ await step('hub: the submissions page shows what the spoke sent', async () => {
   const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'ja-JP' });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => errors.push(`hub: uncaught ${e.message}`));
-  await page.goto(`${HUB}/`);
-  await page.waitForSelector('#signin-form');
-  await page.fill('#login', need('IBX_HUB_LOGIN'));
-  await page.fill('#password', PASSWORD);
-  await page.click('#signin-button');
-  await page.waitForSelector('#field-enrolment:not([hidden])');
-  await page.fill('#enrolment', need('IBX_HUB_ENROL'));
-  await page.click('#signin-button');
-  await page.waitForSelector('#enrol-qr');
-  await page.fill('#totp', totp((await page.textContent('#enrol-key')).trim()));
-  await page.click('#signin-button');
+  await hubSignIn(page, HUB, need('IBX_HUB_LOGIN'), PASSWORD, need('IBX_HUB_ENROL'));
   await page.waitForSelector('#table-submissions tbody tr');
   for (const lang of ['ja', 'en']) {
     const period = RUNS[lang].period;
@@ -276,6 +229,6 @@ await step('hub: the submissions page shows what the spoke sent', async () => {
 await browser.close();
 clearTimeout(watchdog);
 ok(errors.length === 0, 'no script errors in the pages', errors.join(' | '));
-console.log(`${shots} screenshots in ${SHOTS}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+console.log(`${tally.shots} screenshots in ${SHOTS}`);
+console.log(`${tally.passed} passed, ${tally.failed} failed`);
+process.exit(tally.failed === 0 ? 0 : 1);
