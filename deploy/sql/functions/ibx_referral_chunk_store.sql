@@ -3,7 +3,9 @@
 -- Store one ciphertext chunk (its envelope exactly as the referrer signed
 -- it) and accept its sequence, in one transaction.  Idempotent by
 -- (referral_id, idx): the same ciphertext again is 'duplicate' (nothing
--- stored, the sequence not checked: a resent or resealed envelope);
+-- stored, the sequence not checked: a resent or resealed envelope); a
+-- new chunk's sequence need not exceed the last accepted (a window of
+-- chunks is stored in any order);
 -- other ciphertext at a stored index is refused for good (IBX10).  When
 -- the last chunk is stored the referral becomes 'sent' and enters the
 -- inbox feed: 'sent' is returned then, 'accepted' otherwise.  Only the
@@ -48,7 +50,24 @@ BEGIN
 		RAISE EXCEPTION 'chunk refused: referral % is %', p_referral_id,
 			v.state USING ERRCODE = 'IBX10';
 	END IF;
-	PERFORM ibx_accept_message(p_sender, p_role, p_sequence);
+	-- Chunks arrive in any order: a spoke keeps a window of them in
+	-- flight and the hub's workers store them side by side, so a chunk's
+	-- sequence is recorded when it is the greatest yet but not refused
+	-- when it is not.  A replayed chunk stores nothing new: (referral_id,
+	-- idx) holds one ciphertext, only the referrer signs one, and
+	-- anything but chunks is still refused below the last sequence
+	-- (ibx_accept_message).  The organisation's row stays locked to the
+	-- end of the transaction, as there.
+	UPDATE organisations SET last_sequence = p_sequence
+	WHERE code = p_sender AND role = p_role AND last_sequence < p_sequence;
+	IF NOT FOUND THEN
+		PERFORM 1 FROM organisations WHERE code = p_sender AND role = p_role
+		FOR UPDATE;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'sender % is not enrolled as a %', p_sender,
+				p_role USING ERRCODE = 'IBX02';
+		END IF;
+	END IF;
 	-- The message log keeps the digest, never the ciphertext: chunks
 	-- leave the hub when delivered.
 	INSERT INTO message_log (sender_id, sequence, payload_type, digest,
