@@ -154,8 +154,10 @@ spoke_send_start(const spoke_send_opts *o, const ibx_bytes *envelope,
 	return (IBX_OK);
 }
 
-ibx_err
-spoke_send_finish(spoke_send_call *sc, bool serial, ibx_ack *ack)
+/* The end of a call: as spoke_send_finish, and with answer (not NULL)
+ * as spoke_query_finish. */
+static ibx_err
+call_finish(spoke_send_call *sc, bool serial, ibx_ack *ack, ibx_bytes *answer)
 {
 	const spoke_send_opts *o = sc->o;
 	const ibx_bytes *envelope = sc->envelope;
@@ -163,9 +165,14 @@ spoke_send_finish(spoke_send_call *sc, bool serial, ibx_ack *ack)
 	char why[300];
 	ibx_err rv = IBX_ETIMEDOUT;
 
+	if (answer != NULL)
+		*answer = (ibx_bytes){NULL, 0};
 	if (sc->call != NULL &&
 	    (rv = ibx_req_call_finish(sc->call, &reply)) == IBX_OK) {
-		rv = ibx_ack_decode(reply.data, reply.len, ack);
+		rv = answer != NULL
+			 ? ibx_ack_decode_reply(reply.data, reply.len, ack,
+						answer)
+			 : ibx_ack_decode(reply.data, reply.len, ack);
 		ibx_bytes_fini(&reply);
 		if (rv == IBX_OK && ibx_ack_status_final(ack->status) &&
 		    (o->hub_id == NULL ||
@@ -182,6 +189,8 @@ spoke_send_finish(spoke_send_call *sc, bool serial, ibx_ack *ack)
 			   spoke_hub_id_check(o->hub_id, envelope, ack, why,
 					      sizeof(why)) != IBX_OK)
 			ack->status = IBX_ACK_UNSPECIFIED; /* a forged retry */
+		if (answer != NULL)
+			ibx_bytes_fini(answer);
 	}
 	free(sc);
 	if (!serial) {
@@ -191,5 +200,23 @@ spoke_send_finish(spoke_send_call *sc, bool serial, ibx_ack *ack)
 	}
 	/* Not final, not believed, or no answer: the serial attempts. */
 	memset(ack, 0, sizeof(*ack));
+	if (answer != NULL)
+		return (spoke_query(o, envelope, ack, answer));
 	return (spoke_send(o, envelope, ack));
+}
+
+ibx_err
+spoke_send_finish(spoke_send_call *sc, bool serial, ibx_ack *ack)
+{
+	return (call_finish(sc, serial, ack, NULL));
+}
+
+ibx_err
+spoke_query_finish(spoke_send_call *sc, ibx_ack *ack, ibx_bytes *reply)
+{
+	ibx_err rv = call_finish(sc, true, ack, reply);
+
+	if (rv != IBX_OK || ack->status != IBX_ACK_ACCEPTED)
+		ibx_bytes_fini(reply);
+	return (rv);
 }

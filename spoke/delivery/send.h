@@ -78,4 +78,11 @@ ibx_err spoke_send_start(const spoke_send_opts *o, const ibx_bytes *envelope,
  * Frees call. */
 ibx_err spoke_send_finish(spoke_send_call *call, bool serial, ibx_ack *ack);
 
+/* spoke_query_finish: the answer to a query started with
+ * spoke_send_start (a window of ChunkQuery envelopes), with the outcomes
+ * and *reply of spoke_query; what is not a final, verified answer is
+ * asked again with spoke_query's attempts.  Frees call. */
+ibx_err spoke_query_finish(spoke_send_call *call, ibx_ack *ack,
+			   ibx_bytes *reply);
+
 #endif /* SPOKE_SEND_H */
