@@ -80,7 +80,7 @@ typedef struct spoke_drain_opts {
 
 /* The window the agent and the referral commands use, and its cap: memory
  * in flight is at most the window x one chunk's envelope (1 MiB). */
-#define SPOKE_DRAIN_WINDOW     8
+#define SPOKE_DRAIN_WINDOW     4
 #define SPOKE_DRAIN_WINDOW_MAX 16
 
 /* spoke_agent_drain: send ob's pending envelopes in order as above,

@@ -168,7 +168,7 @@ static const struct spoke_help {
      "                       moved aside with the reason (1 to "
      "1000)\n"
      "  --window N           referral chunks in flight at once (1 to 16; "
-     "default 8)\n" NET_CORE
+     "default 4)\n" NET_CORE
      "  --attempts N       tries per hub in one round (1 to 1000; default "
      "1: the\n"
      "                     loop retries with backoff)\n"

@@ -7,7 +7,7 @@
 # nng REQ/REP TLS socket pair in the same run (bench_referral base).
 # Prints figures, the ratio and the peak RSS of the hub and the spoke;
 # asserts nothing about time (STYLE.md).  Target: ratio >= 0.5.  The
-# drain keeps --window chunks in flight (default 8, the agent's; 1: one
+# drain keeps --window chunks in flight (default 4, the agent's; 1: one
 # at a time, as before issue 15's speed-up).
 #
 #   tests/bench/referral_bench.sh [--build BUILD] [--mib N] [--window N]
@@ -15,7 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-tests
 mib=1024
-window=8
+window=4
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$(cd "$2" && pwd); shift 2 ;;
