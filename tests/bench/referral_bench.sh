@@ -77,8 +77,11 @@ REF_TIMEOUT=30000 REF_ATTEMPTS=3 spoke "$HOSP_A" inbox --fetch "$id" --out "$WOR
 fpid=$!
 fetch_peak=0
 while kill -0 "$fpid" 2>/dev/null; do
-	p=$(peak_kb "$fpid")
-	[ "${p:-0}" -gt "$fetch_peak" ] && fetch_peak=$p
+	# spoke is a shell function: the command is the subshell's child.
+	for q in $(pgrep -P "$fpid"); do
+		p=$(peak_kb "$q")
+		[ "${p:-0}" -gt "$fetch_peak" ] && fetch_peak=$p
+	done
 	sleep 0.2
 done
 wait "$fpid" || { cat "$WORK/fetch.log" >&2; exit 1; }
