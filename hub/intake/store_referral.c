@@ -308,7 +308,8 @@ chunk_intake(ibx_db *db, const ibx_header *h, const ibx_envelope *env,
 	p[4] = (ibx_db_param){idx, 0, false};
 	p[5] = (ibx_db_param){(const char *)digest, IBX_SHA256_LEN, true};
 	p[6] = (ibx_db_param){(const char *)raw->data, (int)raw->len, true};
-	if ((rv = ibx_db_execp(db, SQL_CHUNK_STORE, 7, p, &res)) != IBX_OK) {
+	if ((rv = ibx_db_execp_prepared(db, SQL_CHUNK_STORE, 7, p, &res)) !=
+	    IBX_OK) {
 		store_failed(db, rv, h, raw, ack);
 		goto out;
 	}

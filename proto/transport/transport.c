@@ -522,6 +522,100 @@ fail:
 	return (rv == NNG_ECLOSED ? IBX_ECLOSED : IBX_EIO);
 }
 
+/* One request on its own context: the send, then the receive. */
+struct ibx_req_call {
+	nng_ctx ctx;
+	nng_aio *aio;
+	int rv; /* the send's outcome, 0 when the receive is under way */
+};
+
+ibx_err
+ibx_req_call_start(ibx_req_client *c, const ibx_bytes *req, int timeout_ms,
+		   ibx_req_call **out)
+{
+	ibx_req_call *call;
+	nng_msg *msg = NULL;
+	int rv;
+
+	if (req->len > IBX_WIRE_MAX_MESSAGE)
+		return (IBX_ETOOBIG);
+	if ((call = calloc(1, sizeof(*call))) == NULL)
+		return (IBX_ENOMEM);
+	if ((rv = nng_ctx_open(&call->ctx, c->sock)) != 0) {
+		IBX_ERROR("transport: request context: %s", nng_strerror(rv));
+		free(call);
+		return (IBX_EIO);
+	}
+	/* A request waits behind the others of its window: resent after
+	 * half its time, not every second as a lone one (a resent chunk is
+	 * a megabyte the hub stores again as a duplicate).  nng sends it
+	 * again at once on another pipe when its pipe drops. */
+	if ((rv = nng_ctx_set_ms(call->ctx, NNG_OPT_REQ_RESENDTIME,
+				 timeout_ms / 2 > 1000 ? timeout_ms / 2
+						       : 1000)) != 0 ||
+	    (rv = nng_aio_alloc(&call->aio, NULL, NULL)) != 0 ||
+	    (rv = nng_msg_alloc(&msg, 0)) != 0 ||
+	    (rv = nng_msg_append(msg, req->data, req->len)) != 0) {
+		if (msg != NULL)
+			nng_msg_free(msg);
+		if (call->aio != NULL)
+			nng_aio_free(call->aio);
+		nng_ctx_close(call->ctx);
+		free(call);
+		return (IBX_ENOMEM);
+	}
+	/* The timeout runs per operation: the send waits for a pipe, the
+	 * receive for the reply (the hub's answer to this context only). */
+	nng_aio_set_timeout(call->aio, timeout_ms);
+	nng_aio_set_msg(call->aio, msg);
+	nng_ctx_send(call->ctx, call->aio);
+	nng_aio_wait(call->aio);
+	if ((call->rv = nng_aio_result(call->aio)) != 0) {
+		nng_msg_free(msg);
+	} else
+		nng_ctx_recv(call->ctx, call->aio);
+	*out = call;
+	return (IBX_OK);
+}
+
+ibx_err
+ibx_req_call_finish(ibx_req_call *call, ibx_bytes *reply)
+{
+	nng_msg *msg;
+	int rv = call->rv;
+
+	if (rv == 0) {
+		nng_aio_wait(call->aio);
+		rv = nng_aio_result(call->aio);
+	}
+	if (rv == 0) {
+		msg = nng_aio_get_msg(call->aio);
+		reply->len = nng_msg_len(msg);
+		if ((reply->data = malloc(reply->len > 0 ? reply->len : 1)) ==
+		    NULL)
+			rv = NNG_ENOMEM;
+		else
+			memcpy(reply->data, nng_msg_body(msg), reply->len);
+		nng_msg_free(msg);
+	}
+	nng_aio_free(call->aio);
+	nng_ctx_close(call->ctx);
+	free(call);
+	switch (rv) {
+	case 0:
+		return (IBX_OK);
+	case NNG_ETIMEDOUT:
+		return (IBX_ETIMEDOUT);
+	case NNG_ENOMEM:
+		return (IBX_ENOMEM);
+	case NNG_ECLOSED:
+		return (IBX_ECLOSED);
+	default:
+		IBX_ERROR("transport: request: %s", nng_strerror(rv));
+		return (IBX_EIO);
+	}
+}
+
 void
 ibx_req_client_close(ibx_req_client *c)
 {

@@ -106,6 +106,27 @@ ibx_err ibx_req_client_open(const char *const *urls, size_t n,
 ibx_err ibx_req_client_call(ibx_req_client *c, const ibx_bytes *req,
 			    int timeout_ms, ibx_bytes *reply);
 
+/* A request in flight on its own nng REQ context, so that several are
+ * outstanding on one connection at once (a window of referral chunks:
+ * spoke/agent/agent_drain.c).  The hub's REP workers answer them in any
+ * order; each call gets its own reply. */
+typedef struct ibx_req_call ibx_req_call;
+
+/* ibx_req_call_start: send req on a new context of c and return at once
+ * (nng queues it behind the requests already sent on the connection); the
+ * reply is awaited with ibx_req_call_finish, which must be called exactly
+ * once for every call started.  timeout_ms bounds the whole call, from
+ * now.  The bytes of req are copied.  IBX_ETOOBIG (sending nothing) past
+ * IBX_WIRE_MAX_MESSAGE; IBX_ENOMEM; IBX_EIO when no context opens. */
+ibx_err ibx_req_call_start(ibx_req_client *c, const ibx_bytes *req,
+			   int timeout_ms, ibx_req_call **out);
+
+/* ibx_req_call_finish: wait for call's reply and free the call.  On IBX_OK
+ * *reply holds new bytes the caller frees with ibx_bytes_fini;
+ * IBX_ETIMEDOUT when none came within the call's timeout; IBX_ECLOSED,
+ * IBX_EIO otherwise. */
+ibx_err ibx_req_call_finish(ibx_req_call *call, ibx_bytes *reply);
+
 /* ibx_req_client_close: close the socket; NULL is fine. */
 void ibx_req_client_close(ibx_req_client *c);
 

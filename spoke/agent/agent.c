@@ -155,6 +155,7 @@ start(struct agent *a)
 	a->drain.send.hub_id = a->hub_id;
 	a->drain.send.hub_pin = o->hub_pin;
 	a->drain.stop = &stopping;
+	a->drain.window = o->window > 0 ? o->window : SPOKE_DRAIN_WINDOW;
 	if (spoke_drain_retry_new(&a->id,
 				  o->retry_max > 0 ? o->retry_max
 						   : SPOKE_AGENT_RETRY_MAX,

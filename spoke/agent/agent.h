@@ -34,6 +34,8 @@ typedef struct spoke_agent_opts {
 	bool once;		/* one pass, then exit */
 	int retry_max; /* "retry later" answers before an envelope is set
 			* aside (agent_drain.h); 0: SPOKE_AGENT_RETRY_MAX */
+	int window;    /* referral chunks in flight at once (agent_drain.h);
+			* 0: SPOKE_DRAIN_WINDOW */
 } spoke_agent_opts;
 
 #define SPOKE_AGENT_RETRY_MAX 12

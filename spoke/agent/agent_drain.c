@@ -90,8 +90,12 @@ envelope_kind(const ibx_bytes *env, char kind[48])
 	if (h.payload_type == IBX_PAYLOAD_CASE_STATISTICS &&
 	    ibx_statistics_decode(e.payload.data, e.payload.len, &s) == IBX_OK)
 		snprintf(kind, 48, "statistics for %.8s", s->period);
-	else
+	else if (h.payload_type == IBX_PAYLOAD_HOSPITAL_LISTING ||
+		 h.payload_type == IBX_PAYLOAD_COORDINATOR_LISTING)
 		snprintf(kind, 48, "payload type %d", (int)h.payload_type);
+	/* Anything else (a key, a referral, its chunks, a status) is
+	 * replaced by nothing later: it has no kind and is never dropped as
+	 * superseded (a later chunk is not a newer version of this one). */
 out:
 	ibx_statistics_free(s);
 	ibx_bytes_fini(&h.cert);
@@ -214,6 +218,10 @@ held_backoff_ms(int tries)
  * final Ack (and was filed); IBX_EDBDOWN when the hub (verified) asked to
  * retry later and o->retry is set; IBX_ETIMEDOUT when no answer came;
  * outbox errors. */
+static ibx_err deliver_file(spoke_outbox *ob, const spoke_drain_opts *o,
+			    uint64_t seq, const ibx_bytes *env, ibx_err rv,
+			    ibx_ack *ack, spoke_agent_status *st);
+
 static ibx_err
 deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 	    spoke_agent_status *st)
@@ -233,6 +241,21 @@ deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 	}
 	memset(&ack, 0, sizeof(ack));
 	rv = spoke_send(&o->send, &env, &ack);
+	rv = deliver_file(ob, o, seq, &env, rv, &ack, st);
+	ibx_bytes_fini(&env);
+	return (rv);
+}
+
+/* File pending envelope seq (env) by the outcome rv of its send and its
+ * Ack, as deliver_one says. */
+static ibx_err
+deliver_file(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
+	     const ibx_bytes *env, ibx_err rv, ibx_ack *ack_in,
+	     spoke_agent_status *st)
+{
+	const char *dir = spoke_outbox_dir(ob);
+	ibx_ack ack = *ack_in;
+
 	st->send_ms = spoke_agent_now_ms();
 	if (rv != IBX_OK && o->retry != NULL &&
 	    ack.status == IBX_ACK_RETRY_LATER) {
@@ -272,7 +295,7 @@ deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 		(void)spoke_agent_listing_acked(dir, seq, 1);
 		/* Recorded before the envelope leaves pending/: a crash
 		 * in between sends it again, as a duplicate. */
-		if ((rv = spoke_journal_append(dir, seq, &ack, &env,
+		if ((rv = spoke_journal_append(dir, seq, &ack, env,
 					       spoke_agent_now_ms())) !=
 		    IBX_OK) {
 			spoke_agent_status_error(
@@ -319,7 +342,7 @@ deliver_one(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 	if (o->on_ack != NULL)
 		o->on_ack(o->arg, seq, &ack);
 out:
-	ibx_bytes_fini(&env);
+	*ack_in = ack;
 	return (rv);
 }
 
@@ -367,6 +390,11 @@ requeue(spoke_outbox *ob, spoke_drain_retry *r, struct held *h,
 	return (IBX_OK);
 }
 
+static ibx_err held_note(spoke_outbox *ob, const spoke_drain_opts *o,
+			 const uint64_t *seqs, size_t n, size_t i,
+			 const char *kind, ibx_err rv, spoke_agent_status *st,
+			 bool *waiting);
+
 /* Deliver seqs[i] (of the n pending) with "retry later" bookkeeping
  * (agent_drain.h).  IBX_OK to go on with the next envelope (*waiting set
  * when one is held back); IBX_ETIMEDOUT when the hub is silent; outbox
@@ -380,7 +408,7 @@ drain_one_held(spoke_outbox *ob, const spoke_drain_opts *o,
 	uint64_t seq = seqs[i];
 	struct held *h = held_find(r, seq);
 	int64_t now = spoke_agent_now_ms();
-	char kind[48], reason[900];
+	char kind[48];
 	ibx_err rv;
 
 	if (h != NULL && h->next_ms > now) {
@@ -389,6 +417,24 @@ drain_one_held(spoke_outbox *ob, const spoke_drain_opts *o,
 	}
 	pending_kind(ob, seq, kind);
 	rv = deliver_one(ob, o, seq, st);
+	return (held_note(ob, o, seqs, n, i, kind, rv, st, waiting));
+}
+
+/* The bookkeeping after seqs[i] (of kind, as envelope_kind says) was
+ * sent with outcome rv (deliver_one's): a "retry later" (IBX_EDBDOWN)
+ * holds it back for its backoff, or sets it aside after too many.
+ * Returns as drain_one_held. */
+static ibx_err
+held_note(spoke_outbox *ob, const spoke_drain_opts *o, const uint64_t *seqs,
+	  size_t n, size_t i, const char *kind, ibx_err rv,
+	  spoke_agent_status *st, bool *waiting)
+{
+	spoke_drain_retry *r = o->retry;
+	uint64_t seq = seqs[i];
+	struct held *h = held_find(r, seq);
+	int64_t now = spoke_agent_now_ms();
+	char reason[900];
+
 	if (rv == IBX_OK) {
 		held_drop(r, seq);
 		return (IBX_OK);
@@ -430,6 +476,113 @@ drain_one_held(spoke_outbox *ob, const spoke_drain_opts *o,
 	return (requeue(ob, r, h, seqs, n, i, st));
 }
 
+/* One chunk of a window: its envelope, read from pending/, and its send. */
+struct flight {
+	uint64_t seq;
+	size_t i; /* its place in seqs */
+	ibx_bytes env;
+	spoke_send_call *call;
+};
+
+/* Whether env is a referral chunk, which may go in a window. */
+static bool
+is_chunk(const ibx_bytes *env)
+{
+	ibx_envelope e;
+	ibx_header h;
+	bool chunk = false;
+
+	memset(&e, 0, sizeof(e));
+	memset(&h, 0, sizeof(h));
+	if (ibx_envelope_decode(env->data, env->len, &e) == IBX_OK &&
+	    ibx_header_decode(e.header.data, e.header.len, &h) == IBX_OK)
+		chunk = h.payload_type == IBX_PAYLOAD_REFERRAL_CHUNK;
+	ibx_bytes_fini(&h.cert);
+	ibx_envelope_fini(&e);
+	return (chunk);
+}
+
+/* Deliver the run of referral chunks from seqs[*i] with up to o->window
+ * in flight: each is read, put on the wire, and its Ack filed in sequence
+ * order (deliver_file) once the oldest answers.  The run ends before the
+ * first envelope that is not a chunk, or one held back (retry later), or
+ * one that cannot be sent in a window: the caller sends it alone.  *i is
+ * left on the last envelope of the run.  After a failure no new chunk
+ * starts; those in flight are still filed by their Acks (an acknowledged
+ * chunk is never sent again), without attempts of their own.  Returns the
+ * first failure as deliver_one, or with "retry later" bookkeeping as
+ * drain_one_held when o->retry is set; *ran false when not even the
+ * first went in a window (nothing was sent: the caller sends it alone). */
+static ibx_err
+drain_window(spoke_outbox *ob, const spoke_drain_opts *o, const uint64_t *seqs,
+	     size_t n, size_t *i, spoke_agent_status *st, bool *waiting,
+	     bool *ran)
+{
+	struct flight f[SPOKE_DRAIN_WINDOW_MAX];
+	size_t w = o->window > SPOKE_DRAIN_WINDOW_MAX ? SPOKE_DRAIN_WINDOW_MAX
+						      : (size_t)o->window;
+	size_t head = 0, count = 0, next = *i, last = *i;
+	bool more = true;
+	ibx_err first = IBX_OK, rv;
+
+	while (more || count > 0) {
+		while (more && first == IBX_OK && count < w && next < n &&
+		       (o->stop == NULL || !*o->stop)) {
+			struct flight *s = &f[(head + count) % w];
+
+			memset(s, 0, sizeof(*s));
+			s->seq = seqs[next];
+			s->i = next;
+			if (o->retry != NULL && held_find(o->retry, s->seq)) {
+				more = false;
+				break;
+			}
+			if ((rv = spoke_outbox_read(ob, s->seq, &s->env)) !=
+			    IBX_OK) {
+				/* Filed meanwhile, or unreadable: the serial
+				 * path says which. */
+				more = false;
+				break;
+			}
+			if (!is_chunk(&s->env) ||
+			    spoke_send_start(&o->send, &s->env, &s->call) !=
+				IBX_OK) {
+				ibx_bytes_fini(&s->env);
+				more = false;
+				break;
+			}
+			count++;
+			last = next++;
+		}
+		if (first != IBX_OK || next >= n ||
+		    (o->stop != NULL && *o->stop))
+			more = false;
+		if (count == 0)
+			break;
+		{
+			struct flight *s = &f[head];
+			ibx_ack ack;
+
+			head = (head + 1) % w;
+			count--;
+			memset(&ack, 0, sizeof(ack));
+			rv = spoke_send_finish(s->call, first == IBX_OK, &ack);
+			rv =
+			    deliver_file(ob, o, s->seq, &s->env, rv, &ack, st);
+			if (o->retry != NULL)
+				rv = held_note(ob, o, seqs, n, s->i, "", rv,
+					       st, waiting);
+			ibx_bytes_fini(&s->env);
+			if (rv != IBX_OK && first == IBX_OK)
+				first = rv;
+		}
+	}
+	/* Nothing in the window: the caller sends seqs[*i] alone. */
+	*ran = next != *i;
+	*i = last;
+	return (first);
+}
+
 ibx_err
 spoke_agent_drain(spoke_outbox *ob, const spoke_drain_opts *o,
 		  spoke_agent_status *st)
@@ -449,6 +602,16 @@ spoke_agent_drain(spoke_outbox *ob, const spoke_drain_opts *o,
 		if (o->stop != NULL && *o->stop) {
 			rv = IBX_ECLOSED;
 			break;
+		}
+		if (o->window > 1) {
+			bool ran = false;
+
+			rv = drain_window(ob, o, seqs, n, &i, st, &waiting,
+					  &ran);
+			if (ran && rv != IBX_OK)
+				break;
+			if (ran)
+				continue;
 		}
 		if (o->retry == NULL) {
 			if ((rv = deliver_one(ob, o, seqs[i], st)) != IBX_OK)
@@ -511,6 +674,7 @@ spoke_agent_deliver(spoke_outbox *ob, const spoke_send_opts *so, uint64_t seq,
 	}
 	memset(&o, 0, sizeof(o));
 	o.send = *so;
+	o.window = SPOKE_DRAIN_WINDOW;
 	o.on_ack = await_ack;
 	o.arg = &w;
 	/* One connection for the envelopes left from before and this one. */

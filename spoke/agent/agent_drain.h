@@ -67,7 +67,21 @@ typedef struct spoke_drain_opts {
 	const volatile sig_atomic_t *stop;
 	/* Or NULL: strict order, every envelope waits for the first. */
 	spoke_drain_retry *retry;
+	/* Referral chunks in flight at once (1 or 0: one at a time; at
+	 * most SPOKE_DRAIN_WINDOW_MAX).  A run of consecutive chunks in
+	 * pending/ goes as a window on send.client; every other envelope
+	 * goes alone, after the window's Acks.  Acks are filed in sequence
+	 * order, so the journal and pending/ keep the order of the serial
+	 * drain; a chunk whose Ack does not come stays pending and is sent
+	 * again (the hub stores chunks in any order, idempotently:
+	 * docs/referrals.md). */
+	int window;
 } spoke_drain_opts;
+
+/* The window the agent and the referral commands use, and its cap: memory
+ * in flight is at most the window x one chunk's envelope (1 MiB). */
+#define SPOKE_DRAIN_WINDOW     4
+#define SPOKE_DRAIN_WINDOW_MAX 16
 
 /* spoke_agent_drain: send ob's pending envelopes in order as above,
  * recording sends, Acks and errors in st, and refresh st's counts.

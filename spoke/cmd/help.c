@@ -146,7 +146,8 @@ static const struct spoke_help {
      "CA [--crl CRL]\n"
      "                     [--cert-hash] [--insecure-tcp] [--interval S] "
      "[--timeout MS]\n"
-     "                     [--attempts N] [--once] [--retry-max N]\n"
+     "                     [--attempts N] [--once] [--retry-max N] "
+     "[--window N]\n"
      "                     [--hub-name NAME | --hub-pin SHA256]\n",
      "The agent (docs/spoke-agent.md): watch the listing file and the "
      "export folder,\nseal what changed into the outbox and deliver the "
@@ -169,7 +170,9 @@ static const struct spoke_help {
      "  --retry-max N        answers of 'retry later' an envelope gets "
      "before it is\n"
      "                       moved aside with the reason (1 to "
-     "1000)\n" NET_CORE
+     "1000)\n"
+     "  --window N           referral chunks in flight at once (1 to 16; "
+     "default 4)\n" NET_CORE
      "  --attempts N       tries per hub in one round (1 to 1000; default "
      "1: the\n"
      "                     loop retries with backoff)\n"

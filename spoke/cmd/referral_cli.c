@@ -307,6 +307,7 @@ spoke_ref_drain(spoke_ref *r)
 	spoke_agent_status_load(dir, &st);
 	memset(&o, 0, sizeof(o));
 	o.send = r->so;
+	o.window = SPOKE_DRAIN_WINDOW;
 	o.on_ack = drain_counted;
 	o.arg = &c;
 	rv = spoke_agent_drain(r->ob, &o, &st);

@@ -3,7 +3,7 @@
  * referral channel (referrals addressed to it, statuses on referrals it
  * sent or received), each envelope checked against the national CA as its
  * sender signed it; and, with --fetch, one referral's package: its chunks
- * pulled one at a time (each checked to be the referrer's), kept in the
+ * pulled a window at a time (each checked to be the referrer's), kept in the
  * state folder as they come (a fetch cut short resumes where it stopped),
  * then decrypted and verified into --out, and 'delivered' sent: the hub
  * then deletes the ciphertext.
@@ -218,79 +218,188 @@ spoke_ref_find(spoke_ref *r, const char *id, ibx_referral *ref,
 	return (status);
 }
 
-/* Pull the chunks of ref not yet here into dir, one at a time, each
- * checked to be the referrer's and to belong to ref at its index. */
+/* A ChunkQuery in flight: a window of them is on the wire at once. */
+struct asked {
+	uint32_t index;
+	ibx_bytes env;	       /* the query, sealed (sequence 0) */
+	spoke_send_call *call; /* NULL: asked with spoke_query when due */
+};
+
+#define FETCH_WINDOW SPOKE_DRAIN_WINDOW
+
+/* Seal the query for chunk i of ref into a and put it on the wire. 0, or
+ * 1 when it cannot be sealed (printed). */
 static int
-fetch_chunks(spoke_ref *r, const ibx_referral *ref, const char *referrer,
-	     const char *dir, uint32_t *fetched)
+ask_chunk(spoke_ref *r, const ibx_referral *ref, uint32_t i, struct asked *a)
 {
 	ibx_chunk_query q;
-	ibx_bytes payload = {NULL, 0}, reply = {NULL, 0};
+	ibx_bytes payload = {NULL, 0};
+	ibx_err rv;
+
+	memset(a, 0, sizeof(*a));
+	memset(&q, 0, sizeof(q));
+	a->index = i;
+	snprintf(q.referral_id, sizeof(q.referral_id), "%s", ref->referral_id);
+	q.index = i;
+	if ((rv = ibx_chunk_query_encode(&q, &payload)) != IBX_OK ||
+	    (rv = spoke_envelope_seal(&r->id, 0, IBX_PAYLOAD_CHUNK_QUERY,
+				      &payload, &a->env)) != IBX_OK) {
+		fprintf(stderr,
+			"inbound-spoke: chunk %" PRIu32
+			" of %s: cannot seal: %s\n",
+			i, ref->referral_id, ibx_strerror(rv));
+		ibx_bytes_fini(&payload);
+		return (1);
+	}
+	ibx_bytes_fini(&payload);
+	if (spoke_send_start(&r->so, &a->env, &a->call) != IBX_OK)
+		a->call = NULL;
+	return (0);
+}
+
+/* Forget a (its answer, if any, is not used). */
+static void
+asked_drop(struct asked *a)
+{
+	ibx_ack ack;
+
+	if (a->call != NULL)
+		(void)spoke_send_finish(a->call, false, &ack);
+	a->call = NULL;
+	ibx_bytes_fini(&a->env);
+}
+
+/* The answer to a into *reply, as spoke_ref_query: 0, 1 refused, 3 no
+ * answer (printed). */
+static int
+answer_chunk(spoke_ref *r, struct asked *a, const char *what, ibx_bytes *reply)
+{
+	ibx_ack ack;
+	ibx_err rv;
+	int status = 1;
+
+	memset(&ack, 0, sizeof(ack));
+	if (a->call != NULL)
+		rv = spoke_query_finish(a->call, &ack, reply);
+	else
+		rv = spoke_query(&r->so, &a->env, &ack, reply);
+	a->call = NULL;
+	if (rv != IBX_OK) {
+		fprintf(stderr,
+			"inbound-spoke: %s: no answer from the hub: %s\n",
+			what, ibx_strerror(rv));
+		status = 3;
+	} else if (ack.status != IBX_ACK_ACCEPTED)
+		fprintf(stderr, "inbound-spoke: %s: hub refused (%s): %s\n",
+			what, ibx_ack_status_name(ack.status), ack.error);
+	else
+		status = 0;
+	ibx_bytes_fini(&a->env);
+	return (status);
+}
+
+/* Check reply, the answer for chunk i of ref, to be the referrer's and to
+ * belong to ref at index i, and write its ciphertext to path.  0, or 1
+ * (printed). */
+static int
+store_chunk(spoke_ref *r, const ibx_referral *ref, const char *referrer,
+	    uint32_t i, const ibx_bytes *reply, const char *path,
+	    const char *what)
+{
 	ibx_referral_chunk c;
 	ibx_problems problems;
 	spoke_peer_env pe;
-	struct stat sb;
-	char path[4096], err[512], what[96];
-	uint32_t i;
-	int status = 0;
+	char err[512];
+	int status = 1;
 
 	memset(&c, 0, sizeof(c));
 	memset(&pe, 0, sizeof(pe));
 	ibx_problems_init(&problems);
-	*fetched = 0;
-	for (i = 0; i < ref->chunk_count && status == 0; i++) {
-		spoke_ref_chunk_path(dir, i, path, sizeof(path));
-		if (stat(path, &sb) == 0)
-			continue; /* fetched before this run */
-		memset(&q, 0, sizeof(q));
-		snprintf(q.referral_id, sizeof(q.referral_id), "%s",
-			 ref->referral_id);
-		q.index = i;
-		snprintf(what, sizeof(what), "chunk %" PRIu32 " of %s", i,
-			 ref->referral_id);
-		status = 1;
-		if (ibx_chunk_query_encode(&q, &payload) != IBX_OK)
-			break;
-		if ((status = spoke_ref_query(r, IBX_PAYLOAD_CHUNK_QUERY,
-					      &payload, what, &reply)) != 0)
-			break;
-		status = 1;
-		if (spoke_peer_open(r->trust, reply.data, reply.len,
-				    IBX_PAYLOAD_REFERRAL_CHUNK, referrer,
-				    time(NULL), &pe, err,
-				    sizeof(err)) != IBX_OK) {
-			fprintf(stderr,
-				"inbound-spoke: %s refused: %s (not the "
-				"referrer's)\n",
-				what, err);
-			break;
-		}
-		if (ibx_referral_chunk_decode(pe.env.payload.data,
-					      pe.env.payload.len, &problems,
-					      &c) != IBX_OK ||
-		    ibx_referral_chunk_check(&c, ref, &problems) != IBX_OK ||
-		    c.index != i) {
-			fprintf(stderr,
-				"inbound-spoke: %s refused: not chunk %" PRIu32
-				" of this referral\n",
-				what, i);
-			break;
-		}
-		if (spoke_ref_write(path, c.ciphertext, c.ciphertext_len,
-				    0600) != IBX_OK)
-			break;
-		(*fetched)++;
-		status = 0;
-		ibx_referral_chunk_fini(&c);
-		spoke_peer_fini(&pe);
-		ibx_bytes_fini(&payload);
-		ibx_bytes_fini(&reply);
+	if (spoke_peer_open(r->trust, reply->data, reply->len,
+			    IBX_PAYLOAD_REFERRAL_CHUNK, referrer, time(NULL),
+			    &pe, err, sizeof(err)) != IBX_OK) {
+		fprintf(stderr,
+			"inbound-spoke: %s refused: %s (not the "
+			"referrer's)\n",
+			what, err);
+		goto out;
 	}
+	if (ibx_referral_chunk_decode(pe.env.payload.data, pe.env.payload.len,
+				      &problems, &c) != IBX_OK ||
+	    ibx_referral_chunk_check(&c, ref, &problems) != IBX_OK ||
+	    c.index != i) {
+		fprintf(stderr,
+			"inbound-spoke: %s refused: not chunk %" PRIu32
+			" of this referral\n",
+			what, i);
+		goto out;
+	}
+	if (spoke_ref_write(path, c.ciphertext, c.ciphertext_len, 0600) !=
+	    IBX_OK)
+		goto out;
+	status = 0;
+out:
 	ibx_referral_chunk_fini(&c);
 	spoke_peer_fini(&pe);
-	ibx_bytes_fini(&payload);
-	ibx_bytes_fini(&reply);
 	ibx_problems_fini(&problems);
+	return (status);
+}
+
+/* Pull the chunks of ref not yet here into dir, FETCH_WINDOW queries in
+ * flight at once (memory: the window x one chunk), each answer checked in
+ * index order to be the referrer's and to belong to ref at its index.
+ * After a failure nothing more is asked and the answers in flight are
+ * dropped: a fetch run again resumes with the chunks written. */
+static int
+fetch_chunks(spoke_ref *r, const ibx_referral *ref, const char *referrer,
+	     const char *dir, uint32_t *fetched)
+{
+	struct asked win[FETCH_WINDOW];
+	ibx_bytes reply = {NULL, 0};
+	struct stat sb;
+	char path[4096], what[96];
+	size_t head = 0, count = 0;
+	uint32_t next = 0;
+	int status = 0;
+
+	*fetched = 0;
+	for (;;) {
+		while (status == 0 && count < FETCH_WINDOW &&
+		       next < ref->chunk_count) {
+			spoke_ref_chunk_path(dir, next, path, sizeof(path));
+			if (stat(path, &sb) == 0) {
+				next++; /* fetched before this run */
+				continue;
+			}
+			if ((status = ask_chunk(
+				 r, ref, next,
+				 &win[(head + count) % FETCH_WINDOW])) != 0)
+				break;
+			count++;
+			next++;
+		}
+		if (count == 0)
+			break;
+		{
+			struct asked *a = &win[head];
+
+			head = (head + 1) % FETCH_WINDOW;
+			count--;
+			if (status != 0) {
+				asked_drop(a);
+				continue;
+			}
+			snprintf(what, sizeof(what), "chunk %" PRIu32 " of %s",
+				 a->index, ref->referral_id);
+			spoke_ref_chunk_path(dir, a->index, path,
+					     sizeof(path));
+			if ((status = answer_chunk(r, a, what, &reply)) == 0 &&
+			    (status = store_chunk(r, ref, referrer, a->index,
+						  &reply, path, what)) == 0)
+				(*fetched)++;
+			ibx_bytes_fini(&reply);
+		}
+	}
 	return (status);
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "agent_drain.h"
 #include "run.h"
 #include "spoke_cmd.h"
 #include "agent_status.h"
@@ -35,6 +36,7 @@ spoke_run_parse(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 	    {"attempts", required_argument, NULL, 'n'},
 	    {"once", no_argument, NULL, '1'},
 	    {"retry-max", required_argument, NULL, 'R'},
+	    {"window", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -96,6 +98,12 @@ spoke_run_parse(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 					     &v) != 0)
 				return (-1);
 			o->retry_max = (int)v;
+			break;
+		case 'W':
+			if (spoke_parse_long("--window", optarg, 1,
+					     SPOKE_DRAIN_WINDOW_MAX, &v) != 0)
+				return (-1);
+			o->window = (int)v;
 			break;
 		case 'h':
 			spoke_cmd_help(stdout, argv[0]);

@@ -1,6 +1,8 @@
 /* Sending with retries; see send.h. */
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "crypto.h"
@@ -115,6 +117,105 @@ spoke_query(const spoke_send_opts *o, const ibx_bytes *envelope, ibx_ack *ack,
 	reply->data = NULL;
 	reply->len = 0;
 	rv = send_attempts(o, envelope, ack, reply);
+	if (rv != IBX_OK || ack->status != IBX_ACK_ACCEPTED)
+		ibx_bytes_fini(reply);
+	return (rv);
+}
+
+struct spoke_send_call {
+	const spoke_send_opts *o;
+	const ibx_bytes *envelope;
+	ibx_req_call *call; /* NULL when the send failed at once */
+};
+
+ibx_err
+spoke_send_start(const spoke_send_opts *o, const ibx_bytes *envelope,
+		 spoke_send_call **out)
+{
+	spoke_send_call *sc;
+	ibx_err rv;
+
+	/* Acks are verified with o->hub_id only: without it (and with a
+	 * CA) spoke_send would open one per envelope. */
+	if (o->client == NULL || (o->hub_id == NULL && o->tls.ca_file != NULL))
+		return (IBX_EINVAL);
+	if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		return (IBX_ENOMEM);
+	sc->o = o;
+	sc->envelope = envelope;
+	if ((rv = ibx_req_call_start(o->client, envelope, o->timeout_ms,
+				     &sc->call)) != IBX_OK &&
+	    rv != IBX_EIO) {
+		free(sc);
+		return (rv);
+	}
+	/* IBX_EIO: no context now; spoke_send_finish sends it serially. */
+	*out = sc;
+	return (IBX_OK);
+}
+
+/* The end of a call: as spoke_send_finish, and with answer (not NULL)
+ * as spoke_query_finish. */
+static ibx_err
+call_finish(spoke_send_call *sc, bool serial, ibx_ack *ack, ibx_bytes *answer)
+{
+	const spoke_send_opts *o = sc->o;
+	const ibx_bytes *envelope = sc->envelope;
+	ibx_bytes reply = {NULL, 0};
+	char why[300];
+	ibx_err rv = IBX_ETIMEDOUT;
+
+	if (answer != NULL)
+		*answer = (ibx_bytes){NULL, 0};
+	if (sc->call != NULL &&
+	    (rv = ibx_req_call_finish(sc->call, &reply)) == IBX_OK) {
+		rv = answer != NULL
+			 ? ibx_ack_decode_reply(reply.data, reply.len, ack,
+						answer)
+			 : ibx_ack_decode(reply.data, reply.len, ack);
+		ibx_bytes_fini(&reply);
+		if (rv == IBX_OK && ibx_ack_status_final(ack->status) &&
+		    (o->hub_id == NULL ||
+		     spoke_hub_id_check(o->hub_id, envelope, ack, why,
+					sizeof(why)) == IBX_OK)) {
+			free(sc);
+			return (IBX_OK);
+		}
+		if (rv == IBX_OK && ibx_ack_status_final(ack->status)) {
+			IBX_WARN("answer (%s) not believed: %s",
+				 ibx_ack_status_name(ack->status), why);
+			ack->status = IBX_ACK_UNSPECIFIED;
+		} else if (rv == IBX_OK && o->hub_id != NULL &&
+			   spoke_hub_id_check(o->hub_id, envelope, ack, why,
+					      sizeof(why)) != IBX_OK)
+			ack->status = IBX_ACK_UNSPECIFIED; /* a forged retry */
+		if (answer != NULL)
+			ibx_bytes_fini(answer);
+	}
+	free(sc);
+	if (!serial) {
+		if (rv == IBX_OK || rv == IBX_EMALFORMED)
+			rv = IBX_ETIMEDOUT;
+		return (rv);
+	}
+	/* Not final, not believed, or no answer: the serial attempts. */
+	memset(ack, 0, sizeof(*ack));
+	if (answer != NULL)
+		return (spoke_query(o, envelope, ack, answer));
+	return (spoke_send(o, envelope, ack));
+}
+
+ibx_err
+spoke_send_finish(spoke_send_call *sc, bool serial, ibx_ack *ack)
+{
+	return (call_finish(sc, serial, ack, NULL));
+}
+
+ibx_err
+spoke_query_finish(spoke_send_call *sc, ibx_ack *ack, ibx_bytes *reply)
+{
+	ibx_err rv = call_finish(sc, true, ack, reply);
+
 	if (rv != IBX_OK || ack->status != IBX_ACK_ACCEPTED)
 		ibx_bytes_fini(reply);
 	return (rv);

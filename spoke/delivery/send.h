@@ -10,6 +10,8 @@
 #ifndef SPOKE_SEND_H
 #define SPOKE_SEND_H
 
+#include <stdbool.h>
+
 #include "err.h"
 #include "hub_identity.h"
 #include "transport.h"
@@ -52,5 +54,35 @@ ibx_err spoke_send(const spoke_send_opts *o, const ibx_bytes *envelope,
  * spoke_send. */
 ibx_err spoke_query(const spoke_send_opts *o, const ibx_bytes *envelope,
 		    ibx_ack *ack, ibx_bytes *reply);
+
+/* A send in flight, one of a window of several on one connection
+ * (spoke_send_start, spoke_send_finish). */
+typedef struct spoke_send_call spoke_send_call;
+
+/* spoke_send_start: put envelope on the wire on a context of its own and
+ * return without waiting for the Ack, so that several envelopes are in
+ * flight at once (a window of referral chunks, docs/referrals.md).  Needs
+ * o->client (IBX_EINVAL without one: send with spoke_send instead); the
+ * envelope is borrowed until spoke_send_finish.  IBX_ENOMEM, IBX_ETOOBIG,
+ * IBX_EIO as ibx_req_call_start. */
+ibx_err spoke_send_start(const spoke_send_opts *o, const ibx_bytes *envelope,
+			 spoke_send_call **out);
+
+/* spoke_send_finish: the Ack of a call started with spoke_send_start, with
+ * the outcomes of spoke_send.  An answer that is final and verified ends
+ * it; anything else (silence, "retry later", an answer not believed) is
+ * followed, when serial is true, by spoke_send's own attempts with the
+ * same envelope, one at a time, so a window never weakens what a single
+ * send guarantees; when serial is false it is IBX_ETIMEDOUT at once
+ * (ack->status IBX_ACK_RETRY_LATER only for a verified "retry later").
+ * Frees call. */
+ibx_err spoke_send_finish(spoke_send_call *call, bool serial, ibx_ack *ack);
+
+/* spoke_query_finish: the answer to a query started with
+ * spoke_send_start (a window of ChunkQuery envelopes), with the outcomes
+ * and *reply of spoke_query; what is not a final, verified answer is
+ * asked again with spoke_query's attempts.  Frees call. */
+ibx_err spoke_query_finish(spoke_send_call *call, ibx_ack *ack,
+			   ibx_bytes *reply);
 
 #endif /* SPOKE_SEND_H */

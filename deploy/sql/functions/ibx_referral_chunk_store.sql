@@ -1,14 +1,26 @@
 -- ibx_referral_chunk_store (first defined by migration 090).
 --
 -- Store one ciphertext chunk (its envelope exactly as the referrer signed
--- it) and accept its sequence, in one transaction.  Idempotent by
--- (referral_id, idx): the same ciphertext again is 'duplicate' (nothing
--- stored, the sequence not checked: a resent or resealed envelope);
--- other ciphertext at a stored index is refused for good (IBX10).  When
--- the last chunk is stored the referral becomes 'sent' and enters the
--- inbox feed: 'sent' is returned then, 'accepted' otherwise.  Only the
--- referrer sends chunks (IBX11), only while the referral is 'receiving'
--- (a withdrawn referral takes none).
+-- it) in one transaction.  Idempotent by (referral_id, idx): the same
+-- ciphertext again is 'duplicate' (nothing stored: a resent or resealed
+-- envelope); other ciphertext at a stored index is refused for good
+-- (IBX10).  When the last chunk is stored the referral becomes 'sent' and
+-- enters the inbox feed: 'sent' is returned then, 'accepted' otherwise.
+-- Only the referrer sends chunks (IBX11), only an enrolled one (IBX02),
+-- only while the referral is 'receiving' (a withdrawn referral takes
+-- none).
+--
+-- Chunks arrive in any order and side by side: a spoke keeps a window of
+-- them in flight and the hub's workers store them at once
+-- (docs/referrals.md).  So a chunk's sequence is kept in the message log
+-- but neither checked against nor moved past the organisation's last
+-- accepted one (which would lock its row to the commit and make every
+-- chunk wait for the one before): a replayed chunk stores nothing new,
+-- since (referral_id, idx) holds one ciphertext and only the referrer
+-- signs one.  The megabyte is written before any lock is taken; the
+-- referral's row is locked only by the counter, the last statement, so
+-- exactly one transaction sees the last chunk stored, and a status that
+-- changed the referral meanwhile (withdrawn) undoes the chunk.
 CREATE OR REPLACE FUNCTION ibx_referral_chunk_store(p_sender text,
 	p_role text, p_sequence bigint, p_referral_id text, p_index integer,
 	p_digest bytea, p_envelope bytea)
@@ -18,10 +30,7 @@ DECLARE
 	v referrals%ROWTYPE;
 	v_digest bytea;
 BEGIN
-	-- The row lock serialises the chunks of one referral, so exactly one
-	-- transaction sees the last chunk stored.
-	SELECT * INTO v FROM referrals WHERE referral_id = p_referral_id
-	FOR UPDATE;
+	SELECT * INTO v FROM referrals WHERE referral_id = p_referral_id;
 	IF NOT FOUND OR v.referrer <> p_sender THEN
 		RAISE EXCEPTION 'chunk refused: field "referral_id": % is not a referral % sent',
 			p_referral_id, p_sender USING ERRCODE = 'IBX11';
@@ -48,18 +57,41 @@ BEGIN
 		RAISE EXCEPTION 'chunk refused: referral % is %', p_referral_id,
 			v.state USING ERRCODE = 'IBX10';
 	END IF;
-	PERFORM ibx_accept_message(p_sender, p_role, p_sequence);
+	PERFORM 1 FROM organisations WHERE code = p_sender AND role = p_role;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'sender % is not enrolled as a %', p_sender, p_role
+			USING ERRCODE = 'IBX02';
+	END IF;
+	INSERT INTO referral_chunks (referral_id, idx, digest, envelope)
+	VALUES (p_referral_id, p_index, p_digest, p_envelope)
+	ON CONFLICT (referral_id, idx) DO NOTHING;
+	IF NOT FOUND THEN
+		-- Another worker stored this index meanwhile (a copy resent
+		-- while the first was in flight); it has committed now.
+		SELECT digest INTO v_digest FROM referral_chunks
+		WHERE referral_id = p_referral_id AND idx = p_index;
+		IF v_digest = p_digest THEN
+			RETURN 'duplicate';
+		END IF;
+		RAISE EXCEPTION 'chunk refused: field "index": chunk % of % is stored already with other ciphertext',
+			p_index, p_referral_id USING ERRCODE = 'IBX10';
+	END IF;
 	-- The message log keeps the digest, never the ciphertext: chunks
 	-- leave the hub when delivered.
 	INSERT INTO message_log (sender_id, sequence, payload_type, digest,
 		status, outcome, reason)
 	VALUES (p_sender, p_sequence, 8, sha256(p_envelope), 1, 'accepted',
 		'chunk ' || p_index || ' of ' || p_referral_id);
-	INSERT INTO referral_chunks (referral_id, idx, digest, envelope)
-	VALUES (p_referral_id, p_index, p_digest, p_envelope);
 	UPDATE referrals SET chunks_stored = chunks_stored + 1, updated_at = now()
-	WHERE referral_id = p_referral_id
+	WHERE referral_id = p_referral_id AND state = 'receiving'
+		AND chunks_deleted_at IS NULL
 	RETURNING * INTO v;
+	IF NOT FOUND THEN
+		SELECT state INTO v.state FROM referrals
+		WHERE referral_id = p_referral_id;
+		RAISE EXCEPTION 'chunk refused: referral % is %', p_referral_id,
+			v.state USING ERRCODE = 'IBX10';
+	END IF;
 	IF v.chunks_stored < v.chunk_count THEN
 		RETURN 'accepted';
 	END IF;
