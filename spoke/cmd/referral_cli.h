@@ -131,6 +131,10 @@ int spoke_ref_package_seal(spoke_ref *r, const char *dir,
  * package writer and reader name them) into out (n bytes). */
 void spoke_ref_chunk_path(const char *dir, uint32_t i, char *out, size_t n);
 
+/* spoke_ref_chunks_remove: remove the chunk folder dir and the files in
+ * it (best effort: what cannot be removed stays, nothing is reported). */
+void spoke_ref_chunks_remove(const char *dir);
+
 /* spoke_ref_package_open: decrypt and verify the chunk_count chunks of ref
  * in chunk_dir with this organisation's key ref->key_id, into out_dir
  * (made whole or not at all).  0, or 1 with the reason printed. */

@@ -8,7 +8,6 @@
  * then decrypted and verified into --out, and 'delivered' sent: the hub
  * then deletes the ciphertext.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -403,27 +402,6 @@ fetch_chunks(spoke_ref *r, const ibx_referral *ref, const char *referrer,
 	return (status);
 }
 
-/* Remove folder dir and the files in it (best effort). */
-static void
-remove_chunks(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[4096];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%.3800s/%.255s", dir, e->d_name);
-		(void)unlink(path);
-	}
-	closedir(d);
-	(void)rmdir(dir);
-}
-
 static int
 fetch(spoke_ref *r, const char *id, const char *out)
 {
@@ -481,7 +459,7 @@ fetch(spoke_ref *r, const char *id, const char *out)
 		printf("referral %s: package decrypted and verified into %s\n",
 		       id, out);
 	}
-	remove_chunks(dir);
+	spoke_ref_chunks_remove(dir);
 	memset(&s, 0, sizeof(s));
 	snprintf(s.referral_id, sizeof(s.referral_id), "%s", id);
 	s.state = IBX_REFERRAL_DELIVERED;

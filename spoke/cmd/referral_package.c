@@ -2,10 +2,12 @@
  * The referral commands' use of spoke/referral (packages) and proto/crypto
  * (key pairs, seal.h), bound to the state folder; see referral_cli.h.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "package.h"
 #include "referral_cli.h"
@@ -126,4 +128,24 @@ spoke_ref_package_open(spoke_ref *r, const ibx_referral *ref,
 out:
 	ibx_seal_keypair_wipe(&kp);
 	return (status);
+}
+
+void
+spoke_ref_chunks_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4096];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%.3800s/%.255s", dir, e->d_name);
+		(void)unlink(path);
+	}
+	closedir(d);
+	(void)rmdir(dir);
 }

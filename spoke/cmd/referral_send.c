@@ -7,7 +7,6 @@
  * chunk is never sent again, and a command cut short is finished by the
  * next one or by the agent.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -150,27 +149,6 @@ out:
 	return (status);
 }
 
-/* Remove the chunk folder dir and the files in it (best effort). */
-static void
-remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[4096];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%.3800s/%.255s", dir, e->d_name);
-		(void)unlink(path);
-	}
-	closedir(d);
-	(void)rmdir(dir);
-}
-
 /* Queue referral ref (its chunks in chunk_dir) in the outbox: the
  * Referral first, then every chunk in order, one in memory at a time. */
 static int
@@ -258,12 +236,12 @@ refer_run(spoke_ref *r, struct refer_args *a, const char *role_required,
 		fprintf(stderr, "inbound-spoke: referral refused: %s\n",
 			joined ? joined : "out of memory");
 		free(joined);
-		remove_dir(dir);
+		spoke_ref_chunks_remove(dir);
 		goto out;
 	}
 	if (queue_referral(r, &ref, dir) != 0)
 		goto out;
-	remove_dir(dir);
+	spoke_ref_chunks_remove(dir);
 	printf("referral %s to %s: %" PRIu32 " chunk(s), %" PRIu64
 	       " bytes sealed to key %s, queued\n",
 	       id, a->to, ref.chunk_count, ref.package_bytes, key.key_id);
@@ -716,7 +694,7 @@ return_report(spoke_ref *r, struct answer_args *a)
 	       sizeof(ra.meta.answers_referral_id));
 	status = refer_run(r, &ra, NULL, id);
 	if (strcmp(dir, a->report) != 0)
-		remove_dir(dir);
+		spoke_ref_chunks_remove(dir);
 	if (status != 0)
 		return (status);
 	snprintf(a->s.report_referral_id, sizeof(a->s.report_referral_id),
