@@ -40,18 +40,29 @@ SPOKE_ARGS=(--state "$S" --hub "$NNG_URL" --insecure-tcp --cert "$PKI/issued/$CO
 out=$("$SPOKE_BIN" serve --http "0.0.0.0:$(ibx_free_port)" "${SPOKE_ARGS[@]}" 2>&1) && fail "a non-loopback address was served"
 assert_contains "$out" "not a loopback address" "non-loopback refused with the reason"
 
-for attempt in 1 2 3; do
-	PORT=$(ibx_free_port)
-	PAGE=http://127.0.0.1:$PORT
-	"$SPOKE_BIN" serve --http "127.0.0.1:$PORT" "${SPOKE_ARGS[@]}" 2>>"$WORK/spoke.log" &
-	SPOKE_PID=$!
-	HUB_PIDS+=("$SPOKE_PID")
-	for i in $(seq 1 100); do
-		curl -fsS -o /dev/null "$PAGE/" 2>/dev/null && break 2
-		kill -0 "$SPOKE_PID" 2>/dev/null || break
-		sleep 0.1
+# serve_page LOG ARGS...: inbound-spoke serve on a free loopback port with
+# ARGS, its log to LOG; a port taken in the meantime by another test is
+# tried again on another (three times).  Sets SERVED_PORT and SPOKE_PID.
+serve_page() {
+	local log=$1 attempt i
+	shift
+	for attempt in 1 2 3; do
+		SERVED_PORT=$(ibx_free_port)
+		"$SPOKE_BIN" serve --http "127.0.0.1:$SERVED_PORT" "$@" 2>>"$log" &
+		SPOKE_PID=$!
+		HUB_PIDS+=("$SPOKE_PID")
+		for i in $(seq 1 100); do
+			curl -fsS -o /dev/null "http://127.0.0.1:$SERVED_PORT/" 2>/dev/null && return 0
+			kill -0 "$SPOKE_PID" 2>/dev/null || break
+			sleep 0.1
+		done
 	done
-done
+	fail "the page did not start: $(tail -3 "$log")"
+}
+
+serve_page "$WORK/spoke.log" "${SPOKE_ARGS[@]}"
+PORT=$SERVED_PORT
+PAGE=http://127.0.0.1:$PORT
 curl -fsS -o /dev/null "$PAGE/" || fail "the page did not start: $(tail -5 "$WORK/spoke.log")"
 assert_eq "$(ss -ltnH "sport = :$PORT" | awk '{print $4}')" "127.0.0.1:$PORT" "bound to loopback only"
 codes=$(curl -fsS "$PAGE/ui/codes.js")
@@ -249,14 +260,9 @@ identity $K coordinator >/dev/null 2>&1
 KS=$WORK/coordinator
 printf '%s\n' "$PW" | "$SPOKE_BIN" user create --state "$KS" --login desk >"$WORK/desk.txt" || fail "user create desk"
 KSECRET=$(sed -n 's/^totp secret.*: \([A-Z2-7]*\)$/\1/p' "$WORK/desk.txt")
-KPORT=$(ibx_free_port)
-"$SPOKE_BIN" serve --http "127.0.0.1:$KPORT" --state "$KS" --hub "$NNG_URL" --insecure-tcp \
-	--cert "$PKI/issued/$K.pem" --key "$PKI/issued/$K.key" --interval 3600 --timeout 3000 2>>"$WORK/coordinator.log" &
-HUB_PIDS+=("$!")
-for i in $(seq 1 100); do
-	curl -fsS -o /dev/null "http://127.0.0.1:$KPORT/" 2>/dev/null && break
-	sleep 0.1
-done
+serve_page "$WORK/coordinator.log" --state "$KS" --hub "$NNG_URL" --insecure-tcp \
+	--cert "$PKI/issued/$K.pem" --key "$PKI/issued/$K.key" --interval 3600 --timeout 3000
+KPORT=$SERVED_PORT
 [ -d "$KS/cases" ] && fail "a coordinator's spoke made an export folder"
 PAGE=http://127.0.0.1:$KPORT
 call POST /api/session -H 'Content-Type: application/json' -c "$WORK/kjar" \
@@ -290,14 +296,9 @@ U=3910110438
 US=$WORK/unenrolled
 printf '%s\n' "$PW" | "$SPOKE_BIN" user create --state "$US" --login kokusai >"$WORK/u.txt" || fail "user create (unenrolled)"
 USECRET=$(sed -n 's/^totp secret.*: \([A-Z2-7]*\)$/\1/p' "$WORK/u.txt")
-UPORT=$(ibx_free_port)
-"$SPOKE_BIN" serve --http "127.0.0.1:$UPORT" --state "$US" --hub "$NNG_URL" --insecure-tcp \
-	--cert "$PKI/issued/$U.pem" --key "$PKI/issued/$U.key" --interval 3600 --timeout 3000 2>>"$WORK/unenrolled.log" &
-HUB_PIDS+=("$!")
-for i in $(seq 1 100); do
-	curl -fsS -o /dev/null "http://127.0.0.1:$UPORT/" 2>/dev/null && break
-	sleep 0.1
-done
+serve_page "$WORK/unenrolled.log" --state "$US" --hub "$NNG_URL" --insecure-tcp \
+	--cert "$PKI/issued/$U.pem" --key "$PKI/issued/$U.key" --interval 3600 --timeout 3000
+UPORT=$SERVED_PORT
 PAGE=http://127.0.0.1:$UPORT
 call POST /api/session -H 'Content-Type: application/json' -c "$WORK/ujar" \
 	--data "$(jq -cn --arg p "$PW" --arg t "$(oathtool --totp -b "$USECRET")" '{login: "kokusai", password: $p, totp: $t}')"
