@@ -69,7 +69,8 @@ async function results(ctx) {
 
 export async function coordinatorsPage(ctx) {
   const out = h('section', { class: 'results-area', 'aria-live': 'polite', 'aria-label': t('results') }, loading());
+  const saved = savedSearches(ctx, 'coordinators', ctx.params.toString());
   ctx.root.append(h('h1', {}, t('coordinators_title')), h('p', { class: 'intro' }, t('coordinators_intro')), form(ctx),
-    savedSearches(ctx, 'coordinators', ctx.params.toString()) || '', out);
-  await fill(out, results(ctx));
+    saved || '', out);
+  await Promise.all([fill(out, results(ctx)), saved?.ready]);
 }

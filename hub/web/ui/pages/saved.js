@@ -11,7 +11,10 @@ import { when } from '../i18n.js';
 import { tw } from '../i18n_hubweb.js';
 
 // savedSearches(ctx, page, query): the panel for a page ('search' or
-// 'coordinators') whose current query text is query.
+// 'coordinators') whose current query text is query.  panel.ready settles
+// once its list is drawn: a page waits for it, so that the router restores
+// the scroll position after the panel has its height (Back returns to the
+// same place in the results).
 export function savedSearches(ctx, page, query) {
   if (!ctx.session?.cookie) return null;
   const list = h('div', { class: 'saved-list', 'aria-live': 'polite' });
@@ -57,7 +60,7 @@ export function savedSearches(ctx, page, query) {
     h('summary', {}, tw('saved_searches')),
     list,
     h('h3', {}, tw('save_search')), f, msg);
-  api('/api/v1/searches').then(draw).catch((e) => {
+  panel.ready = api('/api/v1/searches').then(draw).catch((e) => {
     if (e instanceof ApiError && e.status === 403) list.replaceChildren(h('p', { class: 'hint' }, tw('saved_only_people')));
     else list.replaceChildren(errorBox(e));
   });

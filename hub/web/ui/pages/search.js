@@ -258,12 +258,13 @@ export async function searchPage(ctx) {
   const airportList = await airports();
   // A person's shortlist (issue 17): a toggle on each result.
   await shortlistLoad().catch(() => null);
+  const saved = savedSearches(ctx, 'search', ctx.params.toString());
   ctx.root.append(
     h('h1', {}, t('search_title')),
     h('p', { class: 'intro' }, t('search_intro'), ' ', shortlistLink()),
     form(ctx, airportList),
-    savedSearches(ctx, 'search', ctx.params.toString()) || '',
+    saved || '',
     out);
-  await fill(out, results(ctx));
+  await Promise.all([fill(out, results(ctx)), saved?.ready]);
   out.setAttribute('aria-busy', 'false');
 }
