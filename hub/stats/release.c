@@ -433,6 +433,23 @@ static const char SQL_CELLS[] =
     " WHERE c.current AND c.period = $1::date";
 #define CELLS_MEASURE0 HUB_REL_NDIMS
 
+/* The cell of query q that a cell with domain indexes idx falls in (the
+ * row-major index over q's dimensions), or -1 when one of them lies
+ * outside the fixed domain. */
+static long
+query_cell(const struct run *r, const hub_release_query *q, const long *idx)
+{
+	long at = 0;
+	int j;
+
+	for (j = 0; j < q->ndims; j++) {
+		if (idx[q->dims[j]] < 0)
+			return (-1);
+		at = at * (long)r->dom[q->dims[j]].n + idx[q->dims[j]];
+	}
+	return (at);
+}
+
 /* The true answers of every query over the month's cells. */
 static ibx_err
 measure_truth(struct run *r, const char *period)
@@ -467,16 +484,9 @@ measure_truth(struct run *r, const char *period)
 					 HUB_RELEASE_REFERRAL_OTHER);
 		for (k = 0; k < NQUERIES; k++) {
 			const hub_release_query *q = &workload[k];
-			long at = 0;
-			int j;
+			long at = query_cell(r, q, idx);
 
-			for (j = 0; j < q->ndims; j++) {
-				if (idx[q->dims[j]] < 0)
-					break;
-				at = at * (long)r->dom[q->dims[j]].n +
-				     idx[q->dims[j]];
-			}
-			if (j < q->ndims) {
+			if (at < 0) {
 				/* Outside the fixed domain (a programming
 				 * error: intake checks every code): counted
 				 * nowhere, and said. */
@@ -1348,17 +1358,9 @@ year_truth(struct run *r, const char *year, struct qdata *yq)
 		    domain_index(&r->dom[HUB_REL_D_HOSPITAL],
 				 ibx_db_result_value(res, (int)i, 2));
 		for (k = 0; k < NYEAR; k++) {
-			const hub_release_query *q = &year_workload[k];
-			long at = 0;
-			int j;
+			long at = query_cell(r, &year_workload[k], idx);
 
-			for (j = 0; j < q->ndims; j++) {
-				if (idx[q->dims[j]] < 0)
-					break;
-				at = at * (long)r->dom[q->dims[j]].n +
-				     idx[q->dims[j]];
-			}
-			if (j < q->ndims) {
+			if (at < 0) {
 				ibx_log(IBX_LOG_WARN,
 					"release %s: a cell outside the "
 					"domain of yearly query %zu",
