@@ -59,11 +59,17 @@ hub_store_translate(ibx_db *db, ibx_err rv, const char *code, const char *seq,
 		snprintf(err, n, "header: field \"sequence\": %s",
 			 ibx_db_last_error(db));
 		if (accepted_before(db, code, seq, envelope, &original)) {
-			snprintf(
-			    err, n,
-			    "already accepted (listing version %d); nothing "
-			    "stored again",
-			    original);
+			/* Version 0: not a listing (statistics, a key, a
+			 * referral), which has no version to name. */
+			if (original > 0)
+				snprintf(err, n,
+					 "already accepted (listing version "
+					 "%d); nothing stored again",
+					 original);
+			else
+				snprintf(err, n,
+					 "already accepted; nothing stored "
+					 "again");
 			if (version != NULL)
 				*version = original;
 			return (IBX_ACK_DUPLICATE);

@@ -96,7 +96,10 @@ for i in $(seq 0 11); do
 		(IFS=,; printf '{"organisation_code":"%s","period":"%s","cells":[%s]}' "$code" "$p" "${cells[*]}") >"$WORK/st.json"
 		forge "$WORK/st.env" "$code" --stats "$WORK/st.json" --seq $(($(date +%s%N) / 1000)) >/dev/null
 		out=$(send "$WORK/st.env")
-		case "$out" in *status=accepted*) ;; *) fail "statistics $code $p: $out" ;; esac
+		# Duplicate: nng's REQ resent it after 1 s on a loaded machine
+		# and the first copy was stored (once, as CI saw).
+		case "$out" in *status=accepted* | *"status=duplicate"*"already accepted"*) ;;
+		*) fail "statistics $code $p: $out" ;; esac
 	done
 done
 pass "statistics from 12 hospitals, ${#months[@]} months each"
