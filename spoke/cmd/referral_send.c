@@ -242,6 +242,8 @@ refer_run(spoke_ref *r, struct refer_args *a, const char *role_required,
 	if (queue_referral(r, &ref, dir) != 0)
 		goto out;
 	spoke_ref_chunks_remove(dir);
+	/* Noted before delivery: case records may name it at once. */
+	(void)spoke_ref_ledger_note(r, id, SPOKE_REFERRAL_SENT, "sending");
 	printf("referral %s to %s: %" PRIu32 " chunk(s), %" PRIu64
 	       " bytes sealed to key %s, queued\n",
 	       id, a->to, ref.chunk_count, ref.package_bytes, key.key_id);
