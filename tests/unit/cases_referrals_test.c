@@ -26,11 +26,12 @@
 #include "cases_anonymise.h"
 #include "cases_referrals.h"
 
-#define ID_VISITED  "0123456789abcdef0123456789abcdef" /* sent, visited */
-#define ID_QUOTE    "11111111111111111111111111111111" /* sent, quote */
-#define ID_RECEIVED "22222222222222222222222222222222" /* received, visited   \
-							*/
-#define ID_UNKNOWN "33333333333333333333333333333333"
+/* The ledger of ledger(): sent and visited, sent at a quote, received and
+ * visited; and an id it does not hold. */
+#define ID_VISITED  "0123456789abcdef0123456789abcdef"
+#define ID_QUOTE    "11111111111111111111111111111111"
+#define ID_RECEIVED "22222222222222222222222222222222"
+#define ID_UNKNOWN  "33333333333333333333333333333333"
 
 #define HEADER                                                                \
 	"patient_ref,nationality,age,sex,purpose,icd10,first_visit,"          \
