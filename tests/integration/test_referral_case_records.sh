@@ -83,6 +83,30 @@ assert_eq "$(sql "SELECT sum(episodes) FROM statistics_cells WHERE current AND p
 	"national cells: the hospital's two visits, nothing of the coordinator's"
 cells=$(sql "SELECT count(*) FROM statistics_cells")
 
+# The agent reads the same export: with the ledger (--state) it sends the
+# same cells again; without, the rows with an id cannot be checked and the
+# file is refused, nothing sent.
+mkdir -p "$WORK/agent-cases"
+cp "$WORK/hosp.csv" "$WORK/agent-cases/cases.csv"
+agent() { # OUTBOX [--state DIR]
+	local ob=$1
+	shift
+	"$SPOKE_BIN" run --once --outbox "$ob" --cases-dir "$WORK/agent-cases" --hub "$NNG_URL" \
+		--ca "$PKI/ca.pem" --crl "$PKI/crl.pem" --cert "$PKI/issued/$HOSP_A.pem" \
+		--key "$PKI/issued/$HOSP_A.key" --timeout 10000 --attempts 2 "$@" 2>&1
+}
+logged() { sql "SELECT count(*) FROM message_log WHERE sender_id = '$HOSP_A'"; }
+before=$(logged)
+out=$(agent "$WORK/agent-ob1") || true
+assert_contains "$out" "cannot be checked: this run reads no referral ledger" "the agent without --state refuses rows with an id"
+assert_eq "$(logged)" "$before" "the agent without --state sends nothing"
+out=$(agent "$WORK/agent-ob2" --state "$WORK/$HOSP_A/state") || fail "agent with --state: $out"
+[ "$(logged)" -gt "$before" ] || fail "the agent with --state sent nothing: $out"
+pass "the agent with --state sends the export"
+assert_eq "$(sql "SELECT sum(episodes) || ' ' || sum(patients) FROM statistics_cells WHERE current AND period = '$P-01' AND nationality = 'VN'")" \
+	"1 1" "national cells after the agent's run: the referred visit still once"
+cells=$(sql "SELECT count(*) FROM statistics_cells")
+
 # 4. Refused: an id hospital B never received, an unknown id, a malformed
 # one; each names its line and the column, and nothing is sent.
 spoke "$HOSP_B" inbox >/dev/null 2>&1 || fail "B inbox"
