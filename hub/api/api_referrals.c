@@ -40,7 +40,8 @@ static const char SQL_REFERRALS[] =
     "  'languages', languages, 'urgency', urgency,"
     "  'package_bytes', package_bytes, 'chunk_count', chunk_count,"
     "  'answers_referral_id', answers_referral_id,"
-    "  'state', CASE state WHEN 'receiving' THEN 'sending' ELSE state END,"
+    "  'state', CASE WHEN state <> 'receiving' THEN state WHEN"
+    "  chunks_deleted_at IS NULL THEN 'sending' ELSE 'expired' END,"
     "  'created_at', created_at, 'sent_at', sent_at,"
     "  'delivered_at', delivered_at, 'first_answer_at', first_answer_at,"
     "  'opinion_at', opinion_at, 'updated_at', updated_at,"
@@ -60,8 +61,9 @@ static const char SQL_REFERRALS[] =
 static const char SQL_COUNTS[] =
     "SELECT json_build_object('counts', coalesce(json_agg("
     " json_build_object('state', s, 'referrals', n) ORDER BY s), '[]'),"
-    " 'total', coalesce(sum(n), 0))::text FROM (SELECT CASE state"
-    " WHEN 'receiving' THEN 'sending' ELSE state END AS s, count(*) AS n"
+    " 'total', coalesce(sum(n), 0))::text FROM (SELECT CASE WHEN state"
+    " <> 'receiving' THEN state WHEN chunks_deleted_at IS NULL THEN"
+    " 'sending' ELSE 'expired' END AS s, count(*) AS n"
     " FROM referrals WHERE answers_referral_id IS NULL GROUP BY 1) c";
 
 void

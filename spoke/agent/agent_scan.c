@@ -133,6 +133,7 @@ read_period(const spoke_agent_sources *src, const spoke_identity *id,
 	spoke_cases_file_opts o;
 	ibx_case_statistics *s = NULL;
 	ibx_problems problems;
+	char ledger[4096];
 	char *report = NULL;
 	size_t len = 0;
 	ibx_err rv;
@@ -144,6 +145,10 @@ read_period(const spoke_agent_sources *src, const spoke_identity *id,
 	o.period = period;
 	o.icd10_category = src->icd10_category;
 	o.skip_bad_rows = src->skip_bad_rows;
+	if (src->referral_state != NULL &&
+	    (size_t)snprintf(ledger, sizeof(ledger), "%s/referrals.tsv",
+			     src->referral_state) < sizeof(ledger))
+		o.referrals = ledger;
 	if ((o.report = open_memstream(&report, &len)) == NULL)
 		return (IBX_ENOMEM);
 	rv = spoke_cases_file_read(&o, &s);

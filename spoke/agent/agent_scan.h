@@ -42,6 +42,10 @@ typedef struct spoke_agent_sources {
 	bool skip_bad_rows;    /* send the good rows of a file with bad ones */
 	const char *nil_from;  /* YYYY-MM: nil reports from then on, or NULL
 				* (needs cases_dir) */
+	/* The referral state folder (--state), whose ledger
+	 * (referrals.tsv, cases_referrals.h) checks the exports'
+	 * referral_id column; NULL: none is read. */
+	const char *referral_state;
 } spoke_agent_sources;
 
 /* What one scan did. */

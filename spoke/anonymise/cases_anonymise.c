@@ -174,6 +174,15 @@ on_record(int ch, void *arg)
 				       nfields, r->header.nfields);
 	} else
 		spoke_case_row_finish(row, r->header.has);
+	if (spoke_case_row_ok(row) &&
+	    spoke_case_row_referral(row, r->o->referrals)) {
+		/* A visit the receiving hospital reported: its statistics
+		 * count it, so it is counted nowhere here, not even
+		 * against the caps (docs/case-records.md). */
+		if (spoke_date_period(&row->first_visit) == r->period)
+			rep->referral_visited++;
+		goto next;
+	}
 	if (!spoke_case_row_ok(row)) {
 		if (row->describe)
 			keep_bad(r, record);
@@ -184,9 +193,11 @@ on_record(int ch, void *arg)
 
 		/* The period's episodes and the earlier ones of its year
 		 * go through the caps (cases_cap.h); the rest is ignored. */
-		if (period == r->period)
+		if (period == r->period) {
 			rep->in_period++;
-		else
+			if ((row->seen & 1u << SPOKE_COL_REFERRAL_ID) != 0)
+				rep->referral_rows++;
+		} else
 			rep->other_periods++;
 		if (period > r->period && period / 12 == r->period / 12 &&
 		    period > rep->later_in_year)

@@ -16,6 +16,7 @@
 
 #include "cases_map.h"
 #include "cases_progress.h"
+#include "cases_referrals.h"
 #include "cases_report.h"
 #include "err.h"
 #include "statistics.h"
@@ -25,6 +26,11 @@ typedef struct spoke_cases_opts {
 	bool icd10_category;	    /* 3-character categories, else chapters */
 	const spoke_cases_map *map; /* NULL: every column under its name */
 	spoke_progress *progress;   /* NULL: no progress bar */
+	/* The organisation's referral ledger, which checks the referral_id
+	 * column and leaves out the visits a receiving hospital reported;
+	 * NULL: a row with a referral id is refused (it cannot be
+	 * checked). */
+	const spoke_referral_ledger *referrals;
 } spoke_cases_opts;
 
 /* spoke_cases_anonymise: read the case records in f (a CSV file, read to

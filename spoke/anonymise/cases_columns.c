@@ -25,6 +25,7 @@ static const char *const columns[SPOKE_COL_COUNT] = {
     [SPOKE_COL_REFERRAL_ORG] = "referral_org",
     [SPOKE_COL_REMOTE_SECOND_OPINION_FIRST] = "remote_second_opinion_first",
     [SPOKE_COL_MEDICAL_STAY_VISA] = "medical_stay_visa",
+    [SPOKE_COL_REFERRAL_ID] = "referral_id",
 };
 
 /* The code at index v of list, or "?" (a value never parsed). */

@@ -30,6 +30,7 @@ typedef enum spoke_case_col {
 	SPOKE_COL_REFERRAL_ORG,
 	SPOKE_COL_REMOTE_SECOND_OPINION_FIRST,
 	SPOKE_COL_MEDICAL_STAY_VISA,
+	SPOKE_COL_REFERRAL_ID, /* optional: the referral channel's id */
 	SPOKE_COL_COUNT
 } spoke_case_col;
 

@@ -16,6 +16,8 @@ spoke_cases_file_read(const spoke_cases_file_opts *o,
 	spoke_cases_map map;
 	spoke_cases_opts ao;
 	spoke_progress progress;
+	spoke_referral_ledger *ledger = NULL;
+	char err[512];
 	struct stat st;
 	FILE *f = NULL;
 	size_t i;
@@ -35,6 +37,15 @@ spoke_cases_file_read(const spoke_cases_file_opts *o,
 			goto out;
 		}
 		ao.map = &map;
+	}
+	if (o->referrals != NULL) {
+		if ((rv = spoke_referral_ledger_load(
+			 o->referrals, &ledger, err, sizeof(err))) != IBX_OK) {
+			fprintf(o->report, "referral ledger refused: %s\n",
+				err);
+			goto out;
+		}
+		ao.referrals = ledger;
 	}
 	if ((f = fopen(o->path, "rb")) == NULL) {
 		fprintf(o->report, "%s: cannot open: %s\n", o->path,
@@ -105,6 +116,7 @@ out:
 		fclose(f);
 	ibx_statistics_free(s);
 	spoke_cases_map_fini(&map);
+	spoke_referral_ledger_free(ledger);
 	spoke_cases_report_fini(&rep);
 	return (rv);
 }

@@ -28,6 +28,10 @@ typedef struct spoke_cases_file_opts {
 	 * does not send: their cells depend on this month's episodes (the
 	 * contribution caps, cases_cap.h). */
 	const char *until;
+	/* The referral ledger (cases_referrals.h, STATE/referrals.tsv) that
+	 * checks the referral_id column, or NULL: a file with referral ids
+	 * is then refused row by row. */
+	const char *referrals;
 	FILE *report; /* where the report and progress bar go */
 } spoke_cases_file_opts;
 

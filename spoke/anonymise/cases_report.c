@@ -100,6 +100,26 @@ spoke_cases_report_print(FILE *f, const char *path, const char *period,
 		: skipping	 ? " (skipped: --skip-bad-rows)"
 				 : " (the file is refused; nothing is sent)",
 		(unsigned long long)r->blank_rows);
+	if (r->referral_visited > 0)
+		fprintf(
+		    f,
+		    "%s: referrals: %llu episode%s of %s left out: %s "
+		    "referral this organisation sent, which the receiving "
+		    "hospital reported visited; that hospital's statistics "
+		    "count the visit (the hospital's report is "
+		    "authoritative for visits), so it is counted once\n",
+		    path, (unsigned long long)r->referral_visited,
+		    r->referral_visited == 1 ? "" : "s", period,
+		    r->referral_visited == 1 ? "its" : "each followed a");
+	if (r->referral_rows > 0)
+		fprintf(f,
+			"%s: referrals: %llu episode%s of %s carr%s a "
+			"referral id and %s counted here (the id itself is "
+			"never sent)\n",
+			path, (unsigned long long)r->referral_rows,
+			r->referral_rows == 1 ? "" : "s", period,
+			r->referral_rows == 1 ? "ies" : "y",
+			r->referral_rows == 1 ? "is" : "are");
 	if (!r->capped || r->in_period == 0)
 		return;
 	dropped = r->dropped_episodes + r->dropped_month + r->dropped_year;

@@ -49,6 +49,11 @@ typedef struct spoke_cases_report {
 	uint64_t dropped_month;	   /* over cap_month cells in the month */
 	uint64_t dropped_year;	   /* over cap_year cells in the year */
 	uint64_t patients_capped;  /* patients with a dropped episode */
+	/* Referral ids (cases_referrals.h): the period's good rows that
+	 * carry one and are counted, and those left out because the
+	 * receiving hospital reported the referral visited. */
+	uint64_t referral_rows;
+	uint64_t referral_visited;
 	int later_in_year; /* the last period (ibx_period_index) of the year
 			      after the period with a good row, or 0 */
 	spoke_msgs bad;	   /* "line 7: column \"sex\": ..." */

@@ -532,6 +532,19 @@ p_referral_org(spoke_case_row *r, const char *s, size_t len)
 }
 
 static void
+p_referral_id(spoke_case_row *r, const char *s, size_t len)
+{
+	r->seen |= BIT(SPOKE_COL_REFERRAL_ID);
+	if (spoke_referral_id_valid(s, len))
+		memcpy(r->referral_id, s, SPOKE_REFERRAL_ID_LEN);
+	else
+		refuse(r, SPOKE_COL_REFERRAL_ID, s, len,
+		       "row_referral_id_form",
+		       "is not a referral id (32 lowercase hex digits, as "
+		       "inbound-spoke refer and inbox print it)");
+}
+
+static void
 p_remote_second_opinion_first(spoke_case_row *r, const char *s, size_t len)
 {
 	r->seen |= BIT(SPOKE_COL_REMOTE_SECOND_OPINION_FIRST);
@@ -565,6 +578,7 @@ static const spoke_case_parser parsers[SPOKE_COL_COUNT] = {
     [SPOKE_COL_REFERRAL_ORG] = p_referral_org,
     [SPOKE_COL_REMOTE_SECOND_OPINION_FIRST] = p_remote_second_opinion_first,
     [SPOKE_COL_MEDICAL_STAY_VISA] = p_medical_stay_visa,
+    [SPOKE_COL_REFERRAL_ID] = p_referral_id,
 };
 
 spoke_case_parser
@@ -697,4 +711,34 @@ spoke_case_row_finish(spoke_case_row *r,
 	finish_referral(r, has_column);
 	if ((r->seen & BIT(SPOKE_COL_MEDICAL_STAY_VISA)) == 0)
 		r->visa = SPOKE_UNKNOWN;
+}
+
+bool
+spoke_case_row_referral(spoke_case_row *r, const spoke_referral_ledger *l)
+{
+	spoke_referral_role role;
+	const char *state;
+
+	if (!good(r, SPOKE_COL_REFERRAL_ID))
+		return (false);
+	if (l == NULL) {
+		refuse(r, SPOKE_COL_REFERRAL_ID, r->referral_id,
+		       SPOKE_REFERRAL_ID_LEN, "row_referral_no_ledger",
+		       "cannot be checked: this run reads no referral ledger "
+		       "(inbound-spoke stats --state DIR, the referral state "
+		       "folder)");
+		return (false);
+	}
+	if (!spoke_referral_ledger_find(l, r->referral_id, &role, &state)) {
+		refuse(r, SPOKE_COL_REFERRAL_ID, r->referral_id,
+		       SPOKE_REFERRAL_ID_LEN, "row_referral_unknown",
+		       "is not a referral this organisation sent or received "
+		       "(inbound-spoke inbox lists them and brings the "
+		       "spoke's referral ledger up to date)");
+		return (false);
+	}
+	/* The receiving hospital's signed 'visited' (docs/referrals.md):
+	 * its own case records count the visit, so the referrer's leave it
+	 * out and the visit is counted once. */
+	return (role == SPOKE_REFERRAL_SENT && strcmp(state, "visited") == 0);
 }

@@ -16,6 +16,7 @@
 
 #include "cases_columns.h"
 #include "cases_date.h"
+#include "cases_referrals.h"
 
 #define SPOKE_CASE_REF_MAX  128 /* bytes of a patient reference */
 #define SPOKE_CASE_ROW_TEXT 1024
@@ -41,6 +42,9 @@ typedef struct spoke_case_row {
 	uint64_t referral_org; /* the 10 digits as a number */
 	char org_text[24];     /* the start of referral_org as written */
 	size_t org_text_len;
+	/* The referral channel's id (32 lowercase hex, not NUL-ended),
+	 * where the referral_id column held one. */
+	char referral_id[SPOKE_REFERRAL_ID_LEN];
 
 	/* Set by spoke_case_row_finish. */
 	int age_band; /* 0..9, or SPOKE_AGE_BAND_UNKNOWN */
@@ -87,6 +91,17 @@ spoke_case_parser spoke_case_row_parser(spoke_case_col c);
  * "unknown"; referral_org dropped unless the channel is coordinator). */
 void spoke_case_row_finish(spoke_case_row *r,
 			   const bool has_column[SPOKE_COL_COUNT]);
+
+/* spoke_case_row_referral: the rule of the referral_id column, once the
+ * row is otherwise good and has one: the id must be a referral this
+ * organisation sent or received, as its referral ledger l says (NULL: the
+ * run reads none, and the id cannot be checked); otherwise the row gets a
+ * problem naming the column.  Returns true when the row is to be left out
+ * of this organisation's figures: a referral it sent whose receiving
+ * hospital reported it visited, a visit that hospital's own statistics
+ * count (docs/case-records.md, "Referral ids"). */
+bool spoke_case_row_referral(spoke_case_row *r,
+			     const spoke_referral_ledger *l);
 
 /* spoke_case_row_problem: record a problem of the row as a whole (no
  * column), printf-style, such as a wrong number of fields; code is the

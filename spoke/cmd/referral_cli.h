@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "agent_drain.h"
+#include "cases_referrals.h"
 #include "crypto.h"
 #include "envelope.h"
 #include "outbox.h"
@@ -98,6 +99,17 @@ ibx_err spoke_ref_new_id(char id[IBX_REFERRAL_ID_HEX + 1]);
 
 /* spoke_ref_now_ms: the time, Unix milliseconds. */
 int64_t spoke_ref_now_ms(void);
+
+/* The referral ledger in the state folder (cases_referrals.h), which
+ * inbound-spoke stats reads to check case records' referral ids. */
+#define SPOKE_REF_LEDGER "referrals.tsv"
+
+/* spoke_ref_ledger_note: note referral id (32 lowercase hex) on side role
+ * with state in STATE/referrals.tsv (made with the folder when missing).
+ * Nonzero when it cannot be written: printed as a warning, since the
+ * referral itself is not affected. */
+int spoke_ref_ledger_note(spoke_ref *r, const char *id,
+			  spoke_referral_role role, const char *state);
 
 /* spoke_ref_find: the referral id as the hub's inbox holds it for this
  * organisation: its Referral envelope verified (signed by its referrer,

@@ -66,6 +66,95 @@ item_type(const ibx_bytes *env)
 	return (t);
 }
 
+/* Load STATE/referrals.tsv into *l (path into path); a warning and NULL
+ * when it cannot be read. */
+static void
+ledger_open(spoke_ref *r, char *path, size_t n, spoke_referral_ledger **l)
+{
+	char err[512];
+
+	*l = NULL;
+	if (spoke_ref_path(r, path, n, SPOKE_REF_LEDGER) != 0 ||
+	    spoke_referral_ledger_load(path, l, err, sizeof(err)) != IBX_OK)
+		fprintf(stderr,
+			"inbound-spoke: warning: referral ledger not "
+			"updated: %s\n",
+			path);
+}
+
+/* Write *l back to path (the state folder made first); a warning when it
+ * cannot be. */
+static int
+ledger_close(spoke_ref *r, const char *path, spoke_referral_ledger *l)
+{
+	int status = 0;
+
+	if (l == NULL)
+		return (1);
+	if (spoke_ref_mkdirs(r, "") != IBX_OK ||
+	    spoke_referral_ledger_save(l, path) != IBX_OK) {
+		fprintf(stderr,
+			"inbound-spoke: warning: referral ledger %s not "
+			"written: %s\n",
+			path, strerror(errno));
+		status = 1;
+	}
+	spoke_referral_ledger_free(l);
+	return (status);
+}
+
+int
+spoke_ref_ledger_note(spoke_ref *r, const char *id, spoke_referral_role role,
+		      const char *state)
+{
+	spoke_referral_ledger *l;
+	char path[4096];
+
+	ledger_open(r, path, sizeof(path), &l);
+	if (l != NULL &&
+	    spoke_referral_ledger_note(l, id, role, state) != IBX_OK) {
+		spoke_referral_ledger_free(l);
+		return (1);
+	}
+	return (ledger_close(r, path, l));
+}
+
+/* Note a verified inbox item in the ledger l: a referral addressed to
+ * this organisation is one it received; a status names a referral it sent
+ * or received (the inbox lists a referral before its statuses, so one not
+ * noted as received is one it sent).  The state is the referral's at the
+ * hub now. */
+static void
+ledger_item(spoke_referral_ledger *l, const spoke_ref *r,
+	    const ibx_inbox_item *it, const spoke_peer_env *pe)
+{
+	ibx_referral ref;
+	ibx_referral_status s;
+	spoke_referral_role role = SPOKE_REFERRAL_SENT;
+	const char *id;
+
+	if (l == NULL)
+		return;
+	if (pe->header.payload_type == IBX_PAYLOAD_REFERRAL) {
+		if (ibx_referral_decode(pe->env.payload.data,
+					pe->env.payload.len, NULL,
+					&ref) != IBX_OK)
+			return;
+		id = ref.referral_id;
+		if (strcmp(ref.receiver, r->id.code) == 0)
+			role = SPOKE_REFERRAL_RECEIVED;
+		(void)spoke_referral_ledger_note(
+		    l, id, role, ibx_referral_state_name(it->state));
+		return;
+	}
+	if (ibx_referral_status_decode(
+		pe->env.payload.data, pe->env.payload.len, NULL, &s) != IBX_OK)
+		return;
+	(void)spoke_referral_ledger_find(l, s.referral_id, &role, NULL);
+	(void)spoke_referral_ledger_note(l, s.referral_id, role,
+					 ibx_referral_state_name(it->state));
+}
+
 /* Called for every verified item of the inbox; nonzero stops the walk. */
 typedef int (*item_fn)(void *arg, const ibx_inbox_item *it,
 		       const spoke_peer_env *pe);
@@ -78,16 +167,22 @@ inbox_walk(spoke_ref *r, item_fn fn, void *arg)
 {
 	ibx_inbox_reply ir;
 	spoke_peer_env pe;
+	spoke_referral_ledger *ledger;
 	ibx_payload_type t;
 	uint64_t after = 0;
-	char err[512];
+	char err[512], path[4096];
 	size_t i;
 	int status, pages = 0;
 
+	/* Every verified item is noted in the referral ledger on the way
+	 * (cases_referrals.h): inbound-spoke stats reads it. */
+	ledger_open(r, path, sizeof(path), &ledger);
 	do {
 		memset(&ir, 0, sizeof(ir));
-		if ((status = inbox_page(r, after, &ir)) != 0)
+		if ((status = inbox_page(r, after, &ir)) != 0) {
+			spoke_referral_ledger_free(ledger);
 			return (status);
+		}
 		for (i = 0; i < ir.n; i++) {
 			after = ir.items[i].cursor;
 			t = item_type(&ir.items[i].envelope);
@@ -108,10 +203,12 @@ inbox_walk(spoke_ref *r, item_fn fn, void *arg)
 					    : "not a referral or status");
 				continue;
 			}
+			ledger_item(ledger, r, &ir.items[i], &pe);
 			status = fn(arg, &ir.items[i], &pe);
 			spoke_peer_fini(&pe);
 			if (status != 0) {
 				ibx_inbox_reply_fini(&ir);
+				(void)ledger_close(r, path, ledger);
 				return (status);
 			}
 		}
@@ -119,6 +216,7 @@ inbox_walk(spoke_ref *r, item_fn fn, void *arg)
 	} while (ir.more && ir.n > 0 && ++pages < 100 &&
 		 (ibx_inbox_reply_fini(&ir), 1));
 	ibx_inbox_reply_fini(&ir);
+	(void)ledger_close(r, path, ledger);
 	return (0);
 }
 

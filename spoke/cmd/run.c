@@ -22,6 +22,7 @@ spoke_run_parse(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 	    {"icd10-level", required_argument, NULL, 'L'},
 	    {"skip-bad-rows", no_argument, NULL, 'S'},
 	    {"nil-from", required_argument, NULL, 'Z'},
+	    {"state", required_argument, NULL, 'Q'},
 	    {"hub", required_argument, NULL, 'H'},
 	    {"cert", required_argument, NULL, 'c'},
 	    {"key", required_argument, NULL, 'k'},
@@ -57,6 +58,9 @@ spoke_run_parse(int argc, char **argv, spoke_agent_opts *o, const char **hubs)
 			break;
 		case 'C':
 			o->src.cases_dir = optarg;
+			break;
+		case 'Q':
+			o->src.referral_state = optarg;
 			break;
 		case 'm':
 			o->src.map = optarg;

@@ -18,6 +18,7 @@
 #include "envelope.h"
 #include "log.h"
 #include "outbox.h"
+#include "referral_cli.h"
 #include "send.h"
 #include "spoke_cmd.h"
 
@@ -28,6 +29,7 @@ struct stats_config {
 	const char *until; /* last period of a range, or NULL */
 	const char *map;
 	const char *format;
+	const char *state; /* the referral state folder (its ledger) */
 	bool icd10_category;
 	bool skip_bad_rows;
 	bool dry_run;
@@ -52,6 +54,7 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 	    {"format", required_argument, NULL, 'f'},
 	    {"nil", no_argument, NULL, 'N'},
 	    {"nil-if-empty", no_argument, NULL, 'E'},
+	    {"state", required_argument, NULL, 'Q'},
 	    {"hub", required_argument, NULL, 'H'},
 	    {"timeout", required_argument, NULL, 't'},
 	    {"attempts", required_argument, NULL, 'n'},
@@ -116,6 +119,9 @@ parse_stats_args(int argc, char **argv, struct stats_config *c)
 		case 'E':
 			c->nil_if_empty = true;
 			break;
+		case 'Q':
+			c->state = optarg;
+			break;
 		case 'h':
 			spoke_cmd_help(stdout, argv[0]);
 			exit(0);
@@ -162,8 +168,19 @@ static int
 stats_from_cases(const struct stats_config *c, ibx_case_statistics **out)
 {
 	spoke_cases_file_opts o;
+	char ledger[4096];
 
 	memset(&o, 0, sizeof(o));
+	/* Case records' referral ids are checked against the referrals
+	 * this organisation sent or received (docs/case-records.md). */
+	if ((size_t)snprintf(ledger, sizeof(ledger), "%s/%s",
+			     c->state != NULL ? c->state
+					      : SPOKE_REF_STATE_DEFAULT,
+			     SPOKE_REF_LEDGER) >= sizeof(ledger)) {
+		fprintf(stderr, "inbound-spoke: stats: --state: too long\n");
+		return (2);
+	}
+	o.referrals = ledger;
 	o.path = c->cases;
 	o.map = c->map;
 	o.period = c->period;

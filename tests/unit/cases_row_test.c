@@ -36,6 +36,7 @@ static const char *const good[SPOKE_COL_COUNT] = {
     [SPOKE_COL_REFERRAL_ORG] = "9000000001",
     [SPOKE_COL_REMOTE_SECOND_OPINION_FIRST] = "no",
     [SPOKE_COL_MEDICAL_STAY_VISA] = "yes",
+    [SPOKE_COL_REFERRAL_ID] = "",
 };
 
 static const bool all_columns[SPOKE_COL_COUNT] = {

@@ -8,7 +8,9 @@
 -- enters the inbox feed: 'sent' is returned then, 'accepted' otherwise.
 -- Only the referrer sends chunks (IBX11), only an enrolled one (IBX02),
 -- only while the referral is 'receiving' (a withdrawn referral takes
--- none).
+-- none), and never once its ciphertext has left the hub (delivered,
+-- withdrawn or purged): such a copy, a replay or a late resend, is
+-- refused for good naming when and why (IBX10).
 --
 -- Chunks arrive in any order and side by side: a spoke keeps a window of
 -- them in flight and the hub's workers store them at once
@@ -48,12 +50,27 @@ BEGIN
 		RAISE EXCEPTION 'chunk refused: field "index": chunk % of % is stored already with other ciphertext',
 			p_index, p_referral_id USING ERRCODE = 'IBX10';
 	END IF;
-	IF v.chunks_deleted_at IS NOT NULL OR v.state <> 'receiving' THEN
-		-- Every chunk was stored once (the referral left 'receiving'
-		-- only then), and this index was deleted since: a late copy.
-		IF v.state <> 'receiving' AND v.sent_at IS NOT NULL THEN
-			RETURN 'duplicate';
-		END IF;
+	IF v.chunks_deleted_at IS NOT NULL THEN
+		-- The ciphertext left the hub (delivered, withdrawn, or the
+		-- retention purge of a referral whose chunks never all came):
+		-- a copy now, replayed or resent late, is refused for good and
+		-- stores nothing, so no chunk of it is ever kept again
+		-- (security_referral_replay, it_referral_partial).
+		RAISE EXCEPTION 'chunk refused: referral %: its ciphertext left the hub at % (%), so no chunk of it is stored again',
+			p_referral_id,
+			to_char(v.chunks_deleted_at AT TIME ZONE 'UTC',
+				'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			CASE v.chunks_deleted_reason
+			WHEN 'delivered' THEN 'delivered: the receiver has every chunk'
+			WHEN 'withdrawn' THEN 'withdrawn by the referrer'
+			ELSE 'retention: deleted by the purge'
+				|| CASE WHEN v.sent_at IS NULL
+				THEN ', incomplete, ' || v.chunks_stored || ' of '
+					|| v.chunk_count || ' chunks had come'
+				ELSE '' END
+			END USING ERRCODE = 'IBX10';
+	END IF;
+	IF v.state <> 'receiving' THEN
 		RAISE EXCEPTION 'chunk refused: referral % is %', p_referral_id,
 			v.state USING ERRCODE = 'IBX10';
 	END IF;

@@ -4,6 +4,11 @@
 -- whose chunks have been at the hub longer than p_days days (from its
 -- creation) and are still there, and say so in the referral
 -- (chunks_deleted_reason 'retention').  The metadata and statuses stay.
+-- This includes a partial referral, whose chunks never all came (a
+-- `refer` killed and never resumed): it stays 'receiving' with its
+-- chunks deleted, which GET /api/v1/referrals shows as 'expired', and
+-- any chunk of it that comes later is refused for good
+-- (ibx_referral_chunk_store; it_referral_partial).
 -- Returns the number of referrals and of chunks deleted.  Run by
 -- inboundctl referrals purge (the owner's connection).
 CREATE OR REPLACE FUNCTION ibx_referral_purge(p_days integer,
