@@ -14,6 +14,10 @@ static const char SQL_LISTING_INTAKE[] =
     "$3, $4::integer, $5::jsonb, $6::bigint, $7)";
 enum { INTAKE_VERSION, INTAKE_STATE, INTAKE_REFUSAL };
 
+/* At most this many envelopes in one transaction (a leader takes no more
+ * from the queue; the rest wait for the next batch). */
+#define BATCH_MAX 64
+
 struct hub_batcher {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -65,16 +69,11 @@ job_failed(hub_batch_job *j, ibx_err rv, ibx_db *db)
 	snprintf(j->message, sizeof(j->message), "%s", ibx_db_last_error(db));
 }
 
-/* One envelope's statement on db; IBX_OK when it ran (refused or not). */
-static ibx_err
-run_one(ibx_db *db, hub_batch_job *j)
+/* The statement's parameters for j (ptype: 12 bytes for its text). */
+static void
+job_params(const hub_batch_job *j, char *ptype, ibx_db_param p[7])
 {
-	char ptype[12];
-	ibx_db_param p[7];
-	ibx_db_result *res = NULL;
-	ibx_err rv;
-
-	snprintf(ptype, sizeof(ptype), "%d", j->payload_type);
+	snprintf(ptype, 12, "%d", j->payload_type);
 	p[0] =
 	    (ibx_db_param){(const char *)j->fingerprint, IBX_SHA256_LEN, true};
 	p[1] = (ibx_db_param){j->code, 0, false};
@@ -84,11 +83,12 @@ run_one(ibx_db *db, hub_batch_job *j)
 	p[5] = (ibx_db_param){j->sequence, 0, false};
 	p[6] = (ibx_db_param){(const char *)j->envelope, (int)j->envelope_len,
 			      true};
-	if ((rv = ibx_db_execp_prepared(db, SQL_LISTING_INTAKE, 7, p, &res)) !=
-	    IBX_OK) {
-		job_failed(j, rv, db);
-		return (rv);
-	}
+}
+
+/* j's outputs from its statement's result res (which ran). */
+static void
+job_result(hub_batch_job *j, const ibx_db_result *res)
+{
 	j->rv = IBX_OK;
 	j->version = 0;
 	j->state[0] = '\0';
@@ -109,44 +109,58 @@ run_one(ibx_db *db, hub_batch_job *j)
 		j->version = (int32_t)strtol(
 		    ibx_db_result_value(res, 0, INTAKE_VERSION), NULL, 10);
 	}
-	ibx_db_result_free(res);
-	return (IBX_OK);
 }
 
-/* Store the n jobs of list on db in one transaction (one alone: its own
- * statement, autocommit).  Every job's outputs are set on return. */
+/* Store the n jobs of list on db in one transaction: one alone is its own
+ * statement (autocommit); several are BEGIN, one statement each and
+ * COMMIT sent together (ibx_db_execp_pipeline: one round trip).  Every
+ * job's outputs are set on return. */
 static void
 run_batch(ibx_db *db, hub_batch_job *list, int n)
 {
+	char ptype[BATCH_MAX][12];
+	ibx_db_param p[BATCH_MAX * 7] = {{NULL, 0, false}};
+	ibx_db_result *res[BATCH_MAX];
 	hub_batch_job *j;
 	ibx_err rv;
+	int k;
 
 	if (n == 1) {
-		(void)run_one(db, list);
+		job_params(list, ptype[0], p);
+		if ((rv = ibx_db_execp_prepared(db, SQL_LISTING_INTAKE, 7, p,
+						&res[0])) != IBX_OK) {
+			job_failed(list, rv, db);
+			return;
+		}
+		job_result(list, res[0]);
+		ibx_db_result_free(res[0]);
 		return;
 	}
-	if ((rv = ibx_db_script(db, "BEGIN")) != IBX_OK)
-		goto failed;
-	for (j = list; j != NULL; j = j->next)
-		if ((rv = run_one(db, j)) != IBX_OK)
-			goto failed;
+	for (k = 0, j = list; j != NULL; j = j->next, k++)
+		job_params(j, ptype[k], &p[k * 7]);
 	/* Nothing is answered before this returns: the accepted envelopes
-	 * are durable together (synchronous_commit as configured). */
-	if ((rv = ibx_db_script(db, "COMMIT")) == IBX_OK)
+	 * are durable together (synchronous_commit as configured).  On a
+	 * failure the whole batch is unstored (or its COMMIT's outcome
+	 * unknown): every envelope is answered "retry later", and one that
+	 * did commit is then a duplicate with its version (the replay
+	 * check). */
+	if ((rv = ibx_db_execp_pipeline(db, SQL_LISTING_INTAKE, 7, n, p,
+					res)) != IBX_OK) {
+		for (j = list; j != NULL; j = j->next)
+			job_failed(j, rv, db);
 		return;
-failed:
-	/* The whole batch is unstored (or its COMMIT's outcome unknown): every
-	 * envelope is answered "retry later", and one that did commit is
-	 * then a duplicate with its version (the replay check). */
-	for (j = list; j != NULL; j = j->next)
-		job_failed(j, rv, db);
-	(void)ibx_db_script(db, "ROLLBACK");
+	}
+	for (k = 0, j = list; j != NULL; j = j->next, k++) {
+		job_result(j, res[k]);
+		ibx_db_result_free(res[k]);
+	}
 }
 
 ibx_err
 hub_batch_store(hub_batcher *b, ibx_db *db, hub_batch_job *job)
 {
-	hub_batch_job *list, *j;
+	hub_batch_job *list, *j, *next;
+	pthread_cond_t cv;
 	int n;
 
 	job->next = NULL;
@@ -155,6 +169,11 @@ hub_batch_store(hub_batcher *b, ibx_db *db, hub_batch_job *job)
 		run_batch(db, job, 1);
 		return (job->rv);
 	}
+	/* Each waiter sleeps on its own condition, woken once: when its
+	 * batch is done, or when it is first in the queue and a batch may
+	 * start (a broadcast woke every worker for every batch). */
+	pthread_cond_init(&cv, NULL);
+	job->cv = &cv;
 	pthread_mutex_lock(&b->mu);
 	if (b->tail != NULL)
 		b->tail->next = job;
@@ -163,14 +182,20 @@ hub_batch_store(hub_batcher *b, ibx_db *db, hub_batch_job *job)
 	b->tail = job;
 	while (!job->done) {
 		if (job->taken || b->running >= b->max_running) {
-			pthread_cond_wait(&b->cv, &b->mu);
+			pthread_cond_wait(&cv, &b->mu);
 			continue;
 		}
-		/* Lead: take every waiting envelope, this one among them. */
+		/* Lead: take the waiting envelopes (at most BATCH_MAX), this
+		 * one among them (none waits ahead of it unless taken). */
 		list = b->head;
-		b->head = b->tail = NULL;
-		for (n = 0, j = list; j != NULL; j = j->next, n++)
+		for (n = 1, j = list; n < BATCH_MAX && j->next != NULL;
+		     j = j->next, n++)
 			j->taken = true;
+		j->taken = true;
+		b->head = j->next;
+		j->next = NULL;
+		if (b->head == NULL)
+			b->tail = NULL;
 		b->running++;
 		pthread_mutex_unlock(&b->mu);
 		run_batch(db, list, n);
@@ -178,16 +203,19 @@ hub_batch_store(hub_batcher *b, ibx_db *db, hub_batch_job *job)
 		b->running--;
 		b->batches++;
 		b->jobs += (uint64_t)n;
-		for (j = list; j != NULL;) {
-			hub_batch_job *next = j->next;
-
+		for (j = list; j != NULL; j = next) {
 			/* The followers own their jobs again from here. */
+			next = j->next;
 			j->next = NULL;
 			j->done = true;
-			j = next;
+			if (j != job)
+				pthread_cond_signal(j->cv);
 		}
-		pthread_cond_broadcast(&b->cv);
+		/* What queued meanwhile: its first waiter leads it. */
+		if (b->head != NULL)
+			pthread_cond_signal(b->head->cv);
 	}
 	pthread_mutex_unlock(&b->mu);
+	pthread_cond_destroy(&cv);
 	return (job->rv);
 }

@@ -23,6 +23,7 @@
 #ifndef HUB_BATCH_H
 #define HUB_BATCH_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -54,6 +55,7 @@ typedef struct hub_batch_job {
 	char message[512];
 	/* the batcher's */
 	struct hub_batch_job *next;
+	pthread_cond_t *cv; /* its waiter's */
 	bool taken, done;
 } hub_batch_job;
 
