@@ -94,7 +94,7 @@ usage(FILE *f)
 	    "connection (8)\n"
 	    "  --group-commit N  listing updates arriving together share "
 	    "a commit, at most\n"
-	    "                    N such transactions at once (2; 0: one "
+	    "                    N such transactions at once (1; 0: one "
 	    "transaction each)\n"
 	    "  --http-threads N  HTTP threads and API connections (4)\n"
 	    "  --db-read DSN     the API's reads from this server (a hot "
@@ -704,7 +704,7 @@ main(int argc, char **argv)
 	c.listen = "tls+tcp://127.0.0.1:7400";
 	c.http = http_default;
 	c.workers = 8;
-	c.group_commit = 2;
+	c.group_commit = 1;
 	c.k = HUB_STAT_K_DEFAULT;
 	c.http_threads = 4;
 	c.limits.handshake_timeout_ms = IBX_TRANSPORT_HANDSHAKE_MS;
