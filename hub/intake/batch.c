@@ -185,8 +185,10 @@ hub_batch_store(hub_batcher *b, ibx_db *db, hub_batch_job *job)
 			pthread_cond_wait(&cv, &b->mu);
 			continue;
 		}
-		/* Lead: take the waiting envelopes (at most BATCH_MAX), this
-		 * one among them (none waits ahead of it unless taken). */
+		/* Lead: take the waiting envelopes, at most BATCH_MAX (as
+		 * many as a hub has workers, each waiting with one at most, so
+		 * this one is among them; were it not, it would be led next).
+		 */
 		list = b->head;
 		for (n = 1, j = list; n < BATCH_MAX && j->next != NULL;
 		     j = j->next, n++)
