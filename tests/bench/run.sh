@@ -445,10 +445,10 @@ if awk -v r="$f2_ratio" 'BEGIN { exit !(r > 4) }' && command -v perf >/dev/null;
 	{
 		echo "per process (% of samples):"
 		perf report -i "$work/perf2auto.data" --no-children --sort comm -g none --stdio 2>/dev/null |
-			grep -E '^ +[0-9]' | head -6
+			grep -E '^ +[0-9]' | head -6 | sed 's/[[:space:]]*$//'
 		echo "top symbols (comm, object, symbol; % of all samples):"
 		perf report -i "$work/perf2auto.data" --no-children --sort comm,dso,symbol -g none --stdio 2>/dev/null |
-			grep -E '^ +[0-9]' | head -25 | sed 's/[[:space:]]*$//'
+			grep -E '^ +[0-9]' | head -25 | sed -E 's/[[:space:]]+-[[:space:]]+-[[:space:]]*$//'
 	} >"$work/perf2auto.top" || true
 	f2_perf="$work/perf2auto.top"
 	say "figure 2 not met: profile of one more burst under perf ($(kv accepted "$work/burst.perf") accepted, CPU per update $(kv cpu_us "$work/burst.perf") us with perf running):"
@@ -869,10 +869,14 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
   lz4-compressed and WAL-logged) and comparing it with the current version; in the hub,
   beyond the one verification, mostly the kernel: nng's REP hand-offs (a receive and a send
   through nng's task and poll threads per message, each a thread wake-up) and the loopback
-  TCP of nng. What would move it further: the version and the message log sharing one
-  copy of the document, and fewer thread hand-offs per message in proto/transport; the
-  target of 4 verifications (about 250 µs) is below what the nine statements alone cost
-  here.
+  TCP of nng (`finish_task_switch` at the top of the hub's and nng's threads in the
+  profile below); PostgreSQL's profile is flat (no symbol above 2.5 %), with `pg_strtok`
+  and `expression_tree_walker` most likely the generated columns' expressions of
+  migration 101 read and prepared again by every statement that writes the search row.
+  What would move it further: those columns written by the store as plain columns (search's
+  migration), the version and the message log sharing one copy of the document, and fewer
+  thread hand-offs per message in proto/transport; the target of 4 verifications (about
+  250 µs) is below what the nine statements alone cost here.
   First round (2026-11): prepared statements per connection, the arrays and search text
   written inline (`ibx_text_array` and `ibx_listing_search_text` were parsed and planned on
   every call), the enrolment check in PL/pgSQL, the search text in a column of its own
