@@ -131,7 +131,6 @@ listing_intake(hub_intake_worker *w, const struct listing_kind *k,
 	       const ibx_bytes *raw, const struct signer *sg, ibx_ack *ack)
 {
 	hub_listing_store st;
-
 	void *l = NULL;
 	ibx_problems problems;
 	char *doc = NULL, *joined = NULL;
