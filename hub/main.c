@@ -59,6 +59,7 @@ struct hub_config {
 	const char *sql_dir;
 	const char *web;
 	long workers;
+	long group_commit;
 	long http_threads;
 	int insecure_tcp;
 	int no_db;
@@ -91,6 +92,10 @@ usage(FILE *f)
 	    "from IBX_HTTP_PORT)\n"
 	    "  --workers N       intake workers, each with a database "
 	    "connection (8)\n"
+	    "  --group-commit N  listing updates arriving together share "
+	    "a commit, at most\n"
+	    "                    N such transactions at once (1; 0: one "
+	    "transaction each)\n"
 	    "  --http-threads N  HTTP threads and API connections (4)\n"
 	    "  --db-read DSN     the API's reads from this server (a hot "
 	    "standby)\n"
@@ -180,6 +185,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	    {"web", required_argument, NULL, 'W'},
 	    {"workers", required_argument, NULL, 'w'},
 	    {"http-threads", required_argument, NULL, 't'},
+	    {"group-commit", required_argument, NULL, 'G'},
 	    {"insecure-tcp", no_argument, NULL, 'i'},
 	    {"no-db", no_argument, NULL, 'N'},
 	    {"cert", required_argument, NULL, 'c'},
@@ -262,6 +268,14 @@ parse_args(int argc, char **argv, struct hub_config *c)
 				optarg, 1, WORKERS_MAX,
 				ch == 'w' ? &c->workers : &c->http_threads,
 				err, sizeof(err)) != IBX_OK) {
+				fprintf(stderr, "inbound-hub: %s\n", err);
+				return (-1);
+			}
+			break;
+		case 'G':
+			if (hub_query_long("--group-commit", optarg, 0,
+					   WORKERS_MAX, &c->group_commit, err,
+					   sizeof(err)) != IBX_OK) {
 				fprintf(stderr, "inbound-hub: %s\n", err);
 				return (-1);
 			}
@@ -537,6 +551,7 @@ run_serve(const struct hub_config *c)
 	ibx_key *ack_key = NULL;
 	ibx_cert *ack_cert = NULL;
 	ibx_bytes ack_der = {NULL, 0};
+	hub_batcher *batcher = NULL;
 	sigset_t sigs;
 	char addr[64], where[160];
 	int port, sig, status = 1;
@@ -584,9 +599,13 @@ run_serve(const struct hub_config *c)
 		    "and no HTTP API; envelopes are verified and checked "
 		    "but enrolment and replay are not, and nothing is "
 		    "stored, yet updates are acknowledged as accepted");
+	if (!c->no_db && c->group_commit > 0 &&
+	    hub_batcher_new((int)c->group_commit, &batcher) != IBX_OK)
+		goto out;
 	for (i = 0; i < c->workers; i++) {
 		if (!c->no_db && ibx_db_open(c->db, &workers[i].db) != IBX_OK)
 			goto out;
+		workers[i].batcher = batcher;
 		workers[i].verifier = &verifier;
 		workers[i].ack_key = ack_key;
 		workers[i].ack_cert = ack_key != NULL ? &ack_der : NULL;
@@ -653,6 +672,15 @@ out:
 	hub_dbpool_close(api.audit_pool);
 	for (i = 0; i < c->workers; i++)
 		ibx_db_close(workers[i].db);
+	if (batcher != NULL) {
+		uint64_t nb = 0, nj = 0;
+
+		hub_batcher_counts(batcher, &nb, &nj);
+		IBX_INFO("group commit: %llu listing updates in %llu "
+			 "transactions",
+			 (unsigned long long)nj, (unsigned long long)nb);
+	}
+	hub_batcher_free(batcher);
 	ibx_trust_free(verifier.trust);
 	ibx_bytes_fini(&ack_der);
 	ibx_cert_free(ack_cert);
@@ -676,6 +704,7 @@ main(int argc, char **argv)
 	c.listen = "tls+tcp://127.0.0.1:7400";
 	c.http = http_default;
 	c.workers = 8;
+	c.group_commit = 1;
 	c.k = HUB_STAT_K_DEFAULT;
 	c.http_threads = 4;
 	c.limits.handshake_timeout_ms = IBX_TRANSPORT_HANDSHAKE_MS;

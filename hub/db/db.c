@@ -213,6 +213,106 @@ ibx_db_execp_prepared(ibx_db *db, const char *sql, int n,
 	return (execp(db, sql, n, params, 0, true, out));
 }
 
+/* The result of the next query in the pipeline, and the NULL after it. */
+static PGresult *
+pipeline_next(PGconn *conn)
+{
+	PGresult *res = PQgetResult(conn), *extra;
+
+	if (res != NULL && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+		while ((extra = PQgetResult(conn)) != NULL)
+			PQclear(extra);
+	return (res);
+}
+
+ibx_err
+ibx_db_execp_pipeline(ibx_db *db, const char *sql, int n, int sets,
+		      const ibx_db_param *params, ibx_db_result **out)
+{
+	static const char *const tx[2] = {"BEGIN", "COMMIT"};
+	const char *values[32];
+	int lengths[32], formats[32], i, k, named;
+	char name[16];
+	PGresult *res;
+	ibx_err rv = IBX_OK;
+
+	if (n > 32 || sets < 1)
+		return (IBX_EINVAL);
+	for (k = 0; k < sets; k++)
+		out[k] = NULL;
+	if ((named = prepared_name(db, sql, n, name, sizeof(name))) < 0)
+		return (PQstatus(db->conn) != CONNECTION_OK ? IBX_EDBDOWN
+							    : IBX_EDB);
+	if (named != 0 || PQenterPipelineMode(db->conn) != 1) {
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", "");
+		snprintf(db->error, sizeof(db->error),
+			 "cannot pipeline the statement");
+		return (IBX_EDB);
+	}
+	/* Sent together: BEGIN, the statement once per set, COMMIT, Sync. */
+	if (PQsendQueryParams(db->conn, tx[0], 0, NULL, NULL, NULL, NULL, 0) !=
+	    1)
+		rv = IBX_EDBDOWN;
+	for (k = 0; rv == IBX_OK && k < sets; k++) {
+		for (i = 0; i < n; i++) {
+			values[i] = params[k * n + i].value;
+			lengths[i] = params[k * n + i].len;
+			formats[i] = params[k * n + i].binary ? 1 : 0;
+		}
+		if (PQsendQueryPrepared(db->conn, name, n, values, lengths,
+					formats, 0) != 1)
+			rv = IBX_EDBDOWN;
+	}
+	if (rv == IBX_OK && (PQsendQueryParams(db->conn, tx[1], 0, NULL, NULL,
+					       NULL, NULL, 0) != 1 ||
+			     PQpipelineSync(db->conn) != 1))
+		rv = IBX_EDBDOWN;
+	if (rv != IBX_OK) {
+		snprintf(db->error, sizeof(db->error), "%s",
+			 PQerrorMessage(db->conn));
+		IBX_WARN("db: cannot send a pipeline: %s", db->error);
+		(void)PQexitPipelineMode(db->conn);
+		return (IBX_EDBDOWN);
+	}
+	/* The answers in order; the first failure is the pipeline's (those
+	 * after it are PGRES_PIPELINE_ABORTED: not run). */
+	for (k = -1; k <= sets; k++) {
+		if ((res = pipeline_next(db->conn)) == NULL) {
+			rv = rv != IBX_OK ? rv : result_check(db, NULL, sql);
+			break;
+		}
+		if (rv == IBX_OK &&
+		    (rv = result_check(db, res, sql)) == IBX_OK && k >= 0 &&
+		    k < sets) {
+			out[k] = (ibx_db_result *)res;
+			continue;
+		}
+		PQclear(res);
+	}
+	/* Up to and including the Sync's answer. */
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		PQclear(res);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	(void)PQexitPipelineMode(db->conn);
+	if (rv != IBX_OK) {
+		for (k = 0; k < sets; k++) {
+			PQclear((PGresult *)out[k]);
+			out[k] = NULL;
+		}
+		/* A failed statement left the transaction aborted. */
+		if (PQstatus(db->conn) == CONNECTION_OK &&
+		    PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+			res = PQexec(db->conn, "ROLLBACK");
+			PQclear(res);
+		}
+	}
+	return (rv);
+}
+
 ibx_err
 ibx_db_execp_binary(ibx_db *db, const char *sql, int n,
 		    const ibx_db_param *params, ibx_db_result **out)

@@ -68,6 +68,20 @@ ibx_err ibx_db_execp(ibx_db *db, const char *sql, int n,
 ibx_err ibx_db_execp_prepared(ibx_db *db, const char *sql, int n,
 			      const ibx_db_param *params, ibx_db_result **out);
 
+/* ibx_db_execp_pipeline: run the statement sql (prepared as
+ * ibx_db_execp_prepared does) once for each of sets parameter sets (params:
+ * sets x n, set k at params[k * n]) in one transaction, sent as one libpq
+ * pipeline (BEGIN, the sets, COMMIT, Sync): one network round trip for
+ * all (issue 18, the intake's group commit).  IBX_OK when every statement
+ * and the COMMIT succeeded, with out[k] (sets entries) the result of set k,
+ * freed by the caller with ibx_db_result_free.  Otherwise every out[k] is
+ * NULL, the first failure is returned (IBX_EDB, IBX_EDBDOWN; the COMMIT's
+ * outcome is unknown when the connection was lost) and nothing of the
+ * transaction was committed otherwise.  A statement that must not abort
+ * the others catches its own errors (ibx_listing_intake). */
+ibx_err ibx_db_execp_pipeline(ibx_db *db, const char *sql, int n, int sets,
+			      const ibx_db_param *params, ibx_db_result **out);
+
 /* ibx_db_execp_binary: as ibx_db_execp, with every result column in
  * PostgreSQL's binary format (bytea as its raw bytes). */
 ibx_err ibx_db_execp_binary(ibx_db *db, const char *sql, int n,

@@ -117,11 +117,20 @@ static const struct listing_kind coordinator_kind = {
     coordinator_code,	  coordinator_to_json, hub_store_coordinator_listing,
     coordinator_release};
 
+/* The verified sender's certificate as the store needs it when its
+ * enrolment check was deferred (hub_verify_envelope_deferred). */
+struct signer {
+	const char *role;
+	const uint8_t *fingerprint;
+	bool enrolment_deferred;
+};
+
 static void
 listing_intake(hub_intake_worker *w, const struct listing_kind *k,
 	       const ibx_header *h, const ibx_envelope *env,
-	       const ibx_bytes *raw, ibx_ack *ack)
+	       const ibx_bytes *raw, const struct signer *sg, ibx_ack *ack)
 {
+	hub_listing_store st;
 	void *l = NULL;
 	ibx_problems problems;
 	char *doc = NULL, *joined = NULL;
@@ -160,9 +169,20 @@ listing_intake(hub_intake_worker *w, const struct listing_kind *k,
 		ack->status = IBX_ACK_ACCEPTED;
 		goto out;
 	}
+	if (!sg->enrolment_deferred) {
+		ack->status = k->store(w->db, h->sender_id, doc, h->sequence,
+				       raw, &ack->listing_version, ack->error,
+				       sizeof(ack->error));
+		goto out;
+	}
+	/* One statement: the enrolment check and the store, committed with
+	 * the other workers' updates arriving together (batch.h). */
+	st = (hub_listing_store){
+	    sg->fingerprint, h->sender_id, sg->role, (int)h->payload_type, doc,
+	    h->sequence,     raw};
 	ack->status =
-	    k->store(w->db, h->sender_id, doc, h->sequence, raw,
-		     &ack->listing_version, ack->error, sizeof(ack->error));
+	    hub_store_listing(w->db, w->batcher, &st, &ack->listing_version,
+			      ack->error, sizeof(ack->error));
 out:
 	free(joined);
 	free(doc);
@@ -225,6 +245,8 @@ intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack,
 	ibx_bytes raw = {(uint8_t *)req, len};
 	bool have_header = false, verified = false;
 	char role[16] = "";
+	uint8_t fp[IBX_SHA256_LEN];
+	struct signer sg = {role, fp, false};
 
 	memset(ack, 0, sizeof(*ack));
 	memset(&env, 0, sizeof(env));
@@ -251,9 +273,9 @@ intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack,
 		       "hub database unavailable: send it again later");
 		goto out;
 	}
-	ack->status =
-	    hub_verify_envelope(w->verifier, w->db, &h, &env, now_ms(), role,
-				ack->error, sizeof(ack->error));
+	ack->status = hub_verify_envelope_deferred(
+	    w->verifier, w->db, &h, &env, now_ms(), role, fp,
+	    &sg.enrolment_deferred, ack->error, sizeof(ack->error));
 	if (ack->status != IBX_ACK_ACCEPTED)
 		goto refused;
 	/* From here the header's sender is the verified certificate's
@@ -261,13 +283,13 @@ intake_once(hub_intake_worker *w, const uint8_t *req, size_t len, ibx_ack *ack,
 	verified = true;
 	switch (h.payload_type) {
 	case IBX_PAYLOAD_HOSPITAL_LISTING:
-		listing_intake(w, &hospital_kind, &h, &env, &raw, ack);
+		listing_intake(w, &hospital_kind, &h, &env, &raw, &sg, ack);
 		break;
 	case IBX_PAYLOAD_CASE_STATISTICS:
 		intake_statistics(w, &h, &env, &raw, ack);
 		break;
 	case IBX_PAYLOAD_COORDINATOR_LISTING:
-		listing_intake(w, &coordinator_kind, &h, &env, &raw, ack);
+		listing_intake(w, &coordinator_kind, &h, &env, &raw, &sg, ack);
 		break;
 	case IBX_PAYLOAD_ENCRYPTION_KEY:
 	case IBX_PAYLOAD_KEY_QUERY:

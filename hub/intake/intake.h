@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "batch.h"
 #include "crypto.h"
 #include "db.h"
 #include "verify.h"
@@ -32,6 +33,9 @@ typedef struct hub_intake_worker {
 	 * unsigned and which a spoke with a CA refuses to believe. */
 	const ibx_key *ack_key;
 	const ibx_bytes *ack_cert;
+	/* The group commit of listing updates the workers share (batch.h;
+	 * not owned), or NULL: each update its own transaction. */
+	hub_batcher *batcher;
 } hub_intake_worker;
 
 /* hub_intake_handle: the ibx_rep_handler for the hub's REP server.

@@ -46,18 +46,29 @@ accepted_before(ibx_db *db, const char *code, const char *seq,
 	return (found);
 }
 
-ibx_ack_status
-hub_store_translate(ibx_db *db, ibx_err rv, const char *code, const char *seq,
-		    const ibx_bytes *envelope, int32_t *version, char *err,
-		    size_t n)
+/* The Ack status for a store that failed with rv, sqlstate state and the
+ * server's message msg (copied first: the next query on db replaces
+ * both); db asks whether a replay is this very envelope. */
+static ibx_ack_status
+translate_state(ibx_db *db, ibx_err rv, const char *state, const char *msg,
+		const char *code, const char *seq, const ibx_bytes *envelope,
+		int32_t *version, char *err, size_t n)
 {
-	const char *state = ibx_db_sqlstate(db);
+	/* A listing's enrolment refusals (ibx_listing_intake). */
+	static const struct {
+		const char *state;
+		ibx_ack_status status;
+	} enrolment[] = {{"IBX03", IBX_ACK_BAD_CERTIFICATE},
+			 {"IBX04", IBX_ACK_SENDER_MISMATCH},
+			 {"IBX05", IBX_ACK_CERT_REVOKED}};
+	char st[6];
 	int32_t original = 0;
+	size_t i;
 
-	if (rv == IBX_EDB && strcmp(state, "IBX01") == 0) {
+	snprintf(st, sizeof(st), "%s", state);
+	if (rv == IBX_EDB && strcmp(st, "IBX01") == 0) {
 		/* The reason first: the next query replaces it. */
-		snprintf(err, n, "header: field \"sequence\": %s",
-			 ibx_db_last_error(db));
+		snprintf(err, n, "header: field \"sequence\": %s", msg);
 		if (accepted_before(db, code, seq, envelope, &original)) {
 			/* Version 0: not a listing (statistics, a key, a
 			 * referral), which has no version to name. */
@@ -76,23 +87,72 @@ hub_store_translate(ibx_db *db, ibx_err rv, const char *code, const char *seq,
 		}
 		return (IBX_ACK_REPLAY);
 	}
-	if (rv == IBX_EDB && strcmp(state, "IBX02") == 0) {
-		snprintf(err, n, "%s", ibx_db_last_error(db));
+	if (rv == IBX_EDB && strcmp(st, "IBX02") == 0) {
+		snprintf(err, n, "%s", msg);
 		return (IBX_ACK_ROLE_FORBIDDEN);
 	}
-	if (rv == IBX_EDB && hub_store_error_final(state)) {
+	for (i = 0;
+	     rv == IBX_EDB && i < sizeof(enrolment) / sizeof(enrolment[0]);
+	     i++)
+		if (strcmp(st, enrolment[i].state) == 0) {
+			snprintf(err, n, "%s", msg);
+			return (enrolment[i].status);
+		}
+	if (rv == IBX_EDB && hub_store_error_final(st)) {
 		/* The same message would fail the same way every time: a
 		 * retried one would block its spoke's outbox for ever (issue
 		 * 14, finding 3). */
 		snprintf(err, n,
 			 "hub refused to store the message (SQLSTATE %s): %s",
-			 state, ibx_db_last_error(db));
+			 st, msg);
 		return (IBX_ACK_INVALID);
 	}
 	snprintf(err, n,
 		 "hub could not store the message (%s): send it again later",
 		 ibx_strerror(rv));
 	return (IBX_ACK_RETRY_LATER);
+}
+
+ibx_ack_status
+hub_store_translate(ibx_db *db, ibx_err rv, const char *code, const char *seq,
+		    const ibx_bytes *envelope, int32_t *version, char *err,
+		    size_t n)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s", ibx_db_last_error(db));
+	return (translate_state(db, rv, ibx_db_sqlstate(db), msg, code, seq,
+				envelope, version, err, n));
+}
+
+ibx_ack_status
+hub_store_listing(ibx_db *db, hub_batcher *batcher, const hub_listing_store *s,
+		  int32_t *version, char *err, size_t n)
+{
+	char seq[24];
+	hub_batch_job job;
+
+	snprintf(seq, sizeof(seq), "%" PRIu64, s->sequence);
+	memset(&job, 0, sizeof(job));
+	job.fingerprint = s->fingerprint;
+	job.code = s->code;
+	job.role = s->role;
+	job.payload_type = s->payload_type;
+	job.doc = s->doc;
+	job.sequence = seq;
+	job.envelope = s->envelope->data;
+	job.envelope_len = s->envelope->len;
+	if (hub_batch_store(batcher, db, &job) != IBX_OK)
+		return (translate_state(db, job.rv, job.state, job.message,
+					s->code, seq, s->envelope, version,
+					err, n));
+	if (job.state[0] != '\0')
+		/* Refused in the statement: nothing of it was stored. */
+		return (translate_state(db, IBX_EDB, job.state, job.message,
+					s->code, seq, s->envelope, version,
+					err, n));
+	*version = job.version;
+	return (IBX_ACK_ACCEPTED);
 }
 
 bool

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "batch.h"
 #include "db.h"
 #include "err.h"
 #include "wire.h"
@@ -29,6 +30,32 @@ ibx_ack_status hub_store_hospital_listing(ibx_db *db, const char *code,
 					  const ibx_bytes *envelope,
 					  int32_t *version, char *err,
 					  size_t n);
+
+/* A verified listing envelope whose enrolment check is still to make
+ * (hub_verify_envelope_deferred); every pointer is the caller's. */
+typedef struct hub_listing_store {
+	const uint8_t *fingerprint; /* SHA-256 of the signing certificate */
+	const char *code;	    /* the verified sender */
+	const char *role;	    /* the certificate's role (OU) */
+	int payload_type;  /* IBX_PAYLOAD_HOSPITAL_LISTING or _COORDINATOR_ */
+	const char *doc;   /* the checked listing's JSON */
+	uint64_t sequence; /* the header's */
+	const ibx_bytes *envelope; /* the exact received bytes */
+} hub_listing_store;
+
+/* hub_store_listing: the enrolment check and the store of s in one
+ * statement, one database round trip (ibx_listing_intake), through the
+ * group commit of batcher (batch.h; NULL: its own transaction on db, the
+ * calling worker's connection).  Returns what hub_store_hospital_listing
+ * returns, and for a certificate not enrolled IBX_ACK_BAD_CERTIFICATE,
+ * enrolled to another organisation IBX_ACK_SENDER_MISMATCH, revoked at the
+ * hub IBX_ACK_CERT_REVOKED, an enrolled role other than the certificate's
+ * IBX_ACK_ROLE_FORBIDDEN (the refusal texts of verify.c's check).  Accepted
+ * only once durable (committed); err (n bytes) says why for every
+ * refusal. */
+ibx_ack_status hub_store_listing(ibx_db *db, hub_batcher *batcher,
+				 const hub_listing_store *s, int32_t *version,
+				 char *err, size_t n);
 
 /* hub_store_coordinator_listing: as hub_store_hospital_listing, for a
  * coordinator's listing (role coordinator). */

@@ -181,10 +181,20 @@ check_enrolment(ibx_db *db, const ibx_cert *c, const char *code,
 	return (st);
 }
 
-ibx_ack_status
-hub_verify_envelope(const hub_verifier *v, ibx_db *db, const ibx_header *h,
-		    const ibx_envelope *e, int64_t now_ms, char role[16],
-		    char *err, size_t n)
+/* A listing's enrolment may be checked by the statement that stores it
+ * (ibx_listing_intake), the same round trip. */
+static bool
+enrolment_deferrable(ibx_payload_type t)
+{
+	return (t == IBX_PAYLOAD_HOSPITAL_LISTING ||
+		t == IBX_PAYLOAD_COORDINATOR_LISTING);
+}
+
+static ibx_ack_status
+verify_envelope(const hub_verifier *v, ibx_db *db, const ibx_header *h,
+		const ibx_envelope *e, int64_t now_ms, bool defer,
+		char role[16], uint8_t fp[IBX_SHA256_LEN], bool *deferred,
+		char *err, size_t n)
 {
 	ibx_cert *cert = NULL;
 	char code[32];
@@ -233,9 +243,14 @@ hub_verify_envelope(const hub_verifier *v, ibx_db *db, const ibx_header *h,
 		goto out;
 	}
 	/* Without a database (inbound-hub serve --no-db, a benchmark
-	 * only) nothing is enrolled to look up. */
-	if (db != NULL && (st = check_enrolment(db, cert, code, role, err,
-						n)) != IBX_ACK_ACCEPTED)
+	 * only) nothing is enrolled to look up.  A deferred check is the
+	 * caller's to make with the store (hub_verify_envelope_deferred). */
+	if (fp != NULL)
+		ibx_cert_fingerprint(cert, fp);
+	if (defer && db != NULL && enrolment_deferrable(h->payload_type))
+		*deferred = true;
+	else if (db != NULL && (st = check_enrolment(db, cert, code, role, err,
+						     n)) != IBX_ACK_ACCEPTED)
 		goto out;
 	if (!payload_known(h->payload_type)) {
 		snprintf(err, n,
@@ -267,4 +282,25 @@ hub_verify_envelope(const hub_verifier *v, ibx_db *db, const ibx_header *h,
 out:
 	ibx_cert_free(cert);
 	return (st);
+}
+
+ibx_ack_status
+hub_verify_envelope(const hub_verifier *v, ibx_db *db, const ibx_header *h,
+		    const ibx_envelope *e, int64_t now_ms, char role[16],
+		    char *err, size_t n)
+{
+	return (verify_envelope(v, db, h, e, now_ms, false, role, NULL, NULL,
+				err, n));
+}
+
+ibx_ack_status
+hub_verify_envelope_deferred(const hub_verifier *v, ibx_db *db,
+			     const ibx_header *h, const ibx_envelope *e,
+			     int64_t now_ms, char role[16],
+			     uint8_t fp[IBX_SHA256_LEN], bool *deferred,
+			     char *err, size_t n)
+{
+	*deferred = false;
+	return (verify_envelope(v, db, h, e, now_ms, true, role, fp, deferred,
+				err, n));
 }

@@ -20,6 +20,7 @@
 #ifndef HUB_VERIFY_H
 #define HUB_VERIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -51,6 +52,22 @@ ibx_ack_status hub_verify_envelope(const hub_verifier *v, ibx_db *db,
 				   const ibx_header *h, const ibx_envelope *e,
 				   int64_t now_ms, char role[16], char *err,
 				   size_t n);
+
+/* hub_verify_envelope_deferred: as hub_verify_envelope, except that for a
+ * hospital or coordinator listing with a database the enrolment check
+ * (check 4's second half) is left to the statement that stores it
+ * (ibx_listing_intake, deploy/sql/functions: the same checks, the same
+ * refusal texts, one database round trip fewer per update; issue 18).
+ * Then *deferred is true and the caller MUST store through
+ * hub_store_listing, which makes the check; otherwise *deferred is false
+ * and every check was made here.  On IBX_ACK_ACCEPTED fp holds the
+ * SHA-256 of the signing certificate (the enrolment's key).  A listing
+ * from an organisation not enrolled is thus refused after its payload's
+ * own checks, not before. */
+ibx_ack_status hub_verify_envelope_deferred(
+    const hub_verifier *v, ibx_db *db, const ibx_header *h,
+    const ibx_envelope *e, int64_t now_ms, char role[16],
+    uint8_t fp[IBX_SHA256_LEN], bool *deferred, char *err, size_t n);
 
 /* hub_verify_role_allows: true when an organisation of role may send
  * payload type t (hospitals: hospital listings, case statistics, withdraw;

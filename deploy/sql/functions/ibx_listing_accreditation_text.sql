@@ -4,11 +4,16 @@
 -- (hub/api/rank.c): "scheme:expires" for each, in the listing's order,
 -- joined by commas ("scheme:" without an expiry; '' without any).
 -- IMMUTABLE: a generated column of hospital_listings depends on it.
+-- PL/pgSQL, planned once per session, as ibx_listing_prices (issue 18).
 CREATE OR REPLACE FUNCTION ibx_listing_accreditation_text(doc jsonb) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT coalesce(string_agg((a->>'scheme') || ':' || coalesce(a->>'expires', ''), ','), '')
-	FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc->'accreditations') = 'array'
-		THEN doc->'accreditations' ELSE '[]'::jsonb END) a
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+	IF jsonb_typeof(doc->'accreditations') IS DISTINCT FROM 'array' THEN
+		RETURN '';
+	END IF;
+	RETURN (SELECT coalesce(string_agg((a->>'scheme') || ':' || coalesce(a->>'expires', ''), ','), '')
+	FROM jsonb_array_elements(doc->'accreditations') a);
+END
 $$;
 
 GRANT EXECUTE ON FUNCTION ibx_listing_accreditation_text(jsonb) TO inbound_api;
