@@ -98,13 +98,14 @@
  * for an accreditation's expiry.  Experience is the row precomputed from
  * the release for the hospital (search_experience, migration 100:
  * released patients over the 12 months through the newest released month,
- * by purpose when $12 is given), one lookup a match.  $13 (as_of) is
- * NULL here. */
+ * by purpose when $12 is given), copied into the search row (migration
+ * 106), so a match needs no other table.  $13 (as_of) is NULL here. */
 static const char SQL_MATCH_CURRENT[] =
     "WITH m AS (SELECT org_code, confirmed_at, updated_at, lat, lon,"
     " remote_second_opinion AS remote, search_accreditations AS accr,"
     " price_services AS psvc, price_min_jpy AS pmin, price_max_jpy AS pmax,"
-    " name_ja, name_en, registered"
+    " name_ja, name_en, registered, experience_patients AS xp,"
+    " experience_by_purpose AS xpp"
     " FROM hospital_listings WHERE $13::date IS NULL"
     " AND ($1::text IS NULL OR treatments @> ARRAY[$1::text])"
     " AND ($2::text IS NULL OR departments @> ARRAY[$2::text])"
@@ -128,9 +129,14 @@ static const char SQL_MATCH_CURRENT[] =
     "  OR strpos(search_text, lower($8)) > 0"
     "  OR name_ja % $8 OR lower(name_en) % lower($8))"
     " AND ($17::boolean IS NULL OR registered = $17))" SQL_MATCH_TAIL(
-	"CASE WHEN $12::text IS NULL THEN x.patients"
-	" ELSE (x.by_purpose->>$12::text)::bigint END",
-	" LEFT JOIN search_experience x ON x.org_code = m.org_code");
+	"CASE WHEN $12::text IS NULL THEN m.xp"
+	" ELSE (m.xpp->>$12::text)::bigint END",
+	/* JOIN POINT (referral response times, issue 15): a precomputed
+	 * per-hospital figure is best a column of the search row, as
+	 * experience is (migration 106); a table keyed by org_code joins
+	 * here, as search_experience did (a hash join over all its rows
+	 * per search: about a quarter of the match's CPU). */
+	"");
 
 /* Step 1 with as_of ($13): the versions current that day, filtered on
  * their documents (SQL_MATCH_COMMON); experience is the hospital's
@@ -373,17 +379,28 @@ score_json(const hub_rank_result *r)
 struct airport {
 	char iata[4];
 	double lat, lon; /* WGS 84 degrees */
+	double cos_lat;	 /* cos(lat), for haversine_a */
 };
 
-/* Great-circle distance in km (haversine, mean Earth radius 6371.0088 km,
- * as deploy/sql/functions/ibx_haversine_km.sql). */
-static double
-haversine_km(double lat1, double lon1, double lat2, double lon2)
-{
-	double r = M_PI / 180.0, a;
+/* Degrees to radians. */
+#define DEG (M_PI / 180.0)
 
-	a = pow(sin((lat2 - lat1) * r / 2), 2) +
-	    cos(lat1 * r) * cos(lat2 * r) * pow(sin((lon2 - lon1) * r / 2), 2);
+/* The haversine of the central angle between two WGS 84 points whose
+ * latitudes' cosines are given (cos(lat * DEG)): the distance grows with
+ * it, so the nearest point is the one of least value. */
+static double
+haversine_a(double lat1, double lon1, double cos1, double lat2, double lon2,
+	    double cos2)
+{
+	return (pow(sin((lat2 - lat1) * DEG / 2), 2) +
+		cos1 * cos2 * pow(sin((lon2 - lon1) * DEG / 2), 2));
+}
+
+/* Great-circle distance in km for haversine_a's value (mean Earth radius
+ * 6371.0088 km, as deploy/sql/functions/ibx_haversine_km.sql). */
+static double
+haversine_km_of(double a)
+{
 	return (2 * 6371.0088 * asin(fmin(1.0, sqrt(a))));
 }
 
@@ -422,6 +439,7 @@ load_airports(hub_api_call *c, const struct airport **out, size_t *n)
 			 ibx_db_result_value(res, (int)i, 0));
 		ap[i].lat = atof(ibx_db_result_value(res, (int)i, 1));
 		ap[i].lon = atof(ibx_db_result_value(res, (int)i, 2));
+		ap[i].cos_lat = cos(ap[i].lat * DEG);
 	}
 	airports.ap = ap;
 	airports.n = rows;
@@ -434,12 +452,17 @@ out:
 }
 
 /* {"iata", "km"} of the airport nearest to step 1 row's location (the
- * first by IATA code on a tie); JSON null without a location. */
+ * first by IATA code on a tie); JSON null without a location.  An airport
+ * whose haversine is not below the best one's cannot be nearer (the
+ * distance never falls as it grows; and it is at least its latitude
+ * term), so only the closer candidates have their distance computed: the
+ * same airport and km as computing every distance, for a fraction of the
+ * sines (issue 18: 82 airports for each of the page's rows). */
 static json_t *
 nearest_airport(ibx_db_result *res, int row, const struct airport *ap,
 		size_t nap)
 {
-	double lat, lon, km, best = HUGE_VAL;
+	double lat, lon, cos_lat, a, best_a = HUGE_VAL, km, best = HUGE_VAL;
 	size_t i, at = 0;
 
 	if (nap == 0 || ibx_db_result_isnull(res, row, 13) ||
@@ -447,12 +470,18 @@ nearest_airport(ibx_db_result *res, int row, const struct airport *ap,
 		return (json_null());
 	lat = atof(ibx_db_result_value(res, row, 13));
 	lon = atof(ibx_db_result_value(res, row, 14));
-	for (i = 0; i < nap; i++)
-		if ((km = haversine_km(lat, lon, ap[i].lat, ap[i].lon)) <
-		    best) {
+	cos_lat = cos(lat * DEG);
+	for (i = 0; i < nap; i++) {
+		if (pow(sin((ap[i].lat - lat) * DEG / 2), 2) >= best_a ||
+		    (a = haversine_a(lat, lon, cos_lat, ap[i].lat, ap[i].lon,
+				     ap[i].cos_lat)) >= best_a)
+			continue;
+		if ((km = haversine_km_of(a)) < best) {
 			best = km;
 			at = i;
 		}
+		best_a = a;
+	}
 	return (json_pack("{s:s,s:f}", "iata", ap[at].iata, "km",
 			  round(best * 10) / 10.0));
 }
@@ -795,7 +824,10 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	v[14] = q.service != NULL ? q.service : q.treatment;
 	v[15] = q.max_price_jpy >= 0 ? maxp : NULL;
 	v[16] = q.registered;
-	if ((rv = ibx_db_exec(
+	/* Prepared once per connection: the statement's parse and analysis
+	 * are paid once, and PostgreSQL plans each call for its values
+	 * (custom plans: the optional filters decide which indexes serve). */
+	if ((rv = ibx_db_exec_prepared(
 		 c->db, q.as_of != NULL ? SQL_MATCH_AS_OF : SQL_MATCH_CURRENT,
 		 17, v, &res)) != IBX_OK) {
 		hub_api_db_error(resp, rv);
@@ -820,8 +852,8 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 		}
 		pv[0] = codes;
 		pv[1] = q.as_of;
-		if ((rv = ibx_db_exec(c->db, SQL_PAGE, 2, pv, &page)) !=
-		    IBX_OK) {
+		if ((rv = ibx_db_exec_prepared(c->db, SQL_PAGE, 2, pv,
+					       &page)) != IBX_OK) {
 			hub_api_db_error(resp, rv);
 			goto out;
 		}
