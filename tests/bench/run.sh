@@ -493,7 +493,7 @@ cc -o "$work/sqlx" "$work/sqlx.c"
 	-e 's/\$7\b/NULL::boolean/g; s/\$6\b/NULL::text/g; s/\$5\b/NULL::text/g' \
 	-e 's/\$4\b/NULL::text/g; s/\$3\b/'"'en'"'::text/g; s/\$2\b/NULL::text/g' \
 	-e 's/\$1\b/'"'chemotherapy'"'::text/g; s/\$14\b/NULL::float8/g; s/\$15\b/'"'chemotherapy'"'::text/g' \
-	-e 's/\$16\b/NULL::bigint/g; s/\$17\b/NULL::boolean/g' >"$work/match.sql"
+	-e 's/\$16\b/NULL::bigint/g; s/\$17\b/NULL::boolean/g; s/\$18\b/false::boolean/g' >"$work/match.sql"
 echo ";" >>"$work/match.sql"
 # the baseline: the bare filter, the GIN-indexed conditions of the same
 # parameters returning the matching codes, nothing else
