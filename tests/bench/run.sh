@@ -571,7 +571,7 @@ if [ -s "$work/perf4.data" ]; then
 	f4_perf_dso=$(perf report -i "$work/perf4.data" --no-children --sort comm,dso -g none --stdio 2>/dev/null |
 		awk '/^ +[0-9.]+%/ { printf "%s%s %s %s", (n++ ? "; " : ""), $1, $2, $3 } n == 8 { exit }')
 	perf report -i "$work/perf4.data" --no-children --sort comm,dso,symbol -g none --stdio 2>/dev/null |
-		awk '/^ +[0-9.]+%/ { $1 = $1; print } ' | head -10 >"$work/perf4.top" || true
+		awk '/^ +[0-9.]+%/ { $1 = $1; sub(/( -)+$/, ""); print }' | head -10 >"$work/perf4.top" || true
 	f4_perf_top=$(cat "$work/perf4.top")
 	say "figure 4 perf ($f4_perf_s s of run 1, hub and PostgreSQL), by process and library: $f4_perf_dso"
 	say "figure 4 perf, top 10 symbols (self):"
