@@ -912,6 +912,13 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 		echo "  cache hits, and searches that differ in one filter (the common case for a coordinator"
 		echo "  narrowing down) would miss it anyway; it would also have to be invalidated on every listing"
 		echo "  update and release run."
+		echo "  The hub's side, looked at and left: the API's connection pool has one connection per HTTP"
+		echo "  thread (16 here), and a search holds its own from token to audit entry (the audit goes on"
+		echo "  the same connection unless an audit writer or a standby is configured), so no search waits"
+		echo "  for a connection; libmicrohttpd's thread pool gives each thread its own epoll loop and keeps"
+		echo "  a keep-alive connection on the thread that accepted it, so two clients that land on one"
+		echo "  thread take turns (pgbench has one backend per client): its thread-per-connection mode would"
+		echo "  even that out; not tried here, and on 2 CPUs it moves the tail, not the CPU per search."
 		if [ -n "${f4_perf_top:-}" ] && awk -v r="$(ratio "$a99" "$p99")" 'BEGIN { exit !(r + 0 > 2) }'; then
 			echo "  The target is not met; perf over ${f4_perf_s:-5} s of run 1 (499 Hz, call graphs; the hub and"
 			echo "  every PostgreSQL process), by process and library: ${f4_perf_dso:-?}. The 10 symbols"
