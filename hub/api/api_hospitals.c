@@ -64,7 +64,11 @@
  * both statements below: EXP is the experience's expression, JOIN what
  * gives it.  The price shown is the band of the asked service ($15), else
  * the lowest listed (the bands are lowest first, migration 101);
- * max_price_jpy ($16) keeps the bands starting within it.  $11, the
+ * max_price_jpy ($16) keeps the bands starting within it.  The price's
+ * columns are NULL unless $18 is true: only sort=price, max_price_jpy
+ * and as_of need the price of every match; otherwise step 2 gives the
+ * prices of the page's rows alone (picking a band out of three arrays
+ * for every match was about 0.5 ms of CPU a search, issue 18).  $11, the
  * nationality, is not released per hospital (experience counts every
  * nationality): typed here, not used. */
 #define SQL_MATCH_TAIL(EXP, JOIN)                                             \
@@ -80,7 +84,9 @@
 	" END, to_char(coalesce($13::date, current_date), 'YYYY-MM-DD'),"     \
 	" (SELECT value::integer FROM settings"                               \
 	"  WHERE name = 'listing_stale_days'),"                               \
-	" m.psvc[pb.i], m.pmin[pb.i], m.pmax[pb.i], m.lat, m.lon,"            \
+	" CASE WHEN $18::boolean THEN m.psvc[pb.i] END,"                      \
+	" CASE WHEN $18::boolean THEN m.pmin[pb.i] END,"                      \
+	" CASE WHEN $18::boolean THEN m.pmax[pb.i] END, m.lat, m.lon,"        \
 	" m.registered"                                                       \
 	" FROM m" JOIN                                                        \
 	" CROSS JOIN LATERAL (SELECT CASE WHEN $15::text IS NULL THEN 1"      \
@@ -98,13 +104,14 @@
  * for an accreditation's expiry.  Experience is the row precomputed from
  * the release for the hospital (search_experience, migration 100:
  * released patients over the 12 months through the newest released month,
- * by purpose when $12 is given), one lookup a match.  $13 (as_of) is
- * NULL here. */
+ * by purpose when $12 is given), copied into the search row (migration
+ * 106), so a match needs no other table.  $13 (as_of) is NULL here. */
 static const char SQL_MATCH_CURRENT[] =
     "WITH m AS (SELECT org_code, confirmed_at, updated_at, lat, lon,"
     " remote_second_opinion AS remote, search_accreditations AS accr,"
     " price_services AS psvc, price_min_jpy AS pmin, price_max_jpy AS pmax,"
-    " name_ja, name_en, registered"
+    " name_ja, name_en, registered, experience_patients AS xp,"
+    " experience_by_purpose AS xpp"
     " FROM hospital_listings WHERE $13::date IS NULL"
     " AND ($1::text IS NULL OR treatments @> ARRAY[$1::text])"
     " AND ($2::text IS NULL OR departments @> ARRAY[$2::text])"
@@ -128,9 +135,14 @@ static const char SQL_MATCH_CURRENT[] =
     "  OR strpos(search_text, lower($8)) > 0"
     "  OR name_ja % $8 OR lower(name_en) % lower($8))"
     " AND ($17::boolean IS NULL OR registered = $17))" SQL_MATCH_TAIL(
-	"CASE WHEN $12::text IS NULL THEN x.patients"
-	" ELSE (x.by_purpose->>$12::text)::bigint END",
-	" LEFT JOIN search_experience x ON x.org_code = m.org_code");
+	"CASE WHEN $12::text IS NULL THEN m.xp"
+	" ELSE (m.xpp->>$12::text)::bigint END",
+	/* JOIN POINT (referral response times, issue 15): a precomputed
+	 * per-hospital figure is best a column of the search row, as
+	 * experience is (migration 106); a table keyed by org_code joins
+	 * here, as search_experience did (a hash join over all its rows
+	 * per search: about a quarter of the match's CPU). */
+	"");
 
 /* Step 1 with as_of ($13): the versions current that day, filtered on
  * their documents (SQL_MATCH_COMMON); experience is the hospital's
@@ -178,14 +190,24 @@ static const char SQL_AIRPORTS[] =
 /* Step 1's column: the organisation is in the institution-code register. */
 #define COL_REGISTERED 15
 
-/* Step 2: the page's listings, in the order given. */
+/* Step 2: the page's listings, in the order given, and for the current
+ * listings ($2 NULL) the price of the asked service ($3) as step 1 picks
+ * it (NULL with as_of, whose step 1 gives every price). */
 static const char SQL_PAGE[] =
-    "SELECT (v.doc || jsonb_build_object('version', v.version))::text"
+    "SELECT (v.doc || jsonb_build_object('version', v.version))::text,"
+    " h.price_services[pb.i], h.price_min_jpy[pb.i], h.price_max_jpy[pb.i]"
     " FROM unnest($1::text[]) WITH ORDINALITY AS p(code, i)"
     " JOIN listing_versions v ON v.org_code = p.code"
     " AND (($2::date IS NULL AND v.valid_to IS NULL) OR ($2::date IS NOT"
     " NULL AND v.valid_from < $2::date + 1 AND (v.valid_to IS NULL OR"
-    " v.valid_to >= $2::date + 1))) ORDER BY p.i";
+    " v.valid_to >= $2::date + 1)))"
+    " LEFT JOIN hospital_listings h ON $2::date IS NULL"
+    " AND h.org_code = p.code"
+    " CROSS JOIN LATERAL (SELECT CASE WHEN $3::text IS NULL THEN 1"
+    "  ELSE array_position(h.price_services, $3::text) END) pb(i)"
+    " ORDER BY p.i";
+/* Step 2's columns. */
+enum { PAGE_LISTING, PAGE_PRICE_SERVICE, PAGE_PRICE_MIN, PAGE_PRICE_MAX };
 
 /* The airports, for each result's nearest (computed here: 82 airports
  * times a page of up to 5000 rows is cheap in C, slow in SQL). */
@@ -218,13 +240,14 @@ static const char SQL_GET[] =
     " FROM hospital_listings h WHERE h.org_code = $1";
 
 struct ranked {
-	const char *code;   /* into the step 1 result */
-	int row;	    /* of the step 1 result */
-	double sort_key;    /* hub_rank_sort_key */
-	double km;	    /* from near; HUGE_VAL when unknown */
-	long long price;    /* min_jpy of the price shown; LLONG_MAX: none */
-	long long price_hi; /* its max_jpy */
-	double experience;  /* hub_rank_experience */
+	const char *code;    /* into the step 1 result */
+	int row;	     /* of the step 1 result */
+	double sort_key;     /* hub_rank_sort_key */
+	double km;	     /* from near; HUGE_VAL when unknown */
+	long long price;     /* min_jpy of the price shown; LLONG_MAX: none */
+	long long price_hi;  /* its max_jpy */
+	const char *service; /* its service, into a result; NULL: none */
+	double experience;   /* hub_rank_experience */
 };
 
 /* Order by sort (a hub_query_sort), then the rank, then the code: a total
@@ -305,9 +328,39 @@ rank_rows(const hub_api_call *c, const hub_hospital_query *q,
 			? LLONG_MAX
 			: strtoll(ibx_db_result_value(res, (int)i, 12), NULL,
 				  10);
+		out[i].service = ibx_db_result_isnull(res, (int)i, 10)
+				     ? NULL
+				     : ibx_db_result_value(res, (int)i, 10);
 		out[i].experience = hub_rank_experience(&in);
 	}
 	qsort_r(out, n, sizeof(*out), cmp_ranked, (void *)&q->sort);
+}
+
+/* The prices of the page's rows from step 2 (SQL_PAGE's columns) into
+ * rk[from...], when step 1 left them out. */
+static void
+page_prices(ibx_db_result *page, struct ranked *rk, size_t from)
+{
+	int i, rows = ibx_db_result_rows(page);
+
+	for (i = 0; i < rows; i++) {
+		struct ranked *r = &rk[from + (size_t)i];
+
+		r->price =
+		    ibx_db_result_isnull(page, i, PAGE_PRICE_MIN)
+			? LLONG_MAX
+			: strtoll(ibx_db_result_value(page, i, PAGE_PRICE_MIN),
+				  NULL, 10);
+		r->price_hi =
+		    ibx_db_result_isnull(page, i, PAGE_PRICE_MAX)
+			? LLONG_MAX
+			: strtoll(ibx_db_result_value(page, i, PAGE_PRICE_MAX),
+				  NULL, 10);
+		r->service =
+		    ibx_db_result_isnull(page, i, PAGE_PRICE_SERVICE)
+			? NULL
+			: ibx_db_result_value(page, i, PAGE_PRICE_SERVICE);
+	}
 }
 
 /* The page's codes as a PostgreSQL array literal (codes are digits). */
@@ -373,17 +426,28 @@ score_json(const hub_rank_result *r)
 struct airport {
 	char iata[4];
 	double lat, lon; /* WGS 84 degrees */
+	double cos_lat;	 /* cos(lat), for haversine_a */
 };
 
-/* Great-circle distance in km (haversine, mean Earth radius 6371.0088 km,
- * as deploy/sql/functions/ibx_haversine_km.sql). */
-static double
-haversine_km(double lat1, double lon1, double lat2, double lon2)
-{
-	double r = M_PI / 180.0, a;
+/* Degrees to radians. */
+#define DEG (M_PI / 180.0)
 
-	a = pow(sin((lat2 - lat1) * r / 2), 2) +
-	    cos(lat1 * r) * cos(lat2 * r) * pow(sin((lon2 - lon1) * r / 2), 2);
+/* The haversine of the central angle between two WGS 84 points whose
+ * latitudes' cosines are given (cos(lat * DEG)): the distance grows with
+ * it, so the nearest point is the one of least value. */
+static double
+haversine_a(double lat1, double lon1, double cos1, double lat2, double lon2,
+	    double cos2)
+{
+	return (pow(sin((lat2 - lat1) * DEG / 2), 2) +
+		cos1 * cos2 * pow(sin((lon2 - lon1) * DEG / 2), 2));
+}
+
+/* Great-circle distance in km for haversine_a's value (mean Earth radius
+ * 6371.0088 km, as deploy/sql/functions/ibx_haversine_km.sql). */
+static double
+haversine_km_of(double a)
+{
 	return (2 * 6371.0088 * asin(fmin(1.0, sqrt(a))));
 }
 
@@ -422,6 +486,7 @@ load_airports(hub_api_call *c, const struct airport **out, size_t *n)
 			 ibx_db_result_value(res, (int)i, 0));
 		ap[i].lat = atof(ibx_db_result_value(res, (int)i, 1));
 		ap[i].lon = atof(ibx_db_result_value(res, (int)i, 2));
+		ap[i].cos_lat = cos(ap[i].lat * DEG);
 	}
 	airports.ap = ap;
 	airports.n = rows;
@@ -434,12 +499,17 @@ out:
 }
 
 /* {"iata", "km"} of the airport nearest to step 1 row's location (the
- * first by IATA code on a tie); JSON null without a location. */
+ * first by IATA code on a tie); JSON null without a location.  An airport
+ * whose haversine is not below the best one's cannot be nearer (the
+ * distance never falls as it grows; and it is at least its latitude
+ * term), so only the closer candidates have their distance computed: the
+ * same airport and km as computing every distance, for a fraction of the
+ * sines (issue 18: 82 airports for each of the page's rows). */
 static json_t *
 nearest_airport(ibx_db_result *res, int row, const struct airport *ap,
 		size_t nap)
 {
-	double lat, lon, km, best = HUGE_VAL;
+	double lat, lon, cos_lat, a, best_a = HUGE_VAL, km, best = HUGE_VAL;
 	size_t i, at = 0;
 
 	if (nap == 0 || ibx_db_result_isnull(res, row, 13) ||
@@ -447,12 +517,18 @@ nearest_airport(ibx_db_result *res, int row, const struct airport *ap,
 		return (json_null());
 	lat = atof(ibx_db_result_value(res, row, 13));
 	lon = atof(ibx_db_result_value(res, row, 14));
-	for (i = 0; i < nap; i++)
-		if ((km = haversine_km(lat, lon, ap[i].lat, ap[i].lon)) <
-		    best) {
+	cos_lat = cos(lat * DEG);
+	for (i = 0; i < nap; i++) {
+		if (pow(sin((ap[i].lat - lat) * DEG / 2), 2) >= best_a ||
+		    (a = haversine_a(lat, lon, cos_lat, ap[i].lat, ap[i].lon,
+				     ap[i].cos_lat)) >= best_a)
+			continue;
+		if ((km = haversine_km_of(a)) < best) {
 			best = km;
 			at = i;
 		}
+		best_a = a;
+	}
 	return (json_pack("{s:s,s:f}", "iata", ap[at].iata, "km",
 			  round(best * 10) / 10.0));
 }
@@ -487,7 +563,7 @@ ranked_fields(const hub_api_call *c, const hub_hospital_query *q,
 	if (rk->price != LLONG_MAX) {
 		json_decref(price);
 		price = json_pack("{s:s,s:I,s:I}", "service",
-				  ibx_db_result_value(res, rk->row, 10),
+				  rk->service != NULL ? rk->service : "",
 				  "min_jpy", (json_int_t)rk->price, "max_jpy",
 				  (json_int_t)rk->price_hi);
 	}
@@ -532,8 +608,8 @@ page_json(FILE *f, const hub_api_call *c, const hub_hospital_query *q,
 	  ibx_db_result *page, int prow, const struct airport *ap, size_t nap,
 	  bool first)
 {
-	const char *doc = ibx_db_result_value(page, prow, 0);
-	size_t len = (size_t)ibx_db_result_length(page, prow, 0);
+	const char *doc = ibx_db_result_value(page, prow, PAGE_LISTING);
+	size_t len = (size_t)ibx_db_result_length(page, prow, PAGE_LISTING);
 	json_t *h = ranked_fields(c, q, res, rk, rank, ap, nap);
 	char *extra = NULL;
 	int rv = -1;
@@ -599,9 +675,9 @@ page_csv(FILE *f, const hub_api_call *c, const hub_hospital_query *q,
 	 ibx_db_result *res, const struct ranked *rk, size_t rank,
 	 ibx_db_result *page, int prow, const struct airport *ap, size_t nap)
 {
-	json_t *doc =
-	    json_loadb(ibx_db_result_value(page, prow, 0),
-		       (size_t)ibx_db_result_length(page, prow, 0), 0, NULL);
+	json_t *doc = json_loadb(
+	    ibx_db_result_value(page, prow, PAGE_LISTING),
+	    (size_t)ibx_db_result_length(page, prow, PAGE_LISTING), 0, NULL);
 	json_t *h = NULL, *air, *pr, *fl, *x;
 	char buf[32], *flags = NULL;
 	size_t flen = 0, i;
@@ -750,13 +826,13 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	hub_hospital_query q;
 	char err[256], lat[32], lon[32], within[32], maxp[32], *codes = NULL;
 	char *body = NULL, *asof = NULL, *near = NULL, airport[128] = "";
-	const char *v[17];
+	const char *v[18];
 	ibx_db_result *res = NULL, *page = NULL;
 	struct ranked *rk = NULL;
 	const struct airport *ap = NULL;
 	FILE *f = NULL;
 	size_t n, from, to, i, blen = 0, nap = 0;
-	bool first = true;
+	bool first = true, all_prices;
 	long long t0 = now_us(), t1 = 0, t2 = 0, t3 = 0;
 	ibx_err rv;
 
@@ -795,9 +871,15 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	v[14] = q.service != NULL ? q.service : q.treatment;
 	v[15] = q.max_price_jpy >= 0 ? maxp : NULL;
 	v[16] = q.registered;
-	if ((rv = ibx_db_exec(
+	all_prices = q.as_of != NULL || q.sort == HUB_SORT_PRICE ||
+		     q.max_price_jpy >= 0;
+	v[17] = all_prices ? "true" : "false";
+	/* Prepared once per connection: the statement's parse and analysis
+	 * are paid once, and PostgreSQL plans each call for its values
+	 * (custom plans: the optional filters decide which indexes serve). */
+	if ((rv = ibx_db_exec_prepared(
 		 c->db, q.as_of != NULL ? SQL_MATCH_AS_OF : SQL_MATCH_CURRENT,
-		 17, v, &res)) != IBX_OK) {
+		 18, v, &res)) != IBX_OK) {
 		hub_api_db_error(resp, rv);
 		return;
 	}
@@ -812,7 +894,7 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 	from = (size_t)q.offset < n ? (size_t)q.offset : n;
 	to = from + (size_t)q.limit < n ? from + (size_t)q.limit : n;
 	if (to > from) {
-		const char *pv[2];
+		const char *pv[3];
 
 		if ((codes = codes_literal(rk, from, to)) == NULL) {
 			hub_api_error(resp, 500, "out of memory");
@@ -820,11 +902,14 @@ hub_api_hospitals_search(hub_api_call *c, const char *arg,
 		}
 		pv[0] = codes;
 		pv[1] = q.as_of;
-		if ((rv = ibx_db_exec(c->db, SQL_PAGE, 2, pv, &page)) !=
-		    IBX_OK) {
+		pv[2] = v[14];
+		if ((rv = ibx_db_exec_prepared(c->db, SQL_PAGE, 3, pv,
+					       &page)) != IBX_OK) {
 			hub_api_db_error(resp, rv);
 			goto out;
 		}
+		if (!all_prices)
+			page_prices(page, rk, from);
 		c->cells = (int)(to - from);
 		if ((rv = load_airports(c, &ap, &nap)) != IBX_OK) {
 			if (rv == IBX_ENOMEM)

@@ -83,13 +83,14 @@ commit_batch(ibx_db *db, struct pending *first, int n)
 	int i;
 
 	if (n == 1) {
-		first->rv = ibx_db_exec(db, SQL_APPEND, 9, first->v, NULL);
+		first->rv =
+		    ibx_db_exec_prepared(db, SQL_APPEND, 9, first->v, NULL);
 		return;
 	}
 	if ((rv = ibx_db_script(db, "BEGIN")) != IBX_OK)
 		goto alone;
 	for (e = first, i = 0; rv == IBX_OK && i < n; e = e->next, i++)
-		rv = ibx_db_exec(db, SQL_APPEND, 9, e->v, NULL);
+		rv = ibx_db_exec_prepared(db, SQL_APPEND, 9, e->v, NULL);
 	if (rv != IBX_OK) {
 		ibx_db_script(db, "ROLLBACK");
 		goto alone;
@@ -100,7 +101,7 @@ commit_batch(ibx_db *db, struct pending *first, int n)
 	return;
 alone:
 	for (e = first, i = 0; i < n; e = e->next, i++)
-		e->rv = ibx_db_exec(db, SQL_APPEND, 9, e->v, NULL);
+		e->rv = ibx_db_exec_prepared(db, SQL_APPEND, 9, e->v, NULL);
 }
 
 /* Queue e and return once it is committed (or failed), leading a batch
@@ -185,8 +186,9 @@ hub_audit_append(ibx_db *db, const hub_principal *who, const char *method,
 		group.mode = g != NULL && strcmp(g, "off") == 0 ? 2 : 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rv = group.mode == 1 ? group_append(db, &e)
-			     : ibx_db_exec(db, SQL_APPEND, 9, e.v, NULL);
+	rv = group.mode == 1
+		 ? group_append(db, &e)
+		 : ibx_db_exec_prepared(db, SQL_APPEND, 9, e.v, NULL);
 	if (timing == 1)
 		IBX_INFO("audit timing: append_us=%lld", since_us(&t0));
 	return (rv);

@@ -71,7 +71,8 @@ hub_auth_identify(ibx_db *db, const char *authorization, hub_principal *out)
 		return (IBX_ENOTFOUND);
 	ibx_sha256((const uint8_t *)token, HUB_TOKEN_LEN, hash);
 	p = (ibx_db_param){(const char *)hash, IBX_SHA256_LEN, true};
-	if ((rv = ibx_db_execp(db, SQL_LOOKUP, 1, &p, &res)) != IBX_OK)
+	if ((rv = ibx_db_execp_prepared(db, SQL_LOOKUP, 1, &p, &res)) !=
+	    IBX_OK)
 		return (rv == IBX_EDBDOWN ? IBX_EDBDOWN : IBX_EDB);
 	if (ibx_db_result_rows(res) != 1) {
 		ibx_db_result_free(res);

@@ -314,6 +314,23 @@ ibx_db_execp_pipeline(ibx_db *db, const char *sql, int n, int sets,
 }
 
 ibx_err
+ibx_db_exec_prepared(ibx_db *db, const char *sql, int n,
+		     const char *const *values, ibx_db_result **out)
+{
+	ibx_db_param params[32];
+	int i;
+
+	if (n > 32)
+		return (IBX_EINVAL);
+	for (i = 0; i < n; i++) {
+		params[i].value = values[i];
+		params[i].len = 0;
+		params[i].binary = false;
+	}
+	return (execp(db, sql, n, params, 0, true, out));
+}
+
+ibx_err
 ibx_db_execp_binary(ibx_db *db, const char *sql, int n,
 		    const ibx_db_param *params, ibx_db_result **out)
 {

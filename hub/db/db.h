@@ -82,6 +82,17 @@ ibx_err ibx_db_execp_prepared(ibx_db *db, const char *sql, int n,
 ibx_err ibx_db_execp_pipeline(ibx_db *db, const char *sql, int n, int sets,
 			      const ibx_db_param *params, ibx_db_result **out);
 
+/* ibx_db_exec_prepared: as ibx_db_exec (text parameters, NULL entries SQL
+ * NULL), prepared once per connection as ibx_db_execp_prepared does: for
+ * the statements of every API call (the search's match and page, the
+ * token lookup, the audit entry), so their parse and analysis are paid
+ * once per connection (issue 18, figure 4).  PostgreSQL still plans a
+ * statement whose parameters decide the plan (the search's optional
+ * filters) for each call's values (its custom plans), and caches the plan
+ * of the others. */
+ibx_err ibx_db_exec_prepared(ibx_db *db, const char *sql, int n,
+			     const char *const *values, ibx_db_result **out);
+
 /* ibx_db_execp_binary: as ibx_db_execp, with every result column in
  * PostgreSQL's binary format (bytea as its raw bytes). */
 ibx_err ibx_db_execp_binary(ibx_db *db, const char *sql, int n,

@@ -43,6 +43,19 @@ e=$(echo "$BODY" | jq '.hospitals[0].experience.patients')
 rel=$(sql "SELECT value FROM release_values WHERE dims = 'hospital,purpose' AND key1 = '3910110031' AND key2 = 'treatment'")
 assert_eq "$e" "$rel" "experience is the released count"
 [ "$e" -ge 300 ] && [ "$e" -le 500 ] || fail "experience 400 released as $e (beyond 6 sigma)"
+# Search reads experience from the search row (migration 106): the
+# release run copied it there, and a search row written after the release
+# takes it from search_experience (the row's insert trigger).
+assert_eq "$(sql "SELECT experience_by_purpose->>'treatment' FROM hospital_listings WHERE org_code = '3910110031'")" \
+	"$rel" "the release run copied experience into the search row"
+sql "DELETE FROM hospital_listings WHERE org_code = '3910110031'" >/dev/null
+edit_json "$WORK/3910110031.json" "$WORK/3910110031b.json" '.beds = 301'
+publish "$WORK/3910110031b.json" >/dev/null || fail "listing 3910110031 again"
+assert_eq "$(sql "SELECT experience_patients || ' ' || (experience_by_purpose->>'treatment') FROM hospital_listings WHERE org_code = '3910110031'")" \
+	"$(sql "SELECT patients || ' ' || (by_purpose->>'treatment') FROM search_experience WHERE org_code = '3910110031'")" \
+	"a search row written after the release carries the released experience"
+get "/api/v1/hospitals?treatment=pet_ct&language=zh&nationality=CN&purpose=treatment&near=33.546,133.669" "$coord"
+assert_eq "$(echo "$BODY" | jq '.hospitals[0].experience.patients')" "$rel" "the search shows it"
 # A hospital with 3 patients: its released count is under 10 (shown as
 # "fewer than 10", no number) or 10 and more (a number): never 1 to 9.
 e2=$(echo "$BODY" | jq -r '.hospitals[1].experience | "\(.patients)|\(.display)"')

@@ -1,12 +1,17 @@
 -- ibx_token_lookup (first defined by migration 004).
 
--- A token's role and organisation, when it is valid now.
+-- A token's role and organisation, when it is valid now.  PL/pgSQL, not
+-- SQL: a SECURITY DEFINER SQL function is never inlined, so PostgreSQL
+-- parsed and planned its query again on every API call; PL/pgSQL plans it
+-- once per session (issue 18, figure 4).
 CREATE OR REPLACE FUNCTION ibx_token_lookup(p_hash bytea)
 RETURNS TABLE (id bigint, role text, org_code text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-	SELECT id, role, org_code FROM api_tokens
-	WHERE token_hash = p_hash AND revoked_at IS NULL
-	  AND (expires_at IS NULL OR expires_at > now())
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+	RETURN QUERY SELECT t.id, t.role, t.org_code FROM api_tokens t
+	WHERE t.token_hash = p_hash AND t.revoked_at IS NULL
+	  AND (t.expires_at IS NULL OR t.expires_at > now());
+END
 $$;
 
 REVOKE ALL ON FUNCTION ibx_token_lookup(bytea) FROM PUBLIC;
