@@ -4,6 +4,7 @@
 -- whose chunks have been at the hub longer than p_days days (from its
 -- creation) and are still there, and say so in the referral
 -- (chunks_deleted_reason 'retention').  The metadata and statuses stay.
+-- Every hospital's response times are recomputed (the window slides).
 -- Returns the number of referrals and of chunks deleted.  Run by
 -- inboundctl referrals purge (the owner's connection).
 CREATE OR REPLACE FUNCTION ibx_referral_purge(p_days integer,
@@ -27,6 +28,9 @@ BEGIN
 	)
 	SELECT (SELECT count(*) FROM old), (SELECT count(*) FROM gone)
 	INTO referrals_purged, chunks_deleted;
+	-- The 90 days of referral_response slide on even where nothing was
+	-- answered (migration 095).
+	PERFORM ibx_referral_response_refresh(NULL);
 END
 $$;
 
