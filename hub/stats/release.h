@@ -70,6 +70,36 @@
 #define HUB_RELEASE_CELLS_PER_PATIENT	   2
 #define HUB_RELEASE_CELLS_PER_PATIENT_YEAR 2
 
+/* The referral channel's measurement (docs/disclosure-control.md section
+ * 12), inside each month's measurement and its rho: of the referrals
+ * that share referrer, nationality and age band in one month, the first
+ * REFERRALS_PER_GROUP are counted (a patient's referrals by one referrer
+ * in a month all fall in one such group); the conversion from second
+ * opinion to visit is measured for the referrals sent COHORT_LAG months
+ * before the month measured, visits signed by its end. */
+#define HUB_RELEASE_REFERRALS_PER_GROUP 3
+#define HUB_RELEASE_REFERRAL_COHORT_LAG 3
+
+/* One referral query of the month: measure ("referrals",
+ * "opinion_referrals", "opinion_visits") over dim (HUB_REL_D_NATIONALITY,
+ * HUB_REL_D_PURPOSE, or -1 for the total), its share (per mille of the
+ * month's rho, shared with the workload: the two add up to 1000) and its
+ * L2 sensitivity for one patient as one referrer refers them. */
+typedef struct hub_release_referral_query {
+	const char *measure;
+	int dim;
+	int share;
+	int64_t sensitivity;
+} hub_release_referral_query;
+
+/* hub_release_referral_workload: the referral queries (static), *n. */
+const hub_release_referral_query *hub_release_referral_workload(size_t *n);
+
+/* hub_release_referral_sigma2: sigma^2 of referral query q as num/den,
+ * D^2 * 1000 * RHO_DEN / (2 * RHO_NUM * share), as hub_release_sigma2. */
+void hub_release_referral_sigma2(const hub_release_referral_query *q,
+				 uint64_t *num, uint64_t *den);
+
 /* The referral_org key of a coordinator not registered at the hub. */
 #define HUB_RELEASE_REFERRAL_OTHER "unregistered"
 
