@@ -28,13 +28,13 @@ export async function hospitalPage(ctx) {
 function responseSection(rr) {
   if (!rr) return '';
   const min = rr.minimum_referrals;
-  const line = (label, x) => h('div', {},
+  const line = (label, x) => [
     h('dt', {}, label),
     h('dd', { class: 'response-time' }, x.median_hours === null
       ? t('rr_not_enough', { n: num(x.referrals), min: num(min) })
-      : t('rr_median', { h: num(x.median_hours, 1), n: num(x.referrals) })));
+      : t('rr_median', { h: num(x.median_hours, 1), n: num(x.referrals) }))];
   return h('section', { class: 'card', id: 'referral-response' },
     h('h2', {}, t('rr_title', { d: num(rr.window_days) })),
-    h('dl', {}, line(t('rr_first_answer'), rr.first_answer), line(t('rr_opinion'), rr.second_opinion)),
+    h('dl', { class: 'fields' }, ...line(t('rr_first_answer'), rr.first_answer), ...line(t('rr_opinion'), rr.second_opinion)),
     h('p', { class: 'note' }, t('rr_note', { min: num(min) })));
 }
