@@ -24,15 +24,18 @@ DECLARE
 	c_window constant integer := 90;
 	c_min constant integer := 5;
 	c_overdue constant interval := interval '168 hours';
+	v_at timestamptz := clock_timestamp();
 	v_rows bigint;
 BEGIN
-	DELETE FROM referral_response
-	WHERE p_org IS NULL OR org_code = p_org;
-	INSERT INTO referral_response (org_code, window_days, first_answer_n,
-		first_answer_hours, opinion_n, opinion_hours)
+	-- An upsert, not a delete and insert: two statuses of one hospital
+	-- stored at once both write its row, the second after the first.
+	INSERT INTO referral_response AS x (org_code, window_days,
+		first_answer_n, first_answer_hours, opinion_n, opinion_hours,
+		refreshed_at)
 	SELECT receiver, c_window, fa_n,
 		CASE WHEN fa_n >= c_min THEN round(fa_h::numeric, 1) END,
-		op_n, CASE WHEN op_n >= c_min THEN round(op_h::numeric, 1) END
+		op_n, CASE WHEN op_n >= c_min THEN round(op_h::numeric, 1) END,
+		v_at
 	FROM (SELECT receiver,
 		count(fa) AS fa_n,
 		percentile_cont(0.5) WITHIN GROUP (ORDER BY fa) AS fa_h,
@@ -52,8 +55,17 @@ BEGIN
 		AND answers_referral_id IS NULL AND sent_at IS NOT NULL
 		AND sent_at > now() - make_interval(days => c_window)) r
 	GROUP BY receiver) t
-	WHERE fa_n > 0 OR op_n > 0;
+	WHERE fa_n > 0 OR op_n > 0
+	ON CONFLICT (org_code) DO UPDATE SET window_days = EXCLUDED.window_days,
+		first_answer_n = EXCLUDED.first_answer_n,
+		first_answer_hours = EXCLUDED.first_answer_hours,
+		opinion_n = EXCLUDED.opinion_n,
+		opinion_hours = EXCLUDED.opinion_hours,
+		refreshed_at = EXCLUDED.refreshed_at;
 	GET DIAGNOSTICS v_rows = ROW_COUNT;
+	-- A hospital with nothing left in the window loses its row.
+	DELETE FROM referral_response
+	WHERE (p_org IS NULL OR org_code = p_org) AND refreshed_at < v_at;
 	RETURN v_rows;
 END
 $$;
