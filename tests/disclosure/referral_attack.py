@@ -5,7 +5,7 @@ control.md section 12).
   referral_attack.py data --year Y --referrers A,B --receivers H1,H2
                           --seed N --out-sql F
       a year of referrals as SQL: a large nationality (CN) in the first
-      half of the year, and six small nationalities with 1 to 9 referrals
+      half of the year, and twelve small nationalities with 1 to 9 referrals
       in the year, in random months (the targets: small nationality-years
       and the small months of the second half)
   referral_attack.py attack --api URL --token T --year Y --truth F
@@ -29,7 +29,7 @@ import random
 import sys
 import urllib.request
 
-SMALL = ["VN", "RU", "KR", "TH", "ID", "MN"]
+SMALL = ["VN", "RU", "KR", "TH", "ID", "MN", "PH", "MY", "SG", "US", "GB", "AU"]
 BANDS = ["20-29", "30-39", "40-49", "50-59", "60-69", "70-79"]
 PURPOSES = ["second_opinion", "treatment", "health_checkup"]
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The referral class of the attacker suite (issue 15; docs/disclosure-
-# control.md section 12): a year of referrals with small counts (1 to 9 a
-# month for six nationalities, beside a large one), the release of every
+# control.md section 12): a year of referrals with small counts (1 to 9 in
+# the year for twelve nationalities, in random months, beside a large one
+# in the first half, so the second half's months are small), the release of every
 # month of the year, then an attacker with the ministry's token reads the
 # portfolio's referral section and recovers small counts by differencing
 # its windows (a suppressed month from the year by purpose less the listed
