@@ -30,6 +30,13 @@
  *    Gaussian noise of variance s^2 costs D^2 / (2 s^2), Canonne, Kamath
  *    and Steinke 2020).  Each query gets a fixed share (per mille) of
  *    its period's rho.
+ *  - Referrals (issue 15): each month's referrals by purpose and by
+ *    nationality, and the conversion of the second opinions referred
+ *    COHORT_LAG months before, are measured with the month, inside its
+ *    rho (their shares and the workload's add up to 1000).  The unit is a
+ *    patient as one referrer refers them; the hub counts at most
+ *    REFERRALS_PER_GROUP referrals per referrer, nationality and age band
+ *    a month, which bounds what one patient can change.
  *  - The year: its figures are the inverse-variance weighted mean of the
  *    yearly measurement and the sum of its months, made consistent, and
  *    the months' released values are then adjusted (post-processing) so
