@@ -35,6 +35,6 @@ function responseSection(rr) {
       : t('rr_median', { h: num(x.median_hours, 1), n: num(x.referrals) }))];
   return h('section', { class: 'card', id: 'referral-response' },
     h('h2', {}, t('rr_title', { d: num(rr.window_days) })),
-    h('dl', { class: 'fields' }, ...line(t('rr_first_answer'), rr.first_answer), ...line(t('rr_opinion'), rr.second_opinion)),
+    h('dl', { class: 'response-fields' }, ...line(t('rr_first_answer'), rr.first_answer), ...line(t('rr_opinion'), rr.second_opinion)),
     h('p', { class: 'note' }, t('rr_note', { min: num(min) })));
 }
