@@ -62,7 +62,11 @@
 
 /* Step 1's columns and final conditions over the matches m, the same for
  * both statements below: EXP is the experience's expression, JOIN what
- * gives it.  The price shown is the band of the asked service ($15), else
+ * gives it.  The response time is the hospital's precomputed row
+ * (referral_response, migration 095: the median hours to a first answer
+ * over the last 90 days, NULL under HUB_RANK_RESPONSE_MIN referrals), one
+ * lookup a match; with as_of it is not known for that day (NULL,
+ * neutral).  The price shown is the band of the asked service ($15), else
  * the lowest listed (the bands are lowest first, migration 101);
  * max_price_jpy ($16) keeps the bands starting within it.  The price's
  * columns are NULL unless $18 is true: only sort=price, max_price_jpy
@@ -87,8 +91,11 @@
 	" CASE WHEN $18::boolean THEN m.psvc[pb.i] END,"                      \
 	" CASE WHEN $18::boolean THEN m.pmin[pb.i] END,"                      \
 	" CASE WHEN $18::boolean THEN m.pmax[pb.i] END, m.lat, m.lon,"        \
-	" m.registered"                                                       \
+	" m.registered,"                                                      \
+	" CASE WHEN $13::date IS NULL THEN rr.first_answer_hours END,"        \
+	" rr.first_answer_n"                                                  \
 	" FROM m" JOIN                                                        \
+	" LEFT JOIN referral_response rr ON rr.org_code = m.org_code"         \
 	" CROSS JOIN LATERAL (SELECT CASE WHEN $15::text IS NULL THEN 1"      \
 	"  ELSE array_position(m.psvc, $15::text) END) pb(i)"                 \
 	" WHERE ($14::float8 IS NULL OR"                                      \
@@ -137,11 +144,10 @@ static const char SQL_MATCH_CURRENT[] =
     " AND ($17::boolean IS NULL OR registered = $17))" SQL_MATCH_TAIL(
 	"CASE WHEN $12::text IS NULL THEN m.xp"
 	" ELSE (m.xpp->>$12::text)::bigint END",
-	/* JOIN POINT (referral response times, issue 15): a precomputed
-	 * per-hospital figure is best a column of the search row, as
-	 * experience is (migration 106); a table keyed by org_code joins
-	 * here, as search_experience did (a hash join over all its rows
-	 * per search: about a quarter of the match's CPU). */
+	/* The response times join in SQL_MATCH_TAIL (referral_response):
+	 * a row only for hospitals with referrals, so far fewer than the
+	 * matches; a column of the search row, as experience is (migration
+	 * 106), is the move if it ever shows in figure 4's profile. */
 	"");
 
 /* Step 1 with as_of ($13): the versions current that day, filtered on
@@ -189,6 +195,10 @@ static const char SQL_AIRPORTS[] =
 
 /* Step 1's column: the organisation is in the institution-code register. */
 #define COL_REGISTERED 15
+/* Step 1's columns: the median hours to a first answer (NULL when not
+ * known) and the referrals it rests on. */
+#define COL_RESPONSE_HOURS 16
+#define COL_RESPONSE_N	   17
 
 /* Step 2: the page's listings, in the order given, and for the current
  * listings ($2 NULL) the price of the asked service ($3) as step 1 picks
@@ -220,6 +230,14 @@ static const char SQL_GET[] =
     " 'updated_at', h.updated_at, 'listing', h.doc,"
     " 'registered', EXISTS (SELECT 1 FROM institution_register r"
     "  WHERE r.org_code = h.org_code),"
+    /* Response times to referrals, precomputed (migration 095): a median
+     * under $2 referrals is NULL there, and shown as null. */
+    " 'referral_response', json_build_object('window_days', 90,"
+    "  'minimum_referrals', $2::integer,"
+    "  'first_answer', json_build_object('median_hours',"
+    "   rr.first_answer_hours, 'referrals', coalesce(rr.first_answer_n, 0)),"
+    "  'second_opinion', json_build_object('median_hours',"
+    "   rr.opinion_hours, 'referrals', coalesce(rr.opinion_n, 0))),"
     /* Per field: when its value last changed (the first version of the
      * current run of equal values) and when the listing holding it was
      * last confirmed by the hospital. */
@@ -237,7 +255,8 @@ static const char SQL_GET[] =
     "   'version', v.version, 'valid_from', v.valid_from,"
     "   'valid_to', v.valid_to, 'listing', v.doc) ORDER BY v.version DESC)"
     "  FROM listing_versions v WHERE v.org_code = h.org_code))::text"
-    " FROM hospital_listings h WHERE h.org_code = $1";
+    " FROM hospital_listings h LEFT JOIN referral_response rr"
+    " ON rr.org_code = h.org_code WHERE h.org_code = $1";
 
 struct ranked {
 	const char *code;    /* into the step 1 result */
@@ -301,6 +320,10 @@ row_input(const hub_api_call *c, const hub_hospital_query *q,
 	in->nationality = q->nationality;
 	in->purpose = q->purpose;
 	in->radius_km = q->within_km;
+	in->has_response = !ibx_db_result_isnull(res, row, COL_RESPONSE_HOURS);
+	in->response_hours =
+	    atof(ibx_db_result_value(res, row, COL_RESPONSE_HOURS));
+	in->response_n = atoi(ibx_db_result_value(res, row, COL_RESPONSE_N));
 }
 
 /* Every match in rank order; only the page shown is explained later
@@ -1011,15 +1034,17 @@ void
 hub_api_hospitals_get(hub_api_call *c, const char *code,
 		      const ibx_http_request *req, ibx_http_response *resp)
 {
-	const char *values[1] = {code};
+	char min[16];
+	const char *values[2] = {code, min};
 	ibx_db_result *res = NULL;
 	ibx_err rv;
 
+	snprintf(min, sizeof(min), "%d", HUB_RANK_RESPONSE_MIN);
 	if (req->nargs > 0) {
 		hub_api_error(resp, 400, "parameter: none are accepted here");
 		return;
 	}
-	if ((rv = ibx_db_exec(c->db, SQL_GET, 1, values, &res)) != IBX_OK) {
+	if ((rv = ibx_db_exec(c->db, SQL_GET, 2, values, &res)) != IBX_OK) {
 		hub_api_db_error(resp, rv);
 		return;
 	}

@@ -1,7 +1,8 @@
 /*
  * Portfolio metrics for the ministry (GET /api/v1/portfolio) and reference
  * series (GET /api/v1/portfolio/series/{name}).  Figures from the
- * statistics are read from the protected release (stat_table.c); figures
+ * statistics and of the referral channel are read from the protected
+ * release (stat_table.c; SQL_REFERRALS); figures
  * about listings are public already.  Each section is one query (two for
  * supply and demand: the release and the listings); a section that fails
  * fails the call with 503 naming it, never an empty figure.
@@ -14,6 +15,7 @@
 
 #include "api.h"
 #include "codes.h"
+#include "release.h"
 #include "series.h"
 #include "stat_table.h"
 
@@ -65,6 +67,54 @@ static const char SQL_SERIES[] =
     " AND ($3::text IS NULL OR period >= $3) AND ($4::text IS NULL OR "
     "period <= $4 || '-12')"
     " ORDER BY period";
+
+/* The referral channel from the protected release (measure_referrals in
+ * hub/stats/release.c; docs/disclosure-control.md section 12): each
+ * measured month's referrals; referrals by purpose and by nationality per
+ * calendar year (sums of released months); the conversion from second
+ * opinion to visit per year of the cohort (second-opinion referrals sent
+ * $2 months before the month that measured them, and those with a visit
+ * scheduled or made by its end).  Post-processing only, and the NDB rule
+ * ($1 = k): a count under k, zero included, is null with "suppressed", a
+ * row under k is left out, a share only between two published counts. */
+static const char SQL_REFERRALS[] =
+    "WITH v AS (SELECT period, measure, dims, key1, value"
+    "  FROM release_values WHERE measure IN ('referrals',"
+    "  'opinion_referrals', 'opinion_visits')),"
+    " y AS (SELECT to_char(period, 'YYYY') AS year, count(*) AS months"
+    "  FROM v WHERE measure = 'referrals' AND dims = '' GROUP BY 1)"
+    " SELECT json_build_object("
+    " 'counted_per_group', $3::integer, 'cohort_lag_months', $2::integer,"
+    " 'by_month', (SELECT coalesce(json_agg(json_build_object("
+    "   'period', to_char(period, 'YYYY-MM'),"
+    "   'value', CASE WHEN value >= $1::bigint THEN value END,"
+    "   'suppressed', value < $1::bigint) ORDER BY period), '[]')"
+    "  FROM v WHERE measure = 'referrals' AND dims = ''),"
+    " 'by_purpose', (SELECT coalesce(json_agg(json_build_object("
+    "   'year', x.year, 'purpose', key1, 'value', s, 'partial',"
+    "   y.months < 12) ORDER BY x.year, key1), '[]') FROM (SELECT"
+    "   to_char(period, 'YYYY') AS year, key1, sum(value) AS s FROM v"
+    "   WHERE measure = 'referrals' AND dims = 'purpose' GROUP BY 1, 2) x"
+    "  JOIN y USING (year) WHERE s >= $1::bigint),"
+    " 'by_nationality', (SELECT coalesce(json_agg(json_build_object("
+    "   'year', x.year, 'nationality', key1, 'value', s, 'partial',"
+    "   y.months < 12) ORDER BY x.year, key1), '[]') FROM (SELECT"
+    "   to_char(period, 'YYYY') AS year, key1, sum(value) AS s FROM v"
+    "   WHERE measure = 'referrals' AND dims = 'nationality'"
+    "   GROUP BY 1, 2) x JOIN y USING (year) WHERE s >= $1::bigint),"
+    " 'opinion_to_visit', (SELECT coalesce(json_agg(json_build_object("
+    "   'cohort_year', year,"
+    "   'second_opinion_referrals', CASE WHEN c >= $1::bigint THEN c END,"
+    "   'visits', CASE WHEN w >= $1::bigint THEN w END,"
+    "   'share', CASE WHEN c >= $1::bigint AND w >= $1::bigint"
+    "    THEN round(w::numeric / c, 3) END,"
+    "   'suppressed', c < $1::bigint OR w < $1::bigint, 'months', m)"
+    "   ORDER BY year), '[]') FROM (SELECT to_char(period"
+    "   - make_interval(months => $2::integer), 'YYYY') AS year,"
+    "   sum(value) FILTER (WHERE measure = 'opinion_referrals') AS c,"
+    "   sum(value) FILTER (WHERE measure = 'opinion_visits') AS w,"
+    "   count(*) FILTER (WHERE measure = 'opinion_referrals') AS m"
+    "   FROM v WHERE measure <> 'referrals' GROUP BY 1) z))::text";
 
 /* The main language of a nationality's patients, for matching hospitals
  * (ISO 3166-1 alpha-2 to ISO 639-1). */
@@ -386,6 +436,25 @@ sec_referral_org(hub_api_call *c, int *cells, json_t **out)
 }
 
 static ibx_err
+sec_referrals(hub_api_call *c, int *cells, json_t **out)
+{
+	char k[16], lag[16], per[16];
+	const char *v[3] = {k, lag, per};
+	ibx_db_result *res = NULL;
+	ibx_err rv;
+
+	(void)cells;
+	snprintf(k, sizeof(k), "%d", c->api->k_threshold);
+	snprintf(lag, sizeof(lag), "%d", HUB_RELEASE_REFERRAL_COHORT_LAG);
+	snprintf(per, sizeof(per), "%d", HUB_RELEASE_REFERRALS_PER_GROUP);
+	if ((rv = ibx_db_exec(c->db, SQL_REFERRALS, 3, v, &res)) != IBX_OK)
+		return (rv);
+	*out = json_loads(ibx_db_result_value(res, 0, 0), 0, NULL);
+	ibx_db_result_free(res);
+	return (*out != NULL ? IBX_OK : IBX_EDB);
+}
+
+static ibx_err
 sec_completeness(hub_api_call *c, int *cells, json_t **out)
 {
 	(void)cells;
@@ -406,6 +475,7 @@ static const struct {
     {"supply_demand", supply_demand},
     {"reporting_completeness", sec_completeness},
     {"visa_coverage", visa_coverage},
+    {"referrals", sec_referrals},
 };
 
 void

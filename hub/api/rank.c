@@ -7,11 +7,12 @@
 
 #include "rank.h"
 
-#define W_EXPERIENCE	40.0
-#define W_FRESHNESS	20.0
+#define W_EXPERIENCE	35.0
+#define W_FRESHNESS	15.0
 #define W_ACCREDITATION 15.0
 #define W_REMOTE	10.0
 #define W_DISTANCE	15.0
+#define W_RESPONSE	10.0
 
 static void reason(hub_rank_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -106,6 +107,38 @@ experience(const hub_rank_input *in, hub_rank_result *r)
 	return (W_EXPERIENCE * fmin(1.0, log10(1.0 + n) / log10(101.0)));
 }
 
+/* Response time from the precomputed median (referral_response): full at
+ * FULL_H or less, 0 at ZERO_H or more, linear between; without a median
+ * resting on enough referrals, half the weight, so that having no record
+ * neither helps nor harms. */
+static double
+response(const hub_rank_input *in, hub_rank_result *r)
+{
+	double h = in->response_hours, f;
+
+	if (!in->has_response) {
+		reason(r,
+		       "fewer than %d referrals in the last 90 days: response "
+		       "time not known, counted as neutral",
+		       HUB_RANK_RESPONSE_MIN);
+		return (W_RESPONSE / 2.0);
+	}
+	if (h < 48.0)
+		reason(
+		    r,
+		    "answers referrals in a median of %.0f h (%d referrals, "
+		    "last 90 days)",
+		    h, in->response_n);
+	else
+		reason(r,
+		       "answers referrals in a median of %.1f days (%d "
+		       "referrals, last 90 days)",
+		       h / 24.0, in->response_n);
+	f = (HUB_RANK_RESPONSE_ZERO_H - h) /
+	    (HUB_RANK_RESPONSE_ZERO_H - HUB_RANK_RESPONSE_FULL_H);
+	return (W_RESPONSE * fmax(0.0, fmin(1.0, f)));
+}
+
 /* Record in r a component of value points out of weight, its reason the
  * reasons added since reason index from, or none when there are none;
  * returns value.  r NULL: value. */
@@ -173,6 +206,9 @@ score_of(const hub_rank_input *in, hub_rank_result *r)
 			       ? W_DISTANCE * fmax(0.0, 1.0 - in->km / radius)
 			       : 0.0,
 			   from, "no point given");
+	from = r != NULL ? r->nreasons : 0;
+	score += component(r, "response_time", W_RESPONSE, response(in, r),
+			   from, "");
 	return (score);
 }
 
@@ -189,6 +225,12 @@ double
 hub_rank_sort_key(const hub_rank_input *in)
 {
 	return (score_of(in, NULL) + 100.0 * in->name_match);
+}
+
+double
+hub_rank_response(const hub_rank_input *in)
+{
+	return (response(in, NULL));
 }
 
 double

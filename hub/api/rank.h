@@ -3,12 +3,12 @@
  * which hospitals match; this decides their order, from facts only (never
  * from anything a hospital pays for), and says why:
  *
- *   experience   40  patients (of the requested purpose) in the last 12
+ *   experience   35  patients (of the requested purpose) in the last 12
  *                    released months, on a log scale up to 100 patients,
  *                    as released (hub/stats/release.h: every nationality;
  *                    a count under k, zero included, shows as "fewer than
  *                    k" and counts as k/2)
- *   freshness    20  days since the listing was last confirmed, falling to
+ *   freshness    15  days since the listing was last confirmed, falling to
  *                    0 at the stale limit (and the listing flagged stale)
  *   accreditation 15 a JMIP, JIH or JCI accreditation valid today; an
  *                    expired one counts nothing and is flagged
@@ -17,6 +17,13 @@
  *                    search radius (within_km, 200 km by default; 500 km
  *                    when no radius is set); when no point is given, the 15
  *                    go to no one
+ *   response time 10 the median hours from a referral sent to the
+ *                    hospital's first answer over the last 90 days
+ *                    (referral_response, migration 095): full at 24 h or
+ *                    less, falling to 0 at 168 h (a week); a hospital whose
+ *                    median rests on fewer than HUB_RANK_RESPONSE_MIN
+ *                    referrals gets half (5), the points of 96 h: neither
+ *                    rewarded nor punished for having no record
  *   name          +  with q, the name similarity breaks ties first
  *
  * Each factor is one component {name, weight, value, reason} of the score:
@@ -30,8 +37,17 @@
 #include <stdint.h>
 
 #define HUB_RANK_REASONS	  8
-#define HUB_RANK_COMPONENTS	  5
+#define HUB_RANK_COMPONENTS	  6
 #define HUB_RANK_DISTANCE_ZERO_KM 500.0
+
+/* Referrals a response time must rest on to be shown or ranked: a median
+ * of one or two referrals is noise, and it is the time of one
+ * identifiable case (deploy/sql/functions/ibx_referral_response_refresh.sql
+ * keeps the median NULL below it). */
+#define HUB_RANK_RESPONSE_MIN 5
+/* Response time: full points at or under FULL_H hours, none at ZERO_H. */
+#define HUB_RANK_RESPONSE_FULL_H 24.0
+#define HUB_RANK_RESPONSE_ZERO_H 168.0
 
 typedef struct hub_rank_input {
 	int age_days;		    /* since the listing was confirmed */
@@ -47,12 +63,19 @@ typedef struct hub_rank_input {
 	int k;		    /* the NDB threshold */
 	const char *nationality, *purpose; /* asked, or NULL */
 	double name_match;		   /* 0..1 */
+	/* The median hours to the first answer of a referral (last 90
+	 * days), when it rests on HUB_RANK_RESPONSE_MIN referrals or more;
+	 * has_response false otherwise (neutral points). */
+	bool has_response;
+	double response_hours;
+	int response_n; /* the referrals it rests on */
 } hub_rank_input;
 
 /* One factor of the score: value points of weight earned, and why. */
 typedef struct hub_rank_component {
 	const char *name; /* experience, freshness, accreditation,
-			     remote_second_opinion, distance (static) */
+			     remote_second_opinion, distance, response_time
+			     (static) */
 	double weight;	  /* the most points it can give */
 	double value;	  /* points earned, 0..weight */
 	char reason[200]; /* its reasons, "; "-joined; "" for none */
@@ -80,7 +103,12 @@ void hub_rank_score(const hub_rank_input *in, hub_rank_result *out);
  * match before explaining only the page shown. */
 double hub_rank_sort_key(const hub_rank_input *in);
 
-/* hub_rank_experience: the experience component's points (0..40) for in,
+/* hub_rank_response: the response_time component's points (0..10) for
+ * in: 10 at HUB_RANK_RESPONSE_FULL_H hours or less, falling linearly to 0
+ * at HUB_RANK_RESPONSE_ZERO_H, and 5 (neutral) without a median. */
+double hub_rank_response(const hub_rank_input *in);
+
+/* hub_rank_experience: the experience component's points (0..35) for in,
  * from the published (disclosure-controlled) count: what sort=experience
  * orders by. */
 double hub_rank_experience(const hub_rank_input *in);

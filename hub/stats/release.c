@@ -12,6 +12,7 @@
 #include "codes.h"
 #include "dp.h"
 #include "log.h"
+#include "referral.h"
 #include "release.h"
 #include "statistics.h"
 
@@ -66,11 +67,13 @@ _Static_assert(IBX_STAT_VISITS_PER_PATIENT_CELL == 16 &&
 #define HO HUB_REL_D_HOSPITAL
 
 /* The workload: the questions ministry staff ask, and search experience
- * (hospital x purpose).  Shares add up to 1000; a 2-D query's parent is
- * the 1-D query of its first dimension, a 1-D query's the total of its
+ * (hospital x purpose).  Shares add up to 1000 with the referral queries
+ * (ref_workload: 120; the national total gave them 120 of its 150, as it
+ * is also estimated from the sums of its 1-D marginals); a 2-D query's parent
+ * is the 1-D query of its first dimension, a 1-D query's the total of its
  * measure (index 0 of each measure's block). */
 static const hub_release_query workload[] = {
-    /* 0 */ {P, 0, {0, 0}, 150, -1},
+    /* 0 */ {P, 0, {0, 0}, 30, -1},
     /* 1 */ {P, 1, {NA, 0}, 250, 0},
     /* 2 */ {P, 1, {PU, 0}, 30, 0},
     /* 3 */ {P, 1, {HUB_REL_D_ICD10_CHAPTER, 0}, 25, 0},
@@ -97,6 +100,27 @@ static const hub_release_query workload[] = {
     /* 24 */ {HUB_REL_M_CHARGE_JPY, 1, {PU, 0}, 10, 22},
 };
 #define NQUERIES (sizeof(workload) / sizeof(workload[0]))
+
+/* The referral queries of a month (docs/disclosure-control.md section
+ * 12): their shares complete the workload's to 1000.  Sensitivities for
+ * one patient as one referrer refers them, whose referrals of the month
+ * all fall in one group of HUB_RELEASE_REFERRALS_PER_GROUP counted
+ * (ibx_referral_release_truth): removing the patient takes at most K
+ * counted referrals out of the group and lets at most K others in.  The
+ * total moves by at most K; the nationality marginal too (the group has
+ * one nationality); the purpose marginal by K out of some purposes and K
+ * into others, L2 at most sqrt(2) K, rounded up; the cohort and its
+ * visits (one month's group again) by at most K. */
+#define RK HUB_RELEASE_REFERRALS_PER_GROUP
+enum { RQ_TOTAL, RQ_NATIONALITY, RQ_PURPOSE, RQ_COHORT, RQ_VISITS, NREFQ };
+static const hub_release_referral_query ref_workload[NREFQ] = {
+    [RQ_TOTAL] = {"referrals", -1, 30, RK},
+    [RQ_NATIONALITY] = {"referrals", NA, 40, RK},
+    [RQ_PURPOSE] = {"referrals", PU, 20, (RK * 1414 + 999) / 1000},
+    [RQ_COHORT] = {"opinion_referrals", -1, 15, RK},
+    [RQ_VISITS] = {"opinion_visits", -1, 15, RK},
+};
+#undef RK
 
 /* The yearly workload (docs/disclosure-control.md, section 3): what a
  * year's figures are asked by, patients only.  Shares of the year's rho
@@ -224,6 +248,21 @@ hub_release_sigma2(const hub_release_query *q, uint64_t *num, uint64_t *den)
 		  HUB_RELEASE_RHO_NUM, HUB_RELEASE_RHO_DEN, num, den);
 }
 
+const hub_release_referral_query *
+hub_release_referral_workload(size_t *n)
+{
+	*n = NREFQ;
+	return (ref_workload);
+}
+
+void
+hub_release_referral_sigma2(const hub_release_referral_query *q, uint64_t *num,
+			    uint64_t *den)
+{
+	sigma2_of((uint64_t)q->sensitivity, q->share, HUB_RELEASE_RHO_NUM,
+		  HUB_RELEASE_RHO_DEN, num, den);
+}
+
 int64_t
 hub_release_year_sensitivity(const hub_release_query *q)
 {
@@ -277,7 +316,7 @@ struct run {
 		size_t n;
 		int64_t *truth, *noisy, *value;
 		double var;
-	} q[NQUERIES];
+	} q[NQUERIES], rq[NREFQ];
 };
 
 static const char SQL_HOSPITALS[] =
@@ -388,6 +427,11 @@ run_fini(struct run *r)
 		free(r->q[k].truth);
 		free(r->q[k].noisy);
 		free(r->q[k].value);
+	}
+	for (k = 0; k < NREFQ; k++) {
+		free(r->rq[k].truth);
+		free(r->rq[k].noisy);
+		free(r->rq[k].value);
 	}
 	ibx_db_result_free(r->orgs);
 	ibx_db_result_free(r->coords);
@@ -681,36 +725,31 @@ static const char SQL_YEAR_VALUES[] =
     " value) SELECT $1::integer, $2, $3, k1, k2, n, v FROM unnest($4::text[],"
     " $5::text[], $6::bigint[], $7::bigint[]) AS u(k1, k2, n, v)";
 
-/* Query q's rows (d): its accounting row, then its keys, measurements and
- * values as array literals (keys are codes: no quote or backslash), in
- * one INSERT.  first: the month (YYYY-MM-01), or the year (YYYY) of a
- * yearly query (year true). */
+/* The rows of one measured query (d): its accounting row (sensitivity,
+ * sigma^2 = num/den, share), then its keys, measurements and values as
+ * array literals (keys are codes: no quote or backslash), in one INSERT.
+ * first: the month (YYYY-MM-01), or the year (YYYY) of a yearly query
+ * (year true).  The keys of cell i are those of dims d0 and d1 (-1: none;
+ * i = i0 * |d1| + i1). */
 static ibx_err
-store_query(struct run *r, const char *first, const hub_release_query *q,
-	    const struct qdata *d, bool year, long long *rows)
+store_rows(struct run *r, const char *first, bool year, const char *measure,
+	   const char *dims, int64_t sens, uint64_t num, uint64_t den,
+	   int share, int d0, int d1, const struct qdata *d, long long *rows)
 {
-	char *buf[4] = {NULL, NULL, NULL, NULL}, dims[64], s[5][24];
-	size_t len[4], i, n1 = q->ndims > 1 ? r->dom[q->dims[1]].n : 1;
+	char *buf[4] = {NULL, NULL, NULL, NULL}, s[5][24];
+	size_t len[4], i, n1 = d1 >= 0 ? r->dom[d1].n : 1;
 	FILE *f[4] = {NULL, NULL, NULL, NULL};
 	const char *v[8];
-	uint64_t num, den;
 	int a;
 	ibx_err rv = IBX_OK;
 
-	hub_release_dims_text(q, dims, sizeof(dims));
-	if (year)
-		hub_release_year_sigma2(q, &num, &den);
-	else
-		hub_release_sigma2(q, &num, &den);
-	snprintf(s[0], sizeof(s[0]), "%lld",
-		 (long long)(year ? hub_release_year_sensitivity(q)
-				  : hub_release_sensitivity(q)));
+	snprintf(s[0], sizeof(s[0]), "%lld", (long long)sens);
 	snprintf(s[1], sizeof(s[1]), "%llu", (unsigned long long)num);
 	snprintf(s[2], sizeof(s[2]), "%llu", (unsigned long long)den);
-	snprintf(s[3], sizeof(s[3]), "%d", q->share);
+	snprintf(s[3], sizeof(s[3]), "%d", share);
 	snprintf(s[4], sizeof(s[4]), "%zu", d->n);
 	v[0] = first;
-	v[1] = measures[q->measure].name;
+	v[1] = measure;
 	v[2] = dims;
 	for (a = 0; a < 5; a++)
 		v[3 + a] = s[a];
@@ -727,10 +766,10 @@ store_query(struct run *r, const char *first, const hub_release_query *q,
 	for (i = 0; i < d->n; i++) {
 		const char *k1 = "", *k2 = "";
 
-		if (q->ndims > 0)
-			k1 = r->dom[q->dims[0]].v[i / n1];
-		if (q->ndims > 1)
-			k2 = r->dom[q->dims[1]].v[i % n1];
+		if (d0 >= 0)
+			k1 = r->dom[d0].v[i / n1];
+		if (d1 >= 0)
+			k2 = r->dom[d1].v[i % n1];
 		fprintf(f[0], "%s\"%s\"", i ? "," : "", k1);
 		fprintf(f[1], "%s\"%s\"", i ? "," : "", k2);
 		fprintf(f[2], "%s%lld", i ? "," : "", (long long)d->noisy[i]);
@@ -757,6 +796,180 @@ out:
 		free(buf[a]);
 	}
 	return (rv);
+}
+
+/* Query q's rows (d), monthly or (year) yearly: store_rows with its
+ * accounting. */
+static ibx_err
+store_query(struct run *r, const char *first, const hub_release_query *q,
+	    const struct qdata *d, bool year, long long *rows)
+{
+	char dims[64];
+	uint64_t num, den;
+
+	hub_release_dims_text(q, dims, sizeof(dims));
+	if (year)
+		hub_release_year_sigma2(q, &num, &den);
+	else
+		hub_release_sigma2(q, &num, &den);
+	return (store_rows(r, first, year, measures[q->measure].name, dims,
+			   year ? hub_release_year_sensitivity(q)
+				: hub_release_sensitivity(q),
+			   num, den, q->share, q->ndims > 0 ? q->dims[0] : -1,
+			   q->ndims > 1 ? q->dims[1] : -1, d, rows));
+}
+
+/* ---- The referral channel (docs/disclosure-control.md section 12):
+ * measured in the month's transaction, at the shares of ref_workload. */
+
+static const char SQL_REFERRAL_TRUTH[] =
+    "SELECT measure, purpose, nationality, n"
+    " FROM ibx_referral_release_truth($1::date, $2::integer, $3::integer)";
+
+/* The month's referral truth into r->rq (zeroed first), from
+ * ibx_referral_release_truth: the counted referrals by purpose and
+ * nationality, the cohort of second opinions and its visits. */
+static ibx_err
+referral_truth(struct run *r, const char *first)
+{
+	char k[16], lag[16];
+	const char *v[3] = {first, k, lag};
+	ibx_db_result *res = NULL;
+	size_t q;
+	int row;
+	ibx_err rv;
+
+	for (q = 0; q < NREFQ; q++)
+		memset(r->rq[q].truth, 0, r->rq[q].n * sizeof(int64_t));
+	snprintf(k, sizeof(k), "%d", HUB_RELEASE_REFERRALS_PER_GROUP);
+	snprintf(lag, sizeof(lag), "%d", HUB_RELEASE_REFERRAL_COHORT_LAG);
+	if ((rv = ibx_db_exec(r->db, SQL_REFERRAL_TRUTH, 3, v, &res)) !=
+	    IBX_OK)
+		return (rv);
+	for (row = 0; row < ibx_db_result_rows(res); row++) {
+		const char *m = ibx_db_result_value(res, row, 0);
+		int64_t n =
+		    strtoll(ibx_db_result_value(res, row, 3), NULL, 10);
+		long pi, ni;
+
+		if (strcmp(m, "opinion_referrals") == 0) {
+			r->rq[RQ_COHORT].truth[0] = n;
+			continue;
+		}
+		if (strcmp(m, "opinion_visits") == 0) {
+			r->rq[RQ_VISITS].truth[0] = n;
+			continue;
+		}
+		/* Intake checked both codes; a code outside the fixed domains
+		 * (none today) would leave the marginals short of the total,
+		 * which the post-processing makes consistent anyway. */
+		r->rq[RQ_TOTAL].truth[0] += n;
+		pi = domain_index(&r->dom[HUB_REL_D_PURPOSE],
+				  ibx_db_result_value(res, row, 1));
+		ni = domain_index(&r->dom[HUB_REL_D_NATIONALITY],
+				  ibx_db_result_value(res, row, 2));
+		if (pi >= 0)
+			r->rq[RQ_PURPOSE].truth[pi] += n;
+		if (ni >= 0)
+			r->rq[RQ_NATIONALITY].truth[ni] += n;
+	}
+	ibx_db_result_free(res);
+	return (IBX_OK);
+}
+
+/* Post-processing of the referral queries, as postprocess does for the
+ * workload: the total from its measurement and the sums of the two 1-D
+ * marginals (inverse-variance weights), each marginal projected onto it
+ * (a purpose no referral can have, ibx_referral_purpose_valid, held at
+ * 0: public knowledge); the cohort made non-negative and its visits
+ * kept between 0 and it. */
+static ibx_err
+referral_postprocess(struct run *r)
+{
+	static const int marginals[] = {RQ_NATIONALITY, RQ_PURPOSE};
+	struct qdata *t = &r->rq[RQ_TOTAL];
+	double num = (double)t->noisy[0] / t->var, den = 1 / t->var, *x;
+	size_t i, j, maxn = r->rq[RQ_NATIONALITY].n;
+	ibx_err rv = IBX_OK;
+
+	if (r->rq[RQ_PURPOSE].n > maxn)
+		maxn = r->rq[RQ_PURPOSE].n;
+	if ((x = malloc(maxn * sizeof(*x))) == NULL)
+		return (IBX_ENOMEM);
+	for (j = 0; j < 2; j++) {
+		const struct qdata *m = &r->rq[marginals[j]];
+		double sum = 0, var = (double)m->n * m->var;
+
+		for (i = 0; i < m->n; i++)
+			sum += (double)m->noisy[i];
+		num += sum / var;
+		den += 1 / var;
+	}
+	t->value[0] = (int64_t)llround(fmax(0, num / den));
+	for (j = 0; j < 2; j++) {
+		struct qdata *m = &r->rq[marginals[j]];
+
+		for (i = 0; i < m->n; i++) {
+			x[i] = (double)m->noisy[i];
+			if (marginals[j] == RQ_PURPOSE &&
+			    !ibx_referral_purpose_valid(
+				r->dom[HUB_REL_D_PURPOSE].v[i]))
+				x[i] = -1e18;
+		}
+		if ((rv = hub_release_project(x, m->n, t->value[0],
+					      m->value)) != IBX_OK)
+			goto out;
+	}
+	r->rq[RQ_COHORT].value[0] =
+	    r->rq[RQ_COHORT].noisy[0] > 0 ? r->rq[RQ_COHORT].noisy[0] : 0;
+	r->rq[RQ_VISITS].value[0] =
+	    r->rq[RQ_VISITS].noisy[0] < 0 ? 0
+	    : r->rq[RQ_VISITS].noisy[0] > r->rq[RQ_COHORT].value[0]
+		? r->rq[RQ_COHORT].value[0]
+		: r->rq[RQ_VISITS].noisy[0];
+out:
+	free(x);
+	return (rv);
+}
+
+/* Measure the month's referral queries (first: YYYY-MM-01) in the
+ * month's transaction: truth, discrete Gaussian noise (the truth zeroed
+ * once noised), post-processing, and their rows in release_queries and
+ * release_values. */
+static ibx_err
+measure_referrals(struct run *r, const char *first, long long *rows)
+{
+	uint64_t num, den;
+	size_t k, i;
+	ibx_err rv;
+
+	if ((rv = referral_truth(r, first)) != IBX_OK)
+		return (rv);
+	for (k = 0; k < NREFQ; k++) {
+		hub_release_referral_sigma2(&ref_workload[k], &num, &den);
+		for (i = 0; i < r->rq[k].n; i++) {
+			int64_t z;
+
+			if ((rv = ibx_dp_gaussian(r->dp, num, den, &z)) !=
+			    IBX_OK)
+				return (rv);
+			r->rq[k].noisy[i] = r->rq[k].truth[i] + z;
+		}
+		memset(r->rq[k].truth, 0, r->rq[k].n * sizeof(int64_t));
+	}
+	if ((rv = referral_postprocess(r)) != IBX_OK)
+		return (rv);
+	for (k = 0; k < NREFQ; k++) {
+		const hub_release_referral_query *q = &ref_workload[k];
+
+		hub_release_referral_sigma2(q, &num, &den);
+		if ((rv = store_rows(r, first, false, q->measure,
+				     q->dim < 0 ? "" : dim_names[q->dim],
+				     q->sensitivity, num, den, q->share,
+				     q->dim, -1, &r->rq[k], rows)) != IBX_OK)
+			return (rv);
+	}
+	return (IBX_OK);
 }
 
 /* Measure one month in its own transaction; *done false when another run
@@ -815,6 +1028,8 @@ measure_month(struct run *r, const char *period, const char *now,
 		if ((rv = store_query(r, first, &workload[k], &r->q[k], false,
 				      rows)) != IBX_OK)
 			goto out;
+	if ((rv = measure_referrals(r, first, rows)) != IBX_OK)
+		goto out;
 	*done = true;
 out:
 	ibx_db_result_free(res);
@@ -1729,6 +1944,23 @@ hub_release_run(ibx_db *db, const char *until, const char *now,
 		    (r.q[k].noisy = calloc(r.q[k].n, sizeof(int64_t))) ==
 			NULL ||
 		    (r.q[k].value = calloc(r.q[k].n, sizeof(int64_t))) ==
+			NULL) {
+			rv = IBX_ENOMEM;
+			goto out;
+		}
+	}
+	for (k = 0; k < NREFQ; k++) {
+		uint64_t num, den;
+
+		r.rq[k].n =
+		    ref_workload[k].dim < 0 ? 1 : r.dom[ref_workload[k].dim].n;
+		hub_release_referral_sigma2(&ref_workload[k], &num, &den);
+		r.rq[k].var = (double)num / (double)den;
+		if ((r.rq[k].truth = calloc(r.rq[k].n, sizeof(int64_t))) ==
+			NULL ||
+		    (r.rq[k].noisy = calloc(r.rq[k].n, sizeof(int64_t))) ==
+			NULL ||
+		    (r.rq[k].value = calloc(r.rq[k].n, sizeof(int64_t))) ==
 			NULL) {
 			rv = IBX_ENOMEM;
 			goto out;

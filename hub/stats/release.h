@@ -30,6 +30,13 @@
  *    Gaussian noise of variance s^2 costs D^2 / (2 s^2), Canonne, Kamath
  *    and Steinke 2020).  Each query gets a fixed share (per mille) of
  *    its period's rho.
+ *  - Referrals (issue 15): each month's referrals by purpose and by
+ *    nationality, and the conversion of the second opinions referred
+ *    COHORT_LAG months before, are measured with the month, inside its
+ *    rho (their shares and the workload's add up to 1000).  The unit is a
+ *    patient as one referrer refers them; the hub counts at most
+ *    REFERRALS_PER_GROUP referrals per referrer, nationality and age band
+ *    a month, which bounds what one patient can change.
  *  - The year: its figures are the inverse-variance weighted mean of the
  *    yearly measurement and the sum of its months, made consistent, and
  *    the months' released values are then adjusted (post-processing) so
@@ -69,6 +76,36 @@
  * (IBX_STAT_CELLS_PER_PATIENT_*, docs/disclosure-control.md section 2). */
 #define HUB_RELEASE_CELLS_PER_PATIENT	   2
 #define HUB_RELEASE_CELLS_PER_PATIENT_YEAR 2
+
+/* The referral channel's measurement (docs/disclosure-control.md section
+ * 12), inside each month's measurement and its rho: of the referrals
+ * that share referrer, nationality and age band in one month, the first
+ * REFERRALS_PER_GROUP are counted (a patient's referrals by one referrer
+ * in a month all fall in one such group); the conversion from second
+ * opinion to visit is measured for the referrals sent COHORT_LAG months
+ * before the month measured, visits signed by its end. */
+#define HUB_RELEASE_REFERRALS_PER_GROUP 3
+#define HUB_RELEASE_REFERRAL_COHORT_LAG 3
+
+/* One referral query of the month: measure ("referrals",
+ * "opinion_referrals", "opinion_visits") over dim (HUB_REL_D_NATIONALITY,
+ * HUB_REL_D_PURPOSE, or -1 for the total), its share (per mille of the
+ * month's rho, shared with the workload: the two add up to 1000) and its
+ * L2 sensitivity for one patient as one referrer refers them. */
+typedef struct hub_release_referral_query {
+	const char *measure;
+	int dim;
+	int share;
+	int64_t sensitivity;
+} hub_release_referral_query;
+
+/* hub_release_referral_workload: the referral queries (static), *n. */
+const hub_release_referral_query *hub_release_referral_workload(size_t *n);
+
+/* hub_release_referral_sigma2: sigma^2 of referral query q as num/den,
+ * D^2 * 1000 * RHO_DEN / (2 * RHO_NUM * share), as hub_release_sigma2. */
+void hub_release_referral_sigma2(const hub_release_referral_query *q,
+				 uint64_t *num, uint64_t *den);
 
 /* The referral_org key of a coordinator not registered at the hub. */
 #define HUB_RELEASE_REFERRAL_OTHER "unregistered"

@@ -394,7 +394,7 @@ try {
     // Why #1 ranks above #2: the breakdown, its points summing to the total.
     await page.locator('li.result details.breakdown summary').first().click();
     const rows = await page.locator('li.result details.breakdown[open] tbody tr').count();
-    ok(rows === 5, `the score breakdown has the 5 components (${rows})`);
+    ok(rows === 6, `the score breakdown has the 6 components (${rows})`);
     const first = api.body.hospitals[0].score;
     const pts = await page.locator('li.result details.breakdown[open] td.points').allTextContents();
     const sum = pts.reduce((a, b) => a + Number(b.replace(/[^0-9.]/g, '')), 0);

@@ -99,7 +99,7 @@ assert_eq "$(echo "$BODY" | jq -r '.hospitals[] | select(.organisation_code == "
 echo "$BODY" | jq -e '[.hospitals[] | .score | (([.components[].value] | add) - .total | fabs) < 0.05] | all' >/dev/null ||
 	fail "components do not sum to the total: $(echo "$BODY" | jq -c '[.hospitals[].score]')"
 assert_eq "$(echo "$BODY" | jq -c '[.hospitals[0].score.components[] | [.name, (.weight | floor)]]')" \
-	'[["experience",40],["freshness",20],["accreditation",15],["remote_second_opinion",10],["distance",15]]' \
+	'[["experience",35],["freshness",15],["accreditation",15],["remote_second_opinion",10],["distance",15],["response_time",10]]' \
 	"components and weights"
 echo "$BODY" | jq -e '[.hospitals[].score.total] | . == (sort | reverse)' >/dev/null ||
 	fail "sort=rank (default) is not by total: $(echo "$BODY" | jq -c '[.hospitals[].score.total]')"

@@ -1,8 +1,9 @@
 /*
  * Unit tests of hub/api/rank.c: the score is the sum of its components,
  * each within its weight, with the weights rank.h documents; distance falls
- * to 0 at the search radius; hub_rank_sort_key and hub_rank_experience
- * agree with the explained score.
+ * to 0 at the search radius; the referral response time scores from 24 h
+ * to a week and is neutral without enough referrals; hub_rank_sort_key
+ * and hub_rank_experience agree with the explained score.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -36,9 +37,10 @@ static void
 test_components_sum(void **state)
 {
 	static const char *const names[] = {
-	    "experience", "freshness", "accreditation",
-	    "remote_second_opinion", "distance"};
-	static const double weights[] = {40, 20, 15, 10, 15};
+	    "experience",    "freshness",
+	    "accreditation", "remote_second_opinion",
+	    "distance",	     "response_time"};
+	static const double weights[] = {35, 15, 15, 10, 15, 10};
 	hub_rank_input in;
 	hub_rank_result r;
 	double sum = 0;
@@ -58,11 +60,13 @@ test_components_sum(void **state)
 	}
 	assert_true(fabs(sum - r.score) < 1e-9);
 	assert_true(fabs(r.sort_key - hub_rank_sort_key(&in)) < 1e-9);
-	/* 16 of 20 for freshness (73 of 365 days), 15, 10, half of 15. */
-	assert_true(fabs(r.components[1].value - 16.0) < 1e-9);
+	/* 12 of 15 for freshness (73 of 365 days), 15, 10, half of 15, and
+	 * the neutral half of 10 for a hospital without a response time. */
+	assert_true(fabs(r.components[1].value - 12.0) < 1e-9);
 	assert_true(fabs(r.components[2].value - 15.0) < 1e-9);
 	assert_true(fabs(r.components[3].value - 10.0) < 1e-9);
 	assert_true(fabs(r.components[4].value - 7.5) < 1e-9);
+	assert_true(fabs(r.components[5].value - 5.0) < 1e-9);
 	assert_true(fabs(r.components[0].value - hub_rank_experience(&in)) <
 		    1e-9);
 	/* The nationality is not released per hospital: experience counts
@@ -86,9 +90,10 @@ test_nothing_applies(void **state)
 	in.age_days = 400;
 	hub_rank_score(&in, &r);
 	/* A released zero reads as "fewer than k", as a small count does, and
-	 * ranks alike (k/2): only experience scores. */
+	 * ranks alike (k/2): only experience scores, beside the neutral half
+	 * of the response time that no record gives. */
 	assert_true(r.components[0].value > 0);
-	assert_true(fabs(r.score - r.components[0].value) < 1e-9);
+	assert_true(fabs(r.score - r.components[0].value - 5.0) < 1e-9);
 	assert_non_null(strstr(r.components[0].reason, "fewer than 10"));
 	assert_string_equal(r.components[2].reason, "no valid accreditation");
 	assert_string_equal(r.components[3].reason,
@@ -120,6 +125,58 @@ test_distance_radius(void **state)
 	assert_true(fabs(r.components[4].value - 7.5) < 1e-9);
 }
 
+/* The response time factor: full points at 24 h or less, none at a
+ * week or more, linear between; a hospital without a median resting on
+ * enough referrals sits at the neutral half, below a fast one and above a
+ * slow one, and its reason says why; a faster hospital otherwise equal
+ * ranks first. */
+static void
+test_response_time(void **state)
+{
+	hub_rank_input in, slow;
+	hub_rank_result r;
+
+	(void)state;
+	base(&in);
+	in.has_response = true;
+	in.response_n = 12;
+	in.response_hours = 18;
+	hub_rank_score(&in, &r);
+	assert_string_equal(r.components[5].name, "response_time");
+	assert_true(r.components[5].weight == 10);
+	assert_true(fabs(r.components[5].value - 10.0) < 1e-9);
+	assert_string_equal(r.components[5].reason,
+			    "answers referrals in a median of 18 h (12 "
+			    "referrals, last 90 days)");
+	assert_true(fabs(hub_rank_response(&in) - 10.0) < 1e-9);
+	in.response_hours = 96; /* halfway from 24 h to 168 h */
+	assert_true(fabs(hub_rank_response(&in) - 5.0) < 1e-9);
+	in.response_hours = 168;
+	assert_true(hub_rank_response(&in) == 0);
+	in.response_hours = 1000;
+	hub_rank_score(&in, &r);
+	assert_true(r.components[5].value == 0);
+	assert_non_null(strstr(r.components[5].reason, "41.7 days"));
+	/* No record: neutral, and said so. */
+	in.has_response = false;
+	hub_rank_score(&in, &r);
+	assert_true(fabs(r.components[5].value - 5.0) < 1e-9);
+	assert_non_null(strstr(r.components[5].reason,
+			       "fewer than 5 referrals in the last 90 days"));
+	/* Otherwise equal: the faster ranks first, no record in between. */
+	base(&in);
+	in.has_response = true;
+	in.response_n = 6;
+	in.response_hours = 20;
+	slow = in;
+	slow.response_hours = 150;
+	assert_true(hub_rank_sort_key(&in) > hub_rank_sort_key(&slow));
+	slow.has_response = false;
+	assert_true(hub_rank_sort_key(&in) > hub_rank_sort_key(&slow));
+	in.response_hours = 150;
+	assert_true(hub_rank_sort_key(&in) < hub_rank_sort_key(&slow));
+}
+
 int
 main(void)
 {
@@ -127,6 +184,7 @@ main(void)
 	    cmocka_unit_test(test_components_sum),
 	    cmocka_unit_test(test_nothing_applies),
 	    cmocka_unit_test(test_distance_radius),
+	    cmocka_unit_test(test_response_time),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

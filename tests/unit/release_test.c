@@ -1,8 +1,9 @@
 /*
- * Unit tests for hub/stats/release.c: the workload's budget adds up to the
- * month's rho, every sigma^2 is within the sampler's limits and gives back
- * its share (D^2 / (2 sigma^2)), and the post-processing projection gives
- * non-negative integers with the parent's sum, nearest in least squares.
+ * Unit tests for hub/stats/release.c: the workload's budget, with the
+ * referral queries', adds up to the month's rho, every sigma^2 is within the
+ * sampler's limits and gives back its share (D^2 / (2 sigma^2)), and the
+ * post-processing projection gives non-negative integers with the parent's
+ * sum, nearest in least squares.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -45,6 +46,30 @@ test_budget_adds_up(void **state)
 			assert_int_equal(w[w[i].parent].ndims, 0);
 		if (w[i].parent >= 0)
 			assert_int_equal(w[w[i].parent].measure, w[i].measure);
+	}
+	/* The referral queries take the rest of the month's rho
+	 * (docs/disclosure-control.md section 12). */
+	{
+		const hub_release_referral_query *rw =
+		    hub_release_referral_workload(&n);
+
+		assert_true(n > 0);
+		for (i = 0; i < n; i++) {
+			uint64_t num, den;
+			double d = (double)rw[i].sensitivity;
+
+			hub_release_referral_sigma2(&rw[i], &num, &den);
+			assert_true(num <= IBX_DP_MAX &&
+				    den <= IBX_DP_MAX_DEN);
+			rho += d * d / (2.0 * (double)num / (double)den);
+			shares += rw[i].share;
+			assert_true(rw[i].sensitivity >=
+				    HUB_RELEASE_REFERRALS_PER_GROUP);
+		}
+		/* The purpose marginal: K out of some purposes, K into
+		 * others, L2 sqrt(2) K, rounded up. */
+		assert_true((double)rw[2].sensitivity >=
+			    sqrt(2.0) * HUB_RELEASE_REFERRALS_PER_GROUP);
 	}
 	assert_int_equal(shares, 1000);
 	/* rho per month 1/12: 1 for the twelve months of a year. */
@@ -97,6 +122,18 @@ test_year_budget_adds_up(void **state)
 
 		hub_release_sigma2(&mw[j], &num, &den);
 		month += d * d / (2.0 * (double)num / (double)den);
+	}
+	{
+		const hub_release_referral_query *rw =
+		    hub_release_referral_workload(&nm);
+
+		for (j = 0; j < nm; j++) {
+			uint64_t num, den;
+			double d = (double)rw[j].sensitivity;
+
+			hub_release_referral_sigma2(&rw[j], &num, &den);
+			month += d * d / (2.0 * (double)num / (double)den);
+		}
 	}
 	assert_int_equal(shares, 1000);
 	assert_true(fabs(rho - (double)HUB_RELEASE_YEAR_RHO_NUM /

@@ -9,6 +9,7 @@
 -- chunks deleted, which GET /api/v1/referrals shows as 'expired', and
 -- any chunk of it that comes later is refused for good
 -- (ibx_referral_chunk_store; it_referral_partial).
+-- Every hospital's response times are recomputed (the window slides).
 -- Returns the number of referrals and of chunks deleted.  Run by
 -- inboundctl referrals purge (the owner's connection).
 CREATE OR REPLACE FUNCTION ibx_referral_purge(p_days integer,
@@ -32,6 +33,9 @@ BEGIN
 	)
 	SELECT (SELECT count(*) FROM old), (SELECT count(*) FROM gone)
 	INTO referrals_purged, chunks_deleted;
+	-- The 90 days of referral_response slide on even where nothing was
+	-- answered (migration 095).
+	PERFORM ibx_referral_response_refresh(NULL);
 END
 $$;
 

@@ -8,7 +8,9 @@
 -- The sender must be the referral's party the intake named (p_party:
 -- 'referrer' or 'receiver'; IBX11).  On 'delivered' the ciphertext chunks
 -- are deleted (the receiver has verified every one), and the referral
--- says so; on 'withdrawn' too (nobody will fetch them).  Returns 'accepted', or 'duplicate' when this very envelope was
+-- says so; on 'withdrawn' too (nobody will fetch them).  The receiver's
+-- row of referral_response is recomputed (ibx_referral_response_refresh).
+-- Returns 'accepted', or 'duplicate' when this very envelope was
 -- stored before, or when the referral is already in p_to by a status of
 -- the same sender (a resealed copy): nothing stored again.
 CREATE OR REPLACE FUNCTION ibx_referral_status_store(p_sender text,
@@ -76,6 +78,9 @@ BEGIN
 			chunks_deleted_reason = p_to
 		WHERE referral_id = p_referral_id;
 	END IF;
+	-- The receiver's response times (migration 095), in the same
+	-- transaction: search and the hospital's detail read them.
+	PERFORM ibx_referral_response_refresh(v.receiver);
 	RETURN 'accepted';
 END
 $$;

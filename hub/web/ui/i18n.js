@@ -243,13 +243,35 @@ const DICT = {
   points: ['得点', 'Points'],
   reason: ['理由', 'Reason'],
   total: ['合計', 'Total'],
-  weights_note: ['配点：受入れ実績40、掲載情報の新しさ20、認証15、遠隔セカンドオピニオン10、距離15（空港や地点を指定した場合）。順位は医療機関の支払いに左右されません。',
-    'Weights: experience 40, freshness 20, accreditation 15, remote second opinion 10, distance 15 (when an airport or point is given). Nothing a hospital pays for changes them.'],
+  weights_note: ['配点：受入れ実績35、掲載情報の新しさ15、認証15、遠隔セカンドオピニオン10、距離15（空港や地点を指定した場合）、紹介への回答の速さ10（過去90日の中央値。紹介が5件未満なら中間の5点）。順位は医療機関の支払いに左右されません。',
+    'Weights: experience 35, freshness 15, accreditation 15, remote second opinion 10, distance 15 (when an airport or point is given), response time to referrals 10 (median over 90 days; a neutral 5 with fewer than 5 referrals). Nothing a hospital pays for changes them.'],
   c_experience: ['受入れ実績', 'Experience'],
   c_freshness: ['掲載情報の新しさ', 'Freshness'],
   c_accreditation: ['認証', 'Accreditation'],
   c_remote_second_opinion: ['遠隔セカンドオピニオン', 'Remote second opinion'],
   c_distance: ['距離', 'Distance'],
+  c_response_time: ['紹介への回答の速さ', 'Response time'],
+  r_response_h: ['紹介への最初の回答まで中央値{h}時間（過去90日、{n}件）', 'answers referrals in a median of {h} h ({n} referrals, last 90 days)'],
+  r_response_d: ['紹介への最初の回答まで中央値{d}日（過去90日、{n}件）', 'answers referrals in a median of {d} days ({n} referrals, last 90 days)'],
+  r_response_none: ['過去90日の紹介が{n}件未満のため回答の速さは不明（中間の点）', 'fewer than {n} referrals in the last 90 days: response time not known, counted as neutral'],
+  ref_title: ['紹介（医療機関への紹介チャネル）', 'Referrals (the referral channel)'],
+  ref_by_month: ['月別の紹介件数', 'Referrals by month'],
+  ref_by_purpose: ['目的別（暦年）', 'By purpose (calendar year)'],
+  ref_by_nationality: ['国籍別（暦年）', 'By nationality (calendar year)'],
+  ref_conversion: ['遠隔セカンドオピニオンから受診へ', 'From remote second opinion to visit'],
+  ref_cohort_year: ['紹介の年', 'Year referred'],
+  ref_opinions: ['セカンドオピニオンの紹介', 'Second-opinion referrals'],
+  ref_visits: ['受診の予定・受診', 'Visit scheduled or made'],
+  ref_referrals: ['紹介件数', 'Referrals'],
+  ref_note: ['統計と同じ開示管理：締めた月ごとに一度だけ雑音を加えて測定し、紹介元・国籍・年齢階級ごとに月{k}件までを数えます（患者1人の寄与の上限）。10未満は表示しません。セカンドオピニオンは{lag}か月前の紹介について、測定した月の末までの受診を数えます。',
+    'Under the same disclosure control as the statistics: each closed month measured once with noise, counting at most {k} referrals per referrer, nationality and age band a month (the bound on one patient). Under 10 is not shown. Second opinions are those referred {lag} months before the month measured, with visits by its end.'],
+  rr_title: ['紹介への回答時間（過去{d}日）', 'Response to referrals (last {d} days)'],
+  rr_first_answer: ['最初の回答まで（受領・辞退・見積り・セカンドオピニオン）', 'To the first answer (acknowledged, declined, quote or second opinion)'],
+  rr_opinion: ['セカンドオピニオンの返送まで', 'To the second opinion returned'],
+  rr_median: ['中央値{h}時間（{n}件）', 'median {h} h ({n} referrals)'],
+  rr_not_enough: ['{n}件（{min}件未満のため表示しません）', '{n} referrals (fewer than {min}: not shown)'],
+  rr_note: ['中央値は{min}件以上の紹介がある場合のみ表示します。1〜2件の中央値は偶然に左右され、個々の症例を特定しうるためです。7日以上回答のない紹介は経過時間で数えます。',
+    'A median is shown only when it rests on {min} referrals or more: a median of one or two is noise and could single out one case. A referral unanswered after 7 days counts with its time so far.'],
   r_no_patients: ['過去12か月の受入れ報告なし', 'no patients reported in the last 12 months'],
   r_patients: ['過去12か月の受入れ：{n}', '{n} patients in the last 12 months'],
   r_who: ['（{who}）', ' ({who})'],
@@ -454,6 +476,12 @@ export function reasonText(s) {
   if (s === 'no valid accreditation') return t('r_no_accreditation');
   if (s === 'no point given') return t('r_no_point');
   if ((m = /^(\d+) km from the given point$/.exec(s))) return t('r_km', { n: num(m[1]) });
+  if ((m = /^answers referrals in a median of (\d+) h \((\d+) referrals, last 90 days\)$/.exec(s)))
+    return t('r_response_h', { h: num(m[1]), n: num(m[2]) });
+  if ((m = /^answers referrals in a median of ([\d.]+) days \((\d+) referrals, last 90 days\)$/.exec(s)))
+    return t('r_response_d', { d: num(m[1], 1), n: num(m[2]) });
+  if ((m = /^fewer than (\d+) referrals in the last 90 days: response time not known, counted as neutral$/.exec(s)))
+    return t('r_response_none', { n: num(m[1]) });
   return s;
 }
 

@@ -243,6 +243,28 @@ async function visaSection(body, p) {
     { className: 'numeric', id: 'table-visa' }));
 }
 
+// The referral channel's figures (the portfolio's section "referrals",
+// from the protected release: docs/disclosure-control.md section 12).
+function referralSection(body, p) {
+  const r = p.referrals;
+  if (!r) {
+    body.append(h('p', { class: 'empty' }, t('no_data')));
+    return;
+  }
+  body.classList.add('subgrid');
+  body.append(
+    h('p', { class: 'hint wide' }, t('ref_note', { k: num(r.counted_per_group), lag: num(r.cohort_lag_months) })),
+    h('div', {}, h('h3', {}, t('ref_by_month')), table([t('period'), t('ref_referrals')],
+      r.by_month.map((x) => [x.period, value(x.value)]), { className: 'numeric', id: 'table-referrals-month' })),
+    h('div', {}, h('h3', {}, t('ref_by_purpose')), table([t('year'), t('purpose'), t('ref_referrals')],
+      r.by_purpose.map((x) => [yearLabel(x.year, x.partial), purposeName(x.purpose), value(x.value)]), { className: 'numeric' })),
+    h('div', {}, h('h3', {}, t('ref_by_nationality')), table([t('year'), t('nationality'), t('ref_referrals')],
+      r.by_nationality.map((x) => [yearLabel(x.year, x.partial), countryName(x.nationality), value(x.value)]), { className: 'numeric' })),
+    h('div', {}, h('h3', {}, t('ref_conversion')), table([t('ref_cohort_year'), t('ref_opinions'), t('ref_visits'), t('share')],
+      r.opinion_to_visit.map((x) => [x.cohort_year, value(x.second_opinion_referrals), value(x.visits),
+        x.share === null ? '—' : pct(x.share)]), { className: 'numeric', id: 'table-referrals-conversion' })));
+}
+
 // once(f): f's promise, asked for at most once until it fails.
 function once(f) {
   let p = null;
@@ -290,6 +312,7 @@ export async function dashboardPage(ctx) {
     ['drill', 'drill_title', [], (b) => drillPanel(ctx, b, hospitalName)],
     ['late', 'late_missing', [], (b) => latePanel(ctx, b)],
     ['portfolio', 'portfolio', ['portfolio'], (b, d) => portfolioSection(b, d.portfolio)],
+    ['referrals', 'ref_title', ['portfolio'], (b, d) => referralSection(b, d.portfolio)],
   ];
   const loads = panels.map(([id, title, needs, draw]) => {
     let b = id === 'kpis' ? kpiBox : id === 'note' ? noteBox : null;

@@ -23,6 +23,7 @@ const SORTS = ['rank', 'distance', 'price', 'experience'];
 const COMPONENT_KEYS = {
   experience: 'c_experience', freshness: 'c_freshness', accreditation: 'c_accreditation',
   remote_second_opinion: 'c_remote_second_opinion', distance: 'c_distance',
+  response_time: 'c_response_time',
 };
 
 // Every scheduled airport (GET /api/v1/airports), asked once per page load.
