@@ -784,6 +784,10 @@ month_noise(struct run *r, const char *period, size_t k, size_t i,
 		*z = (int64_t)(h % 11) - 5;
 		return (IBX_OK);
 	}
+#else
+	(void)period;
+	(void)k;
+	(void)i;
 #endif
 	return (ibx_dp_gaussian(r->dp, num, den, z));
 }
