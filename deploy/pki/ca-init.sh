@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Create the national CA in DIR (ECDSA P-256, 10 years) and an empty CRL.
-# Idempotent: an existing CA is kept.
+# Create the national CA in DIR (RSA-3072, 10 years) and an empty CRL.
+# Idempotent: an existing CA is kept.  The CA's key is RSA, every other key
+# ECDSA P-256: each TLS handshake verifies two CA signatures on each side
+# (the peer's certificate and the CRL), and mbedTLS, nng's TLS engine,
+# verifies RSA about 15 times faster than ECDSA P-256 (docs/security.md).
 #   deploy/pki/ca-init.sh DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,7 +13,7 @@ export IBX_PKI
 IBX_PKI=$(cd "$dir" && pwd)
 [ -f "$dir/ca.pem" ] && exit 0
 umask 077
-openssl ecparam -name prime256v1 -genkey -noout -out "$dir/ca.key"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$dir/ca.key" 2>/dev/null
 umask 022
 openssl req -config "$here/openssl.cnf" -new -x509 -days 3650 -key "$dir/ca.key" \
 	-extensions ca_ext -out "$dir/ca.pem"

@@ -37,6 +37,7 @@ struct ctl_config {
 	/* release */
 	const char *until; /* YYYY-MM */
 	const char *now;   /* YYYY-MM-DD */
+	int workers;	   /* months measured at once (--workers, 2) */
 	/* accounts */
 	const char *login;
 	const char *password_file;

@@ -45,7 +45,8 @@ usage(FILE *f)
 	    "       inboundctl series import --name NAME --file F.csv "
 	    "[--period-column C]\n"
 	    "                  [--nationality-column C] [--value-column C]\n"
-	    "       inboundctl release [--until YYYY-MM] [--now YYYY-MM-DD]\n"
+	    "       inboundctl release [--until YYYY-MM] [--now YYYY-MM-DD] "
+	    "[--workers N (2)]\n"
 	    "       inboundctl register import --file F.csv [--file F.csv "
 	    "...]\n"
 	    "       inboundctl referrals purge [--days N (default 30)]\n"
@@ -85,6 +86,7 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 	    {"value-column", required_argument, NULL, 'V'},
 	    {"until", required_argument, NULL, 'U'},
 	    {"now", required_argument, NULL, 'W'},
+	    {"workers", required_argument, NULL, 'k'},
 	    {"login", required_argument, NULL, 'g'},
 	    {"password-file", required_argument, NULL, 'p'},
 	    {"days", required_argument, NULL, 'y'},
@@ -178,6 +180,15 @@ parse_args(int argc, char **argv, struct ctl_config *c)
 			break;
 		case 'W':
 			c->now = optarg;
+			break;
+		case 'k':
+			c->workers = atoi(optarg);
+			if (c->workers < 1 || c->workers > 16) {
+				fprintf(stderr,
+					"inboundctl: --workers: must be "
+					"1 to 16\n");
+				return (-1);
+			}
 			break;
 		case 'g':
 			c->login = optarg;

@@ -14,8 +14,11 @@ ctl_release(const struct ctl_config *c, ibx_db *db)
 	char err[256];
 	ibx_err rv;
 
-	if ((rv = hub_release_run(db, c->until, c->now, &rep, err,
-				  sizeof(err))) != IBX_OK) {
+	/* Two months at a time by default, each worker on its own
+	 * connection (issue 18: both cores of the demo's machine). */
+	if ((rv = hub_release_run_workers(
+		 db, c->db, c->workers > 0 ? c->workers : 2, c->until, c->now,
+		 &rep, err, sizeof(err))) != IBX_OK) {
 		fprintf(stderr, "inboundctl: release: %s\n", err);
 		return (rv == IBX_EINVAL ? 2 : 1);
 	}
@@ -32,6 +35,10 @@ ctl_release(const struct ctl_config *c, ibx_db *db)
 	       "adjusted to their years\n",
 	       rep.months, rep.first, rep.last, rep.years, rep.year_first,
 	       rep.year_last, rep.now, rep.seconds, rep.values, rep.adjusted);
+	if (rep.months > 0)
+		printf("release: the months measured by %d worker%s, each on "
+		       "its own connection\n",
+		       rep.workers, rep.workers == 1 ? "" : "s");
 	printf("rho spent: %d x %d/%d + %d x %d/%d = %.4f (zCDP); rho per "
 	       "calendar year at most %d (12 months + the year); year %.4s: "
 	       "%d months measured, rho %.4f\n",

@@ -4,6 +4,7 @@
  * docs/disclosure-control.md.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -932,6 +933,38 @@ out:
 	return (rv);
 }
 
+/* The noise of cell i of monthly query k: discrete Gaussian of variance
+ * num/den from r's sampler.  Test builds only (IBX_TEST_HOOKS), with
+ * IBX_TEST_RELEASE_FIXED_NOISE=1 in the environment: a value in -5..5
+ * fixed by the month, the query and the cell, so that two runs can be
+ * compared bit for bit whichever worker measured a month
+ * (it_release_workers).  Errors as ibx_dp_gaussian. */
+static ibx_err
+month_noise(struct run *r, const char *period, size_t k, size_t i,
+	    uint64_t num, uint64_t den, int64_t *z)
+{
+#ifdef IBX_TEST_HOOKS
+	const char *fixed = getenv("IBX_TEST_RELEASE_FIXED_NOISE");
+
+	if (fixed != NULL && strcmp(fixed, "1") == 0) {
+		uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+		const char *c;
+
+		for (c = period; *c != '\0'; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+		h = (h ^ k) * 1099511628211ULL;
+		h = (h ^ i) * 1099511628211ULL;
+		*z = (int64_t)(h % 11) - 5;
+		return (IBX_OK);
+	}
+#else
+	(void)period;
+	(void)k;
+	(void)i;
+#endif
+	return (ibx_dp_gaussian(r->dp, num, den, z));
+}
+
 /* Measure the month's referral queries (first: YYYY-MM-01) in the
  * month's transaction: truth, discrete Gaussian noise (the truth zeroed
  * once noised), post-processing, and their rows in release_queries and
@@ -950,8 +983,10 @@ measure_referrals(struct run *r, const char *first, long long *rows)
 		for (i = 0; i < r->rq[k].n; i++) {
 			int64_t z;
 
-			if ((rv = ibx_dp_gaussian(r->dp, num, den, &z)) !=
-			    IBX_OK)
+			/* After the workload's queries in month_noise's
+			 * numbering, so a fixed test noise differs. */
+			if ((rv = month_noise(r, first, NQUERIES + k, i, num,
+					      den, &z)) != IBX_OK)
 				return (rv);
 			r->rq[k].noisy[i] = r->rq[k].truth[i] + z;
 		}
@@ -1014,8 +1049,8 @@ measure_month(struct run *r, const char *period, const char *now,
 		for (i = 0; i < r->q[k].n; i++) {
 			int64_t z;
 
-			if ((rv = ibx_dp_gaussian(r->dp, num, den, &z)) !=
-			    IBX_OK)
+			if ((rv = month_noise(r, period, k, i, num, den,
+					      &z)) != IBX_OK)
 				goto out;
 			r->q[k].noisy[i] = r->q[k].truth[i] + z;
 		}
@@ -1833,6 +1868,212 @@ out:
 	return (rv);
 }
 
+/* ---- The months' driver: which months, on which connection.  The
+ * measurement of a month (measure_month) is the same whichever worker
+ * runs it; only the order in which months finish changes. */
+
+/* r's per-query buffers (truth, noise, values) and variances, for the
+ * domains r holds.  IBX_ENOMEM; run_fini frees them. */
+static ibx_err
+run_buffers(struct run *r)
+{
+	size_t k;
+
+	for (k = 0; k < NQUERIES; k++) {
+		uint64_t num, den;
+
+		r->q[k].n = query_cells(r, &workload[k]);
+		hub_release_sigma2(&workload[k], &num, &den);
+		r->q[k].var = (double)num / (double)den;
+		if ((r->q[k].truth = calloc(r->q[k].n, sizeof(int64_t))) ==
+			NULL ||
+		    (r->q[k].noisy = calloc(r->q[k].n, sizeof(int64_t))) ==
+			NULL ||
+		    (r->q[k].value = calloc(r->q[k].n, sizeof(int64_t))) ==
+			NULL)
+			return (IBX_ENOMEM);
+	}
+	for (k = 0; k < NREFQ; k++) {
+		uint64_t num, den;
+
+		r->rq[k].n = ref_workload[k].dim < 0
+				 ? 1
+				 : r->dom[ref_workload[k].dim].n;
+		hub_release_referral_sigma2(&ref_workload[k], &num, &den);
+		r->rq[k].var = (double)num / (double)den;
+		if ((r->rq[k].truth = calloc(r->rq[k].n, sizeof(int64_t))) ==
+			NULL ||
+		    (r->rq[k].noisy = calloc(r->rq[k].n, sizeof(int64_t))) ==
+			NULL ||
+		    (r->rq[k].value = calloc(r->rq[k].n, sizeof(int64_t))) ==
+			NULL)
+			return (IBX_ENOMEM);
+	}
+	return (IBX_OK);
+}
+
+/* The months of one run, shared by its workers under mu: the next month
+ * to take (in order), what was measured, and the first failure. */
+struct months_job {
+	ibx_db_result *todo;
+	size_t rows, next;
+	const char *now;
+	hub_release_report *report;
+	pthread_mutex_t mu;
+	ibx_err rv;
+	char failed[8]; /* the month that failed, or "" */
+};
+
+/* One worker: its own connection and sampler and buffers; the domains
+ * are the run's (a shallow copy, read only, freed by the run). */
+struct months_worker {
+	struct months_job *job;
+	struct run r;
+	pthread_t tid;
+	bool started;
+};
+
+/* Take months until none is left or one failed; each month in its own
+ * transaction on the worker's connection (measure_month). */
+static void *
+months_work(void *arg)
+{
+	struct months_worker *w = arg;
+	struct months_job *j = w->job;
+	hub_release_report *rep = j->report;
+
+	for (;;) {
+		const char *p;
+		long long values = 0;
+		bool done = false;
+		ibx_err rv;
+
+		pthread_mutex_lock(&j->mu);
+		if (j->rv != IBX_OK || j->next >= j->rows) {
+			pthread_mutex_unlock(&j->mu);
+			break;
+		}
+		p = ibx_db_result_value(j->todo, (int)j->next++, 0);
+		pthread_mutex_unlock(&j->mu);
+		rv = measure_month(&w->r, p, j->now, &values, &done);
+		pthread_mutex_lock(&j->mu);
+		if (rv != IBX_OK) {
+			if (j->rv == IBX_OK) {
+				j->rv = rv;
+				snprintf(j->failed, sizeof(j->failed), "%s",
+					 p);
+			}
+		} else if (done) {
+			rep->values += values;
+			if (rep->months++ == 0 || strcmp(p, rep->first) < 0)
+				snprintf(rep->first, sizeof(rep->first), "%s",
+					 p);
+			if (strcmp(p, rep->last) > 0)
+				snprintf(rep->last, sizeof(rep->last), "%s",
+					 p);
+		}
+		pthread_mutex_unlock(&j->mu);
+	}
+	return (NULL);
+}
+
+/* Measure the months todo (rows of YYYY-MM, in order) with workers
+ * workers: r on its own connection, and workers - 1 more, each on its own
+ * connection to dsn (NULL: r's alone) with its own sampler and buffers.
+ * Each month is measured once (its claim row, measure_month) and the
+ * same way whichever worker takes it; months, first, last and values go
+ * to report.  The first failure stops the others after their current
+ * month; err (n bytes) names the month.  Errors: IBX_EDBDOWN when a
+ * worker's connection cannot be made, IBX_ENOMEM, and measure_month's. */
+static ibx_err
+months_measure(struct run *r, const char *dsn, int workers,
+	       ibx_db_result *todo, size_t rows, hub_release_report *report,
+	       char *err, size_t n)
+{
+	struct months_job job;
+	struct months_worker *w = NULL;
+	size_t nw, i, k;
+	ibx_err rv = IBX_OK;
+
+	memset(&job, 0, sizeof(job));
+	job.todo = todo;
+	job.rows = rows;
+	job.now = report->now;
+	job.report = report;
+	job.rv = IBX_OK;
+	pthread_mutex_init(&job.mu, NULL);
+	nw = dsn != NULL && workers > 1 ? (size_t)workers : 1;
+	if (nw > rows)
+		nw = rows > 0 ? rows : 1;
+	if ((w = calloc(nw, sizeof(*w))) == NULL) {
+		rv = IBX_ENOMEM;
+		goto out;
+	}
+	w[0].job = &job;
+	w[0].r = *r;
+	for (i = 1; i < nw; i++) {
+		w[i].job = &job;
+		w[i].r = *r; /* the domains, read only */
+		w[i].r.db = NULL;
+		w[i].r.dp = NULL;
+		for (k = 0; k < NQUERIES; k++) {
+			w[i].r.q[k].truth = NULL;
+			w[i].r.q[k].noisy = NULL;
+			w[i].r.q[k].value = NULL;
+		}
+		for (k = 0; k < NREFQ; k++) {
+			w[i].r.rq[k].truth = NULL;
+			w[i].r.rq[k].noisy = NULL;
+			w[i].r.rq[k].value = NULL;
+		}
+		if ((rv = ibx_db_open(dsn, &w[i].r.db)) != IBX_OK) {
+			snprintf(err, n,
+				 "release worker %zu: cannot connect: %s", i,
+				 ibx_strerror(rv));
+			goto out;
+		}
+		if ((rv = ibx_dp_new(&w[i].r.dp)) != IBX_OK ||
+		    (rv = run_buffers(&w[i].r)) != IBX_OK)
+			goto out;
+	}
+	report->workers = (int)nw;
+	for (i = 1; i < nw; i++) {
+		if (pthread_create(&w[i].tid, NULL, months_work, &w[i]) != 0) {
+			rv = IBX_ENOMEM;
+			pthread_mutex_lock(&job.mu);
+			job.rv = rv;
+			pthread_mutex_unlock(&job.mu);
+			break;
+		}
+		w[i].started = true;
+	}
+	months_work(&w[0]);
+	for (i = 1; i < nw; i++)
+		if (w[i].started)
+			pthread_join(w[i].tid, NULL);
+	if (rv == IBX_OK && (rv = job.rv) != IBX_OK && job.failed[0] != '\0')
+		snprintf(err, n, "month %s: not measured: %s", job.failed,
+			 ibx_strerror(rv));
+out:
+	for (i = 1; w != NULL && i < nw; i++) {
+		for (k = 0; k < NQUERIES; k++) {
+			free(w[i].r.q[k].truth);
+			free(w[i].r.q[k].noisy);
+			free(w[i].r.q[k].value);
+		}
+		for (k = 0; k < NREFQ; k++) {
+			free(w[i].r.rq[k].truth);
+			free(w[i].r.rq[k].noisy);
+			free(w[i].r.rq[k].value);
+		}
+		ibx_dp_free(w[i].r.dp);
+		ibx_db_close(w[i].r.db);
+	}
+	free(w);
+	pthread_mutex_destroy(&job.mu);
+	return (rv);
+}
+
 /* The clock and the months: now, the last closed month, the last month
  * whose deadline has passed, and the months from the first submitted
  * one up to $2 (or that last due month) not measured yet. */
@@ -1883,13 +2124,22 @@ ibx_err
 hub_release_run(ibx_db *db, const char *until, const char *now,
 		hub_release_report *report, char *err, size_t n)
 {
+	return (
+	    hub_release_run_workers(db, NULL, 1, until, now, report, err, n));
+}
+
+ibx_err
+hub_release_run_workers(ibx_db *db, const char *dsn, int workers,
+			const char *until, const char *now,
+			hub_release_report *report, char *err, size_t n)
+{
 	struct run r;
 	ibx_db_result *clock = NULL, *todo = NULL, *yr = NULL, *years = NULL,
 		      *ys = NULL;
 	const char *v[1];
 	char last[11];
 	struct timespec t0, t1;
-	size_t k, i, rows;
+	size_t i, rows;
 	bool done;
 	ibx_err rv;
 
@@ -1933,56 +2183,12 @@ hub_release_run(ibx_db *db, const char *until, const char *now,
 	if ((rv = ibx_dp_new(&r.dp)) != IBX_OK ||
 	    (rv = domains_load(&r)) != IBX_OK)
 		goto out;
-	for (k = 0; k < NQUERIES; k++) {
-		uint64_t num, den;
-
-		r.q[k].n = query_cells(&r, &workload[k]);
-		hub_release_sigma2(&workload[k], &num, &den);
-		r.q[k].var = (double)num / (double)den;
-		if ((r.q[k].truth = calloc(r.q[k].n, sizeof(int64_t))) ==
-			NULL ||
-		    (r.q[k].noisy = calloc(r.q[k].n, sizeof(int64_t))) ==
-			NULL ||
-		    (r.q[k].value = calloc(r.q[k].n, sizeof(int64_t))) ==
-			NULL) {
-			rv = IBX_ENOMEM;
-			goto out;
-		}
-	}
-	for (k = 0; k < NREFQ; k++) {
-		uint64_t num, den;
-
-		r.rq[k].n =
-		    ref_workload[k].dim < 0 ? 1 : r.dom[ref_workload[k].dim].n;
-		hub_release_referral_sigma2(&ref_workload[k], &num, &den);
-		r.rq[k].var = (double)num / (double)den;
-		if ((r.rq[k].truth = calloc(r.rq[k].n, sizeof(int64_t))) ==
-			NULL ||
-		    (r.rq[k].noisy = calloc(r.rq[k].n, sizeof(int64_t))) ==
-			NULL ||
-		    (r.rq[k].value = calloc(r.rq[k].n, sizeof(int64_t))) ==
-			NULL) {
-			rv = IBX_ENOMEM;
-			goto out;
-		}
-	}
+	if ((rv = run_buffers(&r)) != IBX_OK)
+		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < rows; i++) {
-		const char *p = ibx_db_result_value(todo, (int)i, 0);
-
-		if ((rv = measure_month(&r, p, report->now, &report->values,
-					&done)) != IBX_OK) {
-			snprintf(err, n, "month %s: not measured: %s", p,
-				 ibx_strerror(rv));
-			goto out;
-		}
-		if (!done)
-			continue;
-		if (report->months++ == 0)
-			snprintf(report->first, sizeof(report->first), "%s",
-				 p);
-		snprintf(report->last, sizeof(report->last), "%s", p);
-	}
+	if ((rv = months_measure(&r, dsn, workers, todo, rows, report, err,
+				 n)) != IBX_OK)
+		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	report->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -197,6 +197,7 @@ typedef struct hub_release_report {
 				had spent the cap already (rho 1/6 each) */
 	double year_rho;    /* rho spent on the year of last (months + year) */
 	long long adjusted; /* monthly values adjusted to their years */
+	int workers; /* months measured at once, each on its own connection */
 } hub_release_report;
 
 /* hub_release_run: measure every closed month up to until (YYYY-MM, or
@@ -211,6 +212,20 @@ typedef struct hub_release_report {
  */
 ibx_err hub_release_run(ibx_db *db, const char *until, const char *now,
 			hub_release_report *report, char *err, size_t n);
+
+/* hub_release_run_workers: hub_release_run with the months measured by
+ * workers workers at once: the first on db, each other on its own
+ * connection to dsn with its own noise sampler (dsn NULL or workers <= 1:
+ * db alone, in order).  Each month is still measured once, in its own
+ * transaction, the same way whichever worker takes it (issue 18: two
+ * workers use both cores of the demo's machine, where one month is about
+ * a second of PostgreSQL's CPU); the years follow on db alone.  Errors as
+ * hub_release_run, and IBX_EDBDOWN with err when a worker cannot connect
+ * (nothing measured then). */
+ibx_err hub_release_run_workers(ibx_db *db, const char *dsn, int workers,
+				const char *until, const char *now,
+				hub_release_report *report, char *err,
+				size_t n);
 
 /* hub_release_project: the post-processing step (exposed for its unit
  * test): the integers y[0..n-1] >= 0 with sum total that are nearest to
