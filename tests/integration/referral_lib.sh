@@ -57,3 +57,37 @@ sums() {
 referral_id() {
 	echo "$1" | sed -n 's/^referral \([0-9a-f]\{32\}\) to .*/\1/p' | head -1
 }
+
+# wait_for WHAT COMMAND: up to 60 s until COMMAND succeeds.
+wait_for() {
+	local what=$1 i
+	shift
+	for i in $(seq 1 1200); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for $what"
+}
+
+# kill9 PID: SIGKILL to a background job and the spoke it runs (the job
+# is the subshell of the spoke function; the spoke its child), then wait
+# until they are gone (a process in the middle of an fsync dies when it
+# returns).
+kill9() {
+	local kids k i
+	kids=$(pgrep -P "$1" || true)
+	# shellcheck disable=SC2086
+	kill -9 $kids "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+	for k in $kids; do
+		for i in $(seq 1 200); do
+			kill -0 "$k" 2>/dev/null || break
+			sleep 0.05
+		done
+	done
+}
+
+# partial_chunks: the chunks at the hub of the coordinator's referrals
+# still receiving; hub_has N: at least N of them.
+partial_chunks() { sql "SELECT coalesce(sum(chunks_stored), 0) FROM referrals WHERE referrer = '$COORD' AND state = 'receiving'"; }
+hub_has() { [ "$(partial_chunks)" -ge "$1" ]; }

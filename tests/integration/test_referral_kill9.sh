@@ -11,35 +11,6 @@ ref_setup
 spoke "$HOSP_A" keys rotate >/dev/null 2>&1 || fail "A keys rotate"
 MIB=${IBX_KILL9_MIB:-24}
 
-# wait_for WHAT COMMAND: up to 60 s until COMMAND succeeds.
-wait_for() {
-	local what=$1 i
-	shift
-	for i in $(seq 1 1200); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	fail "timed out waiting for $what"
-}
-# kill9 PID: SIGKILL to a background job and the spoke it runs (the
-# job is the subshell of the spoke function; the spoke its child).
-kill9() {
-	local kids k i
-	kids=$(pgrep -P "$1" || true)
-	# shellcheck disable=SC2086
-	kill -9 $kids "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-	# A process in the middle of an fsync dies when it returns.
-	for k in $kids; do
-		for i in $(seq 1 200); do
-			kill -0 "$k" 2>/dev/null || break
-			sleep 0.05
-		done
-	done
-}
-chunks_at_hub() { sql "SELECT coalesce(sum(chunks_stored), 0) FROM referrals WHERE referrer = '$COORD' AND state = 'receiving'"; }
-hub_has() { [ "$(chunks_at_hub)" -ge "$1" ]; }
-
 # acked_snapshot OUTBOX FROM: the sequences the sender had filed (journal
 # lines after the first FROM, not pending) at the moment it was killed.
 acked_snapshot() {
@@ -78,7 +49,7 @@ pid=$!
 wait_for "chunks at the hub" hub_has 3
 kill9 "$pid"
 acked_snapshot "$WORK/$COORD/outbox" 0 >"$WORK/acked1"
-stored=$(chunks_at_hub)
+stored=$(partial_chunks)
 [ "$stored" -lt "$((MIB + 1))" ] || fail "the transfer ended before the kill"
 pass "sender killed with $stored chunk(s) at the hub, $(wc -l <"$WORK/acked1") envelope(s) acknowledged"
 ID1=$(referral_id "$(cat "$WORK/refer1.log")")

@@ -17,32 +17,6 @@ ref_setup
 spoke "$HOSP_A" keys rotate >/dev/null 2>&1 || fail "A keys rotate"
 MIB=${IBX_PARTIAL_MIB:-24}
 
-# wait_for WHAT COMMAND: up to 60 s until COMMAND succeeds.
-wait_for() {
-	local what=$1 i
-	shift
-	for i in $(seq 1 1200); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	fail "timed out waiting for $what"
-}
-# kill9 PID: SIGKILL to a background job and the spoke it runs.
-kill9() {
-	local kids k i
-	kids=$(pgrep -P "$1" || true)
-	# shellcheck disable=SC2086
-	kill -9 $kids "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-	for k in $kids; do
-		for i in $(seq 1 200); do
-			kill -0 "$k" 2>/dev/null || break
-			sleep 0.05
-		done
-	done
-}
-partial_chunks() { sql "SELECT coalesce(sum(chunks_stored), 0) FROM referrals WHERE referrer = '$COORD' AND state = 'receiving'"; }
-hub_has() { [ "$(partial_chunks)" -ge "$1" ]; }
 # api_state ID TOKEN: "state reason" of one referral in GET /api/v1/referrals.
 api_state() {
 	get /api/v1/referrals "$2"
