@@ -377,6 +377,11 @@ web_referral_list(web_call *c, const ibx_http_request *req,
 	o = json_pack("{s:s,s:s,s:o,s:o}", "role", c->w->o->role,
 		      "organisation_code", c->w->o->org_code, "received",
 		      g.received, "sent", sent);
+	json_object_set_new(
+	    o, "upload_max",
+	    json_integer((json_int_t)(c->w->o->upload_max != 0
+					  ? c->w->o->upload_max
+					  : SPOKE_WEB_UPLOAD_MAX)));
 	/* Without a hub the page still shows what is here. */
 	json_object_set_new(o, "hub_error",
 			    status != 0 ? json_string(err) : json_null());
