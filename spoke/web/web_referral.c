@@ -201,7 +201,7 @@ by_name(const void *a, const void *b)
 static json_t *
 files_of(const char *dir)
 {
-	json_t *out = NULL, *items[2048];
+	json_t *out = NULL, **items = NULL;
 	size_t i, n;
 	int rv;
 
@@ -209,7 +209,8 @@ files_of(const char *dir)
 	walk_files = json_array();
 	walk_root = strlen(dir) + 1;
 	rv = nftw(dir, walk_one, 16, FTW_PHYS);
-	if (rv == 0 && (n = json_array_size(walk_files)) <= 2048) {
+	n = json_array_size(walk_files);
+	if (rv == 0 && (items = calloc(n + 1, sizeof(*items))) != NULL) {
 		for (i = 0; i < n; i++)
 			items[i] = json_array_get(walk_files, i);
 		qsort(items, n, sizeof(items[0]), by_name);
@@ -217,6 +218,7 @@ files_of(const char *dir)
 		for (i = 0; i < n; i++)
 			json_array_append(out, items[i]);
 	}
+	free(items);
 	json_decref(walk_files);
 	walk_files = NULL;
 	pthread_mutex_unlock(&walk_lock);

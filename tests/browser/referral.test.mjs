@@ -58,9 +58,9 @@ const shot = shooter(SHOTS);
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 const watchdog = setTimeout(() => {
-  console.log('FAIL: the referral browser test took more than 110 s');
+  console.log('FAIL: the referral browser test took more than 150 s');
   process.exit(1);
-}, 110000);
+}, 150000);
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -68,9 +68,12 @@ const browser = await chromium.launch({
 });
 const errors = [];
 
-// A spoke page signed in as login, in lang, on #referrals.
-async function spokeSignIn(ctx, base, login, secret, lang) {
-  const page = await ctx.newPage();
+// A spoke page signed in as login, in lang, on #referrals; in a browser
+// context of its own, since cookies do not tell ports apart (both spokes'
+// pages and the hub's are on 127.0.0.1).
+async function spokeSignIn(base, login, secret, lang) {
+  const sctx = await browser.newContext({ viewport: DESKTOP, locale: lang === 'ja' ? 'ja-JP' : 'en-GB', acceptDownloads: true });
+  const page = await sctx.newPage();
   page.on('pageerror', (e) => errors.push(`${login}: uncaught ${e.message}`));
   page.on('console', (m) => {
     // 400, 413 and 422 are the refusals the test asks for; 404 the probe.
@@ -89,9 +92,12 @@ async function spokeSignIn(ctx, base, login, secret, lang) {
   return page;
 }
 
-// A hub page signed in with a bearer token, in lang, on #/referrals.
-async function hubSignIn(ctx, token, lang) {
-  const page = await ctx.newPage();
+// A hub page signed in with a bearer token, in lang, on #/referrals; in
+// a browser context of its own, since cookies do not tell ports apart
+// (the hub's and the spokes' pages are all on 127.0.0.1).
+async function hubSignIn(token, lang) {
+  const hctx = await browser.newContext({ viewport: DESKTOP, locale: lang === 'ja' ? 'ja-JP' : 'en-GB' });
+  const page = await hctx.newPage();
   page.on('pageerror', (e) => errors.push(`hub: uncaught ${e.message}`));
   await page.goto(`${HUB}/`);
   await page.waitForSelector('#token');
@@ -106,7 +112,6 @@ async function hubSignIn(ctx, token, lang) {
 
 for (const lang of ['ja', 'en']) {
   const say = SAY[lang];
-  const ctx = await browser.newContext({ viewport: DESKTOP, locale: lang === 'ja' ? 'ja-JP' : 'en-GB', acceptDownloads: true });
   const n = (k) => `${lang}-${k}`;
   const summary = path.join(WORK, `summary-${lang}.txt`);
   const originals = { [`summary-${lang}.txt`]: sha256(summary), 'CT_small.dcm': sha256(DICOM) };
@@ -115,7 +120,7 @@ for (const lang of ['ja', 'en']) {
   let hosp = null;
 
   await step(`${lang}: 1 the coordinator's spoke page sends a referral with two files`, async () => {
-    coord = await spokeSignIn(ctx, COORD_PAGE, `${COORD}-${lang}`, SECRETS.coord[lang], lang);
+    coord = await spokeSignIn(COORD_PAGE, `${COORD}-${lang}`, SECRETS.coord[lang], lang);
     await coord.waitForSelector('#send-form');
     await shot(coord, n('1-send-form'));
     // Nothing filled in: each required field says so, in the language.
@@ -149,7 +154,7 @@ for (const lang of ['ja', 'en']) {
   });
 
   await step(`${lang}: 2 the hospital's spoke page fetches and opens it; every SHA-256 equals the original's`, async () => {
-    hosp = await spokeSignIn(ctx, HOSP_PAGE, `${HOSP_A}-${lang}`, SECRETS.hosp[lang], lang);
+    hosp = await spokeSignIn(HOSP_PAGE, `${HOSP_A}-${lang}`, SECRETS.hosp[lang], lang);
     ok((await hosp.textContent('#referrals h1')) === say.inbox, `${lang}: the inbox, in ${lang}`);
     const card = `li.referral[data-referral="${id}"]`;
     await hosp.waitForSelector(card);
@@ -198,7 +203,7 @@ for (const lang of ['ja', 'en']) {
   });
 
   await step(`${lang}: 4 the coordinator's hub page shows status "quote"; its spoke page too`, async () => {
-    const hub = await hubSignIn(ctx, TOKEN_COORD, lang);
+    const hub = await hubSignIn(TOKEN_COORD, lang);
     const row = `#table-referrals tr[data-referral="${id}"]`;
     await hub.waitForSelector(row);
     ok((await hub.getAttribute(row, 'data-state')) === 'quote', `${lang}: the hub lists the referral as quote`);
@@ -209,13 +214,13 @@ for (const lang of ['ja', 'en']) {
     const states = await hub.$$eval('#referral-timeline li', (lis) => lis.map((li) => li.dataset.state).join(','));
     ok(states === 'sent,delivered,acknowledged,quote', `${lang}: the timeline, each step with who and when`, states);
     await shot(hub, n('9-hub-detail'));
-    await hub.close();
+    await hub.context().close();
     // The view drawn again (from the listing view): the statuses as the
     // hub's inbox now holds them.
     await coord.click('#nav-listing');
-    await coord.waitForSelector('#referrals', { state: 'detached' });
+    await coord.waitForSelector('#referrals', { state: 'detached', timeout: 10000 });
     await coord.click('#nav-referrals');
-    await coord.waitForSelector('#sent-area');
+    await coord.waitForSelector('#sent-area', { timeout: 10000 });
     const state = await coord.getAttribute(`#sent tr[data-referral="${id}"]`, 'data-state');
     ok(state === 'quote', `${lang}: the coordinator's spoke page shows the quote`,
       `${state}; ${await coord.textContent('#referrals')}`.slice(0, 600));
@@ -223,16 +228,17 @@ for (const lang of ['ja', 'en']) {
   });
 
   await step(`${lang}: 5 a second hospital's hub page does not list it`, async () => {
-    const hub = await hubSignIn(ctx, TOKEN_HOSP_B, lang);
+    const hub = await hubSignIn(TOKEN_HOSP_B, lang);
     ok(await hub.locator(`tr[data-referral="${id}"]`).count() === 0, `${lang}: hospital B's inbox does not list it`);
     ok(await hub.locator('#referrals-none').count() === 1, `${lang}: hospital B sees none`);
     await shot(hub, n('11-hub-other-hospital'));
     await hub.goto(`${HUB}/#/referrals/${id}`);
     await hub.waitForSelector('.referral-area[aria-busy="false"]');
     ok(await hub.locator('#referral-timeline').count() === 0, `${lang}: nor shows it by its id`);
-    await hub.close();
+    await hub.context().close();
   });
-  await ctx.close();
+  await coord?.context().close();
+  await hosp?.context().close();
 }
 
 await browser.close();

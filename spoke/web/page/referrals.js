@@ -350,7 +350,7 @@ function sentList(data) {
 
 async function senderView(main, data, refresh, notice) {
   main.replaceChildren(h('div', { id: 'referrals' },
-    h('h1', {}, w('send_title')),
+    h('h1', {}, t('nav_referrals')),
     data.hub_error ? h('p', { class: 'warning', id: 'hub-error' }, w('hub_error', { e: data.hub_error })) : null,
     notice ? h('p', { class: 'ok', id: 'send-done', role: 'status' }, notice) : null,
     sendForm(refresh),

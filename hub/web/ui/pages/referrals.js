@@ -15,10 +15,14 @@
 // other languages fall back to English (ta()'s rule).
 import { api } from '../api.js';
 import { fill, loading } from '../common.js';
+import { AGE_BANDS } from '../codes.js';
 import { h } from '../dom.js';
 import { countryName, departmentName, getLang, languageName, num, purposeName, t, when, yen } from '../i18n.js';
 
 const PAGE = 20;
+
+// An age band's name ([code, ja, en] rows of codes.js).
+const ageBandName = (c) => AGE_BANDS.find((r) => r[0] === c)?.[getLang() === 'ja' ? 1 : 2] ?? c;
 
 // key: { ja, en }.  {name} is replaced by tr()'s vars.
 export const REFERRAL_DICT = {
@@ -140,7 +144,7 @@ async function list(ctx, hospital) {
           hospital ? org(r.referrer, r.referrer_name) : org(r.receiver, r.receiver_name))),
       h('td', {}, purposeName(r.purpose), r.answers_referral_id ? [h('br'), h('small', { class: 'muted' }, tr('reports'))] : null),
       h('td', {}, r.nationality ? countryName(r.nationality) : '—'),
-      h('td', {}, r.age_band || '—'),
+      h('td', {}, r.age_band ? ageBandName(r.age_band) : '—'),
       h('td', { class: 'num' }, bytes(r.package_bytes)),
       h('td', {}, when(r.sent_at)),
       h('td', { class: `state state-${r.state}` }, stateName(r.state)),
@@ -167,10 +171,10 @@ export async function referralsPage(ctx) {
   }
   const hospital = role === 'hospital';
   const out = h('section', { class: 'referrals-area', 'aria-busy': 'true' }, loading());
-  ctx.root.append(h('h1', {}, tr(hospital ? 'inbox_title' : 'sent_title')),
+  ctx.root.append(...[h('h1', {}, tr(hospital ? 'inbox_title' : 'sent_title')),
     h('p', { class: 'intro' }, tr(hospital ? 'inbox_intro' : 'sent_intro')),
     hospital ? h('p', { class: 'note', id: 'open-at-spoke', role: 'note' }, tr('inbox_note')) : null,
-    out);
+    out].filter(Boolean));
   await fill(out, list(ctx, hospital));
   out.setAttribute('aria-busy', 'false');
 }
@@ -199,7 +203,7 @@ async function detail(ctx, id) {
       [tr('col_purpose'), purposeName(r.purpose)],
       r.department ? [tr('meta_department'), departmentName(r.department)] : null,
       [tr('col_nationality'), r.nationality ? countryName(r.nationality) : '—'],
-      [tr('col_age_band'), r.age_band || '—'],
+      [tr('col_age_band'), r.age_band ? ageBandName(r.age_band) : '—'],
       [tr('meta_languages'), r.languages?.length ? r.languages.map(languageName).join(', ') : '—'],
       [tr('meta_urgency'), r.urgency ? tr(`urgency_${r.urgency}`) : '—'],
       [tr('col_size'), bytes(r.package_bytes)],
@@ -225,10 +229,10 @@ export async function referralPage(ctx) {
   const id = ctx.match[1];
   const hospital = ctx.session?.role === 'hospital';
   const out = h('section', { class: 'referral-area', 'aria-busy': 'true' }, loading());
-  ctx.root.append(h('p', {}, h('a', { href: '#/referrals', id: 'referrals-back' }, `← ${tr('back')}`)),
+  ctx.root.append(...[h('p', {}, h('a', { href: '#/referrals', id: 'referrals-back' }, `← ${tr('back')}`)),
     h('h1', {}, tr('detail_title', { id: id.slice(0, 8) })),
     hospital ? h('p', { class: 'note', role: 'note' }, tr('inbox_note')) : null,
-    out);
+    out].filter(Boolean));
   await fill(out, detail(ctx, id));
   out.setAttribute('aria-busy', 'false');
 }
