@@ -784,8 +784,11 @@ web_referral_send(web_call *c, const ibx_http_request *req,
 		refuse(resp, 400, &p);
 		goto out;
 	}
+	id[0] = '\0';
 	status = ops->refer(ops->arg, to, dir, &m, id, err, sizeof(err));
-	if (status != 0 && status != 3) {
+	/* 3 with no id: no hub answered the key query, nothing is queued;
+	 * 3 with an id: queued, the agent delivers it. */
+	if (status != 0 && (status != 3 || id[0] == '\0')) {
 		refuse_work(resp, status, "to", err);
 		goto out;
 	}
@@ -917,7 +920,10 @@ web_referral_answer(web_call *c, const ibx_http_request *req,
 	}
 	status = ops->answer(ops->arg, &s, dir[0] != '\0' ? dir : NULL, err,
 			     sizeof(err));
-	if (status != 0 && status != 3) {
+	/* 3 is "queued" for a status alone; with a report the hub may not
+	 * have answered the query that comes before anything is queued. */
+	if (status != 0 &&
+	    (status != 3 || s.state == IBX_REFERRAL_OPINION_RETURNED)) {
 		refuse_work(resp, status, "status", err);
 		goto out;
 	}
