@@ -50,8 +50,7 @@
 #include "text.h"
 #include "web_int.h"
 
-#define SUMS_MAX  (4u << 20) /* bytes of a files.json or sent record */
-#define PATH_MAX_ (4096)
+#define REF_PATH_LEN 4096 /* bytes of a path in the state folder */
 
 /* STATE/part[/name] into out (n bytes); -1 when it does not fit. */
 static int
@@ -69,7 +68,7 @@ state_path(const web_call *c, char *out, size_t n, const char *part,
 static void
 make_dir(const web_call *c, const char *part)
 {
-	char path[PATH_MAX_];
+	char path[REF_PATH_LEN];
 
 	if (state_path(c, path, sizeof(path), part, NULL) == 0 &&
 	    mkdir(path, 0700) != 0 && errno != EEXIST)
@@ -127,6 +126,54 @@ need(const web_call *c, ibx_http_response *resp, const char *role)
 		return (-1);
 	}
 	return (0);
+}
+
+/* The purposes a referral may have (proto/domain's rule over the purpose
+ * list): each to fn. */
+static void
+each_purpose(void (*fn)(void *, const char *), void *arg)
+{
+	const char *code;
+	int i;
+
+	for (i = 0; (code = ibx_code_at(IBX_LIST_PURPOSE, i)) != NULL; i++)
+		if (ibx_referral_purpose_valid(code))
+			fn(arg, code);
+}
+
+static void
+purpose_json(void *arg, const char *code)
+{
+	json_array_append_new(arg, json_string(code));
+}
+
+struct text {
+	char *out;
+	size_t n, used;
+};
+
+static void
+purpose_text(void *arg, const char *code)
+{
+	struct text *t = arg;
+	int len;
+
+	if (t->used >= t->n)
+		return;
+	len = snprintf(t->out + t->used, t->n - t->used, "%s%s",
+		       t->used > 0 ? ", " : "", code);
+	if (len > 0)
+		t->used += (size_t)len;
+}
+
+/* The purposes as "a, b, c" into out (n bytes). */
+static void
+purposes_text(char *out, size_t n)
+{
+	struct text t = {out, n, 0};
+
+	out[0] = '\0';
+	each_purpose(purpose_text, &t);
 }
 
 /* The SHA-256 of a file as hex (65 bytes), read in pieces. */
@@ -229,7 +276,7 @@ files_of(const char *dir)
 static json_t *
 received_files(const web_call *c, const char *id)
 {
-	char path[PATH_MAX_], name[64];
+	char path[REF_PATH_LEN], name[64];
 
 	snprintf(name, sizeof(name), "%s.files.json", id);
 	if (state_path(c, path, sizeof(path), "received", name) != 0)
@@ -334,7 +381,7 @@ attach_statuses(json_t *list, json_t *statuses)
 static json_t *
 sent_list(const web_call *c)
 {
-	char dir[PATH_MAX_], path[PATH_MAX_ + 300];
+	char dir[REF_PATH_LEN], path[REF_PATH_LEN + 300];
 	struct dirent *e;
 	json_t *all = json_array(), *o;
 	DIR *d;
@@ -379,6 +426,13 @@ web_referral_list(web_call *c, const ibx_http_request *req,
 	o = json_pack("{s:s,s:s,s:o,s:o}", "role", c->w->o->role,
 		      "organisation_code", c->w->o->org_code, "received",
 		      g.received, "sent", sent);
+	/* The form's choices of purpose: the rule's, not a copy. */
+	{
+		json_t *purposes = json_array();
+
+		each_purpose(purpose_json, purposes);
+		json_object_set_new(o, "purposes", purposes);
+	}
 	json_object_set_new(
 	    o, "upload_max",
 	    json_integer((json_int_t)(c->w->o->upload_max != 0
@@ -413,7 +467,7 @@ web_referral_fetch(web_call *c, const ibx_http_request *req,
 		   ibx_http_response *resp)
 {
 	const spoke_web_referral_ops *ops = c->w->o->referral;
-	char out[PATH_MAX_], sums[PATH_MAX_], name[64], err[1024] = "";
+	char out[REF_PATH_LEN], sums[REF_PATH_LEN], name[64], err[1024] = "";
 	json_t *body = NULL, *files = NULL;
 	const char *id;
 	struct stat sb;
@@ -497,7 +551,7 @@ web_referral_file(web_call *c, const ibx_http_request *req,
 {
 	const char *id = ibx_http_arg_get(req, "id"),
 		   *name = ibx_http_arg_get(req, "name"), *base;
-	char dir[PATH_MAX_], path[2 * PATH_MAX_], real[PATH_MAX],
+	char dir[REF_PATH_LEN], path[2 * REF_PATH_LEN], real[PATH_MAX],
 	    rdir[PATH_MAX];
 	json_t *files = NULL, *f;
 	size_t i;
@@ -568,7 +622,7 @@ remove_dir(const char *dir)
 {
 	DIR *d;
 	struct dirent *e;
-	char path[PATH_MAX_ + 300];
+	char path[REF_PATH_LEN + 300];
 
 	if ((d = opendir(dir)) == NULL)
 		return;
@@ -590,7 +644,8 @@ static int
 files_into(const ibx_http_request *req, const char *field, const char *dir,
 	   ibx_problems *p, json_t *listing)
 {
-	char name[256], path[PATH_MAX_ + 300], hex[2 * IBX_SHA256_BYTES + 1];
+	char name[256], path[REF_PATH_LEN + 300],
+	    hex[2 * IBX_SHA256_BYTES + 1];
 	uint64_t size;
 	size_t i, k = 0;
 
@@ -692,10 +747,13 @@ referral_form(const ibx_http_request *req, ibx_referral *m, ibx_problems *p)
 		snprintf(m->urgency, sizeof(m->urgency), "routine");
 	if (m->purpose[0] == '\0')
 		ibx_problems_addc(p, "purpose", "required", "is required");
-	else if (!ibx_referral_purpose_valid(m->purpose))
+	else if (!ibx_referral_purpose_valid(m->purpose)) {
+		char list[128];
+
+		purposes_text(list, sizeof(list));
 		ibx_problems_addc(p, "purpose", "one_of", "must be one of %s",
-				  "second_opinion, treatment, "
-				  "health_checkup");
+				  list);
+	}
 	code_field(p, "department", IBX_LIST_DEPARTMENT, m->department, false);
 	code_field(p, "nationality", IBX_LIST_COUNTRY, m->nationality, true);
 	code_field(p, "age_band", IBX_LIST_AGE_BAND, m->age_band, true);
@@ -731,7 +789,7 @@ web_referral_send(web_call *c, const ibx_http_request *req,
 	const spoke_web_referral_ops *ops = c->w->o->referral;
 	ibx_referral m, probe;
 	ibx_problems p;
-	char dir[PATH_MAX_], rec[PATH_MAX_], name[64], when[40],
+	char dir[REF_PATH_LEN], rec[REF_PATH_LEN], name[64], when[40],
 	    id[IBX_REFERRAL_ID_HEX + 1], err[1024] = "";
 	const char *to = form(req, "to");
 	json_t *files = json_array(), *o = NULL, *langs;
@@ -850,7 +908,7 @@ web_referral_answer(web_call *c, const ibx_http_request *req,
 	ibx_referral_status s;
 	ibx_problems p;
 	const char *id, *word = form(req, "status");
-	char dir[PATH_MAX_], err[1024] = "";
+	char dir[REF_PATH_LEN], err[1024] = "";
 	int status;
 
 	ibx_problems_init(&p);

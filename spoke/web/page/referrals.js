@@ -98,7 +98,6 @@ const stateName = (s) => (W[`s_${s}`] ? w(`s_${s}`) : s);
 const coded = (rows, c) => rows.find((r) => r[0] === c)?.[ja() ? 1 : 2] ?? c;
 let UPLOAD_MAX = 2 * 1024 ** 3; // the spoke's --upload-max, from /api/referrals
 const ANSWERS = ['acknowledged', 'declined', 'quote', 'opinion_returned', 'visit_scheduled', 'visited'];
-const REFER_PURPOSES = ['second_opinion', 'treatment', 'health_checkup'];
 
 function bytes(n) {
   const u = ['B', 'KB', 'MB', 'GB'];
@@ -286,7 +285,7 @@ async function inboxView(main, data, refresh) {
       : h('p', { class: 'hint', id: 'none-received' }, w('none_received'))));
 }
 
-function sendForm(refresh) {
+function sendForm(refresh, purposes) {
   const box = h('div', { role: 'status', 'aria-live': 'polite', id: 'send-status' });
   const sel = (id, rows, none) => h('select', { id: `r-${id}`, name: id }, options(rows, '', none));
   const langs = h('div', { class: 'pick', id: 'r-languages' }, LANGUAGES.map((l) => h('label', {},
@@ -296,7 +295,7 @@ function sendForm(refresh) {
     h('h2', {}, w('send_title')), h('p', { class: 'hint' }, w('send_intro')),
     h('div', { class: 'row' },
       field('to', w('f_to'), h('input', { id: 'r-to', name: 'to', inputmode: 'numeric', maxlength: 10, autocomplete: 'off' })),
-      field('purpose', w('f_purpose'), sel('purpose', REFER_PURPOSES.map((p) => [p, purposeName(p)]), w('choose'))),
+      field('purpose', w('f_purpose'), sel('purpose', purposes.map((p) => [p, purposeName(p)]), w('choose'))),
       field('department', w('f_department'), sel('department', DEPARTMENTS.map((d) => [d[0], departmentName(d[0])]), w('none_opt'))),
       field('nationality', w('f_nationality'), sel('nationality', COUNTRIES.map((c) => [c, countryName(c)]), w('choose'))),
       field('age_band', w('f_age_band'), sel('age_band', AGE_BANDS.map((a) => [a[0], coded(AGE_BANDS, a[0])]), w('choose'))),
@@ -353,7 +352,7 @@ async function senderView(main, data, refresh, notice) {
     h('h1', {}, t('nav_referrals')),
     data.hub_error ? h('p', { class: 'warning', id: 'hub-error' }, w('hub_error', { e: data.hub_error })) : null,
     notice ? h('p', { class: 'ok', id: 'send-done', role: 'status' }, notice) : null,
-    sendForm(refresh),
+    sendForm(refresh, data.purposes || []),
     h('section', { class: 'card', id: 'sent-area' }, h('h2', {}, w('sent_title')), sentList(data))));
 }
 
