@@ -543,7 +543,11 @@ run_serve(const struct hub_config *c)
 						  ? c->http_per_ip
 					      : c->http_proxy != NULL ? 1000
 								      : 0),
-				   c->http_proxy, 0};
+				   c->http_proxy,
+				   0,
+				   NULL,
+				   NULL,
+				   0};
 	const char *api_dsn, *audit_dsn;
 	hub_verifier verifier = {NULL, HUB_VERIFY_SKEW_MS};
 	struct crl_watch crl;

@@ -147,8 +147,14 @@ static const struct route {
     {"GET", "/api/v1/submissions", PARAM_NONE, hub_api_submissions,
      ROLES(HUB_ROLE_MINISTRY) | ROLES(HUB_ROLE_HOSPITAL),
      "role: submissions are for hospitals and the ministry"},
-    {"GET", "/api/v1/referrals", PARAM_NONE, hub_api_referrals, ANY_ROLE,
-     NULL},
+    {"GET", "/api/v1/referrals", PARAM_NONE, hub_api_referrals,
+     ROLES(HUB_ROLE_COORDINATOR) | ROLES(HUB_ROLE_HOSPITAL),
+     "role: referrals are for their parties; the ministry's referral "
+     "figures are in /api/v1/portfolio (disclosure control)"},
+    {"GET", "/api/v1/referrals/", PARAM_NAME, hub_api_referral_get,
+     ROLES(HUB_ROLE_COORDINATOR) | ROLES(HUB_ROLE_HOSPITAL),
+     "role: referrals are for their parties; the ministry's referral "
+     "figures are in /api/v1/portfolio (disclosure control)"},
     {"GET", "/api/v1/completeness", PARAM_NONE, hub_api_completeness,
      ROLES(HUB_ROLE_MINISTRY), "role: completeness is for the ministry"},
     {"POST", "/api/v1/session", PARAM_NONE, hub_api_session_create, PUBLIC,

@@ -22,6 +22,8 @@
  *   GET /api/v1/referrals                coordinator (sent), hospital
  *                                        (received), ministry (counts)
  *                                        (api_referrals.c)
+ *   GET /api/v1/referrals/{id}           a party of it (else 404); not
+ *                                        the ministry (403)
  *   GET /api/v1/portfolio                ministry (api_portfolio.c)
  *   GET /api/v1/portfolio/series/{name}  ministry (api_portfolio.c)
  *   POST /api/v1/session                 sign in: password and TOTP, no
@@ -173,9 +175,19 @@ void hub_api_series(hub_api_call *c, const char *arg,
 void hub_api_coordinators(hub_api_call *c, const char *arg,
 			  const ibx_http_request *req,
 			  ibx_http_response *resp);
-/* hub_api_referrals: GET /api/v1/referrals (api_referrals.c). */
+/* hub_api_referrals: GET /api/v1/referrals (api_referrals.c): a page
+ * (limit 1 to HUB_API_REFERRALS_PAGE_MAX, the default; offset) of the
+ * caller's referrals, newest first, with "total". */
+#define HUB_API_REFERRALS_PAGE_MAX 200
 void hub_api_referrals(hub_api_call *c, const char *arg,
 		       const ibx_http_request *req, ibx_http_response *resp);
+/* hub_api_referral_get: GET /api/v1/referrals/{id} (api_referrals.c): one
+ * referral's metadata and status timeline for a party of it; 404 for
+ * anyone else, as for an unknown id (ids cannot be probed); 400 for an id
+ * that is not 32 lowercase hex digits. */
+void hub_api_referral_get(hub_api_call *c, const char *arg,
+			  const ibx_http_request *req,
+			  ibx_http_response *resp);
 void hub_api_submissions(hub_api_call *c, const char *arg,
 			 const ibx_http_request *req, ibx_http_response *resp);
 void hub_api_completeness(hub_api_call *c, const char *arg,

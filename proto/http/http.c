@@ -1,14 +1,19 @@
 /* libmicrohttpd server; see http.h. */
 #include <arpa/inet.h>
-#include <stdio.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -32,6 +37,30 @@ struct ibx_http {
 	void *arg;
 	struct in_addr proxy; /* trusted reverse proxy */
 	int have_proxy;
+	int (*upload_admit)(void *arg, const ibx_http_request *req);
+	const char *upload_dir;
+	uint64_t upload_max;
+};
+
+/* An upload in progress (ibx_http_opts.upload_admit): the post processor,
+ * the request's folder, the file being written, the fields and files so
+ * far, and why it is refused (NULL while it is not). */
+struct upload {
+	struct MHD_PostProcessor *pp;
+	char dir[4096];
+	int fd;		   /* the current file, or -1 */
+	char cur_key[128]; /* the field of the current file */
+	uint64_t total;
+	char *field_names[IBX_HTTP_MAX_ARGS];
+	char *field_values[IBX_HTTP_MAX_ARGS];
+	size_t field_lens[IBX_HTTP_MAX_ARGS];
+	size_t nfields;
+	ibx_http_file files[IBX_HTTP_MAX_FILES];
+	char *file_strings[IBX_HTTP_MAX_FILES][3]; /* field, name, path */
+	size_t nfiles;
+	char refusal[256];
+	int status; /* of the refusal */
+	uint64_t max;
 };
 
 /* One request's state, from its request line to its end: the raw URI's
@@ -44,7 +73,170 @@ struct req_state {
 	char *body;
 	size_t len;
 	int too_big;
+	struct upload *up; /* an admitted upload, or NULL */
 };
+
+/* Remove the upload's folder and what is left in it, and free it. */
+static void
+upload_free(struct upload *up)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[4400];
+	size_t i;
+
+	if (up == NULL)
+		return;
+	if (up->pp != NULL)
+		MHD_destroy_post_processor(up->pp);
+	if (up->fd >= 0)
+		close(up->fd);
+	if (up->dir[0] != '\0' && (d = opendir(up->dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", up->dir,
+				 e->d_name);
+			(void)unlink(path);
+		}
+		closedir(d);
+		(void)rmdir(up->dir);
+	}
+	for (i = 0; i < up->nfields; i++) {
+		free(up->field_names[i]);
+		free(up->field_values[i]);
+	}
+	for (i = 0; i < up->nfiles; i++) {
+		free(up->file_strings[i][0]);
+		free(up->file_strings[i][1]);
+		free(up->file_strings[i][2]);
+	}
+	free(up);
+}
+
+/* Refuse the upload (the first reason is kept): status and a message in
+ * the style of the others, naming the field. */
+static void
+upload_refuse(struct upload *up, int status, const char *key, const char *why)
+{
+	if (up->status != 0)
+		return;
+	up->status = status;
+	snprintf(up->refusal, sizeof(up->refusal), "field \"%.60s\": %s",
+		 key != NULL ? key : "", why);
+}
+
+/* libmicrohttpd's post processor: each piece of a field as it arrives. */
+static enum MHD_Result
+upload_piece(void *cls, enum MHD_ValueKind kind, const char *key,
+	     const char *filename, const char *content_type,
+	     const char *transfer_encoding, const char *data, uint64_t off,
+	     size_t size)
+{
+	struct upload *up = cls;
+	char path[4200], why[96];
+	size_t i;
+	ssize_t w;
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (up->status != 0)
+		return (MHD_YES); /* read and dropped */
+	if (key == NULL || strlen(key) >= sizeof(up->cur_key) ||
+	    !ibx_text_utf8_valid(key)) {
+		upload_refuse(up, 400, "", "a field's name is not text");
+		return (MHD_YES);
+	}
+	up->total += size;
+	if (up->total > up->max) {
+		snprintf(why, sizeof(why),
+			 "the upload is larger than the maximum of %llu "
+			 "bytes",
+			 (unsigned long long)up->max);
+		upload_refuse(up, 413, key, why);
+		return (MHD_YES);
+	}
+	if (filename == NULL) {
+		/* A field: kept as text, bounded. */
+		for (i = 0; i < up->nfields; i++)
+			if (strcmp(up->field_names[i], key) == 0)
+				break;
+		if (i == up->nfields) {
+			if (off != 0 || up->nfields == IBX_HTTP_MAX_ARGS) {
+				upload_refuse(up, 400, key,
+					      "too many fields in the form");
+				return (MHD_YES);
+			}
+			if ((up->field_names[i] = strdup(key)) == NULL ||
+			    (up->field_values[i] = calloc(
+				 1, IBX_HTTP_FORM_VALUE_MAX + 1)) == NULL) {
+				upload_refuse(up, 503, key, "out of memory");
+				return (MHD_YES);
+			}
+			up->nfields++;
+		}
+		if (up->field_lens[i] + size > IBX_HTTP_FORM_VALUE_MAX) {
+			snprintf(why, sizeof(why),
+				 "longer than %d bytes (or given twice)",
+				 IBX_HTTP_FORM_VALUE_MAX);
+			upload_refuse(up, 400, key, why);
+			return (MHD_YES);
+		}
+		memcpy(up->field_values[i] + up->field_lens[i], data, size);
+		up->field_lens[i] += size;
+		return (MHD_YES);
+	}
+	/* A file: a new one at offset 0, or when the field changes. */
+	if (up->fd < 0 || off == 0 || strcmp(up->cur_key, key) != 0) {
+		if (up->fd >= 0)
+			close(up->fd);
+		up->fd = -1;
+		if (up->nfiles == IBX_HTTP_MAX_FILES) {
+			snprintf(why, sizeof(why), "more than %d files",
+				 IBX_HTTP_MAX_FILES);
+			upload_refuse(up, 400, key, why);
+			return (MHD_YES);
+		}
+		i = up->nfiles;
+		snprintf(path, sizeof(path), "%s/%zu", up->dir, i);
+		if ((up->fd =
+			 open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0600)) < 0) {
+			IBX_ERROR("http: %s: %s", path, strerror(errno));
+			upload_refuse(up, 500, key, "cannot be stored");
+			return (MHD_YES);
+		}
+		if ((up->file_strings[i][0] = strdup(key)) == NULL ||
+		    (up->file_strings[i][1] = strdup(filename)) == NULL ||
+		    (up->file_strings[i][2] = strdup(path)) == NULL) {
+			upload_refuse(up, 503, key, "out of memory");
+			return (MHD_YES);
+		}
+		up->files[i].field = up->file_strings[i][0];
+		up->files[i].filename = up->file_strings[i][1];
+		up->files[i].path = up->file_strings[i][2];
+		up->files[i].size = 0;
+		up->nfiles++;
+		snprintf(up->cur_key, sizeof(up->cur_key), "%s", key);
+	}
+	while (size > 0) {
+		if ((w = write(up->fd, data, size)) < 0) {
+			if (errno == EINTR)
+				continue;
+			IBX_ERROR("http: %s: %s",
+				  up->files[up->nfiles - 1].path,
+				  strerror(errno));
+			upload_refuse(up, 500, key, "cannot be stored");
+			return (MHD_YES);
+		}
+		data += w;
+		size -= (size_t)w;
+		up->files[up->nfiles - 1].size += (uint64_t)w;
+	}
+	return (MHD_YES);
+}
 
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -73,6 +265,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	if (st->body != NULL)
 		explicit_bzero(st->body, st->len);
 	free(st->body);
+	upload_free(st->up);
 	free(st);
 	*state = NULL;
 }
@@ -197,20 +390,53 @@ collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	return (MHD_YES);
 }
 
+static void plain_error(ibx_http_response *r, int status, const char *json);
+
 static enum MHD_Result
 send_response(struct MHD_Connection *conn, ibx_http_response *r)
 {
-	struct MHD_Response *resp;
+	struct MHD_Response *resp = NULL;
 	enum MHD_Result ret;
+	struct stat sb;
+	int fd = -1;
 
-	resp = MHD_create_response_from_buffer(
-	    r->len, r->body != NULL ? r->body : (void *)"",
-	    r->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (r->file != NULL) {
+		/* A file, sent as it is read (MHD closes fd). */
+		if ((fd = open(r->file, O_RDONLY | O_CLOEXEC)) >= 0 &&
+		    fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (resp = MHD_create_response_from_fd((uint64_t)sb.st_size,
+							fd)) != NULL) {
+			free(r->body);
+			r->body = NULL;
+		} else {
+			if (fd >= 0)
+				close(fd);
+			free(r->body);
+			free(r->disposition);
+			r->disposition = NULL;
+			plain_error(r, 404, "{\"error\":\"file: not found\"}");
+			r->content_type = "application/json";
+		}
+		free(r->file);
+		r->file = NULL;
+	}
+	if (resp == NULL)
+		resp = MHD_create_response_from_buffer(
+		    r->len, r->body != NULL ? r->body : (void *)"",
+		    r->body != NULL ? MHD_RESPMEM_MUST_FREE
+				    : MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL) {
 		free(r->body);
+		free(r->disposition);
 		free(r->set_cookie[0]);
 		free(r->set_cookie[1]);
 		return (MHD_NO);
+	}
+	if (r->disposition != NULL) {
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->disposition);
+		free(r->disposition);
+		r->disposition = NULL;
 	}
 	if (r->content_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -316,6 +542,91 @@ takes_body(const char *method)
 		strcmp(method, "DELETE") == 0);
 }
 
+/* The headers of a POST: whether it is an upload; if so, its folder and
+ * post processor (st->up).  A multipart body only: any other stays a
+ * plain body. */
+static void
+upload_start(struct ibx_http *h, struct MHD_Connection *conn, const char *url,
+	     const char *method, struct req_state *st)
+{
+	ibx_http_request req;
+	struct upload *up;
+
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.path = url;
+	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_COOKIE);
+	req.origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_ORIGIN);
+	req.host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					       MHD_HTTP_HEADER_HOST);
+	req.csrf_token =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	req.content_type = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	client_address(h, conn, req.client, sizeof(req.client));
+	if (req.content_type == NULL ||
+	    strncasecmp(req.content_type, "multipart/form-data", 19) != 0 ||
+	    !h->upload_admit(h->arg, &req))
+		return;
+	if ((up = calloc(1, sizeof(*up))) == NULL)
+		return;
+	up->fd = -1;
+	up->max = h->upload_max;
+	snprintf(up->dir, sizeof(up->dir), "%s/upload-XXXXXX", h->upload_dir);
+	if (mkdtemp(up->dir) == NULL) {
+		IBX_ERROR("http: %s: %s", up->dir, strerror(errno));
+		up->dir[0] = '\0';
+		upload_refuse(up, 500, "", "the upload cannot be stored");
+	} else if ((up->pp = MHD_create_post_processor(
+			conn, 64 * 1024, upload_piece, up)) == NULL)
+		upload_refuse(up, 400, "",
+			      "the body is not multipart/form-data with a "
+			      "boundary");
+	st->up = up;
+}
+
+/* The end of an upload: its fields and files into req, or its refusal. */
+static void
+upload_finish(struct upload *up, ibx_http_request *req)
+{
+	size_t i;
+
+	if (up->pp != NULL) {
+		MHD_destroy_post_processor(up->pp);
+		up->pp = NULL;
+	}
+	if (up->fd >= 0) {
+		if (fsync(up->fd) != 0)
+			upload_refuse(up, 500, up->cur_key,
+				      "cannot be stored");
+		close(up->fd);
+		up->fd = -1;
+	}
+	for (i = 0; i < up->nfields && up->status == 0; i++) {
+		if (!ibx_text_utf8_valid(up->field_values[i]) ||
+		    strlen(up->field_values[i]) != up->field_lens[i])
+			upload_refuse(up, 400, up->field_names[i],
+				      "is not UTF-8 text");
+	}
+	if (up->status != 0) {
+		if (req->refusal_status == 0) {
+			req->refusal_status = up->status;
+			req->refusal = up->refusal;
+		}
+		return;
+	}
+	for (i = 0; i < up->nfields; i++) {
+		req->form[i].key = up->field_names[i];
+		req->form[i].value = up->field_values[i];
+	}
+	req->nform = up->nfields;
+	memcpy(req->files, up->files, up->nfiles * sizeof(up->files[0]));
+	req->nfiles = up->nfiles;
+	req->upload_dir = up->dir;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -348,8 +659,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		} else if (has_body(conn) && !takes_body(method)) {
 			req.refusal_status = 405;
 			req.refusal = "request bodies are not accepted";
-		} else
+		} else {
+			if (strcmp(method, "POST") == 0 &&
+			    h->upload_admit != NULL)
+				upload_start(h, conn, url, method, st);
 			return (MHD_YES);
+		}
+	} else if (*upload_size != 0 && st->up != NULL) {
+		/* An upload: to disk as it arrives. */
+		if (MHD_post_process(st->up->pp, upload_data, *upload_size) !=
+		    MHD_YES)
+			upload_refuse(st->up, 400, "",
+				      "the body is not multipart/form-data "
+				      "as announced");
+		*upload_size = 0;
+		return (MHD_YES);
 	} else if (*upload_size != 0) {
 		/* More of a body: kept up to the limit, the rest dropped
 		 * (and a body where none is read was refused above). */
@@ -423,7 +747,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	req.body = st->body;
 	req.body_len = st->len;
+	if (st->up != NULL)
+		upload_finish(st->up, &req);
 	h->handler(h->arg, &req, &resp);
+	if (st->up != NULL) {
+		/* What the handler did not take goes now. */
+		upload_free(st->up);
+		st->up = NULL;
+	}
 	return (send_response(conn, &resp));
 }
 
@@ -459,6 +790,12 @@ ibx_http_start(const char *addr, int port, const ibx_http_opts *opts,
 	h->handler = handler;
 	h->arg = arg;
 	h->max_body = opts->max_body != 0 ? opts->max_body : IBX_HTTP_MAX_BODY;
+	if (opts->upload_admit != NULL && opts->upload_dir != NULL &&
+	    opts->upload_max > 0) {
+		h->upload_admit = opts->upload_admit;
+		h->upload_dir = opts->upload_dir;
+		h->upload_max = opts->upload_max;
+	}
 	h->daemon = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 		MHD_USE_ERROR_LOG,
@@ -497,5 +834,16 @@ ibx_http_arg_get(const ibx_http_request *req, const char *key)
 	for (i = 0; i < req->nargs; i++)
 		if (strcmp(req->args[i].key, key) == 0)
 			return (req->args[i].value);
+	return (NULL);
+}
+
+const char *
+ibx_http_form_get(const ibx_http_request *req, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < req->nform; i++)
+		if (strcmp(req->form[i].key, key) == 0)
+			return (req->form[i].value);
 	return (NULL);
 }

@@ -20,11 +20,26 @@
 #define IBX_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
 #define IBX_HTTP_MAX_ARGS 32
 #define IBX_HTTP_MAX_BODY 8192 /* bytes: a sign-in or a shortlist change */
+
+/* An upload (ibx_http_opts.upload_admit): a multipart/form-data body
+ * (RFC 7578) parsed by libmicrohttpd's post processor as it arrives, each
+ * file written straight to a file of its own in a fresh folder under
+ * upload_dir (never held in memory), each other field kept as text. */
+#define IBX_HTTP_MAX_FILES	64
+#define IBX_HTTP_FORM_VALUE_MAX 4096 /* bytes of a field that is no file */
+
+typedef struct ibx_http_file {
+	const char *field;    /* the form field's name */
+	const char *filename; /* as the client named it: untrusted */
+	const char *path;     /* its bytes, in the request's upload folder */
+	uint64_t size;	      /* bytes */
+} ibx_http_file;
 
 typedef struct ibx_http_arg {
 	const char *key;
@@ -59,6 +74,16 @@ typedef struct ibx_http_request {
 	char client[112];
 	const char *body;
 	size_t body_len;
+	/* An admitted upload (else all zero): the fields that are not files
+	 * (values up to IBX_HTTP_FORM_VALUE_MAX bytes, UTF-8 checked), the
+	 * files, and the folder they are in.  The folder and what is left in
+	 * it are removed once the handler returned: a handler keeps a file by
+	 * renaming it out. */
+	ibx_http_arg form[IBX_HTTP_MAX_ARGS];
+	size_t nform;
+	ibx_http_file files[IBX_HTTP_MAX_FILES];
+	size_t nfiles;
+	const char *upload_dir;
 } ibx_http_request;
 
 /* Server options; zero values take the defaults. */
@@ -70,6 +95,17 @@ typedef struct ibx_http_opts {
 				      client; NULL: none trusted */
 	size_t max_body; /* bytes of a body (IBX_HTTP_MAX_BODY): the spoke's
 			    page takes a month's case-record export */
+	/* Uploads (the spoke's referral packages): called with the headers
+	 * of a POST (method, path, cookie, origin, host, CSRF token, content
+	 * type; no body yet) before its body is read; nonzero takes a
+	 * multipart/form-data body as an upload (see ibx_http_file) of at
+	 * most upload_max bytes, into a folder made in upload_dir (which
+	 * must exist).  Beyond upload_max the rest is read and dropped and
+	 * the handler is called with refusal_status 413 and a refusal naming
+	 * the field.  NULL: no uploads. */
+	int (*upload_admit)(void *arg, const ibx_http_request *req);
+	const char *upload_dir;
+	uint64_t upload_max;
 } ibx_http_opts;
 
 /* Default connections per client address: a browser opens about six. */
@@ -89,6 +125,12 @@ typedef struct ibx_http_response {
 	char *set_cookie[2];
 	const char *allow; /* Allow header of a 405, static, or NULL */
 	int retry_after;   /* Retry-After header in seconds, or 0 */
+	/* A file answered as the body instead of body (read from disk as it
+	 * is sent, whatever its size), and a Content-Disposition built for
+	 * it: malloc'd strings the server frees (NULL for none).  When the
+	 * file cannot be opened the answer is a 404. */
+	char *file;
+	char *disposition;
 } ibx_http_response;
 
 typedef void (*ibx_http_handler)(void *arg, const ibx_http_request *req,
@@ -109,5 +151,9 @@ void ibx_http_stop(ibx_http *h);
 
 /* ibx_http_arg_get: the value of the first argument named key, or NULL. */
 const char *ibx_http_arg_get(const ibx_http_request *req, const char *key);
+
+/* ibx_http_form_get: the value of the upload's form field key (not a
+ * file), or NULL. */
+const char *ibx_http_form_get(const ibx_http_request *req, const char *key);
 
 #endif /* IBX_HTTP_H */

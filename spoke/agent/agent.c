@@ -7,6 +7,7 @@
  * stops it soon; a send in progress ends within its timeout.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,10 @@
 
 static volatile sig_atomic_t stopping;
 static volatile sig_atomic_t poked; /* spoke_agent_poke: look now */
+/* The running agent's outbox, and who holds it: the agent while it scans
+ * or drains, or a borrower (spoke_agent_outbox_borrow). */
+static pthread_mutex_t outbox_lock = PTHREAD_MUTEX_INITIALIZER;
+static spoke_outbox *running_outbox;
 
 static void
 on_signal(int sig)
@@ -220,9 +225,11 @@ run_once(struct agent *a)
 
 	(void)spoke_agent_status_count(a->o->outbox, &a->st);
 	rejected = a->st.rejected;
+	pthread_mutex_lock(&outbox_lock);
 	srv = spoke_agent_scan(&a->o->src, &a->id, a->ob, a->w, &a->st, &res);
 	drv = spoke_agent_drain(a->ob, &a->drain, &a->st);
 	save_status(a);
+	pthread_mutex_unlock(&outbox_lock);
 	if (a->st.pending > 0) {
 		fprintf(stderr,
 			"inbound-spoke: %" PRIu64 " envelope%s still pending "
@@ -262,6 +269,7 @@ run_loop(struct agent *a)
 			next_scan = now;
 		}
 		reload_crl(a);
+		pthread_mutex_lock(&outbox_lock);
 		if (now >= next_scan) {
 			if (spoke_agent_scan(&o->src, &a->id, a->ob, a->w,
 					     &a->st, &res) == IBX_OK &&
@@ -286,6 +294,7 @@ run_loop(struct agent *a)
 			}
 		}
 		save_status(a);
+		pthread_mutex_unlock(&outbox_lock);
 		wait_until(next_scan < next_drain ? next_scan : next_drain);
 	}
 	IBX_INFO("stopping: %" PRIu64 " envelope%s pending", a->st.pending,
@@ -305,7 +314,13 @@ spoke_agent_run(const spoke_agent_opts *o)
 	stopping = 0;
 	if (start(&a) != 0)
 		goto out;
+	pthread_mutex_lock(&outbox_lock);
+	running_outbox = a.ob;
+	pthread_mutex_unlock(&outbox_lock);
 	status = o->once ? run_once(&a) : run_loop(&a);
+	pthread_mutex_lock(&outbox_lock);
+	running_outbox = NULL;
+	pthread_mutex_unlock(&outbox_lock);
 out:
 	ibx_req_client_close(a.client);
 	spoke_hub_id_free(a.hub_id);
@@ -314,4 +329,22 @@ out:
 	spoke_outbox_close(a.ob);
 	spoke_identity_fini(&a.id);
 	return (status);
+}
+
+ibx_err
+spoke_agent_outbox_borrow(spoke_outbox **ob)
+{
+	pthread_mutex_lock(&outbox_lock);
+	if (running_outbox == NULL) {
+		pthread_mutex_unlock(&outbox_lock);
+		return (IBX_ECLOSED);
+	}
+	*ob = running_outbox;
+	return (IBX_OK);
+}
+
+void
+spoke_agent_outbox_return(void)
+{
+	pthread_mutex_unlock(&outbox_lock);
 }

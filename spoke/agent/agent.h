@@ -53,6 +53,18 @@ int spoke_agent_run(const spoke_agent_opts *o);
  * the listing or an export).  Async-signal-safe; any thread. */
 void spoke_agent_poke(void);
 
+/* spoke_agent_outbox_borrow: the outbox of the agent running in this
+ * process (spoke_agent_run), for the caller alone until
+ * spoke_agent_outbox_return: the agent neither looks at its sources nor
+ * drains meanwhile, so one organisation keeps one outbox and one sequence
+ * (the spoke's page queues referrals this way, as the referral commands
+ * do in a process of their own).  Waits while the agent drains.
+ * IBX_ECLOSED when no agent runs (then nothing is held). */
+ibx_err spoke_agent_outbox_borrow(spoke_outbox **ob);
+
+/* spoke_agent_outbox_return: give the borrowed outbox back. */
+void spoke_agent_outbox_return(void);
+
 /* spoke_agent_backoff: the wait before the next drain when the last one
  * got no answer, in milliseconds, and the next step: "equal jitter"
  * (half of *step plus a random part of the other half; Brooker,

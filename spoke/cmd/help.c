@@ -197,7 +197,8 @@ static const struct spoke_help {
      "[--state DIR]\n"
      "                     [--session-idle S] [--session-max S] "
      "[--signin-lock S]\n"
-     "                     [--page DIR] [--web DIR] [run's options]\n",
+     "                     [--upload-max MIB] [--page DIR] [--web DIR] "
+     "[run's options]\n",
      "The agent (as inbound-spoke run) and the hospital's own page "
      "(docs/spoke-page.md):\nsign in with a password and a TOTP code, "
      "edit and publish the listing, check\nand send the monthly report, "
@@ -218,6 +219,9 @@ static const struct spoke_help {
      "43200)\n"
      "  --signin-lock S      the first lock after 5 failed sign-ins "
      "(default 60)\n"
+     "  --upload-max MIB     the largest upload of a referral's files, "
+     "streamed to\n"
+     "                       DIR/uploads (default 2048)\n"
      "  --page DIR, --web DIR  the page's files and the code lists "
      "(default: the\n"
      "                       installed share/inbound-exchange/spoke-web "

@@ -30,6 +30,20 @@ const struct option spoke_ref_longopts[SPOKE_REF_LONGOPTS] = {
     {NULL, 0, NULL, 0},
 };
 
+static _Thread_local FILE *errf;
+
+FILE *
+spoke_ref_errf(void)
+{
+	return (errf != NULL ? errf : stderr);
+}
+
+void
+spoke_ref_errf_set(FILE *f)
+{
+	errf = f;
+}
+
 int
 spoke_ref_option(spoke_ref *r, int ch, const char *arg)
 {
@@ -80,7 +94,8 @@ spoke_ref_mkdirs(const spoke_ref *r, const char *part)
 		goto fail;
 	return (IBX_OK);
 fail:
-	fprintf(stderr, "inbound-spoke: %s: %s\n", path, strerror(errno));
+	fprintf(spoke_ref_errf(), "inbound-spoke: %s: %s\n", path,
+		strerror(errno));
 	return (IBX_EIO);
 }
 
@@ -123,7 +138,8 @@ spoke_ref_write(const char *path, const void *data, size_t len, mode_t mode)
 	}
 	return (IBX_OK);
 fail:
-	fprintf(stderr, "inbound-spoke: %s: %s\n", path, strerror(errno));
+	fprintf(spoke_ref_errf(), "inbound-spoke: %s: %s\n", path,
+		strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	(void)unlink(tmp);
@@ -150,13 +166,14 @@ spoke_ref_open(spoke_ref *r, bool need_outbox)
 	if (r->state == NULL)
 		r->state = SPOKE_REF_STATE_DEFAULT;
 	if (r->net.nhubs == 0) {
-		fprintf(stderr, "inbound-spoke: --hub is required\n");
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: --hub is required\n");
 		return (2);
 	}
 	for (i = 0; i < r->net.nhubs; i++)
 		if (strncmp(r->net.hubs[i], "tcp://", 6) == 0 &&
 		    !r->net.insecure_tcp) {
-			fprintf(stderr,
+			fprintf(spoke_ref_errf(),
 				"inbound-spoke: %s is not encrypted; use "
 				"tls+tcp:// or pass --insecure-tcp\n",
 				r->net.hubs[i]);
@@ -164,13 +181,14 @@ spoke_ref_open(spoke_ref *r, bool need_outbox)
 		}
 	if (r->net.tls.cert_file == NULL || r->net.tls.key_file == NULL ||
 	    r->net.tls.ca_file == NULL) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: --cert, --key and --ca are required "
 			"(the national CA checks every forwarded envelope)\n");
 		return (2);
 	}
 	if (need_outbox && r->net.outbox == NULL) {
-		fprintf(stderr, "inbound-spoke: --outbox is required\n");
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: --outbox is required\n");
 		return (2);
 	}
 	if (spoke_identity_load(r->net.tls.cert_file, r->net.tls.key_file,
@@ -178,7 +196,8 @@ spoke_ref_open(spoke_ref *r, bool need_outbox)
 		return (1);
 	if (ibx_trust_load(r->net.tls.ca_file, r->net.tls.crl_file,
 			   &r->trust) != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: %s: cannot load the CA%s\n",
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: %s: cannot load the CA%s\n",
 			r->net.tls.ca_file,
 			r->net.tls.crl_file ? " or its CRL" : "");
 		return (1);
@@ -188,7 +207,8 @@ spoke_ref_open(spoke_ref *r, bool need_outbox)
 		return (1);
 	if (ibx_req_client_open(r->net.hubs, r->net.nhubs, &r->net.tls,
 				&r->client) != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: cannot dial the hub\n");
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: cannot dial the hub\n");
 		return (1);
 	}
 	memset(&r->so, 0, sizeof(r->so));
@@ -231,21 +251,23 @@ spoke_ref_query(spoke_ref *r, ibx_payload_type ptype, const ibx_bytes *payload,
 	memset(&ack, 0, sizeof(ack));
 	if ((rv = spoke_envelope_seal(&r->id, 0, ptype, payload, &env)) !=
 	    IBX_OK) {
-		fprintf(stderr, "inbound-spoke: %s: cannot seal: %s\n", what,
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: %s: cannot seal: %s\n", what,
 			ibx_strerror(rv));
 		goto out;
 	}
 	rv = spoke_query(&r->so, &env, &ack, reply);
 	if (rv != IBX_OK) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: %s: no answer from the hub: %s\n",
 			what, ibx_strerror(rv));
 		status = 3;
 		goto out;
 	}
 	if (ack.status != IBX_ACK_ACCEPTED) {
-		fprintf(stderr, "inbound-spoke: %s: hub refused (%s): %s\n",
-			what, ibx_ack_status_name(ack.status), ack.error);
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: %s: hub refused (%s): %s\n", what,
+			ibx_ack_status_name(ack.status), ack.error);
 		goto out;
 	}
 	status = 0;
@@ -266,7 +288,8 @@ spoke_ref_queue(spoke_ref *r, ibx_payload_type ptype, const ibx_bytes *payload,
 	    (rv = spoke_envelope_seal(&r->id, *seq, ptype, payload, &env)) !=
 		IBX_OK ||
 	    (rv = spoke_outbox_append(r->ob, *seq, &env)) != IBX_OK)
-		fprintf(stderr, "inbound-spoke: %s: cannot queue: %s\n",
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: %s: cannot queue: %s\n",
 			spoke_outbox_dir(r->ob), ibx_strerror(rv));
 	ibx_bytes_fini(&env);
 	return (rv);
@@ -288,7 +311,7 @@ drain_counted(void *arg, uint64_t seq, const ibx_ack *ack)
 		c->duplicate++;
 	else {
 		c->refused++;
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: envelope %" PRIu64
 			" refused by the hub (%s): %s\n",
 			seq, ibx_ack_status_name(ack->status), ack->error);
@@ -317,7 +340,7 @@ spoke_ref_drain(spoke_ref *r)
 		 " duplicate, %" PRIu64 " refused",
 		 dir, c.accepted, c.duplicate, c.refused);
 	if (rv == IBX_ETIMEDOUT) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: no answer from the hub: what is "
 			"queued waits in %s (a later command or "
 			"'inbound-spoke run' sends it)\n",
@@ -325,7 +348,7 @@ spoke_ref_drain(spoke_ref *r)
 		return (3);
 	}
 	if (rv != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: %s: %s\n", dir,
+		fprintf(spoke_ref_errf(), "inbound-spoke: %s: %s\n", dir,
 			ibx_strerror(rv));
 		return (1);
 	}

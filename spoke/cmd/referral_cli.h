@@ -13,6 +13,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -39,6 +40,15 @@ typedef struct spoke_ref {
 	spoke_send_opts so;
 	spoke_outbox *ob; /* open only when the command stores */
 } spoke_ref;
+
+/* spoke_ref_errf: where the referral functions write why they failed:
+ * standard error, or the stream this thread set with spoke_ref_errf_set
+ * (the spoke's page, which shows the reason to the person). */
+FILE *spoke_ref_errf(void);
+
+/* spoke_ref_errf_set: this thread's stream for spoke_ref_errf (NULL:
+ * standard error again); the caller keeps it open meanwhile. */
+void spoke_ref_errf_set(FILE *f);
 
 /* spoke_ref_option: one of the options every referral command takes
  * (spoke_net_option's, and --state S) for getopt character ch.  1 when
@@ -152,6 +162,36 @@ void spoke_ref_chunks_remove(const char *dir);
  * (made whole or not at all).  0, or 1 with the reason printed. */
 int spoke_ref_package_open(spoke_ref *r, const ibx_referral *ref,
 			   const char *chunk_dir, const char *out_dir);
+
+/* The work of the commands, for the spoke's page (referral_page.c), which
+ * calls what the commands call.  Each returns 0, 1 (refused or failed,
+ * the reason on spoke_ref_errf) or 3 (no hub answered). */
+
+/* spoke_ref_refer: refer's work: fetch and check to's key (a hospital's),
+ * seal the files of dir, queue the referral and its chunks and deliver the
+ * outbox; meta holds purpose .. urgency; *id its new id. */
+int spoke_ref_refer(spoke_ref *r, const char *to, const char *dir,
+		    const ibx_referral *meta,
+		    char id[IBX_REFERRAL_ID_HEX + 1]);
+
+/* spoke_ref_answer: answer's work: status s (with, for opinion_returned,
+ * the report file or folder report, else NULL) queued and delivered. */
+int spoke_ref_answer(spoke_ref *r, const ibx_referral_status *s,
+		     const char *report);
+
+/* spoke_ref_fetch: inbox --fetch's work: referral id's chunks fetched and
+ * checked, decrypted and verified into out_dir (made whole or not at all),
+ * and 'delivered' sent. */
+int spoke_ref_fetch(spoke_ref *r, const char *id, const char *out_dir);
+
+/* Called for every verified item of the inbox; nonzero stops the walk. */
+typedef int (*spoke_ref_item_fn)(void *arg, const ibx_inbox_item *it,
+				 const spoke_peer_env *pe);
+
+/* spoke_ref_walk: inbox's work: every item of the hub's inbox, oldest
+ * first, each verified as its sender signed it (one that does not verify
+ * is reported and skipped), to fn.  0, fn's nonzero value, or 1 / 3. */
+int spoke_ref_walk(spoke_ref *r, spoke_ref_item_fn fn, void *arg);
 
 /* The commands (argv[0] is the command's name); each returns its exit
  * status: 0 done, 1 refused or failed, 2 usage, 3 no answer from a hub

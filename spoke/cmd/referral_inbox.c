@@ -37,7 +37,7 @@ inbox_page(spoke_ref *r, uint64_t after, ibx_inbox_reply *ir)
 				 "inbox query", &reply);
 	if (status == 0 && ibx_inbox_reply_decode(reply.data, reply.len, NULL,
 						  ir) != IBX_OK) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: the hub's inbox reply does not "
 			"decode\n");
 		status = 1;
@@ -76,7 +76,7 @@ ledger_open(spoke_ref *r, char *path, size_t n, spoke_referral_ledger **l)
 	*l = NULL;
 	if (spoke_ref_path(r, path, n, SPOKE_REF_LEDGER) != 0 ||
 	    spoke_referral_ledger_load(path, l, err, sizeof(err)) != IBX_OK)
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: warning: referral ledger not "
 			"updated: %s\n",
 			path);
@@ -93,7 +93,7 @@ ledger_close(spoke_ref *r, const char *path, spoke_referral_ledger *l)
 		return (1);
 	if (spoke_ref_mkdirs(r, "") != IBX_OK ||
 	    spoke_referral_ledger_save(l, path) != IBX_OK) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: warning: referral ledger %s not "
 			"written: %s\n",
 			path, strerror(errno));
@@ -155,9 +155,8 @@ ledger_item(spoke_referral_ledger *l, const spoke_ref *r,
 					 ibx_referral_state_name(it->state));
 }
 
-/* Called for every verified item of the inbox; nonzero stops the walk. */
-typedef int (*item_fn)(void *arg, const ibx_inbox_item *it,
-		       const spoke_peer_env *pe);
+/* Called for every verified item of the inbox (referral_cli.h). */
+typedef spoke_ref_item_fn item_fn;
 
 /* Walk the whole inbox, oldest first, verifying each item.  An item that
  * does not verify is reported and skipped (the hub cannot make one up).
@@ -192,7 +191,7 @@ inbox_walk(spoke_ref *r, item_fn fn, void *arg)
 				r->trust, ir.items[i].envelope.data,
 				ir.items[i].envelope.len, t, NULL, time(NULL),
 				&pe, err, sizeof(err)) != IBX_OK) {
-				fprintf(stderr,
+				fprintf(spoke_ref_errf(),
 					"inbound-spoke: inbox item %" PRIu64
 					" does not verify: %s (skipped)\n",
 					ir.items[i].cursor,
@@ -306,7 +305,7 @@ spoke_ref_find(spoke_ref *r, const char *id, ibx_referral *ref,
 	if (f.found)
 		return (0);
 	if (status == 0 || status == 1) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: referral %s is not in the inbox of "
 			"%s\n",
 			id, r->id.code);
@@ -341,7 +340,7 @@ ask_chunk(spoke_ref *r, const ibx_referral *ref, uint32_t i, struct asked *a)
 	if ((rv = ibx_chunk_query_encode(&q, &payload)) != IBX_OK ||
 	    (rv = spoke_envelope_seal(&r->id, 0, IBX_PAYLOAD_CHUNK_QUERY,
 				      &payload, &a->env)) != IBX_OK) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: chunk %" PRIu32
 			" of %s: cannot seal: %s\n",
 			i, ref->referral_id, ibx_strerror(rv));
@@ -382,13 +381,14 @@ answer_chunk(spoke_ref *r, struct asked *a, const char *what, ibx_bytes *reply)
 		rv = spoke_query(&r->so, &a->env, &ack, reply);
 	a->call = NULL;
 	if (rv != IBX_OK) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: %s: no answer from the hub: %s\n",
 			what, ibx_strerror(rv));
 		status = 3;
 	} else if (ack.status != IBX_ACK_ACCEPTED)
-		fprintf(stderr, "inbound-spoke: %s: hub refused (%s): %s\n",
-			what, ibx_ack_status_name(ack.status), ack.error);
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: %s: hub refused (%s): %s\n", what,
+			ibx_ack_status_name(ack.status), ack.error);
 	else
 		status = 0;
 	ibx_bytes_fini(&a->env);
@@ -415,7 +415,7 @@ store_chunk(spoke_ref *r, const ibx_referral *ref, const char *referrer,
 	if (spoke_peer_open(r->trust, reply->data, reply->len,
 			    IBX_PAYLOAD_REFERRAL_CHUNK, referrer, time(NULL),
 			    &pe, err, sizeof(err)) != IBX_OK) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: %s refused: %s (not the "
 			"referrer's)\n",
 			what, err);
@@ -425,7 +425,7 @@ store_chunk(spoke_ref *r, const ibx_referral *ref, const char *referrer,
 				      &problems, &c) != IBX_OK ||
 	    ibx_referral_chunk_check(&c, ref, &problems) != IBX_OK ||
 	    c.index != i) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: %s refused: not chunk %" PRIu32
 			" of this referral\n",
 			what, i);
@@ -516,14 +516,14 @@ fetch(spoke_ref *r, const char *id, const char *out)
 	if ((status = spoke_ref_find(r, id, &ref, referrer, &state)) != 0)
 		return (status);
 	if (strcmp(ref.receiver, r->id.code) != 0) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: referral %s is addressed to %s, "
 			"not to %s\n",
 			id, ref.receiver, r->id.code);
 		return (1);
 	}
 	if (!spoke_ref_key_have(r, ref.key_id)) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: referral %s is sealed to key %s, "
 			"which is not in %s/keys\n",
 			id, ref.key_id, r->state);
@@ -538,7 +538,7 @@ fetch(spoke_ref *r, const char *id, const char *out)
 	 * (the package is never written twice). */
 	if (stat(opened, &sb) != 0) {
 		if (state != IBX_REFERRAL_SENT) {
-			fprintf(stderr,
+			fprintf(spoke_ref_errf(),
 				"inbound-spoke: referral %s is %s: its "
 				"package is no longer at the hub\n",
 				id, ibx_referral_state_name(state));
@@ -627,8 +627,9 @@ spoke_cmd_inbox(int argc, char **argv)
 	}
 	if ((o[0] == NULL) != (o[1] == NULL) ||
 	    (o[0] != NULL && !ibx_referral_id_valid(o[0]))) {
-		fprintf(stderr, "inbound-spoke: inbox: --fetch REF (32 hex "
-				"digits) and --out DIR go together\n");
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: inbox: --fetch REF (32 hex "
+			"digits) and --out DIR go together\n");
 		return (2);
 	}
 	if ((status = spoke_ref_open(&r, o[0] != NULL)) == 0)
@@ -636,4 +637,16 @@ spoke_cmd_inbox(int argc, char **argv)
 				      : inbox_walk(&r, print_item, &r);
 	spoke_ref_close(&r);
 	return (status);
+}
+
+int
+spoke_ref_walk(spoke_ref *r, spoke_ref_item_fn fn, void *arg)
+{
+	return (inbox_walk(r, fn, arg));
+}
+
+int
+spoke_ref_fetch(spoke_ref *r, const char *id, const char *out_dir)
+{
+	return (fetch(r, id, out_dir));
 }

@@ -42,7 +42,8 @@ spoke_ref_key_create(spoke_ref *r, ibx_encryption_key *k)
 
 	memset(k, 0, sizeof(*k));
 	if (ibx_seal_keypair_new(&kp) != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: cannot make a key pair\n");
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: cannot make a key pair\n");
 		return (1);
 	}
 	memcpy(k->public_key, kp.public_key, sizeof(k->public_key));
@@ -55,8 +56,8 @@ spoke_ref_key_create(spoke_ref *r, ibx_encryption_key *k)
 	    key_path(r, k->key_id, path, sizeof(path)) != 0)
 		goto out;
 	if (ibx_seal_keypair_save(path, &kp) != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: %s: cannot write the key\n",
-			path);
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: %s: cannot write the key\n", path);
 		goto out;
 	}
 	status = 0;
@@ -76,8 +77,8 @@ spoke_ref_package_seal(spoke_ref *r, const char *dir,
 	(void)r;
 	if (ibx_package_seal(dir, to->public_key, out_dir, &meta, err,
 			     sizeof(err)) != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: package %s refused: %s\n", dir,
-			err);
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: package %s refused: %s\n", dir, err);
 		return (1);
 	}
 	ibx_package_meta_to_referral(&meta, ref);
@@ -109,13 +110,14 @@ spoke_ref_package_open(spoke_ref *r, const ibx_referral *ref,
 	memset(&kp, 0, sizeof(kp));
 	if (key_path(r, ref->key_id, path, sizeof(path)) != 0 ||
 	    ibx_seal_keypair_load(path, &kp) != IBX_OK) {
-		fprintf(stderr, "inbound-spoke: %s: cannot load key %s\n",
-			path, ref->key_id);
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: %s: cannot load key %s\n", path,
+			ref->key_id);
 		goto out;
 	}
 	if (ibx_package_open(ref, chunk_dir, &kp, out_dir, &files, &bytes, err,
 			     sizeof(err)) != IBX_OK) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: referral %s refused: %s (nothing "
 			"written to %s)\n",
 			ref->referral_id, err, out_dir);

@@ -69,12 +69,13 @@ fetch_key(spoke_ref *r, const char *code, const char *role_required,
 	status = 1;
 	if (ibx_key_reply_decode(reply.data, reply.len, &problems, &kr) !=
 	    IBX_OK) {
-		fprintf(stderr, "inbound-spoke: the hub's key reply does not "
-				"decode\n");
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: the hub's key reply does not "
+			"decode\n");
 		goto out;
 	}
 	if (kr.n == 0) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: %s has announced no key for "
 			"referrals (its spoke runs 'inbound-spoke keys "
 			"rotate')\n",
@@ -87,7 +88,7 @@ fetch_key(spoke_ref *r, const char *code, const char *role_required,
 			r->trust, kr.announcements[i].data,
 			kr.announcements[i].len, IBX_PAYLOAD_ENCRYPTION_KEY,
 			code, time(NULL), &pe, err, sizeof(err)) != IBX_OK) {
-			fprintf(stderr,
+			fprintf(spoke_ref_errf(),
 				"inbound-spoke: key announcement %zu of %s "
 				"refused: %s; nothing is sent (a key the "
 				"hospital did not sign is a substituted "
@@ -97,7 +98,7 @@ fetch_key(spoke_ref *r, const char *code, const char *role_required,
 		}
 		if (role_required != NULL &&
 		    strcmp(pe.role, role_required) != 0) {
-			fprintf(stderr,
+			fprintf(spoke_ref_errf(),
 				"inbound-spoke: %s is a %s, not a %s: "
 				"nothing is sent\n",
 				code, pe.role, role_required);
@@ -110,7 +111,7 @@ fetch_key(spoke_ref *r, const char *code, const char *role_required,
 					      &k) != IBX_OK ||
 		    ibx_encryption_key_check(&k, &problems) != IBX_OK ||
 		    strcmp(k.organisation_code, code) != 0) {
-			fprintf(stderr,
+			fprintf(spoke_ref_errf(),
 				"inbound-spoke: key announcement %zu of %s "
 				"is not a valid key for %s: nothing is "
 				"sent\n",
@@ -120,7 +121,7 @@ fetch_key(spoke_ref *r, const char *code, const char *role_required,
 		ibx_sha256(k.public_key, sizeof(k.public_key), digest);
 		ibx_hex_encode(digest, IBX_KEY_ID_HEX / 2, expect);
 		if (strcmp(expect, k.key_id) != 0) {
-			fprintf(stderr,
+			fprintf(spoke_ref_errf(),
 				"inbound-spoke: key announcement %zu of %s: "
 				"key id %s is not its key's: nothing is "
 				"sent\n",
@@ -133,7 +134,7 @@ fetch_key(spoke_ref *r, const char *code, const char *role_required,
 		}
 	}
 	if (!found) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: every key of %s is past its "
 			"use: nothing is sent\n",
 			code);
@@ -170,8 +171,8 @@ queue_referral(spoke_ref *r, const ibx_referral *ref, const char *chunk_dir)
 		spoke_ref_chunk_path(chunk_dir, i, path, sizeof(path));
 		if (ibx_file_read(path, IBX_CHUNK_CIPHER_MAX, &text,
 				  &body.len) != IBX_OK) {
-			fprintf(stderr, "inbound-spoke: %s: cannot read\n",
-				path);
+			fprintf(spoke_ref_errf(),
+				"inbound-spoke: %s: cannot read\n", path);
 			goto out;
 		}
 		body.data = (uint8_t *)text;
@@ -237,7 +238,8 @@ refer_run(spoke_ref *r, struct refer_args *a, const char *role_required,
 		goto out;
 	if (ibx_referral_check(&ref, &problems) != IBX_OK) {
 		joined = ibx_problems_join(&problems, "; ");
-		fprintf(stderr, "inbound-spoke: referral refused: %s\n",
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: referral refused: %s\n",
 			joined ? joined : "out of memory");
 		free(joined);
 		spoke_ref_chunks_remove(dir);
@@ -271,7 +273,7 @@ set_languages(ibx_referral *ref, const char *list)
 		len = strcspn(p, ",");
 		if (ref->n_languages == IBX_REFERRAL_LANGUAGES_MAX ||
 		    len == 0 || len > 3) {
-			fprintf(stderr,
+			fprintf(spoke_ref_errf(),
 				"inbound-spoke: --languages: a list of at "
 				"most %d ISO 639-1 codes, comma-separated\n",
 				IBX_REFERRAL_LANGUAGES_MAX);
@@ -292,8 +294,9 @@ static int
 set_text(char *field, size_t n, const char *option, const char *value)
 {
 	if (strlen(value) >= n) {
-		fprintf(stderr, "inbound-spoke: %s: longer than %zu bytes\n",
-			option, n - 1);
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: %s: longer than %zu bytes\n", option,
+			n - 1);
 		return (-1);
 	}
 	snprintf(field, n, "%s", value);
@@ -411,7 +414,7 @@ spoke_cmd_refer(int argc, char **argv)
 		  refer_take, &o) != 0)
 		return (2);
 	if (a.to == NULL || a.package == NULL || a.meta.purpose[0] == '\0') {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: --to, --package and --purpose are "
 			"required\n");
 		spoke_cmd_usage(stderr, argv[0]);
@@ -561,7 +564,7 @@ answer_take(void *arg, int ch, const char *v)
 		a->s.state = ibx_referral_state_parse(v);
 		if (a->s.state < IBX_REFERRAL_ACKNOWLEDGED ||
 		    a->s.state == IBX_REFERRAL_WITHDRAWN) {
-			fprintf(stderr,
+			fprintf(spoke_ref_errf(),
 				"inbound-spoke: --status: acknowledged, "
 				"declined, quote, opinion_returned, "
 				"visit_scheduled or visited\n");
@@ -577,7 +580,8 @@ answer_take(void *arg, int ch, const char *v)
 	case 4:
 		n = strtoll(v, &end, 10);
 		if (*v == '\0' || *end != '\0' || n < 0) {
-			fprintf(stderr, "inbound-spoke: %s: a price in JPY\n",
+			fprintf(spoke_ref_errf(),
+				"inbound-spoke: %s: a price in JPY\n",
 				ch == 3 ? "--price-min" : "--price-max");
 			return (-1);
 		}
@@ -613,8 +617,8 @@ report_dir(spoke_ref *r, const char *report, char *dir, size_t n)
 	int status = 1;
 
 	if (stat(report, &sb) != 0) {
-		fprintf(stderr, "inbound-spoke: --report %s: %s\n", report,
-			strerror(errno));
+		fprintf(spoke_ref_errf(), "inbound-spoke: --report %s: %s\n",
+			report, strerror(errno));
 		return (1);
 	}
 	if (S_ISDIR(sb.st_mode)) {
@@ -629,7 +633,7 @@ report_dir(spoke_ref *r, const char *report, char *dir, size_t n)
 	snprintf(path, sizeof(path), "%.3800s/%.255s", dir, base);
 	if (ibx_file_read(report, (size_t)64 << 20, &data, &len) != IBX_OK ||
 	    spoke_ref_write(path, data, len, 0600) != IBX_OK) {
-		fprintf(stderr,
+		fprintf(spoke_ref_errf(),
 			"inbound-spoke: --report %s: cannot copy (a single "
 			"file of at most 64 MiB; give a folder for more)\n",
 			report);
@@ -654,7 +658,8 @@ send_status(spoke_ref *r, const ibx_referral_status *s)
 	ibx_problems_init(&problems);
 	if (ibx_referral_status_check(s, &problems) != IBX_OK) {
 		joined = ibx_problems_join(&problems, "; ");
-		fprintf(stderr, "inbound-spoke: status refused: %s\n",
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: status refused: %s\n",
 			joined ? joined : "out of memory");
 		free(joined);
 		goto out;
@@ -731,15 +736,17 @@ spoke_cmd_answer(int argc, char **argv)
 		return (2);
 	if (optind != argc - 1 || !ibx_referral_id_valid(argv[optind]) ||
 	    a.s.state == IBX_REFERRAL_UNSPECIFIED) {
-		fprintf(stderr, "inbound-spoke: answer: give one referral id "
-				"(32 hex digits) and --status\n");
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: answer: give one referral id "
+			"(32 hex digits) and --status\n");
 		spoke_cmd_usage(stderr, argv[0]);
 		return (2);
 	}
 	snprintf(a.s.referral_id, sizeof(a.s.referral_id), "%s", argv[optind]);
 	if (a.s.state == IBX_REFERRAL_OPINION_RETURNED && a.report == NULL) {
-		fprintf(stderr, "inbound-spoke: --status opinion_returned "
-				"needs --report FILE|DIR\n");
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: --status opinion_returned "
+			"needs --report FILE|DIR\n");
 		return (2);
 	}
 	if ((status = spoke_ref_open(&r, true)) != 0)
@@ -764,8 +771,9 @@ spoke_cmd_withdraw(int argc, char **argv)
 	if (parse(argc, argv, &r, NULL, 0, no_own, NULL) != 0)
 		return (2);
 	if (optind != argc - 1 || !ibx_referral_id_valid(argv[optind])) {
-		fprintf(stderr, "inbound-spoke: withdraw: give one referral "
-				"id (32 hex digits)\n");
+		fprintf(spoke_ref_errf(),
+			"inbound-spoke: withdraw: give one referral "
+			"id (32 hex digits)\n");
 		spoke_cmd_usage(stderr, argv[0]);
 		return (2);
 	}
@@ -775,4 +783,32 @@ spoke_cmd_withdraw(int argc, char **argv)
 		status = send_status(&r, &s);
 	spoke_ref_close(&r);
 	return (status);
+}
+
+int
+spoke_ref_refer(spoke_ref *r, const char *to, const char *dir,
+		const ibx_referral *meta, char id[IBX_REFERRAL_ID_HEX + 1])
+{
+	struct refer_args a;
+
+	memset(&a, 0, sizeof(a));
+	a.to = to;
+	a.package = dir;
+	a.meta = *meta;
+	return (refer_run(r, &a, "hospital", id));
+}
+
+int
+spoke_ref_answer(spoke_ref *r, const ibx_referral_status *s,
+		 const char *report)
+{
+	struct answer_args a;
+	int status;
+
+	memset(&a, 0, sizeof(a));
+	a.report = report;
+	a.s = *s;
+	if (report != NULL && (status = return_report(r, &a)) != 0)
+		return (status);
+	return (send_status(r, &a.s));
 }

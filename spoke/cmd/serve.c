@@ -29,6 +29,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "password.h"
+#include "referral_page.h"
 #include "run.h"
 #include "spoke_cmd.h"
 #include "totp.h"
@@ -45,6 +46,7 @@ struct serve_config {
 	const char *web;
 	bool allow_remote;
 	long idle, max, lock;
+	unsigned long long upload_max; /* --upload-max MIB, in bytes */
 };
 
 /* Take serve's own options out of argv (kept in order for run's parser);
@@ -55,10 +57,10 @@ take_options(int *argc, char **argv, struct serve_config *s)
 	static const struct {
 		const char *name;
 		int has_arg;
-	} own[] = {{"--http", 1},	  {"--state", 1},
-		   {"--page", 1},	  {"--web", 1},
-		   {"--allow-remote", 0}, {"--session-idle", 1},
-		   {"--session-max", 1},  {"--signin-lock", 1}};
+	} own[] = {
+	    {"--http", 1},	  {"--state", 1},	 {"--page", 1},
+	    {"--web", 1},	  {"--allow-remote", 0}, {"--session-idle", 1},
+	    {"--session-max", 1}, {"--signin-lock", 1},	 {"--upload-max", 1}};
 	int i, j, out = 1;
 	size_t k;
 
@@ -121,6 +123,16 @@ take_options(int *argc, char **argv, struct serve_config *s)
 					     &s->lock) != 0)
 				return (-1);
 			break;
+		case 8: {
+			long mib;
+
+			/* MiB, up to 16 GiB. */
+			if (spoke_parse_long("--upload-max", v, 1, 16384,
+					     &mib) != 0)
+				return (-1);
+			s->upload_max = (unsigned long long)mib << 20;
+			break;
+		}
 		}
 	}
 	for (j = out; j < *argc; j++)
@@ -175,6 +187,7 @@ spoke_cmd_serve(int argc, char **argv)
 {
 	static char listing[PATH_LEN], cases[PATH_LEN], map[PATH_LEN],
 	    outbox[PATH_LEN], page[PATH_LEN], web[PATH_LEN], addr[64];
+	static spoke_ref_page refpage;
 	struct serve_config s;
 	const char *hubs[HUBS_MAX];
 	spoke_agent_opts o;
@@ -274,6 +287,11 @@ spoke_cmd_serve(int argc, char **argv)
 	wo.session_idle = (int)s.idle;
 	wo.session_max = (int)s.max;
 	wo.signin_lock = (int)s.lock;
+	/* The referral channel: the commands' work, through the agent's
+	 * outbox, keys and work in STATE/referrals. */
+	spoke_ref_page_init(&refpage, &o, s.state);
+	wo.referral = &refpage.ops;
+	wo.upload_max = s.upload_max;
 	if (spoke_web_start(&wo, &w) != IBX_OK)
 		goto out;
 	status = spoke_agent_run(&o);

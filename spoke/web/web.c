@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,6 +73,26 @@ static const struct route {
     {.method = "GET",
      .path = "/api/status",
      .run = web_status_get,
+     .session = 1},
+    {.method = "GET",
+     .path = "/api/referrals",
+     .run = web_referral_list,
+     .session = 1},
+    {.method = "POST",
+     .path = "/api/referrals/fetch",
+     .run = web_referral_fetch,
+     .session = 1},
+    {.method = "GET",
+     .path = "/api/referrals/file",
+     .run = web_referral_file,
+     .session = 1},
+    {.method = "POST",
+     .path = "/api/referrals/answer",
+     .run = web_referral_answer,
+     .session = 1},
+    {.method = "POST",
+     .path = "/api/referrals/send",
+     .run = web_referral_send,
      .session = 1},
 };
 
@@ -187,9 +208,21 @@ handle(void *arg, const ibx_http_request *req, ibx_http_response *resp)
 	web_error(resp, 404, "not found");
 }
 
+/* Uploads (web_referral.c): only to the referral routes, signed in. */
+static int
+upload_admit(void *arg, const ibx_http_request *req)
+{
+	web_call c;
+
+	memset(&c, 0, sizeof(c));
+	c.w = arg;
+	return (web_referral_upload_admit(&c, req));
+}
+
 ibx_err
 spoke_web_start(const spoke_web_opts *o, spoke_web **out)
 {
+	static char uploads[4200];
 	ibx_http_opts ho;
 	spoke_web *w;
 	ibx_err rv;
@@ -209,6 +242,16 @@ spoke_web_start(const spoke_web_opts *o, spoke_web **out)
 	ho.nthreads = 2;
 	ho.per_ip_limit = 32;
 	ho.max_body = WEB_BODY_MAX;
+	if (o->referral != NULL) {
+		/* Uploads go to STATE/uploads, as they arrive. */
+		snprintf(uploads, sizeof(uploads), "%s/uploads", o->state);
+		if (mkdir(uploads, 0700) != 0 && errno != EEXIST)
+			IBX_ERROR("%s: %s", uploads, strerror(errno));
+		ho.upload_admit = upload_admit;
+		ho.upload_dir = uploads;
+		ho.upload_max =
+		    o->upload_max != 0 ? o->upload_max : SPOKE_WEB_UPLOAD_MAX;
+	}
 	if ((rv = ibx_http_start(o->addr, o->port, &ho, handle, w,
 				 &w->http)) != IBX_OK) {
 		pthread_mutex_destroy(&w->lock);

@@ -14,8 +14,50 @@
 #define SPOKE_WEB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "err.h"
+#include "referral.h"
+
+/* One item of the hub's inbox as the page shows it (issue 15): a referral
+ * addressed to this organisation, or a status on one it sent or received;
+ * each verified as its sender signed it before it gets here. */
+typedef struct spoke_web_ref_item {
+	bool is_status;
+	char sender[32];	    /* the organisation that signed it */
+	ibx_referral_state state;   /* a referral's state at the hub now */
+	ibx_referral ref;	    /* when !is_status */
+	ibx_referral_status status; /* when is_status */
+} spoke_web_ref_item;
+
+/* The referral channel as the page reaches it: the work of the referral
+ * commands (spoke/cmd, referral_page.c), handed over by serve, which
+ * links both (spoke/web cannot link spoke/cmd: cmd links web).  Each call
+ * blocks until done and returns the command's exit status: 0 done, 1
+ * refused or failed, 3 no hub answered (what was queued waits in the
+ * outbox for the agent); on failure why, in English, into err (n bytes).
+ * What goes to the hub goes through the agent's outbox. */
+typedef struct spoke_web_referral_ops {
+	void *arg;
+	/* every verified item of the inbox, oldest first, to each */
+	int (*inbox)(void *arg,
+		     void (*each)(void *each_arg,
+				  const spoke_web_ref_item *it),
+		     void *each_arg, char *err, size_t n);
+	/* fetch, decrypt and verify referral id into out_dir (which must
+	 * not exist; made whole or not at all); 'delivered' sent */
+	int (*fetch)(void *arg, const char *id, const char *out_dir, char *err,
+		     size_t n);
+	/* seal the files of dir for hospital to and send them with meta's
+	 * purpose .. urgency; *id is the new referral's id */
+	int (*refer)(void *arg, const char *to, const char *dir,
+		     const ibx_referral *meta,
+		     char id[IBX_REFERRAL_ID_HEX + 1], char *err, size_t n);
+	/* send status s; report: a folder returned with opinion_returned,
+	 * else NULL */
+	int (*answer)(void *arg, const ibx_referral_status *s,
+		      const char *report, char *err, size_t n);
+} spoke_web_referral_ops;
 
 typedef struct spoke_web_opts {
 	const char *addr;     /* IPv4 address to bind ("127.0.0.1") */
@@ -34,7 +76,15 @@ typedef struct spoke_web_opts {
 	int session_idle;     /* seconds (0: 1800) */
 	int session_max;      /* seconds (0: 43200) */
 	int signin_lock;      /* seconds of the first lock (0: 60) */
+	/* The referral channel (web_referral.c), or NULL for none: its
+	 * work, and the largest upload of a referral's files (bytes; 0:
+	 * SPOKE_WEB_UPLOAD_MAX), streamed to STATE/uploads. */
+	const spoke_web_referral_ops *referral;
+	unsigned long long upload_max;
 } spoke_web_opts;
+
+/* The default largest upload: 2 GiB, a package with CT and MRI series. */
+#define SPOKE_WEB_UPLOAD_MAX (2ull << 30)
 
 typedef struct spoke_web spoke_web;
 

@@ -107,6 +107,22 @@ void web_map_add(web_call *c, const ibx_http_request *req,
 void web_status_get(web_call *c, const ibx_http_request *req,
 		    ibx_http_response *resp);
 
+/* The referral channel (web_referral.c): GET /api/referrals, POST
+ * /api/referrals/fetch, GET /api/referrals/file, POST /api/referrals/answer
+ * and /api/referrals/send; and whether a POST's body is an upload to take
+ * to disk (a signed-in person's, with its CSRF token, to the last two). */
+void web_referral_list(web_call *c, const ibx_http_request *req,
+		       ibx_http_response *resp);
+void web_referral_fetch(web_call *c, const ibx_http_request *req,
+			ibx_http_response *resp);
+void web_referral_file(web_call *c, const ibx_http_request *req,
+		       ibx_http_response *resp);
+void web_referral_answer(web_call *c, const ibx_http_request *req,
+			 ibx_http_response *resp);
+void web_referral_send(web_call *c, const ibx_http_request *req,
+		       ibx_http_response *resp);
+int web_referral_upload_admit(web_call *c, const ibx_http_request *req);
+
 /* Sign-in: POST, GET and DELETE /api/session (web_session.c); and the
  * session of a request into c->login, with the CSRF check of a POST or a
  * DELETE: 0, or the status it was refused with (answered in resp). */

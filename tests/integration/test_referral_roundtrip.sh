@@ -97,7 +97,7 @@ pass "the marker is in the hospital's decrypted folder"
 ! grep -rqa "$MARKER" "$WORK/$HOSP_A/outbox" "$WORK/$COORD/outbox" || fail "the marker is in an outbox (clear text on the wire)"
 pass "nor in any outbox (what went over the wire)"
 
-# 8. The API: metadata only, each party its own, the ministry counts.
+# 8. The API: metadata only, each party its own, the ministry refused.
 T_C=$(token coordinator --org "$COORD")
 get /api/v1/referrals "$T_C"
 assert_eq "$STATUS" 200 "coordinator: GET /api/v1/referrals"
@@ -108,8 +108,40 @@ T_H=$(token hospital --org "$HOSP_A")
 get /api/v1/referrals "$T_H"
 assert_eq "$(echo "$BODY" | jq '.referrals | length')" 3 "hospital A sees the three referrals addressed to it"
 get /api/v1/referrals
-assert_eq "$(echo "$BODY" | jq -c '[.counts[] | "\(.state)=\(.referrals)"]')" '["declined=1","opinion_returned=1","quote=1"]' "the ministry sees counts by state only"
-assert_eq "$(echo "$BODY" | jq 'has("referrals")')" false "and never one referral"
+assert_eq "$STATUS" 403 "the ministry: 403 (an exact count is not protected)"
+assert_contains "$BODY" "/api/v1/portfolio" "and is pointed at the portfolio"
+! echo "$BODY" | grep -q "$ID1" || fail "the ministry's answer names a referral"
+
+# 8b. One referral (GET /api/v1/referrals/{id}): its parties only, with
+# the status timeline (who, when, what); anyone else is told 404, as for an
+# id that does not exist; the ministry 403.
+get "/api/v1/referrals/$ID1" "$T_C"
+assert_eq "$STATUS" 200 "coordinator: GET /api/v1/referrals/{id} of its own"
+assert_eq "$(echo "$BODY" | jq -r '[.statuses[] | "\(.state):\(.by)"] | join(" ")')" \
+	"sent:$COORD delivered:$HOSP_A acknowledged:$HOSP_A quote:$HOSP_A" "the timeline: each state, signed by whom"
+assert_eq "$(echo "$BODY" | jq -r '.statuses[3] | "\(.price_min_jpy)-\(.price_max_jpy) \(.earliest_date) \(.at != null)"')" \
+	"1200000-1800000 2027-03-01 true" "the quote's band, date and time"
+assert_eq "$(echo "$BODY" | jq -r '.referral | "\(.state) \(.receiver) \(.first_answer_hours >= 0)"')" "quote $HOSP_A true" "its state and time to first answer"
+! echo "$BODY" | grep -q '"envelope"\|"sealed_key"\|"digest"' || fail "the detail carries an envelope, key or digest"
+pass "no envelope, sealed key or digest in the detail"
+get "/api/v1/referrals/$ID3" "$T_H"
+assert_eq "$STATUS" 200 "hospital A: a referral it received"
+assert_eq "$(echo "$BODY" | jq -r '.reports | join(",")')" "$REPORT" "the returned report is named"
+T_HB=$(token hospital --org "$HOSP_B")
+get "/api/v1/referrals/$ID1" "$T_HB"
+assert_eq "$STATUS" 404 "hospital B: 404 for a referral it is not a party of"
+b404=$BODY
+get "/api/v1/referrals/ffffffffffffffffffffffffffffffff" "$T_HB"
+assert_eq "$STATUS $BODY" "404 $b404" "the same answer as an id that does not exist"
+get "/api/v1/referrals/$ID3" "$T_C"
+assert_eq "$STATUS" 404 "the coordinator: 404 for the partner's referral"
+get "/api/v1/referrals/$ID1"
+assert_eq "$STATUS" 403 "the ministry: 403 for one referral too"
+get "/api/v1/referrals/${ID1}x" "$T_C"
+assert_eq "$STATUS" 400 "a malformed id: 400"
+get "/api/v1/referrals?limit=1&offset=1" "$T_C"
+assert_eq "$(echo "$BODY" | jq -r '"\(.total) \(.referrals | length) \(.referrals[0].referral_id)"')" \
+	"2 1 $ID1" "paging: the second of two, oldest last"
 
 # 9. Retention: a referral nobody fetched loses its ciphertext on purge,
 # and says so; the partner's minimal listing.

@@ -210,6 +210,26 @@ expect 200 /api/v1/referrals "$(token coordinator --org "$H")"
 expect 403 /api/v1/referrals "$coord"
 expect 400 "/api/v1/referrals?x=1"
 expect 401 /api/v1/referrals none
+expect 200 "/api/v1/referrals?limit=1&offset=0" "$hosp"
+expect 400 "/api/v1/referrals?limit=0" "$hosp"
+# One referral from H to the second hospital, with a quote, stored as the
+# intake would (the channel itself: it_referral_roundtrip).
+R=0123456789abcdef0123456789abcdef
+sql "INSERT INTO referrals (referral_id, referrer, receiver, key_id, purpose, nationality,
+	age_band, package_bytes, chunk_count, chunks_stored, state, envelope, digest, sent_at,
+	first_answer_at) VALUES ('$R', '$H', '${codes[1]}', '00', 'second_opinion', 'CN', '50-59',
+	2048, 1, 1, 'quote', '\x00', '\x01', now() - interval '3 hours', now())" >/dev/null
+sql "INSERT INTO referral_events (referral_id, kind, state, sender, price_min_jpy, price_max_jpy,
+	earliest_date, envelope, digest) VALUES ('$R', 'referral', 'sent', '$H', NULL, NULL, NULL,
+	'\x00', '\x02'), ('$R', 'status', 'quote', '${codes[1]}', 1200000, 1800000, '2027-03-01',
+	'\x00', '\x03')" >/dev/null
+expect 200 "/api/v1/referrals/$R" "$(token coordinator --org "$H")"
+expect 200 "/api/v1/referrals/$R" "$(token hospital --org "${codes[1]}")"
+expect 404 "/api/v1/referrals/$R" "$(token hospital --org "${codes[2]}")"
+expect 403 "/api/v1/referrals/$R"
+expect 400 "/api/v1/referrals/XYZ" "$hosp"
+expect 400 "/api/v1/referrals/$R?x=1" "$hosp"
+expect 401 "/api/v1/referrals/$R" none
 
 # Accounts (issue 17): sign-in refusals and success, the shortlist and
 # sign-out, each answer checked against the document.

@@ -9,6 +9,8 @@
 //   #/mine                 a hospital's own page (hospital)
 //   #/shortlist            a person's shortlist (kept at the hub)
 //   #/compare?codes=A,B,.. 2 to 4 hospitals side by side
+//   #/referrals[/ID]       referrals sent (coordinator) or received
+//                          (hospital), one with its timeline
 //
 // A person's session is a cookie every tab sends: a new tab asks the hub
 // who it is (loadSession) before drawing.  Each address's scroll position
@@ -29,6 +31,7 @@ import { dashboardPage } from './pages/dashboard.js';
 import { hospitalPage } from './pages/hospital.js';
 import { loginPage } from './pages/login.js';
 import { minePage } from './pages/mine.js';
+import { referralPage, referralsPage } from './pages/referrals.js';
 import { searchPage } from './pages/search.js';
 import { stamp, watchTables } from './report.js';
 
@@ -41,12 +44,14 @@ const ROUTES = [
   [/^\/mine$/, minePage, 'nav_mine'],
   [/^\/shortlist$/, shortlistPage, 'nav_shortlist'],
   [/^\/compare$/, comparePage, 'nav_shortlist'],
+  [/^\/referrals$/, referralsPage, 'nav_referrals'],
+  [/^\/referrals\/([0-9a-f]{32})$/, referralPage, 'nav_referrals'],
 ];
 
 const MENUS = {
   ministry: [['#/dashboard', 'nav_dashboard'], ['#/search', 'nav_search'], ['#/coordinators', 'nav_coordinators']],
-  coordinator: [['#/search', 'nav_search'], ['#/shortlist', 'nav_shortlist'], ['#/coordinators', 'nav_coordinators']],
-  hospital: [['#/mine', 'nav_mine'], ['#/search', 'nav_search'], ['#/coordinators', 'nav_coordinators']],
+  coordinator: [['#/search', 'nav_search'], ['#/shortlist', 'nav_shortlist'], ['#/referrals', 'nav_referrals'], ['#/coordinators', 'nav_coordinators']],
+  hospital: [['#/mine', 'nav_mine'], ['#/referrals', 'nav_referrals'], ['#/search', 'nav_search'], ['#/coordinators', 'nav_coordinators']],
 };
 
 let seq = 0;

@@ -156,6 +156,9 @@ export const ACCOUNT_DICT = {
   nav_shortlist: {
     ja: '候補リスト', en: 'Shortlist', 'zh-Hans': '候选清单', 'zh-Hant': '候選清單', ko: '후보 목록', vi: 'Danh sách chọn', ru: 'Избранное',
   },
+  nav_referrals: {
+    ja: '紹介', en: 'Referrals', 'zh-Hans': '转诊', 'zh-Hant': '轉診', ko: '의뢰', vi: 'Chuyển tuyến', ru: 'Направления',
+  },
   shortlist_add: {
     ja: '候補に追加', en: 'Add to shortlist', 'zh-Hans': '加入候选', 'zh-Hant': '加入候選', ko: '후보에 추가', vi: 'Thêm vào danh sách', ru: 'В избранное',
   },

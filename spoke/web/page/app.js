@@ -1,13 +1,14 @@
-// The spoke's page: sign-in, then three views chosen by the address's
-// hash (#listing, #report, #status), in Japanese or English.
+// The spoke's page: sign-in, then the views chosen by the address's hash
+// (#listing, #report, #referrals, #status), in Japanese or English.
 import { ApiError, call } from './api.js';
 import { h } from '/ui/dom.js';
 import { LANGS, currentLang, setLang, t } from './i18n.js';
 import { listingView } from './listing.js';
+import { referralsView } from './referrals.js';
 import { reportView } from './report.js';
 import { statusView } from './status.js';
 
-const VIEWS = { listing: listingView, report: reportView, status: statusView };
+const VIEWS = { listing: listingView, report: reportView, referrals: referralsView, status: statusView };
 let me = null;
 
 function field(id, label, attrs, hint) {

@@ -17,6 +17,7 @@ const DICT = {
   nav_listing: ['掲載情報', 'Listing'],
   nav_report: ['月次報告', 'Monthly report'],
   nav_status: ['送信状況', 'Status'],
+  nav_referrals: ['紹介', 'Referrals'],
   signed_in_as: ['ログイン中：', 'Signed in as '],
   loading: ['読み込み中…', 'Loading…'],
   error: ['エラー', 'Error'],
@@ -171,6 +172,14 @@ const DICT = {
 // the problem's own message, as the command line prints it.  Every code the
 // C code emits must be here: tests/unit/problem_codes.sh checks it.
 export const PROBLEMS = {
+  // referrals (web_referral.c)
+  hub_unreachable: 'ハブから応答がありません（送信キューに残り、エージェントが後で送ります）：{0}',
+  hub_refused: '受け付けられませんでした：{0}',
+  referral_id: '32桁の16進数（小文字）にしてください',
+  file_name: 'ファイル名を読み取れません',
+  file_twice: 'ファイル「{0}」が2回指定されています',
+  file_store: 'ファイルを保存できません',
+  upload_form: 'フォームを multipart/form-data で送ってください',
   // listings
   required: '入力が必要です',
   too_long: '{0}バイトを超えています',
