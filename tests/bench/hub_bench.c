@@ -297,6 +297,26 @@ listing_envelopes(const struct args *a, const ibx_bytes *der,
 	return (env);
 }
 
+/* Free listing_envelopes' n envelopes and their array; NULL is a no-op. */
+static void
+envelopes_free(ibx_bytes *env, long n)
+{
+	long i;
+
+	for (i = 0; env != NULL && i < n; i++)
+		ibx_bytes_fini(&env[i]);
+	free(env);
+}
+
+/* Free what load_identity loaded. */
+static void
+identity_free(ibx_cert *cert, ibx_bytes *der, ibx_key *key)
+{
+	ibx_cert_free(cert);
+	ibx_bytes_fini(der);
+	ibx_key_free(key);
+}
+
 static int
 rtt(const struct args *a)
 {
@@ -343,6 +363,10 @@ rtt(const struct args *a)
 	printf("p50_us=%.1f\np99_us=%.1f\n", pct(lat, (size_t)i, 0.50),
 	       pct(lat, (size_t)i, 0.99));
 	ibx_req_client_close(c);
+	envelopes_free(env, a->n);
+	free(lat);
+	ibx_listing_free(l);
+	identity_free(cert, &der, key);
 	return (ok == a->n ? 0 : 1);
 }
 
@@ -614,11 +638,14 @@ burst(const struct args *a)
 		snprintf(kp, sizeof(kp), "%s/issued/%s.key", a->pki, line);
 		one.cert = cp;
 		one.key = kp;
+		l = NULL;
 		if (load_identity(&one, &cert, &der, &key) != 0 ||
 		    (l = load_listing(path)) == NULL ||
 		    (sp[n].env = listing_envelopes(&one, &der, key, l)) ==
 			NULL)
 			return (1);
+		ibx_listing_free(l);
+		identity_free(cert, &der, key);
 		sp[n].a = a;
 		sp[n].hub = a->hubs[n % (size_t)a->nhubs];
 		sp[n].go = &go;
@@ -643,6 +670,11 @@ burst(const struct args *a)
 	    "seconds=%.3f\nmsgs_per_s=%.1f\n",
 	    n, a->nhubs, a->n, ok, other, (t1 - t0) / 1e6,
 	    (double)ok / ((t1 - t0) / 1e6));
+	pthread_barrier_destroy(&go);
+	for (i = 0; i < n; i++)
+		envelopes_free(sp[i].env, a->n);
+	free(sp);
+	free(th);
 	return (other == 0 ? 0 : 1);
 }
 

@@ -203,12 +203,13 @@ for q in "x=1" "nationality=XX" "from=15"; do
 done
 expect 403 /api/v1/portfolio/series/medical_stay_visas "$coord"
 
-# Referrals (issue 15): metadata for each role; the ministry's counts.
-expect 200 /api/v1/referrals
+# Referrals (issue 15): metadata for their parties; the ministry is
+# refused (its referral figures are the portfolio's, disclosure control).
+expect 403 /api/v1/referrals
 expect 200 /api/v1/referrals "$hosp"
 expect 200 /api/v1/referrals "$(token coordinator --org "$H")"
 expect 403 /api/v1/referrals "$coord"
-expect 400 "/api/v1/referrals?x=1"
+expect 400 "/api/v1/referrals?x=1" "$hosp"
 expect 401 /api/v1/referrals none
 expect 200 "/api/v1/referrals?limit=1&offset=0" "$hosp"
 expect 400 "/api/v1/referrals?limit=0" "$hosp"
