@@ -180,28 +180,43 @@ decide(spoke_cases_cap *c, const struct ep *p, ibx_err *rv)
 	return (KEEP);
 }
 
-/* The patients' episode counts: an open-addressing table of keyed hashes
- * (0 is the empty mark; a hash of 0 is counted as 1, which can only merge
- * two patients' counts and send both through the sort). */
-struct count {
-	uint64_t patient;
-	uint32_t n;
-};
+/* The patients' episode counts: an open-addressing table of one word a
+ * patient, the top 56 bits of the keyed hash above a count of 8 bits
+ * that stops at COUNT_MAX (8 bytes a slot, half the memory and cache
+ * misses of a hash beside a count).  0 is the empty mark, so top bits of 0
+ * are taken as 1.  Two patients whose hashes share their top 56 bits (or
+ * are 0 and 1) are counted together, and a stopped count is taken as
+ * more than any cap: either can only send a patient through the sort,
+ * which applies every cap exactly, so the cells are the same. */
+typedef uint64_t count_word;
+
+#define COUNT_BITS 8
+#define COUNT_MAX  ((1u << COUNT_BITS) - 1)
+#define COUNT_MASK ((uint64_t)COUNT_MAX)
 
 static uint64_t
 count_key(uint64_t patient)
 {
-	return (patient != 0 ? patient : 1);
+	uint64_t k = patient & ~COUNT_MASK;
+
+	return (k != 0 ? k : 1ull << COUNT_BITS);
 }
 
-static struct count *
-count_slot(struct count *t, size_t mask, uint64_t key)
+static count_word *
+count_slot(count_word *t, size_t mask, uint64_t key)
 {
 	size_t j;
 
 	for (j = (key ^ key >> 29) & mask;; j = (j + 1) & mask)
-		if (t[j].patient == key || t[j].patient == 0)
+		if ((t[j] & ~COUNT_MASK) == key || t[j] == 0)
 			return (&t[j]);
+}
+
+/* The count of a slot, COUNT_MAX meaning that many or more. */
+static unsigned
+count_n(count_word c)
+{
+	return ((unsigned)(c & COUNT_MASK));
 }
 
 /* Feed one kept episode of the period to the aggregation. */
@@ -239,10 +254,10 @@ ibx_err
 spoke_cases_cap_run(spoke_cases_cap *c, spoke_cases_agg *a,
 		    spoke_cap_counts *counts)
 {
-	struct count *table = NULL;
+	count_word *table = NULL;
 	struct ep *hard = NULL;
 	size_t i, cap = 16, nhard = 0;
-	unsigned least = least_cap(&c->lim);
+	unsigned n, least = least_cap(&c->lim);
 	bool capped = false;
 	ibx_err rv = IBX_ENOMEM;
 
@@ -258,7 +273,7 @@ spoke_cases_cap_run(spoke_cases_cap *c, spoke_cases_agg *a,
 	if ((table = calloc(cap, sizeof(*table))) == NULL)
 		goto out;
 	for (i = 0; i < c->n; i++) {
-		struct count *t;
+		count_word *t;
 
 		if (i + 8 < c->n)
 			__builtin_prefetch(
@@ -267,8 +282,10 @@ spoke_cases_cap_run(spoke_cases_cap *c, spoke_cases_agg *a,
 				   (cap - 1)],
 			    1);
 		t = count_slot(table, cap - 1, count_key(c->eps[i].patient));
-		t->patient = count_key(c->eps[i].patient);
-		t->n++;
+		if (*t == 0)
+			*t = count_key(c->eps[i].patient);
+		if (count_n(*t) < COUNT_MAX)
+			(*t)++;
 	}
 	for (i = 0; i < c->n; i++) {
 		const struct ep *p = &c->eps[i];
@@ -279,9 +296,9 @@ spoke_cases_cap_run(spoke_cases_cap *c, spoke_cases_agg *a,
 				    count_key(c->eps[i + 8].patient) >> 29) &
 				   (cap - 1)],
 			    0);
-		if (least == 0 ||
-		    count_slot(table, cap - 1, count_key(p->patient))->n <=
-			least) {
+		n = count_n(
+		    *count_slot(table, cap - 1, count_key(p->patient)));
+		if (least == 0 || (n <= least && n < COUNT_MAX)) {
 			if (p->period == c->period) {
 				if ((rv = feed(a, p)) != IBX_OK)
 					goto out;

@@ -7,6 +7,7 @@
  * docs/case-records.md ("Refused rows").
  */
 #include <assert.h>
+#include <endian.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@ struct vocab {
 
 static struct vocab vocabs[VOCAB_COUNT];
 static pthread_once_t vocabs_once = PTHREAD_ONCE_INIT;
+static bool vocabs_ready; /* built (set last, read with acquire) */
 /* The refusal text of remote_second_opinion_first, which takes the first
  * two answers only (yes, no). */
 static char yes_no_expected[64];
@@ -130,6 +132,7 @@ vocabs_build(void)
 	}
 	words_text(yes_no_expected, sizeof(yes_no_expected), IBX_LIST_ANSWER,
 		   2, ibx_code_at, false);
+	__atomic_store_n(&vocabs_ready, true, __ATOMIC_RELEASE);
 }
 
 /* Append printf-style text to the row's problem text, cut at its end. */
@@ -274,6 +277,40 @@ lower8(uint64_t x)
 	return (x | ((ge_a & ~gt_z & ~x & 0x8080808080808080ull) >> 2));
 }
 
+/* Little-endian loads of 8 and 4 bytes from anywhere. */
+static inline uint64_t
+load8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return (le64toh(v));
+}
+
+static inline uint64_t
+load4(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return (le32toh(v));
+}
+
+/* The first len bytes of u (1 <= len <= 8) zero-padded into a number,
+ * the first byte lowest, reading no byte past u[len - 1]: two loads that
+ * may overlap (the overlapping bytes are the same), not a loop over the
+ * bytes. */
+static inline uint64_t
+gather8(const unsigned char *u, size_t len)
+{
+	if (len == 8)
+		return (load8(u));
+	if (len >= 4)
+		return (load4(u) | load4(u + len - 4) << (8 * (len - 4)));
+	return ((uint64_t)u[0] | (len > 1 ? (uint64_t)u[1] << 8 : 0) |
+		(len > 2 ? (uint64_t)u[2] << 16 : 0));
+}
+
 /* The word of words that len bytes of s are, ASCII case ignored, or
  * NULL: the value, zero-padded to 16 bytes and lower-cased eight bytes at
  * a time, is compared with each word of its length as two numbers.  The
@@ -283,16 +320,17 @@ static const struct word *
 word(const char *s, size_t len, const struct word *words, int n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	uint64_t lo = 0, hi = 0, wlo, whi;
-	size_t i;
+	uint64_t lo, hi = 0, wlo, whi;
 	int k;
 
 	if (len == 0 || len > 16)
 		return (NULL);
-	for (i = 0; i < len && i < 8; i++)
-		lo |= (uint64_t)u[i] << (8 * i);
-	for (; i < len; i++)
-		hi |= (uint64_t)u[i] << (8 * (i - 8));
+	if (len <= 8)
+		lo = gather8(u, len);
+	else {
+		lo = load8(u);
+		hi = gather8(u + 8, len - 8);
+	}
 	lo = lower8(lo);
 	hi = lower8(hi);
 	for (k = 0; k < n; k++) {
@@ -353,7 +391,9 @@ parse_word(spoke_case_row *r, spoke_case_col c, const char *s, size_t len,
 {
 	const struct word *w;
 
-	pthread_once(&vocabs_once, vocabs_build);
+	/* Five words a row: one load once built, not a call into libc. */
+	if (!__atomic_load_n(&vocabs_ready, __ATOMIC_ACQUIRE))
+		pthread_once(&vocabs_once, vocabs_build);
 	w = word(s, len, v->words, n >= 0 ? n : v->n);
 
 	if (w == NULL)

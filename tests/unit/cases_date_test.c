@@ -11,9 +11,11 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cases_date.h"
+#include "civil.h"
 #include "statistics.h"
 
 static spoke_date
@@ -169,11 +171,44 @@ test_format(void **state)
 	assert_string_equal(out, "1905-12-31");
 }
 
+/* Every day from 1900-01-01 to 2999-12-31 gets proto/base's day number
+ * (the parser's table of years must agree with ibx_days_from_civil), and
+ * 29 February only in leap years. */
+static void
+test_days_every_date(void **state)
+{
+	static const int mdays[13] = {0,  31, 29, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
+	spoke_date dt;
+	char s[40];
+	int y, m, d, leap;
+
+	(void)state;
+	for (y = 1900; y <= 2999; y++) {
+		leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		for (m = 1; m <= 12; m++)
+			for (d = 1; d <= mdays[m]; d++) {
+				snprintf(s, sizeof(s), "%04d-%02d-%02d", y, m,
+					 d);
+				if (m == 2 && d == 29 && !leap) {
+					assert_false(
+					    spoke_date_parse(s, 10, &dt));
+					continue;
+				}
+				assert_true(spoke_date_parse(s, 10, &dt));
+				assert_int_equal(
+				    dt.days, ibx_days_from_civil(
+						 y, (unsigned)m, (unsigned)d));
+			}
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_valid),
+	    cmocka_unit_test(test_days_every_date),
 	    cmocka_unit_test(test_parse_invalid),
 	    cmocka_unit_test(test_age),
 	    cmocka_unit_test(test_age_leap_birthday),
