@@ -519,6 +519,24 @@ client_address(struct ibx_http *h, struct MHD_Connection *conn, char *out,
 		snprintf(out, n, "%s", peer);
 }
 
+/* The request headers a handler reads (cookie, origin, host, CSRF token,
+ * content type) into req; each NULL when absent.  They stay owned by
+ * libmicrohttpd, valid while the connection's request is. */
+static void
+request_headers(struct MHD_Connection *conn, ibx_http_request *req)
+{
+	req->cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						  MHD_HTTP_HEADER_COOKIE);
+	req->origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						  MHD_HTTP_HEADER_ORIGIN);
+	req->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						MHD_HTTP_HEADER_HOST);
+	req->csrf_token =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	req->content_type = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+}
+
 /* Whether the request announces a body (RFC 9112, section 6.3: a
  * Transfer-Encoding, or a Content-Length other than 0). */
 static int
@@ -555,16 +573,7 @@ upload_start(struct ibx_http *h, struct MHD_Connection *conn, const char *url,
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = url;
-	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						 MHD_HTTP_HEADER_COOKIE);
-	req.origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						 MHD_HTTP_HEADER_ORIGIN);
-	req.host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-					       MHD_HTTP_HEADER_HOST);
-	req.csrf_token =
-	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
-	req.content_type = MHD_lookup_connection_value(
-	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	request_headers(conn, &req);
 	client_address(h, conn, req.client, sizeof(req.client));
 	if (req.content_type == NULL ||
 	    strncasecmp(req.content_type, "multipart/form-data", 19) != 0 ||
@@ -735,16 +744,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req.refusal_status = 400;
 		req.refusal = "authorization: the header contains a NUL byte";
 	}
-	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						 MHD_HTTP_HEADER_COOKIE);
-	req.origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						 MHD_HTTP_HEADER_ORIGIN);
-	req.host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-					       MHD_HTTP_HEADER_HOST);
-	req.csrf_token =
-	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
-	req.content_type = MHD_lookup_connection_value(
-	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	request_headers(conn, &req);
 	req.body = st->body;
 	req.body_len = st->len;
 	if (st->up != NULL)
