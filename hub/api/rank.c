@@ -147,6 +147,7 @@ component(hub_rank_result *r, const char *name, double weight, double value,
 	  int from, const char *none)
 {
 	hub_rank_component *c;
+	char reason[sizeof(c->reason)];
 	size_t len = 0;
 	int i;
 
@@ -156,13 +157,15 @@ component(hub_rank_result *r, const char *name, double weight, double value,
 	c->name = name;
 	c->weight = weight;
 	c->value = value;
-	c->reason[0] = '\0';
-	for (i = from; i < r->nreasons && len < sizeof(c->reason); i++)
-		len += (size_t)snprintf(c->reason + len,
-					sizeof(c->reason) - len, "%s%s",
-					i > from ? "; " : "", r->reasons[i]);
-	if (c->reason[0] == '\0')
-		snprintf(c->reason, sizeof(c->reason), "%s", none);
+	/* Written apart, then copied: r holds both the reasons and the
+	 * component. */
+	reason[0] = '\0';
+	for (i = from; i < r->nreasons && len < sizeof(reason); i++)
+		len += (size_t)snprintf(reason + len, sizeof(reason) - len,
+					"%s%s", i > from ? "; " : "",
+					r->reasons[i]);
+	snprintf(c->reason, sizeof(c->reason), "%s",
+		 reason[0] != '\0' ? reason : none);
 	return (value);
 }
 

@@ -72,7 +72,7 @@ spoke_cases_file_read(const spoke_cases_file_opts *o,
 	    rep.later_in_year > 0) {
 		/* The year's caps hold over what the hub keeps only if the
 		 * later months it holds were built from these episodes. */
-		char last[8];
+		char last[16];
 
 		snprintf(last, sizeof(last), "%04d-%02d",
 			 rep.later_in_year / 12 % 10000,
