@@ -208,6 +208,23 @@ ibx_envelope_fini(ibx_envelope *e)
 	ibx_bytes_fini(&e->signature);
 }
 
+ibx_payload_type
+ibx_envelope_payload_type(const uint8_t *buf, size_t len)
+{
+	ibx_envelope e;
+	ibx_header h;
+	ibx_payload_type t = IBX_PAYLOAD_UNSPECIFIED;
+
+	memset(&e, 0, sizeof(e));
+	memset(&h, 0, sizeof(h));
+	if (ibx_envelope_decode(buf, len, &e) == IBX_OK &&
+	    ibx_header_decode(e.header.data, e.header.len, &h) == IBX_OK)
+		t = h.payload_type;
+	ibx_bytes_fini(&h.cert);
+	ibx_envelope_fini(&e);
+	return (t);
+}
+
 ibx_err
 ibx_ack_encode(const ibx_ack *a, ibx_bytes *out)
 {

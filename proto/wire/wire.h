@@ -149,6 +149,12 @@ ibx_err ibx_envelope_decode(const uint8_t *buf, size_t len, ibx_envelope *out);
 /* ibx_envelope_fini: free the three byte strings.  NULL is fine. */
 void ibx_envelope_fini(ibx_envelope *e);
 
+/* ibx_envelope_payload_type: the payload type an envelope's header
+ * claims, unverified (only to choose how to handle or verify it), or
+ * IBX_PAYLOAD_UNSPECIFIED when buf (len bytes) does not decode.  Allocates
+ * nothing the caller keeps. */
+ibx_payload_type ibx_envelope_payload_type(const uint8_t *buf, size_t len);
+
 /* ibx_ack_decode: decode an Ack into *out (no allocation).  A signature or
  * hub certificate longer than IBX_ACK_SIGNATURE_MAX or IBX_ACK_CERT_MAX
  * bytes is IBX_EMALFORMED.  Decoding verifies nothing: see

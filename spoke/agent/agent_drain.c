@@ -488,18 +488,8 @@ struct flight {
 static bool
 is_chunk(const ibx_bytes *env)
 {
-	ibx_envelope e;
-	ibx_header h;
-	bool chunk = false;
-
-	memset(&e, 0, sizeof(e));
-	memset(&h, 0, sizeof(h));
-	if (ibx_envelope_decode(env->data, env->len, &e) == IBX_OK &&
-	    ibx_header_decode(e.header.data, e.header.len, &h) == IBX_OK)
-		chunk = h.payload_type == IBX_PAYLOAD_REFERRAL_CHUNK;
-	ibx_bytes_fini(&h.cert);
-	ibx_envelope_fini(&e);
-	return (chunk);
+	return (ibx_envelope_payload_type(env->data, env->len) ==
+		IBX_PAYLOAD_REFERRAL_CHUNK);
 }
 
 /* Deliver the run of referral chunks from seqs[*i] with up to o->window

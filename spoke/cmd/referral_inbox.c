@@ -47,25 +47,6 @@ inbox_page(spoke_ref *r, uint64_t after, ibx_inbox_reply *ir)
 	return (status);
 }
 
-/* The payload type of an item's envelope (unverified: only to choose what
- * to verify it as). */
-static ibx_payload_type
-item_type(const ibx_bytes *env)
-{
-	ibx_envelope e;
-	ibx_header h;
-	ibx_payload_type t = IBX_PAYLOAD_UNSPECIFIED;
-
-	memset(&e, 0, sizeof(e));
-	memset(&h, 0, sizeof(h));
-	if (ibx_envelope_decode(env->data, env->len, &e) == IBX_OK &&
-	    ibx_header_decode(e.header.data, e.header.len, &h) == IBX_OK)
-		t = h.payload_type;
-	ibx_bytes_fini(&h.cert);
-	ibx_envelope_fini(&e);
-	return (t);
-}
-
 /* Load STATE/referrals.tsv into *l (path into path); a warning and NULL
  * when it cannot be read. */
 static void
@@ -184,7 +165,9 @@ inbox_walk(spoke_ref *r, item_fn fn, void *arg)
 		}
 		for (i = 0; i < ir.n; i++) {
 			after = ir.items[i].cursor;
-			t = item_type(&ir.items[i].envelope);
+			t = ibx_envelope_payload_type(
+			    ir.items[i].envelope.data,
+			    ir.items[i].envelope.len);
 			if ((t != IBX_PAYLOAD_REFERRAL &&
 			     t != IBX_PAYLOAD_REFERRAL_STATUS) ||
 			    spoke_peer_open(
