@@ -1,5 +1,6 @@
 /* Intake of one envelope; see intake.h. */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,12 +333,93 @@ out:
 	ibx_envelope_fini(&env);
 }
 
+#ifdef IBX_TEST_HOOKS
+/* Test builds only (IBX_TEST_HOOKS), from the environment, each a list
+ * "N[,N...]" of ordinals counted from 1 over the whole process:
+ *   IBX_HUB_LOSE_ACK      the N-th envelope accepted (any payload type)
+ *                         is answered "retry later" after it was
+ *                         committed, as when PostgreSQL dies at the
+ *                         COMMIT's answer and its outcome is unknown
+ *                         (batch.h): the spoke must send it again and be
+ *                         answered "duplicate";
+ *   IBX_HUB_RETRY_BEFORE  the N-th request is answered "retry later"
+ *                         unread, nothing stored: sent again after later
+ *                         ones, it is a "replay".
+ * tests/integration/test_lost_commit_ack.sh uses both. */
+static bool
+hook_hits(const char *spec, unsigned n)
+{
+	const char *p;
+	char *end;
+
+	for (p = spec; p != NULL && *p != '\0';
+	     p = *end == ',' ? end + 1 : end) {
+		unsigned long want = strtoul(p, &end, 10);
+
+		if (end == p)
+			return (false);
+		if (want == n)
+			return (true);
+	}
+	return (false);
+}
+
+static void
+hook_retry_later(ibx_ack *ack, const char *why)
+{
+	ack->status = IBX_ACK_RETRY_LATER;
+	ack->listing_version = 0;
+	memset(&ack->summary, 0, sizeof(ack->summary));
+	snprintf(ack->error, sizeof(ack->error),
+		 "hub could not store the message (test hook: %s): send it "
+		 "again later",
+		 why);
+}
+
+/* IBX_HUB_RETRY_BEFORE: true when this request is answered unread. */
+static bool
+hook_before(ibx_ack *ack)
+{
+	static atomic_uint requests;
+	const char *spec = getenv("IBX_HUB_RETRY_BEFORE");
+
+	if (spec == NULL ||
+	    !hook_hits(spec, atomic_fetch_add(&requests, 1) + 1))
+		return (false);
+	IBX_WARN("IBX_HUB_RETRY_BEFORE: a request answered \"retry later\" "
+		 "unread, on purpose");
+	hook_retry_later(ack, "not stored");
+	return (true);
+}
+
+/* IBX_HUB_LOSE_ACK, after the envelope's intake. */
+static void
+hook_lose_ack(ibx_ack *ack)
+{
+	static atomic_uint accepted;
+	const char *spec = getenv("IBX_HUB_LOSE_ACK");
+
+	if (spec == NULL || ack->status != IBX_ACK_ACCEPTED ||
+	    !hook_hits(spec, atomic_fetch_add(&accepted, 1) + 1))
+		return;
+	IBX_WARN("IBX_HUB_LOSE_ACK: envelope seq %llu is stored; answering "
+		 "\"retry later\" on purpose",
+		 (unsigned long long)ack->sequence);
+	hook_retry_later(ack, "the commit's answer was lost");
+}
+#endif
+
 void
 hub_intake_process_reply(hub_intake_worker *w, const uint8_t *req, size_t len,
 			 ibx_ack *ack, ibx_bytes *reply)
 {
 	reply->data = NULL;
 	reply->len = 0;
+#ifdef IBX_TEST_HOOKS
+	memset(ack, 0, sizeof(*ack));
+	if (hook_before(ack))
+		return;
+#endif
 	intake_once(w, req, len, ack, reply);
 	/* A connection that died while PostgreSQL restarted is only seen
 	 * broken by the statement that fails on it: re-made, the message
@@ -347,6 +429,9 @@ hub_intake_process_reply(hub_intake_worker *w, const uint8_t *req, size_t len,
 		ibx_bytes_fini(reply);
 		intake_once(w, req, len, ack, reply);
 	}
+#ifdef IBX_TEST_HOOKS
+	hook_lose_ack(ack);
+#endif
 	if (ack->status != IBX_ACK_ACCEPTED)
 		ibx_bytes_fini(reply);
 }

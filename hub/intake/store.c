@@ -22,7 +22,10 @@ static const char SQL_LOG_REFUSAL[] =
     "SELECT ibx_intake_log_refusal($1, $2::bigint, $3::integer, $4, "
     "$5::integer, $6, $7)";
 
-/* After a replay refusal: was it this very envelope, accepted before? */
+/* After a replay refusal: was it this very envelope, accepted before?
+ * 1 yes (*version its listing version, or 0), 0 no, -1 when the lookup
+ * failed (then nobody knows: never "replay", a final refusal, for an
+ * envelope that may be stored). */
 static int
 accepted_before(ibx_db *db, const char *code, const char *seq,
 		const ibx_bytes *envelope, int32_t *version)
@@ -35,9 +38,10 @@ accepted_before(ibx_db *db, const char *code, const char *seq,
 	p[1] = (ibx_db_param){seq, 0, false};
 	p[2] = (ibx_db_param){(const char *)envelope->data, (int)envelope->len,
 			      true};
-	if (ibx_db_execp(db, SQL_ACCEPTED_VERSION, 3, p, &res) == IBX_OK &&
-	    ibx_db_result_rows(res) == 1 &&
-	    !ibx_db_result_isnull(res, 0, ACCEPTED_VERSION)) {
+	if (ibx_db_execp(db, SQL_ACCEPTED_VERSION, 3, p, &res) != IBX_OK)
+		found = -1;
+	else if (ibx_db_result_rows(res) == 1 &&
+		 !ibx_db_result_isnull(res, 0, ACCEPTED_VERSION)) {
 		*version = (int32_t)strtol(
 		    ibx_db_result_value(res, 0, ACCEPTED_VERSION), NULL, 10);
 		found = 1;
@@ -64,12 +68,21 @@ translate_state(ibx_db *db, ibx_err rv, const char *state, const char *msg,
 	char st[6];
 	int32_t original = 0;
 	size_t i;
+	int found;
 
 	snprintf(st, sizeof(st), "%s", state);
 	if (rv == IBX_EDB && strcmp(st, "IBX01") == 0) {
 		/* The reason first: the next query replaces it. */
 		snprintf(err, n, "header: field \"sequence\": %s", msg);
-		if (accepted_before(db, code, seq, envelope, &original)) {
+		found = accepted_before(db, code, seq, envelope, &original);
+		if (found < 0) {
+			snprintf(err, n,
+				 "hub cannot tell whether sequence %s was "
+				 "accepted before: send it again later",
+				 seq);
+			return (IBX_ACK_RETRY_LATER);
+		}
+		if (found > 0) {
 			/* Version 0: not a listing (statistics, a key, a
 			 * referral), which has no version to name. */
 			if (original > 0)

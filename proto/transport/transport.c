@@ -46,6 +46,7 @@ struct ibx_rep_server {
 
 struct ibx_req_client {
 	nng_socket sock;
+	bool resend_never; /* ibx_req_client_set_resend */
 };
 
 static bool
@@ -483,6 +484,24 @@ fail:
 }
 
 ibx_err
+ibx_req_client_set_resend(ibx_req_client *c, int resend_ms)
+{
+	int rv;
+
+	/* nng 1.5.2 (req.c): a context whose resend time is not positive
+	 * schedules no resend, and when its pipe closes its receive ends
+	 * with NNG_ECONNRESET rather than the request being sent again. */
+	if ((rv = nng_socket_set_ms(
+		 c->sock, NNG_OPT_REQ_RESENDTIME,
+		 resend_ms > 0 ? resend_ms : NNG_DURATION_INFINITE)) != 0) {
+		IBX_ERROR("transport: resend time: %s", nng_strerror(rv));
+		return (IBX_EIO);
+	}
+	c->resend_never = resend_ms <= 0;
+	return (IBX_OK);
+}
+
+ibx_err
 ibx_req_client_call(ibx_req_client *c, const ibx_bytes *req, int timeout_ms,
 		    ibx_bytes *reply)
 {
@@ -519,7 +538,8 @@ fail:
 	if (rv == NNG_ETIMEDOUT)
 		return (IBX_ETIMEDOUT);
 	IBX_ERROR("transport: request: %s", nng_strerror(rv));
-	return (rv == NNG_ECLOSED ? IBX_ECLOSED : IBX_EIO);
+	return (rv == NNG_ECLOSED || rv == NNG_ECONNRESET ? IBX_ECLOSED
+							  : IBX_EIO);
 }
 
 /* One request on its own context: the send, then the receive. */
@@ -551,8 +571,9 @@ ibx_req_call_start(ibx_req_client *c, const ibx_bytes *req, int timeout_ms,
 	 * a megabyte the hub stores again as a duplicate).  nng sends it
 	 * again at once on another pipe when its pipe drops. */
 	if ((rv = nng_ctx_set_ms(call->ctx, NNG_OPT_REQ_RESENDTIME,
-				 timeout_ms / 2 > 1000 ? timeout_ms / 2
-						       : 1000)) != 0 ||
+				 c->resend_never ? NNG_DURATION_INFINITE
+				 : timeout_ms / 2 > 1000 ? timeout_ms / 2
+							 : 1000)) != 0 ||
 	    (rv = nng_aio_alloc(&call->aio, NULL, NULL)) != 0 ||
 	    (rv = nng_msg_alloc(&msg, 0)) != 0 ||
 	    (rv = nng_msg_append(msg, req->data, req->len)) != 0) {
@@ -609,6 +630,7 @@ ibx_req_call_finish(ibx_req_call *call, ibx_bytes *reply)
 	case NNG_ENOMEM:
 		return (IBX_ENOMEM);
 	case NNG_ECLOSED:
+	case NNG_ECONNRESET: /* resending off, its pipe dropped */
 		return (IBX_ECLOSED);
 	default:
 		IBX_ERROR("transport: request: %s", nng_strerror(rv));

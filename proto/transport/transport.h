@@ -98,11 +98,28 @@ ibx_err ibx_req_client_open(const char *const *urls, size_t n,
 			    const ibx_transport_opts *opts,
 			    ibx_req_client **out);
 
+/* ibx_req_client_set_resend: how long (milliseconds) c's requests wait
+ * for a reply before nng sends them again, possibly to another hub; 1000
+ * after ibx_req_client_open.  IBX_TRANSPORT_RESEND_NEVER (or any value
+ * below 1): a request is sent once, and a call whose connection drops
+ * before the reply fails at once (IBX_ECLOSED) instead of being sent
+ * again.  For a sender of one request that must see the hub's answer to
+ * that one copy (ibx-testpeer: a resent copy of an envelope is answered
+ * "duplicate", and under load the copy's answer may be the one read).
+ * The agent keeps the default: the hub answers its copies "duplicate",
+ * which it files as acknowledged, and a resend reaches another hub when
+ * one stalls (docs/spoke-agent.md).  Applies to ibx_req_client_call and
+ * to calls started after it.  IBX_EIO (logged) when nng refuses it. */
+#define IBX_TRANSPORT_RESEND_NEVER (-1)
+ibx_err ibx_req_client_set_resend(ibx_req_client *c, int resend_ms);
+
 /* ibx_req_client_call: send req and wait up to timeout_ms (milliseconds)
- * for the reply; nng resends the request every second meanwhile if a pipe
- * drops.  On IBX_OK *reply holds new bytes the caller frees with
+ * for the reply; nng resends the request every second meanwhile (or as
+ * ibx_req_client_set_resend says), and at once on another pipe when its
+ * pipe drops.  On IBX_OK *reply holds new bytes the caller frees with
  * ibx_bytes_fini.  IBX_ETIMEDOUT when no hub answered in time;
- * IBX_ETOOBIG, sending nothing, when req exceeds IBX_WIRE_MAX_MESSAGE. */
+ * IBX_ETOOBIG, sending nothing, when req exceeds IBX_WIRE_MAX_MESSAGE;
+ * IBX_ECLOSED when resending is off and the connection dropped. */
 ibx_err ibx_req_client_call(ibx_req_client *c, const ibx_bytes *req,
 			    int timeout_ms, ibx_bytes *reply);
 

@@ -8,6 +8,7 @@
 
 #include "agent_drain.h"
 #include "agent_listing.h"
+#include "agent_passed.h"
 #include "journal.h"
 #include "log.h"
 
@@ -18,7 +19,14 @@ struct held {
 	int64_t next_ms;  /* not sent again before (spoke_agent_now_ms) */
 	int64_t first_ms; /* the first answer */
 	char kind[48];	  /* envelope_kind */
+	bool passed;	  /* recorded in passed/ (agent_passed.h) */
+	bool superseded;  /* ... with why: one of its kind was behind it */
+	char why[600];
 };
+
+/* deliver_file's answer for a passed envelope the hub answered "replay":
+ * its sequence is passed and nothing of it is stored (agent_passed.h). */
+#define DRAIN_NOT_STORED IBX_EREFUSED
 
 struct spoke_drain_retry {
 	const spoke_identity *id;
@@ -255,6 +263,7 @@ deliver_file(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 {
 	const char *dir = spoke_outbox_dir(ob);
 	ibx_ack ack = *ack_in;
+	char why[600];
 
 	st->send_ms = spoke_agent_now_ms();
 	if (rv != IBX_OK && o->retry != NULL &&
@@ -318,6 +327,27 @@ deliver_file(spoke_outbox *ob, const spoke_drain_opts *o, uint64_t seq,
 		}
 		IBX_INFO("envelope %" PRIu64 ": %s", seq,
 			 ibx_ack_status_name(ack.status));
+		/* A passed one that was stored (after a restart the agent
+		 * does not know it was passed; only a resend is answered
+		 * duplicate, so this costs nothing on the common path). */
+		if (ack.status == IBX_ACK_DUPLICATE)
+			spoke_agent_passed_clear(dir, seq);
+	} else if (ack.status == IBX_ACK_REPLAY && ack.sequence == seq &&
+		   spoke_agent_passed_find(dir, seq, why, sizeof(why)) == 1) {
+		/* Sent after later ones, and not stored: not a refusal, it is
+		 * sealed again (held_note) or, without the agent's
+		 * bookkeeping, stays pending for the agent to do so. */
+		spoke_agent_status_error(
+		    st,
+		    "envelope %" PRIu64 " was passed by later ones while the "
+		    "hub asked to retry it later, and the hub has not stored "
+		    "it (%s)%s",
+		    seq, ack.error,
+		    o->retry != NULL ? ": it is sealed again"
+				     : ": it stays pending; inbound-spoke run "
+				       "seals it again");
+		rv = DRAIN_NOT_STORED;
+		goto out;
 	} else {
 		if ((rv = spoke_outbox_reject(ob, seq, &ack)) != IBX_OK &&
 		    rv != IBX_ENOTFOUND) {
@@ -346,36 +376,99 @@ out:
 	return (rv);
 }
 
-/* Held envelope h (pending seqs[i] of n) waits while what lies behind it
- * may go: it moves behind them first, so that nothing is ever sent after
- * an envelope with a greater sequence (the hub would refuse it as a
- * replay).  If one behind it is of its kind, sealed later, it is
- * superseded and set aside instead (it must not overwrite newer content);
- * else it is sealed again with a new sequence.  Nothing behind it: it
- * stays as it is. */
+/* Held envelope h (pending seqs[i] of n) waits out its backoff while the
+ * ones behind it go.  It keeps its sequence and bytes: the hub may have
+ * stored it (a COMMIT whose answer was lost), and only the same envelope
+ * is answered "duplicate" then.  Before anything behind it is sent it is
+ * recorded as passed, durably (agent_passed.h), with whether one of its
+ * kind lies behind it (what supersedes it at the hub).  IBX_OK, or
+ * IBX_EIO when the record cannot be written: then nothing behind it may
+ * go (the caller stops the drain). */
 static ibx_err
-requeue(spoke_outbox *ob, spoke_drain_retry *r, struct held *h,
-	const uint64_t *seqs, size_t n, size_t i, spoke_agent_status *st)
+let_pass(spoke_outbox *ob, struct held *h, const uint64_t *seqs, size_t n,
+	 size_t i, spoke_agent_status *st)
 {
-	char kind[48], reason[900];
-	uint64_t seq = h->seq, fresh;
+	const char *dir = spoke_outbox_dir(ob);
+	char kind[48], why[600] = "";
+	bool superseded = h->superseded;
 	size_t j;
 	ibx_err rv;
 
 	if (i + 1 >= n)
 		return (IBX_OK);
-	for (j = i + 1; j < n; j++) {
+	for (j = i + 1; !superseded && h->kind[0] != '\0' && j < n; j++) {
 		pending_kind(ob, seqs[j], kind);
 		if (kind[0] != '\0' && strcmp(kind, h->kind) == 0) {
-			snprintf(reason, sizeof(reason),
+			snprintf(why, sizeof(why),
 				 "superseded: envelope %" PRIu64
 				 " (%s) was sealed after it and goes "
 				 "instead; the hub had asked to retry this "
 				 "one later",
 				 seqs[j], kind);
-			held_drop(r, seq);
-			return (drop_superseded(ob, seq, reason));
+			superseded = true;
 		}
+	}
+	if (h->passed && superseded == h->superseded)
+		return (IBX_OK);
+	if ((rv = spoke_agent_passed_mark(dir, h->seq, why)) != IBX_OK) {
+		spoke_agent_status_error(
+		    st,
+		    "%s/%s: cannot record that envelope %" PRIu64
+		    " waits while later ones go: %s (they wait too)",
+		    dir, SPOKE_PASSED_DIR, h->seq, ibx_strerror(rv));
+		return (rv);
+	}
+	if (!h->passed)
+		IBX_INFO("envelope %" PRIu64 " waits (retry later); the %zu "
+			 "behind it go first, and it is sent again as it is",
+			 h->seq, n - i - 1);
+	h->passed = true;
+	if (superseded && !h->superseded) {
+		h->superseded = true;
+		snprintf(h->why, sizeof(h->why), "%s", why);
+	}
+	return (IBX_OK);
+}
+
+/* Passed envelope seqs[i] (of kind, h its bookkeeping or NULL after a
+ * restart) was answered "replay": its sequence is passed and the hub has
+ * not stored it.  Superseded (its record says so, or one of its kind is
+ * behind it now): dropped, with a line in superseded.log.  Else sealed
+ * again with a new sequence, behind the others, and h follows it (its
+ * tries kept, no wait).  The old one leaves pending/ only once the new
+ * one is durable.  IBX_OK, or outbox errors. */
+static ibx_err
+not_stored(spoke_outbox *ob, spoke_drain_retry *r, struct held *h,
+	   const uint64_t *seqs, size_t n, size_t i, const char *kind,
+	   spoke_agent_status *st)
+{
+	const char *dir = spoke_outbox_dir(ob);
+	char other[48], why[600] = "", reason[900];
+	uint64_t seq = seqs[i], fresh;
+	size_t j;
+	ibx_err rv;
+
+	if (h != NULL && h->superseded)
+		snprintf(why, sizeof(why), "%s", h->why);
+	else
+		(void)spoke_agent_passed_find(dir, seq, why, sizeof(why));
+	for (j = i + 1; why[0] == '\0' && kind[0] != '\0' && j < n; j++) {
+		pending_kind(ob, seqs[j], other);
+		if (strcmp(other, kind) == 0)
+			snprintf(why, sizeof(why),
+				 "superseded: envelope %" PRIu64
+				 " (%s) was sealed after it and goes "
+				 "instead; the hub had asked to retry this "
+				 "one later",
+				 seqs[j], other);
+	}
+	if (why[0] != '\0') {
+		snprintf(reason, sizeof(reason),
+			 "%s (it was not stored: answered replay)", why);
+		held_drop(r, seq);
+		if ((rv = drop_superseded(ob, seq, reason)) == IBX_OK)
+			spoke_agent_passed_clear(dir, seq);
+		return (rv);
 	}
 	if ((rv = reseal(ob, r->id, seq, &fresh)) != IBX_OK) {
 		spoke_agent_status_error(
@@ -383,10 +476,15 @@ requeue(spoke_outbox *ob, spoke_drain_retry *r, struct held *h,
 		    ibx_strerror(rv));
 		return (rv == IBX_ENOTFOUND ? IBX_OK : rv);
 	}
+	spoke_agent_passed_clear(dir, seq);
 	IBX_INFO("envelope %" PRIu64 " sealed again as %" PRIu64
-		 ", behind the %zu that go meanwhile",
-		 seq, fresh, n - i - 1);
-	h->seq = fresh;
+		 ": the hub had not stored it, and later ones went meanwhile",
+		 seq, fresh);
+	if (h != NULL) {
+		h->seq = fresh;
+		h->next_ms = 0;
+		h->passed = false;
+	}
 	return (IBX_OK);
 }
 
@@ -413,7 +511,7 @@ drain_one_held(spoke_outbox *ob, const spoke_drain_opts *o,
 
 	if (h != NULL && h->next_ms > now) {
 		*waiting = true;
-		return (requeue(ob, r, h, seqs, n, i, st));
+		return (let_pass(ob, h, seqs, n, i, st));
 	}
 	pending_kind(ob, seq, kind);
 	rv = deliver_one(ob, o, seq, st);
@@ -422,8 +520,9 @@ drain_one_held(spoke_outbox *ob, const spoke_drain_opts *o,
 
 /* The bookkeeping after seqs[i] (of kind, as envelope_kind says) was
  * sent with outcome rv (deliver_one's): a "retry later" (IBX_EDBDOWN)
- * holds it back for its backoff, or sets it aside after too many.
- * Returns as drain_one_held. */
+ * holds it back for its backoff, or sets it aside after too many; a
+ * passed one the hub has not stored (DRAIN_NOT_STORED) is sealed again or
+ * dropped as superseded (not_stored).  Returns as drain_one_held. */
 static ibx_err
 held_note(spoke_outbox *ob, const spoke_drain_opts *o, const uint64_t *seqs,
 	  size_t n, size_t i, const char *kind, ibx_err rv,
@@ -436,8 +535,14 @@ held_note(spoke_outbox *ob, const spoke_drain_opts *o, const uint64_t *seqs,
 	char reason[900];
 
 	if (rv == IBX_OK) {
+		if (h != NULL && h->passed)
+			spoke_agent_passed_clear(spoke_outbox_dir(ob), seq);
 		held_drop(r, seq);
 		return (IBX_OK);
+	}
+	if (rv == DRAIN_NOT_STORED) {
+		*waiting = true;
+		return (not_stored(ob, r, h, seqs, n, i, kind, st));
 	}
 	if (rv != IBX_EDBDOWN)
 		return (rv);
@@ -456,6 +561,11 @@ held_note(spoke_outbox *ob, const spoke_drain_opts *o, const uint64_t *seqs,
 		h->seq = seq;
 		h->first_ms = now;
 		snprintf(h->kind, sizeof(h->kind), "%s", kind);
+		/* After a restart: passed by an earlier run. */
+		h->passed =
+		    spoke_agent_passed_find(spoke_outbox_dir(ob), seq, h->why,
+					    sizeof(h->why)) == 1;
+		h->superseded = h->passed && h->why[0] != '\0';
 	}
 	h->tries++;
 	if (h->tries >= r->max_tries) {
@@ -466,14 +576,16 @@ held_note(spoke_outbox *ob, const spoke_drain_opts *o, const uint64_t *seqs,
 			 h->tries, (double)(now - h->first_ms) / 1000.0,
 			 r->last_error);
 		held_drop(r, seq);
-		return (set_aside(ob, seq, reason, st));
+		if ((rv = set_aside(ob, seq, reason, st)) == IBX_OK)
+			spoke_agent_passed_clear(spoke_outbox_dir(ob), seq);
+		return (rv);
 	}
 	h->next_ms = now + held_backoff_ms(h->tries);
 	IBX_INFO("envelope %" PRIu64 ": retry later (%d of %d); the others go "
 		 "meanwhile",
 		 seq, h->tries, r->max_tries);
 	*waiting = true;
-	return (requeue(ob, r, h, seqs, n, i, st));
+	return (let_pass(ob, h, seqs, n, i, st));
 }
 
 /* One chunk of a window: its envelope, read from pending/, and its send. */
@@ -562,6 +674,10 @@ drain_window(spoke_outbox *ob, const spoke_drain_opts *o, const uint64_t *seqs,
 			if (o->retry != NULL)
 				rv = held_note(ob, o, seqs, n, s->i, "", rv,
 					       st, waiting);
+			else if (rv == DRAIN_NOT_STORED) {
+				*waiting = true; /* as spoke_agent_drain */
+				rv = IBX_OK;
+			}
 			ibx_bytes_fini(&s->env);
 			if (rv != IBX_OK && first == IBX_OK)
 				first = rv;
@@ -604,7 +720,15 @@ spoke_agent_drain(spoke_outbox *ob, const spoke_drain_opts *o,
 				continue;
 		}
 		if (o->retry == NULL) {
-			if ((rv = deliver_one(ob, o, seqs[i], st)) != IBX_OK)
+			rv = deliver_one(ob, o, seqs[i], st);
+			if (rv == DRAIN_NOT_STORED) {
+				/* It stays pending for the agent to seal
+				 * again; it was passed, so the later ones
+				 * may go. */
+				waiting = true;
+				rv = IBX_OK;
+			}
+			if (rv != IBX_OK)
 				break;
 			continue;
 		}

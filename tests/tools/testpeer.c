@@ -46,6 +46,14 @@
  *       --ack retry-period:YYYY-MM answers "retry later" (signed) to
  *       statistics of that period and accepts the rest; --ack
  *       retry-first:N answers "retry later" to the first N requests.
+ *       In both, an envelope accepted before is answered "duplicate" and
+ *       one at a sequence not above the last accepted "replay", first,
+ *       as the hub does (one sender).
+ *   ibx-testpeer send answers from one copy of the request: nng's resend
+ *       is off (ibx_req_client_set_resend), so a slow hub is not sent a
+ *       second copy it would answer "duplicate".  IBX_TESTPEER_TIMEOUT_MS
+ *       sets its wait (default 5000), IBX_TESTPEER_RESEND_MS a resend
+ *       time all the same (to show what resending does).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -391,6 +399,27 @@ forge(int argc, char **argv)
 	return (0);
 }
 
+/* How long send waits for the Ack: IBX_TESTPEER_TIMEOUT_MS, else 5 s. */
+static int
+send_timeout_ms(void)
+{
+	const char *v = getenv("IBX_TESTPEER_TIMEOUT_MS");
+	long ms = v != NULL ? strtol(v, NULL, 10) : 0;
+
+	return (ms > 0 && ms <= 600000 ? (int)ms : 5000);
+}
+
+/* nng's resend for send: never, unless IBX_TESTPEER_RESEND_MS names one
+ * (it_single_send's control run, which shows what resending does). */
+static int
+send_resend_ms(void)
+{
+	const char *v = getenv("IBX_TESTPEER_RESEND_MS");
+	long ms = v != NULL ? strtol(v, NULL, 10) : 0;
+
+	return (ms > 0 && ms <= 600000 ? (int)ms : IBX_TRANSPORT_RESEND_NEVER);
+}
+
 static int
 send_file(const char *hub, const char *path, const ibx_transport_opts *tls)
 {
@@ -402,9 +431,15 @@ send_file(const char *hub, const char *path, const ibx_transport_opts *tls)
 
 	if (read_all(path, &req) != 0)
 		return (1);
-	if (ibx_req_client_open(hubs, 1, tls, &c) != IBX_OK)
+	/* One copy: a resent one would be answered "duplicate", and under
+	 * load its answer may be the one read. */
+	if (ibx_req_client_open(hubs, 1, tls, &c) != IBX_OK ||
+	    ibx_req_client_set_resend(c, send_resend_ms()) != IBX_OK) {
+		ibx_req_client_close(c);
+		free(req.data);
 		return (1);
-	rv = ibx_req_client_call(c, &req, 5000, &reply);
+	}
+	rv = ibx_req_client_call(c, &req, send_timeout_ms(), &reply);
 	ibx_req_client_close(c);
 	free(req.data);
 	if (rv != IBX_OK) {
@@ -536,7 +571,9 @@ idle(int argc, char **argv)
 	    (c = calloc((size_t)n, sizeof(*c))) == NULL)
 		return (2);
 	for (i = 0; i < n; i++) {
-		if (ibx_req_client_open(&hub, 1, &t, &c[i]) != IBX_OK)
+		if (ibx_req_client_open(&hub, 1, &t, &c[i]) != IBX_OK ||
+		    ibx_req_client_set_resend(
+			c[i], IBX_TRANSPORT_RESEND_NEVER) != IBX_OK)
 			return (1);
 		if (ibx_req_client_call(c[i], &req, 5000, &reply) == IBX_OK) {
 			answered++;
@@ -552,13 +589,60 @@ idle(int argc, char **argv)
 	return (0);
 }
 
+/* What the retry-* modes remember of what they accepted, as the hub's
+ * message log would: one sender's last sequence and the digests. */
+#define IMPOSTOR_KEPT 256
+
 /* The impostor's state, shared by its one worker. */
 struct impostor {
 	const char *mode;
 	ibx_key *key;	   /* signs, or NULL */
 	ibx_bytes cert;	   /* the certificate it presents in Acks (DER) */
 	unsigned received; /* requests seen */
+	uint64_t last_seq; /* retry-*: the last accepted sequence */
+	uint8_t kept[IMPOSTOR_KEPT][IBX_SHA256_LEN];
+	unsigned nkept;
 };
+
+/* The retry-* modes answer as the hub does (hub/intake/store.c): the same
+ * envelope accepted before is "duplicate", another at a sequence not
+ * above the last accepted is "replay"; else as the mode says. */
+static bool
+impostor_seen(struct impostor *im, const uint8_t *req, size_t len,
+	      uint64_t seq, ibx_ack *ack)
+{
+	uint8_t d[IBX_SHA256_LEN];
+	unsigned i;
+
+	ibx_sha256(req, len, d);
+	for (i = 0; i < im->nkept; i++)
+		if (memcmp(im->kept[i], d, sizeof(d)) == 0) {
+			ack->status = IBX_ACK_DUPLICATE;
+			snprintf(ack->error, sizeof(ack->error),
+				 "already accepted; nothing stored again");
+			return (true);
+		}
+	if (seq <= im->last_seq) {
+		ack->status = IBX_ACK_REPLAY;
+		snprintf(ack->error, sizeof(ack->error),
+			 "header: field \"sequence\": sequence %llu is not "
+			 "greater than the last accepted %llu",
+			 (unsigned long long)seq,
+			 (unsigned long long)im->last_seq);
+		return (true);
+	}
+	return (false);
+}
+
+/* A retry-* mode accepted req at seq: remembered. */
+static void
+impostor_keep(struct impostor *im, const uint8_t *req, size_t len,
+	      uint64_t seq)
+{
+	if (im->nkept < IMPOSTOR_KEPT)
+		ibx_sha256(req, len, im->kept[im->nkept++]);
+	im->last_seq = seq;
+}
 
 static void
 impostor_handle(void *arg, const uint8_t *req, size_t len, ibx_bytes *reply)
@@ -570,6 +654,7 @@ impostor_handle(void *arg, const uint8_t *req, size_t len, ibx_bytes *reply)
 	ibx_header h;
 	ibx_ack ack;
 	char period[8] = "-";
+	bool retry;
 
 	memset(&ack, 0, sizeof(ack));
 	memset(&h, 0, sizeof(h));
@@ -588,14 +673,18 @@ impostor_handle(void *arg, const uint8_t *req, size_t len, ibx_bytes *reply)
 	ack.status = IBX_ACK_ACCEPTED;
 	ack.listing_version = 1;
 	im->received++;
-	if ((strncmp(im->mode, "retry-period:", 13) == 0 &&
-	     strcmp(im->mode + 13, period) == 0) ||
-	    (strncmp(im->mode, "retry-first:", 12) == 0 &&
-	     im->received <= (unsigned)atoi(im->mode + 12))) {
+	retry = strncmp(im->mode, "retry-", 6) == 0;
+	if (retry && impostor_seen(im, req, len, ack.sequence, &ack)) {
+		/* answered as the hub would */
+	} else if ((strncmp(im->mode, "retry-period:", 13) == 0 &&
+		    strcmp(im->mode + 13, period) == 0) ||
+		   (strncmp(im->mode, "retry-first:", 12) == 0 &&
+		    im->received <= (unsigned)atoi(im->mode + 12))) {
 		ack.status = IBX_ACK_RETRY_LATER;
 		snprintf(ack.error, sizeof(ack.error),
 			 "hub database unavailable: send it again later");
-	}
+	} else if (retry)
+		impostor_keep(im, req, len, ack.sequence);
 	printf("received %u seq %llu period %s: %s\n", im->received,
 	       (unsigned long long)ack.sequence, period,
 	       ibx_ack_status_name(ack.status));
@@ -628,7 +717,7 @@ impostor(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	ibx_transport_opts t = {NULL, NULL, NULL, NULL, NULL, NULL};
-	struct impostor im = {"good", NULL, {NULL, 0}, 0};
+	static struct impostor im = {"good", NULL, {NULL, 0}, 0, 0, {{0}}, 0};
 	const char *url = NULL, *sign_key = NULL;
 	ibx_rep_server *rep = NULL;
 	ibx_cert *cert = NULL;
