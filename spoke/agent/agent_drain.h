@@ -15,17 +15,25 @@
  * backoffs add up to about 45 minutes: a hub whose database stays away
  * longer gets envelopes set aside, which "inbound-spoke status" shows;
  * they are sent again by publishing anew.  What ordering is kept:
- * - nothing is ever sent after an envelope with a greater sequence (the
- *   hub would refuse it as a replay): a held envelope with others behind
- *   it moves behind them, sealed again with a new sequence (its payload
- *   unchanged, signed anew by the organisation), before they go; so the
- *   pending/ order on disk is always the sending order, and an agent that
- *   restarts (its backoffs are in memory) keeps it;
- * - what a later envelope supersedes is never sent after it: a held
+ * - a held envelope keeps its sequence and its bytes while the ones behind
+ *   it go: "retry later" may follow a COMMIT that took (PostgreSQL died at
+ *   its answer), and only the very envelope is answered "duplicate" by
+ *   the hub then (agent_passed.h).  Before anything behind it goes it is
+ *   recorded as passed, on disk.  Sent again after its backoff, it is
+ *   filed by the Ack: "duplicate" (it was stored) removes it as accepted;
+ *   "replay" (its sequence is passed and nothing of it stored) is not a
+ *   refusal for a passed envelope: it is sealed again with a new sequence
+ *   (its payload unchanged, signed anew by the organisation) and goes
+ *   behind the others.  So nothing is sent after an envelope with a
+ *   greater sequence unless it was passed, and then the hub's answer
+ *   ("duplicate" or "replay") stores nothing;
+ * - what a later envelope supersedes is never stored after it: a passed
  *   envelope with one of its kind behind it (the listing; the statistics
- *   of one period, which replace earlier ones at the hub) is set aside as
- *   superseded instead of moving behind it: dropped from pending/ with a
- *   line in DIR/superseded.log (not a refusal: its content is obsolete).
+ *   of one period, which replace earlier ones at the hub) that the hub has
+ *   not stored ("replay") is dropped from pending/ with a line in
+ *   DIR/superseded.log (not a refusal: its content is obsolete); one the
+ *   hub had stored is acknowledged ("duplicate"), and the later one
+ *   replaces it at the hub as sent.
  * Delivery stays at-least-once: nothing leaves pending/ but on a verified
  * final Ack, into rejected/ with its reason, or sealed again first (a
  * crash in between leaves both, and the hub takes the same content twice).
@@ -44,7 +52,8 @@
 #include "wire.h"
 
 /* Per-envelope "retry later" bookkeeping across drains (in memory: an
- * agent that restarts starts its envelopes afresh). */
+ * agent that restarts starts its envelopes' backoffs afresh; what was
+ * passed is on disk, agent_passed.h). */
 typedef struct spoke_drain_retry spoke_drain_retry;
 
 /* spoke_drain_retry_new: bookkeeping that re-seals with id (the agent's

@@ -6,8 +6,11 @@
 # --retry-max answers it is set aside in rejected/ with the reason; an
 # envelope superseded meanwhile (the same period, accepted later) is never
 # sent after its successor (it is dropped, with a line in
-# superseded.log).  The peer here is a stand-in hub holding the
-# hub's key, which signs its "retry later" as the hub would.
+# superseded.log).  The held envelope is sent again with its own sequence
+# first (the hub may have stored it: it_lost_commit_ack); only the hub's
+# "replay" has it sealed again or dropped.  The peer here is a stand-in
+# hub holding the hub's key, which signs its "retry later" as the hub
+# would, and answers "duplicate" and "replay" as the hub does.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/lib_trust.sh"
 db_create
@@ -54,8 +57,11 @@ assert_eq "$(rejected "$OB")" 1 "the held envelope is set aside after --retry-ma
 assert_eq "$(pending "$OB")" 0 "nothing else waits"
 assert_contains "$(cat "$OB"/rejected/*.reason)" 'retry later" 3 times' "rejected/ says why"
 assert_eq "$(grep -c 'period 2026-01: retry later' "$WORK/hub.log")" 3 "January was tried three times"
+assert_eq "$(grep -c 'period 2026-01: replayed sequence' "$WORK/hub.log")" 1 \
+	"January was sent again with its own sequence first, answered replay (not stored)"
 assert_contains "$(cat "$WORK/agent.log")" "sealed again as" \
-	"January was sealed again with a new sequence after a later one was accepted (no replay)"
+	"January was then sealed again with a new sequence, not refused"
+assert_eq "$(find "$OB/passed" -type f | wc -l)" 0 "no passed record is left"
 kill "$AGENT"
 wait "$AGENT" 2>/dev/null || true
 AGENT=
@@ -81,4 +87,5 @@ assert_eq "$(journal_lines "$OB2")" 1 "the later April submission is delivered"
 assert_eq "$(rejected "$OB2")" 0 "nothing is refused"
 assert_eq "$(wc -l <"$OB2/superseded.log")" 1 "the earlier one is dropped as superseded"
 assert_contains "$(cat "$OB2/superseded.log")" "was sealed after it and goes instead" "saying why"
-assert_eq "$(grep -c 'accepted' "$WORK/hub2.log")" 1 "the superseded one was never sent after its successor"
+assert_eq "$(grep -c 'accepted' "$WORK/hub2.log")" 1 "the superseded one was never stored after its successor"
+assert_eq "$(grep -c 'replayed sequence' "$WORK/hub2.log")" 1 "it was sent again as it was, and answered replay (not stored)"
