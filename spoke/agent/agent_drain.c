@@ -224,8 +224,9 @@ held_backoff_ms(int tries)
 
 /* Send pending envelope seq and file it by the Ack.  IBX_OK when it got a
  * final Ack (and was filed); IBX_EDBDOWN when the hub (verified) asked to
- * retry later and o->retry is set; IBX_ETIMEDOUT when no answer came;
- * outbox errors. */
+ * retry later and o->retry is set; DRAIN_NOT_STORED when it is a passed
+ * envelope (agent_passed.h) the hub answered "replay" (nothing filed);
+ * IBX_ETIMEDOUT when no answer came; outbox errors. */
 static ibx_err deliver_file(spoke_outbox *ob, const spoke_drain_opts *o,
 			    uint64_t seq, const ibx_bytes *env, ibx_err rv,
 			    ibx_ack *ack, spoke_agent_status *st);
@@ -477,6 +478,7 @@ not_stored(spoke_outbox *ob, spoke_drain_retry *r, struct held *h,
 		return (rv == IBX_ENOTFOUND ? IBX_OK : rv);
 	}
 	spoke_agent_passed_clear(dir, seq);
+	(void)spoke_agent_listing_resealed(dir, seq, fresh);
 	IBX_INFO("envelope %" PRIu64 " sealed again as %" PRIu64
 		 ": the hub had not stored it, and later ones went meanwhile",
 		 seq, fresh);

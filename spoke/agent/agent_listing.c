@@ -91,3 +91,23 @@ spoke_agent_listing_acked(const char *dir, uint64_t seq, int accepted)
 		return (IBX_EIO);
 	return (sync_dir(from));
 }
+
+ibx_err
+spoke_agent_listing_resealed(const char *dir, uint64_t seq, uint64_t fresh)
+{
+	char from[4300], to[4300];
+
+	snprintf(from, sizeof(from), "%s/%s/%" PRIu64 ".json", dir,
+		 SPOKE_LISTING_COPIES, seq);
+	snprintf(to, sizeof(to), "%s/%s/%" PRIu64 ".json", dir,
+		 SPOKE_LISTING_COPIES, fresh);
+	if (rename(from, to) != 0) {
+		if (errno == ENOENT)
+			return (IBX_OK); /* not a listing */
+		IBX_ERROR("%s: cannot follow the envelope sealed again: %s",
+			  from, strerror(errno));
+		return (IBX_EIO);
+	}
+	snprintf(from, sizeof(from), "%s/%s", dir, SPOKE_LISTING_COPIES);
+	return (sync_dir(from));
+}

@@ -34,4 +34,12 @@ ibx_err spoke_agent_listing_keep(const char *dir, uint64_t seq,
  * copy; IBX_EIO (logged). */
 ibx_err spoke_agent_listing_acked(const char *dir, uint64_t seq, int accepted);
 
+/* spoke_agent_listing_resealed: envelope seq was sealed again as fresh
+ * (agent_drain.c): its copy, when it has one, becomes
+ * dir/listings/FRESH.json, so the page still finds the listing waiting
+ * for the hub and the Ack of fresh files it.  The folder is fsynced.
+ * IBX_OK when seq has no copy; IBX_EIO (logged). */
+ibx_err spoke_agent_listing_resealed(const char *dir, uint64_t seq,
+				     uint64_t fresh);
+
 #endif /* SPOKE_AGENT_LISTING_H */

@@ -106,22 +106,31 @@ pass "nothing is sealed again"
 kill "$HUB_PID"
 wait "$HUB_PID" 2>/dev/null || true
 
-# 2. "Retry later" before anything was stored: March is answered so, April
-# goes; March sent again after it is a replay (nothing stored), so it is
-# sealed again with a new sequence and delivered once.
+# 2. "Retry later" before anything was stored: March and listing 3 are
+# answered so, April goes; sent again after it, each is a replay (nothing
+# stored), so each is sealed again with a new sequence and delivered once,
+# the listing's copy for the page following it.
 OB2=$WORK/outbox2
-for p in 2026-03 2026-04; do
-	spoke stats --nil --period $p --outbox "$OB2" --hub "$DOWN" "${ID[@]}" --timeout 300 --attempts 1
-done
-M=$(seq_of "$OB2" 1)
-IBX_HUB_RETRY_BEFORE=1 hub_start
+L3=$WORK/listing3.json
+edit_json "$EXAMPLE" "$L3" '.beds = 333'
+spoke stats --nil --period 2026-03 --outbox "$OB2" --hub "$DOWN" "${ID[@]}" --timeout 300 --attempts 1
+spoke run --once --outbox "$OB2" --listing "$L3" --hub "$DOWN" "${ID[@]}" --timeout 300
+spoke stats --nil --period 2026-04 --outbox "$OB2" --hub "$DOWN" "${ID[@]}" --timeout 300 --attempts 1
+assert_eq "$(pending "$OB2")" 3 "March, listing 3 and April pending"
+M=$(seq_of "$OB2" 1) L=$(seq_of "$OB2" 2)
+[ -f "$OB2/listings/$L.json" ] || fail "listing 3's copy for the page is kept"
+IBX_HUB_RETRY_BEFORE=1,2 hub_start
 spoke run --once --outbox "$OB2" --hub "$NNG_URL" "${ID[@]}" --timeout 5000
-assert_eq "$RC" 3 "March waits after the first pass"
-assert_eq "$(seq_of "$OB2" 1)" "$M" "with its own sequence"
+assert_eq "$RC" 3 "March and listing 3 wait after the first pass"
+assert_eq "$(seq_of "$OB2" 1) $(seq_of "$OB2" 2)" "$M $L" "with their own sequences"
 spoke run --once --outbox "$OB2" --hub "$NNG_URL" "${ID[@]}" --timeout 5000
 echo "$OUT" >"$WORK/pass3.log"
-assert_contains "$OUT" "sealed again as" "sent again, March was a replay and is sealed again"
-assert_eq "$(sql "SELECT outcome FROM message_log WHERE sender_id = '$H' AND sequence = $M ORDER BY id")" "replayed sequence" "its first sequence was refused as a replay, nothing stored"
+assert_eq "$(grep -c "sealed again as" "$WORK/pass3.log")" 2 "sent again, both were replays and are sealed again"
+for s in $M $L; do
+	assert_eq "$(sql "SELECT string_agg(outcome, ',') FROM message_log WHERE sender_id = '$H' AND sequence = $s")" "replayed sequence" \
+		"sequence $s was refused as a replay, nothing stored"
+done
+[ ! -f "$OB2/listings/$L.json" ] || fail "listing 3's copy followed the new sequence"
 for i in 1 2 3; do
 	[ "$(pending "$OB2")" -eq 0 ] && break
 	spoke run --once --outbox "$OB2" --hub "$NNG_URL" "${ID[@]}" --timeout 5000
@@ -129,5 +138,8 @@ done
 assert_eq "$(pending "$OB2")" 0 "the outbox empties"
 assert_eq "$(rejected "$OB2")" 0 "nothing rejected"
 assert_eq "$(sql "SELECT count(*) FROM statistics_submissions WHERE org_code = '$H' AND period = '2026-03-01'")" 1 "March is stored once"
+assert_eq "$(sql "SELECT count(*) FROM listing_versions WHERE org_code = '$H' AND (doc->>'beds')::int = 333")" 1 "listing 3 is stored once"
+assert_eq "$(sql "SELECT (doc->>'beds') FROM listing_versions WHERE org_code = '$H' AND valid_to IS NULL")" 333 "and is the current listing"
+assert_eq "$(jq -r .beds "$OB2/listing.acknowledged.json")" 333 "the page's copy of the acknowledged listing is listing 3"
 assert_eq "$(stored_unacked "$OB" "$OB2")" 0 "stored but never acknowledged: 0"
 assert_eq "$(stored_twice)" 0 "nothing stored twice"
