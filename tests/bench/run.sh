@@ -890,7 +890,7 @@ fi
 # target, one more drain of $f9_prof_mib MiB (not counted) runs under
 # bench_profile.
 f9_mib=1024 f9_prof_mib=128 f9_prof_s=4
-if run_fig 9 150; then
+if run_fig 9 130; then
 say "== figure 9: referral package of $f9_mib MiB over mutual TLS, against a bare nng TLS socket pair"
 ibx_pg_roles "$work/pg/data" "$pg_port"
 mkdir -p "$work/refpg"
@@ -923,7 +923,7 @@ fig_end 9
 fi
 
 # ---- (g) figure 7: hub memory and idle CPU with 10,000 TLS spokes ----------
-if run_fig 7 300; then
+if run_fig 7 270; then
 say "== figure 7: hub RSS and idle CPU with $f7_spokes mutual-TLS spokes, against a bare nng rep0 listener"
 timeout 900 bash "$root/tests/bench/hub_idle_tls.sh" --build "$build" --db "$dsn" \
 	--spokes "$f7_spokes" --seconds "$f7_seconds" --certs "$f7_certs" >"$work/fig7.out" 2>&1 || say "figure 7: hub_idle_tls.sh failed"
