@@ -8,9 +8,11 @@
 # Then the other direction: the hospital's fetch of the same package
 # (chunks pulled from the hub, checked, decrypted and verified into a
 # folder: more work than the bare pair's, which only moves bytes).
-# Prints figures, the ratios, the peak RSS of the hub and the spokes and
-# the load average; asserts nothing about time (STYLE.md).  Target: ratio
-# >= 0.5.  The drain keeps --window chunks in flight (default 4, the
+# Prints figures, the ratios, the peak RSS of the hub and the spokes, the
+# load average, and the drain's CPU per MB (hub, sending spoke and the
+# cluster from /proc) against the bare pair's (its process, getrusage),
+# which a loaded machine moves less than the wall time; asserts nothing
+# about time (STYLE.md).  Target: ratio >= 0.5.  The drain keeps --window chunks in flight (default 4, the
 # agent's; 1: one at a time, as before issue 15's speed-up).  It is
 # figure 9 of tests/bench/run.sh, which gives it its own cluster
 # (--pg-state: a folder whose env file names a running cluster with the
@@ -79,6 +81,14 @@ trap bench_exit EXIT
 ref_setup
 
 peak_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# CPU ticks (user + system, /proc) of the processes given; of the cluster:
+# the postmaster's live children and those it reaped
+ticks() { for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'; }
+pg_ticks() {
+	local pm
+	pm=$(head -1 "$IBX_PG_DATA/postmaster.pid")
+	echo $(($(ticks "$pm" $(ps --ppid "$pm" -o pid= 2>/dev/null)) + $(awk '{ print $16 + $17 }' "/proc/$pm/stat")))
+}
 
 spoke "$HOSP_A" keys rotate >/dev/null
 mkdir -p "$WORK/pkg"
@@ -105,10 +115,11 @@ seal_queue() {
 	grep -q "queued" "$WORK/refer.log" || { cat "$WORK/refer.log" >&2; exit 1; }
 }
 # drain [CMD]: the agent's pass over the outbox (--window chunks in
-# flight), sampling the spoke's peak RSS (spoke_peak, kB); CMD, if given,
-# runs alongside (bash -c) and is waited for.
+# flight), sampling the spoke's peak RSS (spoke_peak, kB) and CPU ticks
+# (spoke_ticks: the last sample, at most 0.2 s before it ended); CMD, if
+# given, runs alongside (bash -c) and is waited for.
 drain() {
-	local spid ppid= p
+	local spid ppid= p t
 	"$SPOKE_BIN" run --once --outbox "$WORK/$COORD/outbox" --hub "$NNG_URL" --ca "$PKI/ca.pem" \
 		--crl "$PKI/crl.pem" --cert "$PKI/issued/$COORD.pem" --key "$PKI/issued/$COORD.key" \
 		--timeout 30000 --attempts 3 --window "$window" >"$WORK/drain.log" 2>&1 &
@@ -117,10 +128,12 @@ drain() {
 		HUB_PID=$HUB_PID SPOKE_PID=$spid PG_DATA=$IBX_PG_DATA bash -c "$1" &
 		ppid=$!
 	fi
-	spoke_peak=0
+	spoke_peak=0 spoke_ticks=0
 	while kill -0 "$spid" 2>/dev/null; do
 		p=$(peak_kb "$spid")
 		[ "${p:-0}" -gt "$spoke_peak" ] && spoke_peak=$p
+		t=$(ticks "$spid")
+		[ "${t:-0}" -lt "$spoke_ticks" ] || spoke_ticks=$t
 		sleep 0.2
 	done
 	wait "$spid"
@@ -130,9 +143,11 @@ load0=$(cut -d' ' -f1 /proc/loadavg)
 t0=$(date +%s.%N)
 seal_queue "$WORK/pkg"
 t1=$(date +%s.%N)
+hub_t0=$(ticks "$HUB_PID") pg_t0=$(pg_ticks)
 t2=$(date +%s.%N)
 drain
 t3=$(date +%s.%N)
+hub_t1=$(ticks "$HUB_PID") pg_t1=$(pg_ticks)
 bytes=$(sql "SELECT package_bytes FROM referrals")
 state=$(sql "SELECT state FROM referrals")
 id=$(sql "SELECT referral_id FROM referrals")
@@ -162,7 +177,9 @@ load1=$(cut -d' ' -f1 /proc/loadavg)
 	--mib "$mib" >"$WORK/base.txt"
 cat "$WORK/base.txt"
 awk -v b="$bytes" -v s="$t0" -v q="$t1" -v d0="$t2" -v d1="$t3" -v st="$state" -v hp="$hub_peak" -v sp="$spoke_peak" -v w="$window" \
-	-v f0="$t4" -v f1="$t5" -v fp="$fetch_peak" -v l0="$load0" -v l1="$load1" \
+	-v f0="$t4" -v f1="$t5" -v fp="$fetch_peak" -v l0="$load0" -v l1="$load1" -v hz="$(getconf CLK_TCK)" \
+	-v ch=$((hub_t1 - hub_t0)) -v cs="$spoke_ticks" -v cp=$((pg_t1 - pg_t0)) \
+	-v bcpu="$(sed -n 's/base_cpu_us_per_mb=//p' "$WORK/base.txt")" \
 	-v base="$(sed -n 's/base_mb_per_s=//p' "$WORK/base.txt")" 'BEGIN {
 	printf "package_bytes=%d\nstate=%s\nwindow=%d\nseal_and_queue_seconds=%.1f\ntransfer_seconds=%.1f\n", b, st, w, q - s, d1 - d0
 	t = b / 1e6 / (d1 - d0)
@@ -170,7 +187,11 @@ awk -v b="$bytes" -v s="$t0" -v q="$t1" -v d0="$t2" -v d1="$t3" -v st="$state" -
 	f = b / 1e6 / (f1 - f0)
 	printf "fetch_seconds=%.1f\nfetch_mb_per_s=%.1f\nfetch_ratio_vs_bare_nng_tls=%.2f\n", f1 - f0, f, f / base
 	printf "hub_peak_rss_mb=%.1f\nspoke_drain_peak_rss_mb=%.1f\nspoke_fetch_peak_rss_mb=%.1f\n", hp / 1024, sp / 1024, fp / 1024
-	printf "load_average_start=%s\nload_average_end=%s\n", l0, l1 }' | tee "$WORK/result.txt"
+	printf "load_average_start=%s\nload_average_end=%s\n", l0, l1
+	mb = b / 1e6
+	printf "drain_cpu_hub_s=%.1f\ndrain_cpu_spoke_s=%.1f\ndrain_cpu_pg_s=%.1f\n", ch / hz, cs / hz, cp / hz
+	c = (ch + cs + cp) / hz * 1e6 / mb
+	printf "drain_cpu_us_per_mb=%.0f\ncpu_ratio_vs_bare_nng_tls=%.2f\n", c, (bcpu > 0 ? c / bcpu : 0) }' | tee "$WORK/result.txt"
 # Under the target: one more, smaller package drained the same way under
 # the caller's profile (not counted in the figures above).
 ratio=$(sed -n 's/^ratio_vs_bare_nng_tls=//p' "$WORK/result.txt")

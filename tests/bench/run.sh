@@ -893,7 +893,7 @@ fi
 # nng REQ/REP TLS pair moves the same bytes in the same run.  Under the
 # target, one more drain of $f9_prof_mib MiB (not counted) runs under
 # bench_profile.
-f9_mib=1024 f9_prof_mib=128 f9_prof_s=4
+f9_mib=${IBX_BENCH_REFERRAL_MIB:-1024} f9_prof_mib=128 f9_prof_s=4 # the package: 1 GiB (issue 18)
 if run_fig 9 130; then
 say "== figure 9: referral package of $f9_mib MiB over mutual TLS, against a bare nng TLS socket pair"
 ibx_pg_roles "$work/pg/data" "$pg_port"
@@ -918,6 +918,9 @@ add_row "9. Referral package, $(f9 package_bytes) bytes sealed, coordinator → 
 	"$f9_ratio" "≥ 0.5" "$(awk -v r="$f9_ratio" -v t="${f9_t:-0}" 'BEGIN { if (t + 0 == 0) print "failed"; else print (r >= 0.5 ? "met" : "not met (see notes)") }')"
 add_row "9. Same package, hub → hospital (the fetch: chunks pulled $(f9 window) at a time, checked, decrypted, verified into a folder), MB/s" \
 	"${f9_f:-?} ($(f9 fetch_seconds) s)" "the same bare pair: ${f9_base:-?}" "$(ratio "${f9_f:-0}" "${f9_base:-0}")" "(none)" "-"
+add_row "9. Same, the drain's CPU per MB (user + system, /proc: hub + sending spoke + PostgreSQL), µs" \
+	"$(f9 drain_cpu_us_per_mb) (hub $(f9 drain_cpu_hub_s) s, spoke $(f9 drain_cpu_spoke_s) s, PostgreSQL $(f9 drain_cpu_pg_s) s)" \
+	"the bare pair's process (getrusage, both ends): $(f9 base_cpu_us_per_mb)" "$(f9 cpu_ratio_vs_bare_nng_tls)" "(none)" "-"
 add_row "9. Same, peak RSS (VmHWM) during the transfer and the fetch, MB" \
 	"hub $(f9 hub_peak_rss_mb); coordinator's spoke (drain) $(f9 spoke_drain_peak_rss_mb); hospital's spoke (fetch) $(f9 spoke_fetch_peak_rss_mb)" \
 	"-" "-" "(none)" "-"
@@ -1379,7 +1382,11 @@ NOTES
 	echo "  while they run, the hub at the end. The baseline is \`bench_referral base\`: the same number"
 	echo "  of 1,049,600-byte messages (a 1 MiB chunk's envelope) through a bare nng REQ/REP pair over"
 	echo "  mutual TLS on loopback with the hub's and the coordinator's certificates, one at a time,"
-	echo "  each answered by 300 bytes (an Ack's size), in one process. When the ratio is under 0.5,"
+	echo "  each answered by 300 bytes (an Ack's size), in one process. CPU per MB: user + system"
+	echo "  ticks over the drain of the hub, the sending spoke (sampled every 0.2 s while it runs) and"
+	echo "  the cluster's processes (live and reaped), from /proc, against the bare pair's own"
+	echo "  \`getrusage\` over its transfer: on a shared machine the wall time moves with the load,"
+	echo "  the CPU much less. When the ratio is under 0.5,"
 	echo "  one more package of $f9_prof_mib MiB is drained the same way (not counted) under \`bench_profile\`"
 	echo "  ($f9_prof_s s; the hub, the sending spoke, the cluster's processes)."
 	echo "- **8**: \`./deploy/demo.sh --once\` with its own ports and a fresh folder (\`IBX_VAR\`): a new"
