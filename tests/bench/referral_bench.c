@@ -9,7 +9,8 @@
  *       --client-key K2 --ca CA --mib N [--chunk BYTES]
  *       N MiB sent as messages of --chunk bytes (default: a 1 MiB chunk's
  *       envelope, 1,049,600 bytes), each answered by a 300-byte reply (an
- *       Ack's size); prints bytes, seconds and MB/s.
+ *       Ack's size); prints bytes, seconds, MB/s and the process's CPU
+ *       time over the transfer (user + system, both ends: getrusage).
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <nng/nng.h>
@@ -42,6 +44,19 @@ slurp(const char *path)
 	buf[n] = '\0';
 	fclose(f);
 	return (buf);
+}
+
+/* The process's CPU time so far, user + system, in seconds. */
+static double
+cpu_s(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return (0);
+	return ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+		((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) /
+		    1e6);
 }
 
 static nng_tls_config *
@@ -110,7 +125,7 @@ main(int argc, char **argv)
 	struct timespec t0, t1;
 	char url[64], *buf;
 	size_t len;
-	double secs;
+	double secs, cpu0, cpu;
 	int ch;
 
 	if (argc < 2 || strcmp(argv[1], "base") != 0)
@@ -171,6 +186,7 @@ main(int argc, char **argv)
 		return (1);
 	for (i = 0; i < chunk; i++)
 		buf[i] = (char)(i * 131 + 7);
+	cpu0 = cpu_s();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++) {
 		char *r = NULL;
@@ -185,11 +201,14 @@ main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pthread_join(t, NULL);
+	cpu = cpu_s() - cpu0;
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
 	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("base_messages=%ld\nbase_bytes=%ld\nbase_seconds=%.3f\n"
-	       "base_mb_per_s=%.1f\n",
-	       n, n * chunk, secs, (double)(n * chunk) / 1e6 / secs);
+	printf(
+	    "base_messages=%ld\nbase_bytes=%ld\nbase_seconds=%.3f\n"
+	    "base_mb_per_s=%.1f\nbase_cpu_s=%.3f\nbase_cpu_us_per_mb=%.0f\n",
+	    n, n * chunk, secs, (double)(n * chunk) / 1e6 / secs, cpu,
+	    cpu * 1e6 / ((double)(n * chunk) / 1e6));
 	free(buf);
 	nng_close(req);
 	nng_close(s.sock);
