@@ -17,10 +17,10 @@
 # baseline N, the hub N (nng) and its guard processes 2 N among them.
 #
 #   tests/bench/hub_idle_tls.sh [--spokes 10000] [--seconds 30] [--certs 200]
-#                               [--timeout 150] [--db DSN] [--build DIR]
+#                               [--timeout 240] [--db DSN] [--build DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-spokes=10000 seconds=30 certs=200 timeout=150 dsn='' build=$root/build-tests
+spokes=10000 seconds=30 certs=200 timeout=240 dsn='' build=$root/build-tests
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--spokes) spokes=$2; shift 2 ;;
