@@ -25,6 +25,26 @@
  * What it leaves to others: the TLS itself (nng and mbedTLS), and the
  * loopback port, which any local user can reach past the guard (still
  * mutual TLS, only without these limits).
+ *
+ * Where it runs (issue 18, figure 7): a relayed spoke costs the guard two
+ * descriptors (the spoke's and the one to nng) and nng a third, so in one
+ * process 10,000 spokes needed 30,000, and a hard RLIMIT_NOFILE of 20,000
+ * (this test machine's; an unprivileged process cannot raise it) held
+ * 6,723 while the other 3,277 retried every two seconds.  So the guard
+ * runs in child processes forked from the hub, each with a descriptor
+ * limit of its own: the hub keeps nng's one descriptor per spoke, and K
+ * guard processes (K = max_conns x 2 over what one may open, at least 1)
+ * share the listening socket, each accepting while it has room
+ * (EPOLLEXCLUSIVE wakes one).  The caps are global: the counts of
+ * connections, busy ones and connections per address live in a shared
+ * anonymous mapping (atomics, and a process-shared robust mutex over the
+ * address table), and guard 0 writes the one report line for all.  A
+ * child runs only this file's loop (read, write, epoll, malloc and the
+ * log's write(2)), never nng or the hub's code, and ends when the hub
+ * closes the wake pipe or dies (PR_SET_PDEATHSIG).  An idle spoke costs
+ * a guard its struct conn and two sockets: relay buffers are taken from a
+ * pool while bytes are in them, and no timer runs while no connection
+ * waits on a deadline.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,14 +53,19 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,10 +73,17 @@
 #include "log.h"
 
 #define BUF_SIZE      (16 * 1024)
-#define ADDR_BUCKETS  4096
 #define TLS_HANDSHAKE 0x16
 #define TLS_APPDATA   0x17
 #define REPORT_MS     10000
+#define SWEEP_MS      200
+/* Descriptors a guard process keeps for itself (listener, epoll, wake
+ * pipe, standard streams) with room to spare. */
+#define FD_RESERVE   64
+#define MAX_CHILDREN 16
+/* Relay buffers kept for reuse by a guard process (4 MiB); more are
+ * freed. */
+#define POOL_MAX 256
 
 /* Where a direction stands in the TLS record stream. */
 struct records {
@@ -74,38 +106,70 @@ struct conn {
 	bool connecting;	    /* backend connect() in progress */
 	bool dead;		    /* closed; freed after this round */
 	bool paused;		    /* not read: no busy slot free */
-	struct addr_count *addr;
+	struct in6_addr addr;	    /* the peer, counted in the table */
 	int64_t accepted_ms;
 	int64_t progress_ms; /* the last client bytes */
 	int64_t busy_ms;     /* when it became busy */
 	bool ready;	     /* the server sent application data */
 	bool busy;
-	uint8_t *c2b, *b2c; /* BUF_SIZE each, from the first bytes */
+	/* BUF_SIZE each, from the pool while they hold bytes: an idle
+	 * connection holds none (figure 7: 10,000 idle spokes). */
+	uint8_t *c2b, *b2c;
 	size_t c2b_len, b2c_len;
 	struct records crec, srec;
 	struct conn *prev, *next;
 };
 
-struct addr_count {
+/* One address's open connections; n == 0 is an empty slot. */
+struct addr_slot {
 	struct in6_addr addr;
 	int n;
-	struct addr_count *next;
 };
 
-struct ibx_guard {
-	ibx_transport_limits lim;
-	int lfd, epfd, wake[2];
+/* What the guard processes share (one anonymous MAP_SHARED mapping). */
+struct shared {
 	_Atomic int backend_port;
-	pthread_t thread;
-	bool started;
-	struct conn *conns; /* every open connection */
+	_Atomic int nconns; /* open connections, all guards */
+	_Atomic int nbusy;  /* busy ones, all guards */
+	/* Since guard 0's last report: */
+	_Atomic unsigned shed_handshake, refused_addr, refused_total,
+	    shed_stall, not_tls;
+	pthread_mutex_t lock; /* over slots (process-shared, robust) */
+	size_t nslots;	      /* a power of two >= 2 x max_conns */
+	struct addr_slot slots[];
+};
+
+/* The hub's handle: the shared state and the guard processes. */
+struct ibx_guard {
+	struct shared *sh;
+	size_t sh_size;
+	int wake_w; /* closed by ibx_guard_close: the children end */
+	pid_t pids[MAX_CHILDREN];
+	int nchildren;
+};
+
+/* One guard process's own state. */
+struct gproc {
+	ibx_transport_limits lim;
+	struct shared *sh;
+	int index; /* guard 0 reports */
+	int lfd, epfd, wake_r;
+	int cap;	    /* connections this process may hold */
+	bool accepting;	    /* lfd in the epoll set */
+	struct conn *conns; /* every open connection of this process */
 	struct conn *dead;  /* closed this round, freed at its end */
-	int nconns, nbusy;
-	struct addr_count *buckets[ADDR_BUCKETS];
-	/* Since the last report: */
-	unsigned shed_handshake, refused_addr, refused_total, shed_stall,
-	    not_tls;
+	int nconns;
+	/* Connections the sweep has to look at: handshake not done, busy,
+	 * or paused for a busy slot.  None: no sweep, no timer. */
+	int nunready, nbusy, npaused;
 	int64_t reported_ms;
+	struct buf *pool; /* relay buffers not in use */
+	int npool;
+};
+
+/* A relay buffer in the pool (its first bytes). */
+struct buf {
+	struct buf *next;
 };
 
 static int64_t
@@ -117,52 +181,110 @@ now_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-static unsigned
+static size_t
 addr_hash(const struct in6_addr *a)
 {
-	unsigned h = 2166136261u;
+	uint32_t h = 2166136261u;
 	size_t i;
 
 	for (i = 0; i < sizeof(*a); i++)
 		h = (h ^ a->s6_addr[i]) * 16777619u;
-	return (h % ADDR_BUCKETS);
-}
-
-/* The count of address a, made when missing; NULL when out of memory. */
-static struct addr_count *
-addr_get(ibx_guard *g, const struct in6_addr *a)
-{
-	unsigned h = addr_hash(a);
-	struct addr_count *e;
-
-	for (e = g->buckets[h]; e != NULL; e = e->next)
-		if (memcmp(&e->addr, a, sizeof(*a)) == 0)
-			return (e);
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return (NULL);
-	e->addr = *a;
-	e->next = g->buckets[h];
-	g->buckets[h] = e;
-	return (e);
+	return (h);
 }
 
 static void
-addr_put(ibx_guard *g, struct addr_count *e)
+shared_lock(struct shared *sh)
 {
-	struct addr_count **p;
+	/* A guard that died holding it left the table as it was between
+	 * two whole updates at worst: take it over. */
+	if (pthread_mutex_lock(&sh->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&sh->lock);
+}
 
-	if (--e->n > 0)
+/* Count one more connection from a; the count after it.  Linear probing:
+ * the table has at most max_conns entries in 2 x max_conns slots. */
+static int
+addr_inc(struct shared *sh, const struct in6_addr *a)
+{
+	size_t mask = sh->nslots - 1, i = addr_hash(a) & mask;
+	int n;
+
+	shared_lock(sh);
+	while (sh->slots[i].n > 0 &&
+	       memcmp(&sh->slots[i].addr, a, sizeof(*a)) != 0)
+		i = (i + 1) & mask;
+	if (sh->slots[i].n == 0)
+		sh->slots[i].addr = *a;
+	n = ++sh->slots[i].n;
+	pthread_mutex_unlock(&sh->lock);
+	return (n);
+}
+
+/* Count one connection from a fewer; an emptied slot is filled from the
+ * probe sequence after it (backward-shift deletion, no tombstones). */
+static void
+addr_dec(struct shared *sh, const struct in6_addr *a)
+{
+	size_t mask = sh->nslots - 1, i = addr_hash(a) & mask, j, k;
+
+	shared_lock(sh);
+	while (sh->slots[i].n > 0 &&
+	       memcmp(&sh->slots[i].addr, a, sizeof(*a)) != 0)
+		i = (i + 1) & mask;
+	if (sh->slots[i].n == 0 || --sh->slots[i].n > 0)
+		goto out;
+	for (j = i;;) {
+		j = (j + 1) & mask;
+		if (sh->slots[j].n == 0)
+			break;
+		k = addr_hash(&sh->slots[j].addr) & mask;
+		/* Slot j may move to i unless its home k lies in (i, j]. */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		sh->slots[i] = sh->slots[j];
+		i = j;
+	}
+	sh->slots[i].n = 0;
+out:
+	pthread_mutex_unlock(&sh->lock);
+}
+
+/* A relay buffer (BUF_SIZE bytes) from the pool, or a new one; NULL when
+ * out of memory. */
+static uint8_t *
+buf_get(struct gproc *g)
+{
+	struct buf *b = g->pool;
+
+	if (b == NULL)
+		return (malloc(BUF_SIZE));
+	g->pool = b->next;
+	g->npool--;
+	return ((uint8_t *)b);
+}
+
+/* Give *p (may be NULL) back to the pool, or free it past POOL_MAX. */
+static void
+buf_put(struct gproc *g, uint8_t **p)
+{
+	struct buf *b = (struct buf *)(void *)*p;
+
+	*p = NULL;
+	if (b == NULL)
 		return;
-	for (p = &g->buckets[addr_hash(&e->addr)]; *p != e; p = &(*p)->next)
-		;
-	*p = e->next;
-	free(e);
+	if (g->npool >= POOL_MAX) {
+		free(b);
+		return;
+	}
+	b->next = g->pool;
+	g->pool = b;
+	g->npool++;
 }
 
 /* Close c now; its memory goes at the end of the round, since epoll may
  * have returned an event for its other end too. */
 static void
-conn_close(ibx_guard *g, struct conn *c)
+conn_close(struct gproc *g, struct conn *c)
 {
 	if (c->dead)
 		return;
@@ -170,9 +292,16 @@ conn_close(ibx_guard *g, struct conn *c)
 	close(c->client.fd);
 	if (c->backend.fd >= 0)
 		close(c->backend.fd);
-	if (c->busy)
+	if (c->busy) {
+		atomic_fetch_sub(&g->sh->nbusy, 1);
 		g->nbusy--;
-	addr_put(g, c->addr);
+	}
+	if (!c->ready)
+		g->nunready--;
+	if (c->paused)
+		g->npaused--;
+	addr_dec(g->sh, &c->addr);
+	atomic_fetch_sub(&g->sh->nconns, 1);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -185,24 +314,25 @@ conn_close(ibx_guard *g, struct conn *c)
 }
 
 static void
-free_dead(ibx_guard *g)
+free_dead(struct gproc *g)
 {
 	struct conn *c;
 
 	while ((c = g->dead) != NULL) {
 		g->dead = c->next;
-		free(c->c2b);
-		free(c->b2c);
+		buf_put(g, &c->c2b);
+		buf_put(g, &c->b2c);
 		free(c);
 	}
 }
 
-static void on_record(ibx_guard *g, struct conn *c, int type, int from_server);
+static void on_record(struct gproc *g, struct conn *c, int type,
+		      int from_server);
 
 /* Follow n bytes of one direction's TLS records, calling on_record with
  * each record's type as its header completes. */
 static void
-records_feed(ibx_guard *g, struct records *r, const uint8_t *p, size_t n,
+records_feed(struct gproc *g, struct records *r, const uint8_t *p, size_t n,
 	     struct conn *c, int from_server)
 {
 	size_t take;
@@ -231,19 +361,24 @@ records_feed(ibx_guard *g, struct records *r, const uint8_t *p, size_t n,
  * handshake is done and answers whatever was in flight; a client one past
  * the SP header makes the connection busy. */
 static void
-on_record(ibx_guard *g, struct conn *c, int type, int from_server)
+on_record(struct gproc *g, struct conn *c, int type, int from_server)
 {
 	if (type != TLS_APPDATA)
 		return;
 	if (from_server) {
-		c->ready = true;
+		if (!c->ready) {
+			c->ready = true;
+			g->nunready--;
+		}
 		if (c->busy) {
 			c->busy = false;
+			atomic_fetch_sub(&g->sh->nbusy, 1);
 			g->nbusy--;
 		}
 	} else if (c->crec.app_records >= 2 && !c->busy) {
 		c->busy = true;
 		c->busy_ms = now_ms();
+		atomic_fetch_add(&g->sh->nbusy, 1);
 		g->nbusy++;
 	}
 }
@@ -252,20 +387,24 @@ on_record(ibx_guard *g, struct conn *c, int type, int from_server)
  * for?  A connection that is not busy, past its SP header, at a record
  * boundary, waits then: the next record header could be a request. */
 static bool
-gated(const ibx_guard *g, const struct conn *c)
+gated(const struct gproc *g, const struct conn *c)
 {
 	return (!c->busy && c->crec.app_records >= 1 &&
-		c->crec.body_left == 0 && g->nbusy >= g->lim.max_busy);
+		c->crec.body_left == 0 &&
+		atomic_load(&g->sh->nbusy) >= g->lim.max_busy);
 }
 
 /* Set the epoll interest of both ends of c from its buffers and state. */
 static void
-conn_arm(ibx_guard *g, struct conn *c)
+conn_arm(struct gproc *g, struct conn *c)
 {
 	struct epoll_event ev;
 	bool read_client = c->c2b_len < BUF_SIZE && !gated(g, c);
+	bool paused = c->c2b_len < BUF_SIZE && !read_client;
 
-	c->paused = c->c2b_len < BUF_SIZE && !read_client;
+	if (paused != c->paused)
+		g->npaused += paused ? 1 : -1;
+	c->paused = paused;
 	memset(&ev, 0, sizeof(ev));
 	ev.events =
 	    (read_client ? EPOLLIN : 0) | (c->b2c_len > 0 ? EPOLLOUT : 0);
@@ -282,7 +421,7 @@ conn_arm(ibx_guard *g, struct conn *c)
 
 /* Open the connection to nng's listener on loopback (non-blocking). */
 static int
-backend_connect(ibx_guard *g, struct conn *c)
+backend_connect(struct gproc *g, struct conn *c)
 {
 	struct sockaddr_in sa;
 	struct epoll_event ev;
@@ -293,7 +432,7 @@ backend_connect(ibx_guard *g, struct conn *c)
 		return (-1);
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)atomic_load(&g->backend_port));
+	sa.sin_port = htons((uint16_t)atomic_load(&g->sh->backend_port));
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	/* A proxy must not hold back the tail of a message (Nagle's
 	 * algorithm against the peer's delayed ACK stalls every request by
@@ -316,13 +455,12 @@ backend_connect(ibx_guard *g, struct conn *c)
 
 /* Bytes from the spoke: the first must open a TLS handshake record. */
 static void
-client_readable(ibx_guard *g, struct conn *c)
+client_readable(struct gproc *g, struct conn *c)
 {
 	size_t want = BUF_SIZE - c->c2b_len;
 	ssize_t n;
 
-	if (c->c2b == NULL && ((c->c2b = malloc(BUF_SIZE)) == NULL ||
-			       (c->b2c = malloc(BUF_SIZE)) == NULL)) {
+	if (c->c2b == NULL && (c->c2b = buf_get(g)) == NULL) {
 		conn_close(g, c);
 		return;
 	}
@@ -347,7 +485,7 @@ client_readable(ibx_guard *g, struct conn *c)
 	}
 	if (c->backend.fd < 0 && c->c2b_len == 0 &&
 	    c->c2b[0] != TLS_HANDSHAKE) {
-		g->not_tls++;
+		atomic_fetch_add(&g->sh->not_tls, 1);
 		conn_close(g, c);
 		return;
 	}
@@ -359,7 +497,7 @@ client_readable(ibx_guard *g, struct conn *c)
 }
 
 static void
-backend_writable(ibx_guard *g, struct conn *c)
+backend_writable(struct gproc *g, struct conn *c)
 {
 	socklen_t len = sizeof(int);
 	ssize_t n;
@@ -388,10 +526,14 @@ backend_writable(ibx_guard *g, struct conn *c)
 }
 
 static void
-backend_readable(ibx_guard *g, struct conn *c)
+backend_readable(struct gproc *g, struct conn *c)
 {
 	ssize_t n;
 
+	if (c->b2c == NULL && (c->b2c = buf_get(g)) == NULL) {
+		conn_close(g, c);
+		return;
+	}
 	n = read(c->backend.fd, c->b2c + c->b2c_len, BUF_SIZE - c->b2c_len);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -404,7 +546,7 @@ backend_readable(ibx_guard *g, struct conn *c)
 }
 
 static void
-client_writable(ibx_guard *g, struct conn *c)
+client_writable(struct gproc *g, struct conn *c)
 {
 	ssize_t n;
 
@@ -421,25 +563,42 @@ client_writable(ibx_guard *g, struct conn *c)
 	c->b2c_len -= (size_t)n;
 }
 
-/* Accept what waits, applying the caps. */
+/* Take the listening socket into this process's epoll set, or out of it,
+ * as this process has room for another connection or not. */
 static void
-accept_all(ibx_guard *g)
+accept_update(struct gproc *g)
+{
+	struct epoll_event ev;
+	bool room = g->nconns < g->cap;
+
+	if (room == g->accepting)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	ev.data.ptr = NULL;
+	if (epoll_ctl(g->epfd, room ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, g->lfd,
+		      &ev) == 0)
+		g->accepting = room;
+}
+
+/* Accept what waits while this process has room, applying the caps. */
+static void
+accept_all(struct gproc *g)
 {
 	struct sockaddr_storage ss;
 	struct in6_addr a;
-	struct addr_count *e;
 	struct epoll_event ev;
 	struct conn *c;
 	socklen_t len;
 	int fd;
 
-	for (;;) {
+	while (g->nconns < g->cap) {
 		len = sizeof(ss);
 		if ((fd = accept(g->lfd, (struct sockaddr *)&ss, &len)) < 0) {
 			/* Out of descriptors: the listener stays readable,
 			 * so pause rather than spin (the sweep still runs). */
 			if (errno == EMFILE || errno == ENFILE) {
-				g->refused_total++;
+				atomic_fetch_add(&g->sh->refused_total, 1);
 				nanosleep(&(struct timespec){0, 50000000L},
 					  NULL);
 			}
@@ -459,34 +618,32 @@ accept_all(ibx_guard *g)
 			       &((struct sockaddr_in *)&ss)->sin_addr, 4);
 		} else if (ss.ss_family == AF_INET6)
 			a = ((struct sockaddr_in6 *)&ss)->sin6_addr;
-		if (g->nconns >= g->lim.max_conns) {
-			g->refused_total++;
+		if (atomic_fetch_add(&g->sh->nconns, 1) >= g->lim.max_conns) {
+			atomic_fetch_sub(&g->sh->nconns, 1);
+			atomic_fetch_add(&g->sh->refused_total, 1);
 			close(fd);
 			continue;
 		}
-		if ((e = addr_get(g, &a)) == NULL) {
-			close(fd);
-			continue;
-		}
-		e->n++;
-		if (e->n > g->lim.max_conns_per_addr ||
+		if (addr_inc(g->sh, &a) > g->lim.max_conns_per_addr ||
 		    (c = calloc(1, sizeof(*c))) == NULL) {
-			if (e->n > g->lim.max_conns_per_addr)
-				g->refused_addr++;
-			addr_put(g, e);
+			/* Over the cap per address (or out of memory). */
+			addr_dec(g->sh, &a);
+			atomic_fetch_sub(&g->sh->nconns, 1);
+			atomic_fetch_add(&g->sh->refused_addr, 1);
 			close(fd);
 			continue;
 		}
 		c->client.c = c->backend.c = c;
 		c->client.fd = fd;
 		c->backend.fd = -1;
-		c->addr = e;
+		c->addr = a;
 		c->accepted_ms = c->progress_ms = now_ms();
 		c->next = g->conns;
 		if (g->conns != NULL)
 			g->conns->prev = c;
 		g->conns = c;
 		g->nconns++;
+		g->nunready++;
 		memset(&ev, 0, sizeof(ev));
 		ev.events = EPOLLIN;
 		ev.data.ptr = &c->client;
@@ -498,7 +655,7 @@ accept_all(ibx_guard *g)
 /* Deadlines: handshakes not done in time and busy connections that have
  * stalled are closed; paused ones are armed again when a slot is free. */
 static void
-sweep(ibx_guard *g, int64_t now)
+sweep(struct gproc *g, int64_t now)
 {
 	struct conn *c, *next;
 
@@ -506,46 +663,80 @@ sweep(ibx_guard *g, int64_t now)
 		next = c->next;
 		if (!c->ready &&
 		    now - c->accepted_ms > g->lim.handshake_timeout_ms) {
-			g->shed_handshake++;
+			atomic_fetch_add(&g->sh->shed_handshake, 1);
 			conn_close(g, c);
 		} else if (c->busy &&
 			   now - c->progress_ms > g->lim.stall_timeout_ms &&
 			   now - c->busy_ms > g->lim.stall_timeout_ms) {
-			g->shed_stall++;
+			atomic_fetch_add(&g->sh->shed_stall, 1);
 			conn_close(g, c);
 		} else if (c->paused && !gated(g, c))
 			conn_arm(g, c);
 	}
-	if (now - g->reported_ms < REPORT_MS)
+}
+
+/* Guard 0, every REPORT_MS: one line for what all guards closed. */
+static void
+report(struct gproc *g, int64_t now)
+{
+	struct shared *sh = g->sh;
+	unsigned hs, na, ra, rt, st;
+
+	if (g->index != 0 || now - g->reported_ms < REPORT_MS)
 		return;
 	g->reported_ms = now;
-	if (g->shed_handshake + g->refused_addr + g->refused_total +
-		g->shed_stall + g->not_tls ==
-	    0)
+	hs = atomic_exchange(&sh->shed_handshake, 0);
+	na = atomic_exchange(&sh->not_tls, 0);
+	ra = atomic_exchange(&sh->refused_addr, 0);
+	rt = atomic_exchange(&sh->refused_total, 0);
+	st = atomic_exchange(&sh->shed_stall, 0);
+	if (hs + na + ra + rt + st == 0)
 		return;
 	/* One line per period, not one per connection. */
 	IBX_WARN("transport guard: closed in the last %d s: %u without a "
 		 "TLS handshake in %d ms, %u not TLS, %u over the cap per "
 		 "address (%d), %u over the total cap (%d), %u busy and "
 		 "stalled %d ms; %d open, %d busy",
-		 REPORT_MS / 1000, g->shed_handshake,
-		 g->lim.handshake_timeout_ms, g->not_tls, g->refused_addr,
-		 g->lim.max_conns_per_addr, g->refused_total, g->lim.max_conns,
-		 g->shed_stall, g->lim.stall_timeout_ms, g->nconns, g->nbusy);
-	g->shed_handshake = g->refused_addr = g->refused_total =
-	    g->shed_stall = g->not_tls = 0;
+		 REPORT_MS / 1000, hs, g->lim.handshake_timeout_ms, na, ra,
+		 g->lim.max_conns_per_addr, rt, g->lim.max_conns, st,
+		 g->lim.stall_timeout_ms, atomic_load(&sh->nconns),
+		 atomic_load(&sh->nbusy));
 }
 
-static void *
-guard_main(void *arg)
+/* Anything for the sweep or the report to do?  If not, the process
+ * sleeps in epoll_wait until a descriptor is ready: idle spokes cost no
+ * wake-ups (figure 7). */
+static bool
+has_deadlines(const struct gproc *g)
 {
-	ibx_guard *g = arg;
+	const struct shared *sh = g->sh;
+
+	return (g->nunready + g->nbusy + g->npaused > 0 ||
+		(g->index == 0 && atomic_load(&sh->shed_handshake) +
+					  atomic_load(&sh->not_tls) +
+					  atomic_load(&sh->refused_addr) +
+					  atomic_load(&sh->refused_total) +
+					  atomic_load(&sh->shed_stall) >
+				      0));
+}
+
+/* A guard process's loop, until the wake pipe closes. */
+static void
+guard_loop(struct gproc *g)
+{
 	struct epoll_event evs[256];
-	int64_t last_sweep = now_ms();
+	int64_t last_sweep = now_ms(), now;
 	int n, i;
 
 	for (;;) {
-		n = epoll_wait(g->epfd, evs, 256, 200);
+		/* Another guard's busy slot may free up for a paused
+		 * connection here, and guard 0 must see the others' counts
+		 * in time: SWEEP_MS then; else a second (guard 0) or no
+		 * timeout at all. */
+		n = epoll_wait(g->epfd, evs, 256,
+			       has_deadlines(g) ? SWEEP_MS
+			       : g->index == 0	? 1000
+						: -1);
 		for (i = 0; i < n; i++) {
 			struct end *e = evs[i].data.ptr;
 			struct conn *c;
@@ -554,8 +745,8 @@ guard_main(void *arg)
 				accept_all(g);
 				continue;
 			}
-			if (e == (struct end *)&g->wake)
-				goto out;
+			if (e == (struct end *)&g->wake_r)
+				return;
 			c = e->c;
 			if (c->dead)
 				continue;
@@ -576,21 +767,80 @@ guard_main(void *arg)
 				     (EPOLLIN | EPOLLHUP | EPOLLERR)))
 					backend_readable(g, c);
 			}
-			if (!c->dead)
-				conn_arm(g, c);
+			if (c->dead)
+				continue;
+			/* Buffers emptied this round go back to the pool. */
+			if (c->c2b_len == 0)
+				buf_put(g, &c->c2b);
+			if (c->b2c_len == 0)
+				buf_put(g, &c->b2c);
+			conn_arm(g, c);
 		}
 		free_dead(g);
-		if (now_ms() - last_sweep >= 200) {
-			last_sweep = now_ms();
-			sweep(g, last_sweep);
+		now = now_ms();
+		if (now - last_sweep >= SWEEP_MS) {
+			last_sweep = now;
+			if (g->nunready + g->nbusy + g->npaused > 0)
+				sweep(g, now);
+			report(g, now);
 			free_dead(g);
 		}
+		accept_update(g);
 	}
-out:
-	while (g->conns != NULL)
-		conn_close(g, g->conns);
-	free_dead(g);
-	return (NULL);
+}
+
+/* Close every descriptor from lo to hi (inclusive) but none else. */
+static void
+close_between(unsigned lo, unsigned hi)
+{
+	if (lo <= hi && syscall(SYS_close_range, lo, hi, 0) != 0) {
+		unsigned fd;
+
+		for (fd = lo; fd <= hi && fd < 65536; fd++)
+			close((int)fd);
+	}
+}
+
+/* A forked guard process: keep only the standard streams, the listener
+ * and the wake pipe, serve, and end.  Never returns. */
+static void
+guard_child(ibx_guard *h, int index, const ibx_transport_limits *lim, int lfd,
+	    int wake_r, int cap, pid_t parent)
+{
+	struct gproc g;
+	struct epoll_event ev;
+	int lo = lfd < wake_r ? lfd : wake_r, hi = lfd < wake_r ? wake_r : lfd;
+
+	signal(SIGPIPE, SIG_IGN);
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	(void)prctl(PR_SET_NAME, "ibx-guard");
+	/* The hub's database connections, nng's sockets and the write end
+	 * of the wake pipe are not the guard's to hold open. */
+	close_between(3, (unsigned)lo - 1);
+	close_between((unsigned)lo + 1, (unsigned)hi - 1);
+	close_between((unsigned)hi + 1, ~0U);
+	memset(&g, 0, sizeof(g));
+	g.lim = *lim;
+	g.sh = h->sh;
+	g.index = index;
+	g.lfd = lfd;
+	g.wake_r = wake_r;
+	g.cap = cap;
+	g.reported_ms = now_ms();
+	if ((g.epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		_exit(1);
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = &g.wake_r;
+	if (epoll_ctl(g.epfd, EPOLL_CTL_ADD, wake_r, &ev) != 0)
+		_exit(1);
+	accept_update(&g);
+	guard_loop(&g);
+	/* The process's end closes every relayed connection; counts in the
+	 * shared table no longer matter, the hub is closing the guard. */
+	_exit(0);
 }
 
 /* A listening socket on host:port (numeric or a name). */
@@ -620,47 +870,115 @@ listen_on(const char *host, const char *port)
 	return (fd);
 }
 
+/* The shared mapping for at most max_conns connections: counters, the
+ * robust process-shared mutex and an empty address table.  NULL when it
+ * cannot be made. */
+static struct shared *
+shared_new(int max_conns, int backend_port, size_t *size)
+{
+	pthread_mutexattr_t ma;
+	struct shared *sh;
+	size_t nslots = 1024;
+
+	while (nslots < 2 * (size_t)(max_conns > 0 ? max_conns : 1))
+		nslots *= 2;
+	*size = sizeof(*sh) + nslots * sizeof(struct addr_slot);
+	sh = mmap(NULL, *size, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return (NULL);
+	/* Zero-filled by the kernel: every slot empty, every count 0. */
+	sh->nslots = nslots;
+	atomic_store(&sh->backend_port, backend_port);
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+	if (pthread_mutex_init(&sh->lock, &ma) != 0) {
+		munmap(sh, *size);
+		sh = NULL;
+	}
+	pthread_mutexattr_destroy(&ma);
+	return (sh);
+}
+
 ibx_err
 ibx_guard_open(const char *host, const char *port,
 	       const ibx_transport_limits *lim, int backend_port,
 	       ibx_guard **out)
 {
-	struct epoll_event ev;
 	struct rlimit rl;
 	ibx_guard *g;
+	int lfd = -1, wake[2] = {-1, -1}, cap, k, i;
+	pid_t parent = getpid(), pid;
 
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return (IBX_ENOMEM);
-	g->lim = *lim;
-	g->lfd = g->epfd = g->wake[0] = g->wake[1] = -1;
-	atomic_store(&g->backend_port, backend_port);
-	g->reported_ms = now_ms();
-	/* Each spoke costs the guard two descriptors and nng one. */
+	g->wake_w = -1;
+	/* Each spoke costs a guard process two descriptors and the hub
+	 * (nng) one; each process raises its soft limit to the hard one
+	 * (systemd: LimitNOFILE). */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	if ((g->lfd = listen_on(host, port)) < 0) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)1 << 30)
+		rl.rlim_cur = (rlim_t)1 << 30;
+	cap = rl.rlim_cur > 2 * FD_RESERVE
+		  ? (int)((rl.rlim_cur - FD_RESERVE) / 2)
+		  : FD_RESERVE / 2;
+	k = (lim->max_conns + cap - 1) / cap;
+	if (k < 1)
+		k = 1;
+	if (k > MAX_CHILDREN)
+		k = MAX_CHILDREN;
+	/* No more than the guard processes can hold are ever counted. */
+	if ((g->sh = shared_new(
+		 (long)k * cap < lim->max_conns ? k * cap : lim->max_conns,
+		 backend_port, &g->sh_size)) == NULL)
+		goto fail;
+	if ((lfd = listen_on(host, port)) < 0) {
 		IBX_ERROR("transport guard: listen on %s:%s: %s", host, port,
 			  strerror(errno));
 		goto fail;
 	}
-	if ((g->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 || pipe(g->wake) != 0)
+	if (pipe(wake) != 0 || fcntl(wake[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(wake[1], F_SETFD, FD_CLOEXEC) != 0)
 		goto fail;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.ptr = NULL;
-	if (epoll_ctl(g->epfd, EPOLL_CTL_ADD, g->lfd, &ev) != 0)
-		goto fail;
-	ev.data.ptr = &g->wake;
-	if (epoll_ctl(g->epfd, EPOLL_CTL_ADD, g->wake[0], &ev) != 0)
-		goto fail;
-	if (pthread_create(&g->thread, NULL, guard_main, g) != 0)
-		goto fail;
-	g->started = true;
+	g->wake_w = wake[1];
+	for (i = 0; i < k; i++) {
+		if ((pid = fork()) < 0) {
+			IBX_ERROR("transport guard: fork: %s",
+				  strerror(errno));
+			goto fail;
+		}
+		if (pid == 0)
+			guard_child(g, i, lim, lfd, wake[0], cap, parent);
+		g->pids[g->nchildren++] = pid;
+	}
+	close(lfd);
+	close(wake[0]);
+	IBX_INFO("transport guard: %d process%s of up to %d connections "
+		 "each (descriptor limit %llu) for at most %d",
+		 k, k == 1 ? "" : "es", cap, (unsigned long long)rl.rlim_cur,
+		 lim->max_conns);
+	if ((long)k * cap < lim->max_conns)
+		IBX_WARN("transport guard: %d processes hold %ld connections, "
+			 "fewer than --max-conns %d: raise LimitNOFILE",
+			 k, (long)k * cap, lim->max_conns);
+	/* nng holds one descriptor per spoke in this process. */
+	if (rl.rlim_cur < (rlim_t)lim->max_conns + FD_RESERVE)
+		IBX_WARN("transport: a descriptor limit of %llu holds fewer "
+			 "than --max-conns %d spokes in the hub: raise "
+			 "LimitNOFILE",
+			 (unsigned long long)rl.rlim_cur, lim->max_conns);
 	*out = g;
 	return (IBX_OK);
 fail:
+	if (lfd >= 0)
+		close(lfd);
+	if (wake[0] >= 0)
+		close(wake[0]);
 	ibx_guard_close(g);
 	return (IBX_EIO);
 }
@@ -668,34 +986,32 @@ fail:
 void
 ibx_guard_set_backend(ibx_guard *g, int backend_port)
 {
-	atomic_store(&g->backend_port, backend_port);
+	atomic_store(&g->sh->backend_port, backend_port);
 }
 
 void
 ibx_guard_close(ibx_guard *g)
 {
-	size_t i;
+	int i, tries, st;
 
 	if (g == NULL)
 		return;
-	if (g->started) {
-		(void)!write(g->wake[1], "x", 1);
-		pthread_join(g->thread, NULL);
-	}
-	if (g->lfd >= 0)
-		close(g->lfd);
-	if (g->epfd >= 0)
-		close(g->epfd);
-	if (g->wake[0] >= 0) {
-		close(g->wake[0]);
-		close(g->wake[1]);
-	}
-	for (i = 0; i < ADDR_BUCKETS; i++)
-		while (g->buckets[i] != NULL) {
-			struct addr_count *e = g->buckets[i];
-
-			g->buckets[i] = e->next;
-			free(e);
+	/* The children see the pipe's end, close their connections by
+	 * exiting, and are reaped; one that hangs is killed after 5 s. */
+	if (g->wake_w >= 0)
+		close(g->wake_w);
+	for (i = 0; i < g->nchildren; i++) {
+		for (tries = 0; tries < 500; tries++) {
+			if (waitpid(g->pids[i], &st, WNOHANG) != 0)
+				break;
+			nanosleep(&(struct timespec){0, 10000000L}, NULL);
 		}
+		if (tries == 500) {
+			kill(g->pids[i], SIGKILL);
+			(void)waitpid(g->pids[i], &st, 0);
+		}
+	}
+	if (g->sh != NULL)
+		munmap(g->sh, g->sh_size);
 	free(g);
 }

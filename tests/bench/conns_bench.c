@@ -14,7 +14,8 @@
  *       its pipe (TCP, the TLS handshake and the SP header exchange all
  *       done).  Prints pipes=K and seconds=S when all N are up or the
  *       timeout passed, then keeps them open HOLD-S seconds (or until
- *       killed) without sending anything.  Exit 1 when fewer than N.
+ *       killed) without sending anything, and prints pipes_held=K, the
+ *       pipes still up then.  Exit 1 when fewer than N were up.
  *   bench_conns listen --url tls+tcp://127.0.0.1:P --cert C --key K
  *       --ca CA [--crl CRL]
  *       the baseline: a bare nng rep0 socket with one listener, TLS
@@ -240,6 +241,7 @@ dial(int argc, char **argv)
 	/* Held open until killed or HOLD-S passed; the process exit closes
 	 * the sockets (closing 10,000 nng sockets one by one is slow). */
 	sleep((unsigned)hold_s);
+	printf("pipes_held=%ld\n", atomic_load(&pipes));
 out:
 	fclose(f);
 	return (ret);

@@ -2,23 +2,25 @@
 # Figure 7 (issue 8): the hub's resident memory with N idle spokes connected
 # over mutual TLS, and its idle CPU with them, against a bare nng rep0
 # listener (bench_conns listen: same nng, same TLS configuration, same
-# certificates) taking the same N connections.  For each side: VmRSS
-# before and with the N connections, per-connection kB = (with - before)
-# / N, the ESTABLISHED count on the port (ss), and CPU ticks
-# (utime + stime) over SECONDS with the N connected and idle, as % of one
-# core.  Spokes: bench_conns dial, one nng REQ socket per spoke, each
+# certificates) taking the same N connections.  For each side, summed
+# over the server process and its children (the hub's guard processes,
+# proto/transport/guard.c): Pss (and VmRSS) before and with the N
+# connections, per-connection kB = (Pss with - Pss before) / established,
+# the ESTABLISHED count on the port (ss), and CPU ticks (utime + stime)
+# over SECONDS with the N connected and idle, as % of one core.  Spokes: bench_conns dial, one nng REQ socket per spoke, each
 # presenting one of CERTS issued hospital certificates (round robin; TLS
 # connection memory does not depend on which certificate); a connection
 # counts once nng has added its pipe (TLS handshake done).  Starts its own
 # CA, and its own PostgreSQL cluster unless --db is given.  Prints
 # key=value lines and a table; asserts nothing.  Needs N + 100 open files
-# per process (raised to the hard limit here).
+# per process (raised to the hard limit here): the dialer holds N, the
+# baseline N, the hub N (nng) and its guard processes 2 N among them.
 #
 #   tests/bench/hub_idle_tls.sh [--spokes 10000] [--seconds 30] [--certs 200]
-#                               [--timeout 150] [--db DSN] [--build DIR]
+#                               [--timeout 240] [--db DSN] [--build DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-spokes=10000 seconds=30 certs=200 timeout=150 dsn='' build=$root/build-tests
+spokes=10000 seconds=30 certs=200 timeout=240 dsn='' build=$root/build-tests
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--spokes) spokes=$2; shift 2 ;;
@@ -61,23 +63,27 @@ pki=$work/pki
 "$root/deploy/pki/ca-init.sh" "$pki" >/dev/null
 "$root/deploy/pki/issue.sh" "$pki" 0000000000 hub
 seq 1 "$certs" | awk '{ printf "38%08d\n", $1 }' >"$work/codes"
-ipids=()
-while read -r code; do
-	"$root/deploy/pki/issue.sh" "$pki" "$code" hospital >/dev/null 2>&1 &
-	ipids+=($!)
-	if [ "${#ipids[@]}" -ge 16 ]; then wait "${ipids[@]}"; ipids=(); fi
-done <"$work/codes"
-[ "${#ipids[@]}" -eq 0 ] || wait "${ipids[@]}"
+# The same certificates as issue.sh makes, from one process (tools/pki):
+# seconds instead of one openssl run per certificate.
+IBX_CA_BULK=$build/tools/pki/ibx-ca-bulk "$root/deploy/pki/issue-bulk.sh" "$pki" hospital \
+	<"$work/codes" >/dev/null 2>"$work/issue.log" || { cat "$work/issue.log" >&2; exit 1; }
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-rss() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
+# The hub's guard runs in child processes (proto/transport/guard.c), so
+# CPU and memory are summed over the process and its children: ticks, VmRSS
+# (shared pages counted in each) and Pss (each shared page divided among
+# its users; the sum is what the processes take together).
+procs() { echo "$1"; pgrep -P "$1" || true; }
+ticks() { for p in $(procs "$1"); do awk '{ print $14 + $15 }' "/proc/$p/stat"; done | awk '{ s += $1 } END { print s }'; }
+rss() { for p in $(procs "$1"); do awk '/VmRSS/ { print $2 }' "/proc/$p/status"; done | awk '{ s += $1 } END { print s }'; }
+pss() { for p in $(procs "$1"); do awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup"; done | awk '{ s += $1 } END { print s }'; }
 hz=$(getconf CLK_TCK)
 
 # measure SIDE PID PORT: the N spokes against the server PID on PORT
 measure() {
-	local side=$1 pid=$2 port=$3 dialer r0 r1 t0 t1 conns
+	local side=$1 pid=$2 port=$3 dialer r0 r1 p0 p1 t0 t1 conns
 	sleep 1
 	r0=$(rss "$pid")
+	p0=$(pss "$pid")
 	"$CONNS" dial --url "tls+tcp://127.0.0.1:$port" --pki "$pki" --codes "$work/codes" \
 		--ca "$pki/ca.pem" --n "$spokes" --timeout-s "$timeout" \
 		--hold-s $((timeout + seconds + 60)) >"$work/$side.dial" 2>"$work/$side.dial.err" &
@@ -91,6 +97,7 @@ measure() {
 	sleep 2
 	conns=$(ss -Htn state established "( sport = :$port )" | wc -l)
 	r1=$(rss "$pid")
+	p1=$(pss "$pid")
 	t0=$(ticks "$pid")
 	sleep "$seconds"
 	t1=$(ticks "$pid")
@@ -99,8 +106,10 @@ measure() {
 	printf '%s_pipes=%s\n' "$side" "$(sed -n 's/^pipes=//p' "$work/$side.dial")"
 	printf '%s_connect_s=%s\n' "$side" "$(sed -n 's/^seconds=//p' "$work/$side.dial")"
 	printf '%s_established=%s\n' "$side" "$conns"
+	printf '%s_procs=%s\n' "$side" "$(procs "$pid" | wc -l)"
 	printf '%s_rss0_kb=%s\n%s_rss1_kb=%s\n' "$side" "$r0" "$side" "$r1"
-	awk -v a="$r0" -v b="$r1" -v n="$conns" -v s="$side" \
+	printf '%s_pss0_kb=%s\n%s_pss1_kb=%s\n' "$side" "$p0" "$side" "$p1"
+	awk -v a="$p0" -v b="$p1" -v n="$conns" -v s="$side" \
 		'BEGIN { printf "%s_kb_per_conn=%.2f\n", s, (n > 0 ? (b - a) / n : 0) }'
 	awk -v t=$((t1 - t0)) -v hz="$hz" -v sec="$seconds" -v s="$side" \
 		'BEGIN { printf "%s_idle_cpu_pct=%.3f\n", s, 100 * t / hz / sec }'
@@ -148,7 +157,8 @@ echo "certs=$certs"
 echo "seconds=$seconds"
 printf '| figure | hub | bare nng rep0 |\n| --- | --- | --- |\n'
 printf '| established connections (of %s) | %s | %s |\n' "$spokes" "$(kv hub_established)" "$(kv base_established)"
-printf '| RSS before, kB | %s | %s |\n' "$(kv hub_rss0_kb)" "$(kv base_rss0_kb)"
-printf '| RSS with the connections, kB | %s | %s |\n' "$(kv hub_rss1_kb)" "$(kv base_rss1_kb)"
-printf '| kB per connection | %s | %s |\n' "$(kv hub_kb_per_conn)" "$(kv base_kb_per_conn)"
+printf '| processes | %s | %s |\n' "$(kv hub_procs)" "$(kv base_procs)"
+printf '| VmRSS summed, before → with, kB | %s → %s | %s → %s |\n' "$(kv hub_rss0_kb)" "$(kv hub_rss1_kb)" "$(kv base_rss0_kb)" "$(kv base_rss1_kb)"
+printf '| Pss summed, before → with, kB | %s → %s | %s → %s |\n' "$(kv hub_pss0_kb)" "$(kv hub_pss1_kb)" "$(kv base_pss0_kb)" "$(kv base_pss1_kb)"
+printf '| kB per connection (Pss) | %s | %s |\n' "$(kv hub_kb_per_conn)" "$(kv base_kb_per_conn)"
 printf '| idle CPU over %s s, %% of a core | %s | %s |\n' "$seconds" "$(kv hub_idle_cpu_pct)" "$(kv base_idle_cpu_pct)"

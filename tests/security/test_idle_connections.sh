@@ -12,7 +12,8 @@ identity $H >/dev/null
 hub_cert
 TIMEOUT=3
 hub_start_tls --handshake-timeout $TIMEOUT --max-conns-per-addr 5000
-rss() { awk '/VmRSS/ {print $2}' "/proc/$HUB_PID/status"; }
+# The hub and its guard processes (proto/transport/guard.c) together.
+rss() { for p in $HUB_PID $(pgrep -P "$HUB_PID"); do awk '/VmRSS/ {print $2}' "/proc/$p/status"; done | awk '{ s += $1 } END { print s }'; }
 rss0=$(rss)
 
 # The API is asked every 0.1 s while 2,000 idle connections come and go.

@@ -13,7 +13,8 @@ db_create
 H=3910118128
 identity $H >/dev/null
 hub_cert
-rss() { awk '/VmRSS/ {print $2}' "/proc/$HUB_PID/status"; }
+# The hub and its guard processes (proto/transport/guard.c) together.
+rss() { for p in $HUB_PID $(pgrep -P "$HUB_PID"); do awk '/VmRSS/ {print $2}' "/proc/$p/status"; done | awk '{ s += $1 } END { print s }'; }
 # slowloris PORT: mutual TLS, nng's SP header, a 4 MiB frame header, 3 MB
 # of the frame, then silence.
 slowloris() {
