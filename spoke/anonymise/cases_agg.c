@@ -149,8 +149,10 @@ spoke_cases_agg_new(bool icd10_category, uint64_t rows_hint,
 	if (rows_hint > SPOKE_AGG_HINT_MAX)
 		rows_hint = SPOKE_AGG_HINT_MAX;
 	a->seenwant = seen_size(rows_hint);
-	/* Cells: far fewer than rows; start large enough for a big file. */
-	while (a->cellcap * 8 < rows_hint && a->cellcap < 65536)
+	/* Cells: far fewer than rows; start large enough for a big file
+	 * (a million rows of one month made 63,406 cells in figure 6 of
+	 * docs/PERFORMANCE.md: 131,072 slots hold them without growing). */
+	while (a->cellcap * 8 < rows_hint && a->cellcap < 131072)
 		a->cellcap *= 2;
 	a->cells = table(a->cellcap, sizeof(*a->cells));
 	if (a->cells == NULL) {
