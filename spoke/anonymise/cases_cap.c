@@ -63,14 +63,14 @@ struct spoke_cases_cap {
 
 #define HUGE (2u * 1024 * 1024) /* bytes of a huge page */
 
-/* Room for n episodes, not zeroed.  An array of 2 MiB or more is aligned
- * for huge pages and asked to get them (as cases_agg.c's tables): its
- * pages are touched once each, and a fault a 4 KiB page cost more than
- * writing the episodes.  Freed with free(). */
-static struct ep *
-eps_alloc(size_t n)
+/* bytes of memory, not zeroed.  2 MiB or more are aligned for huge pages
+ * and asked to get them (as cases_agg.c's tables): the episodes' pages
+ * are touched once each, and a fault a 4 KiB page cost more than writing
+ * them; the counts are probed at random, and over 4 KiB pages the page
+ * table walks cost more than the probes.  Freed with free(). */
+static void *
+big_alloc(size_t bytes)
 {
-	size_t bytes = n * sizeof(struct ep);
 	void *p;
 
 	if (bytes < HUGE)
@@ -97,7 +97,8 @@ spoke_cases_cap_new(int period, const spoke_cap_limits *lim,
 	if (rows_hint > SPOKE_CAP_HINT_MAX)
 		rows_hint = SPOKE_CAP_HINT_MAX;
 	/* Room for the rows the file may hold, grown if it holds more. */
-	if (rows_hint > 0 && (c->eps = eps_alloc(rows_hint)) != NULL)
+	if (rows_hint > 0 &&
+	    (c->eps = big_alloc(rows_hint * sizeof(struct ep))) != NULL)
 		c->cap = rows_hint;
 	*out = c;
 	return (IBX_OK);
@@ -129,7 +130,7 @@ spoke_cases_cap_add(spoke_cases_cap *c, const spoke_agg_episode *e, int period,
 	assert(e->days >= 0 && e->days <= SPOKE_DAYS_MAX);
 	if (c->n == c->cap) {
 		n = c->cap == 0 ? 1024 : c->cap * 2;
-		if ((grown = eps_alloc(n)) == NULL)
+		if ((grown = big_alloc(n * sizeof(*grown))) == NULL)
 			return (IBX_ENOMEM);
 		if (c->n > 0) {
 			memcpy(grown, c->eps, c->n * sizeof(*grown));
@@ -326,8 +327,9 @@ spoke_cases_cap_run(spoke_cases_cap *c, spoke_cases_agg *a,
 	 * aggregation's set of patients in cells. */
 	while (cap < c->n * 2)
 		cap *= 2;
-	if ((table = calloc(cap, sizeof(*table))) == NULL)
+	if ((table = big_alloc(cap * sizeof(*table))) == NULL)
 		goto out;
+	memset(table, 0, cap * sizeof(*table));
 	for (i = 0; i < c->n; i++) {
 		count_word *t;
 
