@@ -21,6 +21,13 @@
  * cell's clipped sums what it adds to the patient's clipped total, so the
  * clipped sums are the sums over the cell's patients of min(their total,
  * bound), whatever order the episodes come in.
+ *
+ * An episode whose patient is known to have no other (the contribution
+ * caps count every patient's episodes first: spoke_cases_agg_add_alone)
+ * is a new patient of its cell with its own measures clipped, and takes
+ * no place in the set; the set is made only when the first episode that
+ * needs it comes, as large as spoke_cases_agg_reserve or the rows' hint
+ * asks, so a file of patients with one episode each never makes it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +73,7 @@ struct pending {
 	uint32_t k2;
 	int32_t visits, days;
 	int64_t charge;
+	bool alone; /* the patient has no other episode: no set */
 };
 
 struct spoke_cases_agg {
@@ -75,7 +83,8 @@ struct spoke_cases_agg {
 	size_t ncells, cellcap;
 	uint64_t *seen; /* patient-in-cell set, a power of two; 0: empty */
 	uint32_t *clip; /* per seen slot: the patient's clipped totals */
-	size_t nseen, seencap;
+	size_t nseen, seencap; /* seencap 0: the set is not made yet */
+	size_t seenwant;       /* its size when it is made */
 	struct pending ring[PIPELINE];
 	size_t pending; /* rows added so far (the ring holds the last ones) */
 	ibx_err failure;
@@ -114,6 +123,17 @@ table(size_t n, size_t size)
 	return (p);
 }
 
+/* Slots of a set of patients in cells that holds n at most 70% full. */
+static size_t
+seen_size(uint64_t n)
+{
+	size_t cap = 4096;
+
+	while (cap * 7 < n * 10)
+		cap *= 2;
+	return (cap);
+}
+
 ibx_err
 spoke_cases_agg_new(bool icd10_category, uint64_t rows_hint,
 		    spoke_cases_agg **out)
@@ -125,19 +145,17 @@ spoke_cases_agg_new(bool icd10_category, uint64_t rows_hint,
 		return (IBX_ENOMEM);
 	a->category = icd10_category;
 	a->cellcap = 1024;
-	a->seencap = 4096;
 	/* Room for every row's patient at most 70% full: no rehashing. */
 	if (rows_hint > SPOKE_AGG_HINT_MAX)
 		rows_hint = SPOKE_AGG_HINT_MAX;
-	while (a->seencap * 7 < rows_hint * 10)
-		a->seencap *= 2;
-	/* Cells: far fewer than rows; start large enough for a big file. */
-	while (a->cellcap * 8 < rows_hint && a->cellcap < 65536)
+	a->seenwant = seen_size(rows_hint);
+	/* Cells: far fewer than rows; start large enough for a big file
+	 * (a million rows of one month made 63,406 cells in figure 6 of
+	 * docs/PERFORMANCE.md: 131,072 slots hold them without growing). */
+	while (a->cellcap * 8 < rows_hint && a->cellcap < 131072)
 		a->cellcap *= 2;
 	a->cells = table(a->cellcap, sizeof(*a->cells));
-	a->seen = table(a->seencap, sizeof(*a->seen));
-	a->clip = table(a->seencap, sizeof(*a->clip));
-	if (a->cells == NULL || a->seen == NULL || a->clip == NULL) {
+	if (a->cells == NULL) {
 		spoke_cases_agg_free(a);
 		return (IBX_ENOMEM);
 	}
@@ -190,10 +208,11 @@ grow_cells(spoke_cases_agg *a)
 	return (IBX_OK);
 }
 
+/* Make the set of patients in cells (seenwant slots), or double it. */
 static ibx_err
 grow_seen(spoke_cases_agg *a)
 {
-	size_t n = a->seencap * 2, i, j;
+	size_t n = a->seencap == 0 ? a->seenwant : a->seencap * 2, i, j;
 	uint64_t *t;
 	uint32_t *u;
 
@@ -257,7 +276,8 @@ apply(spoke_cases_agg *a, const struct pending *p)
 
 	if ((a->ncells + 1) * 2 > a->cellcap && grow_cells(a) != IBX_OK)
 		return (IBX_ENOMEM);
-	if ((a->nseen + 1) * 10 > a->seencap * 7 && grow_seen(a) != IBX_OK)
+	if (!p->alone && (a->nseen + 1) * 10 > a->seencap * 7 &&
+	    grow_seen(a) != IBX_OK)
 		return (IBX_ENOMEM);
 	for (j = p->h & (a->cellcap - 1);; j = (j + 1) & (a->cellcap - 1)) {
 		c = &a->cells[j];
@@ -276,6 +296,13 @@ apply(spoke_cases_agg *a, const struct pending *p)
 	c->outpatient_visits += p->visits;
 	c->inpatient_days += p->days;
 	c->charge_jpy += p->charge;
+	if (p->alone) {
+		uint32_t w = 0;
+
+		c->patients++;
+		clip_add(c, &w, p);
+		return (IBX_OK);
+	}
 	for (j = p->v & (a->seencap - 1);; j = (j + 1) & (a->seencap - 1)) {
 		if (a->seen[j] == p->v) {
 			clip_add(c, &a->clip[j], p); /* the next episode */
@@ -321,8 +348,9 @@ spoke_cases_agg_episode(const spoke_cases_agg *a, const spoke_case_row *r,
 	e->charge = r->charge_jpy;
 }
 
-ibx_err
-spoke_cases_agg_add_episode(spoke_cases_agg *a, const spoke_agg_episode *e)
+/* Hold episode e back in the pipeline (see spoke_cases_agg_add_episode). */
+static ibx_err
+add(spoke_cases_agg *a, const spoke_agg_episode *e, bool alone)
 {
 	struct pending *p = &a->ring[a->pending % PIPELINE];
 	ibx_err rv;
@@ -344,10 +372,36 @@ spoke_cases_agg_add_episode(spoke_cases_agg *a, const spoke_agg_episode *e)
 	p->visits = e->visits;
 	p->days = e->days;
 	p->charge = e->charge;
+	p->alone = alone;
 	__builtin_prefetch(&a->cells[p->h & (a->cellcap - 1)], 1);
-	__builtin_prefetch(&a->seen[p->v & (a->seencap - 1)], 1);
-	__builtin_prefetch(&a->clip[p->v & (a->seencap - 1)], 1);
+	if (!alone && a->seencap > 0) {
+		__builtin_prefetch(&a->seen[p->v & (a->seencap - 1)], 1);
+		__builtin_prefetch(&a->clip[p->v & (a->seencap - 1)], 1);
+	}
 	a->pending++;
+	return (IBX_OK);
+}
+
+ibx_err
+spoke_cases_agg_add_episode(spoke_cases_agg *a, const spoke_agg_episode *e)
+{
+	return (add(a, e, false));
+}
+
+ibx_err
+spoke_cases_agg_add_alone(spoke_cases_agg *a, const spoke_agg_episode *e)
+{
+	return (add(a, e, true));
+}
+
+ibx_err
+spoke_cases_agg_reserve(spoke_cases_agg *a, uint64_t n)
+{
+	if (a->seencap > 0)
+		return (IBX_OK); /* made already: it grows as it must */
+	if (n > SPOKE_AGG_HINT_MAX)
+		n = SPOKE_AGG_HINT_MAX;
+	a->seenwant = seen_size(n);
 	return (IBX_OK);
 }
 

@@ -58,6 +58,22 @@ void spoke_cases_agg_episode(const spoke_cases_agg *a, const spoke_case_row *r,
 ibx_err spoke_cases_agg_add_episode(spoke_cases_agg *a,
 				    const spoke_agg_episode *e);
 
+/* spoke_cases_agg_add_alone: count e as spoke_cases_agg_add_episode does,
+ * for a caller that knows e's patient has no other episode among those
+ * this aggregation counts (cases_cap.c counts every patient's episodes
+ * first): the patient is new in the cell and takes no place in the set of
+ * patients in cells.  Given an episode whose patient has another, the
+ * cell would count that patient twice. */
+ibx_err spoke_cases_agg_add_alone(spoke_cases_agg *a,
+				  const spoke_agg_episode *e);
+
+/* spoke_cases_agg_reserve: at most n episodes will come through
+ * spoke_cases_agg_add_episode (or spoke_cases_agg_add); the set of
+ * patients in cells, not made yet, is made that large (at most
+ * SPOKE_AGG_HINT_MAX is taken) instead of as the rows' hint says.  No
+ * effect once the set is made.  Always IBX_OK. */
+ibx_err spoke_cases_agg_reserve(spoke_cases_agg *a, uint64_t n);
+
 /* spoke_cases_agg_add: count a good row (spoke_case_row_ok, after
  * spoke_case_row_finish) in its cell.  The row is copied; counting may be
  * held back a few rows (see spoke_cases_agg_finish).  IBX_ENOMEM when a

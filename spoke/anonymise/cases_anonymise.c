@@ -204,8 +204,7 @@ on_record(int ch, void *arg)
 			rep->later_in_year = period;
 		spoke_cases_agg_episode(r->agg, row, &e);
 		if (spoke_cases_cap_add(r->cap, &e, period,
-					row->first_visit.days,
-					record) != IBX_OK) {
+					row->first_visit.days) != IBX_OK) {
 			spoke_msgs_add(&rep->file, "out of memory");
 			fail(r, IBX_ENOMEM);
 		}

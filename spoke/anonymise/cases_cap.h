@@ -57,12 +57,14 @@ ibx_err spoke_cases_cap_new(int period, const spoke_cap_limits *lim,
 void spoke_cases_cap_free(spoke_cases_cap *c);
 
 /* spoke_cases_cap_add: an episode e (spoke_cases_agg_episode) whose first
- * visit is on day `day` (days since 1970-01-01) of period `period`, the
- * ordinal-th row of the export.  Episodes of another calendar year, or
- * after the period, are not the cap's business and are ignored.  The
- * episode is copied.  IBX_ENOMEM. */
+ * visit is on day `day` (days since 1970-01-01) of period `period`, added
+ * in the order of the export's rows (the order breaks the caps' last
+ * ties).  Its visits and days are within the row's checks (0 to
+ * SPOKE_VISITS_MAX and SPOKE_DAYS_MAX, cases_row.h).  Episodes of another
+ * calendar year, or after the period, are not the cap's business and are
+ * ignored.  The episode is copied.  IBX_ENOMEM. */
 ibx_err spoke_cases_cap_add(spoke_cases_cap *c, const spoke_agg_episode *e,
-			    int period, int32_t day, uint64_t ordinal);
+			    int period, int32_t day);
 
 /* spoke_cases_cap_run: apply the caps to every episode added, count the
  * kept episodes of the period into a (spoke_cases_agg_add_episode) and

@@ -338,11 +338,10 @@ test_cap_stage(void **state)
 			e.k1 = (uint64_t)(('C' - 'A') * 26 + 'N' - 'A') << 34;
 			e.k2 = (uint32_t)(2 + m);
 			assert_int_equal(
-			    spoke_cases_cap_add(c, &e, march - 2 + m, m * 31,
-						(uint64_t)m),
+			    spoke_cases_cap_add(c, &e, march - 2 + m, m * 31),
 			    IBX_OK);
 		}
-		assert_int_equal(spoke_cases_cap_add(c, &e, march, 70, 9),
+		assert_int_equal(spoke_cases_cap_add(c, &e, march, 70),
 				 IBX_OK);
 		assert_int_equal(spoke_cases_cap_run(c, a, &n), IBX_OK);
 		assert_int_equal(spoke_cases_agg_finish(a), IBX_OK);

@@ -650,6 +650,68 @@ test_to_json_shape(void **state)
 	ibx_listing_free(l);
 }
 
+/* What jansson's json_dumps wrote for the same fields, byte for byte
+ * (taken from the build before ibx_listing_to_json wrote JSON itself):
+ * escapes, text passed through, reals in %.10g with ".0" and short
+ * exponents; text that is not UTF-8 and reals that are not finite are
+ * refused as jansson refused them. */
+static void
+test_to_json_bytes(void **state)
+{
+	static const struct {
+		double lat, lon;
+		const char *want;
+	} reals[] = {
+	    {1e-7, 123456789012.5,
+	     "\"location\":{\"lat\":1e-7,\"lon\":1."
+	     "23456789e11}"},
+	    {35.0, -0.0, "\"location\":{\"lat\":35.0,\"lon\":-0.0}"},
+	    {32.699824, 130.689411,
+	     "\"location\":{\"lat\":32.699824,\"lon\":130.689411}"},
+	    {35.123456789012, 1e21,
+	     "\"location\":{\"lat\":35.12345679,\"lon\":1e21}"},
+	};
+	static const char *const bad_utf8[] = {
+	    "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+	    "\xe6\xbc", "\x80",		"\xf8\x88\x80\x80\x80"};
+	ibx_listing *l;
+	char *json = NULL;
+	size_t i;
+
+	(void)state;
+	l = fixture_minimal();
+	fixture_set(&l->name_en, "A \"quoted\" \\ back/slash\ttab\nnl\r\x01"
+				 "\x1f\x7f é 漢字 😀");
+	fixture_set(&l->address, "\xe2\x80\xa8 line sep \b\f");
+	assert_int_equal(ibx_listing_to_json(l, &json), IBX_OK);
+	if (strstr(json, "\"en\":\"A \\\"quoted\\\" \\\\ back/slash\\ttab\\nnl"
+			 "\\r\\u0001\\u001F\x7f é 漢字 😀\"") == NULL ||
+	    strstr(json, "\"address\":\"\xe2\x80\xa8 line sep \\b\\f\"") ==
+		NULL)
+		fail_msg("escapes not as jansson wrote them: %s", json);
+	free(json);
+	for (i = 0; i < sizeof(reals) / sizeof(reals[0]); i++) {
+		l->has_location = true;
+		l->lat = reals[i].lat;
+		l->lon = reals[i].lon;
+		assert_int_equal(ibx_listing_to_json(l, &json), IBX_OK);
+		if (strstr(json, reals[i].want) == NULL)
+			fail_msg("want %s in %s", reals[i].want, json);
+		free(json);
+	}
+	l->lat = 0.0 / 0.0;
+	json = NULL;
+	assert_int_equal(ibx_listing_to_json(l, &json), IBX_ENOMEM);
+	assert_null(json);
+	l->has_location = false;
+	for (i = 0; i < sizeof(bad_utf8) / sizeof(bad_utf8[0]); i++) {
+		fixture_set(&l->address, bad_utf8[i]);
+		assert_int_equal(ibx_listing_to_json(l, &json), IBX_ENOMEM);
+		assert_null(json);
+	}
+	ibx_listing_free(l);
+}
+
 int
 main(void)
 {
@@ -672,6 +734,7 @@ main(void)
 	    cmocka_unit_test(test_round_trip_minimal),
 	    cmocka_unit_test(test_round_trip_unicode_and_escapes),
 	    cmocka_unit_test(test_to_json_shape),
+	    cmocka_unit_test(test_to_json_bytes),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
