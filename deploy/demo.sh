@@ -280,7 +280,7 @@ say "waiting for the hospitals' certificates (started before PostgreSQL)"
 wait "$issue_pid" || { cat "$var/issue.log" >&2; exit 1; }
 cat "$var/issue.log"
 ./deploy/pki/crl.sh "$pki"
-timing "certificates (issue-bulk.sh; the rest of them)"
+timing "certificates (waiting for issue-bulk.sh)"
 
 ./build/hub/inboundctl enrol --db "$dsn" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
 	--cert-dir "$pki/issued"
