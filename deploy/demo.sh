@@ -15,7 +15,8 @@
 # IBX_PG_STANDBY_PORT (54330, with --replica); IBX_VAR (./var: the clusters,
 # PKI, generated data, outboxes, logs), IBX_DEMO_CACHE (IBX_VAR/cache: the
 # generated data by their inputs), IBX_DEMO_NO_CACHE=1 (generate again),
-# IBX_DEMO_JOBS (8 spokes at a time), IBX_DEMO_FROM (2019-01).
+# IBX_DEMO_JOBS (8 spokes at a time), IBX_DEMO_BATCH (64 listings a
+# publish --batch process), IBX_DEMO_FROM (2019-01).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +27,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--once) once=1 ;;
 	--replica) replica=1 ;;
-	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) echo "demo.sh: unknown option $arg" >&2; exit 2 ;;
 	esac
 done
@@ -328,14 +329,18 @@ timing "coordinators"
 # go into its own durable outbox and out over that one connection.  The
 # others send their one listing with inbound-spoke publish (no outbox: a
 # file system that allocates inodes slowly, as this VM's ext4 without a
-# journal does, made the outbox's files cost more than the send).
-# IBX_DEMO_JOBS (8) hospitals at a time.
+# journal does, made the outbox's files cost more than the send),
+# IBX_DEMO_BATCH (64) of them one after the other in one process (publish
+# --batch: each its own key and its own connection; a process per hospital
+# paid its start-up, OpenSSL's set-up and the kernel's reaping of its
+# threads each time).  IBX_DEMO_JOBS (8) processes at a time.
 n=$(find "$var/listings" -name '*.json' | wc -l)
 nf=$(find "$var/exports" -mindepth 1 -maxdepth 1 -type d | wc -l)
 jobs=${IBX_DEMO_JOBS:-8}
-say "publishing: $n hospitals, each its own spoke (one run, one connection): its listing, and for $nf its statistics $first to $last"
-rm -rf "$var/outbox"
-mkdir -p "$var/outbox"
+batch=${IBX_DEMO_BATCH:-64}
+say "publishing: $n hospitals, each its own spoke (its own key, one connection): its listing, and for $nf its statistics $first to $last"
+rm -rf "$var/outbox" "$var/publish-batches"
+mkdir -p "$var/outbox" "$var/publish-batches"
 start=$(date +%s.%N)
 spoke_args=(--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" --attempts 3 --timeout 20000)
 # With case records first (the longer runs), then the listings alone.
@@ -346,8 +351,10 @@ find "$var/exports" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort |
 		>"$var/publish.log" 2>&1 &&
 	find "$var/listings" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
 	comm -23 - <(find "$var/exports" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort) |
-	xargs -P "$jobs" -I{} ./build/spoke/inbound-spoke publish --listing "$var/listings/{}.json" \
-		--cert "$pki/issued/{}.pem" --key "$pki/issued/{}.key" "${spoke_args[@]}" \
+	awk -v l="$var/listings" -v i="$pki/issued" '{ printf "%s/%s.json %s/%s.pem %s/%s.key\n", l, $1, i, $1, i, $1 }' |
+	split -l "$batch" - "$var/publish-batches/" &&
+	find "$var/publish-batches" -type f | sort |
+	xargs -P "$jobs" -I{} ./build/spoke/inbound-spoke publish --batch {} "${spoke_args[@]}" \
 		>>"$var/publish.log" 2>&1 || {
 	grep -E ' (warn|error) ' "$var/publish.log" | head -20 >&2
 	echo "demo.sh: some hospitals' envelopes were not accepted (see var/publish.log, var/outbox/*/status.json)" >&2
@@ -360,7 +367,7 @@ awk -v s="$start" -v e="$end" -v n="$n" -v nf="$nf" \
 	-v z="$(grep -c ': nil report for [0-9-]* sealed' "$var/publish.log")" \
 	-v a="$(grep -Ec 'envelope [0-9]+: (accepted|duplicate)|: listing [0-9]+ accepted' "$var/publish.log")" \
 	'BEGIN { printf "%d hospitals: %d listings, %d monthly statistics and %d nil reports from %d of them; %d envelopes acknowledged in %.1f s\n", n, l, m, z, nf, a, e - s }'
-timing "publishing (one spoke run per hospital)"
+timing "publishing (own key and connection each)"
 
 say "the protected release: every closed month measured once (docs/disclosure-control.md)"
 ./build/hub/inboundctl release --db "$dsn" --until "$last"

@@ -15,6 +15,7 @@
 
 struct spoke_config {
 	const char *listing;
+	const char *batch; /* publish --batch: "LISTING CERT KEY" lines */
 	const char *out;
 	const char *outbox; /* --outbox: the durable outbox, or NULL */
 	int cert_hash;
