@@ -163,8 +163,11 @@ standby=$var/pg-standby/data
 [ "$replica" -eq 0 ] || cluster_home pg-standby
 
 hub_pid=
+issue_pid=
 cleanup() {
 	trap - EXIT INT TERM
+	# the certificates issued in the background: ended before we go
+	[ -z "$issue_pid" ] || wait "$issue_pid" 2>/dev/null || true
 	if [ -n "$hub_pid" ] && kill -0 "$hub_pid" 2>/dev/null; then
 		kill -TERM "$hub_pid" 2>/dev/null || true
 		wait "$hub_pid" 2>/dev/null || true
