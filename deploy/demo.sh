@@ -15,7 +15,8 @@
 # IBX_PG_STANDBY_PORT (54330, with --replica); IBX_VAR (./var: the clusters,
 # PKI, generated data, outboxes, logs), IBX_DEMO_CACHE (IBX_VAR/cache: the
 # generated data by their inputs), IBX_DEMO_NO_CACHE=1 (generate again),
-# IBX_DEMO_JOBS (8 spokes at a time), IBX_DEMO_FROM (2019-01).
+# IBX_DEMO_JOBS (8 spokes at a time), IBX_DEMO_BATCH (64 listings a
+# publish --batch process), IBX_DEMO_FROM (2019-01).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +27,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--once) once=1 ;;
 	--replica) replica=1 ;;
-	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) echo "demo.sh: unknown option $arg" >&2; exit 2 ;;
 	esac
 done
@@ -45,7 +46,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # summary prints the table: wall seconds since the previous mark, and the
 # CPU seconds spent meanwhile by this script's children (datagen, spokes,
 # openssl...), by the hub, and by PostgreSQL (its live processes: the
-# hub's connections; short-lived ones are not counted). The machine is
+# hub's connections, and those that ended, which the postmaster reaped). The machine is
 # shared, so the CPU columns say what the step costs and wall what it took.
 timings=()
 # user+sys of every child this shell has waited for: "times" must run in
@@ -60,10 +61,15 @@ cpu_of() { # PID...: their user+sys seconds
 	done
 	awk -v t="$t" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
 }
+# PostgreSQL: the postmaster, its live processes, and (cutime+cstime) the
+# ones it has reaped: a connection that ended (a release worker's, say)
+# is counted too.
 cpu_pg() {
-	local pm
+	local pm t
 	pm=$(head -1 "${pgdata:-/nonexistent}/postmaster.pid" 2>/dev/null) || { echo 0; return; }
-	cpu_of "$pm" $(pgrep -P "$pm" || true)
+	t=$(awk '{ print $16 + $17 }' "/proc/$pm/stat" 2>/dev/null || echo 0)
+	awk -v a="$(cpu_of "$pm" $(pgrep -P "$pm" || true))" -v t="$t" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.2f", a + t / hz }'
 }
 mark_all() { times >"$var/.times"; mark=$(date +%s.%N); mark_cpu=$(cpu_children); mark_hub=$(cpu_of ${hub_pid:-}); mark_pg=$(cpu_pg); }
 mark=$(date +%s.%N) mark_cpu=0 mark_hub=0 mark_pg=0
@@ -157,8 +163,11 @@ standby=$var/pg-standby/data
 [ "$replica" -eq 0 ] || cluster_home pg-standby
 
 hub_pid=
+issue_pid=
 cleanup() {
 	trap - EXIT INT TERM
+	# the certificates issued in the background: ended before we go
+	[ -z "$issue_pid" ] || wait "$issue_pid" 2>/dev/null || true
 	if [ -n "$hub_pid" ] && kill -0 "$hub_pid" 2>/dev/null; then
 		kill -TERM "$hub_pid" 2>/dev/null || true
 		wait "$hub_pid" 2>/dev/null || true
@@ -168,6 +177,37 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
+
+say "the national list: every hospital of the code register and the three detailed sources, geocoded, read in romaji (deploy/data)"
+: >"$var/datagen.log"
+rm -rf "$var/listings"
+datagen_cached "$var/listings" "$var/datagen.log" listings --data deploy/data --set national --seed 42
+grep -E 'register:|national list:|geocode levels:|foreign patients|ours vs official|wrote' "$var/datagen.log"
+timing "listing generation (datagen --set national)"
+
+say "national CA and one spoke identity per hospital (var/pki)"
+pki=$var/pki
+# Thousands of certificates in one process (tools/pki, deploy/pki/issue-bulk.sh).
+export IBX_CA_BULK=$root/build/tools/pki/ibx-ca-bulk
+./deploy/pki/ca-init.sh "$pki" >/dev/null
+# The hub's profile (issue 14): a certificate from before it, without the
+# hub's names in subjectAltName, is issued again.
+if [ -f "$pki/hub/hub.pem" ] &&
+	! openssl x509 -in "$pki/hub/hub.pem" -noout -ext subjectAltName 2>/dev/null | grep -q 127.0.0.1; then
+	rm -f "$pki/hub/hub.pem" "$pki/hub/hub.key"
+fi
+if [ ! -f "$pki/hub/hub.pem" ]; then
+	./deploy/pki/issue.sh "$pki" 0000000000 hub
+	mkdir -p "$pki/hub"
+	mv "$pki/issued/0000000000.pem" "$pki/hub/hub.pem"
+	mv "$pki/issued/0000000000.key" "$pki/hub/hub.key"
+fi
+# The hospitals' certificates need only the list: they are issued (on
+# every core, ibx-ca-bulk --jobs) while PostgreSQL starts and the case
+# records are generated, and waited for before the enrolment.
+./deploy/spokes.sh issue --pki "$pki" --listings "$var/listings" >"$var/issue.log" 2>&1 &
+issue_pid=$!
+timing "national CA and the hub's certificate"
 
 say "PostgreSQL on 127.0.0.1:$pg_port ($pgdata)"
 ibx_pg_init "$pgdata"
@@ -207,33 +247,45 @@ say "the institution-code register (deploy/data; repeated rows merged)"
 	$(printf -- '--file %s ' deploy/data/jp_medical_institution_codes_2025-08_pref*.csv)
 timing "register import"
 
-say "the national list: every hospital of the code register and the three detailed sources, geocoded, read in romaji (deploy/data)"
-: >"$var/datagen.log"
-rm -rf "$var/listings"
-datagen_cached "$var/listings" "$var/datagen.log" listings --data deploy/data --set national --seed 42
-grep -E 'register:|national list:|geocode levels:|foreign patients|ours vs official|wrote' "$var/datagen.log"
-timing "listing generation (datagen --set national)"
+# History from January 2019 (IBX_DEMO_FROM) to the last closed month, so
+# that the statistics overlap the real visa series (2019-2024) and coverage
+# has real years; each year's volume and mix follow that year's visas
+# (docs/case-records.md, "Generated case records").
+last=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m)
+first=${IBX_DEMO_FROM:-2019-01}
+recent=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
+say "synthetic case records $first to $last for every hospital that receives foreign patients"
+rm -rf "$var/cases" "$var/listings-foreign"
+# Only hospitals that receive foreign patients have foreign patients' cases
+# (receives_foreign_patients, generated at the real share).
+mkdir -p "$var/listings-foreign"
+jq -r 'select(.receives_foreign_patients != false) | input_filename' "$var"/listings/*.json |
+	xargs -r ln -t "$var/listings-foreign"
+echo "$(find "$var/listings-foreign" -name '*.json' | wc -l) of $(find "$var/listings" -name '*.json' | wc -l) hospitals receive foreign patients"
+for y in $(seq "${first%-*}" "${last%-*}"); do
+	datagen_cached "$var/cases" "$var/datagen.log" cases --data deploy/data --listings "$var/listings-foreign" \
+		--year "$y" --seed "$y"
+	tail -n 1 "$var/datagen.log"
+done
+# Each hospital's export folder: its yearly files (hard links), in one
+# process (a mkdir and an ln per hospital took 22 s).
+rm -rf "$var/exports"
+mkdir -p "$var/exports"
+perl -e 'my ($cases, $foreign, $out) = @ARGV;
+	for my $f (glob "$cases/synthetic_cases_*_*.csv") {
+		my ($n, $c) = $f =~ m{/(synthetic_cases_(\d+)_\d+\.csv)$} or next;
+		-e "$foreign/$c.json" or next;
+		-d "$out/$c" or mkdir "$out/$c" or die "$out/$c: $!\n";
+		link($f, "$out/$c/$n") or die "$out/$c/$n: $!\n";
+	}' "$var/cases" "$var/listings-foreign" "$var/exports"
+timing "case records (datagen cases)"
 
-say "national CA and one spoke identity per hospital (var/pki)"
-pki=$var/pki
-# Thousands of certificates in one process (tools/pki, deploy/pki/issue-bulk.sh).
-export IBX_CA_BULK=$root/build/tools/pki/ibx-ca-bulk
-./deploy/pki/ca-init.sh "$pki" >/dev/null
-# The hub's profile (issue 14): a certificate from before it, without the
-# hub's names in subjectAltName, is issued again.
-if [ -f "$pki/hub/hub.pem" ] &&
-	! openssl x509 -in "$pki/hub/hub.pem" -noout -ext subjectAltName 2>/dev/null | grep -q 127.0.0.1; then
-	rm -f "$pki/hub/hub.pem" "$pki/hub/hub.key"
-fi
-if [ ! -f "$pki/hub/hub.pem" ]; then
-	./deploy/pki/issue.sh "$pki" 0000000000 hub
-	mkdir -p "$pki/hub"
-	mv "$pki/issued/0000000000.pem" "$pki/hub/hub.pem"
-	mv "$pki/issued/0000000000.key" "$pki/hub/hub.key"
-fi
-./deploy/spokes.sh issue --pki "$pki" --listings "$var/listings"
+say "waiting for the hospitals' certificates (started before PostgreSQL)"
+wait "$issue_pid" || { cat "$var/issue.log" >&2; exit 1; }
+cat "$var/issue.log"
 ./deploy/pki/crl.sh "$pki"
-timing "certificates (deploy/pki/issue-bulk.sh)"
+timing "certificates (waiting for issue-bulk.sh)"
+
 ./build/hub/inboundctl enrol --db "$dsn" --ca "$pki/ca.pem" --crl "$pki/crl.pem" \
 	--cert-dir "$pki/issued"
 timing "enrolment (inboundctl enrol)"
@@ -272,39 +324,6 @@ done
 echo "published $(grep -c ' accepted ' "$var/publish-coordinators.log") coordinator listings"
 timing "coordinators"
 
-# History from January 2019 (IBX_DEMO_FROM) to the last closed month, so
-# that the statistics overlap the real visa series (2019-2024) and coverage
-# has real years; each year's volume and mix follow that year's visas
-# (docs/case-records.md, "Generated case records").
-last=$(date -u -d "$(date -u +%Y-%m-15) -1 month" +%Y-%m)
-first=${IBX_DEMO_FROM:-2019-01}
-recent=$(date -u -d "$(date -u +%Y-%m-15) -12 month" +%Y-%m)
-say "synthetic case records $first to $last for every hospital that receives foreign patients"
-rm -rf "$var/cases" "$var/listings-foreign"
-# Only hospitals that receive foreign patients have foreign patients' cases
-# (receives_foreign_patients, generated at the real share).
-mkdir -p "$var/listings-foreign"
-jq -r 'select(.receives_foreign_patients != false) | input_filename' "$var"/listings/*.json |
-	xargs -r ln -t "$var/listings-foreign"
-echo "$(find "$var/listings-foreign" -name '*.json' | wc -l) of $(find "$var/listings" -name '*.json' | wc -l) hospitals receive foreign patients"
-for y in $(seq "${first%-*}" "${last%-*}"); do
-	datagen_cached "$var/cases" "$var/datagen.log" cases --data deploy/data --listings "$var/listings-foreign" \
-		--year "$y" --seed "$y"
-	tail -n 1 "$var/datagen.log"
-done
-# Each hospital's export folder: its yearly files (hard links), in one
-# process (a mkdir and an ln per hospital took 22 s).
-rm -rf "$var/exports"
-mkdir -p "$var/exports"
-perl -e 'my ($cases, $foreign, $out) = @ARGV;
-	for my $f (glob "$cases/synthetic_cases_*_*.csv") {
-		my ($n, $c) = $f =~ m{/(synthetic_cases_(\d+)_\d+\.csv)$} or next;
-		-e "$foreign/$c.json" or next;
-		-d "$out/$c" or mkdir "$out/$c" or die "$out/$c: $!\n";
-		link($f, "$out/$c/$n") or die "$out/$c/$n: $!\n";
-	}' "$var/cases" "$var/listings-foreign" "$var/exports"
-timing "case records (datagen cases)"
-
 # Every hospital is its own spoke: its own key, its own process, its own
 # mutual-TLS connection.  A hospital that receives foreign patients runs
 # one agent pass (inbound-spoke run --once, docs/spoke-agent.md): its
@@ -313,14 +332,18 @@ timing "case records (datagen cases)"
 # go into its own durable outbox and out over that one connection.  The
 # others send their one listing with inbound-spoke publish (no outbox: a
 # file system that allocates inodes slowly, as this VM's ext4 without a
-# journal does, made the outbox's files cost more than the send).
-# IBX_DEMO_JOBS (8) hospitals at a time.
+# journal does, made the outbox's files cost more than the send),
+# IBX_DEMO_BATCH (64) of them one after the other in one process (publish
+# --batch: each its own key and its own connection; a process per hospital
+# paid its start-up, OpenSSL's set-up and the kernel's reaping of its
+# threads each time).  IBX_DEMO_JOBS (8) processes at a time.
 n=$(find "$var/listings" -name '*.json' | wc -l)
 nf=$(find "$var/exports" -mindepth 1 -maxdepth 1 -type d | wc -l)
 jobs=${IBX_DEMO_JOBS:-8}
-say "publishing: $n hospitals, each its own spoke (one run, one connection): its listing, and for $nf its statistics $first to $last"
-rm -rf "$var/outbox"
-mkdir -p "$var/outbox"
+batch=${IBX_DEMO_BATCH:-64}
+say "publishing: $n hospitals, each its own spoke (its own key, one connection): its listing, and for $nf its statistics $first to $last"
+rm -rf "$var/outbox" "$var/publish-batches"
+mkdir -p "$var/outbox" "$var/publish-batches"
 start=$(date +%s.%N)
 spoke_args=(--hub "$hub_url" --ca "$pki/ca.pem" --crl "$pki/crl.pem" --attempts 3 --timeout 20000)
 # With case records first (the longer runs), then the listings alone.
@@ -331,8 +354,10 @@ find "$var/exports" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort |
 		>"$var/publish.log" 2>&1 &&
 	find "$var/listings" -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort |
 	comm -23 - <(find "$var/exports" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort) |
-	xargs -P "$jobs" -I{} ./build/spoke/inbound-spoke publish --listing "$var/listings/{}.json" \
-		--cert "$pki/issued/{}.pem" --key "$pki/issued/{}.key" "${spoke_args[@]}" \
+	awk -v l="$var/listings" -v i="$pki/issued" '{ printf "%s/%s.json %s/%s.pem %s/%s.key\n", l, $1, i, $1, i, $1 }' |
+	split -l "$batch" - "$var/publish-batches/" &&
+	find "$var/publish-batches" -type f | sort |
+	xargs -P "$jobs" -I{} ./build/spoke/inbound-spoke publish --batch {} "${spoke_args[@]}" \
 		>>"$var/publish.log" 2>&1 || {
 	grep -E ' (warn|error) ' "$var/publish.log" | head -20 >&2
 	echo "demo.sh: some hospitals' envelopes were not accepted (see var/publish.log, var/outbox/*/status.json)" >&2
@@ -345,7 +370,7 @@ awk -v s="$start" -v e="$end" -v n="$n" -v nf="$nf" \
 	-v z="$(grep -c ': nil report for [0-9-]* sealed' "$var/publish.log")" \
 	-v a="$(grep -Ec 'envelope [0-9]+: (accepted|duplicate)|: listing [0-9]+ accepted' "$var/publish.log")" \
 	'BEGIN { printf "%d hospitals: %d listings, %d monthly statistics and %d nil reports from %d of them; %d envelopes acknowledged in %.1f s\n", n, l, m, z, nf, a, e - s }'
-timing "publishing (one spoke run per hospital)"
+timing "publishing (own key and connection each)"
 
 say "the protected release: every closed month measured once (docs/disclosure-control.md)"
 ./build/hub/inboundctl release --db "$dsn" --until "$last"

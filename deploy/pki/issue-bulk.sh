@@ -58,7 +58,7 @@ if [ -n "${IBX_CA_BULK:-}" ]; then
 	t1=$(ms)
 	(
 		flock 9
-		"$IBX_CA_BULK" --cnf "$here/openssl.cnf" --role "$role" --days "$days" <"$work/codes"
+		"$IBX_CA_BULK" --cnf "$here/openssl.cnf" --role "$role" --days "$days" --jobs "$jobs" <"$work/codes"
 	) 9>"$IBX_PKI/.lock" 2>"$work/ca.log" || { cat "$work/ca.log" >&2; exit 1; }
 	t2=$(ms)
 else

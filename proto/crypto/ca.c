@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ struct ibx_ca {
 	char *index_text;
 	size_t index_len;
 	int issued;
+	int taken;	      /* serials handed out, issued or not */
+	pthread_mutex_t lock; /* serial, index_lines, issued, taken */
 };
 
 /* Copies OpenSSL's last error reason into err. */
@@ -78,6 +81,7 @@ ibx_ca_open(const char *cnf, ibx_ca **out, char *err, size_t errlen)
 
 	if ((ca = calloc(1, sizeof(*ca))) == NULL)
 		return (IBX_ENOMEM);
+	pthread_mutex_init(&ca->lock, NULL);
 	if ((ca->conf = NCONF_new(NULL)) == NULL ||
 	    NCONF_load(ca->conf, cnf, &line) <= 0) {
 		ssl_reason(err, errlen, cnf);
@@ -147,7 +151,7 @@ out:
 	if (f != NULL)
 		fclose(f);
 	if (ca != NULL) {
-		ca->issued = 0;
+		ca->taken = 0;
 		(void)ibx_ca_close(ca);
 	}
 	return (rv);
@@ -187,12 +191,23 @@ ibx_ca_issue(ibx_ca *ca, const char *code, const char *role, int days,
 	char *hex = NULL, *subject = NULL, path[4096];
 	ibx_err rv = IBX_ECRYPTO;
 
+	/* This certificate's serial, taken under the lock: a serial that a
+	 * failure below leaves unused is never handed out again. */
+	pthread_mutex_lock(&ca->lock);
+	if ((sn = BN_to_ASN1_INTEGER(ca->serial, NULL)) == NULL ||
+	    (hex = BN_bn2hex(ca->serial)) == NULL ||
+	    BN_add_word(ca->serial, 1) != 1) {
+		pthread_mutex_unlock(&ca->lock);
+		ssl_reason(err, errlen, "serial");
+		goto out;
+	}
+	ca->taken++;
+	pthread_mutex_unlock(&ca->lock);
 	if ((key = EVP_EC_gen("P-256")) == NULL) {
 		ssl_reason(err, errlen, "key generation");
 		goto out;
 	}
 	if ((x = X509_new()) == NULL || X509_set_version(x, 2) != 1 ||
-	    (sn = BN_to_ASN1_INTEGER(ca->serial, NULL)) == NULL ||
 	    X509_set_serialNumber(x, sn) != 1 ||
 	    X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) != 1 ||
 	    X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
@@ -232,8 +247,7 @@ ibx_ca_issue(ibx_ca *ca, const char *code, const char *role, int days,
 		ssl_reason(err, errlen, "signature");
 		goto out;
 	}
-	if ((hex = BN_bn2hex(ca->serial)) == NULL ||
-	    (subject = X509_NAME_oneline(name, NULL, 0)) == NULL) {
+	if ((subject = X509_NAME_oneline(name, NULL, 0)) == NULL) {
 		rv = IBX_ENOMEM;
 		goto out;
 	}
@@ -246,14 +260,12 @@ ibx_ca_issue(ibx_ca *ca, const char *code, const char *role, int days,
 		goto out;
 	}
 	na = X509_get0_notAfter(x);
+	pthread_mutex_lock(&ca->lock);
 	fprintf(ca->index_lines, "V\t%.*s\t\t%s\tunknown\t%s\n",
 		ASN1_STRING_length(na),
 		(const char *)ASN1_STRING_get0_data(na), hex, subject);
-	if (BN_add_word(ca->serial, 1) != 1) {
-		rv = IBX_ECRYPTO;
-		goto out;
-	}
 	ca->issued++;
+	pthread_mutex_unlock(&ca->lock);
 	rv = IBX_OK;
 out:
 	OPENSSL_free(hex);
@@ -277,7 +289,7 @@ ibx_ca_close(ibx_ca *ca)
 	if (ca->index_lines != NULL && fclose(ca->index_lines) != 0)
 		rv = IBX_EIO;
 	ca->index_lines = NULL;
-	if (ca->issued > 0 && rv == IBX_OK) {
+	if (ca->taken > 0 && rv == IBX_OK) {
 		/* The index first: a serial never goes backwards. */
 		if ((f = fopen(ca->index_path, "a")) == NULL ||
 		    fwrite(ca->index_text, 1, ca->index_len, f) !=
@@ -299,6 +311,7 @@ ibx_ca_close(ibx_ca *ca)
 	EVP_PKEY_free(ca->key);
 	X509_free(ca->cert);
 	NCONF_free(ca->conf);
+	pthread_mutex_destroy(&ca->lock);
 	free(ca);
 	return (rv);
 }

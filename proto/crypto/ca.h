@@ -28,7 +28,11 @@ ibx_err ibx_ca_open(const char *cnf, ibx_ca **out, char *err, size_t errlen);
  * for days days from now, with the next serial and the CA's extension
  * profile. Writes key_path (mode 0600, PKCS#8 PEM), cert_path and the CA's
  * new_certs_dir/SERIAL.pem; the index line and serial are written by
- * ibx_ca_close. IBX_EIO or IBX_ECRYPTO with the reason in err. */
+ * ibx_ca_close. IBX_EIO or IBX_ECRYPTO with the reason in err. Threads may
+ * call it at once on one ca (ibx-ca-bulk --jobs): each takes its own
+ * serial under ca's lock, and the index lines follow in the order the
+ * certificates were finished (openssl ca's index does not need the serials
+ * in order); a serial taken by a call that failed is left unused. */
 ibx_err ibx_ca_issue(ibx_ca *ca, const char *code, const char *role, int days,
 		     const char *key_path, const char *cert_path, char *err,
 		     size_t errlen);

@@ -100,10 +100,20 @@ static const struct spoke_help {
      "                     --cert C --key K --ca CA [--crl CRL] "
      "[--cert-hash]\n"
      "                     [--timeout MS] [--attempts N] [--insecure-tcp] "
-     "[--outbox DIR]\n",
+     "[--outbox DIR]\n"
+     "       inbound-spoke publish --batch FILE --hub URL --ca CA [--crl "
+     "CRL] ...\n",
      "Check a listing, sign it and send it to the hub; print the version "
      "the hub\naccepted or why it refused.\n\n"
-     "  --listing FILE.json  the listing\n" NET_OPTIONS EXIT_STATUS},
+     "  --listing FILE.json  the listing\n"
+     "  --batch FILE         many organisations' listings, one \"LISTING "
+     "CERT KEY\"\n"
+     "                       a line (\"-\": standard input), each "
+     "published as one\n"
+     "                       publish would: its own key and its own "
+     "connection; every\n"
+     "                       line is tried, the status is the first "
+     "failure's\n" NET_OPTIONS EXIT_STATUS},
     {"stats",
      "usage: inbound-spoke stats --cases FILE.csv --period YYYY-MM "
      "[--until YYYY-MM]\n"

@@ -2,7 +2,11 @@
  * inbound-spoke check, seal and publish: a listing file checked by every
  * rule of docs/listing-format.md, sealed into an envelope signed with the
  * organisation's key, and (publish) sent to the hub, through the durable
- * outbox with --outbox.
+ * outbox with --outbox.  publish --batch FILE publishes many
+ * organisations' listings one after the other, each as publish would:
+ * its own identity (certificate and key), its own signature and its own
+ * mutual-TLS connection, in one process (the main job's thousands of
+ * hospitals without foreign patients; issue 18).
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -23,6 +27,7 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 {
 	static const struct option longopts[] = {
 	    {"listing", required_argument, NULL, 'l'},
+	    {"batch", required_argument, NULL, 'b'},
 	    {"hub", required_argument, NULL, 'H'},
 	    {"timeout", required_argument, NULL, 't'},
 	    {"attempts", required_argument, NULL, 'n'},
@@ -46,6 +51,9 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 		case 'l':
 			c->listing = optarg;
 			break;
+		case 'b':
+			c->batch = optarg;
+			break;
 		case 'o':
 			c->out = optarg;
 			break;
@@ -59,6 +67,18 @@ parse_args(int argc, char **argv, struct spoke_config *c)
 				spoke_cmd_usage(stderr, argv[0]);
 			return (-1);
 		}
+	}
+	if (c->batch != NULL) {
+		if (strcmp(argv[0], "publish") != 0 || c->listing != NULL ||
+		    c->outbox != NULL || c->tls.cert_file != NULL ||
+		    c->tls.key_file != NULL) {
+			fprintf(stderr,
+				"inbound-spoke: --batch is publish's only, "
+				"without --listing, --cert, --key and "
+				"--outbox (each line names its own)\n");
+			return (-1);
+		}
+		return (0);
 	}
 	if (c->listing == NULL) {
 		fprintf(stderr, "inbound-spoke: --listing is required\n");
@@ -279,6 +299,57 @@ spoke_cmd_seal(int argc, char **argv)
 	return (run_seal(&c));
 }
 
+/* publish --batch: each line of c->batch ("-": standard input) is
+ * "LISTING CERT KEY" (paths without white space; blank lines and lines
+ * starting with # are skipped), published as run_publish publishes one:
+ * its own identity, envelope and connection (spoke_send opens a client
+ * for each).  Every line is tried; the exit status is 0 when every listing
+ * was accepted, else the first line's that was not (1 refused or invalid,
+ * 2 a malformed line, 3 no answer). */
+static int
+run_batch(struct spoke_config *c)
+{
+	char line[3 * 4096 + 8], listing[4096], cert[4096], key[4096];
+	FILE *f;
+	long n = 0;
+	int status = 0, st;
+
+	f = strcmp(c->batch, "-") == 0 ? stdin : fopen(c->batch, "r");
+	if (f == NULL) {
+		perror(c->batch);
+		return (1);
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#')
+			continue;
+		if (sscanf(line, "%4095s %4095s %4095s", listing, cert, key) !=
+		    3) {
+			fprintf(stderr,
+				"inbound-spoke: %s, line %ld: want \"LISTING "
+				"CERT KEY\"\n",
+				c->batch, n);
+			st = 2;
+		} else {
+			c->listing = listing;
+			c->tls.cert_file = cert;
+			c->tls.key_file = key;
+			st = run_publish(c);
+		}
+		if (status == 0)
+			status = st;
+		fflush(stdout);
+	}
+	if (ferror(f)) {
+		perror(c->batch);
+		if (status == 0)
+			status = 1;
+	}
+	if (f != stdin)
+		fclose(f);
+	return (status);
+}
+
 int
 spoke_cmd_publish(int argc, char **argv)
 {
@@ -286,5 +357,5 @@ spoke_cmd_publish(int argc, char **argv)
 
 	if (listing_args(argc, argv, &c) != 0)
 		return (2);
-	return (run_publish(&c));
+	return (c.batch != NULL ? run_batch(&c) : run_publish(&c));
 }

@@ -15,6 +15,7 @@
 
 struct spoke_config {
 	const char *listing;
+	const char *batch; /* publish --batch: "LISTING CERT KEY" lines */
 	const char *out;
 	const char *outbox; /* --outbox: the durable outbox, or NULL */
 	int cert_hash;
@@ -62,13 +63,13 @@ int spoke_cmd_publish(int argc, char **argv);
  * no answer. */
 int spoke_cmd_stats(int argc, char **argv);
 
-/* spoke_cmd_serve: "inbound-spoke serve --http ADDR:PORT ..." (serve.c):
- * the agent and the hospital's page until SIGTERM; the exit status: 0
- * stopped, 1 could not start, 2 usage. */
-int spoke_cmd_serve(int argc, char **argv);
-
-/* spoke_cmd_user: "inbound-spoke user create|disable|reset|list ..."
- * (serve.c): the page's accounts; 0 done, 1 refused, 2 usage. */
-int spoke_cmd_user(int argc, char **argv);
+/* spoke_cmd_page_exec: "inbound-spoke serve|user ..." (argv[0] is the
+ * command's name; page_exec.c): replaces this process with
+ * inbound-spoke-page, found beside this executable (/proc/self/exe), with
+ * the same arguments, so that only the page's executable loads the web
+ * page's libraries (libmicrohttpd and what it pulls in, liboath,
+ * libqrencode) and the sending commands start without them. Returns only
+ * when the exec failed: 1, the reason printed naming the path. */
+int spoke_cmd_page_exec(int argc, char **argv);
 
 #endif /* SPOKE_CMD_H */

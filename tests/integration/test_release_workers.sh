@@ -66,6 +66,42 @@ serial=$(snapshot)
 values=$(sql "SELECT count(*) FROM release_values")
 [ "$values" -gt 1000 ] || fail "the serial release stored $values values"
 
+# Migration 115 (byte-wise keys, the foreign key checked per statement)
+# stores the same release as the schema before it: undone here, the serial
+# run again, the same bytes; then 115 again.
+sql "DROP TRIGGER release_values_inserted ON release_values; DROP TRIGGER release_values_updated ON release_values;
+	DROP TRIGGER release_queries_deleted ON release_queries; DROP TRIGGER release_queries_updated ON release_queries" >/dev/null
+sql "ALTER TABLE release_queries ALTER COLUMN measure TYPE text COLLATE \"default\", ALTER COLUMN dims TYPE text COLLATE \"default\";
+	ALTER TABLE release_values ALTER COLUMN measure TYPE text COLLATE \"default\", ALTER COLUMN dims TYPE text COLLATE \"default\",
+		ALTER COLUMN key1 TYPE text COLLATE \"default\", ALTER COLUMN key2 TYPE text COLLATE \"default\"" >/dev/null
+forget
+sql "ALTER TABLE release_values ADD CONSTRAINT release_values_period_measure_dims_fkey
+	FOREIGN KEY (period, measure, dims) REFERENCES release_queries" >/dev/null
+"$CTL_BIN" release --db "$DSN" --until "$Y-08" --now "$now" --workers 1 >/dev/null || fail "serial release before 115"
+assert_eq "$(snapshot)" "$serial" "the release before migration 115 is the same, bit for bit"
+forget
+sql "$(sed '/^--/d' "$IBX_SOURCE/deploy/sql/migrations/115_release_keys.sql")" >/dev/null || fail "115 again"
+"$CTL_BIN" release --db "$DSN" --until "$Y-08" --now "$now" --workers 1 >/dev/null || fail "serial release after 115"
+assert_eq "$(snapshot)" "$serial" "the serial release with 115 again"
+# 115's triggers keep the foreign key's rule: no value without its query,
+# no query deleted or rekeyed under its values
+q1=$(sql "SELECT period || '|' || measure || '|' || dims FROM release_queries WHERE dims <> '' ORDER BY 1 LIMIT 1")
+IFS='|' read -r qp qm qd <<<"$q1"
+err=$(sql "INSERT INTO release_values VALUES ('$qp', '$qm', 'no-such-dims', 'x', '', 1, 1)" 2>&1) &&
+	fail "a value without its query was stored"
+assert_contains "$err" "has no query in release_queries" "a value without its query is refused"
+err=$(sql "DELETE FROM release_queries WHERE period = '$qp' AND measure = '$qm' AND dims = '$qd'" 2>&1) &&
+	fail "a query with values was deleted"
+assert_contains "$err" "still has values in release_values" "a query with values is not deleted"
+err=$(sql "UPDATE release_queries SET dims = 'other' WHERE period = '$qp' AND measure = '$qm' AND dims = '$qd'" 2>&1) &&
+	fail "a query with values was rekeyed"
+assert_contains "$err" "still has values" "a query with values is not rekeyed"
+err=$(sql "UPDATE release_values SET dims = 'other' WHERE period = '$qp' AND measure = '$qm' AND dims = '$qd'" 2>&1) &&
+	fail "values were moved to no query"
+assert_contains "$err" "has no query" "values are not moved to a query that does not exist"
+sql "UPDATE release_values SET value = value WHERE period = '$qp'" >/dev/null || fail "values of a month rewritten"
+assert_eq "$(snapshot)" "$serial" "the refused statements left the release as it was"
+
 # two workers, each on its own connection: the same release, bit for bit
 forget
 out=$("$CTL_BIN" release --db "$DSN" --until "$Y-08" --now "$now" --workers 2) || fail "parallel release: $out"

@@ -28,6 +28,7 @@
 #include "install.h"
 #include "log.h"
 #include "outbox.h"
+#include "page_cmd.h"
 #include "password.h"
 #include "referral_page.h"
 #include "run.h"
