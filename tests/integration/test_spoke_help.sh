@@ -8,7 +8,7 @@
 for h in --help -h help; do
 	out=$("$SPOKE_BIN" $h) || fail "inbound-spoke $h exits non-zero"
 	for c in check seal publish stats run status; do
-		echo "$out" | grep -qE "^  $c +[a-z]" || fail "inbound-spoke $h: no line for $c"
+		grep -qE "^  $c +[a-z]" <<<"$out" || fail "inbound-spoke $h: no line for $c"
 	done
 done
 pass "--help, -h and help list every command"
@@ -22,7 +22,7 @@ for c in check seal publish stats run status keys refer inbox answer withdraw; d
 	usage=$(echo "$out" | sed -n '1,/^$/p')
 	for opt in $(echo "$usage" | grep -oE -- '--[a-z0-9-]+' | sort -u); do
 		[ "$opt" = --help ] && continue
-		echo "$out" | sed -n '/^$/,$p' | grep -qE "^  (--[a-z0-9-]+ [A-Za-z.|]+, )*$opt([ ,]|$)" ||
+		grep -qE "^  (--[a-z0-9-]+ [A-Za-z.|]+, )*$opt([ ,]|$)" < <(sed -n '/^$/,$p' <<<"$out") ||
 			fail "$c --help does not describe $opt"
 	done
 	pass "$c --help describes $(echo "$usage" | grep -oE -- '--[a-z0-9-]+' | sort -u | wc -l) options"
