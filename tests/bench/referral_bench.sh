@@ -87,6 +87,7 @@ ticks() { for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/nul
 pg_ticks() {
 	local pm
 	pm=$(head -1 "$IBX_PG_DATA/postmaster.pid")
+	# shellcheck disable=SC2046 # the children's ids, one word each
 	echo $(($(ticks "$pm" $(ps --ppid "$pm" -o pid= 2>/dev/null)) + $(awk '{ print $16 + $17 }' "/proc/$pm/stat")))
 }
 
@@ -119,7 +120,7 @@ seal_queue() {
 # (spoke_ticks: the last sample, at most 0.2 s before it ended); CMD, if
 # given, runs alongside (bash -c) and is waited for.
 drain() {
-	local spid ppid= p t
+	local spid ppid='' p t
 	"$SPOKE_BIN" run --once --outbox "$WORK/$COORD/outbox" --hub "$NNG_URL" --ca "$PKI/ca.pem" \
 		--crl "$PKI/crl.pem" --cert "$PKI/issued/$COORD.pem" --key "$PKI/issued/$COORD.key" \
 		--timeout 30000 --attempts 3 --window "$window" >"$WORK/drain.log" 2>&1 &
