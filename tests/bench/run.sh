@@ -1215,7 +1215,7 @@ NOTES
 	echo "  an episode in 40 bytes (not 56) and a patient's count in 4 (not 8); the episodes,"
 	echo "  counts and cells live on huge pages; cells start at 131,072 slots for a million"
 	echo "  rows; a vocabulary word is compared only with the words of its length. Page faults of"
-	echo "  per bench_cases run 99,980 -> 9,437; dry runs byte for byte as before (chapters,"
+	echo "  a bench_cases run (5 passes) 99,980 -> 9,437; dry runs byte for byte as before (chapters,"
 	echo "  categories, a year's file at three periods). Side by side, load average 8: ratio"
 	echo "  2.14-2.25 CPU (2.23-2.32 wall) before, 1.93-2.01 CPU (1.94-2.12 wall) after; at"
 	echo "  load average 15-20 the wall ratio of either swings by half (memory-bound work"
