@@ -40,6 +40,7 @@ enum { VOCAB_SEX, VOCAB_PURPOSE, VOCAB_CHANNEL, VOCAB_ANSWER, VOCAB_COUNT };
 
 struct vocab {
 	struct word words[VOCAB_WORDS];
+	uint32_t by_len[17]; /* bit k: words[k] has that many bytes */
 	int n;
 	char expected[256];
 };
@@ -89,6 +90,7 @@ vocab_add(struct vocab *v, const char *w, int value)
 	memcpy(v->words[v->n].text, w, len);
 	v->words[v->n].len = (uint8_t)len;
 	v->words[v->n].value = (uint8_t)value;
+	v->by_len[len] |= (uint32_t)1 << v->n;
 	v->n++;
 }
 
@@ -311,20 +313,24 @@ gather8(const unsigned char *u, size_t len)
 		(len > 2 ? (uint64_t)u[2] << 16 : 0));
 }
 
-/* The word of words that len bytes of s are, ASCII case ignored, or
- * NULL: the value, zero-padded to 16 bytes and lower-cased eight bytes at
- * a time, is compared with each word of its length as two numbers.  The
- * bytes are gathered in registers: copying them to a buffer and loading
- * it back as words stalls on store forwarding. */
+/* The first of the first n words of v that len bytes of s are, ASCII
+ * case ignored, or NULL: the value, zero-padded to 16 bytes and
+ * lower-cased eight bytes at a time, is compared as two numbers with each
+ * word of its length only (v->by_len: one or two, not a scan of the
+ * vocabulary).  The bytes are gathered in registers: copying them to a
+ * buffer and loading it back as words stalls on store forwarding. */
 static const struct word *
-word(const char *s, size_t len, const struct word *words, int n)
+word(const char *s, size_t len, const struct vocab *v, int n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	uint64_t lo, hi = 0, wlo, whi;
+	uint32_t cand;
 	int k;
 
 	if (len == 0 || len > 16)
 		return (NULL);
+	cand = v->by_len[len] &
+	       (n >= VOCAB_WORDS ? UINT32_MAX : ((uint32_t)1 << n) - 1);
 	if (len <= 8)
 		lo = gather8(u, len);
 	else {
@@ -333,13 +339,12 @@ word(const char *s, size_t len, const struct word *words, int n)
 	}
 	lo = lower8(lo);
 	hi = lower8(hi);
-	for (k = 0; k < n; k++) {
-		if (words[k].len != len)
-			continue;
-		memcpy(&wlo, words[k].text, 8);
-		memcpy(&whi, words[k].text + 8, 8);
+	for (; cand != 0; cand &= cand - 1) {
+		k = __builtin_ctz(cand);
+		memcpy(&wlo, v->words[k].text, 8);
+		memcpy(&whi, v->words[k].text + 8, 8);
 		if (lo == wlo && hi == whi)
-			return (&words[k]);
+			return (&v->words[k]);
 	}
 	return (NULL);
 }
@@ -394,7 +399,7 @@ parse_word(spoke_case_row *r, spoke_case_col c, const char *s, size_t len,
 	/* Five words a row: one load once built, not a call into libc. */
 	if (!__atomic_load_n(&vocabs_ready, __ATOMIC_ACQUIRE))
 		pthread_once(&vocabs_once, vocabs_build);
-	w = word(s, len, v->words, n >= 0 ? n : v->n);
+	w = word(s, len, v, n >= 0 ? n : v->n);
 
 	if (w == NULL)
 		refuse(r, c, s, len, "row_word", "is not %s",

@@ -435,6 +435,95 @@ test_clipped_sums(void **state)
 	}
 }
 
+/* A small deterministic generator (xorshift64*), so the test is the same
+ * every run. */
+static uint64_t
+next(uint64_t *x)
+{
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return (*x * 0x2545F4914F6CDD1Dull);
+}
+
+/* Where no cap bites (every patient has at most two episodes), the cap
+ * stage's cells (a patient's only episode counted without the set of
+ * patients in cells, spoke_cases_agg_add_alone) equal those of every
+ * episode counted the plain way (spoke_cases_agg_add_episode), patients
+ * and clipped sums included; and a third episode for some patients, with
+ * the caps off, the same again. */
+static void
+test_alone_same_cells(void **state)
+{
+	spoke_cap_limits caps = {2, 2, 2}, off = {0, 0, 0};
+	spoke_cases_agg *a, *b;
+	spoke_cases_cap *c;
+	spoke_cap_counts n;
+	spoke_agg_episode e;
+	ibx_case_statistics *s, *t;
+	uint64_t x = 42;
+	int march = 2024 * 12 + 2, k, i, j, m, eps;
+	size_t q;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(spoke_cases_agg_new(false, 0, &a), IBX_OK);
+		assert_int_equal(spoke_cases_agg_new(false, 0, &b), IBX_OK);
+		assert_int_equal(
+		    spoke_cases_cap_new(march, k == 0 ? &caps : &off, 0, &c),
+		    IBX_OK);
+		for (i = 0; i < 3000; i++) {
+			/* one or two episodes a patient (three for some
+			 * when the caps are off), in few cells, so cells
+			 * share patients and clip their sums */
+			eps = 1 + (next(&x) % 3 == 0) +
+			      (k == 1 && next(&x) % 5 == 0);
+			memset(&e, 0, sizeof(e));
+			e.patient = next(&x) | 1;
+			for (j = 0; j < eps; j++) {
+				m = (int)(next(&x) % 4 == 0); /* February */
+				e.k1 = (uint64_t)(next(&x) % 3) << 34 |
+				       (uint64_t)(next(&x) % 2) << 44;
+				e.k2 = (uint32_t)(1 + next(&x) % 3);
+				e.visits = (int32_t)(next(&x) % 12);
+				e.days = (int32_t)(next(&x) % 20);
+				e.charge = (int64_t)(next(&x) % 2000000);
+				assert_int_equal(spoke_cases_cap_add(
+						     c, &e, march - m,
+						     19700 + i % 28 - 31 * m),
+						 IBX_OK);
+				if (m == 0)
+					assert_int_equal(
+					    spoke_cases_agg_add_episode(b, &e),
+					    IBX_OK);
+			}
+		}
+		assert_int_equal(spoke_cases_cap_run(c, a, &n), IBX_OK);
+		assert_int_equal(
+		    n.dropped_episodes + n.dropped_month + n.dropped_year, 0);
+		assert_int_equal(spoke_cases_agg_finish(a), IBX_OK);
+		assert_int_equal(spoke_cases_agg_finish(b), IBX_OK);
+		assert_int_equal(spoke_cases_agg_statistics(a, "2024-03", &s),
+				 IBX_OK);
+		assert_int_equal(spoke_cases_agg_statistics(b, "2024-03", &t),
+				 IBX_OK);
+		assert_true(s->n_cells > 10);
+		assert_int_equal(s->n_cells, t->n_cells);
+		for (q = 0; q < s->n_cells; q++)
+			if (memcmp(&s->cells[q], &t->cells[q],
+				   sizeof(s->cells[q])) != 0)
+				fail_msg("cell %zu differs (patients %lld "
+					 "and %lld)",
+					 q, (long long)s->cells[q].patients,
+					 (long long)t->cells[q].patients);
+		ibx_statistics_free(s);
+		ibx_statistics_free(t);
+		spoke_cases_cap_free(c);
+		spoke_cases_agg_free(a);
+		spoke_cases_agg_free(b);
+	}
+}
+
 int
 main(void)
 {
@@ -447,6 +536,7 @@ main(void)
 	    cmocka_unit_test(test_report_words),
 	    cmocka_unit_test(test_cap_stage),
 	    cmocka_unit_test(test_clipped_sums),
+	    cmocka_unit_test(test_alone_same_cells),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
