@@ -946,9 +946,10 @@ sslv=$(openssl version 2>/dev/null || echo unknown)
 		echo "  straight into one buffer, byte for byte what json_dumps wrote (unit_listing_json, and"
 		echo "  790 listings compared against the previous build): 2 % of the samples. Side by side"
 		echo "  (issue 18, round 2, load average 8-20): hub CPU per update 177-190 µs before, 143-173"
-		echo "  after; the figure's run ratios 1.60 1.37 1.42 before, then 1.23 1.25 1.15,"
-		echo "  1.37 1.20 1.21 and 1.24 1.00 1.45 in three runs after (median 1.21-1.24): the"
-		echo "  target sits inside the runs' spread on this shared machine. With the database"
+		echo "  after; the figure's run ratios 1.60 1.37 1.42 before (load average 12), then in"
+		echo "  five runs after (load average 6-20) 1.23 1.25 1.15, 1.37 1.20 1.21, 1.24 1.00 1.45,"
+		echo "  1.03 1.17 1.36 and 1.42 1.16 1.30 (medians 1.17-1.30): the target sits inside the"
+		echo "  runs' spread on this shared machine. With the database"
 		echo "  (${d50:-?} µs p50) the rest is the store's one statement (the enrolment check in it)"
 		echo "  and its commit."
 	fi
