@@ -373,7 +373,10 @@ add(spoke_cases_agg *a, const spoke_agg_episode *e, bool alone)
 	p->days = e->days;
 	p->charge = e->charge;
 	p->alone = alone;
+	/* A cell's 88 bytes span two cache lines: fetch both. */
 	__builtin_prefetch(&a->cells[p->h & (a->cellcap - 1)], 1);
+	__builtin_prefetch(
+	    (const char *)&a->cells[p->h & (a->cellcap - 1)] + 64, 1);
 	if (!alone && a->seencap > 0) {
 		__builtin_prefetch(&a->seen[p->v & (a->seencap - 1)], 1);
 		__builtin_prefetch(&a->clip[p->v & (a->seencap - 1)], 1);
