@@ -45,7 +45,7 @@ up() {
 	for i in $(seq 1 500); do grep -qs '^seconds=' "$1" && break; sleep 0.1; done
 	sed -n 's/^pipes=//p' "$1"
 }
-dial $N "$WORK/d1.out" 30
+dial $N "$WORK/d1.out" 25
 D1=$!
 assert_eq "$(up "$WORK/d1.out")" $N "all $N spokes connected ($(sed -n 's/^seconds=//p' "$WORK/d1.out") s)"
 sleep 2
@@ -64,7 +64,7 @@ kill "$D2" 2>/dev/null || true
 wait "$D2" 2>/dev/null || true
 # The first $N stayed connected throughout.
 wait "$D1" || true
-assert_eq "$(sed -n 's/^pipes_held=//p' "$WORK/d1.out")" $N "the $N spokes were still connected 30 s later"
+assert_eq "$(sed -n 's/^pipes_held=//p' "$WORK/d1.out")" $N "the $N spokes were still connected 25 s later"
 # Gone spokes free their counts: $N come again at once.
 for i in $(seq 1 100); do
 	[ "$(ss -Htn state established "( sport = :$NNG_PORT )" | wc -l)" -eq 0 ] && break
