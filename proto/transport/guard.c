@@ -4,10 +4,11 @@
  * for ever (measured: 20 silent connections still open after 15 s) and
  * allocates a frame's whole announced length (up to NNG_OPT_RECVMAXSZ) as
  * soon as its 8-byte header arrives, and it offers no hook before a pipe
- * exists.  So the public port is the guard's: one thread that accepts,
+ * exists.  So the public port is the guard's: a loop that accepts,
  * applies the limits below, and relays bytes to nng's listener on a
- * loopback port of its own.  It reads only TLS record headers (RFC 5246
- * 6.2.1: type, version, length), never the encrypted contents:
+ * loopback port of its own (in processes of its own, below).  It reads only
+ * TLS record headers (RFC 5246 6.2.1: type, version, length), never the
+ * encrypted contents:
  *
  * - handshake timeout: a connection whose server side has sent no
  *   application-data record (mbedTLS sends one only once the handshake,
@@ -20,7 +21,14 @@
  *   request partly or wholly at the hub.  At most max_busy at once: others
  *   are not read until a slot frees, and a busy one that makes no progress
  *   for stall_ms is closed.  Memory held by partial frames is so bounded by
- *   max_busy x IBX_WIRE_MAX_MESSAGE, whoever holds a certificate.
+ *   max_busy x IBX_WIRE_MAX_MESSAGE, whoever holds a certificate;
+ * - handshakes take turns: at most max_handshakes connections (all guard
+ *   processes together) are in a TLS handshake at once.  A connection
+ *   whose first byte opens a handshake record beyond them waits, unread,
+ *   in a queue (oldest first), and its handshake timeout starts when it
+ *   is let through; a silent one never takes a turn, so silence cannot
+ *   hold the turns (issue 18: 10,000 spokes at once all in handshakes in
+ *   nng, ~5 ms of CPU each, had some shed before their turn came).
  *
  * What it leaves to others: the TLS itself (nng and mbedTLS), and the
  * loopback port, which any local user can reach past the guard (still
