@@ -1276,7 +1276,7 @@ NOTES
 	echo "  processes of the hub, each with a descriptor limit of its own ($(($(f7 hub_procs) - 1)) here for --max-conns 20,000;"
 	echo "  one under the unit's LimitNOFILE=65536), sharing the listening socket and the caps"
 	echo "  through a shared mapping; the hub keeps nng's one descriptor per spoke"
-	echo "  (proto/transport/guard.c, tests/integration/test_many_spokes.sh: 400 spokes under a limit"
+	echo "  (proto/transport/guard.c, tests/integration/test_many_spokes.sh: 300 spokes under a limit"
 	echo "  of 700). The guard also sets no timer while no connection waits on a deadline (it swept"
 	echo "  every connection each 200 ms), and an idle connection holds no relay buffer (16 kB"
 	echo "  each way; they come from a pool while bytes are in them). Issue 18's runs, same load:"
