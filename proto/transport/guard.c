@@ -586,7 +586,7 @@ client_readable(struct gproc *g, struct conn *c)
 
 	if (!c->admitted) {
 		client_first(g, c);
-		if (!c->admitted)
+		if (!c->admitted || c->dead)
 			return;
 	}
 	if (c->c2b == NULL && (c->c2b = buf_get(g)) == NULL) {
