@@ -118,6 +118,8 @@ usage(FILE *f)
 	    "  --max-busy N             connections with a request in "
 	    "flight (32; each may\n"
 	    "                           hold a 4 MiB partial frame)\n"
+	    "  --max-handshakes N       TLS handshakes at once; more wait "
+	    "their turn (128; 0: no bound)\n"
 	    "  --session-idle S  end a person's session after S seconds "
 	    "unused (1800)\n"
 	    "  --session-max S   and S seconds after sign-in (43200)\n"
@@ -143,6 +145,7 @@ limit_option(int ch, const char *arg, ibx_transport_limits *l)
 	    {'C', "--max-conns", 1, 1000000},
 	    {'Y', "--max-conns-per-addr", 1, 1000000},
 	    {'B', "--max-busy", 1, 100000},
+	    {'J', "--max-handshakes", 0, 100000},
 	};
 	char err[128];
 	long v;
@@ -163,6 +166,8 @@ limit_option(int ch, const char *arg, ibx_transport_limits *l)
 		l->max_conns = (int)v;
 	else if (ch == 'Y')
 		l->max_conns_per_addr = (int)v;
+	else if (ch == 'J')
+		l->max_handshakes = (int)v;
 	else
 		l->max_busy = (int)v;
 	return (0);
@@ -196,6 +201,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 	    {"max-conns", required_argument, NULL, 'C'},
 	    {"max-conns-per-addr", required_argument, NULL, 'Y'},
 	    {"max-busy", required_argument, NULL, 'B'},
+	    {"max-handshakes", required_argument, NULL, 'J'},
 	    {"session-idle", required_argument, NULL, 'I'},
 	    {"session-max", required_argument, NULL, 'M'},
 	    {"signin-lock", required_argument, NULL, 'L'},
@@ -317,6 +323,7 @@ parse_args(int argc, char **argv, struct hub_config *c)
 		case 'C':
 		case 'Y':
 		case 'B':
+		case 'J':
 			if (limit_option(ch, optarg, &c->limits) != 0)
 				return (-1);
 			break;
@@ -716,6 +723,7 @@ main(int argc, char **argv)
 	c.limits.max_conns_per_addr = IBX_TRANSPORT_MAX_CONNS_PER_ADDR;
 	c.limits.max_busy = IBX_TRANSPORT_MAX_BUSY;
 	c.limits.stall_timeout_ms = IBX_TRANSPORT_STALL_MS;
+	c.limits.max_handshakes = IBX_TRANSPORT_MAX_HANDSHAKES;
 	c.tls.limits = &c.limits;
 	if (argc > 1 && strcmp(argv[1], "migrate") == 0) {
 		migrate = 1;

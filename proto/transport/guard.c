@@ -4,10 +4,11 @@
  * for ever (measured: 20 silent connections still open after 15 s) and
  * allocates a frame's whole announced length (up to NNG_OPT_RECVMAXSZ) as
  * soon as its 8-byte header arrives, and it offers no hook before a pipe
- * exists.  So the public port is the guard's: one thread that accepts,
+ * exists.  So the public port is the guard's: a loop that accepts,
  * applies the limits below, and relays bytes to nng's listener on a
- * loopback port of its own.  It reads only TLS record headers (RFC 5246
- * 6.2.1: type, version, length), never the encrypted contents:
+ * loopback port of its own (in processes of its own, below).  It reads only
+ * TLS record headers (RFC 5246 6.2.1: type, version, length), never the
+ * encrypted contents:
  *
  * - handshake timeout: a connection whose server side has sent no
  *   application-data record (mbedTLS sends one only once the handshake,
@@ -20,7 +21,14 @@
  *   request partly or wholly at the hub.  At most max_busy at once: others
  *   are not read until a slot frees, and a busy one that makes no progress
  *   for stall_ms is closed.  Memory held by partial frames is so bounded by
- *   max_busy x IBX_WIRE_MAX_MESSAGE, whoever holds a certificate.
+ *   max_busy x IBX_WIRE_MAX_MESSAGE, whoever holds a certificate;
+ * - handshakes take turns: at most max_handshakes connections (all guard
+ *   processes together) are in a TLS handshake at once.  A connection
+ *   whose first byte opens a handshake record beyond them waits, unread,
+ *   in a queue (oldest first), and its handshake timeout starts when it
+ *   is let through; a silent one never takes a turn, so silence cannot
+ *   hold the turns (issue 18: 10,000 spokes at once all in handshakes in
+ *   nng, ~5 ms of CPU each, had some shed before their turn came).
  *
  * What it leaves to others: the TLS itself (nng and mbedTLS), and the
  * loopback port, which any local user can reach past the guard (still
@@ -107,10 +115,15 @@ struct conn {
 	bool dead;		    /* closed; freed after this round */
 	bool paused;		    /* not read: no busy slot free */
 	struct in6_addr addr;	    /* the peer, counted in the table */
+	/* Accepted, or since then given a handshake slot: the handshake
+	 * timeout runs from here. */
 	int64_t accepted_ms;
-	int64_t progress_ms; /* the last client bytes */
-	int64_t busy_ms;     /* when it became busy */
-	bool ready;	     /* the server sent application data */
+	bool admitted;		    /* holds a handshake slot, or done */
+	bool queued;		    /* sent a ClientHello, waits for a slot */
+	struct conn *qprev, *qnext; /* the wait queue, oldest first */
+	int64_t progress_ms;	    /* the last client bytes */
+	int64_t busy_ms;	    /* when it became busy */
+	bool ready;		    /* the server sent application data */
 	bool busy;
 	/* BUF_SIZE each, from the pool while they hold bytes: an idle
 	 * connection holds none (figure 7: 10,000 idle spokes). */
@@ -129,8 +142,9 @@ struct addr_slot {
 /* What the guard processes share (one anonymous MAP_SHARED mapping). */
 struct shared {
 	_Atomic int backend_port;
-	_Atomic int nconns; /* open connections, all guards */
-	_Atomic int nbusy;  /* busy ones, all guards */
+	_Atomic int nconns;	 /* open connections, all guards */
+	_Atomic int nbusy;	 /* busy ones, all guards */
+	_Atomic int nhandshakes; /* given a slot, handshake not done */
 	/* Since guard 0's last report: */
 	_Atomic unsigned shed_handshake, refused_addr, refused_total,
 	    shed_stall, not_tls;
@@ -162,6 +176,8 @@ struct gproc {
 	/* Connections the sweep has to look at: handshake not done, busy,
 	 * or paused for a busy slot.  None: no sweep, no timer. */
 	int nunready, nbusy, npaused;
+	struct conn *qhead, *qtail; /* waiting for a handshake slot */
+	int nqueued;
 	int64_t reported_ms;
 	struct buf *pool; /* relay buffers not in use */
 	int npool;
@@ -281,6 +297,22 @@ buf_put(struct gproc *g, uint8_t **p)
 	g->npool++;
 }
 
+static void
+queue_remove(struct gproc *g, struct conn *c)
+{
+	if (c->qprev != NULL)
+		c->qprev->qnext = c->qnext;
+	else
+		g->qhead = c->qnext;
+	if (c->qnext != NULL)
+		c->qnext->qprev = c->qprev;
+	else
+		g->qtail = c->qprev;
+	c->qprev = c->qnext = NULL;
+	c->queued = false;
+	g->nqueued--;
+}
+
 /* Close c now; its memory goes at the end of the round, since epoll may
  * have returned an event for its other end too. */
 static void
@@ -298,6 +330,10 @@ conn_close(struct gproc *g, struct conn *c)
 	}
 	if (!c->ready)
 		g->nunready--;
+	if (c->admitted && !c->ready)
+		atomic_fetch_sub(&g->sh->nhandshakes, 1);
+	if (c->queued)
+		queue_remove(g, c);
 	if (c->paused)
 		g->npaused--;
 	addr_dec(g->sh, &c->addr);
@@ -369,6 +405,7 @@ on_record(struct gproc *g, struct conn *c, int type, int from_server)
 		if (!c->ready) {
 			c->ready = true;
 			g->nunready--;
+			atomic_fetch_sub(&g->sh->nhandshakes, 1);
 		}
 		if (c->busy) {
 			c->busy = false;
@@ -399,15 +436,17 @@ static void
 conn_arm(struct gproc *g, struct conn *c)
 {
 	struct epoll_event ev;
-	bool read_client = c->c2b_len < BUF_SIZE && !gated(g, c);
-	bool paused = c->c2b_len < BUF_SIZE && !read_client;
+	bool read_client = !c->queued && c->c2b_len < BUF_SIZE && !gated(g, c);
+	bool paused = !c->queued && c->c2b_len < BUF_SIZE && !read_client;
 
 	if (paused != c->paused)
 		g->npaused += paused ? 1 : -1;
 	c->paused = paused;
 	memset(&ev, 0, sizeof(ev));
-	ev.events =
-	    (read_client ? EPOLLIN : 0) | (c->b2c_len > 0 ? EPOLLOUT : 0);
+	/* A queued one is not read: only its leaving is watched. */
+	ev.events = (read_client ? EPOLLIN : 0) |
+		    (c->b2c_len > 0 ? EPOLLOUT : 0) |
+		    (c->queued ? EPOLLRDHUP : 0);
 	ev.data.ptr = &c->client;
 	(void)epoll_ctl(g->epfd, EPOLL_CTL_MOD, c->client.fd, &ev);
 	if (c->backend.fd < 0)
@@ -453,13 +492,103 @@ backend_connect(struct gproc *g, struct conn *c)
 	return (0);
 }
 
-/* Bytes from the spoke: the first must open a TLS handshake record. */
+/* Give c a handshake slot if one is free (all guards count): connect it
+ * to nng and start its handshake clock.  False when none is free, or c
+ * was closed. */
+static bool
+admit(struct gproc *g, struct conn *c)
+{
+	if (g->lim.max_handshakes > 0 &&
+	    atomic_fetch_add(&g->sh->nhandshakes, 1) >=
+		g->lim.max_handshakes) {
+		atomic_fetch_sub(&g->sh->nhandshakes, 1);
+		return (false);
+	}
+	if (g->lim.max_handshakes <= 0)
+		atomic_fetch_add(&g->sh->nhandshakes, 1);
+	c->admitted = true;
+	c->accepted_ms = now_ms();
+	if (backend_connect(g, c) != 0) {
+		conn_close(g, c);
+		return (false);
+	}
+	return (true);
+}
+
+/* Admit the queued connections, oldest first, while slots are free. */
+static void
+admit_queued(struct gproc *g)
+{
+	struct conn *c;
+
+	while ((c = g->qhead) != NULL) {
+		queue_remove(g, c);
+		if (!admit(g, c)) {
+			if (c->dead)
+				continue;
+			/* No slot: back to the head of the queue. */
+			c->queued = true;
+			c->qnext = g->qhead;
+			if (g->qhead != NULL)
+				g->qhead->qprev = c;
+			else
+				g->qtail = c;
+			g->qhead = c;
+			g->nqueued++;
+			return;
+		}
+		conn_arm(g, c);
+	}
+}
+
+/* The first bytes of a spoke, left in its socket: a TLS handshake record
+ * takes a handshake slot, or waits for one in the queue (issue 18:
+ * 10,000 spokes that come at once would otherwise all be in handshakes
+ * in nng together, each past its timeout before its turn).  Silent
+ * connections never take a slot. */
+static void
+client_first(struct gproc *g, struct conn *c)
+{
+	uint8_t b;
+	ssize_t n = recv(c->client.fd, &b, 1, MSG_PEEK);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_close(g, c);
+		return;
+	}
+	if (b != TLS_HANDSHAKE) {
+		atomic_fetch_add(&g->sh->not_tls, 1);
+		conn_close(g, c);
+		return;
+	}
+	if (g->qhead == NULL && admit(g, c))
+		return;
+	if (c->dead)
+		return;
+	c->queued = true;
+	c->qprev = g->qtail;
+	if (g->qtail != NULL)
+		g->qtail->qnext = c;
+	else
+		g->qhead = c;
+	g->qtail = c;
+	g->nqueued++;
+}
+
+/* Bytes from the spoke, once admitted. */
 static void
 client_readable(struct gproc *g, struct conn *c)
 {
 	size_t want = BUF_SIZE - c->c2b_len;
 	ssize_t n;
 
+	if (!c->admitted) {
+		client_first(g, c);
+		if (!c->admitted || c->dead)
+			return;
+	}
 	if (c->c2b == NULL && (c->c2b = buf_get(g)) == NULL) {
 		conn_close(g, c);
 		return;
@@ -483,17 +612,9 @@ client_readable(struct gproc *g, struct conn *c)
 		conn_close(g, c);
 		return;
 	}
-	if (c->backend.fd < 0 && c->c2b_len == 0 &&
-	    c->c2b[0] != TLS_HANDSHAKE) {
-		atomic_fetch_add(&g->sh->not_tls, 1);
-		conn_close(g, c);
-		return;
-	}
 	records_feed(g, &c->crec, c->c2b + c->c2b_len, (size_t)n, c, 0);
 	c->c2b_len += (size_t)n;
 	c->progress_ms = now_ms();
-	if (c->backend.fd < 0 && backend_connect(g, c) != 0)
-		conn_close(g, c);
 }
 
 static void
@@ -661,7 +782,7 @@ sweep(struct gproc *g, int64_t now)
 
 	for (c = g->conns; c != NULL; c = next) {
 		next = c->next;
-		if (!c->ready &&
+		if (!c->ready && !c->queued &&
 		    now - c->accepted_ms > g->lim.handshake_timeout_ms) {
 			atomic_fetch_add(&g->sh->shed_handshake, 1);
 			conn_close(g, c);
@@ -696,11 +817,11 @@ report(struct gproc *g, int64_t now)
 	IBX_WARN("transport guard: closed in the last %d s: %u without a "
 		 "TLS handshake in %d ms, %u not TLS, %u over the cap per "
 		 "address (%d), %u over the total cap (%d), %u busy and "
-		 "stalled %d ms; %d open, %d busy",
+		 "stalled %d ms; %d open, %d busy, %d in a handshake",
 		 REPORT_MS / 1000, hs, g->lim.handshake_timeout_ms, na, ra,
 		 g->lim.max_conns_per_addr, rt, g->lim.max_conns, st,
 		 g->lim.stall_timeout_ms, atomic_load(&sh->nconns),
-		 atomic_load(&sh->nbusy));
+		 atomic_load(&sh->nbusy), atomic_load(&sh->nhandshakes));
 }
 
 /* Anything for the sweep or the report to do?  If not, the process
@@ -711,7 +832,7 @@ has_deadlines(const struct gproc *g)
 {
 	const struct shared *sh = g->sh;
 
-	return (g->nunready + g->nbusy + g->npaused > 0 ||
+	return (g->nunready + g->nbusy + g->npaused + g->nqueued > 0 ||
 		(g->index == 0 && atomic_load(&sh->shed_handshake) +
 					  atomic_load(&sh->not_tls) +
 					  atomic_load(&sh->refused_addr) +
@@ -753,7 +874,8 @@ guard_loop(struct gproc *g)
 			if (e == &c->client) {
 				/* The spoke is gone (a gated connection is
 				 * not read, so it would not be seen there). */
-				if (evs[i].events & (EPOLLHUP | EPOLLERR))
+				if (evs[i].events &
+				    (EPOLLHUP | EPOLLERR | EPOLLRDHUP))
 					conn_close(g, c);
 				else if (evs[i].events & EPOLLIN)
 					client_readable(g, c);
@@ -776,6 +898,7 @@ guard_loop(struct gproc *g)
 				buf_put(g, &c->b2c);
 			conn_arm(g, c);
 		}
+		admit_queued(g);
 		free_dead(g);
 		now = now_ms();
 		if (now - last_sweep >= SWEEP_MS) {

@@ -26,6 +26,12 @@ typedef struct ibx_transport_limits {
 	 * max_busy x IBX_WIRE_MAX_MESSAGE bytes. */
 	int max_busy;
 	int stall_timeout_ms; /* a busy connection without progress */
+	/* TLS handshakes under way in nng at once; connections that sent a
+	 * ClientHello beyond them wait, unread, their handshake timeout
+	 * running only once they are let through (so 10,000 spokes coming
+	 * at once are served in turn, none timed out while nng works on the
+	 * others).  0: no bound. */
+	int max_handshakes;
 } ibx_transport_limits;
 
 /* Defaults for the hub (inbound-hub serve flags override them). */
@@ -34,6 +40,9 @@ typedef struct ibx_transport_limits {
 #define IBX_TRANSPORT_MAX_CONNS_PER_ADDR 64
 #define IBX_TRANSPORT_MAX_BUSY		 32
 #define IBX_TRANSPORT_STALL_MS		 30000
+/* About 1 s of handshakes on two cores (P-256, ~5 ms of the hub's CPU
+ * each), or 0.5 s round trips at 256 a second. */
+#define IBX_TRANSPORT_MAX_HANDSHAKES 128
 
 /* TLS material for tls+tcp:// URLs (PEM files).  All NULL for tcp://. */
 typedef struct ibx_transport_opts {
