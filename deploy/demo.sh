@@ -61,15 +61,22 @@ cpu_of() { # PID...: their user+sys seconds
 	done
 	awk -v t="$t" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
 }
-# PostgreSQL: the postmaster, its live processes, and (cutime+cstime) the
-# ones it has reaped: a connection that ended (a release worker's, say)
-# is counted too.
+# PostgreSQL: the postmaster, its processes, and (cutime+cstime) the ones
+# it has reaped: a connection that ended (a release worker's, say) is
+# counted too.  ps --ppid, not pgrep -P: pgrep leaves out a backend that
+# is exiting (its command line is gone), whose CPU is then in neither sum.
+# Read again when the postmaster reaped a process meanwhile (counted twice
+# or not at all otherwise).
 cpu_pg() {
-	local pm t
+	local pm t t2 a i
 	pm=$(head -1 "${pgdata:-/nonexistent}/postmaster.pid" 2>/dev/null) || { echo 0; return; }
-	t=$(awk '{ print $16 + $17 }' "/proc/$pm/stat" 2>/dev/null || echo 0)
-	awk -v a="$(cpu_of "$pm" $(pgrep -P "$pm" || true))" -v t="$t" -v hz="$(getconf CLK_TCK)" \
-		'BEGIN { printf "%.2f", a + t / hz }'
+	for i in 1 2 3 4 5; do
+		t=$(awk '{ print $16 + $17 }' "/proc/$pm/stat" 2>/dev/null || echo 0)
+		a=$(cpu_of "$pm" $(ps --ppid "$pm" -o pid= 2>/dev/null || true))
+		t2=$(awk '{ print $16 + $17 }' "/proc/$pm/stat" 2>/dev/null || echo 0)
+		[ "$t" != "$t2" ] || break
+	done
+	awk -v a="$a" -v t="$t2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", a + t / hz }'
 }
 mark_all() { times >"$var/.times"; mark=$(date +%s.%N); mark_cpu=$(cpu_children); mark_hub=$(cpu_of ${hub_pid:-}); mark_pg=$(cpu_pg); }
 mark=$(date +%s.%N) mark_cpu=0 mark_hub=0 mark_pg=0

@@ -15,7 +15,7 @@ mkdir -p "$PREFIX"
 cmake --install "$IBX_BUILD" --prefix "$PREFIX" >"$WORK/install.log" || fail "cmake --install"
 
 SHARE=$PREFIX/share/inbound-exchange
-for f in bin/inbound-hub bin/inbound-spoke bin/inboundctl \
+for f in bin/inbound-hub bin/inbound-spoke bin/inbound-spoke-page bin/inboundctl \
 	share/inbound-exchange/sql/migrations/001_listings.sql \
 	share/inbound-exchange/sql/functions/ibx_store_hospital_listing.sql \
 	share/inbound-exchange/web/index.html share/inbound-exchange/web/openapi.json \
