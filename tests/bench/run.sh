@@ -253,7 +253,16 @@ say "figure 6: spoke ${f6_spk} s, libcsv ${f6_csv} s, ratio ${f6_ratio} (CPU $(r
 add_row "6. Spoke anonymiser, 1,000,000 case rows (wall s; CPU s)" \
 	"${f6_spk} s; ${f6_spk_cpu} s CPU" "libcsv bare parse: ${f6_csv} s; ${f6_csv_cpu} s CPU" \
 	"${f6_ratio} (CPU $(ratio "$f6_spk_cpu" "$f6_csv_cpu"))" "≤ 2" \
-	"$(awk -v r="$f6_ratio" 'BEGIN { print (r <= 2 ? "met" : "not met") }')"
+	"$(awk -v r="$f6_ratio" 'BEGIN { print (r <= 2 ? "met" : "not met (profile below)") }')"
+# Over the target: 4 s of one more benchmark run (not counted) under
+# bench_profile, once its case file is written.
+if awk -v r="$f6_ratio" 'BEGIN { exit !(r > 2) }'; then
+	bash "$root/tests/bench/cases_bench.sh" --build "$build" --runs 8 >"$work/fig6.prof" 2>&1 &
+	f6_bench=$!
+	for _ in $(seq 1 600); do grep -q '^machine:' "$work/fig6.prof" && break; sleep 0.1; done
+	bench_profile 6-anonymiser "Figure 6, the spoke anonymiser: 4 s of one more run over the 1,000,000 rows" 4 bench_cases
+	wait "$f6_bench" || true
+fi
 fig_end 6
 fi
 
@@ -374,8 +383,6 @@ for r in $(seq 1 "$runs"); do
 		"baseline p50 $(kv p50_us "$work/base.$r") us p99 $(kv p99_us "$work/base.$r") us" \
 		"(echo $(kv echo_p50_us "$work/base.$r"), verify+decode $(kv verify_decode_p50_us "$work/base.$r"))"
 done
-kill "$nodb_pid" 2>/dev/null || true
-wait "$nodb_pid" 2>/dev/null || true
 h50=$(med p50_us rtt) h99=$(med p99_us rtt) b50=$(med p50_us base) b99=$(med p99_us base)
 d50=$(med p50_us rttdb) d99=$(med p99_us rttdb)
 e50=$(med echo_p50_us base) v50=$(med verify_decode_p50_us base)
@@ -390,6 +397,18 @@ say "figure 3: the runs' own ratios ${f3_runs}(median $f3_med, spread $f3_spread
 add_row "3. Round trip, listing update (${bytes}-byte envelope), database left out (\`serve --no-db\`), p50 µs; the runs' own ratios" "$h50; ${f3_runs% }" \
 	"$b50 (nng echo $e50 + verify+decode $v50)" "$f3_med (median of the runs' ratios; spread $f3_spread)" "≤ 1.25" \
 	"$(awk -v r="$f3_med" -v d="$f3_spread" 'BEGIN { print (r <= 1.25 ? "met" : (r - d <= 1.25 ? "not met, within the spread of the runs" : "not met (see notes)")) }')"
+# Over the target: one more run of 10,000 updates to the --no-db hub (not
+# counted) under bench_profile, the hub and the benchmark's client.
+if awk -v r="$f3_med" 'BEGIN { exit !(r > 1.25) }'; then
+	"$BENCH" rtt --hub "$nodb_url" --listing "$listing" --cert "$cert" --key "$key" \
+		--n 10000 --seq0 $((seq_base + 900000)) >"$work/rtt.prof" &
+	f3_bench=$!
+	sleep 0.5
+	bench_profile 3-roundtrip "Figure 3, round trip without the database: 4 s of one more run of 10,000 updates" 4 "$nodb_pid" bench_hub
+	wait "$f3_bench" || true
+fi
+kill "$nodb_pid" 2>/dev/null || true
+wait "$nodb_pid" 2>/dev/null || true
 add_row "3. Round trip, same, p99 µs" "$h99" "$b99" "$(ratio "$h99" "$b99")" "(none)" "-"
 add_row "3. Round trip, same, with the database (one commit per update), p50 µs (p99)" "$d50 ($d99)" "$b50 ($b99)" "$(ratio "$d50" "$b50")" "(none)" "-"
 f3_ratio=$f3_med
