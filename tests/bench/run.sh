@@ -52,7 +52,7 @@ done
 if [ "$do_build" -eq 1 ]; then
 	cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build "$build" -j"$(nproc)" --target inbound-hub inboundctl \
-		inbound-datagen bench_cases bench_hub bench_conns inbound-spoke bench_referral >/dev/null
+		inbound-datagen bench_cases bench_hub bench_conns inbound-spoke bench_referral ibx-ca-bulk >/dev/null
 fi
 HUB=$build/hub/inbound-hub
 CTL=$build/hub/inboundctl
