@@ -1217,9 +1217,9 @@ NOTES
 		echo "from /proc). The whole figure took ${f8_all:-?} s with the build."
 		[ -z "${f8_pub:-}" ] || echo "Publishing: $f8_pub."
 		echo
-		echo '\`\`\`'
+		echo '```'
 		cat "$work/demo-var/timings.txt" 2>/dev/null || true
-		echo '\`\`\`'
+		echo '```'
 		echo
 		echo "What was measured (perf on the development VM; issue 18) and changed:"
 		echo
