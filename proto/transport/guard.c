@@ -58,6 +58,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -959,6 +960,17 @@ guard_child(ibx_guard *h, int index, const ibx_transport_limits *lim, int lfd,
 	ev.data.ptr = &g.wake_r;
 	if (epoll_ctl(g.epfd, EPOLL_CTL_ADD, wake_r, &ev) != 0)
 		_exit(1);
+	/* Forked before the hub's other threads start (no lock of theirs
+	 * is inherited held): serve once ibx_guard_start names nng's port,
+	 * looking every 10 ms; the listener's backlog holds what comes
+	 * meanwhile.  The wake pipe's end of file: the hub closed the guard
+	 * first. */
+	while (atomic_load(&g.sh->backend_port) == 0) {
+		struct pollfd pfd = {.fd = wake_r, .events = POLLIN};
+
+		if (poll(&pfd, 1, 10) > 0 || getppid() != parent)
+			_exit(0);
+	}
 	accept_update(&g);
 	guard_loop(&g);
 	/* The process's end closes every relayed connection; counts in the
@@ -1104,6 +1116,12 @@ fail:
 		close(wake[0]);
 	ibx_guard_close(g);
 	return (IBX_EIO);
+}
+
+void
+ibx_guard_start(ibx_guard *g, int backend_port)
+{
+	atomic_store(&g->sh->backend_port, backend_port);
 }
 
 void

@@ -22,6 +22,13 @@ ibx_err ibx_guard_open(const char *host, const char *port,
 		       const ibx_transport_limits *lim, int backend_port,
 		       ibx_guard **out);
 
+/* ibx_guard_start: let the guard processes serve, relaying to
+ * backend_port (nng's listener, started after ibx_guard_open, which is
+ * called with 0 before any other thread of the process starts, so that
+ * the children inherit no lock held by another thread; a fork after
+ * threads ran could hang a child, as AddressSanitizer's allocator did). */
+void ibx_guard_start(ibx_guard *g, int backend_port);
+
 /* ibx_guard_set_backend: relay new connections to backend_port from now
  * on (after the listener was replaced). */
 void ibx_guard_set_backend(ibx_guard *g, int backend_port);

@@ -279,8 +279,28 @@ ibx_rep_server_open(const char *url, const ibx_transport_opts *opts,
 		free(s);
 		return (IBX_ENOMEM);
 	}
+	/* The guard's processes are forked first, before nng starts its
+	 * threads (guard.h); they serve once nng listens. */
+	if (url_is_tls(url) && opts->limits != NULL) {
+		char host[256];
+		const char *port = strrchr(url, ':');
+
+		ibx_transport_url_host(url, host, sizeof(host));
+		if (port == NULL ||
+		    ibx_guard_open(host, port + 1, opts->limits, 0,
+				   &s->guard) != IBX_OK) {
+			IBX_ERROR("transport: listen on %s: the guard did "
+				  "not start",
+				  url);
+			free(s->workers);
+			free(s->url);
+			free(s);
+			return (IBX_EIO);
+		}
+	}
 	if ((rv = nng_rep0_open(&s->sock)) != 0) {
 		IBX_ERROR("transport: rep socket: %s", nng_strerror(rv));
+		ibx_guard_close(s->guard);
 		free(s->workers);
 		free(s->url);
 		free(s);
@@ -302,19 +322,8 @@ ibx_rep_server_open(const char *url, const ibx_transport_opts *opts,
 	}
 	if ((rv = listener_start(s, tls, &s->listener)) != 0)
 		goto fail;
-	if (url_is_tls(url) && opts->limits != NULL) {
-		char host[256];
-		const char *port = strrchr(url, ':');
-
-		ibx_transport_url_host(url, host, sizeof(host));
-		if (port == NULL ||
-		    ibx_guard_open(host, port + 1, opts->limits,
-				   listener_port(s->listener),
-				   &s->guard) != IBX_OK) {
-			rv = NNG_EADDRINUSE;
-			goto fail;
-		}
-	}
+	if (s->guard != NULL)
+		ibx_guard_start(s->guard, listener_port(s->listener));
 	if (tls != NULL) {
 		nng_tls_config_free(tls);
 		tls = NULL;
