@@ -4,9 +4,6 @@
  * reported with its path so a hospital can fix its file in one pass.
  */
 #include <errno.h>
-#include <locale.h>
-#include <math.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -534,359 +531,95 @@ set_strv(json_t *obj, const char *key, const ibx_strv *sv)
 	return (json_object_set_new(obj, key, arr));
 }
 
-/*
- * The listing's JSON is written straight into one growing buffer, byte
- * for byte what jansson's json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER |
- * JSON_REAL_PRECISION(10)) wrote of the same object built with
- * json_object_set_new (jansson 2.14, src/dump.c and src/strconv.c), which
- * it replaced: the hub converts every listing update it takes, and
- * building, dumping and freeing a tree of some sixty small objects cost
- * a fifth of an update's signature check (figure 3 of
- * docs/PERFORMANCE.md).  Strings are refused where json_string refuses
- * them (not UTF-8 by jansson's rules: no overlong forms, no surrogates,
- * nothing past U+10FFFF) and escaped as dump_string escapes them; reals
- * as jsonp_dtostr writes them ("%.10g", ".0" when neither a point nor an
- * exponent, the exponent without "+" or leading zeros) and refused when
- * not finite, as json_real refuses them.
- */
-struct jw {
-	char *buf;
-	size_t len, cap;
-	bool failed; /* out of memory, or a value JSON cannot hold */
-	bool comma;  /* the current object or array has a member already */
-};
-
-static void
-jw_put(struct jw *w, const char *s, size_t n)
+static json_t *
+listing_object(const ibx_listing *l)
 {
-	char *grown;
-	size_t cap;
-
-	if (w->failed)
-		return;
-	if (w->len + n + 1 > w->cap) {
-		for (cap = w->cap > 0 ? w->cap * 2 : 1024;
-		     cap < w->len + n + 1; cap *= 2)
-			;
-		if ((grown = realloc(w->buf, cap)) == NULL) {
-			w->failed = true;
-			return;
-		}
-		w->buf = grown;
-		w->cap = cap;
-	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-	w->buf[w->len] = '\0';
-}
-
-static void
-jw_char(struct jw *w, char c)
-{
-	jw_put(w, &c, 1);
-}
-
-/* Bytes of the UTF-8 sequence at s (at most n bytes) and its code point,
- * as jansson's utf8_check_first and utf8_check_full; 0 when invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, int32_t *cp)
-{
-	size_t len, i;
-	int32_t v;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return (1);
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		v = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		v = s[0] & 0xF;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		v = s[0] & 0x7;
-	} else
-		return (0);
-	if (len > n)
-		return (0);
-	for (i = 1; i < len; i++) {
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return (0);
-		v = (v << 6) + (s[i] & 0x3F);
-	}
-	if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ||
-	    (len == 2 && v < 0x80) || (len == 3 && v < 0x800) ||
-	    (len == 4 && v < 0x10000))
-		return (0);
-	*cp = v;
-	return (len);
-}
-
-/* A JSON string of s: runs of plain text copied at once, '"', '\\' and
- * control characters escaped. */
-static void
-jw_string(struct jw *w, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, run = 0, k;
-	int32_t cp;
-	char esc[8];
-
-	jw_char(w, '"');
-	while (i < n) {
-		if ((k = utf8_seq(u + i, n - i, &cp)) == 0) {
-			w->failed = true;
-			return;
-		}
-		if (cp != '"' && cp != '\\' && cp >= 0x20) {
-			i += k;
-			continue;
-		}
-		jw_put(w, s + run, i - run);
-		switch (cp) {
-		case '"':
-			jw_put(w, "\\\"", 2);
-			break;
-		case '\\':
-			jw_put(w, "\\\\", 2);
-			break;
-		case '\b':
-			jw_put(w, "\\b", 2);
-			break;
-		case '\f':
-			jw_put(w, "\\f", 2);
-			break;
-		case '\n':
-			jw_put(w, "\\n", 2);
-			break;
-		case '\r':
-			jw_put(w, "\\r", 2);
-			break;
-		case '\t':
-			jw_put(w, "\\t", 2);
-			break;
-		default:
-			snprintf(esc, sizeof(esc), "\\u%04X", (unsigned)cp);
-			jw_put(w, esc, 6);
-			break;
-		}
-		i += k;
-		run = i;
-	}
-	jw_put(w, s + run, n - run);
-	jw_char(w, '"');
-}
-
-/* The start of a member: a comma after the first, the key, a colon. */
-static void
-jw_key(struct jw *w, const char *key)
-{
-	if (w->comma)
-		jw_char(w, ',');
-	w->comma = true;
-	jw_string(w, key);
-	jw_char(w, ':');
-}
-
-/* An element of an array. */
-static void
-jw_elem(struct jw *w)
-{
-	if (w->comma)
-		jw_char(w, ',');
-	w->comma = true;
-}
-
-/* The start and end of an object or array (a member or element of its
- * parent, which therefore has one). */
-static void
-jw_open(struct jw *w, char c)
-{
-	jw_char(w, c);
-	w->comma = false;
-}
-
-static void
-jw_close(struct jw *w, char c)
-{
-	jw_char(w, c);
-	w->comma = true;
-}
-
-static void
-jw_int(struct jw *w, long long v)
-{
-	char b[32];
-	int n = snprintf(b, sizeof(b), "%lld", v);
-
-	jw_put(w, b, (size_t)n);
-}
-
-static void
-jw_bool(struct jw *w, bool v)
-{
-	if (v)
-		jw_put(w, "true", 4);
-	else
-		jw_put(w, "false", 5);
-}
-
-static void
-jw_real(struct jw *w, double v)
-{
-	char b[100], *start, *end, *point;
-	size_t len;
-	int n;
-
-	if (!isfinite(v) || (n = snprintf(b, sizeof(b), "%.*g", 10, v)) < 0 ||
-	    (size_t)n + 3 >= sizeof(b)) {
-		w->failed = true;
-		return;
-	}
-	len = (size_t)n;
-	point = localeconv()->decimal_point;
-	if (*point != '.' && (start = strchr(b, *point)) != NULL)
-		*start = '.';
-	if (strchr(b, '.') == NULL && strchr(b, 'e') == NULL) {
-		memcpy(b + len, ".0", 3);
-		len += 2;
-	}
-	if ((start = strchr(b, 'e')) != NULL) {
-		start++;
-		end = start + 1;
-		if (*start == '-')
-			start++;
-		while (*end == '0')
-			end++;
-		if (end != start) {
-			memmove(start, end, len - (size_t)(end - b) + 1);
-			len -= (size_t)(end - start);
-		}
-	}
-	jw_put(w, b, len);
-}
-
-static void
-jw_member_str(struct jw *w, const char *key, const char *s)
-{
-	if (s == NULL)
-		return;
-	jw_key(w, key);
-	jw_string(w, s);
-}
-
-static void
-jw_member_strv(struct jw *w, const char *key, const ibx_strv *sv)
-{
+	json_t *o = json_object(), *name, *arr, *c;
 	size_t i;
+	int bad = 0;
 
-	jw_key(w, key);
-	jw_open(w, '[');
-	for (i = 0; i < sv->n; i++) {
-		jw_elem(w);
-		jw_string(w, sv->v[i]);
-	}
-	jw_close(w, ']');
-}
-
-static void
-listing_write(struct jw *w, const ibx_listing *l)
-{
-	const ibx_price_band *pb;
-	size_t i;
-
-	jw_open(w, '{');
-	jw_key(w, "schema_version");
-	jw_int(w, 1);
-	jw_member_str(w, "organisation_code", l->organisation_code);
-	jw_key(w, "name");
-	jw_open(w, '{');
-	jw_member_str(w, "ja", l->name_ja);
-	jw_member_str(w, "en", l->name_en);
+	if (o == NULL)
+		return (NULL);
+	bad |= json_object_set_new(o, "schema_version", json_integer(1));
+	bad |= set_str(o, "organisation_code", l->organisation_code);
+	name = json_object();
+	bad |= set_str(name, "ja", l->name_ja);
+	bad |= set_str(name, "en", l->name_en);
 	for (i = 0; i < IBX_NAME_NLANGS; i++)
-		jw_member_str(w, ibx_name_langs[i], l->names[i]);
-	jw_close(w, '}');
-	jw_member_str(w, "name_en_source", l->name_en_source);
-	jw_member_str(w, "prefecture", l->prefecture);
-	jw_member_str(w, "postal_code", l->postal_code);
-	jw_member_str(w, "address", l->address);
-	jw_member_str(w, "address_latn", l->address_latn);
-	jw_member_str(w, "geocode_level", l->geocode_level);
-	if (l->receives_foreign_patients >= 0) {
-		jw_key(w, "receives_foreign_patients");
-		jw_bool(w, l->receives_foreign_patients != 0);
-	}
-	if (l->has_location) {
-		jw_key(w, "location");
-		jw_open(w, '{');
-		jw_key(w, "lat");
-		jw_real(w, l->lat);
-		jw_key(w, "lon");
-		jw_real(w, l->lon);
-		jw_close(w, '}');
-	}
-	if (l->beds >= 0) {
-		jw_key(w, "beds");
-		jw_int(w, l->beds);
-	}
-	jw_member_strv(w, "departments", &l->departments);
-	jw_member_strv(w, "treatments", &l->treatments);
-	jw_member_strv(w, "languages", &l->languages);
-	jw_key(w, "accreditations");
-	jw_open(w, '[');
+		bad |= set_str(name, ibx_name_langs[i], l->names[i]);
+	bad |= json_object_set_new(o, "name", name);
+	bad |= set_str(o, "name_en_source", l->name_en_source);
+	bad |= set_str(o, "prefecture", l->prefecture);
+	bad |= set_str(o, "postal_code", l->postal_code);
+	bad |= set_str(o, "address", l->address);
+	bad |= set_str(o, "address_latn", l->address_latn);
+	bad |= set_str(o, "geocode_level", l->geocode_level);
+	if (l->receives_foreign_patients >= 0)
+		bad |= json_object_set_new(
+		    o, "receives_foreign_patients",
+		    json_boolean(l->receives_foreign_patients));
+	if (l->has_location)
+		bad |= json_object_set_new(
+		    o, "location",
+		    json_pack("{s:f,s:f}", "lat", l->lat, "lon", l->lon));
+	if (l->beds >= 0)
+		bad |= json_object_set_new(o, "beds", json_integer(l->beds));
+	bad |= set_strv(o, "departments", &l->departments);
+	bad |= set_strv(o, "treatments", &l->treatments);
+	bad |= set_strv(o, "languages", &l->languages);
+	arr = json_array();
 	for (i = 0; i < l->n_accreditations; i++) {
-		jw_elem(w);
-		jw_open(w, '{');
-		jw_member_str(w, "scheme", l->accreditations[i].scheme);
-		jw_member_str(w, "expires", l->accreditations[i].expires);
-		jw_close(w, '}');
+		json_t *a = json_object();
+
+		bad |= set_str(a, "scheme", l->accreditations[i].scheme);
+		bad |= set_str(a, "expires", l->accreditations[i].expires);
+		bad |= json_array_append_new(arr, a);
 	}
-	jw_close(w, ']');
-	jw_member_strv(w, "accepts_countries", &l->accepts_countries);
-	jw_key(w, "price_bands");
-	jw_open(w, '[');
-	for (i = 0; i < l->n_price_bands; i++) {
-		pb = &l->price_bands[i];
-		jw_elem(w);
-		jw_open(w, '{');
-		jw_member_str(w, "service",
-			      pb->service != NULL ? pb->service : "");
-		jw_key(w, "min_jpy");
-		jw_int(w, (long long)pb->min_jpy);
-		jw_key(w, "max_jpy");
-		jw_int(w, (long long)pb->max_jpy);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
-	jw_key(w, "remote_second_opinion");
-	jw_bool(w, l->remote_second_opinion);
-	jw_member_str(w, "website", l->website);
+	bad |= json_object_set_new(o, "accreditations", arr);
+	bad |= set_strv(o, "accepts_countries", &l->accepts_countries);
+	arr = json_array();
+	for (i = 0; i < l->n_price_bands; i++)
+		bad |= json_array_append_new(
+		    arr,
+		    json_pack(
+			"{s:s,s:I,s:I}", "service",
+			l->price_bands[i].service ? l->price_bands[i].service
+						  : "",
+			"min_jpy", (json_int_t)l->price_bands[i].min_jpy,
+			"max_jpy", (json_int_t)l->price_bands[i].max_jpy));
+	bad |= json_object_set_new(o, "price_bands", arr);
+	bad |= json_object_set_new(o, "remote_second_opinion",
+				   json_boolean(l->remote_second_opinion));
+	bad |= set_str(o, "website", l->website);
 	if (l->contact_email != NULL || l->contact_phone != NULL) {
-		jw_key(w, "international_contact");
-		jw_open(w, '{');
-		jw_member_str(w, "email", l->contact_email);
-		jw_member_str(w, "phone", l->contact_phone);
-		jw_close(w, '}');
+		c = json_object();
+		bad |= set_str(c, "email", l->contact_email);
+		bad |= set_str(c, "phone", l->contact_phone);
+		bad |= json_object_set_new(o, "international_contact", c);
 	}
-	jw_member_str(w, "confirmed_at", l->confirmed_at);
-	jw_member_strv(w, "synthetic", &l->synthetic);
-	jw_close(w, '}');
+	bad |= set_str(o, "confirmed_at", l->confirmed_at);
+	bad |= set_strv(o, "synthetic", &l->synthetic);
+	if (bad) {
+		json_decref(o);
+		return (NULL);
+	}
+	return (o);
 }
 
 ibx_err
 ibx_listing_to_json(const ibx_listing *l, char **out)
 {
-	struct jw w;
+	json_t *o = listing_object(l);
+	char *s;
 
-	memset(&w, 0, sizeof(w));
-	listing_write(&w, l);
-	if (w.failed) {
-		free(w.buf);
+	if (o == NULL)
 		return (IBX_ENOMEM);
-	}
-	*out = w.buf;
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+			      JSON_REAL_PRECISION(10));
+	json_decref(o);
+	if (s == NULL)
+		return (IBX_ENOMEM);
+	*out = s;
 	return (IBX_OK);
 }
 
