@@ -27,6 +27,13 @@ BEGIN
 		END IF;
 		RETURN NULL;
 	END IF;
+	-- Lock first, then look: a query deleted before the lock is then
+	-- seen missing, one deleted after waits for this transaction (as a
+	-- foreign key does); checked first, a delete committed in between
+	-- would leave values without their query.
+	PERFORM 1 FROM release_queries q
+	WHERE (q.period, q.measure, q.dims) IN (SELECT DISTINCT period, measure, dims FROM written_new)
+	FOR KEY SHARE OF q;
 	SELECT w.period, w.measure, w.dims INTO bad
 	FROM (SELECT DISTINCT period, measure, dims FROM written_new) w
 	WHERE NOT EXISTS (SELECT 1 FROM release_queries q
@@ -37,9 +44,6 @@ BEGIN
 			bad.period, bad.measure, bad.dims
 			USING ERRCODE = 'foreign_key_violation';
 	END IF;
-	PERFORM 1 FROM release_queries q
-	WHERE (q.period, q.measure, q.dims) IN (SELECT DISTINCT period, measure, dims FROM written_new)
-	FOR KEY SHARE OF q;
 	RETURN NULL;
 END
 $$;
